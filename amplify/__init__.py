@@ -14,3 +14,7 @@ __version__ = "0.1.0"
 from amplify import schema  # noqa: E402
 
 __all__ = ["__version__", "schema"]
+
+from amplify.detect import DetectSettings, detect  # noqa: E402
+
+__all__ += ["detect", "DetectSettings"]

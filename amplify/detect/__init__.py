@@ -1,0 +1,332 @@
+"""Echo detection: find each later post that quotes, copies or paraphrases an earlier one.
+
+:func:`detect` runs four steps over the canonical posts table:
+
+1. **tokenise** (:mod:`amplify.text`): NFKC, lower-case, URLs and @handles
+   removed, words (characters for Chinese/Japanese/Thai), stable hashes;
+2. **block** (:mod:`amplify.detect.candidates`): shared rare n-gram shingles
+   inside the time window; never all pairs;
+3. **verify** (:mod:`amplify.detect.verify`): align, score with rapidfuzz,
+   classify into ``verbatim`` / ``quote`` / ``paraphrase``;
+4. **orient** (:mod:`amplify.detect.parents`): earlier -> later, ties flagged,
+   attribution noted, one parent per target.
+
+Platform-native relations (``reposted_id``, ``quoted_id``) become ``repost``
+and ``quote_post`` links as they are, without text matching.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from amplify import schema
+from amplify.detect.attribution import attributed
+from amplify.detect.candidates import candidate_pairs, shingles
+from amplify.detect.parents import mark_parents
+from amplify.detect.verify import align_pairs, score_pairs, token_strings
+from amplify.progress import Stages
+from amplify.text import token_offsets, tokenize
+
+__all__ = ["detect", "DetectSettings", "DetectStats"]
+
+
+@dataclass(frozen=True)
+class DetectSettings:
+    """Every knob of detection, with defaults that work on news and social posts.
+
+    Attributes
+    ----------
+    window : str
+        Longest lag between a source and its echo (pandas offset, e.g. ``"7D"``, ``"36h"``).
+    shingle : int
+        Tokens per shingle (words; characters for scripts without spaces).
+    min_shared : int
+        Shingles a pair must share to be verified at all.
+    min_quote_tokens : int
+        Shortest passage, in tokens, that counts as a quote.
+    verbatim_min : float
+        Token-level ``fuzz.ratio`` of the whole texts for ``verbatim``.
+    quote_min : float
+        Token-level ``fuzz.ratio`` of the aligned passage for ``quote``.
+    paraphrase_min_dice : float
+        Bag-of-words Dice overlap (0-1) for ``paraphrase``.
+    paraphrase_min_ratio : float
+        Token-level ``fuzz.ratio`` of the whole texts for ``paraphrase``.
+    same_outlet : bool
+        Also link an outlet echoing itself (off by default).
+    cross_group_only : bool
+        Keep only links between outlets of different groups (camps).
+    common_at, keep_first, keep_last : int
+        Viral/boilerplate bound, see :mod:`amplify.detect.candidates`.
+    """
+
+    window: str = "7D"
+    shingle: int = 5
+    min_shared: int = 2
+    min_quote_tokens: int = 10
+    verbatim_min: float = 90.0
+    quote_min: float = 90.0
+    paraphrase_min_dice: float = 0.6
+    paraphrase_min_ratio: float = 50.0
+    same_outlet: bool = False
+    cross_group_only: bool = False
+    common_at: int = 40
+    keep_first: int = 3
+    keep_last: int = 3
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @property
+    def window_ns(self) -> int:
+        return int(pd.Timedelta(self.window).value)
+
+
+@dataclass
+class DetectStats:
+    posts: int = 0
+    tokens: int = 0
+    shingles: int = 0
+    candidate_pairs: int = 0
+    verified_pairs: int = 0
+    links: int = 0
+    native_links: int = 0
+    native_missing: int = 0
+    ties: int = 0
+    seconds: dict = field(default_factory=dict)
+
+
+def _group_of(outlets: pd.DataFrame | None, names: pd.Series) -> np.ndarray:
+    if outlets is None or len(outlets) == 0:
+        return np.full(len(names), schema.UNKNOWN_GROUP, dtype=object)
+    m = dict(zip(outlets["outlet"].astype(str), outlets["group"].astype(str)))
+    return names.astype(str).map(m).fillna(schema.UNKNOWN_GROUP).to_numpy(dtype=object)
+
+
+def detect(
+    posts: pd.DataFrame,
+    outlets: pd.DataFrame | None = None,
+    *,
+    settings: DetectSettings | None = None,
+    targets=None,
+    workers: int = 2,
+    progress: bool = False,
+    stats: DetectStats | None = None,
+    **overrides,
+) -> pd.DataFrame:
+    """Find every post that echoes an earlier post of another outlet.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical posts table (see :mod:`amplify.schema`).
+    outlets : DataFrame, optional
+        Canonical outlets table: groups for ``cross_group_only``, names and
+        aliases for attribution.
+    settings : DetectSettings, optional
+        Thresholds and options; keyword ``overrides`` (e.g. ``window="3D"``)
+        replace single fields.
+    targets : iterable of post_id, optional
+        Only return links whose target is one of these (incremental detection:
+        the caller passes every post inside the window around them).
+    workers : int
+        Threads for the compiled and rapidfuzz stages.
+    progress : bool
+        Show a progress bar per stage on stderr.
+    stats : DetectStats, optional
+        Filled with counts and timings.
+
+    Returns
+    -------
+    DataFrame
+        Canonical links table, sorted by ``(target_id, source_id)``: one row per
+        (earlier source, later target) pair with ``kind``, ``score``, character
+        spans in both original texts, ``lag_s``, ``attributed``, ``is_parent``
+        and ``tie``. Pairs with equal timestamps appear in both directions with
+        ``tie=True`` and are never parents.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from amplify import detect
+    >>> posts = pd.DataFrame({
+    ...     "post_id": ["a", "b"], "outlet": ["mfa_china", "sputnik"],
+    ...     "published_at": ["2022-01-05 10:00Z", "2022-01-05 13:00Z"],
+    ...     "text": ["The United States must stop interfering in the internal affairs of Kazakhstan at once.",
+    ...              "Beijing: 'The United States must stop interfering in the internal affairs of Kazakhstan.'"]})
+    >>> links = detect(posts)
+    >>> links[["source_id", "target_id", "kind", "lag_s", "is_parent"]].values.tolist()
+    [['a', 'b', 'quote', 10800.0, True]]
+    """
+    cfg = dataclasses.replace(settings or DetectSettings(), **overrides)
+    stats = stats if stats is not None else DetectStats()
+    posts = schema.validate_posts(posts)
+    if outlets is not None:
+        outlets = schema.validate_outlets(outlets)
+    stage = Stages(["tokenise", "block", "verify", "orient"], enabled=progress)
+
+    order = np.lexsort((posts["post_id"].to_numpy(dtype=object), posts["published_at"].to_numpy()))
+    P = posts.iloc[order].reset_index(drop=True)
+    n = len(P)
+    stats.posts = n
+    times = P["published_at"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]").view(np.int64)
+    ids = P["post_id"].to_numpy(dtype=object)
+    outlet_arr = P["outlet"].to_numpy(dtype=object)
+    group_arr = _group_of(outlets, P["outlet"])
+
+    t0 = time.perf_counter()
+    stage.start("tokenise", f"{n:,} posts")
+    tok = tokenize(P["text"], workers=workers)
+    keys, shoff = shingles(tok.hashes, tok.offsets, cfg.shingle)
+    stats.tokens, stats.shingles = len(tok.hashes), len(keys)
+    stats.seconds["tokenise"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    stage.start("block", f"{len(keys):,} shingles")
+    cand = candidate_pairs(keys, times, cfg.window_ns, min_shared=cfg.min_shared,
+                           common_at=cfg.common_at, keep_first=cfg.keep_first, keep_last=cfg.keep_last)
+    del keys
+    src, tgt, rare = cand.src, cand.tgt, cand.rare
+    keep = np.ones(len(src), dtype=bool)
+    if not cfg.same_outlet:
+        keep &= outlet_arr[src] != outlet_arr[tgt]
+    if cfg.cross_group_only:
+        keep &= group_arr[src] != group_arr[tgt]
+    if targets is not None:
+        want = np.isin(ids, np.asarray(list(targets), dtype=object))
+        keep &= want[tgt] | ((times[src] == times[tgt]) & want[src])
+    src, tgt, rare = src[keep], tgt[keep], rare[keep]
+    stats.candidate_pairs = len(src)
+    stats.seconds["block"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    stage.start("verify", f"{len(src):,} candidate pairs")
+    keys, shoff = shingles(tok.hashes, tok.offsets, cfg.shingle)
+    aln = align_pairs(tok.hashes, tok.offsets, keys, shoff, cfg.shingle, src, tgt, workers=workers)
+    del keys, shoff
+    strings = token_strings(tok.hashes, tok.offsets, np.r_[src, tgt])
+    whole, region = score_pairs(strings, src, tgt, aln, workers=workers)
+    del strings
+    lens = tok.lengths
+    ls, lt = lens[src], lens[tgt]
+    region_len = np.minimum(aln[:, 1] - aln[:, 0], aln[:, 3] - aln[:, 2])
+    dice = 2.0 * aln[:, 10] / np.maximum(ls + lt, 1)
+    src_cover = (aln[:, 1] - aln[:, 0]) / np.maximum(ls, 1)
+    not_boiler = (rare > 0) | (src_cover >= 0.5)
+    is_verbatim = whole >= cfg.verbatim_min
+    # a quote is a nearly exact passage; a looser whole restatement is a paraphrase
+    is_quote = ~is_verbatim & (region_len >= cfg.min_quote_tokens) & (region >= cfg.quote_min) & not_boiler
+    is_para = ~is_verbatim & ~is_quote & (dice >= cfg.paraphrase_min_dice) \
+        & (whole >= cfg.paraphrase_min_ratio) & not_boiler
+    ok = is_verbatim | is_quote | is_para
+    kind = np.where(is_verbatim, "verbatim", np.where(is_quote, "quote", "paraphrase"))[ok]
+    score = np.where(is_verbatim, whole, np.where(is_quote, region, 100.0 * dice))[ok]
+    # spans: the aligned passage for quotes, the extent of all matches otherwise
+    tok_span = np.where(is_quote[:, None], aln[:, 0:4], aln[:, 6:10])[ok]
+    src, tgt = src[ok], tgt[ok]
+    stats.verified_pairs = len(src)
+    stats.seconds["verify"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    stage.start("orient", f"{len(src):,} links")
+    texts = P["text"].to_numpy(dtype=object)
+    spans = _char_spans(pa.array(texts, type=pa.large_string()), tok.lengths, src, tgt, tok_span)
+    links = pd.DataFrame({
+        "src": src, "tgt": tgt, "kind": kind, "score": np.round(score, 2),
+        "source_start": spans[:, 0], "source_end": spans[:, 1],
+        "target_start": spans[:, 2], "target_end": spans[:, 3],
+    })
+    links = _add_native(links, P, ids, times, stats)
+    links = links.drop_duplicates(["src", "tgt"], keep="first")  # native first
+    tie = times[links["src"].to_numpy()] == times[links["tgt"].to_numpy()]
+    if tie.any():
+        rev = links[tie].rename(columns={"src": "tgt", "tgt": "src", "source_start": "target_start",
+                                         "source_end": "target_end", "target_start": "source_start",
+                                         "target_end": "source_end"})
+        links = pd.concat([links, rev], ignore_index=True).drop_duplicates(["src", "tgt"], keep="first")
+    if targets is not None:
+        links = links[want[links["tgt"].to_numpy()]]
+    s, t = links["src"].to_numpy(), links["tgt"].to_numpy()
+    out = pd.DataFrame({
+        "source_id": ids[s], "target_id": ids[t], "kind": links["kind"].to_numpy(),
+        "score": links["score"].to_numpy(dtype=np.float64),
+        "source_start": links["source_start"].to_numpy(np.int64),
+        "source_end": links["source_end"].to_numpy(np.int64),
+        "target_start": links["target_start"].to_numpy(np.int64),
+        "target_end": links["target_end"].to_numpy(np.int64),
+        "lag_s": (times[t] - times[s]) / 1e9,
+        "attributed": attributed(outlet_arr[s], texts[t], outlets),
+        "is_parent": False,
+        "tie": times[s] == times[t],
+    })
+    out["_src_time"] = times[s]
+    out = mark_parents(out)
+    out = out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
+    stats.ties = int(out["tie"].sum())
+    stats.links = len(out)
+    stats.seconds["orient"] = time.perf_counter() - t0
+    stage.close()
+    return schema.validate_links(out)
+
+
+def _char_spans(texts, lengths, src, tgt, tok_span) -> np.ndarray:
+    """Token spans -> character spans in the original texts, (start, end) x 2."""
+    out = np.zeros((len(src), 4), dtype=np.int64)
+    if len(src) == 0:
+        return out
+    posts, inv = np.unique(np.r_[src, tgt], return_inverse=True)
+    toff, spans = token_offsets(texts, posts, lengths)
+    for side, rows in ((0, inv[:len(src)]), (2, inv[len(src):])):
+        a, b = tok_span[:, side], tok_span[:, side + 1]
+        n = toff[rows + 1] - toff[rows]
+        a = np.clip(a, 0, np.maximum(n - 1, 0))
+        b = np.clip(b, 1, np.maximum(n, 1))
+        empty = n == 0
+        st = spans[np.minimum(toff[rows] + a, len(spans) - 1), 0] if len(spans) else np.zeros(len(rows), np.int64)
+        en = spans[np.minimum(toff[rows] + b - 1, len(spans) - 1), 1] if len(spans) else np.zeros(len(rows), np.int64)
+        out[:, side] = np.where(empty, 0, st)
+        out[:, side + 1] = np.where(empty, 0, en)
+    return out
+
+
+def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, stats: DetectStats) -> pd.DataFrame:
+    """``repost`` / ``quote_post`` links from platform ids.
+
+    A reference to a post outside the corpus, or to a later post (a clock
+    error in the export), cannot be a link: it is counted in
+    ``stats.native_missing`` instead.
+    """
+    index = pd.Series(np.arange(len(ids)), index=pd.Index(ids))
+    rows = []
+    for col, kind in (("reposted_id", "repost"), ("quoted_id", "quote_post")):
+        if col not in P.columns:
+            continue
+        ref = P[col]
+        has = ref.notna() & (ref.astype(str) != "")
+        if not has.any():
+            continue
+        tgt = np.flatnonzero(has.to_numpy())
+        src = index.reindex(ref[has].astype(str).to_numpy()).to_numpy()
+        found = ~np.isnan(src.astype(float))
+        stats.native_missing += int((~found).sum())
+        tgt, src = tgt[found], src[found].astype(np.int64)
+        forward = times[src] <= times[tgt]
+        stats.native_missing += int((~forward).sum())
+        tgt, src = tgt[forward], src[forward]
+        texts = P["text"].to_numpy(dtype=object)
+        lens_s = np.fromiter((len(texts[i]) for i in src), dtype=np.int64, count=len(src))
+        lens_t = np.fromiter((len(texts[i]) for i in tgt), dtype=np.int64, count=len(tgt))
+        rows.append(pd.DataFrame({"src": src, "tgt": tgt, "kind": kind, "score": 100.0,
+                                  "source_start": 0, "source_end": lens_s,
+                                  "target_start": 0, "target_end": lens_t}))
+    if not rows:
+        return links
+    native = pd.concat(rows, ignore_index=True)
+    stats.native_links = len(native)
+    return pd.concat([native, links], ignore_index=True)

@@ -1,0 +1,49 @@
+"""Attribution: does the echo name its source?
+
+"the Chinese Foreign Ministry said", "according to TASS", "@globaltimesnews
+reports": a target is *attributed* when its text names the source's outlet --
+its handle, its display ``name`` or one of its ``aliases`` (``|``-separated)
+from the outlets table -- as a whole word or phrase, ignoring case.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import regex
+
+__all__ = ["attributed", "outlet_names"]
+
+
+def outlet_names(outlets: pd.DataFrame | None) -> dict[str, list[str]]:
+    """Names each outlet is cited by: handle, name, aliases (3+ characters)."""
+    names: dict[str, list[str]] = {}
+    if outlets is None:
+        return names
+    for row in outlets.itertuples(index=False):
+        found = [str(row.outlet)]
+        for col in ("name", "aliases"):
+            v = getattr(row, col, None)
+            if isinstance(v, str) and v.strip():
+                found += [x.strip() for x in v.split("|") if x.strip()]
+        names[str(row.outlet)] = sorted({x for x in found if len(x) >= 3}, key=len, reverse=True)
+    return names
+
+
+def _pattern(names: list[str]):
+    alts = "|".join(regex.escape(x) for x in names)
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alts})(?![\p{{L}}\p{{N}}])", regex.IGNORECASE)
+
+
+def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None) -> np.ndarray:
+    """For each (source outlet, target text): does the text name the outlet?"""
+    source_outlets = np.asarray(source_outlets, dtype=object)
+    out = np.zeros(len(source_outlets), dtype=bool)
+    if len(out) == 0:
+        return out
+    names = outlet_names(outlets)
+    for outlet in pd.unique(source_outlets):
+        rows = np.flatnonzero(source_outlets == outlet)
+        pat = _pattern(names.get(str(outlet)) or [str(outlet)])
+        out[rows] = [pat.search(target_texts[r]) is not None for r in rows]
+    return out

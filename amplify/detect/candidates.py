@@ -1,0 +1,197 @@
+"""Blocking: which pairs of posts are worth verifying, without comparing all pairs.
+
+Every post is cut into *shingles*: hashes of ``n`` consecutive normalised tokens
+(words; single characters for scripts written without spaces, so Chinese gets
+character n-grams). Two posts become a candidate pair when the later one shares
+shingles with the earlier one inside the time window.
+
+The join is sort-based: one ``(shingle, post)`` key per shingle occurrence is
+packed into a ``uint64`` and sorted; posts are numbered in time order, so each
+shingle's run of keys lists its posts oldest first, and each post is paired
+with the earlier posts of that run that fall inside the window. A compiled
+loop emits those pairs and a second sort counts how many shingles each pair
+shares. Nothing is ever compared all-against-all.
+
+Shingles shared by very many posts inside one window -- boilerplate sign-offs,
+hashtags, but also the text of a viral statement -- would make the pairs grow
+with the square of their frequency. For such a shingle a post is paired only
+with the ``keep_first`` earliest and the ``keep_last`` latest earlier posts of
+the window (the original of a viral text is the earliest; the post it was most
+likely copied from is among the latest), and the occurrence is marked
+*common*. Every decision about a target post depends only on posts inside
+``[t - window, t]``, which is what makes incremental detection give exactly
+the links of a full run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+__all__ = ["Candidates", "shingles", "candidate_pairs"]
+
+DOC_BITS = 26  # posts per detection batch: 67M
+_DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
+
+
+@njit(cache=True, nogil=True)
+def _shingle_kernel(hashes, offsets, n, out_keys, out_off):
+    k = np.uint64(0x9E3779B97F4A7C15)
+    mask = ~np.uint64((1 << 26) - 1)
+    for p in range(len(offsets) - 1):
+        a = offsets[p]
+        m = offsets[p + 1] - a - n + 1
+        o = out_off[p]
+        for j in range(max(m, 0)):
+            h = np.uint64(0)
+            for q in range(n):
+                h = (h ^ hashes[a + j + q]) * k
+                h ^= h >> np.uint64(29)
+            out_keys[o + j] = (h & mask) | np.uint64(p)
+
+
+def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys ``(shingle hash high bits | post index)`` of every ``n``-token shingle.
+
+    Returns the keys and the per-post offsets into them. Post ``p`` has
+    ``max(len_p - n + 1, 0)`` shingles in token order.
+    """
+    lens = np.maximum(np.diff(offsets) - n + 1, 0)
+    out_off = np.zeros(len(lens) + 1, dtype=np.int64)
+    np.cumsum(lens, out=out_off[1:])
+    keys = np.empty(out_off[-1], dtype=np.uint64)
+    _shingle_kernel(hashes, offsets, n, keys, out_off)
+    return keys, out_off
+
+
+@njit(cache=True, nogil=True)
+def _count_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at):
+    """Pairs each row emits (first pass of the emission)."""
+    total = 0
+    lo = 0
+    for r in range(len(docs)):
+        g = grp_start[r]
+        if lo < g:
+            lo = g
+        while times[docs[lo]] < times[docs[r]] - window:
+            lo += 1
+        m = r - lo
+        if m > common_at:
+            m = min(m, keep_first + keep_last)
+        total += m
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _emit_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at, src, tgt, common):
+    lo = 0
+    o = 0
+    for r in range(len(docs)):
+        g = grp_start[r]
+        if lo < g:
+            lo = g
+        while times[docs[lo]] < times[docs[r]] - window:
+            lo += 1
+        m = r - lo
+        if m <= common_at:
+            for q in range(lo, r):
+                src[o] = docs[q]
+                tgt[o] = docs[r]
+                common[o] = False
+                o += 1
+        else:
+            nf = min(keep_first, m)
+            for q in range(lo, lo + nf):
+                src[o] = docs[q]
+                tgt[o] = docs[r]
+                common[o] = True
+                o += 1
+            for q in range(max(lo + nf, r - keep_last), r):
+                src[o] = docs[q]
+                tgt[o] = docs[r]
+                common[o] = True
+                o += 1
+    return o
+
+
+@dataclass
+class Candidates:
+    """Candidate pairs, ``src`` earlier than ``tgt`` (indices into the time-ordered posts).
+
+    ``shared`` counts the shingles the pair shares, ``rare`` those of them that
+    were not common inside the window.
+    """
+
+    src: np.ndarray
+    tgt: np.ndarray
+    shared: np.ndarray
+    rare: np.ndarray
+    n_keys: int = 0
+    n_rows: int = 0
+
+
+def candidate_pairs(
+    keys: np.ndarray,
+    times: np.ndarray,
+    window: int,
+    *,
+    min_shared: int = 2,
+    common_at: int = 40,
+    keep_first: int = 3,
+    keep_last: int = 3,
+) -> Candidates:
+    """Pairs of posts that share at least ``min_shared`` shingles inside the window.
+
+    Parameters
+    ----------
+    keys : uint64 array from :func:`shingles` (post indices must be in time order)
+    times : int64 array, time of each post (non-decreasing)
+    window : int, in the same unit as ``times``
+    common_at : a shingle seen in more than this many earlier posts of the window is common
+    keep_first, keep_last : partners kept for a common shingle (earliest, latest)
+    """
+    keys = np.sort(keys)
+    # the same shingle twice in one post counts once
+    if len(keys):
+        keep = np.empty(len(keys), dtype=bool)
+        keep[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+        keys = keys[keep]
+    sh = keys >> np.uint64(DOC_BITS)
+    docs = (keys & _DOC_MASK).astype(np.int64)
+    # drop shingles that only one post has: they pair nothing
+    starts = np.flatnonzero(np.r_[True, sh[1:] != sh[:-1]]) if len(sh) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(sh)])
+    multi = np.repeat(sizes > 1, sizes)
+    docs = docs[multi]
+    sizes = sizes[sizes > 1]
+    starts = np.zeros(len(sizes), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    grp_start = np.repeat(starts, sizes)
+    n_rows = len(docs)
+    total = _count_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at)
+    src = np.empty(total, dtype=np.int64)
+    tgt = np.empty(total, dtype=np.int64)
+    common = np.empty(total, dtype=np.bool_)
+    _emit_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at, src, tgt, common)
+    del grp_start, docs
+    # count shingles per pair: sort packed (src, tgt) keys; rare flag in the lowest bit
+    pk = (src.astype(np.uint64) << np.uint64(DOC_BITS + 1)) | (tgt.astype(np.uint64) << np.uint64(1)) \
+        | (~common).astype(np.uint64)
+    del src, tgt, common
+    pk.sort()
+    pair = pk >> np.uint64(1)
+    if len(pair) == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return Candidates(e, e, e, e, len(keys), n_rows)
+    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    shared = np.diff(np.r_[bounds, len(pair)])
+    rare = np.add.reduceat((pk & np.uint64(1)).astype(np.int64), bounds)
+    upair = pair[bounds]
+    ok = shared >= min_shared
+    upair, shared, rare = upair[ok], shared[ok], rare[ok]
+    src = (upair >> np.uint64(DOC_BITS)).astype(np.int64)
+    tgt = (upair & _DOC_MASK).astype(np.int64)
+    return Candidates(src, tgt, shared.astype(np.int64), rare.astype(np.int64), len(keys), n_rows)
