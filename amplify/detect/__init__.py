@@ -76,7 +76,7 @@ class DetectSettings:
     paraphrase_min_ratio: float = 50.0
     same_outlet: bool = False
     cross_group_only: bool = False
-    common_at: int = 40
+    common_at: int = 25
     keep_first: int = 3
     keep_last: int = 3
 
@@ -134,7 +134,8 @@ def detect(
         replace single fields.
     targets : iterable of post_id, optional
         Only return links whose target is one of these (incremental detection:
-        the caller passes every post inside the window around them).
+        the caller passes every post within ``window`` before and after them;
+        the links are then exactly those of a run over all posts).
     workers : int
         Threads for the compiled and rapidfuzz stages.
     progress : bool
@@ -218,7 +219,9 @@ def detect(
     region_len = np.minimum(aln[:, 1] - aln[:, 0], aln[:, 3] - aln[:, 2])
     dice = 2.0 * aln[:, 10] / np.maximum(ls + lt, 1)
     src_cover = (aln[:, 1] - aln[:, 0]) / np.maximum(ls, 1)
-    not_boiler = (rare > 0) | (src_cover >= 0.5)
+    # a passage of common shingles only (boilerplate) is no evidence unless it
+    # is most of its source; 3 rare shingles rule out a chance word next to it
+    not_boiler = (rare >= 3) | (src_cover >= 0.5)
     is_verbatim = whole >= cfg.verbatim_min
     # a quote is a nearly exact passage; a looser whole restatement is a paraphrase
     is_quote = ~is_verbatim & (region_len >= cfg.min_quote_tokens) & (region >= cfg.quote_min) & not_boiler

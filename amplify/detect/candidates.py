@@ -12,15 +12,17 @@ with the earlier posts of that run that fall inside the window. A compiled
 loop emits those pairs and a second sort counts how many shingles each pair
 shares. Nothing is ever compared all-against-all.
 
-Shingles shared by very many posts inside one window -- boilerplate sign-offs,
+Shingles shared by very many posts around one time -- boilerplate sign-offs,
 hashtags, but also the text of a viral statement -- would make the pairs grow
-with the square of their frequency. For such a shingle a post is paired only
-with the ``keep_first`` earliest and the ``keep_last`` latest earlier posts of
-the window (the original of a viral text is the earliest; the post it was most
-likely copied from is among the latest), and the occurrence is marked
-*common*. Every decision about a target post depends only on posts inside
-``[t - window, t]``, which is what makes incremental detection give exactly
-the links of a full run.
+with the square of their frequency. A shingle held by more than ``common_at``
+other posts inside ``[t - window, t + window]`` is *common* at time ``t``:
+the post is then paired only with the ``keep_first`` earliest and the
+``keep_last`` latest earlier posts of the window (the original of a viral text
+is the earliest; the post it was most likely copied from is among the
+latest), and verification does not accept a passage made only of common
+shingles as a quote unless it is most of its source. Every decision about a
+target post depends only on posts inside ``[t - window, t + window]``, which is
+what makes incremental detection give exactly the links of a full run.
 """
 
 from __future__ import annotations
@@ -67,52 +69,55 @@ def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarra
 
 
 @njit(cache=True, nogil=True)
-def _count_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at):
-    """Pairs each row emits (first pass of the emission)."""
-    total = 0
-    lo = 0
-    for r in range(len(docs)):
-        g = grp_start[r]
-        if lo < g:
-            lo = g
-        while times[docs[lo]] < times[docs[r]] - window:
-            lo += 1
-        m = r - lo
-        if m > common_at:
-            m = min(m, keep_first + keep_last)
-        total += m
-    return total
+def _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, src, tgt, common, fill):
+    """Count (``fill=False``) or write the pairs each shingle occurrence emits.
 
-
-@njit(cache=True, nogil=True)
-def _emit_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at, src, tgt, common):
-    lo = 0
+    Row ``r`` (a post holding the shingle) pairs with the earlier rows of its
+    shingle inside ``[t_r - window, t_r]``. The shingle is *common* at ``r``
+    when more than ``common_at`` other posts hold it inside
+    ``[t_r - window, t_r + window]``; then only ``keep_first`` earliest and
+    ``keep_last`` latest partners are kept.
+    """
     o = 0
+    lo = 0
+    hi = 0
     for r in range(len(docs)):
         g = grp_start[r]
         if lo < g:
             lo = g
-        while times[docs[lo]] < times[docs[r]] - window:
+        if hi < r:
+            hi = r
+        t = times[docs[r]]
+        while times[docs[lo]] < t - window:
             lo += 1
+        while hi + 1 < grp_end[r] and times[docs[hi + 1]] <= t + window:
+            hi += 1
         m = r - lo
-        if m <= common_at:
-            for q in range(lo, r):
-                src[o] = docs[q]
-                tgt[o] = docs[r]
-                common[o] = False
-                o += 1
+        if hi - lo <= common_at:
+            if fill:
+                for q in range(lo, r):
+                    src[o] = docs[q]
+                    tgt[o] = docs[r]
+                    common[o] = False
+                    o += 1
+            else:
+                o += m
         else:
             nf = min(keep_first, m)
-            for q in range(lo, lo + nf):
-                src[o] = docs[q]
-                tgt[o] = docs[r]
-                common[o] = True
-                o += 1
-            for q in range(max(lo + nf, r - keep_last), r):
-                src[o] = docs[q]
-                tgt[o] = docs[r]
-                common[o] = True
-                o += 1
+            first_last = max(lo + nf, r - keep_last)
+            if fill:
+                for q in range(lo, lo + nf):
+                    src[o] = docs[q]
+                    tgt[o] = docs[r]
+                    common[o] = True
+                    o += 1
+                for q in range(first_last, r):
+                    src[o] = docs[q]
+                    tgt[o] = docs[r]
+                    common[o] = True
+                    o += 1
+            else:
+                o += nf + (r - first_last)
     return o
 
 
@@ -138,7 +143,7 @@ def candidate_pairs(
     window: int,
     *,
     min_shared: int = 2,
-    common_at: int = 40,
+    common_at: int = 25,
     keep_first: int = 3,
     keep_last: int = 3,
 ) -> Candidates:
@@ -149,7 +154,7 @@ def candidate_pairs(
     keys : uint64 array from :func:`shingles` (post indices must be in time order)
     times : int64 array, time of each post (non-decreasing)
     window : int, in the same unit as ``times``
-    common_at : a shingle seen in more than this many earlier posts of the window is common
+    common_at : a shingle held by more than this many other posts within +- window is common
     keep_first, keep_last : partners kept for a common shingle (earliest, latest)
     """
     keys = np.sort(keys)
@@ -170,13 +175,15 @@ def candidate_pairs(
     starts = np.zeros(len(sizes), dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
     grp_start = np.repeat(starts, sizes)
+    grp_end = grp_start + np.repeat(sizes, sizes)
     n_rows = len(docs)
-    total = _count_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at)
+    e64, eb = np.zeros(0, np.int64), np.zeros(0, np.bool_)
+    total = _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, e64, e64, eb, False)
     src = np.empty(total, dtype=np.int64)
     tgt = np.empty(total, dtype=np.int64)
     common = np.empty(total, dtype=np.bool_)
-    _emit_pairs(grp_start, docs, times, window, keep_first, keep_last, common_at, src, tgt, common)
-    del grp_start, docs
+    _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, src, tgt, common, True)
+    del grp_start, grp_end, docs
     # count shingles per pair: sort packed (src, tgt) keys; rare flag in the lowest bit
     pk = (src.astype(np.uint64) << np.uint64(DOC_BITS + 1)) | (tgt.astype(np.uint64) << np.uint64(1)) \
         | (~common).astype(np.uint64)

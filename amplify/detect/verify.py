@@ -22,10 +22,10 @@ Kinds and their default thresholds (all overridable, see
     ``>= 0.6`` and token-level ``ratio >= 50``, so reordering, substitutions,
     insertions and deletions are tolerated.
 
-A passage made only of *common* shingles (boilerplate inside the window, see
-:mod:`amplify.detect.candidates`) counts as a quote only when it makes up at
-least half of the source -- the source is then the statement itself, not a
-post that happens to carry the same sign-off.
+A quote or paraphrase needs at least 3 *rare* shared shingles (not common
+inside the window, see :mod:`amplify.detect.candidates`), unless the aligned
+passage makes up at least half of the source -- the source is then the
+statement itself, not a post that happens to carry the same sign-off.
 """
 
 from __future__ import annotations
