@@ -15,6 +15,9 @@ from amplify import __version__
 
 # module name -> attribute holding the click command, in --help order
 COMMANDS = [
+    ("detect_cmd", "command"),
+    ("links_cmd", "command"),
+    ("info_cmd", "command"),
 ]
 
 

@@ -1,0 +1,54 @@
+"""``amplify info``: what a workspace holds."""
+
+from __future__ import annotations
+
+import click
+
+from amplify.cli.common import emit_json, workspace_option
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+@click.command("info")
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def command(workspace, fmt):
+    """Counts, time range, camps, link sets and their settings, format version, size on disk.
+
+    \b
+    Example:
+      amplify info --workspace ws
+    """
+    from amplify.workspace import Workspace, WorkspaceError
+
+    try:
+        info = Workspace.open(workspace).info()
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        emit_json(info)
+        return
+    tr = info["time_range"]
+    click.echo(f"workspace   {info['path']}  ({info['format']} v{info['format_version']}, "
+               f"generation {info['generation']}, {_size(info['bytes'])} on disk)")
+    click.echo(f"posts       {info['n_posts']:,} in {info['n_parts']} part(s)"
+               + (f", {tr[0]} .. {tr[1]}" if tr else ""))
+    groups = ", ".join(f"{g} {n:,}" for g, n in info["groups"].items())
+    click.echo(f"outlets     {info['n_outlets']:,}: {groups}")
+    if info["n_missing_outlets"]:
+        click.echo(f"            {info['n_missing_outlets']:,} outlets are not in the outlets table "
+                   f"(group 'unknown'); add them with `amplify ingest --outlets FILE`")
+    if not info["linksets"]:
+        click.echo("link sets   none yet: run `amplify detect --workspace ...`")
+    for ls in info["linksets"]:
+        s = ls["settings"]
+        latest = " (latest, used by default)" if ls.get("latest") else ""
+        click.echo(f"link set    {ls['id']}{latest}: {ls['n_links']:,} links, posts through ingest "
+                   f"#{ls['covered_through']}, updated {ls.get('updated_at', '')}")
+        click.echo("            " + ", ".join(f"{k}={v}" for k, v in sorted(s.items())))

@@ -1,0 +1,46 @@
+"""Safe file output: write to a temporary file beside the target, then rename.
+
+A reader (or a crash) never sees a half-written output: the file appears
+complete or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_output", "atomic_write_text"]
+
+
+@contextlib.contextmanager
+def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
+    """Open a temporary file for writing; on success it replaces ``path`` atomically.
+
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> with atomic_output(os.path.join(d, "a.txt")) as fh:
+    ...     _ = fh.write("hello")
+    >>> open(os.path.join(d, "a.txt")).read()
+    'hello'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+    try:
+        with os.fdopen(fd, mode, **kw) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path, text: str) -> None:
+    with atomic_output(path, "w") as fh:
+        fh.write(text)
