@@ -128,6 +128,17 @@ def _check_required(df: pd.DataFrame, cols, table: str) -> None:
         )
 
 
+def _to_utc(s: pd.Series) -> pd.Series:
+    if not isinstance(s.dtype, pd.DatetimeTZDtype) and s.dtype.kind in "OUT":
+        try:  # mixed precision ISO strings ("...00Z" and "...00.123Z") need the ISO parser
+            s = pd.to_datetime(s, utc=True, format="ISO8601")
+        except (ValueError, TypeError):
+            s = pd.to_datetime(s, utc=True)
+    else:
+        s = pd.to_datetime(s, utc=True)
+    return s if s.dtype == TIME else s.astype(TIME)
+
+
 def _coerce(df: pd.DataFrame, cols, table: str) -> pd.DataFrame:
     out = {}
     for c in cols:
@@ -136,11 +147,11 @@ def _coerce(df: pd.DataFrame, cols, table: str) -> pd.DataFrame:
         s = df[c.name]
         try:
             if c.dtype == TIME:
-                s = pd.to_datetime(s, utc=True)
-                if s.dtype != TIME:
-                    s = s.astype(TIME)
+                s = _to_utc(s)
             elif c.dtype == STRING:
-                if s.dtype != STRING:
+                # pandas 3's default `str` dtype compares equal to "string" but
+                # uses NaN for missing values; the canonical one uses pd.NA
+                if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.na_value is pd.NA):
                     s = s.astype(STRING)
             elif s.dtype != c.dtype:
                 s = s.astype(c.dtype)

@@ -1,0 +1,630 @@
+"""Tests for amplify.workspace: format, idempotent appends, order, link sets, locking, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from amplify import schema
+from amplify import workspace as wsmod
+from amplify.workspace import AppendReport, Workspace, WorkspaceError, WorkspaceLocked
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def make_posts(n: int, start: int = 0, seed: int = 0) -> pd.DataFrame:
+    """n posts with ids p<start>.. ; several share a timestamp so the post_id tie-break matters."""
+    rng = np.random.default_rng(seed)
+    ids = [f"p{i:05d}" for i in range(start, start + n)]
+    base = pd.Timestamp("2024-01-01T00:00:00Z")
+    minutes = rng.integers(0, max(n // 3, 1), size=n)  # ties on purpose
+    return pd.DataFrame({
+        "post_id": ids,
+        "outlet": rng.choice(["tass", "cgtn", "presstv", "rt"], size=n),
+        "published_at": [base + pd.Timedelta(minutes=int(m)) for m in minutes],
+        "text": [f"text of {i} — {rng.integers(1e9)}" for i in ids],
+    })
+
+
+def canonical(df: pd.DataFrame) -> pd.DataFrame:
+    """What posts() should return for df: canonical dtypes, sorted by (published_at, post_id)."""
+    v = schema.validate_posts(df)
+    v = v.astype({c: "string" for c in v.columns if isinstance(v[c].dtype, pd.StringDtype)})
+    return v.sort_values(["published_at", "post_id"], kind="stable").reset_index(drop=True)
+
+
+def make_links(pairs, score=90.0) -> pd.DataFrame:
+    n = len(pairs)
+    return pd.DataFrame({
+        "source_id": [a for a, _ in pairs], "target_id": [b for _, b in pairs],
+        "kind": ["verbatim"] * n, "score": [score] * n,
+        "source_start": [0] * n, "source_end": [5] * n, "target_start": [0] * n, "target_end": [5] * n,
+        "lag_s": [60.0] * n, "attributed": [False] * n, "is_parent": [True] * n, "tie": [False] * n,
+    })
+
+
+def run_py(code: str, **kw) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def wait_for_line(proc: subprocess.Popen, expected: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.strip() == expected:
+            return
+        if not line and proc.poll() is not None:
+            raise AssertionError(f"subprocess ended early: {proc.stderr.read()}")
+    raise AssertionError(f"subprocess did not print {expected!r} in time")
+
+
+def assert_consistent(path) -> Workspace:
+    """The manifest, the files and the data agree."""
+    ws = Workspace.open(path)
+    m = ws.manifest
+    parts = m["posts"]["parts"]
+    assert [p["seq"] for p in parts] == list(range(1, len(parts) + 1))
+    assert m["posts"]["last_seq"] == len(parts)
+    assert sum(p["rows"] for p in parts) == m["posts"]["n_posts"] == ws.n_posts
+    for p in parts:
+        assert (Path(path) / p["file"]).is_file()
+    posts = ws.posts(columns=["post_id", "_seq"])
+    assert len(posts) == ws.n_posts
+    assert posts["post_id"].is_unique
+    return ws
+
+
+@pytest.fixture
+def ws(tmp_path) -> Workspace:
+    return Workspace.open(tmp_path / "ws", create=True)
+
+
+# --------------------------------------------------------------------------- create / open / format
+
+
+def test_create_then_open(tmp_path):
+    path = tmp_path / "ws"
+    with pytest.raises(WorkspaceError, match="does not exist"):
+        Workspace.open(path)
+    ws = Workspace.open(path, create=True)
+    m = json.loads((path / "manifest.json").read_text())
+    assert m["format"] == "amplify-workspace" and m["format_version"] == 1 and m["generation"] == 0
+    assert ws.n_posts == 0 and ws.last_seq == 0
+    assert len(ws.posts()) == 0 and list(ws.posts().columns) == ["post_id", "outlet", "published_at", "text"]
+    assert Workspace.open(path).generation == 0
+    assert Workspace.open(path, create=True).generation == 0  # create on an existing workspace just opens it
+
+
+def test_open_non_workspace_folder(tmp_path):
+    (tmp_path / "data.csv").write_text("a,b\n")
+    with pytest.raises(WorkspaceError, match="not an amplify workspace"):
+        Workspace.open(tmp_path)
+    with pytest.raises(WorkspaceError, match="not empty"):
+        Workspace.open(tmp_path, create=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]  # left untouched
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(WorkspaceError):
+        Workspace.open(tmp_path / "file")
+
+
+def test_newer_format_version_is_refused(ws):
+    mpath = ws.path / "manifest.json"
+    m = json.loads(mpath.read_text())
+    m["format_version"] = 2
+    mpath.write_text(json.dumps(m))
+    with pytest.raises(WorkspaceError) as err:
+        Workspace.open(ws.path)
+    assert "format version 2" in str(err.value) and "supports format version 1" in str(err.value)
+
+
+def test_foreign_or_damaged_manifest(ws):
+    mpath = ws.path / "manifest.json"
+    mpath.write_text(json.dumps({"format": "something-else", "format_version": 1}))
+    with pytest.raises(WorkspaceError, match="something-else"):
+        Workspace.open(ws.path)
+    mpath.write_text("{not json")
+    with pytest.raises(WorkspaceError, match="damaged"):
+        Workspace.open(ws.path)
+
+
+def test_writes_need_the_writer(ws):
+    with pytest.raises(WorkspaceError, match="writer"):
+        ws.add_posts(make_posts(3))
+    with pytest.raises(WorkspaceError, match="writer"):
+        ws.set_outlets(pd.DataFrame({"outlet": ["tass"], "group": ["RU"]}))
+    with pytest.raises(WorkspaceError, match="writer"):
+        ws.save_links(make_links([]), {"a": 1}, covered_through=0)
+    assert ws.generation == 0
+
+
+# --------------------------------------------------------------------------- append
+
+
+def test_append_and_idempotent_reappend(ws):
+    df = make_posts(50)
+    with ws.writer():
+        rep = ws.add_posts(df)
+    assert isinstance(rep, AppendReport)
+    assert (rep.new, rep.already_present, rep.n_conflicts, rep.seq) == (50, 0, 0, 1)
+    gen, files = ws.generation, sorted(p.name for p in (ws.path / "posts").iterdir())
+    with ws.writer():
+        rep2 = ws.add_posts(df.sample(frac=1, random_state=1))  # same posts, other order
+    assert (rep2.new, rep2.already_present, rep2.n_conflicts, rep2.seq) == (0, 50, 0, None)
+    assert str(rep2) == "0 new, 50 already present, 0 conflicts"
+    assert ws.generation == gen  # nothing committed
+    assert sorted(p.name for p in (ws.path / "posts").iterdir()) == files  # no new part
+    # a file overlapping the stored one: only the new posts are written, in part 2
+    with ws.writer():
+        rep3 = ws.add_posts(pd.concat([df.iloc[40:], make_posts(20, start=50, seed=2)]))
+    assert (rep3.new, rep3.already_present, rep3.seq) == (20, 10, 2)
+    assert ws.n_posts == 70 == len(ws.posts())
+    assert ws.last_seq == 2
+    # a fresh reader sees the same
+    assert Workspace.open(ws.path).n_posts == 70
+
+
+def test_same_timestamp_equivalent_spellings_are_already_present(ws):
+    df = make_posts(5)
+    with ws.writer():
+        ws.add_posts(df)
+        other = df.assign(published_at=df["published_at"].dt.tz_convert("Asia/Shanghai"))
+        rep = ws.add_posts(other)
+    assert (rep.new, rep.already_present) == (0, 5)
+
+
+def test_conflicts_reported_not_overwritten(ws):
+    df = make_posts(10)
+    with ws.writer():
+        ws.add_posts(df)
+    changed = df.copy()
+    changed.loc[2, "text"] = "a different text"
+    changed.loc[5, "outlet"] = "someone_else"
+    extra = make_posts(3, start=100, seed=3)
+    with ws.writer():
+        rep = ws.add_posts(pd.concat([changed, extra], ignore_index=True))
+    assert (rep.new, rep.already_present, rep.n_conflicts) == (3, 8, 2)
+    c = rep.conflicts
+    assert list(c.columns) == ["post_id", "version", "outlet", "published_at", "text", "seq", "differs"]
+    assert c["post_id"].tolist() == ["p00002", "p00002", "p00005", "p00005"]
+    assert c["version"].tolist() == ["stored", "incoming"] * 2
+    assert c["differs"].tolist() == ["text", "text", "outlet", "outlet"]
+    assert c.loc[0, "text"] == df.loc[2, "text"] and c.loc[1, "text"] == "a different text"
+    assert c.loc[0, "seq"] == 1 and pd.isna(c.loc[1, "seq"])
+    stored = ws.posts().set_index("post_id")
+    assert stored.loc["p00002", "text"] == df.loc[2, "text"]  # not overwritten
+    assert stored.loc["p00005", "outlet"] == df.loc[5, "outlet"]
+    assert ws.n_posts == 13
+
+
+def test_duplicates_and_conflicts_inside_one_input(ws):
+    df = make_posts(4)
+    dup = pd.concat([df, df.iloc[[0]]], ignore_index=True)  # exact copy
+    clash = df.iloc[[1]].assign(text="other version")
+    with ws.writer():
+        rep = ws.add_posts(pd.concat([dup, clash], ignore_index=True))
+    assert (rep.new, rep.duplicates, rep.n_conflicts) == (3, 1, 1)
+    assert rep.conflicts["version"].tolist() == ["incoming", "incoming"]
+    assert "p00001" not in set(ws.posts()["post_id"])
+
+
+def test_invalid_posts_are_rejected_before_writing(ws):
+    with ws.writer():
+        with pytest.raises(schema.SchemaError):
+            ws.add_posts(pd.DataFrame({"post_id": ["1"], "text": ["x"]}))
+        with pytest.raises(schema.SchemaError, match="reserved"):
+            ws.add_posts(make_posts(2).assign(_seq=1))
+    assert ws.generation == 0 and not (ws.path / "posts").exists()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def test_canonical_order_independent_of_ingest_order(tmp_path):
+    df = make_posts(300, seed=7)
+    a = Workspace.open(tmp_path / "a", create=True)
+    b = Workspace.open(tmp_path / "b", create=True)
+    with a.writer():
+        a.add_posts(df)
+    shuffled = df.sample(frac=1, random_state=3).reset_index(drop=True)
+    with b.writer():  # three overlapping-in-time parts, in another order
+        for chunk in np.array_split(np.arange(len(df)), 3):
+            b.add_posts(shuffled.iloc[chunk])
+    pa_, pb = a.posts(), b.posts()
+    pd.testing.assert_frame_equal(pa_, pb)
+    pd.testing.assert_frame_equal(pa_, canonical(df))
+    assert b.manifest["posts"]["last_seq"] == 3
+    # the stored rows themselves are sorted: one part of a is byte-for-byte the canonical table
+    pd.testing.assert_frame_equal(pd.read_parquet(a.path / "posts" / "part-000001.parquet")
+                                  .drop(columns=["_seq", "_text_sha1"])
+                                  .astype({c: "string" for c in ["post_id", "outlet", "text"]}), canonical(df))
+
+
+def test_disjoint_parts_are_read_in_order(ws):
+    df = make_posts(90, seed=4).sort_values(["published_at", "post_id"]).reset_index(drop=True)
+    with ws.writer():  # later posts first: parts do not overlap, read without re-sorting
+        for chunk in (df.iloc[60:], df.iloc[30:60], df.iloc[:30]):
+            ws.add_posts(chunk)
+    pd.testing.assert_frame_equal(ws.posts(), canonical(df))
+
+
+def test_columns_since_seq_and_internal_columns(ws):
+    with ws.writer():
+        ws.add_posts(make_posts(10).assign(url="http://x", score=1.5))
+        ws.add_posts(make_posts(5, start=10, seed=1))
+    full = ws.posts()
+    assert "_seq" not in full.columns and "_text_sha1" not in full.columns
+    assert list(full.columns) == ["post_id", "outlet", "published_at", "text", "url", "score"]
+    assert full["url"].isna().sum() == 5 and full["score"].isna().sum() == 5
+    sel = ws.posts(columns=["post_id", "_seq"])
+    assert list(sel.columns) == ["post_id", "_seq"]
+    assert sorted(sel["_seq"].unique().tolist()) == [1, 2]
+    new = ws.posts(columns=["post_id", "url"], since_seq=1)
+    assert len(new) == 5 and new["url"].isna().all()
+    assert len(ws.posts(since_seq=2)) == 0
+    with pytest.raises(WorkspaceError, match="no column"):
+        ws.posts(columns=["nope"])
+    absent = ws.posts(columns=["post_id", "reposted_id"])  # canonical but never given: NA
+    assert absent["reposted_id"].isna().all() and absent["reposted_id"].dtype == "string"
+    assert ws.posts()["published_at"].dtype == "datetime64[ns, UTC]"
+
+
+def test_extra_column_type_clash_is_refused(ws):
+    with ws.writer():
+        ws.add_posts(make_posts(3).assign(extra=[1, 2, 3]))
+        with pytest.raises(schema.SchemaError, match="type"):
+            ws.add_posts(make_posts(3, start=3).assign(extra=[[1], [2], [3]]))
+    assert ws.n_posts == 3
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+def test_outlets_merge_and_missing(ws):
+    with ws.writer():
+        ws.add_posts(make_posts(40))
+        rep = ws.set_outlets(pd.DataFrame({"outlet": ["tass", "cgtn"], "group": ["RU", "CN"]}))
+    assert (rep.added, rep.updated) == (2, 0)
+    out = ws.outlets()
+    assert out["outlet"].tolist() == sorted(["tass", "cgtn", "presstv", "rt"])
+    assert dict(zip(out["outlet"], out["group"])) == {"cgtn": "CN", "presstv": "unknown", "rt": "unknown", "tass": "RU"}
+    assert ws.missing_outlets() == ["presstv", "rt"]
+    assert len(ws.outlets(fill_missing=False)) == 2
+    with ws.writer():
+        rep = ws.set_outlets(pd.DataFrame({"outlet": ["tass", "presstv"], "group": ["RU", "IR"],
+                                           "name": ["TASS", None]}))
+        assert (rep.added, rep.updated, rep.unchanged) == (1, 1, 0)
+        assert rep.changes.query("outlet == 'tass'")[["column", "new"]].values.tolist() == [["name", "TASS"]]
+        # merging names only keeps groups; an empty cell keeps the stored value
+        ws.set_outlets(pd.DataFrame({"outlet": ["cgtn", "tass"], "name": ["CGTN", None]}))
+        gen = ws.generation
+        same = ws.set_outlets(pd.DataFrame({"outlet": ["cgtn"], "group": ["CN"]}))
+        assert (same.updated, same.unchanged) == (0, 1) and ws.generation == gen  # no-op, no commit
+    out = ws.outlets().set_index("outlet")
+    assert out.loc["tass", "group"] == "RU" and out.loc["tass", "name"] == "TASS"
+    assert out.loc["cgtn", "group"] == "CN" and out.loc["cgtn", "name"] == "CGTN"
+    assert out.loc["presstv", "group"] == "IR" and ws.missing_outlets() == ["rt"]
+    with ws.writer():
+        rep = ws.set_outlets(pd.DataFrame({"outlet": ["rt"], "group": ["RU"]}), merge=False)
+    assert rep.removed == 3 and rep.added == 1
+    assert ws.missing_outlets() == ["cgtn", "presstv", "tass"]
+    info = ws.info()
+    assert info["groups"] == {"RU": 1, "unknown": 3} and info["n_missing_outlets"] == 3
+
+
+# --------------------------------------------------------------------------- link sets
+
+
+def test_link_sets_keyed_by_settings(ws):
+    with ws.writer():
+        ws.add_posts(make_posts(20))
+    s1 = {"window_days": 7, "min_score": 80}
+    with ws.writer():
+        id1 = ws.save_links(make_links([("p00001", "p00002"), ("p00003", "p00004")]), s1, covered_through=1)
+        id1b = ws.save_links(make_links([("p00005", "p00006")]), dict(reversed(list(s1.items()))),
+                             covered_through=1)  # same settings, keys in another order: replaces
+        id2 = ws.save_links(make_links([("p00001", "p00009")]), {"window_days": 3, "min_score": 80},
+                            covered_through=1)
+    assert id1 == id1b == wsmod.linkset_id(s1) and id2 != id1
+    sets = ws.linksets()
+    assert [s["id"] for s in sets] == [id1, id2]
+    assert [s["n_links"] for s in sets] == [1, 1]
+    assert sets[0]["settings"] == s1 and sets[1]["latest"] and sets[0]["covered_through"] == 1
+    assert ws.links()["target_id"].tolist() == ["p00009"]  # default: the latest written
+    assert ws.links(id1)["target_id"].tolist() == ["p00006"]
+    assert ws.links(id1[:6])["target_id"].tolist() == ["p00006"]  # unique prefix
+    assert (ws.path / "links" / id1 / "settings.json").is_file()
+    with pytest.raises(WorkspaceError) as err:
+        ws.links("ffffffffffff")
+    assert id1 in str(err.value) and id2 in str(err.value)  # lists what is available
+
+    # incremental: append extends, a pair given again replaces its rows
+    with ws.writer():
+        ws.add_posts(make_posts(5, start=20, seed=5))
+        ws.save_links(make_links([("p00005", "p00006"), ("p00010", "p00021")], score=99.0), s1,
+                      covered_through=ws.last_seq, append=True)
+        ws.save_links(make_links([("p00002", "p00007")]), s1, covered_through=1, append=True)
+    links = ws.links(id1)
+    assert list(zip(links["source_id"], links["target_id"])) == [
+        ("p00002", "p00007"), ("p00005", "p00006"), ("p00010", "p00021")]  # canonical order
+    assert links["score"].tolist() == [90.0, 99.0, 99.0]
+    rec = next(s for s in ws.linksets() if s["id"] == id1)
+    assert rec["covered_through"] == 2 and rec["n_links"] == 3 and rec["latest"]
+    pd.testing.assert_frame_equal(links, schema.validate_links(links))
+    with ws.writer():
+        with pytest.raises(ValueError, match="covered_through"):
+            ws.save_links(make_links([]), s1, covered_through=99)
+        ws.drop_links(id2)
+    assert [s["id"] for s in ws.linksets()] == [id1]
+
+
+def test_links_without_any_set(ws):
+    with pytest.raises(WorkspaceError, match="no links"):
+        ws.links()
+    assert ws.linksets() == []
+
+
+def test_info(ws):
+    with ws.writer():
+        ws.add_posts(make_posts(30))
+        ws.set_outlets(pd.DataFrame({"outlet": ["tass"], "group": ["RU"]}))
+        ws.save_links(make_links([("p00001", "p00002")]), {"k": 1}, covered_through=1)
+    info = ws.info()
+    assert info["n_posts"] == 30 and info["n_parts"] == 1 and info["last_seq"] == 1
+    assert info["format"] == "amplify-workspace" and info["format_version"] == 1
+    assert info["groups"] == {"RU": 1, "unknown": 3} and info["n_outlets"] == 4
+    p = ws.posts()
+    assert info["time_range"] == [p["published_at"].min().isoformat().replace("+00:00", "Z"),
+                                  p["published_at"].max().isoformat().replace("+00:00", "Z")]
+    assert info["linksets"][0]["settings"] == {"k": 1}
+    assert info["bytes"] == sum(f.stat().st_size for f in ws.path.rglob("*") if f.is_file())
+    assert info["path"] == str(ws.path)
+    json.dumps(info)  # plain JSON
+
+
+# --------------------------------------------------------------------------- locking
+
+
+HOLD_LOCK = """
+    import sys, time
+    from amplify.workspace import Workspace
+    ws = Workspace.open(sys.argv[1] if len(sys.argv) > 1 else {path!r})
+    with ws.writer(timeout=5):
+        print("locked", flush=True)
+        time.sleep(60)
+"""
+
+
+def test_second_writer_fails_within_timeout_then_killed_writer_frees_lock(ws):
+    holder = run_py(HOLD_LOCK.format(path=str(ws.path)))
+    try:
+        wait_for_line(holder, "locked")
+        t0 = time.monotonic()
+        with pytest.raises(WorkspaceLocked) as err:
+            with ws.writer(timeout=0.5):
+                pass
+        waited = time.monotonic() - t0
+        assert 0.4 <= waited < 5
+        assert f"pid {holder.pid}" in str(err.value)
+        # readers are not blocked
+        assert Workspace.open(ws.path).n_posts == 0 and len(ws.posts()) == 0
+        # a writer in a second process fails too
+        other = run_py(f"""
+            from amplify.workspace import Workspace, WorkspaceLocked
+            try:
+                with Workspace.open({str(ws.path)!r}).writer(timeout=0.2):
+                    print("acquired")
+            except WorkspaceLocked:
+                print("refused")
+        """)
+        out, _ = other.communicate(timeout=60)
+        assert out.strip() == "refused"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+    # the killed writer left its owner note and lock file, yet the lock is free
+    t0 = time.monotonic()
+    with ws.writer(timeout=5):
+        ws.add_posts(make_posts(3))
+    assert time.monotonic() - t0 < 2
+    assert ws.n_posts == 3
+    assert not (ws.path / ".lock.owner").exists()
+
+
+def test_writer_is_reentrant_and_released_on_error(ws):
+    with pytest.raises(RuntimeError):
+        with ws.writer():
+            with ws.writer():
+                ws.add_posts(make_posts(2))
+            raise RuntimeError("boom")
+    assert ws.n_posts == 2  # the committed write stays
+    with Workspace.open(ws.path).writer(timeout=0):  # and the lock was released
+        pass
+
+
+def test_second_writer_object_in_same_process_is_refused(ws):
+    with ws.writer():
+        with pytest.raises(WorkspaceLocked):
+            with Workspace.open(ws.path).writer(timeout=0):
+                pass
+
+
+def test_writer_builds_on_commits_of_others(ws):
+    stale = Workspace.open(ws.path)
+    with ws.writer():
+        ws.add_posts(make_posts(5))
+    with stale.writer():  # reloads the manifest on entry: part 2, not a second part 1
+        rep = stale.add_posts(make_posts(5, start=5))
+    assert rep.seq == 2 and stale.n_posts == 10
+
+
+# --------------------------------------------------------------------------- crash safety
+
+
+def test_crash_before_manifest_commit_leaves_old_state(ws, monkeypatch):
+    first, second = make_posts(20), make_posts(20, start=20, seed=9)
+    with ws.writer():
+        ws.add_posts(first)
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if Path(dst).name == "manifest.json":
+            raise OSError("simulated crash before commit")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(wsmod.os, "replace", failing_replace)
+    with ws.writer():
+        with pytest.raises(OSError, match="simulated"):
+            ws.add_posts(second)
+    monkeypatch.setattr(wsmod.os, "replace", real_replace)
+
+    assert (ws.path / "posts" / "part-000002.parquet").is_file()  # written, not committed
+    again = assert_consistent(ws.path)
+    assert again.n_posts == 20 and again.generation == 1
+    pd.testing.assert_frame_equal(again.posts(), canonical(first))
+    assert not list(ws.path.glob(".manifest.json.tmp-*"))
+    with again.writer():  # garbage goes at the next write; re-running completes
+        assert not (ws.path / "posts" / "part-000002.parquet").exists()
+        rep = again.add_posts(pd.concat([first, second]))
+    assert (rep.new, rep.already_present, rep.seq) == (20, 20, 2)
+    pd.testing.assert_frame_equal(assert_consistent(ws.path).posts(), canonical(pd.concat([first, second])))
+
+
+def test_process_killed_between_part_and_manifest(ws):
+    """A real SIGKILL right before the manifest is replaced: lock freed, old state, re-run completes."""
+    df = make_posts(30)
+    df.to_parquet(ws.path.parent / "in.parquet")
+    proc = run_py(f"""
+        import os, signal
+        import pandas as pd
+        from amplify import workspace as w
+        real = os.replace
+        def replace(src, dst):
+            if str(dst).endswith("manifest.json"):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(src, dst)
+        ws = w.Workspace.open({str(ws.path)!r})
+        with ws.writer(timeout=5):
+            w.os.replace = replace
+            ws.add_posts(pd.read_parquet({str(ws.path.parent / 'in.parquet')!r}))
+    """)
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert list((ws.path / "posts").glob("part-*.parquet"))  # the orphan part
+    assert list(ws.path.glob(".manifest.json.tmp-*"))  # and the uncommitted manifest
+    again = assert_consistent(ws.path)
+    assert again.n_posts == 0
+    with again.writer(timeout=2):
+        assert not list(ws.path.glob(".manifest.json.tmp-*"))
+        rep = again.add_posts(df)
+    assert rep.new == 30 and assert_consistent(ws.path).n_posts == 30
+
+
+APPEND_LOOP = """
+    import sys
+    import pandas as pd
+    from amplify.workspace import Workspace
+    path, src, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    df = pd.read_parquet(src)
+    ws = Workspace.open(path, create=True)
+    for i in range(0, len(df), batch):
+        with ws.writer(timeout=10):
+            ws.add_posts(df.iloc[i:i + batch])
+            ws.set_outlets(pd.DataFrame({"outlet": ["tass"], "group": [f"G{i}"]}))
+            ws.save_links(pd.DataFrame(columns=["source_id", "target_id", "kind", "score", "source_start",
+                "source_end", "target_start", "target_end", "lag_s", "attributed", "is_parent", "tie"]),
+                {"batch": 1}, covered_through=ws.last_seq)
+        print("batch", flush=True)
+    print("done", flush=True)
+"""
+
+
+def run_append_loop(path, src, batch):
+    """The loop of APPEND_LOOP, in this process (the re-run after a crash)."""
+    code = textwrap.dedent(APPEND_LOOP).replace("print(", "(lambda *a, **k: None)(")
+    old_argv = sys.argv
+    sys.argv = ["append_loop", str(path), str(src), str(batch)]
+    try:
+        exec(compile(code, "append_loop", "exec"), {})
+    finally:
+        sys.argv = old_argv
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_at_random_points_while_appending(tmp_path, seed):
+    rng = random.Random(seed)
+    df = make_posts(200, seed=11)
+    src = tmp_path / "all.parquet"
+    df.to_parquet(src)
+    path = tmp_path / "ws"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(APPEND_LOOP), str(path), str(src), "20"],
+        env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(rng.randint(1, 7)):  # let a seeded number of batches commit ...
+        wait_for_line(proc, "batch")
+    time.sleep(rng.uniform(0, 0.03))  # ... then kill somewhere inside the next one
+    assert proc.poll() is None, proc.stderr.read()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    ws = assert_consistent(path)
+    got = ws.posts()
+    assert 0 < len(got) < len(df)
+    pd.testing.assert_frame_equal(got, canonical(df[df["post_id"].isin(got["post_id"])]))  # stored posts intact
+    assert all(ls["covered_through"] <= ws.last_seq for ls in ws.linksets())
+
+    run_append_loop(path, src, 20)  # re-running completes the job
+    ws = assert_consistent(path)
+    pd.testing.assert_frame_equal(ws.posts(), canonical(df))
+    assert ws.outlets(fill_missing=False)["group"].tolist() == [f"G{len(df) - 20}"]
+    assert ws.linksets()[0]["covered_through"] == ws.last_seq
+    with ws.writer():  # after the next write no garbage is left
+        pass
+    live = {p["file"] for p in ws.manifest["posts"]["parts"]} | {ws.manifest["outlets"]["file"]}
+    on_disk = {str(p.relative_to(path)) for p in path.rglob("*") if p.is_file()
+               and not p.name.startswith((".lock", "manifest", "settings"))
+               and "links" not in p.parts}
+    assert on_disk == live
+    assert len(list((path / "links").rglob("links-*.parquet"))) == 1
+
+
+def test_stale_reader_survives_garbage_collection(ws):
+    with ws.writer():
+        ws.add_posts(make_posts(5))
+        ws.set_outlets(pd.DataFrame({"outlet": ["tass"], "group": ["RU"]}))
+    reader = Workspace.open(ws.path)
+    with ws.writer():
+        ws.set_outlets(pd.DataFrame({"outlet": ["tass"], "group": ["XX"]}))
+    with ws.writer():  # collects the outlets file the reader's snapshot names
+        pass
+    assert reader.outlets(fill_missing=False)["group"].tolist() == ["XX"]  # refreshed, not crashed
+    assert reader.generation == ws.generation
+
+
+def test_garbage_collection_spares_foreign_files(ws):
+    (ws.path / "README.txt").write_text("notes")
+    (ws.path / "posts").mkdir()
+    (ws.path / "posts" / "part-000009.parquet").write_bytes(b"orphan")
+    (ws.path / "posts" / ".part-000009.parquet.tmp-1-ab").write_bytes(b"tmp")
+    (ws.path / "links" / "abc").mkdir(parents=True)
+    (ws.path / "links" / "abc" / "links-000003.parquet").write_bytes(b"orphan")
+    with ws.writer():
+        pass
+    assert (ws.path / "README.txt").exists()
+    assert list((ws.path / "posts").iterdir()) == []
+    assert not (ws.path / "links" / "abc").exists()
