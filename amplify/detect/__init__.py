@@ -27,9 +27,9 @@ import pyarrow as pa
 
 from amplify import schema
 from amplify.detect.attribution import attributed
-from amplify.detect.candidates import candidate_pairs, shingles
+from amplify.detect.candidates import candidate_pairs, shared_shingles, shingles
 from amplify.detect.parents import mark_parents
-from amplify.detect.verify import align_pairs, score_pairs, token_strings
+from amplify.detect.verify import build_index, verify_pairs
 from amplify.progress import Stages
 from amplify.text import token_offsets, tokenize
 
@@ -184,14 +184,18 @@ def detect(
     t0 = time.perf_counter()
     stage.start("tokenise", f"{n:,} posts")
     tok = tokenize(P["text"], workers=workers)
-    keys, shoff = shingles(tok.hashes, tok.offsets, cfg.shingle)
+    keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle)
     stats.tokens, stats.shingles = len(tok.hashes), len(keys)
+    shared = shared_shingles(keys)
+    index = build_index(keys, key_off, shared)
+    keys = keys[shared]
+    del shared, key_off
     stats.seconds["tokenise"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    stage.start("block", f"{len(keys):,} shingles")
-    cand = candidate_pairs(keys, times, cfg.window_ns, min_shared=cfg.min_shared,
-                           common_at=cfg.common_at, keep_first=cfg.keep_first, keep_last=cfg.keep_last)
+    stage.start("block", f"{len(keys):,} shared shingles")
+    cand = candidate_pairs(keys, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
+                           keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
     del keys
     src, tgt, rare = cand.src, cand.tgt, cand.rare
     keep = np.ones(len(src), dtype=bool)
@@ -208,17 +212,17 @@ def detect(
 
     t0 = time.perf_counter()
     stage.start("verify", f"{len(src):,} candidate pairs")
-    keys, shoff = shingles(tok.hashes, tok.offsets, cfg.shingle)
-    aln = align_pairs(tok.hashes, tok.offsets, keys, shoff, cfg.shingle, src, tgt, workers=workers)
-    del keys, shoff
-    strings = token_strings(tok.hashes, tok.offsets, np.r_[src, tgt])
-    whole, region = score_pairs(strings, src, tgt, aln, workers=workers)
-    del strings
+    ev = verify_pairs(tok, index, cfg.shingle, src, tgt, whole_min_ratio=cfg.paraphrase_min_ratio,
+                      workers=workers)
+    del index
     lens = tok.lengths
     ls, lt = lens[src], lens[tgt]
-    region_len = np.minimum(aln[:, 1] - aln[:, 0], aln[:, 3] - aln[:, 2])
-    dice = 2.0 * aln[:, 10] / np.maximum(ls + lt, 1)
-    src_cover = (aln[:, 1] - aln[:, 0]) / np.maximum(ls, 1)
+    rs, rt = ev[:, 1] - ev[:, 0], ev[:, 3] - ev[:, 2]
+    whole = np.where(ev[:, 11] >= 0, 200.0 * ev[:, 11] / np.maximum(ls + lt, 1), 0.0)
+    region = 200.0 * ev[:, 12] / np.maximum(rs + rt, 1)
+    region_len = np.minimum(rs, rt)
+    dice = 2.0 * ev[:, 10] / np.maximum(ls + lt, 1)
+    src_cover = rs / np.maximum(ls, 1)
     # a passage of common shingles only (boilerplate) is no evidence unless it
     # is most of its source; 3 rare shingles rule out a chance word next to it
     not_boiler = (rare >= 3) | (src_cover >= 0.5)
@@ -231,7 +235,7 @@ def detect(
     kind = np.where(is_verbatim, "verbatim", np.where(is_quote, "quote", "paraphrase"))[ok]
     score = np.where(is_verbatim, whole, np.where(is_quote, region, 100.0 * dice))[ok]
     # spans: the aligned passage for quotes, the extent of all matches otherwise
-    tok_span = np.where(is_quote[:, None], aln[:, 0:4], aln[:, 6:10])[ok]
+    tok_span = np.where(is_quote[:, None], ev[:, 0:4], ev[:, 6:10])[ok]
     src, tgt = src[ok], tgt[ok]
     stats.verified_pairs = len(src)
     stats.seconds["verify"] = time.perf_counter() - t0

@@ -42,8 +42,11 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None) -> np
     if len(out) == 0:
         return out
     names = outlet_names(outlets)
-    for outlet in pd.unique(source_outlets):
-        rows = np.flatnonzero(source_outlets == outlet)
+    codes, uniques = pd.factorize(source_outlets)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    for k, outlet in enumerate(uniques):
+        rows = order[bounds[k]:bounds[k + 1]]
         pat = _pattern(names.get(str(outlet)) or [str(outlet)])
         out[rows] = [pat.search(target_texts[r]) is not None for r in rows]
     return out

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["Candidates", "shingles", "candidate_pairs"]
+__all__ = ["Candidates", "shingles", "shared_shingles", "candidate_pairs"]
 
 DOC_BITS = 26  # posts per detection batch: 67M
 _DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
@@ -66,6 +66,54 @@ def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarra
     keys = np.empty(out_off[-1], dtype=np.uint64)
     _shingle_kernel(hashes, offsets, n, keys, out_off)
     return keys, out_off
+
+
+_SEEN_BITS = 30  # two bitsets of 2**30 bits: 256 MiB, few false "shared" at 100M shingles
+
+
+@njit(cache=True, nogil=True)
+def _mark_shared(keys, once, twice):
+    shift = np.uint64(64 - _SEEN_BITS)
+    for i in range(len(keys)):
+        b = keys[i] >> shift
+        w = b >> np.uint64(6)
+        bit = np.uint64(1) << (b & np.uint64(63))
+        if once[w] & bit:
+            twice[w] |= bit
+        else:
+            once[w] |= bit
+
+
+@njit(cache=True, nogil=True)
+def _keep_shared(keys, twice, keep):
+    shift = np.uint64(64 - _SEEN_BITS)
+    n = 0
+    for i in range(len(keys)):
+        b = keys[i] >> shift
+        if twice[b >> np.uint64(6)] & (np.uint64(1) << (b & np.uint64(63))):
+            keep[i] = True
+            n += 1
+        else:
+            keep[i] = False
+    return n
+
+
+def shared_shingles(keys: np.ndarray) -> np.ndarray:
+    """Boolean mask of the shingles that may occur in more than one place.
+
+    One pass through two bitsets (seen once, seen twice) indexed by the
+    shingle hash: a shingle seen only once is certainly unique and can pair
+    nothing, so most shingles are dropped before the sort, at the cost of a
+    few percent of unique ones kept by chance collisions.
+    """
+    words = (1 << _SEEN_BITS) // 64
+    once = np.zeros(words, dtype=np.uint64)
+    twice = np.zeros(words, dtype=np.uint64)
+    _mark_shared(keys, once, twice)
+    del once
+    keep = np.empty(len(keys), dtype=np.bool_)
+    _keep_shared(keys, twice, keep)
+    return keep
 
 
 @njit(cache=True, nogil=True)
@@ -137,26 +185,8 @@ class Candidates:
     n_rows: int = 0
 
 
-def candidate_pairs(
-    keys: np.ndarray,
-    times: np.ndarray,
-    window: int,
-    *,
-    min_shared: int = 2,
-    common_at: int = 25,
-    keep_first: int = 3,
-    keep_last: int = 3,
-) -> Candidates:
-    """Pairs of posts that share at least ``min_shared`` shingles inside the window.
-
-    Parameters
-    ----------
-    keys : uint64 array from :func:`shingles` (post indices must be in time order)
-    times : int64 array, time of each post (non-decreasing)
-    window : int, in the same unit as ``times``
-    common_at : a shingle held by more than this many other posts within +- window is common
-    keep_first, keep_last : partners kept for a common shingle (earliest, latest)
-    """
+def _pairs_of(keys, times, window, common_at, keep_first, keep_last):
+    """Sort one slice of shingle keys and emit its (src, tgt, common) pair rows."""
     keys = np.sort(keys)
     # the same shingle twice in one post counts once
     if len(keys):
@@ -166,29 +196,69 @@ def candidate_pairs(
         keys = keys[keep]
     sh = keys >> np.uint64(DOC_BITS)
     docs = (keys & _DOC_MASK).astype(np.int64)
+    del keys
     # drop shingles that only one post has: they pair nothing
     starts = np.flatnonzero(np.r_[True, sh[1:] != sh[:-1]]) if len(sh) else np.zeros(0, np.int64)
     sizes = np.diff(np.r_[starts, len(sh)])
-    multi = np.repeat(sizes > 1, sizes)
-    docs = docs[multi]
+    del sh
+    docs = docs[np.repeat(sizes > 1, sizes)]
     sizes = sizes[sizes > 1]
     starts = np.zeros(len(sizes), dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
     grp_start = np.repeat(starts, sizes)
     grp_end = grp_start + np.repeat(sizes, sizes)
-    n_rows = len(docs)
     e64, eb = np.zeros(0, np.int64), np.zeros(0, np.bool_)
     total = _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, e64, e64, eb, False)
     src = np.empty(total, dtype=np.int64)
     tgt = np.empty(total, dtype=np.int64)
     common = np.empty(total, dtype=np.bool_)
     _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, src, tgt, common, True)
-    del grp_start, grp_end, docs
-    # count shingles per pair: sort packed (src, tgt) keys; rare flag in the lowest bit
+    # packed (src, tgt, rare) keys: the pair in the high bits, rare in the lowest
     pk = (src.astype(np.uint64) << np.uint64(DOC_BITS + 1)) | (tgt.astype(np.uint64) << np.uint64(1)) \
         | (~common).astype(np.uint64)
-    del src, tgt, common
     pk.sort()
+    return pk, len(docs)
+
+
+def candidate_pairs(
+    keys: np.ndarray,
+    times: np.ndarray,
+    window: int,
+    *,
+    min_shared: int = 2,
+    common_at: int = 25,
+    keep_first: int = 3,
+    keep_last: int = 3,
+    workers: int = 2,
+) -> Candidates:
+    """Pairs of posts that share at least ``min_shared`` shingles inside the window.
+
+    Parameters
+    ----------
+    keys : uint64 array from :func:`shingles` (post indices must be in time order);
+        pass only the :func:`shared_shingles` to save the sort most of its work
+    times : int64 array, time of each post (non-decreasing)
+    window : int, in the same unit as ``times``
+    common_at : a shingle held by more than this many other posts within +- window is common
+    keep_first, keep_last : partners kept for a common shingle (earliest, latest)
+    workers : the keys are split by shingle hash into this many slices, sorted
+        and joined in parallel (numpy and the compiled loops release the GIL)
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, min(workers, 8))
+    if workers == 1 or len(keys) < 1_000_000:
+        parts = [_pairs_of(keys, times, window, common_at, keep_first, keep_last)]
+    else:
+        top = (keys >> np.uint64(61)).astype(np.int64) % workers  # slices by hash: no shingle is split
+        slices = [keys[top == w] for w in range(workers)]
+        del top
+        with ThreadPoolExecutor(workers) as ex:
+            parts = list(ex.map(lambda k: _pairs_of(k, times, window, common_at, keep_first, keep_last), slices))
+        del slices
+    n_rows = sum(r for _, r in parts)
+    pk = parts[0][0] if len(parts) == 1 else np.sort(np.concatenate([p for p, _ in parts]))
+    del parts
     pair = pk >> np.uint64(1)
     if len(pair) == 0:
         e = np.zeros(0, dtype=np.int64)
@@ -197,6 +267,7 @@ def candidate_pairs(
     shared = np.diff(np.r_[bounds, len(pair)])
     rare = np.add.reduceat((pk & np.uint64(1)).astype(np.int64), bounds)
     upair = pair[bounds]
+    del pk, pair
     ok = shared >= min_shared
     upair, shared, rare = upair[ok], shared[ok], rare[ok]
     src = (upair >> np.uint64(DOC_BITS)).astype(np.int64)

@@ -1,12 +1,20 @@
-"""Verification: align each candidate pair, score it with rapidfuzz, classify it.
+"""Verification: align each candidate pair, score it, classify it.
 
-For every candidate pair a compiled kernel finds the shingles the two posts
-share and their positions, groups them into the densest aligned region (a
-passage of the source that reappears in the target), and counts the bag-of-
-words overlap of the two posts. Each post's tokens are then written as a
-string of one character per token, so rapidfuzz's bit-parallel Indel distance
-scores whole posts and regions at token level (``fuzz.ratio`` over words, not
-letters: a substituted word costs one, whatever its length), on both cores.
+For every candidate pair a compiled kernel
+
+1. finds the shingles the two posts share (only shingles held by more than
+   one post are indexed, so this is a merge of two short lists) and groups
+   them into the densest aligned region -- a passage of the source that
+   reappears in the target;
+2. scores the whole posts and that region with the Indel similarity over
+   *tokens* (``100 * 2 * LCS / (len_a + len_b)``): exactly rapidfuzz's
+   ``fuzz.ratio`` applied to token sequences (the tests check it against
+   rapidfuzz), computed with the bit-parallel LCS of Allison & Dix (1986) /
+   Hyyrö (2004) that rapidfuzz itself uses, here inside the same compiled
+   loop so that no Python string is built per pair. A substituted word costs
+   one, whatever its length;
+3. counts the bag-of-words overlap (Dice coefficient of the token multisets),
+   which survives reordering.
 
 Kinds and their default thresholds (all overridable, see
 :class:`amplify.detect.DetectSettings`):
@@ -26,30 +34,135 @@ A quote or paraphrase needs at least 3 *rare* shared shingles (not common
 inside the window, see :mod:`amplify.detect.candidates`), unless the aligned
 passage makes up at least half of the source -- the source is then the
 statement itself, not a post that happens to carry the same sign-off.
+
+References
+----------
+Allison, L. and Dix, T. I. (1986). A bit-string longest-common-subsequence
+algorithm. Information Processing Letters 23(5).
+Hyyrö, H. (2004). Bit-parallel LCS-length computation revisited. AWOCA.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numba import njit
-from rapidfuzz import fuzz, process
 
-__all__ = ["align_pairs", "token_strings", "score_pairs"]
+__all__ = ["ShingleIndex", "build_index", "verify_pairs", "lcs_length", "COLUMNS"]
 
 _SH_SHIFT = np.uint64(26)
 
+#: Columns of the array :func:`verify_pairs` returns.
+COLUMNS = ("src_start", "src_end", "tgt_start", "tgt_end", "region_shingles", "matched_shingles",
+           "all_src_start", "all_src_end", "all_tgt_start", "all_tgt_end",
+           "bag_overlap", "lcs_whole", "lcs_region")
+
+
+class ShingleIndex:
+    """The shared shingles of each post, in token order: hashes, positions, offsets."""
+
+    def __init__(self, hashes, positions, offsets):
+        self.hashes = hashes
+        self.positions = positions
+        self.offsets = offsets
+
+
+def build_index(keys: np.ndarray, key_offsets: np.ndarray, keep: np.ndarray) -> ShingleIndex:
+    """Index of the kept shingles (``keep`` from :func:`shared_shingles`) per post."""
+    n_posts = len(key_offsets) - 1
+    owner = np.repeat(np.arange(n_posts), np.diff(key_offsets))
+    idx = np.flatnonzero(keep)
+    pos = (idx - key_offsets[owner[idx]]).astype(np.int32)
+    counts = np.bincount(owner[idx], minlength=n_posts)
+    off = np.zeros(n_posts + 1, dtype=np.int64)
+    np.cumsum(counts, out=off[1:])
+    return ShingleIndex(keys[idx] >> _SH_SHIFT, pos, off)
+
 
 @njit(cache=True, nogil=True)
-def _align_one(hashes, offsets, shkeys, shoff, n, s, t, gap, out):
+def _lcs(a, b):
+    """Length of the longest common subsequence of two uint64 sequences (bit-parallel)."""
+    if len(a) == 0 or len(b) == 0:
+        return 0
+    if len(a) > len(b):
+        a, b = b, a
+    m = len(a)
+    words = (m + 63) // 64
+    order = np.argsort(a)
+    sa = a[order]
+    # unique symbols of a and a bit mask of their positions
+    uid = np.empty(m, dtype=np.int64)
+    nu = 0
+    for i in range(m):
+        if i == 0 or sa[i] != sa[i - 1]:
+            nu += 1
+        uid[i] = nu - 1
+    ukeys = np.empty(nu, dtype=np.uint64)
+    pm = np.zeros((nu, words), dtype=np.uint64)
+    for i in range(m):
+        ukeys[uid[i]] = sa[i]
+        p = order[i]
+        pm[uid[i], p >> 6] |= np.uint64(1) << np.uint64(p & 63)
+    v = np.full(words, np.uint64(0xFFFFFFFFFFFFFFFF))
+    for j in range(len(b)):
+        k = np.searchsorted(ukeys, b[j])
+        if k >= nu or ukeys[k] != b[j]:
+            continue
+        carry = np.uint64(0)
+        for w in range(words):
+            x = pm[k, w]
+            u = v[w] & x
+            s1 = v[w] + u
+            c1 = np.uint64(1) if s1 < v[w] else np.uint64(0)
+            s2 = s1 + carry
+            c2 = np.uint64(1) if s2 < s1 else np.uint64(0)
+            carry = c1 | c2
+            v[w] = s2 | (v[w] - u)
+    zeros = 0
+    for i in range(m):
+        if not (v[i >> 6] >> np.uint64(i & 63)) & np.uint64(1):
+            zeros += 1
+    return zeros
+
+
+def lcs_length(a, b) -> int:
+    """Longest common subsequence length of two sequences of integers.
+
+    >>> lcs_length([1, 2, 3, 4], [1, 3, 4, 5])
+    3
+    """
+    return int(_lcs(np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64)))
+
+
+@njit(cache=True, nogil=True)
+def _bag_overlap(a, b):
+    """Size of the multiset intersection of two token sequences."""
+    x = np.sort(a)
+    y = np.sort(b)
+    p = q = inter = 0
+    while p < len(x) and q < len(y):
+        if x[p] == y[q]:
+            inter += 1
+            p += 1
+            q += 1
+        elif x[p] < y[q]:
+            p += 1
+        else:
+            q += 1
+    return inter
+
+
+@njit(cache=True, nogil=True)
+def _align_one(tok, toff, sh, shpos, shoff, n, s, t, gap, whole_min_ratio, out):
     sa, sb = shoff[s], shoff[s + 1]
     ta, tb = shoff[t], shoff[t + 1]
-    ns, nt = sb - sa, tb - ta
-    ssh = shkeys[sa:sb] >> _SH_SHIFT
+    ns = sb - sa
+    ssh = sh[sa:sb]
     order = np.argsort(ssh)
     ssorted = ssh[order]
-    # walk the target's shingles; keep the densest run of aligned matches
     best_cnt = 0
-    best = (0, 0, 0, 0)
+    b0 = b1 = b2 = b3 = 0
     cnt = 0
     ca = cb = cc = cd = 0
     prev_i = -(10 ** 9)
@@ -59,19 +172,20 @@ def _align_one(hashes, offsets, shkeys, shoff, n, s, t, gap, out):
     all_c = 1 << 62
     all_d = -1
     nmatch = 0
-    for j in range(nt):
-        h = shkeys[ta + j] >> _SH_SHIFT
+    for jj in range(ta, tb):
+        h = sh[jj]
+        j = np.int64(shpos[jj])
         k = np.searchsorted(ssorted, h)
         if k >= ns or ssorted[k] != h:
             continue
         # several source positions may carry this shingle: take the one
         # closest to the current run's diagonal
-        i = order[k]
+        i = np.int64(shpos[sa + order[k]])
         if cnt > 0:
             bestd = abs((i - prev_i) - (j - prev_j))
             kk = k + 1
             while kk < ns and ssorted[kk] == h:
-                ii = order[kk]
+                ii = np.int64(shpos[sa + order[kk]])
                 d = abs((ii - prev_i) - (j - prev_j))
                 if d < bestd:
                     bestd = d
@@ -92,85 +206,48 @@ def _align_one(hashes, offsets, shkeys, shoff, n, s, t, gap, out):
             ca, cb, cc, cd = i, i + n, j, j + n
         if cnt > best_cnt:
             best_cnt = cnt
-            best = (ca, cb, cc, cd)
+            b0, b1, b2, b3 = ca, cb, cc, cd
         prev_i, prev_j = i, j
-    out[0], out[1], out[2], out[3] = best
-    out[4] = best_cnt
-    out[5] = nmatch
     if nmatch == 0:
         all_a = all_b = all_c = all_d = 0
+    out[0], out[1], out[2], out[3] = b0, b1, b2, b3
+    out[4] = best_cnt
+    out[5] = nmatch
     out[6], out[7], out[8], out[9] = all_a, all_b, all_c, all_d
-    # bag-of-words overlap (multiset intersection of token hashes)
-    x = np.sort(hashes[offsets[s]:offsets[s + 1]])
-    y = np.sort(hashes[offsets[t]:offsets[t + 1]])
-    p = q = inter = 0
-    while p < len(x) and q < len(y):
-        if x[p] == y[q]:
-            inter += 1
-            p += 1
-            q += 1
-        elif x[p] < y[q]:
-            p += 1
-        else:
-            q += 1
-    out[10] = inter
+    S = tok[toff[s]:toff[s + 1]]
+    T = tok[toff[t]:toff[t + 1]]
+    out[10] = _bag_overlap(S, T)
+    # whole-text LCS only where the lengths allow the paraphrase threshold
+    ls, lt = len(S), len(T)
+    if 200.0 * min(ls, lt) / max(ls + lt, 1) >= whole_min_ratio:
+        out[11] = _lcs(S, T)
+    else:
+        out[11] = -1
+    out[12] = _lcs(S[b0:b1], T[b2:b3]) if best_cnt > 0 else 0
 
 
 @njit(cache=True, nogil=True)
-def _align_all(hashes, offsets, shkeys, shoff, n, src, tgt, gap, res):
+def _align_all(tok, toff, sh, shpos, shoff, n, src, tgt, gap, whole_min_ratio, res):
     for r in range(len(src)):
-        _align_one(hashes, offsets, shkeys, shoff, n, src[r], tgt[r], gap, res[r])
+        _align_one(tok, toff, sh, shpos, shoff, n, src[r], tgt[r], gap, whole_min_ratio, res[r])
 
 
-def align_pairs(hashes, offsets, shkeys, shoff, n, src, tgt, gap=None, workers=2):
-    """Aligned regions of each pair, in tokens.
+def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, whole_min_ratio: float = 50.0,
+                 gap: int | None = None, workers: int = 2) -> np.ndarray:
+    """Alignment and LCS evidence for each pair: int64 array, columns :data:`COLUMNS`.
 
-    Returns an int64 array of shape (n_pairs, 11): best region
-    ``(src_start, src_end, tgt_start, tgt_end)``, shingles in it, shingles
-    matched anywhere, the extent of all matches (4 columns), and the number of
-    tokens the two bags of words share.
+    ``lcs_whole`` is -1 where the two lengths alone rule out a whole-text
+    ratio of ``whole_min_ratio`` (a quote inside a long article).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    res = np.zeros((len(src), 11), dtype=np.int64)
+    res = np.zeros((len(src), len(COLUMNS)), dtype=np.int64)
     gap = n + 3 if gap is None else gap
+    args = (tokens.hashes, tokens.offsets, index.hashes, index.positions, index.offsets, n)
     if len(src) < 20000 or workers <= 1:
-        _align_all(hashes, offsets, shkeys, shoff, n, src, tgt, gap, res)
+        _align_all(*args, src, tgt, gap, whole_min_ratio, res)
         return res
     bounds = np.linspace(0, len(src), workers + 1).astype(int)
     with ThreadPoolExecutor(workers) as ex:
-        list(ex.map(lambda ab: _align_all(hashes, offsets, shkeys, shoff, n, src[ab[0]:ab[1]],
-                                          tgt[ab[0]:ab[1]], gap, res[ab[0]:ab[1]]),
+        list(ex.map(lambda ab: _align_all(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], gap, whole_min_ratio,
+                                          res[ab[0]:ab[1]]),
                     zip(bounds[:-1], bounds[1:])))
     return res
-
-
-# Token characters: one code point per token, avoiding surrogates (which UTF-32
-# cannot carry). A collision of two tokens on one code point (about one in a
-# million) only nudges a score.
-_SPAN = 0x10FFFF - 0x800 - 0x100
-
-
-def token_strings(hashes: np.ndarray, offsets: np.ndarray, posts: np.ndarray) -> dict[int, str]:
-    """One string per post, one character per token (for rapidfuzz)."""
-    posts = np.unique(posts)
-    if len(posts) == 0:
-        return {}
-    lens = offsets[posts + 1] - offsets[posts]
-    idx = np.repeat(offsets[posts] - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(lens.sum())
-    cps = (hashes[idx] % np.uint64(_SPAN)).astype(np.uint32) + np.uint32(0x100)
-    cps[cps >= 0xD800] += np.uint32(0x800)
-    big = cps.tobytes().decode("utf-32-le")
-    bounds = np.r_[0, np.cumsum(lens)]
-    return {int(p): big[bounds[k]:bounds[k + 1]] for k, p in enumerate(posts)}
-
-
-def score_pairs(strings: dict[int, str], src, tgt, aln, workers: int = 2):
-    """Token-level rapidfuzz ratios: whole posts and best aligned regions."""
-    S = [strings[int(s)] for s in src]
-    T = [strings[int(t)] for t in tgt]
-    whole = process.cpdist(S, T, scorer=fuzz.ratio, workers=workers) if len(S) else np.zeros(0)
-    RS = [s[a:b] for s, a, b in zip(S, aln[:, 0], aln[:, 1])]
-    RT = [t[c:d] for t, c, d in zip(T, aln[:, 2], aln[:, 3])]
-    region = process.cpdist(RS, RT, scorer=fuzz.ratio, workers=workers) if len(S) else np.zeros(0)
-    return np.asarray(whole, dtype=np.float64), np.asarray(region, dtype=np.float64)
