@@ -15,6 +15,7 @@ from amplify import __version__
 
 # module name -> attribute holding the click command, in --help order
 COMMANDS = [
+    ("ingest_cmd", "command"),
     ("detect_cmd", "command"),
     ("links_cmd", "command"),
     ("info_cmd", "command"),

@@ -68,12 +68,9 @@ def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarra
     return keys, out_off
 
 
-_SEEN_BITS = 30  # two bitsets of 2**30 bits: 256 MiB, few false "shared" at 100M shingles
-
-
 @njit(cache=True, nogil=True)
-def _mark_shared(keys, once, twice):
-    shift = np.uint64(64 - _SEEN_BITS)
+def _mark_shared(keys, once, twice, bits):
+    shift = np.uint64(64 - bits)
     for i in range(len(keys)):
         b = keys[i] >> shift
         w = b >> np.uint64(6)
@@ -85,8 +82,8 @@ def _mark_shared(keys, once, twice):
 
 
 @njit(cache=True, nogil=True)
-def _keep_shared(keys, twice, keep):
-    shift = np.uint64(64 - _SEEN_BITS)
+def _keep_shared(keys, twice, keep, bits):
+    shift = np.uint64(64 - bits)
     n = 0
     for i in range(len(keys)):
         b = keys[i] >> shift
@@ -106,13 +103,15 @@ def shared_shingles(keys: np.ndarray) -> np.ndarray:
     nothing, so most shingles are dropped before the sort, at the cost of a
     few percent of unique ones kept by chance collisions.
     """
-    words = (1 << _SEEN_BITS) // 64
+    # ~24 bits per shingle keeps chance collisions near 4%; at most 2 x 128 MiB
+    bits = int(min(30, max(16, np.ceil(np.log2(max(len(keys), 1) * 24)))))
+    words = (1 << bits) // 64
     once = np.zeros(words, dtype=np.uint64)
     twice = np.zeros(words, dtype=np.uint64)
-    _mark_shared(keys, once, twice)
+    _mark_shared(keys, once, twice, bits)
     del once
     keep = np.empty(len(keys), dtype=np.bool_)
-    _keep_shared(keys, twice, keep)
+    _keep_shared(keys, twice, keep, bits)
     return keep
 
 

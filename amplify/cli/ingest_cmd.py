@@ -1,0 +1,132 @@
+"""``amplify ingest``: read exports into a workspace, reporting every row not taken."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import click
+
+from amplify.cli.common import emit_json, note, quiet_option, workspace_option
+
+
+def _mapping(pairs) -> dict:
+    out: dict = {}
+    for p in pairs:
+        if "=" not in p:
+            raise click.BadParameter(f"expected CANONICAL=COLUMN, got {p!r}", param_hint="--map")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+@click.command("ingest")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@workspace_option
+@click.option("--outlets", "outlets_file", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of outlets: outlet, group (camp), kind, name, country, aliases.")
+@click.option("--map", "maps", multiple=True, metavar="CANONICAL=COLUMN",
+              help="Name the column holding a canonical field, e.g. --map text=content --map outlet=author. "
+                   "Several columns: --map 'text=title|desc' takes the first non-empty. Always wins over "
+                   "automatic recognition.")
+@click.option("--time-format", help="strptime format for times, e.g. 'Published: %b %d, %Y %I:%M %p'.")
+@click.option("--input-format", "fmt",
+              type=click.Choice(["csv", "tsv", "jsonl", "json", "parquet", "twitter", "telegram"]),
+              help="Force the input format (default: recognised from name and content).")
+@click.option("--rejects", type=click.Path(dir_okay=False),
+              help="Where to write rejected rows (default: WORKSPACE/rejects/ingest-TIME.csv).")
+@click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@quiet_option
+def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out_fmt, quiet):
+    """Read posts (and an outlets table) into a workspace, creating it if needed.
+
+    FILES may be CSV/TSV, JSON Lines, Parquet, Twitter/X API v2 pages or a
+    Telegram Desktop result.json, many at once. Columns are recognised by
+    common names (id/tweet_id, text/content/full_text, created_at/date,
+    author/username/site/publisher...); --map overrides. Every row is
+    accepted, collapsed into an identical duplicate, or written to the rejects
+    file with its file, row, column and reason. Re-ingesting the same file
+    adds nothing ("0 new, N already present").
+
+    \b
+    Example:
+      amplify ingest posts.csv tweets.jsonl --outlets outlets.csv --workspace ws
+      amplify ingest ruwa.csv --map outlet=Site --map published_at=Date \\
+          --map 'text=title|desc' --workspace ws
+    """
+    from amplify.ingest import IngestError, complete_outlets, read_outlets, read_posts, suggest_outlets
+    from amplify.io import atomic_output
+    from amplify.workspace import Workspace, WorkspaceError
+
+    if not files and not outlets_file:
+        raise click.UsageError("give FILES to ingest, or --outlets FILE, or both")
+    mapping = _mapping(maps)
+    report: dict = {}
+    try:
+        ws = Workspace.open(workspace, create=True)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        outlets = read_outlets(outlets_file) if outlets_file else None
+        res = read_posts(list(files), mapping=mapping or None, time_format=time_format, fmt=fmt,
+                         progress=not quiet) if files else None
+    except IngestError as exc:
+        result = getattr(exc, "result", None)
+        if result is not None and len(result.rejects):
+            _write_rejects(result.rejects, rejects, workspace, quiet)
+        raise click.ClickException(str(exc)) from exc
+    if res is not None:
+        note(res.summary(), quiet)
+        report["ingest"] = res.to_dict()
+        if len(res.rejects):
+            report["rejects_file"] = str(_write_rejects(res.rejects, rejects, workspace, quiet))
+    try:
+        with ws.writer():
+            if outlets is not None:
+                orep = ws.set_outlets(outlets)
+                report["outlets"] = str(orep)
+                note(f"outlets: {orep}", quiet)
+            if res is not None and len(res.posts):
+                app = ws.add_posts(res.posts)
+                report["append"] = {"new": app.new, "already_present": app.already_present,
+                                    "conflicts": int(app.n_conflicts)}
+                msg = f"workspace {workspace}: {app}"
+                click.echo(msg) if out_fmt == "table" else None
+                if app.n_conflicts:
+                    path = Path(workspace) / "rejects" / f"conflicts-{_stamp()}.csv"
+                    with atomic_output(path) as fh:
+                        app.conflicts.to_csv(fh, index=False)
+                    note(f"  {app.n_conflicts:,} post ids already stored with other content were not "
+                         f"overwritten; both versions are in {path}", quiet)
+                    report["conflicts_file"] = str(path)
+        stored_outlets = ws.outlets(fill_missing=False)
+        posts_outlets = ws.posts(columns=["outlet"])
+        _, missing = complete_outlets(posts_outlets, stored_outlets if len(stored_outlets) else None)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    report["outlets_missing"] = len(missing)
+    if missing:
+        hint = ""
+        if len(stored_outlets):
+            sugg = suggest_outlets(missing, stored_outlets)
+            if sugg:
+                a, b = next(iter(sugg.items()))
+                hint = f" (did you mean {b!r} for {a!r}? {len(sugg)} near matches)"
+        note(f"{len(missing):,} outlets are not in the outlets table and get group 'unknown'{hint}; "
+             f"add them with --outlets FILE", quiet)
+    if out_fmt == "json":
+        emit_json(report)
+
+
+def _stamp() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _write_rejects(rejects, path, workspace, quiet):
+    from amplify.io import atomic_output
+
+    path = Path(path) if path else Path(workspace) / "rejects" / f"ingest-{_stamp()}.csv"
+    with atomic_output(path) as fh:
+        rejects.to_csv(fh, index=False)
+    note(f"{len(rejects):,} rejected rows (file, row, column, reason, value) written to {path}", quiet)
+    return path
