@@ -57,10 +57,14 @@ class Tokens:
         Stable hash of each normalised token, posts one after another.
     offsets : ndarray of int64, shape (n_posts + 1,)
         Post ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``.
+    narrow : ndarray of bool, shape (n_tokens,)
+        The token is one character of a script written without spaces (about
+        half a word: lengths in words count it as 0.5).
     """
 
     hashes: np.ndarray
     offsets: np.ndarray
+    narrow: np.ndarray
 
     @property
     def lengths(self) -> np.ndarray:
@@ -153,7 +157,7 @@ def _mix(h):
 
 
 @njit(cache=True, nogil=True)
-def _scan(data, boff, cls, counts, toff, out, fill):
+def _scan(data, boff, cls, counts, toff, out, narrow, fill):
     """Count (fill=False) or hash (fill=True) the tokens of each post."""
     FNV = np.uint64(1469598103934665603)
     PRIME = np.uint64(1099511628211)
@@ -181,6 +185,7 @@ def _scan(data, boff, cls, counts, toff, out, fill):
                 if c == 2:
                     if fill:
                         out[k + n] = _mix((FNV ^ np.uint64(cp)) * PRIME)
+                        narrow[k + n] = True
                     n += 1
             i += w
         if inword:
@@ -332,12 +337,13 @@ def _hash_tokens(arr: pa.Array):
     cls = char_classes()
     counts = np.zeros(len(arr), dtype=np.int64)
     dummy = np.zeros(0, dtype=np.uint64)
-    _scan(data, boff, cls, counts, np.zeros(len(arr) + 1, np.int64), dummy, False)
+    _scan(data, boff, cls, counts, np.zeros(len(arr) + 1, np.int64), dummy, np.zeros(0, np.bool_), False)
     toff = np.zeros(len(arr) + 1, dtype=np.int64)
     np.cumsum(counts, out=toff[1:])
     out = np.empty(toff[-1], dtype=np.uint64)
-    _scan(data, boff, cls, counts, toff, out, True)
-    return out, toff
+    narrow = np.zeros(toff[-1], dtype=np.bool_)
+    _scan(data, boff, cls, counts, toff, out, narrow, True)
+    return out, toff, narrow
 
 
 def _one_chunk(texts):
@@ -370,15 +376,16 @@ def tokenize(texts, *, workers: int = 2) -> Tokens:
     n = len(texts)
     workers = max(1, min(workers, n // 20000 or 1))
     if workers == 1:
-        hashes, offsets = _one_chunk(texts)
-        return Tokens(hashes, offsets)
+        hashes, offsets, narrow = _one_chunk(texts)
+        return Tokens(hashes, offsets, narrow)
     bounds = np.linspace(0, n, workers + 1).astype(int)
     with ThreadPoolExecutor(workers) as ex:
         parts = list(ex.map(_one_chunk, [texts.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:])]))
-    hashes = np.concatenate([h for h, _ in parts])
+    hashes = np.concatenate([h for h, _, _ in parts])
+    narrow = np.concatenate([w for _, _, w in parts])
     offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.concatenate([np.diff(o) for _, o in parts]), out=offsets[1:])
-    return Tokens(hashes, offsets)
+    np.cumsum(np.concatenate([np.diff(o) for _, o, _ in parts]), out=offsets[1:])
+    return Tokens(hashes, offsets, narrow)
 
 
 def normalize(text: str) -> str:

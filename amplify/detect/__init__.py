@@ -49,7 +49,8 @@ class DetectSettings:
     min_shared : int
         Shingles a pair must share to be verified at all.
     min_quote_tokens : int
-        Shortest passage, in tokens, that counts as a quote.
+        Shortest passage, in words, that counts as a quote (a character of
+        Chinese, Japanese or Thai counts as half a word).
     verbatim_min : float
         Token-level ``fuzz.ratio`` of the whole texts for ``verbatim``.
     quote_min : float
@@ -67,13 +68,13 @@ class DetectSettings:
     """
 
     window: str = "7D"
-    shingle: int = 5
+    shingle: int = 4
     min_shared: int = 2
     min_quote_tokens: int = 10
     verbatim_min: float = 90.0
     quote_min: float = 90.0
-    paraphrase_min_dice: float = 0.6
-    paraphrase_min_ratio: float = 50.0
+    paraphrase_min_dice: float = 0.55
+    paraphrase_min_ratio: float = 0.0
     same_outlet: bool = False
     cross_group_only: bool = False
     common_at: int = 25
@@ -220,15 +221,17 @@ def detect(
     rs, rt = ev[:, 1] - ev[:, 0], ev[:, 3] - ev[:, 2]
     whole = np.where(ev[:, 11] >= 0, 200.0 * ev[:, 11] / np.maximum(ls + lt, 1), 0.0)
     region = 200.0 * ev[:, 12] / np.maximum(rs + rt, 1)
-    region_len = np.minimum(rs, rt)
+    region_words = ev[:, 13] / 2.0  # Han/Kana/Thai characters count half
     dice = 2.0 * ev[:, 10] / np.maximum(ls + lt, 1)
     src_cover = rs / np.maximum(ls, 1)
     # a passage of common shingles only (boilerplate) is no evidence unless it
-    # is most of its source; 3 rare shingles rule out a chance word next to it
-    not_boiler = (rare >= 3) | (src_cover >= 0.5)
+    # is most of its source. Where two common phrases meet (a stock phrase
+    # before a sign-off) shingle-1 shingles span the junction and look rare,
+    # so a passage needs at least `shingle` rare ones.
+    not_boiler = (rare >= cfg.shingle) | (src_cover >= 0.5)
     is_verbatim = whole >= cfg.verbatim_min
     # a quote is a nearly exact passage; a looser whole restatement is a paraphrase
-    is_quote = ~is_verbatim & (region_len >= cfg.min_quote_tokens) & (region >= cfg.quote_min) & not_boiler
+    is_quote = ~is_verbatim & (region_words >= cfg.min_quote_tokens) & (region >= cfg.quote_min) & not_boiler
     is_para = ~is_verbatim & ~is_quote & (dice >= cfg.paraphrase_min_dice) \
         & (whole >= cfg.paraphrase_min_ratio) & not_boiler
     ok = is_verbatim | is_quote | is_para

@@ -22,18 +22,21 @@ Kinds and their default thresholds (all overridable, see
 ``verbatim``
     the whole texts are near-identical: token-level ``ratio >= 90``.
 ``quote``
-    a passage of at least ``min_quote_tokens`` (10) tokens of the source
+    a passage of at least ``min_quote_tokens`` (10) words of the source (a
+    character of Chinese, Japanese or Thai counts as half a word)
     reappears nearly verbatim (``ratio >= 90`` over the aligned region) in the
     target, however long the target is.
 ``paraphrase``
     the target restates most of the source: bag-of-words Dice overlap
-    ``>= 0.6`` and token-level ``ratio >= 50``, so reordering, substitutions,
-    insertions and deletions are tolerated.
+    ``>= 0.55`` (optionally also a token-level ``ratio`` floor, 0 by default),
+    so reordering, substitutions, insertions and deletions are tolerated.
 
-A quote or paraphrase needs at least 3 *rare* shared shingles (not common
-inside the window, see :mod:`amplify.detect.candidates`), unless the aligned
-passage makes up at least half of the source -- the source is then the
-statement itself, not a post that happens to carry the same sign-off.
+A quote or paraphrase needs at least ``shingle`` *rare* shared shingles (not
+common inside the window, see :mod:`amplify.detect.candidates`) -- where two
+common phrases meet, ``shingle - 1`` shingles span the junction and look rare
+-- unless the aligned passage makes up at least half of the source: the
+source is then the statement itself, not a post that happens to carry the
+same stock phrase and sign-off.
 
 References
 ----------
@@ -56,7 +59,7 @@ _SH_SHIFT = np.uint64(26)
 #: Columns of the array :func:`verify_pairs` returns.
 COLUMNS = ("src_start", "src_end", "tgt_start", "tgt_end", "region_shingles", "matched_shingles",
            "all_src_start", "all_src_end", "all_tgt_start", "all_tgt_end",
-           "bag_overlap", "lcs_whole", "lcs_region")
+           "bag_overlap", "lcs_whole", "lcs_region", "region_half_words")
 
 
 class ShingleIndex:
@@ -154,7 +157,7 @@ def _bag_overlap(a, b):
 
 
 @njit(cache=True, nogil=True)
-def _align_one(tok, toff, sh, shpos, shoff, n, s, t, gap, whole_min_ratio, out):
+def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, whole_min_ratio, out):
     sa, sb = shoff[s], shoff[s + 1]
     ta, tb = shoff[t], shoff[t + 1]
     ns = sb - sa
@@ -224,12 +227,17 @@ def _align_one(tok, toff, sh, shpos, shoff, n, s, t, gap, whole_min_ratio, out):
     else:
         out[11] = -1
     out[12] = _lcs(S[b0:b1], T[b2:b3]) if best_cnt > 0 else 0
+    # length of the source passage in half-words: a Han/Kana/Thai character is half a word
+    hw = 0
+    for q in range(toff[s] + b0, toff[s] + b1):
+        hw += 1 if narrow[q] else 2
+    out[13] = hw
 
 
 @njit(cache=True, nogil=True)
-def _align_all(tok, toff, sh, shpos, shoff, n, src, tgt, gap, whole_min_ratio, res):
+def _align_all(tok, narrow, toff, sh, shpos, shoff, n, src, tgt, gap, whole_min_ratio, res):
     for r in range(len(src)):
-        _align_one(tok, toff, sh, shpos, shoff, n, src[r], tgt[r], gap, whole_min_ratio, res[r])
+        _align_one(tok, narrow, toff, sh, shpos, shoff, n, src[r], tgt[r], gap, whole_min_ratio, res[r])
 
 
 def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, whole_min_ratio: float = 50.0,
@@ -241,7 +249,7 @@ def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, whole_min_rat
     """
     res = np.zeros((len(src), len(COLUMNS)), dtype=np.int64)
     gap = n + 3 if gap is None else gap
-    args = (tokens.hashes, tokens.offsets, index.hashes, index.positions, index.offsets, n)
+    args = (tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets, n)
     if len(src) < 20000 or workers <= 1:
         _align_all(*args, src, tgt, gap, whole_min_ratio, res)
         return res

@@ -1,0 +1,211 @@
+"""Detection quality: precision, recall and F1 against ground truth.
+
+Two kinds of figures, both computed here, never typed in:
+
+1. **Generated corpora** (``amplify.synth``, several seeds): every planted
+   echo is known with its kind and parent.
+
+   * *recall* of a kind: planted echoes of that kind whose target gets a link
+     from its planted parent or from an earlier member of its family;
+   * *exact-parent rate*: planted echoes whose detected parent is the planted
+     parent (the parent of a copy of a copy is ambiguous when both are
+     verbatim, so this is reported, not targeted);
+   * *precision*: detected links whose two posts belong to one planted family
+     (a link between two echoes of one statement is a true echo);
+   * hard negatives (boilerplate, same topic, shared entity, near misses)
+     wrongly linked.
+
+2. **Development sets** in ``../shared/data`` (skipped when absent): each
+   labelled pair is an earlier and a later post of two outlets, pairs far
+   apart in time so that they cannot link to each other. A pair is predicted
+   an echo when detection links it at default settings; the average precision
+   of ``score`` ranks all pairs (unlinked pairs score 0).
+
+Run::
+
+    python benchmarks/quality.py                 # 20k posts x 3 seeds + dev sets
+    python benchmarks/quality.py --posts 5000 --seeds 0 --no-dev
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from amplify.detect import detect
+from amplify.synth import generate
+
+SHARED = Path(os.environ.get("AMPLIFY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def _family_map(truth: pd.DataFrame) -> dict:
+    fam = dict(zip(truth["target_id"], truth["root_id"]))
+    for r in truth["root_id"].unique():
+        fam.setdefault(r, r)
+    return fam
+
+
+def evaluate_synth(n_posts: int, seed: int) -> dict:
+    corpus = generate(n_posts=n_posts, seed=seed)
+    t0 = time.perf_counter()
+    links = detect(corpus.posts, corpus.outlets)
+    secs = time.perf_counter() - t0
+    truth = corpus.truth_links
+    fam = _family_map(truth)
+    lf = links.assign(sf=links["source_id"].map(fam), tf=links["target_id"].map(fam))
+    correct = lf["sf"].notna() & (lf["sf"] == lf["tf"])
+    found_targets = set(lf.loc[correct, "target_id"])
+    parents = links[links["is_parent"]].set_index("target_id")["source_id"].astype(object)
+    out = {"seed": seed, "posts": n_posts, "seconds": secs, "links": len(links),
+           "precision": float(correct.mean()) if len(lf) else float("nan"), "by_kind": {}}
+    for kind, grp in truth.groupby("kind"):
+        rec = grp["target_id"].isin(found_targets).mean()
+        exact = (parents.reindex(grp["target_id"]).to_numpy(dtype=object)
+                 == grp["source_id"].to_numpy(dtype=object)).mean()
+        out["by_kind"][kind] = {"planted": len(grp), "recall": float(rec), "exact_parent": float(exact)}
+    out["recall"] = float(truth["target_id"].isin(found_targets).mean())
+    out["exact_parent"] = float((parents.reindex(truth["target_id"]).to_numpy(dtype=object)
+                                 == truth["source_id"].to_numpy(dtype=object)).mean())
+    # precision per detected kind
+    out["precision_by_kind"] = {k: float(c.mean()) for k, c in correct.groupby(lf["kind"])}
+    neg = getattr(corpus, "negatives", None)
+    if neg is None and "negatives" in corpus.truth:
+        neg = corpus.truth["negatives"].get("pairs")
+    if neg is not None and len(neg):
+        neg = pd.DataFrame(neg)
+        a, b = neg.columns[:2]
+        pairs = set(zip(links["source_id"], links["target_id"]))
+        hit = [(x, y) in pairs or (y, x) in pairs for x, y in zip(neg[a], neg[b])]
+        out["negatives"] = {"pairs": len(neg), "linked": int(sum(hit))}
+        if "kind" in neg.columns:
+            out["negatives"]["linked_by_kind"] = neg.assign(hit=hit).groupby("kind")["hit"].sum().astype(int).to_dict()
+    return out
+
+
+def average_precision(y_true: np.ndarray, score: np.ndarray) -> float:
+    """Area under the precision-recall curve, step-wise (as scikit-learn computes it)."""
+    order = np.argsort(-score, kind="stable")
+    y = y_true[order].astype(float)
+    s = score[order]
+    # group tied scores: precision/recall are evaluated after each distinct score
+    last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
+    tp = np.cumsum(y)[last]
+    fp = (last + 1) - tp
+    prec = tp / (tp + fp)
+    rec = tp / max(y.sum(), 1)
+    return float(np.sum(np.diff(np.r_[0.0, rec]) * prec))
+
+
+def _pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
+    """Detect over pairs laid 8 days apart (beyond the 7-day window), in chunks
+    that fit pandas' nanosecond time range."""
+    out = []
+    t0 = pd.Timestamp("1980-01-01", tz="UTC")
+    gap = pd.Timedelta("8D")
+    chunk = 8000
+    for c in range(0, len(a), chunk):
+        idx = np.arange(c, min(c + chunk, len(a)))
+        ta = [t0 + k * gap for k in range(len(idx))]
+        posts = pd.DataFrame({
+            "post_id": [f"a{i}" for i in idx] + [f"b{i}" for i in idx],
+            "outlet": ["outlet_a"] * len(idx) + ["outlet_b"] * len(idx),
+            "published_at": ta + [t + pd.Timedelta("1h") for t in ta],
+            "text": [a[i] for i in idx] + [b[i] for i in idx],
+        })
+        out.append(detect(posts))
+    return pd.concat(out, ignore_index=True)
+
+
+def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) -> dict:
+    n = len(a)
+    t = time.perf_counter()
+    links = _pair_links(a, b)
+    secs = time.perf_counter() - t
+    links = links[links["source_id"].str[1:] == links["target_id"].str[1:]]
+    score = np.zeros(n)
+    kind = np.full(n, "", dtype=object)
+    idx = links["target_id"].str[1:].astype(int).to_numpy()
+    score[idx] = links["score"].to_numpy()
+    kind[idx] = links["kind"].to_numpy()
+    pred = score > 0
+    y = labels.astype(bool)
+    tp = int((pred & y).sum())
+    prec = tp / max(pred.sum(), 1)
+    rec = tp / max(y.sum(), 1)
+    return {"set": name, "pairs": n, "positives": int(y.sum()), "predicted": int(pred.sum()),
+            "precision": prec, "recall": rec, "f1": 2 * prec * rec / max(prec + rec, 1e-12),
+            "average_precision": average_precision(y, score), "seconds": secs,
+            "kinds": pd.Series(kind[pred]).value_counts().to_dict()}
+
+
+def dev_sets() -> list[dict]:
+    out = []
+    mrpc = SHARED / "mrpc-train" / "msr_paraphrase_train.txt"
+    if mrpc.is_file():
+        df = pd.read_csv(mrpc, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8-sig", dtype=str)
+        df.columns = ["Quality", "id1", "id2", "s1", "s2"]
+        df = df.dropna(subset=["s1", "s2"])
+        out.append(evaluate_pairs("MRPC train", df["s1"].tolist(), df["s2"].tolist(),
+                                  df["Quality"].astype(int).to_numpy()))
+    else:
+        print(f"(MRPC not found at {mrpc}: skipped)", file=sys.stderr)
+    tw = SHARED / "twitter-url-train"
+    if (tw / "sim.txt").is_file():
+        a = (tw / "a.toks").read_text("utf-8").splitlines()
+        b = (tw / "b.toks").read_text("utf-8").splitlines()
+        y = np.array([int(x) for x in (tw / "sim.txt").read_text().split()])
+        out.append(evaluate_pairs("Twitter-URL train", a, b, y))
+    else:
+        print(f"(Twitter-URL corpus not found at {tw}: skipped)", file=sys.stderr)
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=20000)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--no-dev", action="store_true", help="skip the development sets")
+    args = ap.parse_args(argv)
+
+    rows = [evaluate_synth(args.posts, s) for s in args.seeds]
+    print(f"== generated corpora: {args.posts:,} posts, seeds {args.seeds} ==")
+    kinds = sorted({k for r in rows for k in r["by_kind"]})
+    print(f"{'kind':<12}{'planted':>9}{'recall':>9}{'exact parent':>14}")
+    for k in kinds:
+        planted = sum(r["by_kind"][k]["planted"] for r in rows if k in r["by_kind"])
+        rec = sum(r["by_kind"][k]["recall"] * r["by_kind"][k]["planted"] for r in rows if k in r["by_kind"]) / planted
+        ex = sum(r["by_kind"][k]["exact_parent"] * r["by_kind"][k]["planted"] for r in rows
+                 if k in r["by_kind"]) / planted
+        print(f"{k:<12}{planted:>9,}{rec:>9.4f}{ex:>14.4f}")
+    n_links = sum(r["links"] for r in rows)
+    prec = sum(r["precision"] * r["links"] for r in rows) / max(n_links, 1)
+    rec = np.mean([r["recall"] for r in rows])
+    print(f"{'all echoes':<12}{'':>9}{rec:>9.4f}{np.mean([r['exact_parent'] for r in rows]):>14.4f}")
+    print(f"precision over {n_links:,} detected links: {prec:.4f}   F1: {2 * prec * rec / (prec + rec):.4f}")
+    pk: dict = {}
+    for r in rows:
+        for k, v in r["precision_by_kind"].items():
+            pk.setdefault(k, []).append(v)
+    print("precision by detected kind: " + ", ".join(f"{k} {np.mean(v):.4f}" for k, v in sorted(pk.items())))
+    if any("negatives" in r for r in rows):
+        tot = sum(r["negatives"]["pairs"] for r in rows if "negatives" in r)
+        bad = sum(r["negatives"]["linked"] for r in rows if "negatives" in r)
+        print(f"hard negatives linked: {bad} of {tot}")
+    print("detect seconds per corpus: " + ", ".join(f"{r['seconds']:.1f}" for r in rows))
+    if not args.no_dev:
+        print("\n== development sets (default settings; a pair is predicted when linked) ==")
+        print(f"{'set':<20}{'pairs':>8}{'pos':>7}{'pred':>7}{'P':>8}{'R':>8}{'F1':>8}{'AP(score)':>11}")
+        for r in dev_sets():
+            print(f"{r['set']:<20}{r['pairs']:>8,}{r['positives']:>7,}{r['predicted']:>7,}{r['precision']:>8.3f}"
+                  f"{r['recall']:>8.3f}{r['f1']:>8.3f}{r['average_precision']:>11.3f}   kinds: {r['kinds']}")
+
+
+if __name__ == "__main__":
+    main()
