@@ -207,22 +207,28 @@ def detect(
     if targets is not None:
         want = np.isin(ids, np.asarray(list(targets), dtype=object))
         keep &= want[tgt] | ((times[src] == times[tgt]) & want[src])
+    # Cheap evidence first: a pair with fewer than `shingle` rare shingles can
+    # only be a copy of most of its source (verbatim, or a passage covering
+    # half of it), which shares a good part of the source's shingles.
+    nsh = np.maximum(tok.lengths - cfg.shingle + 1, 1)
+    keep &= (rare >= cfg.shingle) | (cand.shared >= np.maximum(2, 0.2 * nsh[src]))
     src, tgt, rare = src[keep], tgt[keep], rare[keep]
     stats.candidate_pairs = len(src)
     stats.seconds["block"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     stage.start("verify", f"{len(src):,} candidate pairs")
-    ev = verify_pairs(tok, index, cfg.shingle, src, tgt, whole_min_ratio=cfg.paraphrase_min_ratio,
-                      workers=workers)
+    ev = verify_pairs(tok, index, cfg.shingle, src, tgt, verbatim_min=cfg.verbatim_min, quote_min=cfg.quote_min,
+                      min_quote_words=cfg.min_quote_tokens, dice_min=cfg.paraphrase_min_dice,
+                      ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del index
     lens = tok.lengths
     ls, lt = lens[src], lens[tgt]
     rs, rt = ev[:, 1] - ev[:, 0], ev[:, 3] - ev[:, 2]
     whole = np.where(ev[:, 11] >= 0, 200.0 * ev[:, 11] / np.maximum(ls + lt, 1), 0.0)
-    region = 200.0 * ev[:, 12] / np.maximum(rs + rt, 1)
+    region = np.where(ev[:, 12] >= 0, 200.0 * ev[:, 12] / np.maximum(rs + rt, 1), 0.0)
     region_words = ev[:, 13] / 2.0  # Han/Kana/Thai characters count half
-    dice = 2.0 * ev[:, 10] / np.maximum(ls + lt, 1)
+    dice = np.where(ev[:, 10] >= 0, 2.0 * ev[:, 10] / np.maximum(ls + lt, 1), 0.0)
     src_cover = rs / np.maximum(ls, 1)
     # a passage of common shingles only (boilerplate) is no evidence unless it
     # is most of its source. Where two common phrases meet (a stock phrase

@@ -157,7 +157,7 @@ def _bag_overlap(a, b):
 
 
 @njit(cache=True, nogil=True)
-def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, whole_min_ratio, out):
+def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out):
     sa, sb = shoff[s], shoff[s + 1]
     ta, tb = shoff[t], shoff[t + 1]
     ns = sb - sa
@@ -219,43 +219,58 @@ def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, whole_min_rati
     out[6], out[7], out[8], out[9] = all_a, all_b, all_c, all_d
     S = tok[toff[s]:toff[s + 1]]
     T = tok[toff[t]:toff[t + 1]]
-    out[10] = _bag_overlap(S, T)
-    # whole-text LCS only where the lengths allow the paraphrase threshold
     ls, lt = len(S), len(T)
-    if 200.0 * min(ls, lt) / max(ls + lt, 1) >= whole_min_ratio:
-        out[11] = _lcs(S, T)
-    else:
-        out[11] = -1
-    out[12] = _lcs(S[b0:b1], T[b2:b3]) if best_cnt > 0 else 0
+    # Evidence is computed lazily, cheapest first, and only where it can
+    # still change the verdict; -1 marks "not computed".
+    out[10] = -1
+    out[11] = -1
+    out[12] = -1
     # length of the source passage in half-words: a Han/Kana/Thai character is half a word
     hw = 0
     for q in range(toff[s] + b0, toff[s] + b1):
         hw += 1 if narrow[q] else 2
     out[13] = hw
+    verbatim_min, quote_min, quote_hw, dice_min, ratio_min = thr[0], thr[1], thr[2], thr[3], thr[4]
+    length_bound = 200.0 * min(ls, lt) / max(ls + lt, 1)  # best ratio the lengths allow
+    if length_bound >= verbatim_min or (ratio_min > 0 and length_bound >= ratio_min):
+        out[11] = _lcs(S, T)
+        if 200.0 * out[11] / max(ls + lt, 1) >= verbatim_min:
+            return  # verbatim: nothing else matters
+    if best_cnt > 0 and hw >= quote_hw:
+        out[12] = _lcs(S[b0:b1], T[b2:b3])
+        if 200.0 * out[12] / max(b1 - b0 + b3 - b2, 1) >= quote_min:
+            return  # a quote, unless it proves to be boilerplate (then nothing is)
+    if length_bound >= 100.0 * dice_min:
+        out[10] = _bag_overlap(S, T)
 
 
 @njit(cache=True, nogil=True)
-def _align_all(tok, narrow, toff, sh, shpos, shoff, n, src, tgt, gap, whole_min_ratio, res):
+def _align_all(tok, narrow, toff, sh, shpos, shoff, n, src, tgt, gap, thr, res):
     for r in range(len(src)):
-        _align_one(tok, narrow, toff, sh, shpos, shoff, n, src[r], tgt[r], gap, whole_min_ratio, res[r])
+        _align_one(tok, narrow, toff, sh, shpos, shoff, n, src[r], tgt[r], gap, thr, res[r])
 
 
-def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, whole_min_ratio: float = 50.0,
-                 gap: int | None = None, workers: int = 2) -> np.ndarray:
+def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, verbatim_min: float = 90.0,
+                 quote_min: float = 90.0, min_quote_words: float = 10, dice_min: float = 0.55,
+                 ratio_min: float = 0.0, gap: int | None = None, workers: int = 2) -> np.ndarray:
     """Alignment and LCS evidence for each pair: int64 array, columns :data:`COLUMNS`.
 
-    ``lcs_whole`` is -1 where the two lengths alone rule out a whole-text
-    ratio of ``whole_min_ratio`` (a quote inside a long article).
+    The thresholds only decide which evidence is worth computing: ``lcs_whole``
+    is -1 where the lengths alone rule out ``verbatim_min`` (and
+    ``ratio_min``), ``lcs_region`` where the passage is too short for a quote
+    or the pair is already verbatim, ``bag_overlap`` where the pair is
+    already verbatim or a quote, or the lengths rule out ``dice_min``.
     """
     res = np.zeros((len(src), len(COLUMNS)), dtype=np.int64)
     gap = n + 3 if gap is None else gap
+    thr = np.array([verbatim_min, quote_min, 2.0 * min_quote_words, dice_min, ratio_min], dtype=np.float64)
     args = (tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets, n)
     if len(src) < 20000 or workers <= 1:
-        _align_all(*args, src, tgt, gap, whole_min_ratio, res)
+        _align_all(*args, src, tgt, gap, thr, res)
         return res
     bounds = np.linspace(0, len(src), workers + 1).astype(int)
     with ThreadPoolExecutor(workers) as ex:
-        list(ex.map(lambda ab: _align_all(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], gap, whole_min_ratio,
+        list(ex.map(lambda ab: _align_all(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], gap, thr,
                                           res[ab[0]:ab[1]]),
                     zip(bounds[:-1], bounds[1:])))
     return res
