@@ -8,9 +8,11 @@ from the outlets table -- as a whole word or phrase, ignoring case.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
-import regex
 
 __all__ = ["attributed", "outlet_names"]
 
@@ -30,9 +32,11 @@ def outlet_names(outlets: pd.DataFrame | None) -> dict[str, list[str]]:
     return names
 
 
-def _pattern(names: list[str]):
-    alts = "|".join(regex.escape(x) for x in names)
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alts})(?![\p{{L}}\p{{N}}])", regex.IGNORECASE)
+@lru_cache(maxsize=65536)
+def _pattern(names: tuple[str, ...]):
+    # the stdlib `re` compiles ~50x faster than `regex` and its \w is Unicode-aware
+    alts = "|".join(re.escape(x) for x in names)
+    return re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W_])", re.IGNORECASE)
 
 
 def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None) -> np.ndarray:
@@ -47,6 +51,6 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None) -> np
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     for k, outlet in enumerate(uniques):
         rows = order[bounds[k]:bounds[k + 1]]
-        pat = _pattern(names.get(str(outlet)) or [str(outlet)])
+        pat = _pattern(tuple(names.get(str(outlet)) or [str(outlet)]))
         out[rows] = [pat.search(target_texts[r]) is not None for r in rows]
     return out
