@@ -19,6 +19,7 @@ COMMANDS = [
     ("detect_cmd", "command"),
     ("links_cmd", "command"),
     ("info_cmd", "command"),
+    ("demo_cmd", "command"),
 ]
 
 

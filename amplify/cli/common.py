@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 
 import click
@@ -20,8 +21,43 @@ format_option = click.option(
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bars or notes on stderr.")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, width: int | None = None) -> str:
+    r"""Text made harmless for a terminal: control characters (ANSI escapes, bidi
+    overrides, newlines) shown as ``\xNN`` instead of acting, cut to ``width``.
+
+    >>> print(terminal_safe("ok\x1b[31mred\nnext", 14))
+    ok\x1b[31mred…
+    """
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                        else f"\\u{ord(m.group()):04x}", str(text))
+    if width is not None and len(text) > width:
+        text = text[: max(width - 1, 0)] + "…"
+    return text
+
+
+def _table_text(df: pd.DataFrame, max_rows: int, width: int = 60) -> str:
+    shown = df.head(max_rows).copy()
+    for col in shown.columns:
+        if shown[col].dtype == object or isinstance(shown[col].dtype, pd.StringDtype):
+            vals = [terminal_safe(v, width) if isinstance(v, str) else ("" if v is None or v is pd.NA else str(v))
+                    for v in shown[col].tolist()]
+            w = max([len(str(col))] + [len(v) for v in vals])
+            shown[col] = [v.ljust(w) for v in vals]
+    text = shown.to_string(index=False, justify="left")
+    if len(df) > max_rows:
+        text += f"\n... {len(df) - max_rows:,} more rows (use --format csv or json for all)"
+    return text
+
+
 def emit_table(df: pd.DataFrame, fmt: str, out=None, max_rows: int = 50) -> None:
-    """Print ``df`` as a table, JSON records or CSV (to ``out`` or stdout)."""
+    """Print ``df`` as a table, JSON records or CSV (to ``out`` or stdout).
+
+    The table is for people: text is cut and control characters are shown
+    escaped. JSON and CSV carry every value exactly.
+    """
     out = out or sys.stdout
     if fmt == "json":
         out.write(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
@@ -34,9 +70,7 @@ def emit_table(df: pd.DataFrame, fmt: str, out=None, max_rows: int = 50) -> None
         if df.empty:
             out.write("(no rows)\n")
             return
-        with pd.option_context("display.max_rows", max_rows, "display.max_columns", 30,
-                               "display.width", 160, "display.max_colwidth", 60):
-            out.write(df.to_string(index=False, max_rows=max_rows) + "\n")
+        out.write(_table_text(df, max_rows) + "\n")
 
 
 def emit_json(obj, out=None) -> None:
