@@ -174,7 +174,10 @@ def detect(
     stage = Stages(["tokenise", "block", "verify", "orient"], enabled=progress)
 
     order = np.lexsort((posts["post_id"].to_numpy(dtype=object), posts["published_at"].to_numpy()))
-    P = posts.iloc[order].reset_index(drop=True)
+    # only the columns detection reads, in time order
+    cols = [c for c in ("post_id", "outlet", "published_at", "text", "reposted_id", "quoted_id") if c in posts]
+    P = posts[cols].iloc[order].reset_index(drop=True)
+    del posts
     n = len(P)
     stats.posts = n
     times = P["published_at"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]").view(np.int64)
@@ -252,7 +255,7 @@ def detect(
     t0 = time.perf_counter()
     stage.start("orient", f"{len(src):,} links")
     texts = P["text"].to_numpy(dtype=object)
-    spans = _char_spans(pa.array(texts, type=pa.large_string()), tok.lengths, src, tgt, tok_span)
+    spans = _char_spans(texts, tok.lengths, src, tgt, tok_span)
     links = pd.DataFrame({
         "src": src, "tgt": tgt, "kind": kind, "score": np.round(score, 2),
         "source_start": spans[:, 0], "source_end": spans[:, 1],
@@ -297,7 +300,9 @@ def _char_spans(texts, lengths, src, tgt, tok_span) -> np.ndarray:
     if len(src) == 0:
         return out
     posts, inv = np.unique(np.r_[src, tgt], return_inverse=True)
-    toff, spans = token_offsets(texts, posts, lengths)
+    # only the texts of linked posts go to Arrow (positions 0..k-1 of this subset)
+    subset = pa.array(texts[posts], type=pa.large_string())
+    toff, spans = token_offsets(subset, np.arange(len(posts)), lengths[posts])
     for side, rows in ((0, inv[:len(src)]), (2, inv[len(src):])):
         a, b = tok_span[:, side], tok_span[:, side + 1]
         n = toff[rows + 1] - toff[rows]

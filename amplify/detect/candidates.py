@@ -116,55 +116,58 @@ def shared_shingles(keys: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, src, tgt, common, fill):
-    """Count (``fill=False``) or write the pairs each shingle occurrence emits.
+def _emit(sh, docs, times, window, keep_first, keep_last, common_at, out, fill):
+    """Count (``fill=False``) or write the pair rows each shingle occurrence emits.
 
-    Row ``r`` (a post holding the shingle) pairs with the earlier rows of its
-    shingle inside ``[t_r - window, t_r]``. The shingle is *common* at ``r``
-    when more than ``common_at`` other posts hold it inside
-    ``[t_r - window, t_r + window]``; then only ``keep_first`` earliest and
-    ``keep_last`` latest partners are kept.
+    ``sh``/``docs`` are sorted by shingle then post (time order). Row ``r`` (a
+    post holding the shingle) pairs with the earlier rows of its shingle
+    inside ``[t_r - window, t_r]``. The shingle is *common* at ``r`` when more
+    than ``common_at`` other posts hold it inside ``[t_r - window, t_r +
+    window]``; then only ``keep_first`` earliest and ``keep_last`` latest
+    partners are kept. Each pair row is written packed as
+    ``src << 27 | tgt << 1 | rare``.
     """
     o = 0
-    lo = 0
-    hi = 0
-    for r in range(len(docs)):
-        g = grp_start[r]
-        if lo < g:
+    n = len(docs)
+    g = 0
+    while g < n:
+        e = g + 1
+        while e < n and sh[e] == sh[g]:
+            e += 1
+        if e - g > 1:
             lo = g
-        if hi < r:
-            hi = r
-        t = times[docs[r]]
-        while times[docs[lo]] < t - window:
-            lo += 1
-        while hi + 1 < grp_end[r] and times[docs[hi + 1]] <= t + window:
-            hi += 1
-        m = r - lo
-        if hi - lo <= common_at:
-            if fill:
-                for q in range(lo, r):
-                    src[o] = docs[q]
-                    tgt[o] = docs[r]
-                    common[o] = False
-                    o += 1
-            else:
-                o += m
-        else:
-            nf = min(keep_first, m)
-            first_last = max(lo + nf, r - keep_last)
-            if fill:
-                for q in range(lo, lo + nf):
-                    src[o] = docs[q]
-                    tgt[o] = docs[r]
-                    common[o] = True
-                    o += 1
-                for q in range(first_last, r):
-                    src[o] = docs[q]
-                    tgt[o] = docs[r]
-                    common[o] = True
-                    o += 1
-            else:
-                o += nf + (r - first_last)
+            hi = g
+            for r in range(g, e):
+                if hi < r:
+                    hi = r
+                t = times[docs[r]]
+                while times[docs[lo]] < t - window:
+                    lo += 1
+                while hi + 1 < e and times[docs[hi + 1]] <= t + window:
+                    hi += 1
+                m = r - lo
+                if hi - lo <= common_at:
+                    if fill:
+                        tg = np.uint64(docs[r]) << np.uint64(1) | np.uint64(1)
+                        for q in range(lo, r):
+                            out[o] = (np.uint64(docs[q]) << np.uint64(27)) | tg
+                            o += 1
+                    else:
+                        o += m
+                else:
+                    nf = min(keep_first, m)
+                    first_last = max(lo + nf, r - keep_last)
+                    if fill:
+                        tg = np.uint64(docs[r]) << np.uint64(1)
+                        for q in range(lo, lo + nf):
+                            out[o] = (np.uint64(docs[q]) << np.uint64(27)) | tg
+                            o += 1
+                        for q in range(first_last, r):
+                            out[o] = (np.uint64(docs[q]) << np.uint64(27)) | tg
+                            o += 1
+                    else:
+                        o += nf + (r - first_last)
+        g = e
     return o
 
 
@@ -184,8 +187,33 @@ class Candidates:
     n_rows: int = 0
 
 
+@njit(cache=True, nogil=True)
+def _runs(pk, min_shared, src, tgt, shared, rare, fill):
+    """Runs of equal pairs in sorted packed rows: (src, tgt, rows, rare rows)."""
+    o = 0
+    i = 0
+    n = len(pk)
+    one = np.uint64(1)
+    while i < n:
+        pair = pk[i] >> one
+        j = i
+        nr = 0
+        while j < n and (pk[j] >> one) == pair:
+            nr += np.int64(pk[j] & one)
+            j += 1
+        if j - i >= min_shared:
+            if fill:
+                src[o] = np.int64(pair >> np.uint64(26))
+                tgt[o] = np.int64(pair & np.uint64((1 << 26) - 1))
+                shared[o] = j - i
+                rare[o] = nr
+            o += 1
+        i = j
+    return o
+
+
 def _pairs_of(keys, times, window, common_at, keep_first, keep_last):
-    """Sort one slice of shingle keys and emit its (src, tgt, common) pair rows."""
+    """Sort one slice of shingle keys and emit its packed pair rows, sorted."""
     keys = np.sort(keys)
     # the same shingle twice in one post counts once
     if len(keys):
@@ -193,30 +221,17 @@ def _pairs_of(keys, times, window, common_at, keep_first, keep_last):
         keep[0] = True
         np.not_equal(keys[1:], keys[:-1], out=keep[1:])
         keys = keys[keep]
+        del keep
     sh = keys >> np.uint64(DOC_BITS)
-    docs = (keys & _DOC_MASK).astype(np.int64)
+    docs = (keys & _DOC_MASK).astype(np.int32)
     del keys
-    # drop shingles that only one post has: they pair nothing
-    starts = np.flatnonzero(np.r_[True, sh[1:] != sh[:-1]]) if len(sh) else np.zeros(0, np.int64)
-    sizes = np.diff(np.r_[starts, len(sh)])
-    del sh
-    docs = docs[np.repeat(sizes > 1, sizes)]
-    sizes = sizes[sizes > 1]
-    starts = np.zeros(len(sizes), dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    grp_start = np.repeat(starts, sizes)
-    grp_end = grp_start + np.repeat(sizes, sizes)
-    e64, eb = np.zeros(0, np.int64), np.zeros(0, np.bool_)
-    total = _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, e64, e64, eb, False)
-    src = np.empty(total, dtype=np.int64)
-    tgt = np.empty(total, dtype=np.int64)
-    common = np.empty(total, dtype=np.bool_)
-    _emit(grp_start, grp_end, docs, times, window, keep_first, keep_last, common_at, src, tgt, common, True)
-    # packed (src, tgt, rare) keys: the pair in the high bits, rare in the lowest
-    pk = (src.astype(np.uint64) << np.uint64(DOC_BITS + 1)) | (tgt.astype(np.uint64) << np.uint64(1)) \
-        | (~common).astype(np.uint64)
+    e = np.zeros(0, np.uint64)
+    total = _emit(sh, docs, times, window, keep_first, keep_last, common_at, e, False)
+    pk = np.empty(total, dtype=np.uint64)
+    _emit(sh, docs, times, window, keep_first, keep_last, common_at, pk, True)
+    del sh, docs
     pk.sort()
-    return pk, len(docs)
+    return pk, total
 
 
 def candidate_pairs(
@@ -256,19 +271,15 @@ def candidate_pairs(
             parts = list(ex.map(lambda k: _pairs_of(k, times, window, common_at, keep_first, keep_last), slices))
         del slices
     n_rows = sum(r for _, r in parts)
-    pk = parts[0][0] if len(parts) == 1 else np.sort(np.concatenate([p for p, _ in parts]))
+    if len(parts) == 1:
+        pk = parts[0][0]
+    else:
+        pk = np.concatenate([p for p, _ in parts])
+        pk.sort()
     del parts
-    pair = pk >> np.uint64(1)
-    if len(pair) == 0:
-        e = np.zeros(0, dtype=np.int64)
-        return Candidates(e, e, e, e, len(keys), n_rows)
-    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    shared = np.diff(np.r_[bounds, len(pair)])
-    rare = np.add.reduceat((pk & np.uint64(1)).astype(np.int64), bounds)
-    upair = pair[bounds]
-    del pk, pair
-    ok = shared >= min_shared
-    upair, shared, rare = upair[ok], shared[ok], rare[ok]
-    src = (upair >> np.uint64(DOC_BITS)).astype(np.int64)
-    tgt = (upair & _DOC_MASK).astype(np.int64)
-    return Candidates(src, tgt, shared.astype(np.int64), rare.astype(np.int64), len(keys), n_rows)
+    n = _runs(pk, min_shared, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
+              np.zeros(0, np.int64), False)
+    src, tgt = np.empty(n, np.int64), np.empty(n, np.int64)
+    shared, rare = np.empty(n, np.int64), np.empty(n, np.int64)
+    _runs(pk, min_shared, src, tgt, shared, rare, True)
+    return Candidates(src, tgt, shared, rare, len(keys), n_rows)
