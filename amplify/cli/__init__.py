@@ -19,6 +19,7 @@ COMMANDS = [
     ("detect_cmd", "command"),
     ("links_cmd", "command"),
     ("info_cmd", "command"),
+    ("generate_cmd", "command"),
     ("demo_cmd", "command"),
 ]
 
