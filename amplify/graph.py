@@ -93,8 +93,8 @@ def annotate_links(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFra
 
 def _aggregate(ann: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     if ann.empty:
-        return pd.DataFrame(columns=[a.replace("source_", "source"), "target", "count", "score", "lag_s_median",
-                                     "lag_s_min", "first", "last"] + [f"n_{k}" for k in schema.LINK_KINDS])
+        return pd.DataFrame(columns=["source", "target", "count", "score", "lag_s_median", "lag_s_min",
+                                     "first", "last", "attributed"] + [f"n_{k}" for k in schema.LINK_KINDS])
     g = ann.groupby([a, b], sort=True, observed=True)
     out = g.agg(count=("source_id", "size"), score=("score", "mean"), lag_s_median=("lag_s", "median"),
                 lag_s_min=("lag_s", "min"), first=("target_time", "min"), last=("target_time", "max"),
@@ -145,7 +145,7 @@ def _clean(v):
     if isinstance(v, (np.floating,)):
         return float(v)
     if isinstance(v, pd.Timestamp):
-        return v.isoformat()
+        return v.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ") if v.tz is not None else v.isoformat()
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
     return v

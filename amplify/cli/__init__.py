@@ -21,6 +21,9 @@ COMMANDS = [
     ("info_cmd", "command"),
     ("generate_cmd", "command"),
     ("demo_cmd", "command"),
+    ("render_cmds", "html"),
+    ("render_cmds", "report"),
+    ("render_cmds", "export"),
 ]
 
 

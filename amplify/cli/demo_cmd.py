@@ -49,14 +49,13 @@ def run_demo(out: Path, *, posts: int = 5000, seed: int = 0, quiet: bool = False
         links.to_csv(fh, index=False)
     written["links"] = str(out / "links.csv")
 
-    try:
-        from amplify.render import demo_outputs  # noqa: F401  (network page, report, exports)
-    except ImportError:
-        demo_outputs = None
-    if demo_outputs is not None:
-        written.update(demo_outputs(ws, out))
-    note(f"[4/4] wrote {', '.join(Path(v).name for v in written.values())} "
-         f"in {time.perf_counter() - t0:.1f} s", quiet)
+    from amplify.render import render_all
+
+    for what, paths in render_all(ws, out).items():
+        paths = paths if isinstance(paths, (list, tuple)) else [paths]
+        written[what] = ", ".join(str(p) for p in paths)
+    names = [Path(p).name for v in written.values() for p in v.split(", ")]
+    note(f"[4/4] wrote {', '.join(names)} in {time.perf_counter() - t0:.1f} s", quiet)
     return written
 
 
@@ -81,4 +80,4 @@ def command(out, posts, seed, quiet):
     """
     written = run_demo(Path(out), posts=posts, seed=seed, quiet=quiet)
     for what, path in written.items():
-        click.echo(f"{what:<10} {path}")
+        click.echo(f"{what:<13} {path}")

@@ -1,0 +1,552 @@
+"""The analysis commands: ``synergy``, ``bridges``, ``paths``, ``trace``, ``volume``, ``summary``.
+
+Each is a thin layer over :mod:`amplify.analyze`: open the workspace, read
+the tables it needs, call one function, print a table, JSON or CSV. Post text
+is printed as it is in table output, except that control characters (which
+could drive the terminal) are shown as escapes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import click
+import pandas as pd
+
+from amplify.cli.common import emit_json, emit_table, format_option, note, quiet_option, workspace_option
+
+__all__ = ["synergy", "bridges", "paths", "trace", "volume", "summary", "COMMANDS"]
+
+linkset_option = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
+since_option = click.option("--since", help="Only from this time on (UTC unless it says otherwise), e.g. 2022-01-05.")
+until_option = click.option("--until", help="Only before this time, e.g. 2022-01-12.")
+
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SPACE = re.compile(r"[\t\n\r]+")
+
+
+def _safe(v):
+    if isinstance(v, str):
+        v = _SPACE.sub(" ", v)
+        return _CTRL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
+                         f"\\u{ord(m.group()):04x}", v)
+    return v
+
+
+def _screen(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit for a terminal: no control characters or line breaks in text cells."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object).map(lambda v: "" if v is None or v is pd.NA or v != v else _safe(v))
+    return out
+
+
+def _table(df: pd.DataFrame, fmt: str, max_rows: int = 50) -> None:
+    emit_table(_screen(df) if fmt == "table" else df, fmt, max_rows=max_rows)
+
+
+def _heading(text: str) -> None:
+    click.echo(f"\n== {text}")
+
+
+def _open(workspace, linkset, *, text=False):
+    """(ws, links, posts, outlets, settings of the link set)."""
+    from amplify.analyze import load
+    from amplify.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    links, posts, outlets = load(ws, linkset, text=text)
+    settings = {}
+    try:
+        sets = ws.linksets()
+        pick = [s for s in sets if linkset and s["id"].startswith(linkset)] or \
+            [s for s in sets if s.get("latest")] or sets[-1:]
+        settings = dict(pick[0].get("settings", {})) if pick else {}
+    except Exception:  # noqa: BLE001 - settings are a convenience (the window), never required
+        settings = {}
+    return ws, links, posts, outlets, settings
+
+
+def _errors():
+    from amplify.analyze import AnalysisError
+    from amplify.schema import SchemaError
+    from amplify.workspace import WorkspaceError
+
+    return (AnalysisError, WorkspaceError, SchemaError, KeyError, ValueError)
+
+
+def _fmt_s(s) -> str:
+    if s is None or s != s:
+        return "-"
+    s = float(s)
+    if s < 120:
+        return f"{s:.0f}s"
+    if s < 7200:
+        return f"{s / 60:.0f}m"
+    if s < 172800:
+        return f"{s / 3600:.1f}h"
+    return f"{s / 86400:.1f}d"
+
+
+# --------------------------------------------------------------------------- synergy
+
+
+@click.command("synergy")
+@workspace_option
+@click.option("--groups", "-g", multiple=True,
+              help="Camps to compare (e.g. --groups RU CN, or --groups RU,CN); default: every camp.")
+@click.argument("more_groups", nargs=-1, metavar="[CAMP]...")
+@click.option("--permutations", "-n", type=click.IntRange(0), default=1000, show_default=True,
+              help="Draws of each null model; the smallest p-value is 1/(n+1).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null models.")
+@click.option("--alpha", type=float, default=0.01, show_default=True, help="Significance level per pair.")
+@click.option("--freq", type=click.Choice(["D", "W", "M"]), help="Also the figures per day / week / month.")
+@click.option("--no-time-shift", is_flag=True, help="Skip the time-shift null (label permutation only).")
+@click.option("--all-links", is_flag=True, help="Count every link, not only each echo's parent.")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["repost", "quote_post", "verbatim", "quote", "paraphrase"]),
+              help="Only these link kinds (repeatable).")
+@since_option
+@until_option
+@click.option("--narratives", type=int, default=10, show_default=True, help="Shared narratives to list.")
+@click.option("--table", "which", type=click.Choice(["pairs", "reciprocity", "narratives", "trend"]),
+              help="With --format csv: the table to write (default pairs; trend with --freq).")
+@linkset_option
+@format_option
+@quiet_option
+def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_time_shift, all_links, kinds,
+            since, until, narratives, which, linkset, fmt, quiet):
+    """Do camps echo each other more than chance? Observed vs expected echoes per pair of camps.
+
+    For each ordered pair SOURCE -> TARGET (TARGET's outlets echo SOURCE's
+    posts): echoes observed, expected under camp labels permuted across
+    outlets (each outlet keeps its activity, each camp its size), z-score and
+    permutation p-value; the same for a time-shift null (every outlet's
+    timeline shifted at random); reciprocity ("mutual" when both directions
+    are significant); median lag each way and which camp publishes first;
+    the narratives both camps carried; with --freq, the trend per period.
+
+    \b
+    Example:
+      amplify synergy --workspace ws --groups RU CN
+      amplify synergy --workspace ws --groups RU CN --freq W --format csv --table trend
+    """
+    from amplify.analyze.synergy import camp_synergy
+
+    chosen = [g.strip() for x in (*groups, *more_groups) for g in str(x).split(",") if g.strip()]
+    try:
+        ws, links, posts, outlets, st = _open(workspace, linkset)
+        note(f"{len(links):,} links, {len(posts):,} posts; {permutations:,} permutations", quiet)
+        rep = camp_synergy(links, posts, outlets, groups=chosen or None, permutations=permutations,
+                           time_shift=not no_time_shift, window=st.get("window", "7D"), seed=seed, alpha=alpha,
+                           freq=freq, kinds=kinds or None, parents_only=not all_links, since=since, until=until,
+                           top_narratives=narratives, texts=ws)
+    except _errors() as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        emit_json(rep.to_dict())
+        return
+    if fmt == "csv":
+        which = which or ("trend" if freq else "pairs")
+        df = getattr(rep, which)
+        if df is None:
+            raise click.UsageError("--table trend needs --freq")
+        emit_table(df, "csv")
+        return
+    click.echo(f"Synergy between camps: {rep.settings['echoes']:,} echoes, {permutations:,} permutations, "
+               f"alpha {alpha} per pair (SOURCE -> TARGET: TARGET's outlets echo SOURCE's posts)")
+    _heading("Reciprocity")
+    r = rep.reciprocity.copy()
+    if len(r):
+        r["lags a->b / b->a"] = [f"{_fmt_s(x)} / {_fmt_s(y)}" for x, y in zip(r["lag_s_median_ab"],
+                                                                            r["lag_s_median_ba"])]
+        r["first"] = [f"{a}:{x} {b}:{y}" for a, b, x, y in zip(r["a"], r["b"], r["a_first"], r["b_first"])]
+        r = r[["a", "b", "status", "a_to_b", "z_ab", "p_ab", "b_to_a", "z_ba", "p_ba", "lags a->b / b->a",
+               "shared_families", "first", "leader"]]
+    _table(r, "table")
+    _heading("Pairs")
+    p = rep.pairs[["source", "target", "observed", "expected", "ratio", "z", "p", "families", "families_expected",
+                   "z_shift", "p_shift", "significant", "lag_s_median"]]
+    _table(p, "table", max_rows=200)
+    _heading("Shared narratives (largest families carried by two camps or more)")
+    _table(rep.narratives.drop(columns=["family"]), "table")
+    if rep.trend is not None:
+        _heading(f"Trend per period ({freq})")
+        t = rep.trend[rep.trend["source"] != rep.trend["target"]]
+        _table(t.drop(columns=["start"]), "table", max_rows=500)
+
+
+# --------------------------------------------------------------------------- bridges
+
+
+@click.command("bridges")
+@workspace_option
+@click.option("--top", "-n", type=click.IntRange(1), default=10, show_default=True, help="Bridges to list.")
+@click.option("--evidence", type=click.IntRange(0), default=3, show_default=True,
+              help="Routes with example posts shown per bridge.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of Louvain and betweenness pivots.")
+@click.option("--all-links", is_flag=True, help="Use every link, not only each echo's parent.")
+@since_option
+@until_option
+@click.option("--table", "which", type=click.Choice(["bridges", "evidence"]), default="bridges",
+              show_default=True, help="With --format csv: the table to write.")
+@linkset_option
+@format_option
+@quiet_option
+def bridges(workspace, top, evidence, seed, all_links, since, until, which, linkset, fmt, quiet):
+    """Which outlets carry one camp's content into another? A ranked table with the evidence.
+
+    Per outlet: cross-camp cascades through it (the rank), its Gould-Fernandez
+    brokerage roles (coordinator, itinerant, representative, gatekeeper,
+    liaison) on the outlet graph and over real cascades, weighted betweenness
+    (distance = 1/echoes), Louvain community and participation coefficient,
+    Burt's constraint; a one-line reason, and the posts behind its top routes.
+
+    \b
+    Example:
+      amplify bridges --workspace ws --top 5
+      amplify bridges --workspace ws --format csv --table evidence
+    """
+    from amplify.analyze.bridging import bridges as run
+
+    try:
+        ws, links, posts, outlets, _ = _open(workspace, linkset)
+        rep = run(links, posts, outlets, top=top, evidence=evidence, seed=seed, parents_only=not all_links,
+                  since=since, until=until, texts=ws)
+    except _errors() as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        emit_json(rep.to_dict())
+        return
+    if fmt == "csv":
+        emit_table(rep.table if which == "bridges" else rep.evidence, "csv")
+        return
+    click.echo(f"Bridges between camps ({rep.settings['outlets']:,} outlets, {rep.settings['edges']:,} outlet "
+               f"pairs; betweenness {rep.settings['betweenness']}, distance = 1/echoes)")
+    t = rep.table
+    _table(t[["rank", "outlet", "group", "kind", "bridge_score", "main_role", "main_route", "betweenness",
+              "participation", "constraint"]], "table")
+    _heading("Why")
+    for r in t.itertuples(index=False):
+        click.echo(f"{r.rank:>3}. {_safe(r.outlet)}: {_safe(r.reason)}")
+    if len(rep.evidence):
+        _heading("Evidence: top routes through each bridge, with the fastest example")
+        ev = rep.evidence.copy()
+        ev["lags"] = [f"{_fmt_s(a)} + {_fmt_s(b)}" for a, b in zip(ev["lag_in_s"], ev["lag_out_s"])]
+        _table(ev[["route", "role", "cascades", "source_id", "bridge_id", "target_id", "bridge_time", "lags",
+                   "kind_in", "text"]], "table")
+
+
+# --------------------------------------------------------------------------- paths
+
+
+@click.command("paths")
+@workspace_option
+@click.option("--from", "source", required=True, help="Outlet or camp where the content starts.")
+@click.option("--to", "target", required=True, help="Outlet or camp it reaches.")
+@click.option("--max-hops", type=click.IntRange(1, 20), default=4, show_default=True)
+@since_option
+@until_option
+@click.option("--top", "-k", type=click.IntRange(1), default=10, show_default=True, help="Routes to show.")
+@click.option("--all-links", is_flag=True, help="Also follow also-matches, not only each echo's parent.")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["repost", "quote_post", "verbatim", "quote", "paraphrase"]),
+              help="Only these link kinds (repeatable).")
+@linkset_option
+@format_option
+@quiet_option
+def paths(workspace, source, target, max_hops, since, until, top, all_links, kinds, linkset, fmt, quiet):
+    """How did content travel from X to Y, hop by hop? X and Y are outlets or camps.
+
+    Time-respecting paths on the post graph (each hop later than the one
+    before), aggregated to outlet routes and ranked by hops, then by the total
+    lag of their fastest example. Each hop shows both posts, their times, the
+    lag, link kind, score and the matched text. No path: a message (an empty
+    list in JSON), exit code 0.
+
+    \b
+    Example:
+      amplify paths --workspace ws --from mfa_china --to sputnik_int
+      amplify paths --workspace ws --from CN --to RU --max-hops 3 --since 2022-01-10 --format json
+    """
+    from amplify.analyze.paths import amplification_paths
+
+    try:
+        ws, links, posts, outlets, _ = _open(workspace, linkset)
+        rep = amplification_paths(links, posts, outlets, source=source, target=target, max_hops=max_hops,
+                                  since=since, until=until, top=top, parents_only=not all_links,
+                                  kinds=kinds or None, texts=ws)
+    except _errors() as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        emit_json(rep.to_list())
+        return
+    if fmt == "csv":
+        emit_table(rep.hops, "csv")
+        return
+    if rep.empty:
+        window = "" if since is None and until is None else f" between {since or 'the start'} and {until or 'the end'}"
+        click.echo(f"No amplification path from {source} to {target} within {max_hops} hop(s){window}.")
+        return
+    n = int(rep.post_paths.shape[0])
+    click.echo(f"{len(rep.paths):,} route(s) shown of {rep.post_paths['route'].nunique():,} found "
+               f"({n:,} post-level paths) from {source} ({rep.settings['source_is']}) to {target} "
+               f"({rep.settings['target_is']}), at most {max_hops} hop(s)")
+    routes = rep.paths.copy()
+    routes["fastest"] = routes["total_lag_s"].map(_fmt_s)
+    routes["median"] = routes["median_total_lag_s"].map(_fmt_s)
+    _table(routes[["rank", "route", "hops", "cascades", "fastest", "median", "first_time", "last_time"]], "table")
+    for rank, grp in rep.hops.groupby("rank", sort=True):
+        _heading(f"#{rank} {grp['route'].iloc[0]}  (fastest example)")
+        for h in grp.itertuples(index=False):
+            click.echo(f"  hop {h.hop}: {h.source_outlet} [{h.source_group}] {h.source_id} "
+                       f"{h.source_time:%Y-%m-%d %H:%M} -> {h.target_outlet} [{h.target_group}] {h.target_id} "
+                       f"{h.target_time:%Y-%m-%d %H:%M}  +{_fmt_s(h.lag_s)}  {h.kind} {h.score:.0f}"
+                       + ("  attributed" if h.attributed else ""))
+            if h.source_text:
+                click.echo(f"      from: {_safe(_cut(h.source_text))}")
+            if h.target_text and h.target_text != h.source_text:
+                click.echo(f"      to:   {_safe(_cut(h.target_text))}")
+
+
+def _cut(s: str, n: int = 160) -> str:
+    return s if len(s) <= n else s[:n] + "…"
+
+
+# --------------------------------------------------------------------------- trace
+
+
+@click.command("trace")
+@workspace_option
+@click.argument("post_id", required=False)
+@click.option("--text", help="Trace the posts that carry this text instead of a post id.")
+@click.option("--max-depth", type=click.IntRange(1), help="Depth limit of the downstream cascade.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Cascade rows shown in table output.")
+@linkset_option
+@format_option
+@quiet_option
+def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, quiet):
+    """Where did this post (or text) first appear, and where did it go?
+
+    Follows parent links upstream to the earliest origin, then lists the whole
+    cascade under that origin with outlets, camps, depths and lags. With
+    --text, finds the posts carrying the text with detection's own matcher and
+    traces from the earliest of them.
+
+    \b
+    Example:
+      amplify trace --workspace ws p0012345
+      amplify trace --workspace ws --text "must stop interfering in the internal affairs of Kazakhstan"
+    """
+    from amplify.analyze.trace import trace_post, trace_text
+
+    if bool(post_id) == bool(text):
+        raise click.UsageError("give either a POST_ID or --text")
+    try:
+        ws, links, posts, outlets, st = _open(workspace, linkset)
+        if text:
+            from amplify.detect import DetectSettings
+
+            fields = {k: v for k, v in st.items() if k in DetectSettings.__dataclass_fields__}
+            rep = trace_text(text, links, posts, outlets, texts=ws, settings=DetectSettings(**fields),
+                             max_depth=max_depth)
+        else:
+            rep = trace_post(links, posts, outlets, post_id, max_depth=max_depth, texts=ws)
+    except _errors() as exc:
+        if text and "no post carries" in str(exc):
+            if fmt == "json":
+                emit_json({"post_id": None, "origin": None, "matches": [], "upstream": [], "cascade": []})
+            elif fmt == "csv":
+                emit_table(pd.DataFrame(columns=["post_id"]), "csv")
+            else:
+                click.echo("No post carries this text.")
+            return
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        emit_json(rep.to_dict())
+        return
+    if fmt == "csv":
+        emit_table(rep.cascade, "csv")
+        return
+    s = rep.summary
+    if rep.matches is not None:
+        click.echo(f"{len(rep.matches):,} post(s) carry the text; tracing from the earliest, {rep.post_id}")
+        _table(rep.matches.head(20), "table")
+        click.echo("")
+    click.echo(f"Origin {s['origin']} by {s['origin_outlet']} [{s['origin_group']}] at {s['origin_time']}; "
+               f"{s['hops_to_post']} hop(s) up from {rep.post_id}")
+    click.echo(f"Cascade: {s['posts']:,} posts, {s['outlets']:,} outlets, "
+               + ", ".join(f"{k} {v}" for k, v in s["camps"].items())
+               + f"; depth {s['depth']}, {_fmt_s(s['duration_s'])} from origin to last echo"
+               + (" (truncated)" if s.get("truncated") else ""))
+    _heading("Upstream: from the origin to the post")
+    _table(rep.upstream.assign(lag=rep.upstream["lag_s"].map(_fmt_s))
+           [["depth", "post_id", "outlet", "group", "time", "kind", "score", "lag", "text"]], "table")
+    _heading("Cascade under the origin (time order)")
+    c = rep.cascade.assign(lag=rep.cascade["lag_s"].map(_fmt_s),
+                           since_origin=rep.cascade["lag_from_origin_s"].map(_fmt_s))
+    _table(c[["depth", "post_id", "parent_id", "outlet", "group", "time", "kind", "lag", "since_origin",
+              "on_path"]], "table", max_rows=limit)
+
+
+# --------------------------------------------------------------------------- volume
+
+
+@click.command("volume")
+@workspace_option
+@click.option("--term", "terms", multiple=True, required=True,
+              help="Term to count (repeatable; case-insensitive, word boundaries; 'Kazakh*' for any ending).")
+@click.option("--by", type=click.Choice(["group", "outlet", "kind"]), default="group", show_default=True)
+@click.option("--freq", type=click.Choice(["D", "W", "M"]), default="D", show_default=True)
+@since_option
+@until_option
+@click.option("--compare-since", help="Start of the period to compare with.")
+@click.option("--compare-until", help="End of the period to compare with.")
+@click.option("--baseline", type=click.IntRange(1), default=7, show_default=True,
+              help="Surge rule: earlier periods in the baseline.")
+@click.option("--z", "zscore", type=float, default=3.0, show_default=True,
+              help="Surge rule: standard deviations above the baseline mean.")
+@click.option("--min-count", type=click.IntRange(0), default=10, show_default=True,
+              help="Surge rule: fewest mentions in a surge period.")
+@format_option
+@quiet_option
+def volume(workspace, terms, by, freq, since, until, compare_since, compare_until, baseline, zscore, min_count,
+           fmt, quiet):
+    """How often do outlets mention a term, per period and camp? Comparisons and surges.
+
+    Counts posts mentioning each term (case-insensitive, on word boundaries;
+    Chinese and Japanese as substrings) per period and per camp, outlet or
+    outlet kind. With two terms or a comparison period, prints a sentence
+    such as "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs
+    2,674 mentioning Ukraine in all of December 2021". A period is flagged as
+    a surge when its count is at least --min-count and above the mean plus
+    --z standard deviations (at least sqrt(mean) and 1) of the --baseline
+    previous non-surge periods.
+
+    \b
+    Example:
+      amplify volume --workspace ws --term Kazakhstan --freq D
+      amplify volume --workspace ws --term Kazakhstan --since 2022-01-05 --until 2022-01-11 \\
+          --term Ukraine --compare-since 2021-12-01 --compare-until 2022-01-01
+    """
+    from amplify.analyze.volume import compare_volume, term_volume
+    from amplify.workspace import Workspace
+
+    if (compare_since is None) != (compare_until is None):
+        raise click.UsageError("give both --compare-since and --compare-until")
+    try:
+        ws = Workspace.open(workspace)
+        posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
+        outlets = ws.outlets()
+        vol = term_volume(posts, outlets, list(terms), by=by, freq=freq, since=since, until=until,
+                          baseline=baseline, z=zscore, min_count=min_count)
+        comparison, sentence = None, None
+        if len(terms) > 1 or compare_since is not None:
+            comparison, sentence = compare_volume(
+                posts, outlets, term=terms[0], since=since, until=until,
+                compare_term=terms[1] if len(terms) > 1 else None, compare_since=compare_since,
+                compare_until=compare_until, by=by)
+    except _errors() as exc:
+        raise click.ClickException(str(exc)) from exc
+    surges = vol[vol["surge"]] if len(vol) else vol
+    if fmt == "json":
+        emit_json({"sentence": sentence,
+                   "comparison": None if comparison is None else json.loads(comparison.to_json(
+                       orient="records", date_format="iso", force_ascii=False)),
+                   "volume": json.loads(vol.to_json(orient="records", date_format="iso", force_ascii=False)),
+                   "surges": json.loads(surges.to_json(orient="records", date_format="iso", force_ascii=False))})
+        return
+    if fmt == "csv":
+        emit_table(vol, "csv")
+        return
+    if sentence:
+        click.echo(sentence)
+        _table(comparison, "table")
+        click.echo("")
+    for term, v in vol.groupby("term", sort=False):
+        total = v[v["key"] == "all"]["mentions"].sum() if (v["key"] == "all").any() else v["mentions"].sum()
+        click.echo(f"== {term}: {total:,} posts mentioning it, per {dict(D='day', W='week', M='month')[freq]} "
+                   f"and {by}")
+        wide = v.pivot_table(index="period", columns="key", values="mentions", aggfunc="sum", sort=False)
+        wide = wide.loc[v["period"].drop_duplicates()]
+        if by == "outlet":
+            keep = v.groupby("key")["mentions"].sum().sort_values(ascending=False).head(12).index
+            wide = wide[[k for k in wide.columns if k in keep]]
+        flags = v[v["key"] == "all"].set_index("period")["surge"] if (v["key"] == "all").any() else None
+        wide = wide.reset_index()
+        if flags is not None:
+            wide["surge"] = ["SURGE" if flags.get(p, False) else "" for p in wide["period"]]
+        _table(wide, "table", max_rows=400)
+        s = surges[surges["term"] == term]
+        if len(s):
+            click.echo("surges (mentions above the baseline rule):")
+            periods = list(v["period"].drop_duplicates())
+            for key, sk in s.groupby("key", sort=False):
+                click.echo(f"  {_safe(str(key))}: " + ", ".join(_runs(sk, periods)))
+        click.echo("")
+
+
+def _runs(sk: pd.DataFrame, periods: list) -> list:
+    """Consecutive surge periods as ranges: '2022-01-12..2022-01-18 (7 periods, 821 mentions, baseline 1)'."""
+    pos = {p: i for i, p in enumerate(periods)}
+    rows = sorted(sk.itertuples(index=False), key=lambda r: pos[r.period])
+    out, cur = [], []
+    for r in rows:
+        if cur and pos[r.period] != pos[cur[-1].period] + 1:
+            out.append(cur)
+            cur = []
+        cur.append(r)
+    if cur:
+        out.append(cur)
+    text = []
+    for run in out:
+        span = run[0].period if len(run) == 1 else f"{run[0].period}..{run[-1].period}"
+        text.append(f"{span} ({sum(r.mentions for r in run):,} mentions, baseline {run[0].baseline_mean:g})")
+    return text
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@click.command("summary")
+@workspace_option
+@click.option("--top", "-n", type=click.IntRange(1), default=5, show_default=True, help="Rows per table.")
+@click.option("--permutations", type=click.IntRange(0), default=200, show_default=True,
+              help="Permutations of the synergy nulls.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@linkset_option
+@format_option
+@quiet_option
+def summary(workspace, top, permutations, seed, linkset, fmt, quiet):
+    """The headline numbers of a workspace on one screen.
+
+    Posts, outlets per camp, links per kind, the strongest synergy pairs, the
+    top bridges and the largest cascades.
+
+    \b
+    Example:
+      amplify summary --workspace ws
+      amplify summary --workspace ws --format json
+    """
+    from amplify.analyze.summary import summarize
+
+    try:
+        ws, links, posts, outlets, st = _open(workspace, linkset)
+        s = summarize(links, posts, outlets, top=top, permutations=permutations, seed=seed,
+                      window=st.get("window", "7D"), texts=ws)
+    except _errors() as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        emit_json(s.to_dict())
+    elif fmt == "csv":
+        emit_table(s.long(), "csv")
+    else:
+        for name, df in s.tables().items():
+            setattr(s, name, _screen(df))
+        sys.stdout.write(str(s))
+
+
+COMMANDS = [synergy, bridges, paths, trace, volume, summary]

@@ -1,0 +1,103 @@
+"""Render: network pages, reports and graph exports.
+
+* :func:`network_html` / :func:`write_network` -- a self-contained interactive
+  network page (pyvis / vis-network inlined: it opens with no network; all data
+  text escaped);
+* :func:`build_report` / :func:`write_report` -- one printable HTML page with the
+  headline numbers, tables, cascades and a volume timeline;
+* :func:`export_graph` / :func:`write_export` -- GEXF and GraphML for Gephi,
+  node-link JSON and CSV node/edge lists;
+* :func:`render_all` -- all of them into one folder (what ``amplify demo`` shows).
+
+Examples
+--------
+>>> import tempfile, pandas as pd
+>>> from amplify.workspace import Workspace
+>>> from amplify.detect.incremental import detect_workspace
+>>> ws = Workspace.open(tempfile.mkdtemp() + "/ws", create=True)
+>>> posts = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["mfa_china", "sputnik"],
+...     "published_at": ["2022-01-05 10:00Z", "2022-01-05 13:00Z"],
+...     "text": ["The United States must stop interfering in the internal affairs of Kazakhstan."] * 2})
+>>> with ws.writer():
+...     _ = ws.add_posts(posts)
+...     _ = ws.set_outlets(pd.DataFrame({"outlet": ["mfa_china", "sputnik"], "group": ["CN", "RU"]}))
+...     _ = detect_workspace(ws)
+>>> files = render_all(ws, tempfile.mkdtemp(), analyses=False)
+>>> sorted(files)
+['cascade.html', 'csv', 'gexf', 'graphml', 'json', 'network.html', 'report.html']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from amplify.render.export import FORMATS, export_graph, gephi_graph, write_export
+from amplify.render.network import (
+    COLOR_BY,
+    LEVELS,
+    MAX_NODES,
+    SIZE_BY,
+    NetworkPage,
+    graph_view,
+    network_html,
+    workspace_view,
+    write_network,
+)
+from amplify.render.report import Section, build_report, timeline_svg, write_report
+
+__all__ = ["network_html", "write_network", "graph_view", "workspace_view", "NetworkPage",
+           "build_report", "write_report", "Section", "timeline_svg",
+           "export_graph", "write_export", "gephi_graph", "render_all",
+           "LEVELS", "COLOR_BY", "SIZE_BY", "MAX_NODES", "FORMATS"]
+
+
+def render_all(ws, out_dir, *, top: int | None = 300, title: str | None = None, formats=FORMATS,
+               cascade: bool = True, analyses: bool = True, linkset: str | None = None) -> dict:
+    """Write the network page, the report, the largest cascade and the exports into ``out_dir``.
+
+    Files: ``network.html`` (outlets), ``cascade.html`` (the largest cascade, post
+    level, in time order), ``report.html`` (links to ``network.html``) and
+    ``network.gexf``, ``network.graphml``, ``network.json``, ``network-edges.csv``
+    + ``network-edges-nodes.csv`` (outlet level).
+
+    Parameters
+    ----------
+    ws : Workspace or path
+    out_dir : path
+        Created if missing.
+    top : int, optional
+        Nodes on the network page (None: all, up to 5,000).
+    formats : iterable of str
+        Export formats to write.
+    cascade, analyses : bool
+        Write ``cascade.html``; add synergy and bridges to the report.
+
+    Returns
+    -------
+    dict
+        ``{"network.html": Path, "report.html": Path, "cascade.html": Path, "gexf": [Path], ...}``.
+    """
+    from amplify.render.report import largest_cascades
+    from amplify.workspace import Workspace
+
+    if not hasattr(ws, "posts"):
+        ws = Workspace.open(ws)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict = {}
+    g = workspace_view(ws, linkset=linkset, level="outlet")
+    files["network.html"] = network_html(g, out / "network.html", top=top, title=title).path
+    names = {"gexf": "network.gexf", "graphml": "network.graphml", "json": "network.json",
+             "csv": "network-edges.csv"}
+    for fmt in formats:
+        files[fmt] = export_graph(g, out / names[fmt], fmt)
+    if cascade:
+        links = ws.links(linkset=linkset)
+        posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
+        best = largest_cascades(links, posts, ws.outlets(), n=1, evidence=0)
+        if best:
+            cg = workspace_view(ws, linkset=linkset, level="post", focus=best[0]["root"]["post_id"])
+            files["cascade.html"] = network_html(cg, out / "cascade.html", top=None).path
+    files["report.html"] = write_report(ws, out / "report.html", network_href="network.html", linkset=linkset,
+                                        title=title, analyses=analyses)
+    return files

@@ -1,0 +1,547 @@
+"""A one-page, self-contained, printable HTML report of a corpus's amplification.
+
+:func:`build_report` assembles, from a workspace (or the three tables):
+
+* the headline numbers (posts, outlets, camps, links, echoes, cross-camp share,
+  period, median lag);
+* links per kind;
+* the camp-to-camp table (:func:`amplify.graph.group_edges`) and a shaded
+  camp-by-camp matrix;
+* the top outlets (most echoed by others, most echoing others);
+* the largest cascades (a post and everything that echoed it through parent
+  links) with their evidence: who echoed, when, how, and the matched text;
+* a volume timeline per camp (posts per day, echoes per day) as inline SVG;
+* a link to the network page;
+* camp synergy and bridges from :mod:`amplify.analyze` when it is available;
+* any extra :class:`Section` the caller passes (``sections=[...]``).
+
+Every piece of text from the data is HTML-escaped; the page fetches nothing
+and prints cleanly (print CSS: no navigation, tables kept whole).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from amplify import detect
+>>> posts = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["mfa_china", "sputnik"],
+...     "published_at": ["2022-01-05 10:00Z", "2022-01-05 13:00Z"],
+...     "text": ["The United States must stop interfering in the internal affairs of Kazakhstan."] * 2})
+>>> outlets = pd.DataFrame({"outlet": ["mfa_china", "sputnik"], "group": ["CN", "RU"]})
+>>> html = build_report(links=detect(posts), posts=posts, outlets=outlets, analyses=False)
+>>> "Camp to camp" in html and "<script" not in html
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html as _html
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from amplify import schema
+from amplify.render.network import (
+    camp_colors,
+    clean_text,
+    fmt_int,
+    fmt_lag,
+    fmt_time,
+    write_text,
+)
+
+__all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
+
+
+@dataclass
+class Section:
+    """One section of the report.
+
+    Attributes
+    ----------
+    title : str
+        Heading (escaped).
+    table : DataFrame, optional
+        Shown as a table; every cell is escaped. Numbers get thousands separators.
+    text : str, optional
+        A paragraph of plain text (escaped).
+    html : str, optional
+        Trusted HTML made by code (an SVG figure ...) -- never put data text here
+        without escaping it.
+    note : str, optional
+        A small print note under the section (escaped).
+    id : str, optional
+        Anchor for the table of contents (default: from the title).
+    """
+
+    title: str
+    table: pd.DataFrame | None = None
+    text: str | None = None
+    html: str | None = None
+    note: str | None = None
+    id: str | None = None
+
+    def anchor(self) -> str:
+        base = self.id or "".join(ch if ch.isalnum() else "-" for ch in self.title.lower())
+        return "-".join(p for p in base.split("-") if p) or "section"
+
+
+# --------------------------------------------------------------------------- small HTML builders
+
+
+def esc(s) -> str:
+    return _html.escape(clean_text(s), quote=True)
+
+
+def _cell(v, fmt: Callable | None = None) -> tuple[str, bool]:
+    """(escaped text, is_number)."""
+    if fmt is not None:
+        return esc(fmt(v)), isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    if v is None or (not isinstance(v, str) and _isna(v)):
+        return "", False
+    if isinstance(v, (bool, np.bool_)):
+        return ("yes" if v else "no"), False
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,}", True
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        if not math.isfinite(f):
+            return "", False
+        return (f"{f:,.0f}" if abs(f) >= 1000 else f"{f:.3g}" if abs(f) < 0.01 and f != 0 else f"{f:,.2f}"), True
+    if isinstance(v, pd.Timestamp):
+        return esc(fmt_time(v)), False
+    return esc(v), False
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def table_html(df: pd.DataFrame, formats: dict | None = None, *, cls: str = "data", max_rows: int = 200,
+               caption: str | None = None) -> str:
+    """An HTML table of ``df``; every header and cell is escaped; numbers right-aligned."""
+    formats = formats or {}
+    if df is None or df.empty:
+        return '<p class="empty">No rows.</p>'
+    rows = df.head(max_rows)
+    out = [f'<table class="{esc(cls)}">']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{esc(c)}</th>" for c in rows.columns) + "</tr></thead><tbody>")
+    for rec in rows.itertuples(index=False, name=None):
+        cells = []
+        for col, v in zip(rows.columns, rec):
+            text, num = _cell(v, formats.get(col))
+            cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    if len(df) > max_rows:
+        out.append(f'<p class="note">First {max_rows:,} of {len(df):,} rows.</p>')
+    return "".join(out)
+
+
+def _nice_ticks(vmax: float, n: int = 4) -> list[float]:
+    if vmax <= 0:
+        return [0.0, 1.0]
+    raw = vmax / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return [i * step for i in range(int(math.ceil(vmax / step)) + 1)]
+
+
+def timeline_svg(counts: pd.DataFrame, colors: dict | None = None, *, title: str = "", y_label: str = "per day",
+                 width: int = 880, height: int = 250) -> str:
+    """An inline SVG line chart: one line per column of ``counts`` (index: dates).
+
+    All labels are escaped; the figure scales to the page width and prints.
+    ``y_label`` names the unit in the accessible description.
+    """
+    if counts is None or counts.empty:
+        return '<p class="empty">No data for this figure.</p>'
+    colors = colors or camp_colors(counts.columns)
+    ml, mr, mt, mb = 48, 130, 24, 34
+    pw, ph = width - ml - mr, height - mt - mb
+    x = np.arange(len(counts))
+    xs = ml + (x / max(len(counts) - 1, 1)) * pw
+    vmax = float(np.nanmax(counts.to_numpy(dtype=float))) if counts.size else 1.0
+    ticks = _nice_ticks(vmax)
+    top = ticks[-1] or 1.0
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
+             f"<desc>{esc(title)} ({esc(y_label)})</desc>"]
+    if title:
+        parts.append(f'<text x="{ml}" y="14" class="ct">{esc(title)}</text>')
+    for t in ticks:
+        y = mt + ph - (t / top) * ph
+        parts.append(f'<line x1="{ml}" x2="{ml + pw}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+        parts.append(f'<text x="{ml - 6}" y="{y + 4:.1f}" class="yt">{esc(fmt_int(t) if t == int(t) else t)}</text>')
+    dates = [pd.Timestamp(d) for d in counts.index]
+    n_lab = min(8, len(dates))
+    for i in sorted(set(np.linspace(0, len(dates) - 1, n_lab).round().astype(int).tolist())):
+        parts.append(f'<text x="{xs[i]:.1f}" y="{mt + ph + 18}" class="xt">{esc(dates[i].strftime("%d %b"))}</text>')
+    for j, col in enumerate(counts.columns):
+        ys = mt + ph - (counts[col].to_numpy(dtype=float) / top) * ph
+        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+        c = colors.get(col, "#888888")
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{esc(c)}" stroke-width="2" '
+                     f'stroke-linejoin="round"><title>{esc(col)}</title></polyline>')
+        ly = mt + 6 + j * 18
+        parts.append(f'<rect x="{ml + pw + 14}" y="{ly - 9}" width="12" height="12" rx="2" fill="{esc(c)}"/>')
+        total = int(np.nansum(counts[col].to_numpy(dtype=float)))
+        parts.append(f'<text x="{ml + pw + 32}" y="{ly + 1}" class="lg">{esc(_short(str(col), 12))} '
+                     f'({esc(fmt_int(total))})</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(s: str, n: int) -> str:
+    s = clean_text(s)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _matrix_html(edges: pd.DataFrame, camps: list[str]) -> str:
+    """Camp-by-camp echo counts, shaded (rows: source camp; columns: echoing camp)."""
+    if edges.empty:
+        return '<p class="empty">No echoes.</p>'
+    m = edges.pivot_table(index="source", columns="target", values="count", aggfunc="sum", fill_value=0)
+    m = m.reindex(index=camps, columns=camps, fill_value=0)
+    vmax = float(m.to_numpy().max()) or 1.0
+    out = ['<table class="matrix"><thead><tr><th class="corner">source ↓ · echoed by →</th>']
+    out += [f"<th>{esc(c)}</th>" for c in camps]
+    out.append("</tr></thead><tbody>")
+    for r in camps:
+        out.append(f"<tr><th>{esc(r)}</th>")
+        for c in camps:
+            v = int(m.at[r, c])
+            alpha = 0.08 + 0.72 * math.sqrt(v / vmax) if v else 0.0
+            color = "#fff" if alpha > 0.55 else "#111"
+            style = f"background: rgba(209, 73, 91, {alpha:.2f}); color: {color}" if v else ""
+            out.append(f'<td class="num" style="{style}">{v:,}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- analyses
+
+
+def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
+                     n: int = 5, evidence: int = 6, text_limit: int = 300) -> list[dict]:
+    """The ``n`` largest cascades over parent links, each with its evidence.
+
+    A cascade is a post that echoes nothing (its root) and every post that
+    echoed it, directly or through others (parent links only, so each echo is
+    counted once). Returns dicts: ``root`` (id, outlet, camp, time, text),
+    ``size`` (echoes), ``outlets``, ``camps`` (camp -> posts), ``span_s`` (root to
+    last echo) and ``echoes`` (the first ``evidence`` echoes in time order with
+    outlet, camp, kind, score, lag from the root and the matched text).
+    """
+    from amplify import graph as G
+
+    par = links[links["is_parent"]] if len(links) else links
+    if par.empty:
+        return []
+    ann = G.annotate_links(par, posts, outlets)
+    children: dict = {}
+    for s, t in zip(ann["source_id"].to_numpy(dtype=object), ann["target_id"].to_numpy(dtype=object)):
+        children.setdefault(s, []).append(t)
+    targets = set(ann["target_id"].to_numpy(dtype=object))
+    roots = [s for s in children if s not in targets]
+    members: dict = {}
+    for r in roots:
+        seen, stack = [], [r]
+        while stack:
+            v = stack.pop()
+            for c in children.get(v, ()):
+                seen.append(c)
+                stack.append(c)
+        members[r] = seen
+    p = posts.set_index("post_id")
+    groups = (outlets.set_index("outlet")["group"] if outlets is not None and len(outlets)
+              else pd.Series(dtype=object))
+    by_target = ann.set_index("target_id")
+    best = sorted(roots, key=lambda r: (-len(members[r]), pd.Timestamp(p.at[r, "published_at"]), str(r)))[:n]
+    out = []
+    for r in best:
+        rt = pd.Timestamp(p.at[r, "published_at"])
+        ids = members[r]
+        rows = by_target.loc[ids].reset_index()
+        rows = rows.sort_values(["target_time", "target_id"], kind="stable")
+        camps = rows["target_group"].value_counts().to_dict()
+        echoes = []
+        for row in rows.head(evidence).itertuples(index=False):
+            txt = p.at[row.target_id, "text"]
+            seg = txt[int(row.target_start):int(row.target_end)] if isinstance(txt, str) else ""
+            echoes.append({"post_id": row.target_id, "outlet": row.target_outlet, "camp": row.target_group,
+                           "time": row.target_time, "kind": row.kind, "score": float(row.score),
+                           "from": row.source_outlet, "lag_root_s": (pd.Timestamp(row.target_time) - rt).total_seconds(),
+                           "text": _short(" ".join(str(seg).split()), text_limit)})
+        g = groups.get(p.at[r, "outlet"], schema.UNKNOWN_GROUP)
+        out.append({"root": {"post_id": r, "outlet": p.at[r, "outlet"],
+                             "camp": schema.UNKNOWN_GROUP if _isna(g) else g, "time": rt,
+                             "text": _short(str(p.at[r, "text"]), text_limit * 2)},
+                    "size": len(ids), "outlets": int(rows["target_outlet"].nunique()),
+                    "camps": camps, "span_s": (pd.Timestamp(rows["target_time"].max()) - rt).total_seconds(),
+                    "echoes": echoes})
+    return out
+
+
+def _analysis_sections(links, posts, outlets, since, until, kinds) -> list[Section]:
+    """Synergy and bridges from :mod:`amplify.analyze`, when it is installed and works."""
+    try:
+        from amplify.analyze import bridges, camp_synergy
+    except ImportError:
+        return []
+    out = []
+    try:
+        rep = camp_synergy(links, posts, outlets, permutations=500, seed=0, since=since, until=until, kinds=kinds)
+        rec = rep.reciprocity
+        cols = [c for c in ("a", "b", "status", "a_to_b", "z_ab", "p_ab", "b_to_a", "z_ba", "p_ba", "leader",
+                            "lead_s_median") if c in rec.columns]
+        table = rec[cols].copy()
+        if "lead_s_median" in table.columns:
+            table["lead_s_median"] = table["lead_s_median"].map(fmt_lag)
+            table = table.rename(columns={"lead_s_median": "median lead"})
+        out.append(Section("Synergy between camps", table=table,
+                           text="Echoes between each pair of camps compared with chance (camp labels permuted "
+                                "across outlets, 500 draws, seed 0). 'mutual' means both directions are significant.",
+                           note="amplify.analyze.camp_synergy"))
+    except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
+        out.append(Section("Synergy between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
+    try:
+        rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds)
+        t = rep.table
+        cols = [c for c in ("rank", "outlet", "group", "kind", "main_role", "main_route", "bridge_score",
+                            "betweenness", "reason") if c in t.columns]
+        out.append(Section("Bridges between camps", table=t[cols],
+                           text="Outlets that carry one camp's content into another (brokerage roles, "
+                                "betweenness, participation across communities).",
+                           note="amplify.analyze.bridges"))
+    except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
+        out.append(Section("Bridges between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
+    return out
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _tables_of(ws, links, posts, outlets, linkset):
+    meta: dict[str, Any] = {}
+    if ws is not None:
+        from amplify.workspace import Workspace
+
+        if not hasattr(ws, "posts"):
+            ws = Workspace.open(ws)
+        posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
+        outlets = ws.outlets()
+        links = ws.links(linkset=linkset)
+        meta["missing_outlets"] = len(ws.missing_outlets())
+        sets = ws.linksets()
+        chosen = next((s for s in sets if linkset and s["id"].startswith(linkset)), sets[-1] if sets else None)
+        if chosen:
+            meta["linkset"] = chosen["id"]
+        meta["workspace"] = str(ws.path)
+    if posts is None or links is None:
+        raise ValueError("build_report needs a workspace, or links and posts")
+    return links, posts, outlets, meta
+
+
+def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFrame | None = None,
+                 outlets: pd.DataFrame | None = None, linkset: str | None = None, since=None, until=None,
+                 kinds=None, sections: Sequence[Section | tuple] | None = None, network_href: str | None =
+                 "network.html", title: str | None = None, top: int = 15, cascades: int = 5,
+                 analyses: bool = True) -> str:
+    """The report page as one HTML string.
+
+    Parameters
+    ----------
+    ws : Workspace or path, optional
+        Read the tables from this workspace (its latest link set, or ``linkset``);
+        otherwise pass ``links``, ``posts`` (with ``text``) and ``outlets``.
+    since, until, kinds
+        Only echoes whose target lies in ``[since, until)``, of these kinds.
+    sections : list of Section or (title, DataFrame | str), optional
+        Extra sections, appended after the built-in ones.
+    network_href : str, optional
+        Where the network page is, relative to the report (None: no link).
+    title : str, optional
+    top : int
+        Rows in the top-outlet tables.
+    cascades : int
+        Largest cascades shown.
+    analyses : bool
+        Add synergy and bridges from :mod:`amplify.analyze` if it is available.
+    """
+    from amplify import graph as G
+
+    links, posts, outlets, meta = _tables_of(ws, links, posts, outlets, linkset)
+    if outlets is None or not len(outlets):
+        outlets = pd.DataFrame({"outlet": pd.unique(posts["outlet"]), "group": schema.UNKNOWN_GROUP})
+    filt_all = G.filter_links(links, posts, since=since, until=until, kinds=kinds, parents_only=False)
+    par = filt_all[filt_all["is_parent"]] if len(filt_all) else filt_all
+    ann = G.annotate_links(par, posts, outlets)
+    nodes = G.outlet_nodes(links, posts, outlets, since=since, until=until, kinds=kinds)
+    camps = sorted(set(nodes["group"].astype(str)))
+    colors = camp_colors(camps)
+    cross = int((ann["source_group"] != ann["target_group"]).sum()) if len(ann) else 0
+
+    # headline numbers
+    period = (f"{fmt_time(posts['published_at'].min())} to {fmt_time(posts['published_at'].max())}"
+              if len(posts) else "–")
+    headline = [
+        ("Posts", fmt_int(len(posts))),
+        ("Outlets", fmt_int(posts["outlet"].nunique())),
+        ("Camps", ", ".join(camps) or "–"),
+        ("Links found", fmt_int(len(filt_all))),
+        ("Echoes (each counted once)", fmt_int(len(par))),
+        ("Cross-camp echoes", f"{fmt_int(cross)} ({100 * cross / max(len(par), 1):.0f}%)"),
+        ("Median lag of an echo", fmt_lag(par["lag_s"].median()) if len(par) else "–"),
+        ("Period", period),
+    ]
+    notes = []
+    if meta.get("missing_outlets"):
+        notes.append(f"{fmt_int(meta['missing_outlets'])} outlets are not in the outlets table: their camp is "
+                     f"'{schema.UNKNOWN_GROUP}'.")
+    filters = []
+    if since is not None or until is not None:
+        filters.append(f"echoes from {fmt_time(since) if since is not None else '…'} to "
+                       f"{fmt_time(until) if until is not None else '…'}")
+    if kinds:
+        filters.append("kinds: " + ", ".join(kinds))
+
+    built: list[Section] = []
+    # links per kind
+    if len(filt_all):
+        k = filt_all.groupby("kind", observed=True).agg(links=("kind", "size"), echoes=("is_parent", "sum"),
+                                                        mean_score=("score", "mean"), median_lag=("lag_s", "median"),
+                                                        attributed=("attributed", "mean"))
+        k = k.reindex([x for x in schema.LINK_KINDS if x in k.index]).reset_index()
+        k["echoes"] = k["echoes"].astype(np.int64)
+        k["share of echoes"] = (100 * k["echoes"] / max(k["echoes"].sum(), 1)).map(lambda v: f"{v:.0f}%")
+        k["median_lag"] = k["median_lag"].map(fmt_lag)
+        k["attributed"] = (100 * k["attributed"]).map(lambda v: f"{v:.0f}%")
+        k = k.rename(columns={"mean_score": "mean score", "median_lag": "median lag", "attributed": "name the source"})
+        kinds_table = k[["kind", "links", "echoes", "share of echoes", "mean score", "median lag", "name the source"]]
+    else:
+        kinds_table = pd.DataFrame()
+    built.append(Section("Links per kind", table=kinds_table,
+                         text="repost and quote_post come from the platforms' own ids; verbatim, quote and "
+                              "paraphrase are found in the text. An echo is a link from the target's most likely "
+                              "direct source (parent); the other links are also-matches."))
+    # camp to camp
+    # (amplify.graph's edge tables fail when no link is left: skip them then)
+    ge = G.group_edges(links, posts, outlets, since=since, until=until, kinds=kinds) if len(par) else \
+        pd.DataFrame(columns=["source", "target", "count"])
+    if len(ge):
+        t = ge[["source", "target", "count", "score", "lag_s_median", "first", "last", "attributed"]].copy()
+        t["lag_s_median"] = t["lag_s_median"].map(fmt_lag)
+        t["first"] = t["first"].map(fmt_time)
+        t["last"] = t["last"].map(fmt_time)
+        t = t.rename(columns={"source": "source camp", "target": "echoed by", "count": "echoes",
+                              "score": "mean score", "lag_s_median": "median lag", "attributed": "name the source"})
+    else:
+        t = pd.DataFrame()
+    built.append(Section("Camp to camp", html=_matrix_html(ge, camps) + table_html(t), id="camps",
+                         text="Rows: the camp whose posts were echoed; columns: the camp that echoed them."))
+    # top outlets
+    cols = ["outlet", "name", "group", "kind", "posts", "echoes_given", "echoes_received"]
+    nd = nodes[[c for c in cols if c in nodes.columns]].rename(
+        columns={"group": "camp", "echoes_given": "echoed by others", "echoes_received": "echoes of others"})
+    most_echoed = nd.sort_values(["echoed by others", "outlet"], ascending=[False, True]).head(top)
+    most_echoing = nd.sort_values(["echoes of others", "outlet"], ascending=[False, True]).head(top)
+    built.append(Section("Top outlets", id="outlets",
+                         html="<h3>Most echoed by others</h3>" + table_html(most_echoed) +
+                              "<h3>Echoing others the most</h3>" + table_html(most_echoing)))
+    # cascades
+    casc = largest_cascades(filt_all, posts, outlets, n=cascades)
+    built.append(Section("Largest cascades", html=_cascades_html(casc, colors), id="cascades",
+                         text="A cascade is a post and every post that echoed it, directly or through others "
+                              "(each echo counted once, from its most likely direct source)."))
+    # timeline
+    gmap = outlets.set_index("outlet")["group"]
+    pg = gmap.reindex(posts["outlet"].to_numpy()).to_numpy(dtype=object)
+    pg = np.where(pd.isna(pg), schema.UNKNOWN_GROUP, pg).astype(str)
+    day = pd.to_datetime(posts["published_at"], utc=True).dt.floor("D").dt.tz_convert(None)
+    vol = pd.crosstab(day.to_numpy(), pg) if len(posts) else pd.DataFrame()
+    if len(vol):
+        full = pd.date_range(vol.index.min(), vol.index.max(), freq="D")
+        vol = vol.reindex(full, fill_value=0)
+    fig = timeline_svg(vol, colors, title="Posts per day, by camp", y_label="posts")
+    if len(ann):
+        eday = pd.to_datetime(ann["target_time"], utc=True).dt.floor("D").dt.tz_convert(None)
+        ev = pd.crosstab(eday.to_numpy(), ann["target_group"].astype(str).to_numpy())
+        ev = ev.reindex(vol.index if len(vol) else ev.index, fill_value=0)
+        fig += timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes")
+    built.append(Section("Volume over time", html=fig, id="timeline"))
+    if analyses:
+        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds))
+    for s in sections or []:
+        if isinstance(s, Section):
+            built.append(s)
+        elif isinstance(s, tuple) and len(s) == 2:
+            title_, body = s
+            built.append(Section(str(title_), table=body) if isinstance(body, pd.DataFrame) else
+                         Section(str(title_), text=str(body)))
+        else:
+            raise TypeError(f"sections must hold Section objects or (title, DataFrame | str) pairs, not {s!r}")
+
+    from amplify import __version__
+    from amplify.render.network import _env
+
+    if network_href is not None and ":" in network_href.split("/")[0] and \
+            not network_href.lower().startswith(("http:", "https:", "file:")):
+        raise ValueError(f"network_href must be a relative path or an http(s)/file address, not {network_href!r}")
+
+    rendered = []
+    for s in built:
+        body = ""
+        if s.text:
+            body += f"<p>{esc(s.text)}</p>"
+        if s.html:
+            body += s.html
+        if s.table is not None:
+            body += table_html(s.table)
+        if s.note:
+            body += f'<p class="note">{esc(s.note)}</p>'
+        rendered.append({"title": s.title, "anchor": s.anchor(), "body": body})
+    return _env().get_template("report.html.j2").render(
+        title=clean_text(title or "Amplification report"), headline=headline, notes=notes, filters=filters,
+        sections=rendered, network_href=network_href, meta=meta, version=__version__,
+        generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def _cascades_html(casc: list[dict], colors: dict) -> str:
+    if not casc:
+        return '<p class="empty">No cascades.</p>'
+    out = []
+    for i, c in enumerate(casc, 1):
+        r = c["root"]
+        camps = ", ".join(f"{k} {v:,}" for k, v in sorted(c["camps"].items(), key=lambda kv: -kv[1]))
+        col = colors.get(str(r["camp"]), "#999999")
+        out.append('<div class="cascade">')
+        out.append(f'<h3><span class="dot" style="background:{esc(col)}"></span>{i}. {esc(r["outlet"])} '
+                   f'({esc(r["camp"])}), {esc(fmt_time(r["time"]))} — {c["size"]:,} echoes by '
+                   f'{c["outlets"]:,} outlets over {esc(fmt_lag(c["span_s"]))}</h3>')
+        out.append(f'<p class="meta">Post {esc(r["post_id"])} · echoes by camp: {esc(camps)}</p>')
+        out.append(f'<blockquote class="root">{esc(r["text"])}</blockquote>')
+        rows = pd.DataFrame([{"after": fmt_lag(e["lag_root_s"]), "outlet": e["outlet"], "camp": e["camp"],
+                              "echoed": e["from"], "kind": e["kind"], "score": round(e["score"]),
+                              "matched text": e["text"]} for e in c["echoes"]])
+        out.append(table_html(rows, cls="data evidence"))
+        if c["size"] > len(c["echoes"]):
+            out.append(f'<p class="note">First {len(c["echoes"])} of {c["size"]:,} echoes, in time order. '
+                       f'Draw it with <code>amplify html --level post --focus {esc(r["post_id"])}</code>.</p>')
+        out.append("</div>")
+    return "".join(out)
+
+
+def write_report(ws, out, **kw) -> Path:
+    """Write :func:`build_report` of ``ws`` to ``out`` (atomically); returns the path."""
+    return write_text(Path(out), build_report(ws, **kw))
