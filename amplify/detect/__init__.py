@@ -213,8 +213,12 @@ def detect(
     # Cheap evidence first: a pair with fewer than `shingle` rare shingles can
     # only be a copy of most of its source (verbatim, or a passage covering
     # half of it), which shares a good part of the source's shingles.
+    # A paraphrase may keep only 2-3 shingles intact: those pairs go on when
+    # their lengths allow the word overlap a paraphrase needs.
     nsh = np.maximum(tok.lengths - cfg.shingle + 1, 1)
-    keep &= (rare >= cfg.shingle) | (cand.shared >= np.maximum(2, 0.2 * nsh[src]))
+    ln = tok.lengths
+    fits = 2.0 * np.minimum(ln[src], ln[tgt]) >= cfg.paraphrase_min_dice * (ln[src] + ln[tgt])
+    keep &= (rare >= cfg.shingle) | (cand.shared >= np.maximum(2, 0.2 * nsh[src])) | ((rare >= 2) & fits)
     src, tgt, rare = src[keep], tgt[keep], rare[keep]
     stats.candidate_pairs = len(src)
     stats.seconds["block"] = time.perf_counter() - t0
@@ -241,8 +245,11 @@ def detect(
     is_verbatim = whole >= cfg.verbatim_min
     # a quote is a nearly exact passage; a looser whole restatement is a paraphrase
     is_quote = ~is_verbatim & (region_words >= cfg.min_quote_tokens) & (region >= cfg.quote_min) & not_boiler
+    # a paraphrase is judged on the whole text: its matches must spread over
+    # half of the source (a shared sign-off or stock phrase does not)
+    spread = (ev[:, 7] - ev[:, 6]) / np.maximum(ls, 1)
     is_para = ~is_verbatim & ~is_quote & (dice >= cfg.paraphrase_min_dice) \
-        & (whole >= cfg.paraphrase_min_ratio) & not_boiler
+        & (whole >= cfg.paraphrase_min_ratio) & ((rare >= 2) | (spread >= 0.5))
     ok = is_verbatim | is_quote | is_para
     kind = np.where(is_verbatim, "verbatim", np.where(is_quote, "quote", "paraphrase"))[ok]
     score = np.where(is_verbatim, whole, np.where(is_quote, region, 100.0 * dice))[ok]
