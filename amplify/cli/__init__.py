@@ -24,6 +24,12 @@ COMMANDS = [
     ("render_cmds", "html"),
     ("render_cmds", "report"),
     ("render_cmds", "export"),
+    ("analyze_cmds", "synergy"),
+    ("analyze_cmds", "bridges"),
+    ("analyze_cmds", "paths"),
+    ("analyze_cmds", "trace"),
+    ("analyze_cmds", "volume"),
+    ("analyze_cmds", "summary"),
 ]
 
 

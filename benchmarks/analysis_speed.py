@@ -1,0 +1,137 @@
+"""How long the analyses take on a generated corpus of N posts.
+
+Builds (or reuses) a workspace from :func:`amplify.synth.generate` with
+detection (:func:`amplify.detect.incremental.detect_workspace`), then times,
+each on its own after one warm-up call that compiles the numba kernels:
+
+* reading the tables and coding them (:class:`amplify.analyze.Frame`);
+* ``synergy`` with ``--permutations`` label permutations *and* as many
+  time-shift draws, per-week trend included;
+* ``bridges`` (betweenness, brokerage, Louvain, participation, constraint,
+  evidence);
+* ``paths`` from the Chinese foreign ministry to every RU outlet, and from
+  camp CN to camp RU;
+* ``trace`` of the post with the largest cascade, and of a free text;
+* ``volume`` of one term per day and camp, with surges;
+* ``summary``.
+
+Usage::
+
+    python benchmarks/analysis_speed.py --posts 200000
+    python benchmarks/analysis_speed.py --posts 1000000 --workspace /tmp/ws1m   # reused when present
+
+The figures go to stdout as a table (and ``--json FILE`` writes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def build(path: Path, n: int, seed: int) -> dict:
+    from amplify.detect.incremental import detect_workspace
+    from amplify.synth import generate
+    from amplify.workspace import Workspace
+
+    t0 = time.perf_counter()
+    c = generate(n_posts=n, seed=seed)
+    t_gen = time.perf_counter() - t0
+    ws = Workspace.open(path, create=True)
+    t0 = time.perf_counter()
+    with ws.writer():
+        ws.add_posts(c.posts)
+        ws.set_outlets(c.outlets)
+        t_add = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        run = detect_workspace(ws)
+    t_det = time.perf_counter() - t0
+    return {"generate_s": t_gen, "ingest_s": t_add, "detect_s": t_det, "links": run.links_total}
+
+
+def timed(label, fn, results, warm=True):
+    if warm:
+        fn()
+    t0 = time.perf_counter()
+    out = fn()
+    dt = time.perf_counter() - t0
+    results.append((label, dt))
+    print(f"{label:<48} {dt:8.2f} s", flush=True)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=200_000, help="posts in the generated corpus")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--permutations", type=int, default=1000)
+    ap.add_argument("--workspace", help="workspace folder; built if missing, reused if present")
+    ap.add_argument("--json", help="also write the timings to this JSON file")
+    ap.add_argument("--no-warmup", action="store_true", help="time the first call (includes JIT compilation)")
+    args = ap.parse_args(argv)
+
+    from amplify.analyze import Frame, load
+    from amplify.analyze.bridging import bridges
+    from amplify.analyze.paths import amplification_paths
+    from amplify.analyze.summary import largest_cascades, summarize
+    from amplify.analyze.synergy import camp_synergy
+    from amplify.analyze.trace import trace_post, trace_text
+    from amplify.analyze.volume import term_volume
+    from amplify.workspace import Workspace
+
+    tmp = None
+    path = Path(args.workspace) if args.workspace else Path(tmp := tempfile.mkdtemp()) / "ws"
+    info = {}
+    if not (path / "manifest.json").exists():
+        print(f"building a workspace of {args.posts:,} posts in {path} ...", flush=True)
+        info = build(path, args.posts, args.seed)
+        print(f"  generate {info['generate_s']:.1f} s, ingest {info['ingest_s']:.1f} s, "
+              f"detect {info['detect_s']:.1f} s, {info['links']:,} links", flush=True)
+    ws = Workspace.open(path)
+    print(f"workspace {path}: {ws.n_posts:,} posts; {os.cpu_count()} cores, Python {platform.python_version()}")
+    res: list = []
+    warm = not args.no_warmup
+    L, P, O = timed("read links + posts (no text) + outlets", lambda: load(Workspace.open(path)), res, warm)
+    f = timed("code the tables (Frame)", lambda: Frame.build(L, P, O), res, warm)
+    R = args.permutations
+    timed(f"synergy, {R} label perms + {R} time shifts", lambda: camp_synergy(
+        L, P, O, permutations=R, frame=f, top_narratives=10, texts=ws), res, warm)
+    timed(f"synergy RU CN, {R}+{R} perms, weekly trend", lambda: camp_synergy(
+        L, P, O, groups=["RU", "CN"], permutations=R, freq="W", frame=f, texts=ws), res, warm)
+    timed("bridges (top 10, evidence)", lambda: bridges(L, P, O, top=10, frame=f, texts=ws), res, warm)
+    timed("paths mfa_china -> RU (outlet to camp)", lambda: amplification_paths(
+        L, P, O, source="mfa_china", target="RU", frame=f, texts=ws), res, warm)
+    timed("paths CN -> RU (camp to camp, 4 hops)", lambda: amplification_paths(
+        L, P, O, source="CN", target="RU", frame=f, texts=ws), res, warm)
+    casc = largest_cascades(f, top=1)
+    pid = casc["root_id"].iloc[0] if len(casc) else P["post_id"].iloc[0]
+    timed("trace POST_ID (largest cascade)", lambda: trace_post(L, P, O, pid, frame=f, texts=ws), res, warm)
+    text = ws.posts(columns=["post_id", "text"]).set_index("post_id").loc[pid, "text"]
+    sentence = " ".join(str(text).split()[:25])
+    timed("trace --text (25 words; reads texts)", lambda: trace_text(
+        sentence, L, P, O, texts=ws, frame=f), res, warm)
+
+    def vol():
+        posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
+        return term_volume(posts, O, ["Kazakhstan"], freq="D")
+    timed("volume --term Kazakhstan (reads texts)", vol, res, warm)
+    timed("summary (200 perms)", lambda: summarize(L, P, O, frame=f, texts=ws), res, warm)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"posts": ws.n_posts, "build": info, "timings_s": dict(res)}, fh, indent=1)
+    if tmp:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
