@@ -68,6 +68,7 @@ import filelock
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
@@ -638,7 +639,8 @@ class Workspace:
             names -= set(INTERNAL_POST_COLUMNS)
         return _ordered_columns(names, schema.POSTS)
 
-    def posts(self, columns: Sequence[str] | None = None, since_seq: int | None = None) -> pd.DataFrame:
+    def posts(self, columns: Sequence[str] | None = None, since_seq: int | None = None,
+              ids: Sequence[str] | None = None) -> pd.DataFrame:
         """The posts, in canonical order: by ``published_at``, then ``post_id``.
 
         The order does not depend on the order posts were added in.
@@ -651,6 +653,9 @@ class Workspace:
         since_seq : int, optional
             Only posts added after this ingest sequence (e.g. a link set's
             ``covered_through``).
+        ids : list of str, optional
+            Only these posts (filtered inside Arrow, so fetching the texts of
+            a few posts of a big workspace converts only those to Python).
 
         Returns
         -------
@@ -674,9 +679,9 @@ class Workspace:
           post_id
         0       1
         """
-        return self._read(lambda: self._posts(columns, since_seq))
+        return self._read(lambda: self._posts(columns, since_seq, ids))
 
-    def _posts(self, columns, since_seq) -> pd.DataFrame:
+    def _posts(self, columns, since_seq, ids=None) -> pd.DataFrame:
         stored = self.post_columns(internal=True)
         # canonical columns can always be asked for: NA where no post has them
         available = list(dict.fromkeys(stored + [c.name for c in schema.POSTS] + list(INTERNAL_POST_COLUMNS)))
@@ -697,9 +702,13 @@ class Workspace:
         parts = sorted(parts, key=lambda p: (tuple(p["first_key"]), p["seq"]))
         disjoint = all(tuple(a["last_key"]) < tuple(b["first_key"]) for a, b in zip(parts, parts[1:]))
         tables = []
+        wanted = None if ids is None else pa.array(pd.unique(np.asarray(list(ids), dtype=object)), pa.string())
         for p in parts:
             cols = [c for c in read if c in p["columns"]]
-            tables.append(pq.read_table(self._root / p["file"], columns=cols))
+            t = pq.read_table(self._root / p["file"], columns=cols)
+            if wanted is not None:
+                t = t.filter(pa.compute.is_in(t.column("post_id").cast(pa.string()), value_set=wanted))
+            tables.append(t)
         table = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="permissive")
         if not disjoint:
             table = table.sort_by(_POST_ORDER)
