@@ -6,7 +6,8 @@
    removed, words (characters for Chinese/Japanese/Thai), stable hashes;
 2. **block** (:mod:`amplify.detect.candidates`): shared rare n-gram shingles
    inside the time window; never all pairs;
-3. **verify** (:mod:`amplify.detect.verify`): align, score with rapidfuzz,
+3. **verify** (:mod:`amplify.detect.verify`): align, score (rapidfuzz's word-level
+   ``fuzz.ratio``, computed in the compiled loop),
    classify into ``verbatim`` / ``quote`` / ``paraphrase``;
 4. **orient** (:mod:`amplify.detect.parents`): earlier -> later, ties flagged,
    attribution noted, one parent per target.
@@ -139,7 +140,7 @@ def detect(
         the caller passes every post within ``window`` before and after them;
         the links are then exactly those of a run over all posts).
     workers : int
-        Threads for the compiled and rapidfuzz stages.
+        Threads for the Arrow and compiled stages.
     progress : bool
         Show a progress bar per stage on stderr.
     stats : DetectStats, optional
