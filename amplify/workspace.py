@@ -1047,6 +1047,7 @@ class Workspace:
         for i, ls in enumerate(sets):
             keys = ("id", "settings", "n_links", "covered_through", "created_at", "updated_at", "file")
             d = {k: ls[k] for k in keys}
+            d["inputs"] = ls.get("inputs", {})
             d["latest"] = i == len(sets) - 1
             out.append(d)
         return out
@@ -1100,7 +1101,7 @@ class Workspace:
         return self._read(run)
 
     def save_links(self, links: pd.DataFrame, settings: Mapping[str, Any], *, covered_through: int,
-                   append: bool = False) -> str:
+                   append: bool = False, inputs: Mapping[str, Any] | None = None) -> str:
         """Store links as the link set of ``settings``; returns its id.
 
         The id is :func:`linkset_id` of the settings, so the same settings
@@ -1120,6 +1121,10 @@ class Workspace:
             False replaces the set's links. True extends them (incremental
             detection): rows for a ``(source_id, target_id)`` pair in ``links``
             replace the stored rows of that pair, other stored rows stay.
+        inputs : dict, optional
+            JSON-serialisable facts about the inputs the links depend on
+            besides the posts (e.g. a fingerprint of the outlets table),
+            stored with the set but not part of its id.
 
         Returns
         -------
@@ -1154,7 +1159,8 @@ class Workspace:
         now = _now()
         rec = {"id": lid, "settings": settings, "file": rel, "n_links": table.num_rows, "bytes": nbytes,
                "covered_through": covered_through,
-               "created_at": current["created_at"] if current else now, "updated_at": now}
+               "created_at": current["created_at"] if current else now, "updated_at": now,
+               "inputs": json.loads(json.dumps(dict(inputs or {}), default=str))}
         m["linksets"] = [ls for ls in m["linksets"] if ls["id"] != lid] + [rec]
         self._commit(m)
         return lid

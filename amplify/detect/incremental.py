@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from amplify.detect import DetectSettings, DetectStats, detect
@@ -37,7 +38,7 @@ class DetectRun:
     """What a :func:`detect_workspace` call did."""
 
     linkset: str
-    mode: str  # "full", "incremental" or "up to date"
+    mode: str  # "full", "full (outlets changed)", "incremental" or "up to date"
     new_posts: int
     targets_recomputed: int
     links_total: int
@@ -74,33 +75,78 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     existing = next((ls for ls in ws.linksets() if ls["id"] == lid), None)
     last = ws.last_seq
     outlets = ws.outlets()
+    # the stored table only: outlets that merely appear with new posts (group
+    # 'unknown') concern new posts, which are matched anyway
+    inputs = {"outlets_sha1": outlets_fingerprint(ws.outlets(fill_missing=False))}
     stats = DetectStats()
-    if existing is not None and not full and existing["covered_through"] >= last:
+    # attribution and camp filters read the outlets table: if it changed since
+    # the set was computed, every link may change
+    stale = existing is not None and existing.get("inputs", {}).get("outlets_sha1") != inputs["outlets_sha1"]
+    if existing is not None and not full and not stale and existing["covered_through"] >= last:
         n = int(existing["n_links"])
         return DetectRun(lid, "up to date", 0, 0, n, 0, stats)
-    if existing is None or full:
+    if existing is None or full or stale:
         posts = ws.posts()
         links = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats)
-        ws.save_links(links, record, covered_through=last)
+        ws.save_links(links, record, covered_through=last, inputs=inputs)
         old_n = int(existing["n_links"]) if existing is not None else 0
-        return DetectRun(lid, "full", len(posts), len(posts), len(links), len(links) - old_n, stats)
+        mode = "full (outlets changed)" if stale and not full else "full"
+        return DetectRun(lid, mode, len(posts), len(posts), len(links), len(links) - old_n, stats)
 
     new = ws.posts(columns=["post_id", "published_at"], since_seq=int(existing["covered_through"]))
+    new_ids = set(new["post_id"])
     w = pd.Timedelta(cfg.window)
     t_new = pd.to_datetime(new["published_at"], utc=True)
     lo, hi = t_new.min(), t_new.max()
     posts = ws.posts()
     t = pd.to_datetime(posts["published_at"], utc=True)
     # targets whose +-window holds a new post; they need posts within two windows
-    affected = (t >= lo - w) & (t <= hi + w)
-    needed = (t >= lo - 2 * w) & (t <= hi + 2 * w)
-    targets = posts.loc[affected, "post_id"]
+    affected = ((t >= lo - w) & (t <= hi + w)).to_numpy(copy=True)
+    needed = ((t >= lo - 2 * w) & (t <= hi + 2 * w)).to_numpy(copy=True)
+    # Platform links (reposts, quote posts) have no window: a new post that
+    # reposts an old one, or an old post whose original arrives late, is a
+    # target too; it needs the posts within one window of it and its source.
+    extra = np.zeros(len(posts), dtype=bool)
+    sources = set()
+    for col in ("reposted_id", "quoted_id"):
+        if col in posts.columns:
+            ref = posts[col].astype(object).where(posts[col].notna(), None).to_numpy(dtype=object)
+            has = pd.notna(ref) & (ref != "")
+            is_new = posts["post_id"].isin(new_ids).to_numpy()
+            involved = has & (is_new | pd.Series(ref).isin(new_ids).to_numpy())
+            extra |= involved & ~affected
+            sources.update(ref[has & (involved | affected)])
+    if sources:
+        needed |= posts["post_id"].isin(sources).to_numpy()
+    if extra.any():
+        tv = t.dt.tz_convert(None).to_numpy()
+        order = np.argsort(tv, kind="stable")
+        ts = tv[order]
+        cover = np.zeros(len(posts) + 1, dtype=np.int64)
+        a = np.searchsorted(ts, tv[extra] - w.to_timedelta64(), side="left")
+        b = np.searchsorted(ts, tv[extra] + w.to_timedelta64(), side="right")
+        np.add.at(cover, a, 1)
+        np.add.at(cover, b, -1)
+        near = np.zeros(len(posts), dtype=bool)
+        near[order] = np.cumsum(cover[:-1]) > 0
+        needed |= near
+    target_mask = affected | extra
+    targets = posts.loc[target_mask, "post_id"]
     fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
                    progress=progress, stats=stats)
     old = ws.links(linkset=lid)
     keep = ~old["target_id"].isin(set(targets))
     merged = pd.concat([old[keep], fresh], ignore_index=True)
     merged = merged.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
-    ws.save_links(merged, record, covered_through=last)
-    return DetectRun(lid, "incremental", len(new), int(affected.sum()), len(merged),
+    ws.save_links(merged, record, covered_through=last, inputs=inputs)
+    return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),
                      len(merged) - len(old), stats)
+
+
+def outlets_fingerprint(outlets: pd.DataFrame) -> str:
+    """SHA-1 of the outlets table in canonical order (what attribution and camp filters read)."""
+    import hashlib
+
+    cols = [c for c in ("outlet", "group", "kind", "name", "country", "aliases") if c in outlets.columns]
+    df = outlets[cols].astype(object).where(outlets[cols].notna(), None).sort_values("outlet")
+    return hashlib.sha1(df.to_json(orient="values", force_ascii=False).encode("utf-8")).hexdigest()
