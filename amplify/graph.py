@@ -108,14 +108,18 @@ def _aggregate(ann: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return out
 
 
+def _edges(level, links, posts, outlets, since, until, kinds, parents_only, min_count) -> pd.DataFrame:
+    ann = annotate_links(filter_links(links, posts, since=since, until=until, kinds=kinds,
+                                      parents_only=parents_only), posts, outlets)
+    out = _aggregate(ann, f"source_{level}", f"target_{level}")
+    return out[out["count"] >= min_count].sort_values(["count", "source", "target"], ascending=[False, True, True]) \
+        .reset_index(drop=True)
+
+
 def outlet_edges(links, posts, outlets=None, *, since=None, until=None, kinds=None, parents_only=True,
                  min_count: int = 1) -> pd.DataFrame:
     """One row per (source outlet, target outlet) with aggregated evidence."""
-    ann = annotate_links(filter_links(links, posts, since=since, until=until, kinds=kinds,
-                                      parents_only=parents_only), posts, outlets)
-    out = _aggregate(ann, "source_outlet", "target_outlet")
-    return out[out["count"] >= min_count].sort_values(["count", "source", "target"], ascending=[False, True, True]) \
-        .reset_index(drop=True)
+    return _edges("outlet", links, posts, outlets, since, until, kinds, parents_only, min_count)
 
 
 def outlet_nodes(links, posts, outlets=None, *, parents_only=True, since=None, until=None, kinds=None) -> pd.DataFrame:
@@ -173,11 +177,7 @@ def outlet_graph(links, posts, outlets=None, *, since=None, until=None, kinds=No
 def group_edges(links, posts, outlets=None, *, since=None, until=None, kinds=None, parents_only=True,
                 min_count: int = 1) -> pd.DataFrame:
     """One row per (source group, target group) with aggregated evidence."""
-    ann = annotate_links(filter_links(links, posts, since=since, until=until, kinds=kinds,
-                                      parents_only=parents_only), posts, outlets)
-    out = _aggregate(ann, "source_group", "target_group")
-    return out[out["count"] >= min_count].sort_values(["count", "source", "target"], ascending=[False, True, True]) \
-        .reset_index(drop=True)
+    return _edges("group", links, posts, outlets, since, until, kinds, parents_only, min_count)
 
 
 def group_graph(links, posts, outlets=None, *, since=None, until=None, kinds=None, parents_only=True,
