@@ -188,27 +188,46 @@ class Candidates:
 
 
 @njit(cache=True, nogil=True)
-def _runs(pk, min_shared, src, tgt, shared, rare, fill):
-    """Runs of equal pairs in sorted packed rows: (src, tgt, rows, rare rows)."""
+def _runs2(a, b, min_shared, src, tgt, shared, rare, fill):
+    """Runs of equal pairs in the merge of two sorted arrays of packed rows,
+    without building the merge: (src, tgt, rows, rare rows) of each pair with
+    at least ``min_shared`` rows."""
     o = 0
     i = 0
-    n = len(pk)
+    j = 0
+    na, nb = len(a), len(b)
     one = np.uint64(1)
-    while i < n:
-        pair = pk[i] >> one
-        j = i
-        nr = 0
-        while j < n and (pk[j] >> one) == pair:
-            nr += np.int64(pk[j] & one)
+    cur = np.uint64(0)
+    cnt = 0
+    nr = 0
+    while i < na or j < nb:
+        if j >= nb or (i < na and a[i] <= b[j]):
+            v = a[i]
+            i += 1
+        else:
+            v = b[j]
             j += 1
-        if j - i >= min_shared:
-            if fill:
-                src[o] = np.int64(pair >> np.uint64(26))
-                tgt[o] = np.int64(pair & np.uint64((1 << 26) - 1))
-                shared[o] = j - i
-                rare[o] = nr
-            o += 1
-        i = j
+        pair = v >> one
+        if cnt > 0 and pair != cur:
+            if cnt >= min_shared:
+                if fill:
+                    src[o] = np.int64(cur >> np.uint64(26))
+                    tgt[o] = np.int64(cur & np.uint64((1 << 26) - 1))
+                    shared[o] = cnt
+                    rare[o] = nr
+                o += 1
+            cnt = 0
+            nr = 0
+        cur = pair
+        cnt += 1
+        nr += np.int64(v & one)
+    if cnt >= min_shared:
+        if fill:
+            src[o] = np.int64(cur >> np.uint64(26))
+            tgt[o] = np.int64(cur & np.uint64((1 << 26) - 1))
+            shared[o] = cnt
+            rare[o] = nr
+        o += 1
     return o
 
 
@@ -271,15 +290,21 @@ def candidate_pairs(
             parts = list(ex.map(lambda k: _pairs_of(k, times, window, common_at, keep_first, keep_last), slices))
         del slices
     n_rows = sum(r for _, r in parts)
-    if len(parts) == 1:
-        pk = parts[0][0]
-    else:
-        pk = np.concatenate([p for p, _ in parts])
-        pk.sort()
+    sorted_parts = [p for p, _ in parts]
     del parts
-    n = _runs(pk, min_shared, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
-              np.zeros(0, np.int64), False)
+    # each slice's rows are sorted: two are counted while merging (linear, no
+    # merged copy); more are concatenated and sorted
+    if len(sorted_parts) > 2:
+        pk = np.concatenate(sorted_parts)
+        pk.sort()
+        sorted_parts = [pk]
+        del pk
+    a = sorted_parts[0]
+    b = sorted_parts[1] if len(sorted_parts) == 2 else np.zeros(0, np.uint64)
+    del sorted_parts
+    e = np.zeros(0, np.int64)
+    n = _runs2(a, b, min_shared, e, e, e, e, False)
     src, tgt = np.empty(n, np.int64), np.empty(n, np.int64)
     shared, rare = np.empty(n, np.int64), np.empty(n, np.int64)
-    _runs(pk, min_shared, src, tgt, shared, rare, True)
+    _runs2(a, b, min_shared, src, tgt, shared, rare, True)
     return Candidates(src, tgt, shared, rare, len(keys), n_rows)
