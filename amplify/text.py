@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import regex
 from numba import njit
 
-__all__ = ["Tokens", "tokenize", "normalize", "token_spans", "token_offsets", "NO_SPACE_SCRIPTS"]
+__all__ = ["Tokens", "tokenize", "as_arrow_text", "normalize", "token_spans", "token_offsets", "NO_SPACE_SCRIPTS"]
 
 #: Scripts written without spaces between words: one token per character.
 NO_SPACE_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}"
@@ -293,8 +293,8 @@ def _scan_offsets(data, boff, cls, posts, counts, toff, starts, ends, fill, skip
 def token_offsets(texts, posts, expected_lengths=None):
     """Character offsets of the tokens of ``texts[posts]`` in the original texts.
 
-    Returns ``(offsets, spans)``: ``spans[offsets[r]:offsets[r+1]]`` holds the
-    ``(start, end)`` of each token of ``texts[posts[r]]``. The compiled scan
+    Returns ``(offsets, starts, ends)``: ``starts[offsets[r]:offsets[r+1]]``
+    and ``ends[...]`` are the character offsets of each token of ``texts[posts[r]]``. The compiled scan
     follows the same rules as :func:`tokenize` on the original characters; a
     post whose token count differs from ``expected_lengths`` (NFKC turned one
     character into several tokens, say) is redone with :func:`token_spans`.
@@ -327,7 +327,7 @@ def token_offsets(texts, posts, expected_lengths=None):
     for r, sp in slow.items():
         starts[toff[r]:toff[r + 1]] = sp[:, 0]
         ends[toff[r]:toff[r + 1]] = sp[:, 1]
-    return toff, np.stack([starts, ends], axis=1)
+    return toff, starts, ends
 
 
 def _hash_tokens(arr: pa.Array):
@@ -350,6 +350,23 @@ def _one_chunk(texts):
     return _hash_tokens(_arrow_normalize(texts))
 
 
+def as_arrow_text(texts: pd.Series) -> pa.Array:
+    """A text column as an Arrow ``large_string`` array, nulls as empty strings.
+
+    Zero-copy for pandas' Arrow-backed strings (the canonical dtype under
+    pandas 3); other columns are converted once.
+    """
+    try:
+        arr = pa.array(texts.array)
+    except (TypeError, pa.ArrowInvalid):
+        arr = pa.Array.from_pandas(texts.astype(object), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    return pc.fill_null(arr, "") if arr.null_count else arr
+
+
 def tokenize(texts, *, workers: int = 2) -> Tokens:
     """Tokenise a column of texts into stable 64-bit token hashes.
 
@@ -368,7 +385,7 @@ def tokenize(texts, *, workers: int = 2) -> Tokens:
     True
     """
     if isinstance(texts, pd.Series):
-        texts = pa.Array.from_pandas(texts.astype(object).where(texts.notna(), ""), type=pa.large_string())
+        texts = as_arrow_text(texts)
     elif not isinstance(texts, (pa.Array, pa.ChunkedArray)):
         texts = pa.array(list(texts), type=pa.large_string())
     if isinstance(texts, pa.ChunkedArray):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from amplify import schema
 from amplify.detect.attribution import attributed
@@ -33,7 +34,7 @@ from amplify.detect.candidates import candidate_pairs, shared_shingles, shingles
 from amplify.detect.parents import mark_parents
 from amplify.detect.verify import build_index, verify_pairs
 from amplify.progress import Stages
-from amplify.text import token_offsets, tokenize
+from amplify.text import as_arrow_text, token_offsets, tokenize
 
 __all__ = ["detect", "DetectSettings", "DetectStats"]
 
@@ -202,7 +203,8 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
 
     t0 = time.perf_counter()
     stage.start("tokenise", f"{n:,} posts")
-    tok = tokenize(P["text"], workers=workers)
+    text_arr = as_arrow_text(P["text"])  # zero-copy for Arrow-backed strings
+    tok = tokenize(text_arr, workers=workers)
     keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle)
     stats.tokens, stats.shingles = len(tok.hashes), len(keys)
     shared = shared_shingles(keys)
@@ -279,14 +281,13 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
 
     t0 = time.perf_counter()
     stage.start("orient", f"{len(src):,} links")
-    texts = P["text"].to_numpy(dtype=object)
-    spans = _char_spans(texts, tok.lengths, src, tgt, tok_span)
+    spans = _char_spans(text_arr, tok.lengths, src, tgt, tok_span)
     links = pd.DataFrame({
         "src": src, "tgt": tgt, "kind": kind, "score": np.round(score, 2),
         "source_start": spans[:, 0], "source_end": spans[:, 1],
         "target_start": spans[:, 2], "target_end": spans[:, 3],
     })
-    links = _add_native(links, P, ids, times, stats)
+    links = _add_native(links, P, ids, times, text_arr, stats)
     links = links.drop_duplicates(["src", "tgt"], keep="first")  # native first
     tie = times[links["src"].to_numpy()] == times[links["tgt"].to_numpy()]
     if tie.any():
@@ -305,7 +306,7 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
         "target_start": links["target_start"].to_numpy(np.int64),
         "target_end": links["target_end"].to_numpy(np.int64),
         "lag_s": (times[t] - times[s]) / 1e9,
-        "attributed": attributed(outlet_arr[s], texts[t], outlets),
+        "attributed": attributed(outlet_arr[s], text_arr.take(pa.array(t, pa.int64())), outlets),
         "is_parent": False,
         "tie": times[s] == times[t],
     })
@@ -325,23 +326,24 @@ def _char_spans(texts, lengths, src, tgt, tok_span) -> np.ndarray:
     if len(src) == 0:
         return out
     posts, inv = np.unique(np.r_[src, tgt], return_inverse=True)
-    # only the texts of linked posts go to Arrow (positions 0..k-1 of this subset)
-    subset = pa.array(texts[posts], type=pa.large_string())
-    toff, spans = token_offsets(subset, np.arange(len(posts)), lengths[posts])
+    # only the texts of linked posts are scanned (positions 0..k-1 of this subset)
+    subset = texts.take(pa.array(posts, pa.int64()))
+    toff, starts, ends = token_offsets(subset, np.arange(len(posts)), lengths[posts])
     for side, rows in ((0, inv[:len(src)]), (2, inv[len(src):])):
         a, b = tok_span[:, side], tok_span[:, side + 1]
         n = toff[rows + 1] - toff[rows]
         a = np.clip(a, 0, np.maximum(n - 1, 0))
         b = np.clip(b, 1, np.maximum(n, 1))
         empty = n == 0
-        st = spans[np.minimum(toff[rows] + a, len(spans) - 1), 0] if len(spans) else np.zeros(len(rows), np.int64)
-        en = spans[np.minimum(toff[rows] + b - 1, len(spans) - 1), 1] if len(spans) else np.zeros(len(rows), np.int64)
+        last = len(starts) - 1
+        st = starts[np.minimum(toff[rows] + a, last)] if len(starts) else np.zeros(len(rows), np.int64)
+        en = ends[np.minimum(toff[rows] + b - 1, last)] if len(starts) else np.zeros(len(rows), np.int64)
         out[:, side] = np.where(empty, 0, st)
         out[:, side + 1] = np.where(empty, 0, en)
     return out
 
 
-def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, stats: DetectStats) -> pd.DataFrame:
+def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, text_arr, stats: DetectStats) -> pd.DataFrame:
     """``repost`` / ``quote_post`` links from platform ids.
 
     A reference to a post outside the corpus, or to a later post (a clock
@@ -365,9 +367,8 @@ def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, stats: DetectS
         forward = times[src] <= times[tgt]
         stats.native_missing += int((~forward).sum())
         tgt, src = tgt[forward], src[forward]
-        texts = P["text"].to_numpy(dtype=object)
-        lens_s = np.fromiter((len(texts[i]) for i in src), dtype=np.int64, count=len(src))
-        lens_t = np.fromiter((len(texts[i]) for i in tgt), dtype=np.int64, count=len(tgt))
+        lens = pc.utf8_length(text_arr).to_numpy(zero_copy_only=False)
+        lens_s, lens_t = lens[src].astype(np.int64), lens[tgt].astype(np.int64)
         rows.append(pd.DataFrame({"src": src, "tgt": tgt, "kind": kind, "score": 100.0,
                                   "source_start": 0, "source_end": lens_s,
                                   "target_start": 0, "target_end": lens_t}))

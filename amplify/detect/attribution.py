@@ -40,11 +40,24 @@ def _pattern(names: tuple[str, ...]):
 
 
 def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None) -> np.ndarray:
-    """For each (source outlet, target text): does the text name the outlet?"""
+    """For each (source outlet, target text): does the text name the outlet?
+
+    ``target_texts`` may be a sequence of str or an Arrow string array. Arrow
+    finds the texts that contain a name at all (case-insensitive substring,
+    vectorised per outlet); only those are checked for word boundaries.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     source_outlets = np.asarray(source_outlets, dtype=object)
     out = np.zeros(len(source_outlets), dtype=bool)
     if len(out) == 0:
         return out
+    arr = target_texts if isinstance(target_texts, (pa.Array, pa.ChunkedArray)) \
+        else pa.array(list(target_texts), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    low = pc.utf8_lower(pc.fill_null(arr, ""))
     names = outlet_names(outlets)
     codes, uniques = pd.factorize(source_outlets)
     order = np.argsort(codes, kind="stable")
@@ -52,13 +65,13 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None) -> np
     for k, outlet in enumerate(uniques):
         rows = order[bounds[k]:bounds[k + 1]]
         cited = tuple(names.get(str(outlet)) or [str(outlet)])
-        pat = _pattern(cited)
-        keys = [c.lower() for c in cited]
-        hits = []
-        for r in rows:
-            # a plain substring test first: most echoes name no one, and `in`
-            # is ~20x cheaper than the boundary-aware regex
-            low = target_texts[r].lower()
-            hits.append(any(key in low for key in keys) and pat.search(target_texts[r]) is not None)
-        out[rows] = hits
+        sub = low.take(pa.array(rows, pa.int64()))
+        maybe = np.zeros(len(rows), dtype=bool)
+        for key in {c.lower() for c in cited}:
+            maybe |= pc.match_substring(sub, key).to_numpy(zero_copy_only=False)
+        idx = rows[maybe]
+        if len(idx):
+            pat = _pattern(cited)
+            texts = arr.take(pa.array(idx, pa.int64())).to_pylist()
+            out[idx] = [t is not None and pat.search(t) is not None for t in texts]
     return out
