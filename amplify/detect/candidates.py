@@ -187,6 +187,19 @@ class Candidates:
     n_rows: int = 0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _close_run(pair, cnt, nr, min_shared, src, tgt, shared, rare, fill, o):
+    """Record a finished run of ``cnt`` rows of ``pair`` if it is long enough."""
+    if cnt == 0 or cnt < min_shared:
+        return o
+    if fill:
+        src[o] = np.int64(pair >> np.uint64(26))
+        tgt[o] = np.int64(pair & np.uint64((1 << 26) - 1))
+        shared[o] = cnt
+        rare[o] = nr
+    return o + 1
+
+
 @njit(cache=True, nogil=True)
 def _runs2(a, b, min_shared, src, tgt, shared, rare, fill):
     """Runs of equal pairs in the merge of two sorted arrays of packed rows,
@@ -209,26 +222,13 @@ def _runs2(a, b, min_shared, src, tgt, shared, rare, fill):
             j += 1
         pair = v >> one
         if cnt > 0 and pair != cur:
-            if cnt >= min_shared:
-                if fill:
-                    src[o] = np.int64(cur >> np.uint64(26))
-                    tgt[o] = np.int64(cur & np.uint64((1 << 26) - 1))
-                    shared[o] = cnt
-                    rare[o] = nr
-                o += 1
+            o = _close_run(cur, cnt, nr, min_shared, src, tgt, shared, rare, fill, o)
             cnt = 0
             nr = 0
         cur = pair
         cnt += 1
         nr += np.int64(v & one)
-    if cnt >= min_shared:
-        if fill:
-            src[o] = np.int64(cur >> np.uint64(26))
-            tgt[o] = np.int64(cur & np.uint64((1 << 26) - 1))
-            shared[o] = cnt
-            rare[o] = nr
-        o += 1
-    return o
+    return _close_run(cur, cnt, nr, min_shared, src, tgt, shared, rare, fill, o)
 
 
 def _pairs_of(keys, times, window, common_at, keep_first, keep_last):
