@@ -192,7 +192,10 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     order = np.lexsort((posts["post_id"].to_numpy(dtype=object), posts["published_at"].to_numpy()))
     # only the columns detection reads, in time order
     cols = [c for c in ("post_id", "outlet", "published_at", "text", "reposted_id", "quoted_id") if c in posts]
-    P = posts[cols].iloc[order].reset_index(drop=True)
+    if np.array_equal(order, np.arange(len(order))):  # a workspace hands posts over sorted: no copy
+        P = posts[cols].reset_index(drop=True)
+    else:
+        P = posts[cols].iloc[order].reset_index(drop=True)
     del posts
     n = len(P)
     stats.posts = n
@@ -215,9 +218,11 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
 
     t0 = time.perf_counter()
     stage.start("block", f"{len(keys):,} shared shingles")
-    cand = candidate_pairs(keys, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
-                           keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
+    # handed over in a list: blocking frees the array as soon as it is split
+    handover = [keys]
     del keys
+    cand = candidate_pairs(handover, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
+                           keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
     src, tgt, rare = cand.src, cand.tgt, cand.rare
     keep = np.ones(len(src), dtype=bool)
     if not cfg.same_outlet:

@@ -231,9 +231,17 @@ def _runs2(a, b, min_shared, src, tgt, shared, rare, fill):
     return _close_run(cur, cnt, nr, min_shared, src, tgt, shared, rare, fill, o)
 
 
+def _take(items: list, i: int):
+    """items[i], leaving None in its place (so the caller keeps no reference)."""
+    v = items[i]
+    items[i] = None
+    return v
+
+
 def _pairs_of(keys, times, window, common_at, keep_first, keep_last):
-    """Sort one slice of shingle keys and emit its packed pair rows, sorted."""
-    keys = np.sort(keys)
+    """Sort one slice of shingle keys (in place: the slice is ours) and emit its
+    packed pair rows, sorted."""
+    keys.sort()
     # the same shingle twice in one post counts once
     if len(keys):
         keep = np.empty(len(keys), dtype=bool)
@@ -269,7 +277,9 @@ def candidate_pairs(
     Parameters
     ----------
     keys : uint64 array from :func:`shingles` (post indices must be in time order);
-        pass only the :func:`shared_shingles` to save the sort most of its work
+        pass only the :func:`shared_shingles` to save the sort most of its work.
+        A one-element list hands the array over: it is then freed as soon as
+        it is split, instead of being copied
     times : int64 array, time of each post (non-decreasing)
     window : int, in the same unit as ``times``
     common_at : a shingle held by more than this many other posts within +- window is common
@@ -280,15 +290,26 @@ def candidate_pairs(
     from concurrent.futures import ThreadPoolExecutor
 
     workers = max(1, min(workers, 8))
+    if isinstance(keys, list):  # handed over: ours to free as soon as it is split
+        keys = keys.pop()
+        owned = True
+    else:
+        owned = False
     if workers == 1 or len(keys) < 1_000_000:
-        parts = [_pairs_of(keys, times, window, common_at, keep_first, keep_last)]
+        slices = [keys if owned else keys.copy()]
     else:
         top = (keys >> np.uint64(61)).astype(np.int64) % workers  # slices by hash: no shingle is split
         slices = [keys[top == w] for w in range(workers)]
         del top
-        with ThreadPoolExecutor(workers) as ex:
-            parts = list(ex.map(lambda k: _pairs_of(k, times, window, common_at, keep_first, keep_last), slices))
-        del slices
+    n_keys = len(keys)
+    del keys
+
+    def work(i):
+        # no name holds the slice here: it dies inside _pairs_of once split
+        return _pairs_of(_take(slices, i), times, window, common_at, keep_first, keep_last)
+
+    with ThreadPoolExecutor(workers) as ex:
+        parts = list(ex.map(work, range(len(slices))))
     n_rows = sum(r for _, r in parts)
     sorted_parts = [p for p, _ in parts]
     del parts
@@ -307,4 +328,4 @@ def candidate_pairs(
     src, tgt = np.empty(n, np.int64), np.empty(n, np.int64)
     shared, rare = np.empty(n, np.int64), np.empty(n, np.int64)
     _runs2(a, b, min_shared, src, tgt, shared, rare, True)
-    return Candidates(src, tgt, shared, rare, len(keys), n_rows)
+    return Candidates(src, tgt, shared, rare, n_keys, n_rows)

@@ -71,16 +71,31 @@ class ShingleIndex:
         self.offsets = offsets
 
 
+@njit(cache=True, nogil=True)
+def _index_kernel(keys, key_offsets, keep, hashes, positions, off):
+    o = 0
+    for p in range(len(key_offsets) - 1):
+        off[p] = o
+        for i in range(key_offsets[p], key_offsets[p + 1]):
+            if keep[i]:
+                hashes[o] = keys[i] >> np.uint64(26)
+                positions[o] = i - key_offsets[p]
+                o += 1
+    off[len(key_offsets) - 1] = o
+
+
 def build_index(keys: np.ndarray, key_offsets: np.ndarray, keep: np.ndarray) -> ShingleIndex:
-    """Index of the kept shingles (``keep`` from :func:`shared_shingles`) per post."""
-    n_posts = len(key_offsets) - 1
-    owner = np.repeat(np.arange(n_posts), np.diff(key_offsets))
-    idx = np.flatnonzero(keep)
-    pos = (idx - key_offsets[owner[idx]]).astype(np.int32)
-    counts = np.bincount(owner[idx], minlength=n_posts)
-    off = np.zeros(n_posts + 1, dtype=np.int64)
-    np.cumsum(counts, out=off[1:])
-    return ShingleIndex(keys[idx] >> _SH_SHIFT, pos, off)
+    """Index of the kept shingles (``keep`` from :func:`shared_shingles`) per post.
+
+    One compiled pass; no per-shingle owner array (at 1M posts that was
+    360 MiB of temporaries).
+    """
+    n = int(np.count_nonzero(keep))
+    hashes = np.empty(n, dtype=np.uint64)
+    positions = np.empty(n, dtype=np.int32)
+    off = np.zeros(len(key_offsets), dtype=np.int64)
+    _index_kernel(keys, key_offsets, keep, hashes, positions, off)
+    return ShingleIndex(hashes, positions, off)
 
 
 @njit(cache=True, nogil=True)
