@@ -11,12 +11,33 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_output", "atomic_write_text"]
+__all__ = ["atomic_output", "atomic_write_text", "atomic_write_bytes", "fsync_dir", "TMP_MARK"]
+
+
+TMP_MARK = ".tmp-"  # in every temporary name, so a crash's leftovers are recognisable
+
+
+def fsync_dir(path) -> None:
+    """Make a rename inside ``path`` durable (no-op where directories can't be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
 def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     """Open a temporary file for writing; on success it replaces ``path`` atomically.
+
+    The file is synced before the rename and the folder after it, so after a
+    crash the output is the old or the new file, complete. The temporary name
+    is ``.NAME.tmp-XXXX`` beside the target; it is removed on error.
 
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp()
@@ -27,7 +48,7 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}{os.getpid()}-", dir=path.parent)
     # mkstemp makes the file owner-only; outputs get the usual permissions
     umask = os.umask(0)
     os.umask(umask)
@@ -43,8 +64,14 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)
 
 
 def atomic_write_text(path, text: str) -> None:
     with atomic_output(path, "w") as fh:
         fh.write(text)
+
+
+def atomic_write_bytes(path, data: bytes) -> None:
+    with atomic_output(path, "wb") as fh:
+        fh.write(data)

@@ -57,7 +57,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -73,6 +72,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from amplify import schema
+from amplify.io import TMP_MARK, atomic_output, atomic_write_bytes
 
 __all__ = [
     "Workspace",
@@ -102,7 +102,7 @@ DEFAULT_TIMEOUT = 10.0
 _PART_RE = re.compile(r"^part-\d{6,}\.parquet$")
 _OUTLETS_RE = re.compile(r"^outlets-\d{6,}\.parquet$")
 _LINKS_RE = re.compile(r"^links-\d{6,}\.parquet$")
-_TMP_MARK = ".tmp-"
+_TMP_MARK = TMP_MARK
 _POST_ORDER = [("published_at", "ascending"), ("post_id", "ascending")]
 _LINK_ORDER = [(c, "ascending") for c in
                ("source_id", "target_id", "source_start", "target_start", "kind")]
@@ -224,51 +224,9 @@ def linkset_id(settings: Mapping[str, Any]) -> str:
     return hashlib.sha1(canonical_settings(settings).encode("utf-8")).hexdigest()[:12]
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _tmp_name(final: Path) -> Path:
-    return final.with_name(f".{final.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-
-
-def _atomic_write_bytes(final: Path, data: bytes) -> None:
-    tmp = _tmp_name(final)
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(final.parent)
-
-
 def _atomic_write_parquet(final: Path, table: pa.Table) -> int:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_name(final)
-    try:
-        pq.write_table(table, tmp, **_PARQUET_OPTS)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(final.parent)
+    with atomic_output(final, "wb") as fh:
+        pq.write_table(table, fh, **_PARQUET_OPTS)
     return final.stat().st_size
 
 
@@ -416,7 +374,7 @@ class Workspace:
                     "posts": {"n_posts": 0, "last_seq": 0, "parts": []},
                     "outlets": None, "linksets": [],
                 }
-                _atomic_write_bytes(root / MANIFEST, _dump_manifest(manifest))
+                atomic_write_bytes(root / MANIFEST, _dump_manifest(manifest))
         return cls(root)
 
     @staticmethod
@@ -571,7 +529,7 @@ class Workspace:
         manifest["generation"] = self.generation + 1
         manifest["updated_at"] = _now()
         manifest["written_by"] = _writer_tag()
-        _atomic_write_bytes(self._root / MANIFEST, _dump_manifest(manifest))
+        atomic_write_bytes(self._root / MANIFEST, _dump_manifest(manifest))
         self._manifest = manifest
         self._cache.clear()
 
@@ -1153,7 +1111,7 @@ class Workspace:
         (self._root / "links" / lid).mkdir(parents=True, exist_ok=True)
         settings_path = self._root / "links" / lid / "settings.json"
         if not settings_path.is_file():
-            _atomic_write_bytes(settings_path, (json.dumps(settings, indent=1, sort_keys=True,
+            atomic_write_bytes(settings_path, (json.dumps(settings, indent=1, sort_keys=True,
                                                            ensure_ascii=False) + "\n").encode("utf-8"))
         nbytes = _atomic_write_parquet(self._root / rel, table)
         now = _now()
@@ -1245,7 +1203,7 @@ def _writer_tag() -> dict:
 def _write_owner(root: Path) -> None:
     info = dict(_writer_tag(), since=_now())
     with contextlib.suppress(OSError):
-        _atomic_write_bytes(root / LOCK_OWNER, json.dumps(info).encode("utf-8"))
+        atomic_write_bytes(root / LOCK_OWNER, json.dumps(info).encode("utf-8"))
 
 
 def _locked_message(root: Path, timeout: float | None) -> str:
