@@ -645,17 +645,20 @@ def json_lines(data: bytes) -> tuple[list, list[int], list[dict], int]:
     idx = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]
     blank = len(lines) - len(idx) - (1 if not lines[-1].strip() else 0)
     objs, rows, rejects = [], [], []
+    def keep(i, o):
+        if isinstance(o, dict):
+            objs.append(o)
+            rows.append(i + 1)
+        else:
+            rejects.append({"row": i + 1, "column": None, "reason": "malformed row: not a JSON object",
+                            "value": shorten(lines[i])})
+
     try:
         parsed = json.loads("[" + ",".join(lines[i] for i in idx) + "]")
         if len(parsed) != len(idx):
             raise ValueError("line count mismatch")
         for i, o in zip(idx, parsed):
-            if isinstance(o, dict):
-                objs.append(o)
-                rows.append(i + 1)
-            else:
-                rejects.append({"row": i + 1, "column": None, "reason": "malformed row: not a JSON object",
-                                "value": shorten(lines[i])})
+            keep(i, o)
         return objs, rows, rejects, max(blank, 0)
     except ValueError:
         pass
@@ -666,12 +669,7 @@ def json_lines(data: bytes) -> tuple[list, list[int], list[dict], int]:
             rejects.append({"row": i + 1, "column": None, "reason": f"malformed row: invalid JSON ({exc})",
                             "value": shorten(lines[i])})
             continue
-        if isinstance(o, dict):
-            objs.append(o)
-            rows.append(i + 1)
-        else:
-            rejects.append({"row": i + 1, "column": None, "reason": "malformed row: not a JSON object",
-                            "value": shorten(lines[i])})
+        keep(i, o)
     return objs, rows, rejects, max(blank, 0)
 
 
