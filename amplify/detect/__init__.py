@@ -244,7 +244,8 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     fits = 2.0 * np.minimum(ln[src], ln[tgt]) >= cfg.paraphrase_min_dice * (ln[src] + ln[tgt])
     keep &= (rare >= cfg.shingle) | (cand.shared >= np.maximum(2, 0.2 * nsh[src])) \
         | ((rare >= 2) & (cand.shared >= 3) & fits)
-    src, tgt, rare = src[keep], tgt[keep], rare[keep]
+    src, tgt, rare = src[keep].astype(np.int64), tgt[keep].astype(np.int64), rare[keep].astype(np.int64)
+    del cand
     stats.candidate_pairs = len(src)
     stats.seconds["block"] = time.perf_counter() - t0
 

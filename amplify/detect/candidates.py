@@ -7,10 +7,13 @@ shingles with the earlier one inside the time window.
 
 The join is sort-based: one ``(shingle, post)`` key per shingle occurrence is
 packed into a ``uint64`` and sorted; posts are numbered in time order, so each
-shingle's run of keys lists its posts oldest first, and each post is paired
-with the earlier posts of that run that fall inside the window. A compiled
-loop emits those pairs and a second sort counts how many shingles each pair
-shares. Nothing is ever compared all-against-all.
+shingle's run of keys lists its posts oldest first. One pass over the runs
+notes, for every occurrence, where its shingle's window ``[t - window, t]``
+starts; a counting sort groups the occurrences by post; and each post then
+walks the window of each of its shingles, counting the earlier posts it meets
+in a dense array. Pairs come out per target, already counted: the tens of
+millions of (shingle, pair) meetings of a big corpus are never written down,
+and nothing is ever compared all-against-all.
 
 Shingles shared by very many posts around one time -- boilerplate sign-offs,
 hashtags, but also the text of a viral statement -- would make the pairs grow
@@ -27,7 +30,8 @@ what makes incremental detection give exactly the links of a full run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
@@ -35,6 +39,15 @@ from numba import njit
 __all__ = ["Candidates", "shingles", "shared_shingles", "candidate_pairs"]
 
 DOC_BITS = 26  # posts per detection batch: 67M
+
+# Below these sizes threads cost more than they save (tests lower them to
+# exercise the parallel paths on small inputs).
+_SPLIT_MIN_KEYS = 1_000_000
+_CHUNK_MIN_ROWS = 100_000
+# first output buffer of a chunk, in pairs (grown as needed): pairs are
+# about 0.4 per row on generated news, so one per row rarely grows
+_MIN_OUT = 1024
+_OUT_PER_ROW = 1.0
 _DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 
 
@@ -115,68 +128,12 @@ def shared_shingles(keys: np.ndarray) -> np.ndarray:
     return keep
 
 
-@njit(cache=True, nogil=True)
-def _emit(sh, docs, times, window, keep_first, keep_last, common_at, out, fill):
-    """Count (``fill=False``) or write the pair rows each shingle occurrence emits.
-
-    ``sh``/``docs`` are sorted by shingle then post (time order). Row ``r`` (a
-    post holding the shingle) pairs with the earlier rows of its shingle
-    inside ``[t_r - window, t_r]``. The shingle is *common* at ``r`` when more
-    than ``common_at`` other posts hold it inside ``[t_r - window, t_r +
-    window]``; then only ``keep_first`` earliest and ``keep_last`` latest
-    partners are kept. Each pair row is written packed as
-    ``src << 27 | tgt << 1 | rare``.
-    """
-    o = 0
-    n = len(docs)
-    g = 0
-    while g < n:
-        e = g + 1
-        while e < n and sh[e] == sh[g]:
-            e += 1
-        if e - g > 1:
-            lo = g
-            hi = g
-            for r in range(g, e):
-                if hi < r:
-                    hi = r
-                t = times[docs[r]]
-                while times[docs[lo]] < t - window:
-                    lo += 1
-                while hi + 1 < e and times[docs[hi + 1]] <= t + window:
-                    hi += 1
-                m = r - lo
-                if hi - lo <= common_at:
-                    if fill:
-                        tg = np.uint64(docs[r]) << np.uint64(1) | np.uint64(1)
-                        for q in range(lo, r):
-                            out[o] = (np.uint64(docs[q]) << np.uint64(27)) | tg
-                            o += 1
-                    else:
-                        o += m
-                else:
-                    nf = min(keep_first, m)
-                    first_last = max(lo + nf, r - keep_last)
-                    if fill:
-                        tg = np.uint64(docs[r]) << np.uint64(1)
-                        for q in range(lo, lo + nf):
-                            out[o] = (np.uint64(docs[q]) << np.uint64(27)) | tg
-                            o += 1
-                        for q in range(first_last, r):
-                            out[o] = (np.uint64(docs[q]) << np.uint64(27)) | tg
-                            o += 1
-                    else:
-                        o += nf + (r - first_last)
-        g = e
-    return o
-
-
 @dataclass
 class Candidates:
     """Candidate pairs, ``src`` earlier than ``tgt`` (indices into the time-ordered posts).
 
-    ``shared`` counts the shingles the pair shares, ``rare`` those of them that
-    were not common inside the window.
+    Sorted by ``(tgt, src)``. ``shared`` counts the shingles the pair shares,
+    ``rare`` those of them that were not common inside the window.
     """
 
     src: np.ndarray
@@ -185,80 +142,194 @@ class Candidates:
     rare: np.ndarray
     n_keys: int = 0
     n_rows: int = 0
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _close_run(pair, cnt, nr, min_shared, src, tgt, shared, rare, fill, o):
-    """Record a finished run of ``cnt`` rows of ``pair`` if it is long enough."""
-    if cnt == 0 or cnt < min_shared:
-        return o
-    if fill:
-        src[o] = np.int64(pair >> np.uint64(26))
-        tgt[o] = np.int64(pair & np.uint64((1 << 26) - 1))
-        shared[o] = cnt
-        rare[o] = nr
-    return o + 1
+    seconds: dict = field(default_factory=dict)
 
 
 @njit(cache=True, nogil=True)
-def _runs2(a, b, min_shared, src, tgt, shared, rare, fill):
-    """Runs of equal pairs in the merge of two sorted arrays of packed rows,
-    without building the merge: (src, tgt, rows, rare rows) of each pair with
-    at least ``min_shared`` rows."""
-    o = 0
-    i = 0
-    j = 0
-    na, nb = len(a), len(b)
-    one = np.uint64(1)
-    cur = np.uint64(0)
-    cnt = 0
-    nr = 0
-    while i < na or j < nb:
-        if j >= nb or (i < na and a[i] <= b[j]):
-            v = a[i]
-            i += 1
-        else:
-            v = b[j]
-            j += 1
-        pair = v >> one
-        if cnt > 0 and pair != cur:
-            o = _close_run(cur, cnt, nr, min_shared, src, tgt, shared, rare, fill, o)
-            cnt = 0
-            nr = 0
-        cur = pair
-        cnt += 1
-        nr += np.int64(v & one)
-    return _close_run(cur, cnt, nr, min_shared, src, tgt, shared, rare, fill, o)
+def _partition(keys, workers, out):
+    """Split keys by shingle hash into ``workers`` slices of ``out`` (no
+    shingle is split); returns the slice bounds."""
+    bounds = np.zeros(workers + 1, np.int64)
+    # slice = top 32 bits scaled to [0, workers): a multiply, not a division
+    hi, nw = np.uint64(32), np.uint64(workers)
+    for i in range(len(keys)):
+        bounds[np.int64(((keys[i] >> hi) * nw) >> hi) + 1] += 1
+    for w in range(workers):
+        bounds[w + 1] += bounds[w]
+    ptr = bounds[:-1].copy()
+    for i in range(len(keys)):
+        w = np.int64(((keys[i] >> hi) * nw) >> hi)
+        out[ptr[w]] = keys[i]
+        ptr[w] += 1
+    return bounds
 
 
-def _take(items: list, i: int):
-    """items[i], leaving None in its place (so the caller keeps no reference)."""
-    v = items[i]
-    items[i] = None
-    return v
+@njit(cache=True, nogil=True)
+def _rows(keys, times, window, common_at, docs, lo_out, base):
+    """Rows of one sorted slice of keys, written from ``docs[base]`` on.
+
+    A row is one (shingle, post) occurrence -- a shingle repeated inside a
+    post counts once, and a shingle held by one post only is dropped. Rows of
+    a shingle are consecutive and in time order; ``lo_out[r]`` is the first
+    row of the same shingle inside ``[t_r - window, t_r]``, stored as
+    ``-(lo + 1)`` when the shingle is *common* at ``r``: more than
+    ``common_at`` other posts hold it inside ``[t_r - window, t_r + window]``.
+    Returns the end of the rows written.
+    """
+    n = len(keys)
+    shift = np.uint64(DOC_BITS)
+    mask = np.uint64((1 << DOC_BITS) - 1)
+    o = base
+    g = 0
+    while g < n:
+        sh = keys[g] >> shift
+        start = o
+        prev = keys[g]
+        docs[o] = np.int32(prev & mask)
+        o += 1
+        e = g + 1
+        while e < n and (keys[e] >> shift) == sh:
+            if keys[e] != prev:
+                prev = keys[e]
+                docs[o] = np.int32(prev & mask)
+                o += 1
+            e += 1
+        g = e
+        if o - start < 2:  # pairs nothing
+            o = start
+            continue
+        lo = start
+        hi = start
+        for r in range(start, o):
+            if hi < r:
+                hi = r
+            t = times[docs[r]]
+            while times[docs[lo]] < t - window:
+                lo += 1
+            while hi + 1 < o and times[docs[hi + 1]] <= t + window:
+                hi += 1
+            lo_out[r] = lo if hi - lo <= common_at else -(lo + 1)
+    return o
 
 
-def _pairs_of(keys, times, window, common_at, keep_first, keep_last):
-    """Sort one slice of shingle keys (in place: the slice is ours) and emit its
-    packed pair rows, sorted."""
-    keys.sort()
-    # the same shingle twice in one post counts once
-    if len(keys):
-        keep = np.empty(len(keys), dtype=bool)
-        keep[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=keep[1:])
-        keys = keys[keep]
-        del keep
-    sh = keys >> np.uint64(DOC_BITS)
-    docs = (keys & _DOC_MASK).astype(np.int32)
-    del keys
-    e = np.zeros(0, np.uint64)
-    total = _emit(sh, docs, times, window, keep_first, keep_last, common_at, e, False)
-    pk = np.empty(total, dtype=np.uint64)
-    _emit(sh, docs, times, window, keep_first, keep_last, common_at, pk, True)
-    del sh, docs
-    pk.sort()
-    return pk, total
+@njit(cache=True, nogil=True)
+def _count_rows(docs, seg_lo, seg_hi, d_lo, d_hi, counts):
+    """``counts[d + 1]`` = rows of post ``d``, for the posts ``d_lo <= d < d_hi``."""
+    for s in range(len(seg_lo)):
+        for i in range(seg_lo[s], seg_hi[s]):
+            d = docs[i]
+            if d_lo <= d < d_hi:
+                counts[d + 1] += 1
+
+
+@njit(cache=True, nogil=True)
+def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob):
+    """Counting sort of the rows of posts ``d_lo <= d < d_hi``: post ``d``
+    owns rows ``pos[off[d]:off[d + 1]]``, whose window starts are copied
+    beside them into ``lob`` (so walking a post's rows reads one place, not two)."""
+    ptr = off[d_lo:d_hi].copy()
+    for s in range(len(seg_lo)):
+        for i in range(seg_lo[s], seg_hi[s]):
+            d = docs[i]
+            if d_lo <= d < d_hi:
+                k = ptr[d - d_lo]
+                pos[k] = i
+                lob[k] = lo[i]
+                ptr[d - d_lo] = k + 1
+
+
+@njit(cache=True, nogil=True)
+def _accumulate(off, pos, lob, docs, keep_first, keep_last, min_shared, d0, d1,
+                cnt, touched, src, tgt, shared, rare, o):
+    """Pairs of targets ``d0 <= d < d1`` with the earlier posts they share shingles with.
+
+    For each row of a target, the partners are the earlier rows of its shingle
+    from its window start on (only ``keep_first`` earliest and ``keep_last``
+    latest when the shingle is common there). Per source, ``cnt`` accumulates
+    rows in its low and rare rows in its high 32 bits (zero on entry and on
+    exit); sources with ``min_shared`` rows or more are written from ``o`` on,
+    ascending. Returns ``(d, o)``: ``d < d1`` when the output is full before
+    target ``d``.
+    """
+    cap = len(src)
+    one_rare = np.int64(1) | (np.int64(1) << 32)
+    low = np.int64(0xFFFFFFFF)
+    for d in range(d0, d1):
+        # Touch the first partner of every row before walking any: the rows
+        # of one post lie all over ``docs``, and independent loads let the
+        # processor wait for many of those cache misses at once.
+        x = np.int32(0)
+        for k in range(off[d], off[d + 1]):
+            lw = lob[k]
+            x ^= docs[lw if lw >= 0 else -lw - 1]
+        touched[0] = x  # keeps the loads (overwritten below)
+        nt = 0
+        for k in range(off[d], off[d + 1]):
+            r = pos[k]
+            lw = lob[k]
+            if lw >= 0:
+                for q in range(lw, r):
+                    s = docs[q]
+                    if cnt[s] == 0:
+                        touched[nt] = s
+                        nt += 1
+                    cnt[s] += one_rare
+            else:
+                lw = -lw - 1
+                nf = min(keep_first, r - lw)
+                for q in range(lw, lw + nf):
+                    s = docs[q]
+                    if cnt[s] == 0:
+                        touched[nt] = s
+                        nt += 1
+                    cnt[s] += 1
+                for q in range(max(lw + nf, r - keep_last), r):
+                    s = docs[q]
+                    if cnt[s] == 0:
+                        touched[nt] = s
+                        nt += 1
+                    cnt[s] += 1
+        npass = 0
+        for i in range(nt):
+            s = touched[i]
+            if (cnt[s] & low) >= min_shared:
+                touched[nt + npass] = s
+                npass += 1
+        if o + npass > cap:
+            for i in range(nt):
+                cnt[touched[i]] = 0
+            return d, o
+        kept = touched[nt:nt + npass]
+        kept.sort()
+        for i in range(npass):
+            s = kept[i]
+            src[o] = s
+            tgt[o] = d
+            shared[o] = cnt[s] & low
+            rare[o] = cnt[s] >> 32
+            o += 1
+        for i in range(nt):
+            cnt[touched[i]] = 0
+    return d1, o
+
+
+def _pairs_in(chunk, off, pos, lob, docs, keep_first, keep_last, min_shared, scratch):
+    """All candidate pairs of the targets of one chunk, the output grown as needed."""
+    d0, d1 = chunk
+    cnt, touched = scratch
+    cap = max(_MIN_OUT, int(_OUT_PER_ROW * (off[d1] - off[d0])))
+    parts = []
+    while True:
+        out = [np.empty(cap, np.int32) for _ in range(4)]
+        d, o = _accumulate(off, pos, lob, docs, keep_first, keep_last, min_shared, d0, d1,
+                           cnt, touched, *out, 0)
+        parts.append([a[:o] for a in out])
+        if d >= d1:
+            break
+        d0, cap = d, cap * 2
+    if len(parts) == 1:
+        return [a.copy() if len(a) < cap // 2 else a for a in parts[0]]
+    return [np.concatenate(c) for c in zip(*parts)]
 
 
 def candidate_pairs(
@@ -284,8 +355,19 @@ def candidate_pairs(
     window : int, in the same unit as ``times``
     common_at : a shingle held by more than this many other posts within +- window is common
     keep_first, keep_last : partners kept for a common shingle (earliest, latest)
-    workers : the keys are split by shingle hash into this many slices, sorted
-        and joined in parallel (numpy and the compiled loops release the GIL)
+    workers : threads; the keys are split by shingle hash into this many
+        slices sorted in parallel, and targets are shared out in chunks
+        (numpy and the compiled loops release the GIL)
+
+    Notes
+    -----
+    Three linear passes after the sort, and no pair is ever materialised
+    more than once: the sorted keys become *rows* (a post and where its
+    shingle's window starts), the rows are grouped by post with a counting
+    sort, and each target then walks the window of each of its shingles,
+    counting its sources in a dense array. The pairs come out per target,
+    already counted, so the number of (shingle, pair) rows -- 84 per post in
+    a repetitive corpus -- costs time but no memory.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -295,37 +377,62 @@ def candidate_pairs(
         owned = True
     else:
         owned = False
-    if workers == 1 or len(keys) < 1_000_000:
-        slices = [keys if owned else keys.copy()]
-    else:
-        top = (keys >> np.uint64(61)).astype(np.int64) % workers  # slices by hash: no shingle is split
-        slices = [keys[top == w] for w in range(workers)]
-        del top
     n_keys = len(keys)
+    n_posts = len(times)
+    if n_keys >= 2**31:
+        raise ValueError(f"{n_keys:,} shared shingles: more than one detection batch can hold (2**31)")
+    seconds = {}
+    t0 = time.perf_counter()
+    if workers == 1 or n_keys < _SPLIT_MIN_KEYS:
+        part = keys if owned else keys.copy()
+        bounds = np.array([0, n_keys], np.int64)
+    else:
+        part = np.empty_like(keys)
+        bounds = _partition(keys, workers, part)
     del keys
-
-    def work(i):
-        # no name holds the slice here: it dies inside _pairs_of once split
-        return _pairs_of(_take(slices, i), times, window, common_at, keep_first, keep_last)
-
+    views = [part[bounds[w]:bounds[w + 1]] for w in range(len(bounds) - 1)]
+    docs = np.empty(n_keys, np.int32)
+    lo = np.empty(n_keys, np.int32)
     with ThreadPoolExecutor(workers) as ex:
-        parts = list(ex.map(work, range(len(slices))))
-    n_rows = sum(r for _, r in parts)
-    sorted_parts = [p for p, _ in parts]
-    del parts
-    # each slice's rows are sorted: two are counted while merging (linear, no
-    # merged copy); more are concatenated and sorted
-    if len(sorted_parts) > 2:
-        pk = np.concatenate(sorted_parts)
-        pk.sort()
-        sorted_parts = [pk]
-        del pk
-    a = sorted_parts[0]
-    b = sorted_parts[1] if len(sorted_parts) == 2 else np.zeros(0, np.uint64)
-    del sorted_parts
-    e = np.zeros(0, np.int64)
-    n = _runs2(a, b, min_shared, e, e, e, e, False)
-    src, tgt = np.empty(n, np.int64), np.empty(n, np.int64)
-    shared, rare = np.empty(n, np.int64), np.empty(n, np.int64)
-    _runs2(a, b, min_shared, src, tgt, shared, rare, True)
-    return Candidates(src, tgt, shared, rare, n_keys, n_rows)
+        list(ex.map(np.ndarray.sort, views))
+        seconds["sort"] = -t0 + (t0 := time.perf_counter())
+        ends = list(ex.map(lambda w: _rows(views[w], times, window, common_at, docs, lo, bounds[w]),
+                           range(len(views))))
+        del views, part
+        seg_lo = np.asarray(bounds[:-1], np.int64)
+        seg_hi = np.asarray(ends, np.int64)
+        seconds["rows"] = -t0 + (t0 := time.perf_counter())
+        # each thread sorts the rows of its own range of posts
+        split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
+        ranges = list(zip(split[:-1], split[1:]))
+        off = np.zeros(n_posts + 1, np.int64)
+        list(ex.map(lambda r: _count_rows(docs, seg_lo, seg_hi, r[0], r[1], off), ranges))
+        np.cumsum(off, out=off)
+        pos = np.empty(off[-1], np.int32)
+        lob = np.empty(off[-1], np.int32)
+        list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob), ranges))
+        del lo
+        seconds["group"] = -t0 + (t0 := time.perf_counter())
+        n_rows = int(off[-1])
+        # chunks of about equal rows; each thread keeps its own counting arrays
+        n_chunks = max(1, min(n_posts, 16 * workers if n_rows > _CHUNK_MIN_ROWS else 1))
+        cuts = np.searchsorted(off, np.linspace(0, n_rows, n_chunks + 1)[1:-1])
+        edges = np.unique(np.r_[0, cuts, n_posts])
+        chunks = list(zip(edges[:-1], edges[1:]))
+        import threading
+
+        local = threading.local()
+
+        def work(chunk):
+            if not hasattr(local, "scratch"):
+                local.scratch = (np.zeros(n_posts, np.int64), np.empty(2 * n_posts, np.int32))
+            return _pairs_in(chunk, off, pos, lob, docs, keep_first, keep_last, min_shared, local.scratch)
+
+        parts = list(ex.map(work, chunks))
+        seconds["count"] = -t0 + (t0 := time.perf_counter())
+    del docs, off, pos, lob
+    if len(parts) == 1:
+        src, tgt, shared, rare = parts[0]
+    else:
+        src, tgt, shared, rare = (np.concatenate(c) for c in zip(*parts))
+    return Candidates(src, tgt, shared, rare, n_keys, n_rows, seconds)

@@ -1,0 +1,103 @@
+"""Blocking (amplify.detect.candidates) against a plain-Python statement of its rule."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import amplify.detect  # noqa: F401  (the package shadows the module name)
+
+C = sys.modules["amplify.detect.candidates"]
+
+
+def reference(posts_shingles, times, window, min_shared, common_at, keep_first, keep_last):
+    """Pairs (src, tgt) -> (shared, rare), straight from the documented rule."""
+    holders = defaultdict(list)
+    for d, shs in enumerate(posts_shingles):
+        for s in set(shs):  # a shingle repeated in a post counts once
+            holders[s].append(d)
+    shared, rare = Counter(), Counter()
+    for docs in holders.values():
+        docs.sort()
+        for i, d in enumerate(docs):
+            t = times[d]
+            inside = [q for q in docs if t - window <= times[q] <= t + window]
+            earlier = [q for q in docs[:i] if times[q] >= t - window]
+            if len(inside) - 1 <= common_at:
+                partners, is_rare = earlier, 1
+            else:
+                nf = min(keep_first, len(earlier))
+                partners = earlier[:nf] + earlier[max(nf, len(earlier) - keep_last):]
+                is_rare = 0
+            for q in partners:
+                shared[q, d] += 1
+                rare[q, d] += is_rare
+    return {p: (c, rare[p]) for p, c in shared.items() if c >= min_shared}
+
+
+def keys_of(posts_shingles):
+    keys = [(np.uint64(s) << np.uint64(C.DOC_BITS)) | np.uint64(d)
+            for d, shs in enumerate(posts_shingles) for s in shs]
+    return np.array(keys, dtype=np.uint64)
+
+
+corpora = st.integers(1, 40).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(st.integers(1, 12), max_size=8), min_size=n, max_size=n),
+    st.lists(st.integers(0, 30), min_size=n, max_size=n),
+))
+
+
+@pytest.fixture
+def parallel_paths(monkeypatch):
+    """Make the smallest input take the split, chunked and grown-buffer paths."""
+    monkeypatch.setattr(C, "_SPLIT_MIN_KEYS", 0)
+    monkeypatch.setattr(C, "_CHUNK_MIN_ROWS", 0)
+    monkeypatch.setattr(C, "_MIN_OUT", 1)
+    monkeypatch.setattr(C, "_OUT_PER_ROW", 0.0)
+
+
+def _check(corpus, window, min_shared, common_at, keep_first, keep_last, workers):
+    shingle_sets, times = corpus
+    times = np.sort(np.asarray(times, dtype=np.int64))  # posts are numbered in time order
+    cand = C.candidate_pairs(keys_of(shingle_sets), times, window, min_shared=min_shared,
+                             common_at=common_at, keep_first=keep_first, keep_last=keep_last,
+                             workers=workers)
+    got = {(int(s), int(t)): (int(a), int(b))
+           for s, t, a, b in zip(cand.src, cand.tgt, cand.shared, cand.rare)}
+    assert got == reference(shingle_sets, times, window, min_shared, common_at, keep_first, keep_last)
+    # sorted by (tgt, src), each pair once, earlier post first
+    order = np.lexsort((cand.src, cand.tgt))
+    assert np.array_equal(order, np.arange(len(order)))
+    assert np.all(cand.src < cand.tgt)
+
+
+@settings(max_examples=150, deadline=None)
+@given(corpora, st.integers(0, 12), st.integers(1, 3), st.integers(0, 4), st.integers(0, 2), st.integers(0, 2))
+def test_matches_reference(corpus, window, min_shared, common_at, keep_first, keep_last):
+    _check(corpus, window, min_shared, common_at, keep_first, keep_last, workers=1)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corpora, st.integers(0, 12), st.integers(1, 3), st.integers(0, 4), st.integers(0, 2), st.integers(0, 2),
+       st.integers(2, 3))
+def test_parallel_paths_match_reference(parallel_paths, corpus, window, min_shared, common_at, keep_first,
+                                        keep_last, workers):
+    _check(corpus, window, min_shared, common_at, keep_first, keep_last, workers=workers)
+
+
+def test_viral_shingle_is_bounded():
+    # 2,000 posts sharing the same shingles at one time: each keeps
+    # keep_first + keep_last partners, not all earlier ones.
+    n = 2000
+    shingle_sets = [[1, 2, 3] for _ in range(n)]
+    times = np.zeros(n, dtype=np.int64)
+    cand = C.candidate_pairs(keys_of(shingle_sets), times, 10, common_at=25, keep_first=3, keep_last=3)
+    per_target = np.bincount(cand.tgt, minlength=n)
+    assert per_target.max() == 6
+    assert per_target[0] == 0 and np.all(per_target[7:] == 6)
+    assert np.all(cand.rare == 0) and np.all(cand.shared == 3)
