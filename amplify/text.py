@@ -33,7 +33,8 @@ import pyarrow.compute as pc
 import regex
 from numba import njit
 
-__all__ = ["Tokens", "tokenize", "as_arrow_text", "normalize", "token_spans", "token_offsets", "NO_SPACE_SCRIPTS"]
+__all__ = ["Tokens", "tokenize", "as_arrow_text", "normalize", "token_spans", "token_offsets", "char_offsets",
+           "NO_SPACE_SCRIPTS"]
 
 #: Scripts written without spaces between words: one token per character.
 NO_SPACE_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}"
@@ -84,31 +85,27 @@ def _arrow_normalize(texts) -> pa.Array:
     return pc.replace_substring_regex(arr, pattern=_STRIP, replacement=" ")
 
 
-@lru_cache(maxsize=1)
-def char_classes() -> np.ndarray:
-    """Class of every code point: 0 separator, 1 word character, 2 a character
-    of a script written without spaces (a token by itself).
+_TABLES_FORMAT = 2  # bump when a table's layout changes
 
-    Built once from the `regex` module's Unicode tables (0.3 s) and cached on
-    disk beside numba's cache, keyed by the Unicode version.
-    """
+
+def _cached_table(name: str, build) -> np.ndarray:
+    """A per-code-point table, built once and cached on disk beside numba's
+    cache, keyed by the Unicode versions of Python, `regex` and Arrow."""
+    import hashlib
     import os
     import tempfile
 
     cache_dir = os.environ.get("AMPLIFY_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "amplify")
-    import hashlib
-
-    tag = hashlib.sha1(f"{NO_SPACE_SCRIPTS}|{regex.__version__}".encode()).hexdigest()[:10]
-    key = f"charclass-{unicodedata.unidata_version}-{tag}.npy"
-    path = os.path.join(cache_dir, key)
+    tag = hashlib.sha1(f"{_TABLES_FORMAT}|{NO_SPACE_SCRIPTS}|{regex.__version__}|{pa.__version__}".encode()).hexdigest()[:10]
+    path = os.path.join(cache_dir, f"{name}-{unicodedata.unidata_version}-{tag}.npy")
     try:
         table = np.load(path)
-        if table.shape == (0x110000,) and table.dtype == np.uint8:
+        if table.ndim == 1 and len(table) >= 0x110000:
             return table
     except (OSError, ValueError):
         pass
-    table = _build_char_classes()
+    table = build()
     try:  # best effort: a read-only home just means rebuilding next time
         os.makedirs(cache_dir, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".npy")
@@ -120,14 +117,98 @@ def char_classes() -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=1)
+def char_classes() -> np.ndarray:
+    """Class of every code point: 0 separator, 1 word character, 2 a character
+    of a script written without spaces (a token by itself).
+
+    Built once from the `regex` module's Unicode tables (0.3 s) and cached on disk.
+    """
+    return _cached_table("charclass", _build_char_classes)
+
+
+def _all_code_points() -> np.ndarray:
+    return np.r_[np.arange(0, 0xD800), np.arange(0xE000, 0x110000)]
+
+
 def _build_char_classes() -> np.ndarray:
     table = np.zeros(0x110000, dtype=np.uint8)
-    cps = np.r_[np.arange(0, 0xD800), np.arange(0xE000, 0x110000)]
+    cps = _all_code_points()
     every = "".join(map(chr, cps))
     for cls, pat in ((1, r"[\p{L}\p{N}\p{M}]"), (2, rf"[{NO_SPACE_SCRIPTS}]")):
         hits = [m.start() for m in regex.finditer(pat, every)]
         table[cps[np.asarray(hits, dtype=np.int64)]] = cls
     return table
+
+
+# fold table entries: the lower-case code point (or an expansion's index), flags above it
+_FOLD_CP = 0x1FFFFF
+_NOT_SIMPLE = 1 << 21   # NFKC may merge the code point with a neighbour: texts holding it take Arrow's path
+_HANDLE = 1 << 22       # the lower-cased code point is [\p{L}\p{N}] (an @handle character)
+_EXPAND = 1 << 23       # NFKC turns the code point into the code points of expansion number FOLD_CP
+_CCC_SHIFT = 24         # canonical combining class in the top byte
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What normalisation does to each code point, for the one-pass tokeniser.
+
+    Returns ``(table, exp_off, exp_cps)``. A code point is *simple* when NFKC
+    leaves it alone whatever surrounds it (its NFKC quick-check property is
+    Yes): a text of simple code points in canonical order is already NFKC,
+    and normalising it is only lower-casing, one code point at a time --
+    which is what Arrow's ``utf8_lower`` does, so the table takes its lower
+    case from Arrow itself. A compatibility character (full-width forms,
+    ``…``, ``№``, NBSP) whose NFKC form is simple starters only, and whose
+    decomposition cannot merge with the character before it, is replaced by
+    that form, lower-cased: ``exp_cps[exp_off[i]:exp_off[i + 1]]``. Texts
+    holding any other code point (combining marks that may compose, say) go
+    through Arrow's full NFKC instead.
+    """
+    packed = _cached_table("fold", _build_fold_table)
+    n_exp = int(packed[0x110000])
+    exp_off = packed[0x110001:0x110002 + n_exp].astype(np.int64)
+    return packed[:0x110000], exp_off, packed[0x110002 + n_exp:]
+
+
+def _build_fold_table() -> np.ndarray:
+    cps = _all_code_points()
+    chars = pa.array([chr(c) for c in cps], type=pa.large_string())
+    lower = pc.utf8_lower(chars)
+    one = pc.equal(pc.utf8_length(lower), 1).to_numpy(zero_copy_only=False)
+    low = np.asarray([ord(c) if len(c) == 1 else 0 for c in lower.to_pylist()], dtype=np.uint32)
+    nfkc = pc.utf8_normalize(chars, "NFKC")
+    stable = pc.equal(nfkc, chars).to_numpy(zero_copy_only=False)
+    every = "".join(map(chr, cps))
+    quick_yes = np.zeros(0x110000, dtype=bool)
+    quick_yes[cps[[m.start() for m in regex.finditer(r"\p{NFKC_QC=Y}", every)]]] = True
+    ccc = np.zeros(0x110000, dtype=np.uint32)
+    ccc[cps] = np.fromiter((unicodedata.combining(chr(c)) for c in cps), dtype=np.uint32, count=len(cps))
+    handle = np.zeros(0x110000, dtype=bool)
+    handle[cps[[m.start() for m in regex.finditer(r"[\p{L}\p{N}]", every)]]] = True
+
+    table = np.full(0x110000, _NOT_SIMPLE, dtype=np.uint32)
+    simple = one & stable & quick_yes[cps]
+    entry = np.zeros(0x110000, dtype=np.uint32)
+    entry[cps] = low | np.where(handle[low], np.uint32(_HANDLE), np.uint32(0)) | (ccc[cps] << np.uint32(_CCC_SHIFT))
+    table[cps[simple]] = entry[cps[simple]]
+
+    # compatibility characters: NFKC of the character alone is a run of simple
+    # starters, and its decomposition does not start with a character that
+    # could compose with the one before (checked against every composing pair)
+    exp_off, exp_cps = [0], []
+    nfkd = pc.utf8_normalize(chars, "NFKD").to_pylist()
+    for idx in np.flatnonzero(~stable):
+        form = nfkc[int(idx)].as_py()
+        first = ord(nfkd[idx][0]) if nfkd[idx] else 0
+        xs = [ord(x) for x in form]
+        if not xs or not quick_yes[first] or not all(
+                table[x] & _NOT_SIMPLE == 0 and ccc[x] == 0 for x in xs):
+            continue
+        table[cps[idx]] = _EXPAND | (len(exp_off) - 1)
+        exp_cps.extend(int(table[x]) for x in xs)
+        exp_off.append(len(exp_cps))
+    return np.concatenate([table, np.asarray([len(exp_off) - 1] + exp_off + exp_cps, dtype=np.uint32)])
 
 
 @njit(cache=True, nogil=True)
@@ -221,17 +302,32 @@ def _url_len(data, i, end):
     return 0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _answer(qtok, j, jend, n, ws, we, starts, ends):
+    """Answer the queries for token ``n`` (span ``ws:we``); returns the next query."""
+    while j < jend and qtok[j] == n:
+        starts[j] = ws
+        ends[j] = we
+        j += 1
+    return j
+
+
 @njit(cache=True, nogil=True)
-def _scan_offsets(data, boff, cls, posts, counts, toff, starts, ends, fill, skip):
-    """Token (start, end) offsets, in code points, in the *original* texts."""
-    for r in range(len(posts)):
-        if fill and skip[r]:
-            continue
-        p = posts[r]
+def _scan_queries(data, boff, cls, rows, qoff, qtok, starts, ends, counts):
+    """Character offsets, in code points of the *original* text, of some tokens.
+
+    Text ``rows[r]`` is scanned with the rules of :func:`tokenize` applied to
+    the original characters; its queries ``qtok[qoff[r]:qoff[r + 1]]`` (token
+    numbers, ascending) get the ``(start, end)`` of their token, and
+    ``counts[r]`` its number of tokens.
+    """
+    for r in range(len(rows)):
+        p = rows[r]
         i = boff[p]
         end = boff[p + 1]
+        j = qoff[r]
+        jend = qoff[r + 1]
         n = 0
-        k = toff[r] if fill else 0
         cp_i = 0
         inword = False
         wstart = 0
@@ -240,23 +336,20 @@ def _scan_offsets(data, boff, cls, posts, counts, toff, starts, ends, fill, skip
             at = 0
             if u == 0 and data[i] == ord("@") and i + 1 < end:
                 # @handle: [\p{L}\p{N}_]+
-                j = i + 1
-                while j < end:
-                    cp, w = _decode(data, j)
+                k = i + 1
+                while k < end:
+                    cp, w = _decode(data, k)
                     if cls[cp] == 0 and cp != 95:
                         break
-                    j += w
-                if j > i + 1:
-                    at = j - i
+                    k += w
+                if k > i + 1:
+                    at = k - i
             if u or at:
-                nskip = u + at
                 if inword:
-                    if fill:
-                        starts[k + n] = wstart
-                        ends[k + n] = cp_i
+                    j = _answer(qtok, j, jend, n, wstart, cp_i, starts, ends)
                     n += 1
                     inword = False
-                stop = i + nskip
+                stop = i + u + at
                 while i < stop:
                     cp, w = _decode(data, i)
                     i += w
@@ -270,63 +363,240 @@ def _scan_offsets(data, boff, cls, posts, counts, toff, starts, ends, fill, skip
                     wstart = cp_i
             else:
                 if inword:
-                    if fill:
-                        starts[k + n] = wstart
-                        ends[k + n] = cp_i
+                    j = _answer(qtok, j, jend, n, wstart, cp_i, starts, ends)
                     n += 1
                     inword = False
                 if c == 2:
-                    if fill:
-                        starts[k + n] = cp_i
-                        ends[k + n] = cp_i + 1
+                    j = _answer(qtok, j, jend, n, cp_i, cp_i + 1, starts, ends)
                     n += 1
             i += w
             cp_i += 1
         if inword:
-            if fill:
-                starts[k + n] = wstart
-                ends[k + n] = cp_i
+            j = _answer(qtok, j, jend, n, wstart, cp_i, starts, ends)
             n += 1
         counts[r] = n
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_space(c):
+    # RE2's \s (and so what \S+ in _STRIP stops at): ASCII whitespace without \v
+    return c == 32 or c == 9 or c == 10 or c == 12 or c == 13
+
+
+@njit(cache=True, nogil=True)
+def _strip_len(buf, j, m):
+    """Code points of a URL or @handle starting at ``buf[j]`` (0 if none), as
+    ``_STRIP`` matches them on lower-cased text; ``buf`` holds fold-table entries."""
+    c = buf[j] & _FOLD_CP
+    k = 0
+    if c == 104 and j + 7 <= m:  # http:// or https://
+        if (buf[j + 1] & _FOLD_CP) == 116 and (buf[j + 2] & _FOLD_CP) == 116 and (buf[j + 3] & _FOLD_CP) == 112:
+            k = j + 4
+            if (buf[k] & _FOLD_CP) == 115:
+                k += 1
+            if k + 3 <= m and (buf[k] & _FOLD_CP) == 58 and (buf[k + 1] & _FOLD_CP) == 47 \
+                    and (buf[k + 2] & _FOLD_CP) == 47:
+                k += 3
+            else:
+                k = 0
+    elif c == 119 and j + 4 <= m:  # www.
+        if (buf[j + 1] & _FOLD_CP) == 119 and (buf[j + 2] & _FOLD_CP) == 119 and (buf[j + 3] & _FOLD_CP) == 46:
+            k = j + 4
+    elif c == 64:  # @handle: [\p{L}\p{N}_]+
+        k = j + 1
+        while k < m and ((buf[k] & _HANDLE) or (buf[k] & _FOLD_CP) == 95):
+            k += 1
+        return k - j if k > j + 1 else 0
+    if k:
+        if k >= m or _is_space(buf[k] & _FOLD_CP):  # \S+ needs one character
+            return 0
+        while k < m and not _is_space(buf[k] & _FOLD_CP):
+            k += 1
+        return k - j
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff, out, narrow, counts, fallback,
+                fill):
+    """Normalise, strip and hash the texts ``rows`` in one pass (count with
+    ``fill=False``, then write at ``toff``); text ``rows[r]`` is post
+    ``slots[r]`` of the output. Gives exactly the tokens of
+    Arrow's NFKC + lower + strip followed by :func:`_scan`. A text with a
+    code point that is not simple (see :func:`fold_table`) is flagged in
+    ``fallback`` and left to that path."""
+    FNV = np.uint64(1469598103934665603)
+    PRIME = np.uint64(1099511628211)
+    not_simple = np.uint32(_NOT_SIMPLE)
+    expand = np.uint32(_EXPAND)
+    cpmask = np.uint32(_FOLD_CP)
+    shift = np.uint32(_CCC_SHIFT)
+    for x in range(len(rows)):
+        r = slots[x]
+        if fill and fallback[r]:
+            continue
+        p = rows[x]
+        i = boff[p]
+        end = boff[p + 1]
+        m = 0
+        last = np.uint32(0)
+        ok = True
+        while i < end:
+            cp, w = _decode(data, i)
+            i += w
+            e = fold[cp]
+            if e & expand:
+                xi = e & cpmask
+                if m + exp_off[xi + 1] - exp_off[xi] > len(buf):
+                    ok = False
+                    break
+                for q in range(exp_off[xi], exp_off[xi + 1]):
+                    buf[m] = exp_cps[q]
+                    m += 1
+                last = np.uint32(0)
+                continue
+            ccc = e >> shift
+            if (e & not_simple) or (ccc != 0 and last > ccc) or m >= len(buf):
+                ok = False
+                break
+            last = ccc
+            buf[m] = e
+            m += 1
+        if not ok:
+            fallback[r] = True
+            counts[r] = 0
+            continue
+        n = 0
+        k = toff[r] if fill else 0
+        h = FNV
+        inword = False
+        j = 0
+        while j < m:
+            u = 0
+            c0 = buf[j] & cpmask
+            if c0 == 104 or c0 == 119 or c0 == 64:
+                u = _strip_len(buf, j, m)
+            if u:
+                if inword:
+                    if fill:
+                        out[k + n] = _mix(h)
+                    n += 1
+                    inword = False
+                j += u
+                continue
+            c = cls[c0]
+            if c == 1:
+                if not inword:
+                    inword = True
+                    h = FNV
+                h = (h ^ np.uint64(c0)) * PRIME
+            else:
+                if inword:
+                    if fill:
+                        out[k + n] = _mix(h)
+                    n += 1
+                    inword = False
+                if c == 2:
+                    if fill:
+                        out[k + n] = _mix((FNV ^ np.uint64(c0)) * PRIME)
+                        narrow[k + n] = True
+                    n += 1
+            j += 1
+        if inword:
+            if fill:
+                out[k + n] = _mix(h)
+            n += 1
+        counts[r] = n
+
+
+def char_offsets(texts, rows, tokens, expected_lengths=None, *, workers: int = 2):
+    """Where tokens are in the original texts: character ``(start, end)`` of
+    token ``tokens[i]`` of text ``rows[i]``, for every query ``i``.
+
+    The compiled scan follows the rules of :func:`tokenize` on the original
+    characters, one pass per text however many queries it has. A text whose
+    token count differs from ``expected_lengths[i]`` (NFKC turned one
+    character into several tokens, say) is redone with :func:`token_spans`.
+    A token number past the end gets ``(-1, -1)``.
+
+    >>> s, e = char_offsets(["Say: «Hello» to 中国"], [0, 0, 0], [1, 2, 3])
+    >>> s.tolist(), e.tolist()
+    ([6, 13, 16], [11, 15, 17])
+    """
+    chunks, cstart = _text_chunks(texts)
+    rows = np.asarray(rows, dtype=np.int64)
+    tokens = np.asarray(tokens, dtype=np.int64)
+    starts = np.full(len(rows), -1, dtype=np.int64)
+    ends = np.full(len(rows), -1, dtype=np.int64)
+    if not len(rows):
+        return starts, ends
+    q = np.lexsort((tokens, rows))
+    qrows, qtok = rows[q], tokens[q]
+    first = np.r_[True, qrows[1:] != qrows[:-1]]
+    urows = qrows[first]
+    qoff = np.r_[np.flatnonzero(first), len(q)].astype(np.int64)
+    counts = np.zeros(len(urows), dtype=np.int64)
+    s_sorted = np.full(len(q), -1, dtype=np.int64)
+    e_sorted = np.full(len(q), -1, dtype=np.int64)
+    cls = char_classes()
+    # texts of one chunk are a contiguous run of urows; each run is cut for the threads
+    bounds = np.searchsorted(urows, cstart)
+    tasks = []
+    for c, arr in enumerate(chunks):
+        a, b = int(bounds[c]), int(bounds[c + 1])
+        for x, y in _cuts(a, b, 4 * max(1, workers)):
+            tasks.append((c, x, y))
+
+    def work(task):
+        c, x, y = task
+        data, boff = _text_buffers(chunks[c])
+        _scan_queries(data, boff, cls, urows[x:y] - cstart[c], qoff[x:y + 1] - qoff[x], qtok[qoff[x]:qoff[y]],
+                      s_sorted[qoff[x]:qoff[y]], e_sorted[qoff[x]:qoff[y]], counts[x:y])
+
+    with ThreadPoolExecutor(max(1, workers)) as ex:
+        list(ex.map(work, tasks))
+    if expected_lengths is not None:
+        exp = np.asarray(expected_lengths, dtype=np.int64)[q][first]
+        for r in np.flatnonzero(counts != exp):
+            c = int(np.searchsorted(cstart, urows[r], side="right") - 1)
+            sp = token_spans(chunks[c][int(urows[r] - cstart[c])].as_py() or "")
+            k = qtok[qoff[r]:qoff[r + 1]]
+            ok = k < len(sp)
+            s_sorted[qoff[r]:qoff[r + 1]] = np.where(ok, sp[np.minimum(k, len(sp) - 1), 0] if len(sp) else -1, -1)
+            e_sorted[qoff[r]:qoff[r + 1]] = np.where(ok, sp[np.minimum(k, len(sp) - 1), 1] if len(sp) else -1, -1)
+    starts[q] = s_sorted
+    ends[q] = e_sorted
+    return starts, ends
+
+
+def _cuts(a: int, b: int, parts: int):
+    """``[a, b)`` cut into at most ``parts`` ranges."""
+    edges = np.unique(np.linspace(a, b, max(1, parts) + 1).astype(np.int64))
+    return list(zip(edges[:-1], edges[1:])) if b > a else []
 
 
 def token_offsets(texts, posts, expected_lengths=None):
     """Character offsets of the tokens of ``texts[posts]`` in the original texts.
 
     Returns ``(offsets, starts, ends)``: ``starts[offsets[r]:offsets[r+1]]``
-    and ``ends[...]`` are the character offsets of each token of ``texts[posts[r]]``. The compiled scan
-    follows the same rules as :func:`tokenize` on the original characters; a
-    post whose token count differs from ``expected_lengths`` (NFKC turned one
-    character into several tokens, say) is redone with :func:`token_spans`.
+    and ``ends[...]`` are the character offsets of each token of
+    ``texts[posts[r]]`` (see :func:`char_offsets`, which answers only the
+    tokens asked for).
     """
-    arr = texts if isinstance(texts, pa.Array) else pa.array(list(texts), type=pa.large_string())
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    bufs = arr.buffers()
-    boff = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    cls = char_classes()
     posts = np.asarray(posts, dtype=np.int64)
-    counts = np.zeros(len(posts), dtype=np.int64)
-    e = np.zeros(0, dtype=np.int64)
-    skip = np.zeros(len(posts), dtype=np.bool_)
-    _scan_offsets(data, boff, cls, posts, counts, np.zeros(len(posts) + 1, np.int64), e, e, False, skip)
-    if expected_lengths is not None:
-        bad = np.flatnonzero(counts != np.asarray(expected_lengths)[posts])
-    else:
-        bad = np.zeros(0, dtype=np.int64)
-    slow = {int(r): token_spans(arr[int(posts[r])].as_py() or "") for r in bad}
-    for r, sp in slow.items():
-        counts[r] = len(sp)
-        skip[r] = True
+    lengths = np.asarray(expected_lengths)[posts] if expected_lengths is not None else None
+    if lengths is None:  # count first
+        chunks, cstart = _text_chunks(texts)
+        whole = pa.chunked_array(chunks).combine_chunks() if len(chunks) > 1 else chunks[0]
+        data, boff = _text_buffers(whole)
+        lengths = np.zeros(len(posts), dtype=np.int64)
+        e = np.zeros(0, dtype=np.int64)
+        _scan_queries(data, boff, char_classes(), posts, np.zeros(len(posts) + 1, np.int64), e, e, e, lengths)
     toff = np.zeros(len(posts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=toff[1:])
-    starts = np.zeros(toff[-1], dtype=np.int64)
-    ends = np.zeros(toff[-1], dtype=np.int64)
-    _scan_offsets(data, boff, cls, posts, counts, toff, starts, ends, True, skip)
-    for r, sp in slow.items():
-        starts[toff[r]:toff[r + 1]] = sp[:, 0]
-        ends[toff[r]:toff[r + 1]] = sp[:, 1]
+    np.cumsum(lengths, out=toff[1:])
+    rows = np.repeat(posts, lengths)
+    tokens = np.arange(toff[-1]) - np.repeat(toff[:-1], lengths)
+    starts, ends = char_offsets(texts, rows, tokens, np.repeat(lengths, lengths))
     return toff, starts, ends
 
 
@@ -346,35 +616,92 @@ def _hash_tokens(arr: pa.Array):
     return out, toff, narrow
 
 
-def _one_chunk(texts):
-    return _hash_tokens(_arrow_normalize(texts))
-
-
-def as_arrow_text(texts: pd.Series) -> pa.Array:
-    """A text column as an Arrow ``large_string`` array, nulls as empty strings.
+def as_arrow_text(texts: pd.Series, *, combine: bool = True) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow ``large_string``, nulls as empty strings.
 
     Zero-copy for pandas' Arrow-backed strings (the canonical dtype under
-    pandas 3); other columns are converted once.
+    pandas 3); other columns are converted once. With ``combine=False`` a
+    column read in chunks stays in chunks (no copy of the texts).
     """
     try:
         arr = pa.array(texts.array)
     except (TypeError, pa.ArrowInvalid):
         arr = pa.Array.from_pandas(texts.astype(object), type=pa.large_string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    if isinstance(arr, pa.ChunkedArray) and (combine or arr.num_chunks == 1):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if arr.type != pa.large_string():
         arr = arr.cast(pa.large_string())
     return pc.fill_null(arr, "") if arr.null_count else arr
 
 
-def tokenize(texts, *, workers: int = 2) -> Tokens:
+def _text_buffers(arr: pa.Array):
+    bufs = arr.buffers()
+    boff = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return data, boff
+
+
+def _text_chunks(texts) -> tuple[list[pa.Array], np.ndarray]:
+    """Any column of texts as Arrow ``large_string`` chunks without nulls
+    (not copied when they already are), and where each chunk starts."""
+    if isinstance(texts, pd.Series):
+        texts = as_arrow_text(texts, combine=False)
+    elif not isinstance(texts, (pa.Array, pa.ChunkedArray)):
+        texts = pa.array(list(texts), type=pa.large_string())
+    chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
+    out = []
+    for c in chunks:
+        if c.type != pa.large_string():
+            c = c.cast(pa.large_string())
+        out.append(pc.fill_null(c, "") if c.null_count else c)
+    if not out:
+        out = [pa.array([], type=pa.large_string())]
+    starts = np.zeros(len(out) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in out], out=starts[1:])
+    return out, starts
+
+
+def _arrow_tokens(texts: pa.Array, workers: int = 2, chunk: int = 1 << 16):
+    """The reference path: Arrow's NFKC, lower-case and strip, then :func:`_scan`.
+    In slices, so that Arrow's copies of the text stay small."""
+    n = len(texts)
+    bounds = list(range(0, n, chunk)) + [n]
+    slices = [texts.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:])] or [texts]
+    with ThreadPoolExecutor(max(1, workers)) as ex:
+        parts = list(ex.map(lambda t: _hash_tokens(_arrow_normalize(t)), slices))
+    hashes = np.concatenate([h for h, _, _ in parts])
+    narrow = np.concatenate([w for _, _, w in parts])
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([np.diff(o) for _, o, _ in parts]), out=offsets[1:])
+    return hashes, offsets, narrow
+
+
+@njit(cache=True, nogil=True)
+def _place(hashes, narrow, offsets, rows, sub_hashes, sub_offsets, sub_narrow):
+    """Copy the tokens of ``rows`` (tokenised apart) into their places."""
+    for i in range(len(rows)):
+        a = offsets[rows[i]]
+        b = sub_offsets[i]
+        for j in range(sub_offsets[i + 1] - b):
+            hashes[a + j] = sub_hashes[b + j]
+            narrow[a + j] = sub_narrow[b + j]
+
+
+def tokenize(texts, *, workers: int = 2, order=None) -> Tokens:
     """Tokenise a column of texts into stable 64-bit token hashes.
+
+    One compiled pass normalises, strips and hashes each text straight from
+    Arrow's buffers (see :func:`fold_table`); the few texts with characters
+    NFKC may merge with their neighbours go through Arrow's own NFKC. Both
+    paths give the same tokens.
 
     Parameters
     ----------
     texts : sequence of str, pandas Series or pyarrow array
     workers : int
         Threads (Arrow and the compiled scanner release the GIL).
+    order : array of int, optional
+        Tokenise ``texts[order]``, in that order, without copying the texts.
 
     Examples
     --------
@@ -384,24 +711,54 @@ def tokenize(texts, *, workers: int = 2) -> Tokens:
     >>> bool(t.hashes[0] == tokenize(["hello"]).hashes[0])
     True
     """
-    if isinstance(texts, pd.Series):
-        texts = as_arrow_text(texts)
-    elif not isinstance(texts, (pa.Array, pa.ChunkedArray)):
-        texts = pa.array(list(texts), type=pa.large_string())
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
-    n = len(texts)
-    workers = max(1, min(workers, n // 20000 or 1))
-    if workers == 1:
-        hashes, offsets, narrow = _one_chunk(texts)
-        return Tokens(hashes, offsets, narrow)
-    bounds = np.linspace(0, n, workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as ex:
-        parts = list(ex.map(_one_chunk, [texts.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:])]))
-    hashes = np.concatenate([h for h, _, _ in parts])
-    narrow = np.concatenate([w for _, _, w in parts])
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.concatenate([np.diff(o) for _, o, _ in parts]), out=offsets[1:])
+    chunks, starts = _text_chunks(texts)
+    rows = np.arange(starts[-1], dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+    n = len(rows)
+    table, exp_off, exp_cps = fold_table()
+    cls = char_classes()
+    counts = np.zeros(n, dtype=np.int64)
+    fallback = np.zeros(n, dtype=np.bool_)
+    # tasks: (chunk, its rows, their output slots), cut to about equal bytes
+    chunk_of = np.searchsorted(starts, rows, side="right") - 1 if len(chunks) > 1 else np.zeros(n, np.int64)
+    tasks = []
+    total = sum(int(c.buffers()[2].size) if c.buffers()[2] is not None else 0 for c in chunks)
+    piece = max(1 << 20, total // max(1, 4 * workers))
+    for c, arr in enumerate(chunks):
+        slots = np.flatnonzero(chunk_of == c) if len(chunks) > 1 else np.arange(n, dtype=np.int64)
+        if not len(slots):
+            continue
+        data, boff = _text_buffers(arr)
+        local = rows[slots] - starts[c]
+        nbytes = boff[local + 1] - boff[local]
+        cum = np.cumsum(nbytes)
+        cuts = np.searchsorted(cum, np.arange(piece, cum[-1], piece))
+        edges = np.unique(np.r_[0, cuts, len(slots)])
+        # NFKC turns one character into 18 code points at most (3 bytes: 6 per byte)
+        cap = 6 * int(nbytes.max(initial=0)) + 8
+        tasks += [(data, boff, local[a:b], slots[a:b], cap) for a, b in zip(edges[:-1], edges[1:])]
+    e64, eh, eb = np.zeros(1, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.bool_)
+
+    def scan(task, offsets=None, hashes=eh, narrow=eb):
+        data, boff, local, slots, cap = task
+        _fused_scan(data, boff, local, slots, table, exp_off, exp_cps, cls, np.empty(cap, dtype=np.uint32),
+                    e64 if offsets is None else offsets, hashes, narrow, counts, fallback, offsets is not None)
+
+    with ThreadPoolExecutor(max(1, workers)) as ex:
+        list(ex.map(scan, tasks))
+        slow = np.flatnonzero(fallback)
+        if len(slow):
+            whole = pa.chunked_array(chunks) if len(chunks) > 1 else chunks[0]
+            sub = whole.take(pa.array(rows[slow]))
+            sub = sub.combine_chunks() if isinstance(sub, pa.ChunkedArray) else sub
+            sub_h, sub_off, sub_narrow = _arrow_tokens(sub, workers)
+            counts[slow] = np.diff(sub_off)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        hashes = np.empty(offsets[-1], dtype=np.uint64)
+        narrow = np.zeros(offsets[-1], dtype=np.bool_)
+        list(ex.map(lambda t: scan(t, offsets, hashes, narrow), tasks))
+    if len(slow):
+        _place(hashes, narrow, offsets, slow, sub_h, sub_off, sub_narrow)
     return Tokens(hashes, offsets, narrow)
 
 

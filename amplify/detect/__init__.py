@@ -34,7 +34,7 @@ from amplify.detect.candidates import candidate_pairs, shared_shingles, shingles
 from amplify.detect.parents import mark_parents
 from amplify.detect.verify import build_index, verify_pairs
 from amplify.progress import Stages
-from amplify.text import as_arrow_text, token_offsets, tokenize
+from amplify.text import as_arrow_text, char_offsets, tokenize
 
 __all__ = ["detect", "DetectSettings", "DetectStats"]
 
@@ -190,13 +190,20 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     stage = Stages(["tokenise", "block", "verify", "orient"], enabled=progress)
 
     order = np.lexsort((posts["post_id"].to_numpy(dtype=object), posts["published_at"].to_numpy()))
-    # only the columns detection reads, in time order
-    cols = [c for c in ("post_id", "outlet", "published_at", "text", "reposted_id", "quoted_id") if c in posts]
+    # only the columns detection reads, in time order; the texts stay where
+    # they are (Arrow buffers of the caller's frame) and are read through `order`
+    cols = [c for c in ("post_id", "outlet", "published_at", "reposted_id", "quoted_id") if c in posts]
     if np.array_equal(order, np.arange(len(order))):  # a workspace hands posts over sorted: no copy
         P = posts[cols].reset_index(drop=True)
     else:
         P = posts[cols].iloc[order].reset_index(drop=True)
+    text_arr = as_arrow_text(posts["text"], combine=False)  # no copy: chunks as read
     del posts
+
+    def texts_of(rows) -> pa.Array:
+        """Texts of posts ``rows`` (time-order indices), as one array."""
+        sub = text_arr.take(pa.array(order[np.asarray(rows, dtype=np.int64)], pa.int64()))
+        return sub.combine_chunks() if isinstance(sub, pa.ChunkedArray) else sub
     n = len(P)
     stats.posts = n
     times = P["published_at"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]").view(np.int64)
@@ -206,8 +213,7 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
 
     t0 = time.perf_counter()
     stage.start("tokenise", f"{n:,} posts")
-    text_arr = as_arrow_text(P["text"])  # zero-copy for Arrow-backed strings
-    tok = tokenize(text_arr, workers=workers)
+    tok = tokenize(text_arr, workers=workers, order=order)
     keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle)
     stats.tokens, stats.shingles = len(tok.hashes), len(keys)
     shared = shared_shingles(keys)
@@ -287,13 +293,13 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
 
     t0 = time.perf_counter()
     stage.start("orient", f"{len(src):,} links")
-    spans = _char_spans(text_arr, tok.lengths, src, tgt, tok_span)
+    spans = _char_spans(text_arr, order, tok.lengths, src, tgt, tok_span, workers)
     links = pd.DataFrame({
         "src": src, "tgt": tgt, "kind": kind, "score": np.round(score, 2),
         "source_start": spans[:, 0], "source_end": spans[:, 1],
         "target_start": spans[:, 2], "target_end": spans[:, 3],
     })
-    links = _add_native(links, P, ids, times, text_arr, stats)
+    links = _add_native(links, P, ids, times, texts_of, stats)
     links = links.drop_duplicates(["src", "tgt"], keep="first")  # native first
     tie = times[links["src"].to_numpy()] == times[links["tgt"].to_numpy()]
     if tie.any():
@@ -312,7 +318,7 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
         "target_start": links["target_start"].to_numpy(np.int64),
         "target_end": links["target_end"].to_numpy(np.int64),
         "lag_s": (times[t] - times[s]) / 1e9,
-        "attributed": attributed(outlet_arr[s], text_arr.take(pa.array(t, pa.int64())), outlets),
+        "attributed": attributed(outlet_arr[s], texts_of(t), outlets),
         "is_parent": False,
         "tie": times[s] == times[t],
     })
@@ -326,30 +332,30 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     return schema.validate_links(out)
 
 
-def _char_spans(texts, lengths, src, tgt, tok_span) -> np.ndarray:
+def _char_spans(text_arr, order, lengths, src, tgt, tok_span, workers) -> np.ndarray:
     """Token spans -> character spans in the original texts, (start, end) x 2."""
     out = np.zeros((len(src), 4), dtype=np.int64)
     if len(src) == 0:
         return out
-    posts, inv = np.unique(np.r_[src, tgt], return_inverse=True)
-    # only the texts of linked posts are scanned (positions 0..k-1 of this subset)
-    subset = texts.take(pa.array(posts, pa.int64()))
-    toff, starts, ends = token_offsets(subset, np.arange(len(posts)), lengths[posts])
-    for side, rows in ((0, inv[:len(src)]), (2, inv[len(src):])):
-        a, b = tok_span[:, side], tok_span[:, side + 1]
-        n = toff[rows + 1] - toff[rows]
-        a = np.clip(a, 0, np.maximum(n - 1, 0))
-        b = np.clip(b, 1, np.maximum(n, 1))
-        empty = n == 0
-        last = len(starts) - 1
-        st = starts[np.minimum(toff[rows] + a, last)] if len(starts) else np.zeros(len(rows), np.int64)
-        en = ends[np.minimum(toff[rows] + b - 1, last)] if len(starts) else np.zeros(len(rows), np.int64)
-        out[:, side] = np.where(empty, 0, st)
-        out[:, side + 1] = np.where(empty, 0, en)
+    rows, toks, lens = [], [], []
+    for side, post in ((0, src), (2, tgt)):
+        n = lengths[post]
+        a = np.clip(tok_span[:, side], 0, np.maximum(n - 1, 0))
+        b = np.clip(tok_span[:, side + 1], 1, np.maximum(n, 1))
+        rows += [order[post], order[post]]
+        toks += [a, b - 1]
+        lens += [n, n]
+    starts, ends = char_offsets(text_arr, np.concatenate(rows), np.concatenate(toks), np.concatenate(lens),
+                                workers=workers)
+    k = len(src)
+    for side, q in ((0, 0), (2, 2 * k)):
+        st = np.maximum(starts[q:q + k], 0)        # -1: a post without tokens
+        en = np.maximum(ends[q + k:q + 2 * k], st)
+        out[:, side], out[:, side + 1] = st, en
     return out
 
 
-def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, text_arr, stats: DetectStats) -> pd.DataFrame:
+def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, texts_of, stats: DetectStats) -> pd.DataFrame:
     """``repost`` / ``quote_post`` links from platform ids.
 
     A reference to a post outside the corpus, or to a later post (a clock
@@ -373,8 +379,8 @@ def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, text_arr, stat
         forward = times[src] <= times[tgt]
         stats.native_missing += int((~forward).sum())
         tgt, src = tgt[forward], src[forward]
-        lens = pc.utf8_length(text_arr).to_numpy(zero_copy_only=False)
-        lens_s, lens_t = lens[src].astype(np.int64), lens[tgt].astype(np.int64)
+        lens_s = pc.utf8_length(texts_of(src)).to_numpy(zero_copy_only=False).astype(np.int64)
+        lens_t = pc.utf8_length(texts_of(tgt)).to_numpy(zero_copy_only=False).astype(np.int64)
         rows.append(pd.DataFrame({"src": src, "tgt": tgt, "kind": kind, "score": 100.0,
                                   "source_start": 0, "source_end": lens_s,
                                   "target_start": 0, "target_end": lens_t}))
