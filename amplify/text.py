@@ -85,7 +85,7 @@ def _arrow_normalize(texts) -> pa.Array:
     return pc.replace_substring_regex(arr, pattern=_STRIP, replacement=" ")
 
 
-_TABLES_FORMAT = 2  # bump when a table's layout changes
+_TABLES_FORMAT = 3  # bump when a table's layout changes
 
 
 def _cached_table(name: str, build) -> np.ndarray:
@@ -209,6 +209,31 @@ def _build_fold_table() -> np.ndarray:
         exp_cps.extend(int(table[x]) for x in xs)
         exp_off.append(len(exp_cps))
     return np.concatenate([table, np.asarray([len(exp_off) - 1] + exp_off + exp_cps, dtype=np.uint32)])
+
+
+_ALNUM = 1 << 21    # lower_table(): str.isalnum() of the code point
+_NOSPACE = 1 << 22  # lower_table(): a character of a script written without spaces
+
+
+@lru_cache(maxsize=1)
+def lower_table() -> np.ndarray:
+    """Each code point lower-cased as Arrow's ``utf8_lower`` does it (one code
+    point each, so positions in a text do not move), with ``_ALNUM`` set
+    where Python's ``str.isalnum()`` is true (a letter or number: what
+    separates a whole word from part of one) and ``_NOSPACE`` on characters
+    of scripts written without spaces (:data:`NO_SPACE_SCRIPTS`)."""
+    return _cached_table("lower", _build_lower_table)
+
+
+def _build_lower_table() -> np.ndarray:
+    cps = _all_code_points()
+    lower = pc.utf8_lower(pa.array([chr(c) for c in cps], type=pa.large_string())).to_pylist()
+    table = np.arange(0x110000, dtype=np.uint32)
+    table[cps] = [ord(x) if len(x) == 1 else c for x, c in zip(lower, cps)]
+    alnum = np.fromiter((chr(c).isalnum() for c in cps), dtype=bool, count=len(cps))
+    table[cps[alnum]] |= np.uint32(_ALNUM)
+    table[char_classes() == 2] |= np.uint32(_NOSPACE)
+    return table
 
 
 @njit(cache=True, nogil=True)

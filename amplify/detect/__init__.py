@@ -189,7 +189,12 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
         outlets = schema.validate_outlets(outlets)
     stage = Stages(["tokenise", "block", "verify", "orient"], enabled=progress)
 
-    order = np.lexsort((posts["post_id"].to_numpy(dtype=object), posts["published_at"].to_numpy()))
+    # time order, ties by post_id (Arrow sorts strings in C++; UTF-8 byte
+    # order is code point order, as Python's)
+    order = pc.sort_indices(pa.table({
+        "t": pa.array(posts["published_at"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]").view(np.int64)),
+        "id": pa.array(posts["post_id"].array),
+    }), sort_keys=[("t", "ascending"), ("id", "ascending")]).to_numpy().astype(np.int64)
     # only the columns detection reads, in time order; the texts stay where
     # they are (Arrow buffers of the caller's frame) and are read through `order`
     cols = [c for c in ("post_id", "outlet", "published_at", "reposted_id", "quoted_id") if c in posts]
@@ -200,16 +205,14 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     text_arr = as_arrow_text(posts["text"], combine=False)  # no copy: chunks as read
     del posts
 
-    def texts_of(rows) -> pa.Array:
-        """Texts of posts ``rows`` (time-order indices), as one array."""
-        sub = text_arr.take(pa.array(order[np.asarray(rows, dtype=np.int64)], pa.int64()))
-        return sub.combine_chunks() if isinstance(sub, pa.ChunkedArray) else sub
     n = len(P)
     stats.posts = n
     times = P["published_at"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]").view(np.int64)
     ids = P["post_id"].to_numpy(dtype=object)
     outlet_arr = P["outlet"].to_numpy(dtype=object)
-    group_arr = _group_of(outlets, P["outlet"])
+    # integer codes: comparing millions of pairs' outlets as strings is slow
+    outlet_code = pd.factorize(P["outlet"])[0]
+    group_code = pd.factorize(_group_of(outlets, P["outlet"]))[0]
 
     t0 = time.perf_counter()
     stage.start("tokenise", f"{n:,} posts")
@@ -232,9 +235,9 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     src, tgt, rare = cand.src, cand.tgt, cand.rare
     keep = np.ones(len(src), dtype=bool)
     if not cfg.same_outlet:
-        keep &= outlet_arr[src] != outlet_arr[tgt]
+        keep &= outlet_code[src] != outlet_code[tgt]
     if cfg.cross_group_only:
-        keep &= group_arr[src] != group_arr[tgt]
+        keep &= group_code[src] != group_code[tgt]
     if targets is not None:
         want = np.isin(ids, np.asarray(list(targets), dtype=object))
         keep &= want[tgt] | ((times[src] == times[tgt]) & want[src])
@@ -299,7 +302,7 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
         "source_start": spans[:, 0], "source_end": spans[:, 1],
         "target_start": spans[:, 2], "target_end": spans[:, 3],
     })
-    links = _add_native(links, P, ids, times, texts_of, stats)
+    links = _add_native(links, P, times, text_arr, order, stats)
     links = links.drop_duplicates(["src", "tgt"], keep="first")  # native first
     tie = times[links["src"].to_numpy()] == times[links["tgt"].to_numpy()]
     if tie.any():
@@ -318,7 +321,7 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
         "target_start": links["target_start"].to_numpy(np.int64),
         "target_end": links["target_end"].to_numpy(np.int64),
         "lag_s": (times[t] - times[s]) / 1e9,
-        "attributed": attributed(outlet_arr[s], texts_of(t), outlets),
+        "attributed": attributed(outlet_arr[s], text_arr, outlets, rows=order[t], workers=workers),
         "is_parent": False,
         "tie": times[s] == times[t],
     })
@@ -355,35 +358,37 @@ def _char_spans(text_arr, order, lengths, src, tgt, tok_span, workers) -> np.nda
     return out
 
 
-def _add_native(links: pd.DataFrame, P: pd.DataFrame, ids, times, texts_of, stats: DetectStats) -> pd.DataFrame:
+def _add_native(links: pd.DataFrame, P: pd.DataFrame, times, text_arr, order, stats: DetectStats) -> pd.DataFrame:
     """``repost`` / ``quote_post`` links from platform ids.
 
     A reference to a post outside the corpus, or to a later post (a clock
     error in the export), cannot be a link: it is counted in
     ``stats.native_missing`` instead.
     """
-    index = pd.Series(np.arange(len(ids)), index=pd.Index(ids))
+    ids = pa.array(P["post_id"].array)
     rows = []
+    char_len = None
     for col, kind in (("reposted_id", "repost"), ("quoted_id", "quote_post")):
         if col not in P.columns:
             continue
-        ref = P[col]
-        has = ref.notna() & (ref.astype(str) != "")
+        ref = pa.array(P[col].astype("string").array)
+        has = pc.fill_null(pc.not_equal(ref, ""), False).to_numpy(zero_copy_only=False)
         if not has.any():
             continue
-        tgt = np.flatnonzero(has.to_numpy())
-        src = index.reindex(ref[has].astype(str).to_numpy()).to_numpy()
+        tgt = np.flatnonzero(has)
+        src = pc.index_in(ref.take(pa.array(tgt)), value_set=ids).to_numpy(zero_copy_only=False)
         found = ~np.isnan(src.astype(float))
         stats.native_missing += int((~found).sum())
         tgt, src = tgt[found], src[found].astype(np.int64)
         forward = times[src] <= times[tgt]
         stats.native_missing += int((~forward).sum())
         tgt, src = tgt[forward], src[forward]
-        lens_s = pc.utf8_length(texts_of(src)).to_numpy(zero_copy_only=False).astype(np.int64)
-        lens_t = pc.utf8_length(texts_of(tgt)).to_numpy(zero_copy_only=False).astype(np.int64)
+        if char_len is None:  # every text's length, in the texts' own order
+            char_len = pc.utf8_length(text_arr).to_numpy() if isinstance(text_arr, pa.Array) else \
+                np.concatenate([pc.utf8_length(c).to_numpy() for c in text_arr.chunks] or [np.zeros(0)])
         rows.append(pd.DataFrame({"src": src, "tgt": tgt, "kind": kind, "score": 100.0,
-                                  "source_start": 0, "source_end": lens_s,
-                                  "target_start": 0, "target_end": lens_t}))
+                                  "source_start": 0, "source_end": char_len[order[src]].astype(np.int64),
+                                  "target_start": 0, "target_end": char_len[order[tgt]].astype(np.int64)}))
     if not rows:
         return links
     native = pd.concat(rows, ignore_index=True)
