@@ -101,3 +101,23 @@ def test_viral_shingle_is_bounded():
     assert per_target.max() == 6
     assert per_target[0] == 0 and np.all(per_target[7:] == 6)
     assert np.all(cand.rare == 0) and np.all(cand.shared == 3)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corpora, st.integers(0, 12), st.integers(2, 3))
+def test_per_post_index_input_gives_the_same_pairs(parallel_paths, corpus, window, workers):
+    # detect hands blocking the per-post index of shared shingles instead of keys
+    from amplify.detect.verify import build_index
+
+    shingle_sets, times = corpus
+    times = np.sort(np.asarray(times, dtype=np.int64))
+    keys = keys_of(shingle_sets)
+    off = np.zeros(len(shingle_sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in shingle_sets], out=off[1:])
+    shared = C.shared_set(keys, workers)
+    index = build_index(keys, off, shared)
+    assert np.array_equal(np.sort(index.hashes), np.sort(keys[shared.mask(keys)] >> np.uint64(C.DOC_BITS)))
+    a = C.candidate_pairs(keys[shared.mask(keys)], times, window, workers=workers)
+    b = C.candidate_pairs(index, times, window, workers=workers)
+    for f in ("src", "tgt", "shared", "rare"):
+        assert np.array_equal(getattr(a, f), getattr(b, f))

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from amplify import schema
 from amplify.detect.attribution import attributed
-from amplify.detect.candidates import candidate_pairs, shared_shingles, shingles
+from amplify.detect.candidates import candidate_pairs, shared_set, shingles
 from amplify.detect.parents import mark_parents
 from amplify.detect.verify import build_index, verify_pairs
 from amplify.progress import Stages
@@ -219,18 +219,14 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     tok = tokenize(text_arr, workers=workers, order=order)
     keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle)
     stats.tokens, stats.shingles = len(tok.hashes), len(keys)
-    shared = shared_shingles(keys)
-    index = build_index(keys, key_off, shared)
-    keys = keys[shared]
-    del shared, key_off
+    # the per-post index of shared shingles is also what blocking joins on
+    index = build_index(keys, key_off, shared_set(keys, workers), workers)
+    del keys, key_off
     stats.seconds["tokenise"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    stage.start("block", f"{len(keys):,} shared shingles")
-    # handed over in a list: blocking frees the array as soon as it is split
-    handover = [keys]
-    del keys
-    cand = candidate_pairs(handover, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
+    stage.start("block", f"{len(index.hashes):,} shared shingles")
+    cand = candidate_pairs(index, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
                            keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
     src, tgt, rare = cand.src, cand.tgt, cand.rare
     keep = np.ones(len(src), dtype=bool)

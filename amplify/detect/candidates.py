@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-__all__ = ["Candidates", "shingles", "shared_shingles", "candidate_pairs"]
+__all__ = ["Candidates", "SharedSet", "shingles", "shared_set", "shared_shingles", "candidate_pairs"]
 
 DOC_BITS = 26  # posts per detection batch: 67M
 
@@ -82,10 +82,16 @@ def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarra
 
 
 @njit(cache=True, nogil=True)
-def _mark_shared(keys, once, twice, bits):
+def _mark_shared(keys, once, twice, bits, part, part_bits):
+    """Mark the shingles of bitset part ``part`` (the top ``part_bits`` of
+    the bit index): parts are whole words, so threads never share one."""
     shift = np.uint64(64 - bits)
+    pshift = np.uint64(bits - part_bits)
+    want = np.uint64(part)
     for i in range(len(keys)):
         b = keys[i] >> shift
+        if part_bits and (b >> pshift) != want:
+            continue
         w = b >> np.uint64(6)
         bit = np.uint64(1) << (b & np.uint64(63))
         if once[w] & bit:
@@ -108,24 +114,52 @@ def _keep_shared(keys, twice, keep, bits):
     return n
 
 
-def shared_shingles(keys: np.ndarray) -> np.ndarray:
-    """Boolean mask of the shingles that may occur in more than one place.
+@dataclass
+class SharedSet:
+    """Shingles that may occur in more than one place: a bitset over the top
+    ``bits`` bits of the shingle hash (see :func:`shared_set`)."""
+
+    twice: np.ndarray
+    bits: int
+
+    def mask(self, keys: np.ndarray, workers: int = 1) -> np.ndarray:
+        """Which of ``keys`` are in the set (threads share the keys out)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        keep = np.empty(len(keys), dtype=np.bool_)
+        cuts = np.linspace(0, len(keys), max(1, workers) + 1).astype(np.int64)
+        with ThreadPoolExecutor(max(1, workers)) as ex:
+            list(ex.map(lambda w: _keep_shared(keys[cuts[w]:cuts[w + 1]], self.twice, keep[cuts[w]:cuts[w + 1]],
+                                               self.bits), range(len(cuts) - 1)))
+        return keep
+
+
+def shared_set(keys: np.ndarray, workers: int = 2) -> SharedSet:
+    """The shingles seen at least twice, as a bitset.
 
     One pass through two bitsets (seen once, seen twice) indexed by the
     shingle hash: a shingle seen only once is certainly unique and can pair
     nothing, so most shingles are dropped before the sort, at the cost of a
-    few percent of unique ones kept by chance collisions.
+    few percent of unique ones kept by chance collisions. With two workers
+    each thread marks its own half of the bitsets.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     # ~24 bits per shingle keeps chance collisions near 4%; at most 2 x 128 MiB
     bits = int(min(30, max(16, np.ceil(np.log2(max(len(keys), 1) * 24)))))
     words = (1 << bits) // 64
     once = np.zeros(words, dtype=np.uint64)
     twice = np.zeros(words, dtype=np.uint64)
-    _mark_shared(keys, once, twice, bits)
-    del once
-    keep = np.empty(len(keys), dtype=np.bool_)
-    _keep_shared(keys, twice, keep, bits)
-    return keep
+    part_bits = 1 if workers > 1 and len(keys) >= _SPLIT_MIN_KEYS else 0
+    with ThreadPoolExecutor(max(1, workers)) as ex:
+        list(ex.map(lambda part: _mark_shared(keys, once, twice, bits, part, part_bits), range(1 << part_bits)))
+    return SharedSet(twice, bits)
+
+
+def shared_shingles(keys: np.ndarray) -> np.ndarray:
+    """Boolean mask of the shingles that may occur in more than one place
+    (see :func:`shared_set`)."""
+    return shared_set(keys).mask(keys)
 
 
 @dataclass
@@ -161,6 +195,27 @@ def _partition(keys, workers, out):
         w = np.int64(((keys[i] >> hi) * nw) >> hi)
         out[ptr[w]] = keys[i]
         ptr[w] += 1
+    return bounds
+
+
+@njit(cache=True, nogil=True)
+def _partition_index(hashes, off, workers, out):
+    """:func:`_partition` of the keys ``hashes << DOC_BITS | post`` of a
+    per-post index of shingle hashes (post ``p`` owns ``hashes[off[p]:off[p + 1]]``)."""
+    bounds = np.zeros(workers + 1, np.int64)
+    hi, nw = np.uint64(32), np.uint64(workers)
+    shift = np.uint64(DOC_BITS)
+    for i in range(len(hashes)):
+        bounds[np.int64((((hashes[i] << shift) >> hi) * nw) >> hi) + 1] += 1
+    for w in range(workers):
+        bounds[w + 1] += bounds[w]
+    ptr = bounds[:-1].copy()
+    for p in range(len(off) - 1):
+        for i in range(off[p], off[p + 1]):
+            k = (hashes[i] << shift) | np.uint64(p)
+            w = np.int64(((k >> hi) * nw) >> hi)
+            out[ptr[w]] = k
+            ptr[w] += 1
     return bounds
 
 
@@ -350,7 +405,9 @@ def candidate_pairs(
     keys : uint64 array from :func:`shingles` (post indices must be in time order);
         pass only the :func:`shared_shingles` to save the sort most of its work.
         A one-element list hands the array over: it is then freed as soon as
-        it is split, instead of being copied
+        it is split, instead of being copied. Or a per-post index of shingle
+        hashes (:class:`amplify.detect.verify.ShingleIndex`: ``hashes``
+        holding the keys' top bits, ``offsets`` per post), read in place
     times : int64 array, time of each post (non-decreasing)
     window : int, in the same unit as ``times``
     common_at : a shingle held by more than this many other posts within +- window is common
@@ -377,13 +434,18 @@ def candidate_pairs(
         owned = True
     else:
         owned = False
-    n_keys = len(keys)
+    from_index = hasattr(keys, "hashes")
+    n_keys = len(keys.hashes) if from_index else len(keys)
     n_posts = len(times)
     if n_keys >= 2**31:
         raise ValueError(f"{n_keys:,} shared shingles: more than one detection batch can hold (2**31)")
     seconds = {}
     t0 = time.perf_counter()
-    if workers == 1 or n_keys < _SPLIT_MIN_KEYS:
+    if from_index:
+        part = np.empty(n_keys, dtype=np.uint64)
+        nparts = 1 if workers == 1 or n_keys < _SPLIT_MIN_KEYS else workers
+        bounds = _partition_index(keys.hashes, keys.offsets, nparts, part)
+    elif workers == 1 or n_keys < _SPLIT_MIN_KEYS:
         part = keys if owned else keys.copy()
         bounds = np.array([0, n_keys], np.int64)
     else:

@@ -72,29 +72,40 @@ class ShingleIndex:
 
 
 @njit(cache=True, nogil=True)
-def _index_kernel(keys, key_offsets, keep, hashes, positions, off):
-    o = 0
-    for p in range(len(key_offsets) - 1):
+def _index_kernel(keys, key_offsets, keep, p0, p1, o, hashes, positions, off):
+    """Kept shingles of posts ``p0 <= p < p1``, written from ``o`` on."""
+    for p in range(p0, p1):
         off[p] = o
         for i in range(key_offsets[p], key_offsets[p + 1]):
             if keep[i]:
                 hashes[o] = keys[i] >> np.uint64(26)
                 positions[o] = i - key_offsets[p]
                 o += 1
-    off[len(key_offsets) - 1] = o
+    return o
 
 
-def build_index(keys: np.ndarray, key_offsets: np.ndarray, keep: np.ndarray) -> ShingleIndex:
-    """Index of the kept shingles (``keep`` from :func:`shared_shingles`) per post.
+def build_index(keys: np.ndarray, key_offsets: np.ndarray, keep, workers: int = 2) -> ShingleIndex:
+    """Index of the kept shingles per post.
 
-    One compiled pass; no per-shingle owner array (at 1M posts that was
-    360 MiB of temporaries).
+    ``keep`` is a boolean mask over ``keys`` (:func:`shared_shingles`) or a
+    :class:`~amplify.detect.candidates.SharedSet`. Compiled passes, posts
+    shared out over ``workers`` threads; no per-shingle owner array (at 1M
+    posts that was 360 MiB of temporaries).
     """
-    n = int(np.count_nonzero(keep))
-    hashes = np.empty(n, dtype=np.uint64)
-    positions = np.empty(n, dtype=np.int32)
-    off = np.zeros(len(key_offsets), dtype=np.int64)
-    _index_kernel(keys, key_offsets, keep, hashes, positions, off)
+    n_posts = len(key_offsets) - 1
+    workers = max(1, workers if len(keys) >= 1_000_000 else 1)
+    post_cuts = np.linspace(0, n_posts, workers + 1).astype(np.int64)
+    key_cuts = key_offsets[post_cuts]
+    with ThreadPoolExecutor(workers) as ex:
+        if hasattr(keep, "twice"):
+            keep = keep.mask(keys, workers)
+        kept_before = np.r_[0, np.cumsum([np.count_nonzero(keep[a:b]) for a, b in zip(key_cuts[:-1], key_cuts[1:])])]
+        hashes = np.empty(kept_before[-1], dtype=np.uint64)
+        positions = np.empty(kept_before[-1], dtype=np.int32)
+        off = np.zeros(n_posts + 1, dtype=np.int64)
+        off[-1] = kept_before[-1]
+        list(ex.map(lambda w: _index_kernel(keys, key_offsets, keep, post_cuts[w], post_cuts[w + 1],
+                                            kept_before[w], hashes, positions, off), range(workers)))
     return ShingleIndex(hashes, positions, off)
 
 

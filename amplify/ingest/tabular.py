@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from amplify.ingest.report import IngestError
 from amplify.ingest.times import parse_times_detail
@@ -443,6 +444,38 @@ def _read_csv_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, forc
                     maybe_nul=data.find(b"\x00", body_start) >= 0)
 
 
+@njit(cache=True, nogil=True)
+def _records(arr, sep, out_end, out_line, fill):
+    """Record ends of a CSV body: newlines outside quotes, with the number of
+    newlines before each (its physical line). Returns ``(records, newlines,
+    quotes)``, or ``quotes = -1`` when a quote sits where RFC 4180 puts none
+    (the strict reader then says which row)."""
+    n = len(arr)
+    nrec = 0
+    nl = 0
+    nq = 0
+    for i in range(n):
+        c = arr[i]
+        if c == 10:
+            if nq % 2 == 0:
+                if fill:
+                    out_end[nrec] = i
+                    out_line[nrec] = nl
+                nrec += 1
+            nl += 1
+        elif c == 34:
+            prev = arr[i - 1] if i > 0 else 10
+            nxt = arr[i + 1] if i < n - 1 else 10
+            if nq % 2 == 0:  # opens a field, or is the second of a doubled quote
+                ok = prev == sep or prev == 10 or prev == 34
+            else:
+                ok = nxt == sep or nxt == 10 or nxt == 13 or nxt == 34
+            if not ok:
+                return nrec, nl, -1
+            nq += 1
+    return nrec, nl, nq
+
+
 def _fast_csv(data: bytes, start: int, names: list[str], sep: str, first_line: int):
     """pyarrow parse + numpy structure scan; None when the slow reader must decide."""
     import pyarrow as pa
@@ -454,33 +487,19 @@ def _fast_csv(data: bytes, start: int, names: list[str], sep: str, first_line: i
     if n == 0:
         return _empty_frame(names), np.zeros(0, dtype=np.int64), [], 0
     arr = np.frombuffer(body, dtype=np.uint8)
-    nl = np.flatnonzero(arr == 10)
-    has_quotes = data.find(b'"', start) >= 0
-    if has_quotes:
-        q = np.flatnonzero(arr == 34)
-        if len(q) % 2:
-            return None
-        j = np.arange(len(q))
-        prev = np.where(q > 0, arr[np.maximum(q - 1, 0)], 10)
-        nxt = np.where(q < n - 1, arr[np.minimum(q + 1, n - 1)], 10)
-        adj = np.diff(q) == 1
-        prev_q = np.r_[False, adj]
-        next_q = np.r_[adj, False]
-        sepb = ord(sep)
-        opener_ok = (prev == sepb) | (prev == 10) | prev_q
-        closer_ok = (nxt == sepb) | (nxt == 10) | (nxt == 13) | next_q
-        ok = np.where(j % 2 == 0, opener_ok, closer_ok)
-        if not ok.all():
-            return None  # quotes in odd places: let the strict reader say which rows
-        inside = (np.searchsorted(q, nl) & 1).astype(bool)
-        bidx = np.flatnonzero(~inside)
-    else:
-        q = None
-        bidx = np.arange(len(nl))
-    bnd = nl[bidx]
+    # one compiled pass finds the records (newlines outside quotes) and checks
+    # that every quote opens or closes a field; a second one writes them down
+    e = np.zeros(0, dtype=np.int64)
+    nrec, _, nq = _records(arr, ord(sep), e, e, False)
+    if nq < 0 or nq % 2:
+        return None  # quotes in odd places: let the strict reader say which rows
+    has_quotes = nq > 0
+    bnd = np.empty(nrec, dtype=np.int64)
+    nl_before = np.empty(nrec, dtype=np.int64)
+    _records(arr, ord(sep), bnd, nl_before, True)
     starts = np.r_[0, bnd + 1]
     ends = np.r_[bnd, n]
-    lines = np.r_[0, bidx + 1] + first_line  # physical line where each record starts
+    lines = np.r_[0, nl_before + 1] + first_line  # physical line where each record starts
     if starts[-1] >= n:  # file ends with a newline: no record after it
         starts, ends, lines = starts[:-1], ends[:-1], lines[:-1]
     eff_end = ends - ((ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13))
@@ -513,7 +532,8 @@ def _fast_csv(data: bytes, start: int, names: list[str], sep: str, first_line: i
     fields = None
     if bad_rows:
         seps = np.flatnonzero(arr == ord(sep))
-        if q is not None:
+        if has_quotes:
+            q = np.flatnonzero(arr == 34)
             seps = seps[(np.searchsorted(q, seps) & 1) == 0]
         rec_of_sep = np.searchsorted(ends, seps)  # record whose end is at/after the separator
         fields = np.bincount(rec_of_sep, minlength=len(starts))[: len(starts)] + 1
@@ -832,11 +852,102 @@ def resolve_columns(columns, mapping: dict | None, aliases: dict[str, tuple[str,
     return colmap
 
 
+_SPACE_LIMIT = 0x3001  # every code point str.isspace() accepts is below this
+
+
+@njit(cache=True, nogil=True)
+def _space_flags(data, boff, space, blank, edge):
+    """Per string: nothing but whitespace (``blank``), or whitespace at an
+    end (``edge``), by Python's ``str.isspace``. UTF-8 is decoded only as far
+    as it takes: the first non-space character settles ``blank``."""
+    limit = len(space)
+    for r in range(len(boff) - 1):
+        a, b = boff[r], boff[r + 1]
+        if a == b:
+            blank[r] = True
+            edge[r] = False
+            continue
+        allsp = True
+        first = True
+        firstsp = False
+        i = a
+        while i < b:
+            c = data[i]
+            if c < 0x80:
+                cp, w = np.int64(c), 1
+            elif c < 0xE0:
+                cp, w = (np.int64(c & 0x1F) << 6) | np.int64(data[i + 1] & 0x3F), 2
+            elif c < 0xF0:
+                cp, w = (np.int64(c & 0x0F) << 12) | (np.int64(data[i + 1] & 0x3F) << 6) | np.int64(data[i + 2] & 0x3F), 3
+            else:
+                cp, w = np.int64(0x10000), 4
+            sp = cp < limit and space[cp]
+            if first:
+                firstsp = sp
+                first = False
+            if not sp:
+                allsp = False
+                break
+            i += w
+        blank[r] = allsp
+        if allsp or firstsp:
+            edge[r] = True
+            continue
+        # the last character: step back over UTF-8 continuation bytes
+        j = b - 1
+        while j > a and (data[j] & 0xC0) == 0x80:
+            j -= 1
+        c = data[j]
+        if c < 0x80:
+            cp = np.int64(c)
+        elif c < 0xE0:
+            cp = (np.int64(c & 0x1F) << 6) | np.int64(data[j + 1] & 0x3F)
+        elif c < 0xF0:
+            cp = (np.int64(c & 0x0F) << 12) | (np.int64(data[j + 1] & 0x3F) << 6) | np.int64(data[j + 2] & 0x3F)
+        else:
+            cp = np.int64(0x10000)
+        edge[r] = cp < limit and space[cp]
+
+
+_SPACE_TABLE = None
+
+
+def _space_of(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(blank, edge)`` of a string column: missing or whitespace only, and
+    starting or ending with whitespace (``str.isspace``); compiled over the
+    Arrow buffers of pandas' Arrow-backed strings."""
+    import pyarrow as pa
+
+    global _SPACE_TABLE
+    if _SPACE_TABLE is None:
+        _SPACE_TABLE = np.array([chr(c).isspace() for c in range(_SPACE_LIMIT)], dtype=np.bool_)
+    try:
+        arr = pa.array(s.array)
+    except (TypeError, pa.ArrowInvalid):
+        arr = pa.array(s.astype(object).where(s.notna(), None).tolist(), type=pa.large_string())
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    blank = np.empty(len(s), dtype=np.bool_)
+    edge = np.empty(len(s), dtype=np.bool_)
+    o = 0
+    for c in chunks:
+        if c.type not in (pa.large_string(), pa.string()):
+            c = c.cast(pa.large_string())
+        bufs = c.buffers()
+        width = np.int64 if c.type == pa.large_string() else np.int32
+        boff = np.frombuffer(bufs[1], dtype=width)[c.offset: c.offset + len(c) + 1].astype(np.int64)
+        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+        _space_flags(data, boff, _SPACE_TABLE, blank[o:o + len(c)], edge[o:o + len(c)])
+        if c.null_count:
+            nulls = c.is_null().to_numpy(zero_copy_only=False)
+            blank[o:o + len(c)] |= nulls
+            edge[o:o + len(c)] &= ~nulls
+        o += len(c)
+    return blank, edge
+
+
 def _edge_space(s: pd.Series) -> np.ndarray:
-    """True where a string starts or ends with whitespace (cheap: looks at two characters)."""
-    first = s.str.slice(0, 1).str.isspace()
-    last = s.str.slice(-1).str.isspace()
-    return (first.fillna(False) | last.fillna(False)).to_numpy(dtype=bool)
+    """True where a string starts or ends with whitespace."""
+    return _space_of(s)[1]
 
 
 def source_label(src) -> str:
@@ -845,13 +956,8 @@ def source_label(src) -> str:
 
 
 def _is_blank(s: pd.Series) -> np.ndarray:
-    """Missing, or nothing but whitespace (checked only where it could be)."""
-    out = s.isna().to_numpy(dtype=bool) | (s.str.len() == 0).fillna(True).to_numpy(dtype=bool)
-    edge = _edge_space(s) & ~out
-    if edge.any():
-        idx = np.flatnonzero(edge)
-        out[idx] = (s.iloc[idx].str.strip() == "").to_numpy(dtype=bool)
-    return out
+    """Missing, or nothing but whitespace."""
+    return _space_of(s)[0]
 
 
 def _source_values(frame: pd.DataFrame, src, as_string: bool) -> pd.Series:
