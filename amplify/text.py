@@ -758,8 +758,10 @@ def tokenize(texts, *, workers: int = 2, order=None) -> Tokens:
         cum = np.cumsum(nbytes)
         cuts = np.searchsorted(cum, np.arange(piece, cum[-1], piece))
         edges = np.unique(np.r_[0, cuts, len(slots)])
-        # NFKC turns one character into 18 code points at most (3 bytes: 6 per byte)
-        cap = 6 * int(nbytes.max(initial=0)) + 8
+        # a text has no more code points than bytes; NFKC expansions (up to 18
+        # code points for a 3-byte character) get some room, and a text that
+        # needs more takes Arrow's path rather than a buffer 6x its size
+        cap = int(nbytes.max(initial=0)) + 256
         tasks += [(data, boff, local[a:b], slots[a:b], cap) for a, b in zip(edges[:-1], edges[1:])]
     e64, eh, eb = np.zeros(1, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.bool_)
 

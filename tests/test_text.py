@@ -30,6 +30,7 @@ TRICKY = [
     "İstanbul \u212a ẞ ΣΑΣ",      # case mappings with surprises
     "@_ @ a@b e-mail@host",
     "㍿ ½ ﬁ № …x",                 # compatibility forms expanding to several code points
+    "\ufdfa" * 40,                # 18 code points per character: more than the buffer holds
 ]
 
 texts = st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), min_size=1, max_size=25)
