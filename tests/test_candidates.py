@@ -121,3 +121,9 @@ def test_per_post_index_input_gives_the_same_pairs(parallel_paths, corpus, windo
     b = C.candidate_pairs(index, times, window, workers=workers)
     for f in ("src", "tgt", "shared", "rare"):
         assert np.array_equal(getattr(a, f), getattr(b, f))
+
+
+def test_no_posts_and_no_shared_shingles():
+    for times in (np.zeros(0, np.int64), np.arange(3, dtype=np.int64)):
+        cand = C.candidate_pairs(np.zeros(0, np.uint64), times, 10)
+        assert len(cand.src) == len(cand.tgt) == len(cand.shared) == len(cand.rare) == 0

@@ -256,3 +256,14 @@ def test_settings_are_validated_and_recorded():
     assert s.window_ns == 36 * 3600 * 10**9
     with pytest.raises(TypeError):
         detect(_posts([]), no_such_option=1)
+
+
+@pytest.mark.parametrize("rows", [
+    [],                                                                   # no posts at all
+    [("a", "x", "2022-01-01T00:00:00Z", "")],                             # one post, empty text
+    [("a", "x", "2022-01-01T00:00:00Z", "short"), ("b", "y", "2022-01-01T01:00:00Z", "other words")],
+])
+def test_nothing_to_link_gives_an_empty_table(rows):
+    links = detect(_posts(rows))
+    assert len(links) == 0
+    assert {"source_id", "target_id", "kind", "score", "is_parent", "tie"} <= set(links.columns)

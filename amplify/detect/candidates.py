@@ -493,7 +493,9 @@ def candidate_pairs(
         parts = list(ex.map(work, chunks))
         seconds["count"] = -t0 + (t0 := time.perf_counter())
     del docs, off, pos, lob
-    if len(parts) == 1:
+    if not parts:  # no posts
+        src, tgt, shared, rare = (np.zeros(0, np.int32) for _ in range(4))
+    elif len(parts) == 1:
         src, tgt, shared, rare = parts[0]
     else:
         src, tgt, shared, rare = (np.concatenate(c) for c in zip(*parts))
