@@ -262,43 +262,62 @@ def _mix(h):
     return h
 
 
+# FNV-1a, 64 bits
+_FNV_OFFSET = np.uint64(1469598103934665603)
+_FNV_PRIME = np.uint64(1099511628211)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _token_step(cp, c, h, inword, n, k, out, narrow, fill):
+    """One code point ``cp`` of class ``c`` through the token rule: a run of
+    word characters is one token (FNV-1a over its code points), a character
+    of a script without spaces is a token by itself, anything else ends a
+    token. Returns the new ``(h, inword, n)``; tokens are written at
+    ``out[k + n]`` when ``fill``."""
+    if c == 1:
+        if not inword:
+            inword = True
+            h = _FNV_OFFSET
+        h = (h ^ np.uint64(cp)) * _FNV_PRIME
+    else:
+        if inword:
+            if fill:
+                out[k + n] = _mix(h)
+            n += 1
+            inword = False
+        if c == 2:
+            if fill:
+                out[k + n] = _mix((_FNV_OFFSET ^ np.uint64(cp)) * _FNV_PRIME)
+                narrow[k + n] = True
+            n += 1
+    return h, inword, n
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _token_end(h, inword, n, k, out, fill):
+    """End of a text (or of a token cut by a URL): close the open word."""
+    if inword:
+        if fill:
+            out[k + n] = _mix(h)
+        n += 1
+    return n
+
+
 @njit(cache=True, nogil=True)
 def _scan(data, boff, cls, counts, toff, out, narrow, fill):
     """Count (fill=False) or hash (fill=True) the tokens of each post."""
-    FNV = np.uint64(1469598103934665603)
-    PRIME = np.uint64(1099511628211)
     for p in range(len(boff) - 1):
         i = boff[p]
         end = boff[p + 1]
         n = 0
         k = toff[p] if fill else 0
-        h = FNV
+        h = _FNV_OFFSET
         inword = False
         while i < end:
             cp, w = _decode(data, i)
-            c = cls[cp]
-            if c == 1:
-                if not inword:
-                    inword = True
-                    h = FNV
-                h = (h ^ np.uint64(cp)) * PRIME
-            else:
-                if inword:
-                    if fill:
-                        out[k + n] = _mix(h)
-                    n += 1
-                    inword = False
-                if c == 2:
-                    if fill:
-                        out[k + n] = _mix((FNV ^ np.uint64(cp)) * PRIME)
-                        narrow[k + n] = True
-                    n += 1
+            h, inword, n = _token_step(cp, cls[cp], h, inword, n, k, out, narrow, fill)
             i += w
-        if inword:
-            if fill:
-                out[k + n] = _mix(h)
-            n += 1
-        counts[p] = n
+        counts[p] = _token_end(h, inword, n, k, out, fill)
 
 
 @njit(cache=True, nogil=True)
@@ -450,8 +469,6 @@ def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff,
     Arrow's NFKC + lower + strip followed by :func:`_scan`. A text with a
     code point that is not simple (see :func:`fold_table`) is flagged in
     ``fallback`` and left to that path."""
-    FNV = np.uint64(1469598103934665603)
-    PRIME = np.uint64(1099511628211)
     not_simple = np.uint32(_NOT_SIMPLE)
     expand = np.uint32(_EXPAND)
     cpmask = np.uint32(_FOLD_CP)
@@ -493,7 +510,7 @@ def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff,
             continue
         n = 0
         k = toff[r] if fill else 0
-        h = FNV
+        h = _FNV_OFFSET
         inword = False
         j = 0
         while j < m:
@@ -501,37 +518,14 @@ def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff,
             c0 = buf[j] & cpmask
             if c0 == 104 or c0 == 119 or c0 == 64:
                 u = _strip_len(buf, j, m)
-            if u:
-                if inword:
-                    if fill:
-                        out[k + n] = _mix(h)
-                    n += 1
-                    inword = False
+            if u:  # a URL or @handle is a separator
+                n = _token_end(h, inword, n, k, out, fill)
+                inword = False
                 j += u
                 continue
-            c = cls[c0]
-            if c == 1:
-                if not inword:
-                    inword = True
-                    h = FNV
-                h = (h ^ np.uint64(c0)) * PRIME
-            else:
-                if inword:
-                    if fill:
-                        out[k + n] = _mix(h)
-                    n += 1
-                    inword = False
-                if c == 2:
-                    if fill:
-                        out[k + n] = _mix((FNV ^ np.uint64(c0)) * PRIME)
-                        narrow[k + n] = True
-                    n += 1
+            h, inword, n = _token_step(c0, cls[c0], h, inword, n, k, out, narrow, fill)
             j += 1
-        if inword:
-            if fill:
-                out[k + n] = _mix(h)
-            n += 1
-        counts[r] = n
+        counts[r] = _token_end(h, inword, n, k, out, fill)
 
 
 def char_offsets(texts, rows, tokens, expected_lengths=None, *, workers: int = 2):
