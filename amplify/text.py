@@ -1,22 +1,26 @@
-"""Text normalisation and tokenisation, vectorised, with a way back to the original.
+"""Text normalisation and tokenisation, compiled, with a way back to the original.
 
 Detection compares *normalised* tokens but shows evidence in the *original*
-text, so this module has two tokenisers that agree with each other:
+text:
 
-* :func:`tokenize` runs over a whole column at once in Apache Arrow's C++
-  kernels (NFKC, lower-case, URL and @handle removal, splitting on anything
-  that is not a letter, digit or mark). Scripts written without spaces (Han,
-  Hiragana, Katakana, Thai) become one token per character, so character
-  n-grams of them play the part word n-grams play elsewhere. It returns flat
-  numpy arrays -- one stable 64-bit hash per token and the offsets of each
-  post's tokens -- which is what the blocking stage needs.
-* :func:`token_spans` tokenises one original text in Python with the same
-  rules and returns each token's ``(start, end)`` character offsets in the
-  original. It is only called for the few posts that end up in links, to turn
-  token positions into character spans.
+* :func:`tokenize` turns a column of texts into flat numpy arrays -- one
+  stable 64-bit hash per token (FNV-1a over the token's code points, with a
+  splitmix64 finaliser) and the offsets of each post's tokens -- which is
+  what blocking and verification need. Normalisation is NFKC, lower-case,
+  and removal of URLs and @handles; tokens are runs of letters, digits and
+  marks, and each character of a script written without spaces (Han,
+  Hiragana, Katakana, Thai) is a token by itself, so character n-grams of
+  them play the part word n-grams play elsewhere. One compiled pass does
+  all of it straight from the Arrow buffers (:func:`fold_table` says what
+  NFKC and lower-casing do to each code point); texts holding characters
+  that NFKC may merge with their neighbours go through Arrow's own NFKC,
+  lower-case and regex kernels instead, and both paths give the same tokens.
+* :func:`char_offsets` maps token numbers back to character offsets in the
+  original text for the posts that end up in links; :func:`token_spans` is
+  its plain-Python fallback for the texts that take Arrow's path.
 
-Token hashes are stable across runs and machines (pandas' keyed SipHash of the
-token string), so results never depend on the order posts were read in.
+Token hashes are stable across runs and machines, so results never depend
+on the order posts were read in.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ __all__ = ["Tokens", "tokenize", "as_arrow_text", "normalize", "token_spans", "t
 #: Scripts written without spaces between words: one token per character.
 NO_SPACE_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}"
 
-# RE2 (Arrow) and the `regex` module understand the same Unicode classes.
+# URLs and @handles, removed before tokenising (by Arrow's RE2 on the Arrow
+# path; the one-pass scanner follows the same rule, with RE2's own idea of
+# letters and digits: see fold_table)
 _STRIP = r"https?://\S+|www\.\S+|@[\p{L}\p{N}_]+"
 
 _PY_STRIP = regex.compile(_STRIP, regex.IGNORECASE)
@@ -85,12 +91,13 @@ def _arrow_normalize(texts) -> pa.Array:
     return pc.replace_substring_regex(arr, pattern=_STRIP, replacement=" ")
 
 
-_TABLES_FORMAT = 3  # bump when a table's layout changes
+_TABLES_FORMAT = 5  # bump when a table's layout changes
 
 
 def _cached_table(name: str, build) -> np.ndarray:
-    """A per-code-point table, built once and cached on disk beside numba's
-    cache, keyed by the Unicode versions of Python, `regex` and Arrow."""
+    """A per-code-point table, built once and cached on disk (``$AMPLIFY_CACHE``,
+    else ``~/.cache/amplify``), keyed by the versions of Python's Unicode
+    tables, `regex` and Arrow."""
     import hashlib
     import os
     import tempfile
@@ -153,9 +160,10 @@ _CCC_SHIFT = 24         # canonical combining class in the top byte
 def fold_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What normalisation does to each code point, for the one-pass tokeniser.
 
-    Returns ``(table, exp_off, exp_cps)``. A code point is *simple* when NFKC
-    leaves it alone whatever surrounds it (its NFKC quick-check property is
-    Yes): a text of simple code points in canonical order is already NFKC,
+    Returns ``(table, exp_off, exp_cps)``. A code point is *simple* when its
+    NFKC quick-check property is Yes (NFKC leaves it alone and never merges
+    it with the character before): a text of simple code points whose
+    combining marks are in canonical order is already NFKC,
     and normalising it is only lower-casing, one code point at a time --
     which is what Arrow's ``utf8_lower`` does, so the table takes its lower
     case from Arrow itself. A compatibility character (full-width forms,
@@ -184,25 +192,32 @@ def _build_fold_table() -> np.ndarray:
     quick_yes[cps[[m.start() for m in regex.finditer(r"\p{NFKC_QC=Y}", every)]]] = True
     ccc = np.zeros(0x110000, dtype=np.uint32)
     ccc[cps] = np.fromiter((unicodedata.combining(chr(c)) for c in cps), dtype=np.uint32, count=len(cps))
+    # @handle characters as Arrow's RE2 sees them (its Unicode tables are not the `regex` module's)
+    at = pa.array(["@" + chr(c) for c in cps], type=pa.large_string())
+    stripped = pc.replace_substring_regex(at, pattern=r"@[\p{L}\p{N}]", replacement="")
     handle = np.zeros(0x110000, dtype=bool)
-    handle[cps[[m.start() for m in regex.finditer(r"[\p{L}\p{N}]", every)]]] = True
+    handle[cps] = pc.equal(pc.utf8_length(stripped), 0).to_numpy(zero_copy_only=False)
+    # combining classes come from Python's Unicode tables, which may be older
+    # than Arrow's: a code point Python does not know cannot be trusted to be
+    # in canonical order, so texts holding one take Arrow's path
+    known = np.fromiter((unicodedata.category(chr(c)) != "Cn" for c in cps), dtype=bool, count=len(cps))
 
     table = np.full(0x110000, _NOT_SIMPLE, dtype=np.uint32)
-    simple = one & stable & quick_yes[cps]
+    simple = one & stable & quick_yes[cps] & known
     entry = np.zeros(0x110000, dtype=np.uint32)
     entry[cps] = low | np.where(handle[low], np.uint32(_HANDLE), np.uint32(0)) | (ccc[cps] << np.uint32(_CCC_SHIFT))
     table[cps[simple]] = entry[cps[simple]]
 
     # compatibility characters: NFKC of the character alone is a run of simple
     # starters, and its decomposition does not start with a character that
-    # could compose with the one before (checked against every composing pair)
+    # could compose with the one before (NFKC quick check Yes)
     exp_off, exp_cps = [0], []
     nfkd = pc.utf8_normalize(chars, "NFKD").to_pylist()
     for idx in np.flatnonzero(~stable):
         form = nfkc[int(idx)].as_py()
         first = ord(nfkd[idx][0]) if nfkd[idx] else 0
         xs = [ord(x) for x in form]
-        if not xs or not quick_yes[first] or not all(
+        if not xs or not known[idx] or not quick_yes[first] or not all(
                 table[x] & _NOT_SIMPLE == 0 and ccc[x] == 0 for x in xs):
             continue
         table[cps[idx]] = _EXPAND | (len(exp_off) - 1)
@@ -217,9 +232,10 @@ _NOSPACE = 1 << 22  # lower_table(): a character of a script written without spa
 
 @lru_cache(maxsize=1)
 def lower_table() -> np.ndarray:
-    """Each code point lower-cased as Arrow's ``utf8_lower`` does it (one code
-    point each, so positions in a text do not move), with ``_ALNUM`` set
-    where Python's ``str.isalnum()`` is true (a letter or number: what
+    """Each code point case-folded to one code point (so positions in a text
+    do not move): Python's ``str.casefold`` where that gives one code point
+    (so "ς", "σ" and "Σ" are one letter), else Arrow's ``utf8_lower``. Flags:
+    ``_ALNUM`` where ``str.isalnum()`` is true (a letter or number: what
     separates a whole word from part of one) and ``_NOSPACE`` on characters
     of scripts written without spaces (:data:`NO_SPACE_SCRIPTS`)."""
     return _cached_table("lower", _build_lower_table)
@@ -229,7 +245,11 @@ def _build_lower_table() -> np.ndarray:
     cps = _all_code_points()
     lower = pc.utf8_lower(pa.array([chr(c) for c in cps], type=pa.large_string())).to_pylist()
     table = np.arange(0x110000, dtype=np.uint32)
-    table[cps] = [ord(x) if len(x) == 1 else c for x, c in zip(lower, cps)]
+    folded = []
+    for c, low in zip(cps, lower):
+        f = chr(c).casefold()
+        folded.append(ord(f) if len(f) == 1 else ord(low) if len(low) == 1 else c)
+    table[cps] = folded
     alnum = np.fromiter((chr(c).isalnum() for c in cps), dtype=bool, count=len(cps))
     table[cps[alnum]] |= np.uint32(_ALNUM)
     table[char_classes() == 2] |= np.uint32(_NOSPACE)
@@ -320,32 +340,6 @@ def _scan(data, boff, cls, counts, toff, out, narrow, fill):
         counts[p] = _token_end(h, inword, n, k, out, fill)
 
 
-@njit(cache=True, nogil=True)
-def _url_len(data, i, end):
-    """Bytes of a URL or @handle starting at byte ``i`` (0 if none), as _STRIP sees them."""
-    b = data[i] | 0x20
-    j = 0
-    if b == ord("h") and i + 7 <= end:
-        if ((data[i + 1] | 0x20) == ord("t") and (data[i + 2] | 0x20) == ord("t")
-                and (data[i + 3] | 0x20) == ord("p")):
-            k = i + 4
-            if (data[k] | 0x20) == ord("s"):
-                k += 1
-            if k + 3 <= end and data[k] == ord(":") and data[k + 1] == ord("/") and data[k + 2] == ord("/"):
-                j = k + 3
-    elif b == ord("w") and i + 4 <= end:
-        if (data[i + 1] | 0x20) == ord("w") and (data[i + 2] | 0x20) == ord("w") and data[i + 3] == ord("."):
-            j = i + 4
-    if j:
-        # \S+ in RE2 is "not ASCII whitespace", and needs one character at least
-        if j >= end or data[j] in (9, 10, 12, 13, 32):
-            return 0
-        while j < end and data[j] not in (9, 10, 12, 13, 32):
-            j += 1
-        return j - i
-    return 0
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _answer(qtok, j, jend, n, ws, we, starts, ends):
     """Answer the queries for token ``n`` (span ``ws:we``); returns the next query."""
@@ -354,71 +348,6 @@ def _answer(qtok, j, jend, n, ws, we, starts, ends):
         ends[j] = we
         j += 1
     return j
-
-
-@njit(cache=True, nogil=True)
-def _scan_queries(data, boff, cls, rows, qoff, qtok, starts, ends, counts):
-    """Character offsets, in code points of the *original* text, of some tokens.
-
-    Text ``rows[r]`` is scanned with the rules of :func:`tokenize` applied to
-    the original characters; its queries ``qtok[qoff[r]:qoff[r + 1]]`` (token
-    numbers, ascending) get the ``(start, end)`` of their token, and
-    ``counts[r]`` its number of tokens.
-    """
-    for r in range(len(rows)):
-        p = rows[r]
-        i = boff[p]
-        end = boff[p + 1]
-        j = qoff[r]
-        jend = qoff[r + 1]
-        n = 0
-        cp_i = 0
-        inword = False
-        wstart = 0
-        while i < end:
-            u = _url_len(data, i, end)
-            at = 0
-            if u == 0 and data[i] == ord("@") and i + 1 < end:
-                # @handle: [\p{L}\p{N}_]+
-                k = i + 1
-                while k < end:
-                    cp, w = _decode(data, k)
-                    if cls[cp] == 0 and cp != 95:
-                        break
-                    k += w
-                if k > i + 1:
-                    at = k - i
-            if u or at:
-                if inword:
-                    j = _answer(qtok, j, jend, n, wstart, cp_i, starts, ends)
-                    n += 1
-                    inword = False
-                stop = i + u + at
-                while i < stop:
-                    cp, w = _decode(data, i)
-                    i += w
-                    cp_i += 1
-                continue
-            cp, w = _decode(data, i)
-            c = cls[cp]
-            if c == 1:
-                if not inword:
-                    inword = True
-                    wstart = cp_i
-            else:
-                if inword:
-                    j = _answer(qtok, j, jend, n, wstart, cp_i, starts, ends)
-                    n += 1
-                    inword = False
-                if c == 2:
-                    j = _answer(qtok, j, jend, n, cp_i, cp_i + 1, starts, ends)
-                    n += 1
-            i += w
-            cp_i += 1
-        if inword:
-            j = _answer(qtok, j, jend, n, wstart, cp_i, starts, ends)
-            n += 1
-        counts[r] = n
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -460,6 +389,47 @@ def _strip_len(buf, j, m):
     return 0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _fold_text(data, i, end, fold, exp_off, exp_cps, buf, pos, track):
+    """Decode UTF-8 ``data[i:end]`` into fold-table entries in ``buf``: the
+    text as NFKC + lower-case would make it. With ``track``, ``pos[m]`` is
+    the original code point each entry came from. Returns the number of
+    entries, or -1 when the text holds a code point that is not simple, or
+    its expansions do not fit (the caller takes Arrow's path)."""
+    not_simple = np.uint32(_NOT_SIMPLE)
+    expand = np.uint32(_EXPAND)
+    cpmask = np.uint32(_FOLD_CP)
+    shift = np.uint32(_CCC_SHIFT)
+    m = 0
+    ci = 0
+    last = np.uint32(0)
+    while i < end:
+        cp, w = _decode(data, i)
+        i += w
+        e = fold[cp]
+        if e & expand:
+            xi = e & cpmask
+            if m + exp_off[xi + 1] - exp_off[xi] > len(buf):
+                return -1
+            for q in range(exp_off[xi], exp_off[xi + 1]):
+                buf[m] = exp_cps[q]
+                if track:
+                    pos[m] = ci
+                m += 1
+            last = np.uint32(0)
+        else:
+            ccc = e >> shift
+            if (e & not_simple) or (ccc != 0 and last > ccc) or m >= len(buf):
+                return -1
+            last = ccc
+            buf[m] = e
+            if track:
+                pos[m] = ci
+            m += 1
+        ci += 1
+    return m
+
+
 @njit(cache=True, nogil=True)
 def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff, out, narrow, counts, fallback,
                 fill):
@@ -469,42 +439,15 @@ def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff,
     Arrow's NFKC + lower + strip followed by :func:`_scan`. A text with a
     code point that is not simple (see :func:`fold_table`) is flagged in
     ``fallback`` and left to that path."""
-    not_simple = np.uint32(_NOT_SIMPLE)
-    expand = np.uint32(_EXPAND)
     cpmask = np.uint32(_FOLD_CP)
-    shift = np.uint32(_CCC_SHIFT)
+    nopos = np.zeros(0, dtype=np.int64)
     for x in range(len(rows)):
         r = slots[x]
         if fill and fallback[r]:
             continue
         p = rows[x]
-        i = boff[p]
-        end = boff[p + 1]
-        m = 0
-        last = np.uint32(0)
-        ok = True
-        while i < end:
-            cp, w = _decode(data, i)
-            i += w
-            e = fold[cp]
-            if e & expand:
-                xi = e & cpmask
-                if m + exp_off[xi + 1] - exp_off[xi] > len(buf):
-                    ok = False
-                    break
-                for q in range(exp_off[xi], exp_off[xi + 1]):
-                    buf[m] = exp_cps[q]
-                    m += 1
-                last = np.uint32(0)
-                continue
-            ccc = e >> shift
-            if (e & not_simple) or (ccc != 0 and last > ccc) or m >= len(buf):
-                ok = False
-                break
-            last = ccc
-            buf[m] = e
-            m += 1
-        if not ok:
+        m = _fold_text(data, boff[p], boff[p + 1], fold, exp_off, exp_cps, buf, nopos, False)
+        if m < 0:
             fallback[r] = True
             counts[r] = 0
             continue
@@ -528,15 +471,63 @@ def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff,
         counts[r] = _token_end(h, inword, n, k, out, fill)
 
 
+@njit(cache=True, nogil=True)
+def _fused_offsets(data, boff, rows, fold, exp_off, exp_cps, cls, buf, pos, qoff, qtok, starts, ends, counts,
+                   fallback):
+    """Character offsets in the *original* text of some tokens of each text,
+    found on the same folded stream :func:`_fused_scan` tokenises (so token
+    numbers agree by construction): a token spans the original characters
+    its code points came from. Text ``rows[r]`` answers its queries
+    ``qtok[qoff[r]:qoff[r + 1]]`` (ascending token numbers) and gets its
+    token count; a text that is not simple is flagged in ``fallback``."""
+    cpmask = np.uint32(_FOLD_CP)
+    for r in range(len(rows)):
+        p = rows[r]
+        m = _fold_text(data, boff[p], boff[p + 1], fold, exp_off, exp_cps, buf, pos, True)
+        if m < 0:
+            fallback[r] = True
+            continue
+        q = qoff[r]
+        qend = qoff[r + 1]
+        n = 0
+        inword = False
+        ws = 0
+        j = 0
+        while j <= m:
+            # a token ends at a separator, a URL/@handle, a no-space character, or the end
+            u = 0
+            c = 0
+            if j < m:
+                c0 = buf[j] & cpmask
+                if c0 == 104 or c0 == 119 or c0 == 64:
+                    u = _strip_len(buf, j, m)
+                c = 0 if u else cls[c0]
+            if inword and c != 1:
+                q = _answer(qtok, q, qend, n, pos[ws], pos[j - 1] + 1, starts, ends)
+                n += 1
+                inword = False
+            if c == 1 and not inword:
+                inword = True
+                ws = j
+            elif c == 2:
+                q = _answer(qtok, q, qend, n, pos[j], pos[j] + 1, starts, ends)
+                n += 1
+            j += u if u else 1
+        counts[r] = n
+
+
 def char_offsets(texts, rows, tokens, expected_lengths=None, *, workers: int = 2):
     """Where tokens are in the original texts: character ``(start, end)`` of
     token ``tokens[i]`` of text ``rows[i]``, for every query ``i``.
 
-    The compiled scan follows the rules of :func:`tokenize` on the original
-    characters, one pass per text however many queries it has. A text whose
-    token count differs from ``expected_lengths[i]`` (NFKC turned one
-    character into several tokens, say) is redone with :func:`token_spans`.
-    A token number past the end gets ``(-1, -1)``.
+    One compiled pass per text, however many queries it has, tokenises the
+    same normalised stream :func:`tokenize` hashes while remembering which
+    original character each normalised code point came from, so token
+    numbers agree with :func:`tokenize` by construction (a compatibility
+    character NFKC expands, like "½", gives its whole span to each token it
+    becomes). A text that takes Arrow's path in :func:`tokenize`, or whose
+    token count differs from ``expected_lengths[i]``, is redone with
+    :func:`token_spans`. A token number past the end gets ``(-1, -1)``.
 
     >>> s, e = char_offsets(["Say: «Hello» to 中国"], [0, 0, 0], [1, 2, 3])
     >>> s.tolist(), e.tolist()
@@ -555,8 +546,10 @@ def char_offsets(texts, rows, tokens, expected_lengths=None, *, workers: int = 2
     urows = qrows[first]
     qoff = np.r_[np.flatnonzero(first), len(q)].astype(np.int64)
     counts = np.zeros(len(urows), dtype=np.int64)
+    fallback = np.zeros(len(urows), dtype=np.bool_)
     s_sorted = np.full(len(q), -1, dtype=np.int64)
     e_sorted = np.full(len(q), -1, dtype=np.int64)
+    table, exp_off, exp_cps = fold_table()
     cls = char_classes()
     # texts of one chunk are a contiguous run of urows; each run is cut for the threads
     bounds = np.searchsorted(urows, cstart)
@@ -569,20 +562,24 @@ def char_offsets(texts, rows, tokens, expected_lengths=None, *, workers: int = 2
     def work(task):
         c, x, y = task
         data, boff = _text_buffers(chunks[c])
-        _scan_queries(data, boff, cls, urows[x:y] - cstart[c], qoff[x:y + 1] - qoff[x], qtok[qoff[x]:qoff[y]],
-                      s_sorted[qoff[x]:qoff[y]], e_sorted[qoff[x]:qoff[y]], counts[x:y])
+        local = urows[x:y] - cstart[c]
+        cap = int((boff[local + 1] - boff[local]).max(initial=0)) + 256
+        _fused_offsets(data, boff, local, table, exp_off, exp_cps, cls, np.empty(cap, np.uint32),
+                       np.empty(cap, np.int64), qoff[x:y + 1] - qoff[x], qtok[qoff[x]:qoff[y]],
+                       s_sorted[qoff[x]:qoff[y]], e_sorted[qoff[x]:qoff[y]], counts[x:y], fallback[x:y])
 
     with ThreadPoolExecutor(max(1, workers)) as ex:
         list(ex.map(work, tasks))
+    redo = fallback.copy()
     if expected_lengths is not None:
-        exp = np.asarray(expected_lengths, dtype=np.int64)[q][first]
-        for r in np.flatnonzero(counts != exp):
-            c = int(np.searchsorted(cstart, urows[r], side="right") - 1)
-            sp = token_spans(chunks[c][int(urows[r] - cstart[c])].as_py() or "")
-            k = qtok[qoff[r]:qoff[r + 1]]
-            ok = k < len(sp)
-            s_sorted[qoff[r]:qoff[r + 1]] = np.where(ok, sp[np.minimum(k, len(sp) - 1), 0] if len(sp) else -1, -1)
-            e_sorted[qoff[r]:qoff[r + 1]] = np.where(ok, sp[np.minimum(k, len(sp) - 1), 1] if len(sp) else -1, -1)
+        redo |= counts != np.asarray(expected_lengths, dtype=np.int64)[q][first]
+    for r in np.flatnonzero(redo):
+        c = int(np.searchsorted(cstart, urows[r], side="right") - 1)
+        sp = token_spans(chunks[c][int(urows[r] - cstart[c])].as_py() or "")
+        k = qtok[qoff[r]:qoff[r + 1]]
+        ok = k < len(sp)
+        s_sorted[qoff[r]:qoff[r + 1]] = np.where(ok, sp[np.minimum(k, len(sp) - 1), 0] if len(sp) else -1, -1)
+        e_sorted[qoff[r]:qoff[r + 1]] = np.where(ok, sp[np.minimum(k, len(sp) - 1), 1] if len(sp) else -1, -1)
     starts[q] = s_sorted
     ends[q] = e_sorted
     return starts, ends
@@ -604,13 +601,8 @@ def token_offsets(texts, posts, expected_lengths=None):
     """
     posts = np.asarray(posts, dtype=np.int64)
     lengths = np.asarray(expected_lengths)[posts] if expected_lengths is not None else None
-    if lengths is None:  # count first
-        chunks, cstart = _text_chunks(texts)
-        whole = pa.chunked_array(chunks).combine_chunks() if len(chunks) > 1 else chunks[0]
-        data, boff = _text_buffers(whole)
-        lengths = np.zeros(len(posts), dtype=np.int64)
-        e = np.zeros(0, dtype=np.int64)
-        _scan_queries(data, boff, char_classes(), posts, np.zeros(len(posts) + 1, np.int64), e, e, e, lengths)
+    if lengths is None:  # count first, with the tokeniser itself
+        lengths = tokenize(texts, order=posts).lengths
     toff = np.zeros(len(posts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=toff[1:])
     rows = np.repeat(posts, lengths)
@@ -738,12 +730,15 @@ def tokenize(texts, *, workers: int = 2, order=None) -> Tokens:
     counts = np.zeros(n, dtype=np.int64)
     fallback = np.zeros(n, dtype=np.bool_)
     # tasks: (chunk, its rows, their output slots), cut to about equal bytes
-    chunk_of = np.searchsorted(starts, rows, side="right") - 1 if len(chunks) > 1 else np.zeros(n, np.int64)
+    if len(chunks) > 1:  # the output slots of each chunk's texts, in one sort
+        chunk_of = np.searchsorted(starts, rows, side="right") - 1
+        by_chunk = np.argsort(chunk_of, kind="stable")
+        cuts_at = np.searchsorted(chunk_of[by_chunk], np.arange(len(chunks) + 1))
     tasks = []
     total = sum(int(c.buffers()[2].size) if c.buffers()[2] is not None else 0 for c in chunks)
     piece = max(1 << 20, total // max(1, 4 * workers))
     for c, arr in enumerate(chunks):
-        slots = np.flatnonzero(chunk_of == c) if len(chunks) > 1 else np.arange(n, dtype=np.int64)
+        slots = by_chunk[cuts_at[c]:cuts_at[c + 1]] if len(chunks) > 1 else np.arange(n, dtype=np.int64)
         if not len(slots):
             continue
         data, boff = _text_buffers(arr)

@@ -79,3 +79,9 @@ def test_examples():
 def test_no_outlets_table_uses_the_handle():
     assert attributed(["globaltimesnews"], ["@GlobalTimesNews reports"], None).tolist() == [True]
     assert attributed(["x"], [None], None).tolist() == [False]
+
+
+def test_case_is_folded_one_letter_at_a_time():
+    outlets = pd.DataFrame({"outlet": ["ert"], "name": ["ΕΡΤ ΝΕΩΣ"], "group": ["gr"]})
+    texts = ["ερτ νεως", "Ερτ Νεωσ:", "ερτ νεωςα", "STRASSE"]
+    assert attributed(["ert"] * 4, texts, outlets).tolist() == [True, True, False, False]

@@ -8,11 +8,12 @@ characters on either side of the name are not letters or digits
 (``str.isalnum``), so "TASS" is found in "(TASS)" and "@TASS" but not in
 "TASSEL". Scripts written without spaces have no such edges: where the name
 or its neighbour is Chinese, Japanese or Thai, the edge counts, so
-"中国外交部" is found in "据中国外交部消息". Case is ignored by lower-casing both
-sides one code point at a time (:func:`amplify.text.lower_table`).
+"中国外交部" is found in "据中国外交部消息". Case is ignored by folding both
+sides one code point at a time (:func:`amplify.text.lower_table`: "TASS",
+"Tass" and "tass" are one name, and so are "ΣΑΣ" and "σας").
 
 One compiled pass over the targets' texts (straight from their Arrow buffers,
-on both cores) looks for the names of each link's source outlet.
+on ``workers`` threads) looks for the names of each link's source outlet.
 """
 
 from __future__ import annotations
@@ -130,13 +131,14 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None, *, ro
     codes, uniques = pd.factorize(source_outlets)
     cited = [names.get(str(o)) or [str(o)] for o in uniques]
     flat = [x for c in cited for x in c]
-    lowered = pc.utf8_lower(pa.array(flat, type=pa.large_string())).to_pylist()
+    table = lower_table()
+    fold = lambda name: [int(table[ord(ch)] & 0x1FFFFF) for ch in name]  # noqa: E731  (as the kernel folds texts)
+    lowered = [fold(x) for x in flat]
     name_of = np.zeros(len(uniques) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in cited], out=name_of[1:])
     name_off = np.zeros(len(flat) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in lowered], out=name_off[1:])
-    name_cps = np.fromiter((ord(ch) for x in lowered for ch in x), dtype=np.uint32, count=int(name_off[-1]))
-    table = lower_table()
+    name_cps = np.fromiter((c for x in lowered for c in x), dtype=np.uint32, count=int(name_off[-1]))
 
     # links sorted by text: each text is decoded once, and each thread gets a run
     order = np.argsort(rows, kind="stable")

@@ -73,6 +73,9 @@ def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarra
     Returns the keys and the per-post offsets into them. Post ``p`` has
     ``max(len_p - n + 1, 0)`` shingles in token order.
     """
+    if len(offsets) - 1 > 1 << DOC_BITS:
+        raise ValueError(f"{len(offsets) - 1:,} posts in one detection run; at most {1 << DOC_BITS:,} fit in a "
+                         "shingle key: split the corpus by time into parts that overlap by one window")
     lens = np.maximum(np.diff(offsets) - n + 1, 0)
     out_off = np.zeros(len(lens) + 1, dtype=np.int64)
     np.cumsum(lens, out=out_off[1:])

@@ -477,7 +477,7 @@ def _records(arr, sep, out_end, out_line, fill):
 
 
 def _fast_csv(data: bytes, start: int, names: list[str], sep: str, first_line: int):
-    """pyarrow parse + numpy structure scan; None when the slow reader must decide."""
+    """pyarrow parse + a compiled structure scan (:func:`_records`); None when the slow reader must decide."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
