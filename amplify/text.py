@@ -288,12 +288,18 @@ _FNV_PRIME = np.uint64(1099511628211)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _token_step(cp, c, h, inword, n, k, out, narrow, fill):
+def _token_step(cp, c, h, inword):
     """One code point ``cp`` of class ``c`` through the token rule: a run of
     word characters is one token (FNV-1a over its code points), a character
     of a script without spaces is a token by itself, anything else ends a
-    token. Returns the new ``(h, inword, n)``; tokens are written at
-    ``out[k + n]`` when ``fill``."""
+    token. Returns ``(h, inword, closed, single)``: ``closed`` -- a word
+    ended before ``cp`` (its finished hash is the ``h`` passed in); ``single``
+    -- ``cp`` is a token by itself.
+
+    Takes and returns scalars only: passing the output arrays in made numba
+    count references on every character (the scan ran 3x slower)."""
+    closed = False
+    single = False
     if c == 1:
         if not inword:
             inword = True
@@ -301,26 +307,10 @@ def _token_step(cp, c, h, inword, n, k, out, narrow, fill):
         h = (h ^ np.uint64(cp)) * _FNV_PRIME
     else:
         if inword:
-            if fill:
-                out[k + n] = _mix(h)
-            n += 1
+            closed = True
             inword = False
-        if c == 2:
-            if fill:
-                out[k + n] = _mix((_FNV_OFFSET ^ np.uint64(cp)) * _FNV_PRIME)
-                narrow[k + n] = True
-            n += 1
-    return h, inword, n
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _token_end(h, inword, n, k, out, fill):
-    """End of a text (or of a token cut by a URL): close the open word."""
-    if inword:
-        if fill:
-            out[k + n] = _mix(h)
-        n += 1
-    return n
+        single = c == 2
+    return h, inword, closed, single
 
 
 @njit(cache=True, nogil=True)
@@ -335,9 +325,23 @@ def _scan(data, boff, cls, counts, toff, out, narrow, fill):
         inword = False
         while i < end:
             cp, w = _decode(data, i)
-            h, inword, n = _token_step(cp, cls[cp], h, inword, n, k, out, narrow, fill)
             i += w
-        counts[p] = _token_end(h, inword, n, k, out, fill)
+            hw = h
+            h, inword, closed, single = _token_step(cp, cls[cp], h, inword)
+            if closed:
+                if fill:
+                    out[k + n] = _mix(hw)
+                n += 1
+            if single:
+                if fill:
+                    out[k + n] = _mix((_FNV_OFFSET ^ np.uint64(cp)) * _FNV_PRIME)
+                    narrow[k + n] = True
+                n += 1
+        if inword:
+            if fill:
+                out[k + n] = _mix(h)
+            n += 1
+        counts[p] = n
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -390,10 +394,10 @@ def _strip_len(buf, j, m):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _fold_text(data, i, end, fold, exp_off, exp_cps, buf, pos, track):
+def _fold_text(data, i, end, fold, exp_off, exp_cps, buf, pos):
     """Decode UTF-8 ``data[i:end]`` into fold-table entries in ``buf``: the
-    text as NFKC + lower-case would make it. With ``track``, ``pos[m]`` is
-    the original code point each entry came from. Returns the number of
+    text as NFKC + lower-case would make it, and in ``pos`` the original
+    code point each entry came from. Returns the number of
     entries, or -1 when the text holds a code point that is not simple, or
     its expansions do not fit (the caller takes Arrow's path)."""
     not_simple = np.uint32(_NOT_SIMPLE)
@@ -413,8 +417,7 @@ def _fold_text(data, i, end, fold, exp_off, exp_cps, buf, pos, track):
                 return -1
             for q in range(exp_off[xi], exp_off[xi + 1]):
                 buf[m] = exp_cps[q]
-                if track:
-                    pos[m] = ci
+                pos[m] = ci
                 m += 1
             last = np.uint32(0)
         else:
@@ -423,8 +426,7 @@ def _fold_text(data, i, end, fold, exp_off, exp_cps, buf, pos, track):
                 return -1
             last = ccc
             buf[m] = e
-            if track:
-                pos[m] = ci
+            pos[m] = ci
             m += 1
         ci += 1
     return m
@@ -440,13 +442,13 @@ def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff,
     code point that is not simple (see :func:`fold_table`) is flagged in
     ``fallback`` and left to that path."""
     cpmask = np.uint32(_FOLD_CP)
-    nopos = np.zeros(0, dtype=np.int64)
+    pos = np.empty(len(buf), dtype=np.int32)  # where each code point came from: unused here
     for x in range(len(rows)):
         r = slots[x]
         if fill and fallback[r]:
             continue
         p = rows[x]
-        m = _fold_text(data, boff[p], boff[p + 1], fold, exp_off, exp_cps, buf, nopos, False)
+        m = _fold_text(data, boff[p], boff[p + 1], fold, exp_off, exp_cps, buf, pos)
         if m < 0:
             fallback[r] = True
             counts[r] = 0
@@ -461,14 +463,28 @@ def _fused_scan(data, boff, rows, slots, fold, exp_off, exp_cps, cls, buf, toff,
             c0 = buf[j] & cpmask
             if c0 == 104 or c0 == 119 or c0 == 64:
                 u = _strip_len(buf, j, m)
+            hw = h
             if u:  # a URL or @handle is a separator
-                n = _token_end(h, inword, n, k, out, fill)
+                closed, single = inword, False
                 inword = False
                 j += u
-                continue
-            h, inword, n = _token_step(c0, cls[c0], h, inword, n, k, out, narrow, fill)
-            j += 1
-        counts[r] = _token_end(h, inword, n, k, out, fill)
+            else:
+                h, inword, closed, single = _token_step(c0, cls[c0], h, inword)
+                j += 1
+            if closed:
+                if fill:
+                    out[k + n] = _mix(hw)
+                n += 1
+            if single:
+                if fill:
+                    out[k + n] = _mix((_FNV_OFFSET ^ np.uint64(c0)) * _FNV_PRIME)
+                    narrow[k + n] = True
+                n += 1
+        if inword:
+            if fill:
+                out[k + n] = _mix(h)
+            n += 1
+        counts[r] = n
 
 
 @njit(cache=True, nogil=True)
@@ -483,7 +499,7 @@ def _fused_offsets(data, boff, rows, fold, exp_off, exp_cps, cls, buf, pos, qoff
     cpmask = np.uint32(_FOLD_CP)
     for r in range(len(rows)):
         p = rows[r]
-        m = _fold_text(data, boff[p], boff[p + 1], fold, exp_off, exp_cps, buf, pos, True)
+        m = _fold_text(data, boff[p], boff[p + 1], fold, exp_off, exp_cps, buf, pos)
         if m < 0:
             fallback[r] = True
             continue
