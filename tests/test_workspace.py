@@ -628,3 +628,20 @@ def test_garbage_collection_spares_foreign_files(ws):
     assert (ws.path / "README.txt").exists()
     assert list((ws.path / "posts").iterdir()) == []
     assert not (ws.path / "links" / "abc").exists()
+
+
+def test_reading_a_few_posts_reads_only_their_row_groups(ws, monkeypatch):
+    # parts are written in small row groups; fetching some ids decodes only the groups holding them
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(wsmod, "POSTS_ROW_GROUP", 7)
+    with ws.writer():
+        ws.add_posts(make_posts(100))
+        ws.add_posts(make_posts(50, start=100, seed=1))
+    part = ws.manifest["posts"]["parts"][0]
+    assert pq.ParquetFile(ws._root / part["file"]).metadata.num_row_groups == 15
+    everything = ws.posts()
+    for want in (["p00003"], ["p00099", "p00000", "p00120", "nope"], list(everything["post_id"][::9]), []):
+        got = ws.posts(ids=want)
+        expected = everything[everything["post_id"].isin(want)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected)
