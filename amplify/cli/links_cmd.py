@@ -15,6 +15,10 @@ def links_with_evidence(ws, linkset=None, *, parents_only=False, kinds=None, lim
     """
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from amplify.text import slice_texts
 
     links = ws.links(linkset=linkset)
     if parents_only:
@@ -26,23 +30,34 @@ def links_with_evidence(ws, linkset=None, *, parents_only=False, kinds=None, lim
     ids = None
     if len(links) < 0.2 * ws.n_posts:  # reading every post is cheaper than filtering then
         ids = pd.unique(np.r_[links["source_id"].to_numpy(dtype=object), links["target_id"].to_numpy(dtype=object)])
-    posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"], ids=ids).set_index("post_id")
+    posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"], ids=ids)
+    # Join in Arrow and numpy: the texts stay in their Arrow buffers and only
+    # the matched passages are cut out (a whole link set of a big workspace
+    # is over a million passages)
+    post_ids = pa.array(posts["post_id"].array)
+    outlet_code, outlet_names = pd.factorize(posts["outlet"])
+    outlet_names = np.asarray(outlet_names, dtype=object)
     groups = ws.outlets().set_index("outlet")["group"]
+    group_of = groups.reindex(outlet_names).to_numpy(dtype=object)
+    times = posts["published_at"].dt.tz_convert(None).to_numpy()
+    texts = pa.array(posts["text"].array)
     out = links.copy()
     for side, col in (("source", "source_id"), ("target", "target_id")):
-        p = posts.reindex(out[col].to_numpy())
-        out[f"{side}_outlet"] = p["outlet"].to_numpy()
-        out[f"{side}_group"] = groups.reindex(p["outlet"].to_numpy()).to_numpy()
-        out[f"{side}_time"] = p["published_at"].to_numpy()
-        texts = p["text"].to_numpy(dtype=object)
-        starts = out[f"{side}_start"].to_numpy()
-        ends = out[f"{side}_end"].to_numpy()
-        out[f"{side}_text"] = [
-            (t[a:b] if len(t[a:b]) <= limit_text else t[a:b][:limit_text] + "…") if isinstance(t, str) else None
-            for t, a, b in zip(texts, starts, ends)
-        ]
-    return out.reset_index(drop=True).astype({"source_text": "string", "target_text": "string"}) \
-        if len(out) else out.assign(source_text=pd.Series(dtype="string"), target_text=pd.Series(dtype="string"))
+        row = pc.index_in(pa.array(out[col].array), value_set=post_ids)
+        row = row.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        found = row >= 0  # a link to a post no longer stored shows NA, not an error
+        at = np.where(found, row, 0)
+        code = outlet_code[at] if len(posts) else np.zeros(len(row), np.int64)
+        pick = (lambda a: np.where(found, a[code], None)) if len(posts) else (lambda a: np.full(len(row), None))
+        out[f"{side}_outlet"] = pd.array(pick(outlet_names), dtype="string")
+        out[f"{side}_group"] = pd.array(pick(group_of), dtype="string")
+        out[f"{side}_time"] = pd.to_datetime(np.where(found, times[at], np.datetime64("NaT")) if len(posts)
+                                             else np.full(len(row), np.datetime64("NaT")), utc=True)
+        passage = slice_texts(texts, row, out[f"{side}_start"].to_numpy(), out[f"{side}_end"].to_numpy(),
+                              limit=limit_text)
+        out[f"{side}_text"] = pd.arrays.ArrowStringArray(passage.cast(pa.large_string()))
+    out = out.reset_index(drop=True)
+    return out.astype({"source_text": "string", "target_text": "string"})
 
 
 @click.command("links")
