@@ -127,3 +127,17 @@ def test_no_posts_and_no_shared_shingles():
     for times in (np.zeros(0, np.int64), np.arange(3, dtype=np.int64)):
         cand = C.candidate_pairs(np.zeros(0, np.uint64), times, 10)
         assert len(cand.src) == len(cand.tgt) == len(cand.shared) == len(cand.rare) == 0
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(0, 12), min_size=0, max_size=30), st.integers(1, 5), st.integers(2, 3))
+def test_shingles_are_the_same_on_any_number_of_threads(parallel_paths, lengths, n, workers):
+    rng = np.random.default_rng(len(lengths))
+    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    hashes = rng.integers(0, 2**63, size=offsets[-1]).astype(np.uint64)
+    k1, o1 = C.shingles(hashes, offsets, n, workers=1)
+    k2, o2 = C.shingles(hashes, offsets, n, workers=workers)
+    assert np.array_equal(o1, o2) and np.array_equal(k1, k2)
+    # post p's keys carry p, one per n-token window
+    assert np.array_equal(np.diff(o1), np.maximum(np.array(lengths, dtype=np.int64) - n + 1, 0))
+    assert np.array_equal(k1 & np.uint64((1 << C.DOC_BITS) - 1), np.repeat(np.arange(len(lengths)), np.diff(o1)))

@@ -217,7 +217,7 @@ def _detect(posts, outlets, cfg, targets, workers, progress, stats) -> pd.DataFr
     t0 = time.perf_counter()
     stage.start("tokenise", f"{n:,} posts")
     tok = tokenize(text_arr, workers=workers, order=order)
-    keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle)
+    keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle, workers)
     stats.tokens, stats.shingles = len(tok.hashes), len(keys)
     # the per-post index of shared shingles is also what blocking joins on
     index = build_index(keys, key_off, shared_set(keys, workers), workers)

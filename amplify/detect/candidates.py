@@ -52,10 +52,10 @@ _DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 
 
 @njit(cache=True, nogil=True)
-def _shingle_kernel(hashes, offsets, n, out_keys, out_off):
+def _shingle_kernel(hashes, offsets, n, out_keys, out_off, p0, p1):
     k = np.uint64(0x9E3779B97F4A7C15)
     mask = ~np.uint64((1 << 26) - 1)
-    for p in range(len(offsets) - 1):
+    for p in range(p0, p1):
         a = offsets[p]
         m = offsets[p + 1] - a - n + 1
         o = out_off[p]
@@ -67,20 +67,29 @@ def _shingle_kernel(hashes, offsets, n, out_keys, out_off):
             out_keys[o + j] = (h & mask) | np.uint64(p)
 
 
-def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int, workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Keys ``(shingle hash high bits | post index)`` of every ``n``-token shingle.
 
     Returns the keys and the per-post offsets into them. Post ``p`` has
-    ``max(len_p - n + 1, 0)`` shingles in token order.
+    ``max(len_p - n + 1, 0)`` shingles in token order. Posts are shared out
+    over ``workers`` threads (each writes its own posts' keys).
     """
-    if len(offsets) - 1 > 1 << DOC_BITS:
-        raise ValueError(f"{len(offsets) - 1:,} posts in one detection run; at most {1 << DOC_BITS:,} fit in a "
+    from concurrent.futures import ThreadPoolExecutor
+
+    n_posts = len(offsets) - 1
+    if n_posts > 1 << DOC_BITS:
+        raise ValueError(f"{n_posts:,} posts in one detection run; at most {1 << DOC_BITS:,} fit in a "
                          "shingle key: split the corpus by time into parts that overlap by one window")
     lens = np.maximum(np.diff(offsets) - n + 1, 0)
     out_off = np.zeros(len(lens) + 1, dtype=np.int64)
     np.cumsum(lens, out=out_off[1:])
     keys = np.empty(out_off[-1], dtype=np.uint64)
-    _shingle_kernel(hashes, offsets, n, keys, out_off)
+    workers = max(1, workers if len(keys) >= _SPLIT_MIN_KEYS else 1)
+    cuts = np.searchsorted(out_off, np.linspace(0, out_off[-1], workers + 1)).astype(np.int64)
+    cuts[0], cuts[-1] = 0, n_posts
+    with ThreadPoolExecutor(workers) as ex:
+        list(ex.map(lambda w: _shingle_kernel(hashes, offsets, n, keys, out_off, cuts[w], max(cuts[w], cuts[w + 1])),
+                    range(workers)))
     return keys, out_off
 
 
