@@ -626,6 +626,7 @@ def _slice_kernel(data, boff, rows, starts, ends, limit, lens, pos, out, fill):
             c = data[j]
             j += 1 if c < 0x80 else 2 if c < 0xE0 else 3 if c < 0xF0 else 4
             ci += 1
+        j = min(j, end)  # (malformed UTF-8 at the very end)
         k = j
         while k < end and ci < b:  # to the last
             c = data[k]
@@ -648,16 +649,19 @@ def _slice_kernel(data, boff, rows, starts, ends, limit, lens, pos, out, fill):
 def slice_texts(texts, rows, starts, ends, limit: int | None = None, *, workers: int = 2) -> pa.Array:
     """Passages of texts: ``texts[rows[i]][starts[i]:ends[i]]`` in character
     (code point) offsets, as an Arrow ``large_string`` array, without making
-    a Python string of any text. A passage longer than ``limit`` characters
-    is cut and ends with "…"; a negative row gives a null.
+    a Python string of any text. Offsets are clamped to the text (a negative
+    one is its start, not counted from the end as in Python); a passage
+    longer than ``limit`` characters is cut and ends with "…"; a negative row
+    gives a null.
 
     >>> slice_texts(["Hello, world", "中国外交部"], [0, 1, -1], [7, 2, 0], [12, 5, 1], limit=2).to_pylist()
     ['wo…', '外交…', None]
     """
     chunks, cstart = _text_chunks(texts)
     rows = np.asarray(rows, dtype=np.int64)
-    starts = np.asarray(starts, dtype=np.int64)
-    ends = np.asarray(ends, dtype=np.int64)
+    # offsets clamped to [0, 2**40]: before the start or past the end of a text is its edge
+    starts = np.clip(np.asarray(starts, dtype=np.int64), 0, 1 << 40)
+    ends = np.clip(np.asarray(ends, dtype=np.int64), 0, 1 << 40)
     lim = -1 if limit is None else int(limit)
     valid = rows >= 0
     chunk_of = np.where(valid, np.searchsorted(cstart, rows, side="right") - 1, -1)

@@ -241,15 +241,18 @@ def _atomic_write_parquet(final: Path, table: pa.Table, row_group_size: int | No
 def _read_rows_with_ids(path: Path, columns: list[str], wanted: pa.Array) -> pa.Table:
     """The rows of a posts part whose ``post_id`` is in ``wanted``: the ids
     are read first, then only the row groups that hold a wanted one."""
-    pf = pq.ParquetFile(path)
-    ids = pf.read(columns=["post_id"]).column("post_id").cast(pa.string())
-    hit = np.flatnonzero(pa.compute.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False))
-    meta = pf.metadata
-    ends = np.cumsum([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
-    groups = np.unique(np.searchsorted(ends, hit, side="right")).tolist()
-    if not groups:
-        return pf.schema_arrow.empty_table().select(columns)
-    t = pf.read_row_groups(groups, columns=columns)
+    with pq.ParquetFile(path) as pf:
+        meta = pf.metadata
+        if meta.num_row_groups <= 1:  # a part written before row groups: one read
+            t = pf.read(columns=columns)
+        else:
+            ids = pf.read(columns=["post_id"]).column("post_id").cast(pa.string())
+            hit = np.flatnonzero(pa.compute.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False))
+            ends = np.cumsum([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+            groups = np.unique(np.searchsorted(ends, hit, side="right")).tolist()
+            if not groups:
+                return pf.schema_arrow.empty_table().select(columns)
+            t = pf.read_row_groups(groups, columns=columns)
     return t.filter(pa.compute.is_in(t.column("post_id").cast(pa.string()), value_set=wanted))
 
 

@@ -74,3 +74,40 @@ def test_limit_reads_only_what_it_shows(tmp_path, monkeypatch):
     assert len(got) == 3
     full = links_with_evidence(ws)
     pd.testing.assert_frame_equal(got, full.head(3))
+
+
+def test_nothing_selected_gives_an_empty_table(tmp_path, monkeypatch):
+    ws, _, _ = _workspace(tmp_path, monkeypatch)
+    for got in (links_with_evidence(ws, kinds=["repost"]), links_with_evidence(ws, limit=0)):
+        assert len(got) == 0
+        assert {"source_outlet", "target_group", "source_time", "target_text"} <= set(got.columns)
+    empty = Workspace.open(tmp_path / "empty", create=True)
+    with empty.writer():
+        empty.save_links(links_with_evidence(ws, limit=0)[list(ws.links().columns)], {"t": 1}, covered_through=0)
+    assert len(links_with_evidence(empty)) == 0
+
+
+def test_cli_prints_an_empty_selection(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+
+    ws, _, _ = _workspace(tmp_path, monkeypatch)
+    import json
+
+    def run(*args):
+        res = CliRunner().invoke(cli, ["links", "--workspace", str(tmp_path / "ws"), *args])
+        assert res.exit_code == 0, res.output
+        return res.output
+
+    assert "(no rows)" in run("--kind", "repost")
+    assert run("--kind", "repost", "--format", "csv").splitlines()[0].startswith("source_id,target_id,kind")
+    assert json.loads(run("--limit", "0", "--format", "json")) == []
+
+
+def test_slice_texts_edges():
+    from amplify.text import slice_texts
+
+    got = slice_texts(["Hello, world", "🙂 éte"], [0, 0, 1, 1, 0, 0], [-3, 2, 2, 0, 0, 5],
+                      [5, -1, 99, 2**62, -2**63, -2**63], limit=4).to_pylist()
+    assert got == ["Hell…", "", "éte", "🙂 ét…", "", ""]

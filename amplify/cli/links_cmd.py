@@ -34,7 +34,7 @@ def links_with_evidence(ws, linkset=None, *, parents_only=False, kinds=None, lim
     # Join in Arrow and numpy: the texts stay in their Arrow buffers and only
     # the matched passages are cut out (a whole link set of a big workspace
     # is over a million passages)
-    post_ids = pa.array(posts["post_id"].array)
+    post_ids = pa.array(posts["post_id"].astype("string").array).cast(pa.large_string())
     outlet_code, outlet_names = pd.factorize(posts["outlet"])
     outlet_names = np.asarray(outlet_names, dtype=object)
     groups = ws.outlets().set_index("outlet")["group"]
@@ -43,16 +43,25 @@ def links_with_evidence(ws, linkset=None, *, parents_only=False, kinds=None, lim
     texts = pa.array(posts["text"].array)
     out = links.copy()
     for side, col in (("source", "source_id"), ("target", "target_id")):
-        row = pc.index_in(pa.array(out[col].array), value_set=post_ids)
+        wanted = pa.array(out[col].astype("string").array).cast(pa.large_string())
+        row = pc.index_in(wanted, value_set=post_ids)
         row = row.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         found = row >= 0  # a link to a post no longer stored shows NA, not an error
         at = np.where(found, row, 0)
-        code = outlet_code[at] if len(posts) else np.zeros(len(row), np.int64)
-        pick = (lambda a: np.where(found, a[code], None)) if len(posts) else (lambda a: np.full(len(row), None))
-        out[f"{side}_outlet"] = pd.array(pick(outlet_names), dtype="string")
-        out[f"{side}_group"] = pd.array(pick(group_of), dtype="string")
-        out[f"{side}_time"] = pd.to_datetime(np.where(found, times[at], np.datetime64("NaT")) if len(posts)
-                                             else np.full(len(row), np.datetime64("NaT")), utc=True)
+        if len(posts):
+            code = outlet_code[at]
+            named = found & (code >= 0)
+            outlet = np.where(named, outlet_names[np.maximum(code, 0)], None) if len(outlet_names) else \
+                np.full(len(row), None)
+            group = np.where(named, group_of[np.maximum(code, 0)], None) if len(outlet_names) else \
+                np.full(len(row), None)
+            when = np.where(found, times[at], np.datetime64("NaT", "ns"))
+        else:
+            outlet = group = np.full(len(row), None)
+            when = np.full(len(row), np.datetime64("NaT", "ns"))
+        out[f"{side}_outlet"] = pd.array(outlet, dtype="string")
+        out[f"{side}_group"] = pd.array(group, dtype="string")
+        out[f"{side}_time"] = pd.to_datetime(when, utc=True)
         passage = slice_texts(texts, row, out[f"{side}_start"].to_numpy(), out[f"{side}_end"].to_numpy(),
                               limit=limit_text)
         out[f"{side}_text"] = pd.arrays.ArrowStringArray(passage.cast(pa.large_string()))
