@@ -135,3 +135,9 @@ def test_offsets_of_compatibility_forms():
     n = int(tokenize([text]).lengths[0])
     s, e = char_offsets([text] * n, [0] * n, list(range(n)), [n] * n)
     assert [text[a:b] for a, b in zip(s, e)] == ["ﬁne", "№", "5", "bar", "½", "½"]
+
+
+def test_dense_scripts_over_threads():
+    # Chinese is a token every 3 bytes; hundreds of texts shared out over threads
+    texts = ["中国外交部发言人表示美方应停止干涉" * 6 + str(i) for i in range(400)] + ["short one", ""]
+    _same(tokenize(texts, workers=2), _arrow_tokens(pa.array(texts, type=pa.large_string())))
