@@ -326,7 +326,6 @@ def find_text(text: str, texts, outlets: pd.DataFrame | None = None, *, settings
     ...           posts)[["post_id", "kind"]].values.tolist()
     [['a', 'verbatim'], ['b', 'quote']]
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     from amplify import detect as _detect

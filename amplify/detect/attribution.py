@@ -22,8 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from numba import njit
 
 from amplify.text import _ALNUM, _NOSPACE, _decode, _text_buffers, _text_chunks, lower_table
