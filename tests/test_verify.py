@@ -28,3 +28,27 @@ def test_token_ratio_is_rapidfuzz_ratio_over_tokens():
     b[rng.integers(0, 70, 10)] = 99  # substitutions
     ratio = 200.0 * lcs_length(a, b) / (len(a) + len(b))
     assert abs(ratio - fuzz.ratio(_chars(a), _chars(b))) < 1e-9
+
+
+def test_bag_overlap_through_the_source_table_is_the_multiset_intersection():
+    # verification counts shared tokens through a hash table of the source's
+    # tokens (built once per source); check it against Counter arithmetic
+    from collections import Counter
+
+    from amplify.detect.verify import _bag_overlap_table, _bag_table
+
+    rng = np.random.default_rng(2)
+    for trial in range(300):
+        alphabet = int(rng.integers(1, 60))
+        # token hashes are mixed 64-bit values; some collide in the low bits on purpose
+        vocab = rng.integers(0, 2**63, alphabet).astype(np.uint64) & ~np.uint64(0xF) | np.uint64(trial % 3)
+        a = vocab[rng.integers(0, alphabet, rng.integers(0, 80))]
+        b = vocab[rng.integers(0, alphabet, rng.integers(0, 80))]
+        size = 8
+        while size < 2 * len(a):
+            size *= 2
+        keys, cnt, left = np.zeros(size, np.uint64), np.zeros(size, np.int32), np.zeros(size, np.int32)
+        _bag_table(a, keys, cnt)
+        want = sum((Counter(a.tolist()) & Counter(b.tolist())).values())
+        assert _bag_overlap_table(b, keys, cnt, left) == want, trial
+        assert _bag_overlap_table(b, keys, cnt, left) == want  # the table is reusable for the next target

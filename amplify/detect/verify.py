@@ -183,13 +183,47 @@ def _bag_overlap(a, b):
 
 
 @njit(cache=True, nogil=True)
-def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out):
+def _bag_table(a, keys, cnt):
+    """Count the tokens of ``a`` into an open-addressing table (``keys``,
+    ``cnt``; a power-of-two size of at least twice ``len(a)``; count 0 marks
+    an empty slot). Token hashes are already well mixed: their low bits index."""
+    mask = np.uint64(len(keys) - 1)
+    cnt[:] = 0
+    for x in a:
+        i = x & mask
+        while cnt[i] != 0 and keys[i] != x:
+            i = (i + np.uint64(1)) & mask
+        keys[i] = x
+        cnt[i] += 1
+
+
+@njit(cache=True, nogil=True)
+def _bag_overlap_table(b, keys, cnt, left):
+    """Size of the multiset intersection of ``b`` with the tokens counted in
+    (``keys``, ``cnt``); ``left`` is scratch of the same size."""
+    mask = np.uint64(len(keys) - 1)
+    left[:] = cnt
+    inter = 0
+    for x in b:
+        i = x & mask
+        while cnt[i] != 0:
+            if keys[i] == x:
+                if left[i] > 0:
+                    left[i] -= 1
+                    inter += 1
+                break
+            i = (i + np.uint64(1)) & mask
+    return inter
+
+
+@njit(cache=True, nogil=True)
+def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out, order, ssorted, bag):
+    """Evidence for one pair; ``order``/``ssorted`` sort the source's
+    shingles, ``bag`` is ``(keys, counts, scratch)`` of the source's tokens
+    (see :func:`_bag_table`; empty keys: not built yet)."""
     sa, sb = shoff[s], shoff[s + 1]
     ta, tb = shoff[t], shoff[t + 1]
     ns = sb - sa
-    ssh = sh[sa:sb]
-    order = np.argsort(ssh)
-    ssorted = ssh[order]
     best_cnt = 0
     b0 = b1 = b2 = b3 = 0
     cnt = 0
@@ -267,13 +301,42 @@ def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out):
         if 200.0 * out[12] / max(b1 - b0 + b3 - b2, 1) >= quote_min:
             return  # a quote, unless it proves to be boilerplate (then nothing is)
     if length_bound >= 100.0 * dice_min:
-        out[10] = _bag_overlap(S, T)
+        keys, cnt, left = bag
+        if len(keys) == 0 or len(keys) < 2 * ls:
+            out[10] = _bag_overlap(S, T)
+        else:
+            if cnt[0] < 0:  # built once per source, on its first pair that needs it
+                _bag_table(S, keys, cnt)
+            out[10] = _bag_overlap_table(T, keys, cnt, left)
 
 
 @njit(cache=True, nogil=True)
 def _align_all(tok, narrow, toff, sh, shpos, shoff, n, src, tgt, gap, thr, res):
+    # pairs come grouped by source: its shingles are sorted once for all its targets
+    last = -1
+    order = np.zeros(0, dtype=np.int64)
+    ssorted = np.zeros(0, dtype=np.uint64)
+    keys = np.zeros(0, dtype=np.uint64)
+    cnt = np.zeros(0, dtype=np.int32)
+    left = np.zeros(0, dtype=np.int32)
     for r in range(len(src)):
-        _align_one(tok, narrow, toff, sh, shpos, shoff, n, src[r], tgt[r], gap, thr, res[r])
+        s = src[r]
+        if s != last:
+            ssh = sh[shoff[s]:shoff[s + 1]]
+            order = np.argsort(ssh)
+            ssorted = ssh[order]
+            last = s
+            # the source's bag of tokens: a table 2-4x its length, built lazily
+            size = 8
+            while size < 2 * (toff[s + 1] - toff[s]):
+                size *= 2
+            if len(keys) != size:
+                keys = np.zeros(size, dtype=np.uint64)
+                cnt = np.zeros(size, dtype=np.int32)
+                left = np.zeros(size, dtype=np.int32)
+            cnt[0] = -1  # not built
+        _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, tgt[r], gap, thr, res[r], order, ssorted,
+                   (keys, cnt, left))
 
 
 def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, verbatim_min: float = 90.0,
@@ -291,12 +354,17 @@ def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, verbatim_min:
     gap = n + 3 if gap is None else gap
     thr = np.array([verbatim_min, quote_min, 2.0 * min_quote_words, dice_min, ratio_min], dtype=np.float64)
     args = (tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets, n)
+    # grouped by source (see _align_all), results put back in the pairs' order
+    by_src = np.argsort(np.asarray(src), kind="stable")
+    s_src, s_tgt = np.asarray(src)[by_src], np.asarray(tgt)[by_src]
+    out = np.zeros_like(res)
     if len(src) < 20000 or workers <= 1:
-        _align_all(*args, src, tgt, gap, thr, res)
-        return res
-    bounds = np.linspace(0, len(src), workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as ex:
-        list(ex.map(lambda ab: _align_all(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], gap, thr,
-                                          res[ab[0]:ab[1]]),
-                    zip(bounds[:-1], bounds[1:])))
+        _align_all(*args, s_src, s_tgt, gap, thr, out)
+    else:
+        bounds = np.linspace(0, len(src), workers + 1).astype(int)
+        with ThreadPoolExecutor(workers) as ex:
+            list(ex.map(lambda ab: _align_all(*args, s_src[ab[0]:ab[1]], s_tgt[ab[0]:ab[1]], gap, thr,
+                                              out[ab[0]:ab[1]]),
+                        zip(bounds[:-1], bounds[1:])))
+    res[by_src] = out
     return res
