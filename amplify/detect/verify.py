@@ -165,24 +165,6 @@ def lcs_length(a, b) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _bag_overlap(a, b):
-    """Size of the multiset intersection of two token sequences."""
-    x = np.sort(a)
-    y = np.sort(b)
-    p = q = inter = 0
-    while p < len(x) and q < len(y):
-        if x[p] == y[q]:
-            inter += 1
-            p += 1
-            q += 1
-        elif x[p] < y[q]:
-            p += 1
-        else:
-            q += 1
-    return inter
-
-
-@njit(cache=True, nogil=True)
 def _bag_table(a, keys, cnt):
     """Count the tokens of ``a`` into an open-addressing table (``keys``,
     ``cnt``; a power-of-two size of at least twice ``len(a)``; count 0 marks
@@ -219,8 +201,9 @@ def _bag_overlap_table(b, keys, cnt, left):
 @njit(cache=True, nogil=True)
 def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out, order, ssorted, bag):
     """Evidence for one pair; ``order``/``ssorted`` sort the source's
-    shingles, ``bag`` is ``(keys, counts, scratch)`` of the source's tokens
-    (see :func:`_bag_table`; empty keys: not built yet)."""
+    shingles, ``bag`` is ``(keys, counts, scratch)``: a table of the source's
+    tokens (see :func:`_bag_table`) sized by :func:`_align_all`, with
+    ``counts[0] < 0`` while it is not built yet."""
     sa, sb = shoff[s], shoff[s + 1]
     ta, tb = shoff[t], shoff[t + 1]
     ns = sb - sa
@@ -302,12 +285,9 @@ def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out, orde
             return  # a quote, unless it proves to be boilerplate (then nothing is)
     if length_bound >= 100.0 * dice_min:
         keys, cnt, left = bag
-        if len(keys) == 0 or len(keys) < 2 * ls:
-            out[10] = _bag_overlap(S, T)
-        else:
-            if cnt[0] < 0:  # built once per source, on its first pair that needs it
-                _bag_table(S, keys, cnt)
-            out[10] = _bag_overlap_table(T, keys, cnt, left)
+        if cnt[0] < 0:  # built once per source, on its first pair that needs it
+            _bag_table(S, keys, cnt)
+        out[10] = _bag_overlap_table(T, keys, cnt, left)
 
 
 @njit(cache=True, nogil=True)
