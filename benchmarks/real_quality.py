@@ -1,0 +1,315 @@
+"""Detection quality on real text: the loop detection is tuned on (issue #10).
+
+Every figure is computed here from the data in ``../shared/data`` (skipped with a
+message when a set is absent); none is typed in. Generated-corpus figures
+(``benchmarks/quality.py``) are a regression check; these are the real ones.
+
+1. **Labelled pairs** (MRPC train, Twitter-URL train). Each pair is laid out as
+   an earlier and a later post of two outlets, far apart from the other pairs,
+   and detection runs at default settings: a pair is predicted an echo when it
+   is linked. Beside it, the **all-pairs rapidfuzz baseline**: every scorer of
+   ``rapidfuzz.fuzz`` scores every labelled pair, its threshold tuned on the
+   labels themselves (the best it could ever do), with its F1 and average
+   precision. Detection should reach the best baseline's F1 and AP.
+2. **UCI News Aggregator subset**: headlines of ~1,900 publishers grouped into
+   88 stories by the aggregator. Two headlines of different stories are not
+   echoes of each other, so the share of links that join different ``STORY``
+   values is a lower bound on the false-link rate (target: at most 1 %).
+3. **RUWA**: headlines of nine outlets; Censor.net republishes Ukrinform's
+   headlines inside its own. Republication is found from the data itself: a
+   headline of at least five words whose normalised words appear, in order and
+   contiguous, inside another outlet's headline within a week. Every such pair
+   should be linked (target: recall 1.0).
+
+With ``--sample FILE``, the links of UCI and RUWA and the near-misses (verified
+candidate pairs that were not linked are not exposed, so near-misses are the
+pairs of one RUWA/UCI story that share a rare word and were not linked) are
+written side by side for a person to judge.
+
+Run::
+
+    python benchmarks/real_quality.py
+    python benchmarks/real_quality.py --only uci ruwa --show 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from amplify.detect import detect
+
+SHARED = Path(os.environ.get("AMPLIFY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+# rapidfuzz scorers of the baseline; each is run over every labelled pair.
+BASELINE_SCORERS = ("ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio",
+                    "partial_token_set_ratio", "token_ratio", "WRatio", "QRatio")
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def average_precision(y_true: np.ndarray, score: np.ndarray) -> float:
+    """Area under the precision-recall curve, step-wise (as scikit-learn computes it)."""
+    order = np.argsort(-score, kind="stable")
+    y = y_true[order].astype(float)
+    s = score[order]
+    last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
+    tp = np.cumsum(y)[last]
+    prec = tp / (last + 1)
+    rec = tp / max(y.sum(), 1)
+    return float(np.sum(np.diff(np.r_[0.0, rec]) * prec))
+
+
+def best_f1(y_true: np.ndarray, score: np.ndarray) -> tuple[float, float, float, float]:
+    """The F1 of the best threshold on ``score`` (predict ``score >= t``): (f1, t, precision, recall)."""
+    order = np.argsort(-score, kind="stable")
+    y = y_true[order].astype(float)
+    s = score[order]
+    last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
+    tp = np.cumsum(y)[last]
+    prec = tp / (last + 1)
+    rec = tp / max(y.sum(), 1)
+    f1 = np.where(prec + rec > 0, 2 * prec * rec / np.maximum(prec + rec, 1e-12), 0.0)
+    i = int(np.argmax(f1))
+    return float(f1[i]), float(s[last[i]]), float(prec[i]), float(rec[i])
+
+
+def prf(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    tp = int((pred & y).sum())
+    p = tp / max(int(pred.sum()), 1)
+    r = tp / max(int(y.sum()), 1)
+    return p, r, 2 * p * r / max(p + r, 1e-12)
+
+
+# --------------------------------------------------------------------------- labelled pairs
+
+
+def pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
+    """Detect over pairs laid 8 days apart (beyond the 7-day window), in chunks
+    that fit pandas' nanosecond time range."""
+    out = []
+    t0 = pd.Timestamp("1980-01-01", tz="UTC")
+    gap = pd.Timedelta("8D")
+    chunk = 8000
+    for c in range(0, len(a), chunk):
+        idx = np.arange(c, min(c + chunk, len(a)))
+        ta = [t0 + k * gap for k in range(len(idx))]
+        posts = pd.DataFrame({
+            "post_id": [f"a{i}" for i in idx] + [f"b{i}" for i in idx],
+            "outlet": ["outlet_a"] * len(idx) + ["outlet_b"] * len(idx),
+            "published_at": ta + [t + pd.Timedelta("1h") for t in ta],
+            "text": [a[i] for i in idx] + [b[i] for i in idx],
+        })
+        out.append(detect(posts, progress=False))
+    return pd.concat(out, ignore_index=True)
+
+
+def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) -> dict:
+    from rapidfuzz import fuzz, process, utils
+
+    n = len(a)
+    y = labels.astype(bool)
+    t = time.perf_counter()
+    links = pair_links(a, b)
+    secs = time.perf_counter() - t
+    links = links[links["source_id"].str[1:] == links["target_id"].str[1:]]
+    score = np.zeros(n)
+    kind = np.full(n, "", dtype=object)
+    idx = links["target_id"].str[1:].astype(int).to_numpy()
+    score[idx] = links["score"].to_numpy()
+    kind[idx] = links["kind"].to_numpy()
+    pred = score > 0
+    p, r, f1 = prf(pred, y)
+    base = []
+    for name_s in BASELINE_SCORERS:
+        s = process.cpdist(a, b, scorer=getattr(fuzz, name_s), processor=utils.default_process, workers=-1)
+        bf1, thr, bp, br = best_f1(y, np.asarray(s, dtype=float))
+        base.append({"scorer": name_s, "f1": bf1, "threshold": thr, "precision": bp, "recall": br,
+                     "average_precision": average_precision(y, np.asarray(s, dtype=float))})
+    return {"set": name, "pairs": n, "positives": int(y.sum()), "predicted": int(pred.sum()),
+            "precision": p, "recall": r, "f1": f1, "average_precision": average_precision(y, score),
+            "seconds": secs, "kinds": pd.Series(kind[pred]).value_counts().to_dict(), "baseline": base}
+
+
+def labelled_sets() -> list[dict]:
+    out = []
+    mrpc = SHARED / "mrpc-train" / "msr_paraphrase_train.txt"
+    if mrpc.is_file():
+        df = pd.read_csv(mrpc, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8-sig", dtype=str)
+        df.columns = ["Quality", "id1", "id2", "s1", "s2"]
+        df = df.dropna(subset=["s1", "s2"])
+        out.append(evaluate_pairs("MRPC train", df["s1"].tolist(), df["s2"].tolist(),
+                                  df["Quality"].astype(int).to_numpy()))
+    else:
+        print(f"(MRPC not found at {mrpc}: skipped)", file=sys.stderr)
+    tw = SHARED / "twitter-url-train"
+    if (tw / "sim.txt").is_file():
+        a = (tw / "a.toks").read_text("utf-8").splitlines()
+        b = (tw / "b.toks").read_text("utf-8").splitlines()
+        y = np.array([int(x) for x in (tw / "sim.txt").read_text().split()])
+        out.append(evaluate_pairs("Twitter-URL train", a, b, y))
+    else:
+        print(f"(Twitter-URL corpus not found at {tw}: skipped)", file=sys.stderr)
+    return out
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+def uci_posts() -> pd.DataFrame | None:
+    f = SHARED / "uci-news-subset" / "uci-news-aggregator.csv"
+    if not f.is_file():
+        print(f"(UCI subset not found at {f}: skipped)", file=sys.stderr)
+        return None
+    df = pd.read_csv(f, dtype=str, on_bad_lines="skip").dropna(subset=["TITLE", "PUBLISHER", "TIMESTAMP", "STORY"])
+    df = df[df["TIMESTAMP"].str.fullmatch(r"\d+")]
+    return pd.DataFrame({
+        "post_id": "uci" + df["ID"].to_numpy(dtype=object),
+        "outlet": df["PUBLISHER"].to_numpy(dtype=object),
+        "published_at": pd.to_datetime(df["TIMESTAMP"].astype("int64"), unit="ms", utc=True).to_numpy(),
+        "text": df["TITLE"].to_numpy(dtype=object),
+        "story": df["STORY"].to_numpy(dtype=object),
+    }).reset_index(drop=True)
+
+
+def ruwa_posts() -> pd.DataFrame | None:
+    f = SHARED / "ruwa" / "RUWA_01.08.23.csv.zip"
+    if not f.is_file():
+        print(f"(RUWA not found at {f}: skipped)", file=sys.stderr)
+        return None
+    with zipfile.ZipFile(f) as z:
+        name = next(n for n in z.namelist() if n.endswith(".csv") and not n.startswith("__MACOSX"))
+        df = pd.read_csv(z.open(name), dtype=str)
+    # As `amplify ingest --map 'text=title|desc'` reads it: the title, or the sub-heading when there is none.
+    text = df["title"].where(df["title"].notna() & df["title"].str.strip().astype(bool), df["desc"])
+    df = df.assign(text=text).dropna(subset=["text", "Date", "Site"])
+    df = df[df["text"].str.strip().astype(bool)]
+    return pd.DataFrame({
+        "post_id": "ruwa" + df.index.astype(str).to_numpy(dtype=object),
+        "outlet": df["Site"].to_numpy(dtype=object),
+        "published_at": pd.to_datetime(df["Date"], format="%m/%d/%Y", utc=True).to_numpy(),
+        "text": df["text"].to_numpy(dtype=object),
+        "story": df["Event"].to_numpy(dtype=object),
+    }).reset_index(drop=True)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def republications(posts: pd.DataFrame, min_words: int = 5, days: int = 7) -> pd.DataFrame:
+    """Pairs (a, b) of two outlets where a's whole text, as a run of normalised
+    words, stands inside b's within ``days``: the reprints a detector must link.
+
+    Candidates come from the rarest word of a (a posting list), so this never
+    compares all pairs.
+    """
+    words = [_WORD.findall(t.lower()) for t in posts["text"]]
+    norm = [" " + " ".join(w) + " " for w in words]
+    df = pd.Series([w for ws in words for w in set(ws)]).value_counts()
+    post_of: dict[str, list[int]] = {}
+    for i, ws in enumerate(words):
+        for w in set(ws):
+            post_of.setdefault(w, []).append(i)
+    day = pd.DatetimeIndex(posts["published_at"]).tz_convert(None).to_numpy().astype("datetime64[D]").astype(np.int64)
+    outlet = posts["outlet"].to_numpy(dtype=object)
+    rows = []
+    for i, ws in enumerate(words):
+        if len(ws) < min_words:
+            continue
+        rare = min(set(ws), key=lambda w: df[w])
+        for j in post_of[rare]:
+            if j == i or outlet[j] == outlet[i] or abs(day[j] - day[i]) > days:
+                continue
+            if norm[i] in norm[j] and (norm[i] != norm[j] or i < j):
+                rows.append((i, j))
+    out = pd.DataFrame(rows, columns=["a", "b"])
+    out["a_id"] = posts["post_id"].to_numpy()[out["a"]]
+    out["b_id"] = posts["post_id"].to_numpy()[out["b"]]
+    return out
+
+
+def evaluate_corpus(name: str, posts: pd.DataFrame, show: int) -> dict:
+    t = time.perf_counter()
+    links = detect(posts[["post_id", "outlet", "published_at", "text"]], progress=False)
+    secs = time.perf_counter() - t
+    story = dict(zip(posts["post_id"], posts["story"]))
+    text = dict(zip(posts["post_id"], posts["text"]))
+    # A tie is listed both ways; count each pair of posts once.
+    key = np.where(links["source_id"] < links["target_id"], links["source_id"] + "|" + links["target_id"],
+                   links["target_id"] + "|" + links["source_id"])
+    pairs = links.assign(key=key).drop_duplicates("key")
+    cross = pairs["source_id"].map(story) != pairs["target_id"].map(story)
+    rep = republications(posts)
+    linked = set(zip(links["source_id"], links["target_id"]))
+    rep["linked"] = [(a, b) in linked or (b, a) in linked for a, b in zip(rep["a_id"], rep["b_id"])]
+    res = {"set": name, "posts": len(posts), "seconds": secs, "links": len(links), "pairs": len(pairs),
+           "kinds": pairs["kind"].value_counts().to_dict(),
+           "cross_story": int(cross.sum()), "cross_story_share": float(cross.mean()) if len(pairs) else 0.0,
+           "cross_by_kind": pairs.loc[cross, "kind"].value_counts().to_dict(),
+           "republications": len(rep), "republications_linked": int(rep["linked"].sum())}
+    if show:
+        print(f"\n-- {name}: links across stories (first {show}) --")
+        for r in pairs[cross].head(show).itertuples():
+            print(f"  {r.kind} {r.score:.0f}\n    A: {text[r.source_id][:160]!r}\n    B: {text[r.target_id][:160]!r}")
+        print(f"-- {name}: republications not linked (first {show}) --")
+        for r in rep[~rep["linked"]].head(show).itertuples():
+            print(f"    A: {text[r.a_id][:160]!r}\n    B: {text[r.b_id][:160]!r}")
+    res["links_table"] = pairs.assign(source_text=pairs["source_id"].map(text),
+                                      target_text=pairs["target_id"].map(text),
+                                      cross_story=cross.to_numpy())
+    return res
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", nargs="+", choices=["pairs", "uci", "ruwa"], default=["pairs", "uci", "ruwa"])
+    ap.add_argument("--show", type=int, default=0, help="print this many wrong links and misses per corpus")
+    ap.add_argument("--sample", type=Path, help="write every UCI and RUWA link, both texts side by side, to this CSV")
+    args = ap.parse_args(argv)
+
+    if "pairs" in args.only:
+        print("== labelled pairs: detection at default settings vs the best all-pairs rapidfuzz scorer ==")
+        print(f"{'set':<20}{'pairs':>8}{'pos':>7}{'pred':>7}{'P':>7}{'R':>7}{'F1':>7}{'AP':>7}")
+        for r in labelled_sets():
+            print(f"{r['set']:<20}{r['pairs']:>8,}{r['positives']:>7,}{r['predicted']:>7,}{r['precision']:>7.3f}"
+                  f"{r['recall']:>7.3f}{r['f1']:>7.3f}{r['average_precision']:>7.3f}  amplify ({r['kinds']})")
+            bf = max(r["baseline"], key=lambda b: b["f1"])
+            ba = max(r["baseline"], key=lambda b: b["average_precision"])
+            print(f"{'':<42}{bf['precision']:>7.3f}{bf['recall']:>7.3f}{bf['f1']:>7.3f}{bf['average_precision']:>7.3f}"
+                  f"  best-F1 baseline: {bf['scorer']} >= {bf['threshold']:.1f} (tuned on the labels)")
+            print(f"{'':<63}{ba['average_precision']:>7.3f}  best-AP baseline: {ba['scorer']}")
+    tables = []
+    for name, loader in (("uci", uci_posts), ("ruwa", ruwa_posts)):
+        if name not in args.only:
+            continue
+        posts = loader()
+        if posts is None:
+            continue
+        r = evaluate_corpus(name.upper(), posts, args.show)
+        print(f"\n== {r['set']}: {r['posts']:,} posts, {r['pairs']:,} linked pairs ({r['kinds']}) in {r['seconds']:.1f} s ==")
+        print(f"links joining different stories: {r['cross_story']:,} = {r['cross_story_share']:.1%} "
+              f"(target <= 1 %; by kind {r['cross_by_kind']})")
+        print(f"republished headlines linked: {r['republications_linked']} of {r['republications']} "
+              f"(recall {r['republications_linked'] / max(r['republications'], 1):.3f}; target 1.0)")
+        tables.append(r["links_table"].assign(corpus=r["set"]))
+    if args.sample and tables:
+        cols = ["corpus", "source_id", "target_id", "kind", "score", "cross_story", "source_text", "target_text"]
+        pd.concat(tables)[cols].to_csv(args.sample, index=False)
+        print(f"\nwrote {sum(map(len, tables)):,} links side by side to {args.sample}")
+
+
+if __name__ == "__main__":
+    main()
