@@ -2,7 +2,7 @@
 
 Every quality claim amplify makes (precision and recall of the detector, the
 synergy and bridging analyses, surge detection, safe rendering) is measured
-against a corpus whose truth is known. This module builds that corpus,
+against a corpus whose truth is known. This package builds that corpus,
 deterministically from a seed, at any size from a few hundred posts to
 millions.
 
