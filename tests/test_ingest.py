@@ -14,7 +14,7 @@ import pytest
 
 from amplify import schema
 from amplify.ingest import IngestError, complete_outlets, parse_times, read_outlets, read_posts, suggest_outlets
-from amplify.ingest import tabular
+from amplify.ingest import delimited, tabular
 from amplify.ingest.report import reason_category
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -100,7 +100,7 @@ def test_fast_path_is_taken_for_clean_files(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("slow reader used for a clean file")
 
-    monkeypatch.setattr(tabular, "_slow_csv", boom)
+    monkeypatch.setattr(delimited, "read_strict", boom)
     for name, n in (("clean_quotes.csv", 7), ("bad_row_middle.csv", 5), ("excel_export.csv", 4)):
         assert read_posts(FIX / name).files[0].rows_read == n
 
