@@ -516,3 +516,12 @@ def test_real_ruwa_headlines():
     span = res.posts["published_at"]
     assert pd.Timestamp("2021-01-01", tz="UTC") <= span.min() <= span.max() < pd.Timestamp("2024-01-01", tz="UTC")
     assert_balanced(res)
+
+
+def test_cli_offers_every_format():
+    """``amplify ingest --input-format`` lists the formats the reader knows (kept apart for a fast CLI start)."""
+    from amplify.cli.ingest_cmd import command
+    from amplify.ingest import FORMATS
+
+    choice = next(p for p in command.params if p.name == "fmt").type
+    assert tuple(choice.choices) == FORMATS
