@@ -68,10 +68,12 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
 
 
 def atomic_write_text(path, text: str) -> None:
+    """Write ``text`` (UTF-8, newlines as given) to ``path`` atomically; see :func:`atomic_output`."""
     with atomic_output(path, "w") as fh:
         fh.write(text)
 
 
 def atomic_write_bytes(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically; see :func:`atomic_output`."""
     with atomic_output(path, "wb") as fh:
         fh.write(data)

@@ -68,6 +68,8 @@ class SchemaError(ValueError):
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a canonical table: its name, pandas dtype, whether it must be present, what it means."""
+
     name: str
     dtype: str
     required: bool
@@ -219,8 +221,10 @@ def empty_posts(optional: bool = False) -> pd.DataFrame:
 
 
 def empty_outlets(optional: bool = False) -> pd.DataFrame:
+    """An empty outlets table (required columns, or all with ``optional=True``)."""
     return _empty([c for c in OUTLETS if c.required or optional])
 
 
 def empty_links() -> pd.DataFrame:
+    """An empty links table (every column)."""
     return _empty(LINKS)

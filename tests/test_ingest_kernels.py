@@ -7,7 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amplify.ingest.tabular import _records, _space_of
+from amplify.ingest.blank import space_flags
+from amplify.ingest.csv_fast import scan_records
 
 SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u1680", "\u2003", "\u2028", "\u3000"]
 OTHER = ["a", "Ж", "中", "🙂", "\u200b", "é", "_", "0"]
@@ -18,7 +19,7 @@ OTHER = ["a", "Ж", "中", "🙂", "\u200b", "é", "_", "0"]
                 max_size=20), st.booleans())
 def test_space_flags_match_str_isspace(values, arrow_backed):
     s = pd.Series(values, dtype="string" if arrow_backed else object)
-    blank, edge = _space_of(s)
+    blank, edge = space_flags(s)
     assert blank.tolist() == [v is None or v.strip() == "" for v in values]
     assert edge.tolist() == [v is not None and v != "" and (v[0].isspace() or v[-1].isspace()) for v in values]
 
@@ -48,7 +49,7 @@ def _reference(body: bytes, sep: int):
 def test_records_match_reference(body, sep):
     arr = np.frombuffer(body, dtype=np.uint8)
     e = np.zeros(0, dtype=np.int64)
-    nrec, _, nq = _records(arr, ord(sep), e, e, False)
+    nrec, _, nq = scan_records(arr, ord(sep), e, e, False)
     want = _reference(body, ord(sep))
     if want is None:
         assert nq == -1
@@ -56,5 +57,5 @@ def test_records_match_reference(body, sep):
     ends, lines, inside = want
     assert nq >= 0 and (nq % 2 == 1) == inside
     got_e, got_l = np.empty(nrec, np.int64), np.empty(nrec, np.int64)
-    _records(arr, ord(sep), got_e, got_l, True)
+    scan_records(arr, ord(sep), got_e, got_l, True)
     assert got_e.tolist() == ends and got_l.tolist() == lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import click
+import pandas as pd
 
 from amplify.cli.common import note, quiet_option
 
@@ -51,12 +52,12 @@ def command(n_posts, seed, out_dir, days, start, surge_term, hostile_fraction, q
     """
     from amplify.synth import generate, write_corpus
 
+    problem = _parameter_problem(start, surge_term)
+    if problem:
+        raise click.BadParameter(problem)
     t0 = time.perf_counter()
-    try:
-        corpus = generate(n_posts=n_posts, seed=seed, start=start, days=days, surge_term=surge_term,
-                          hostile_fraction=hostile_fraction)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
+    corpus = generate(n_posts=n_posts, seed=seed, start=start, days=days, surge_term=surge_term,
+                      hostile_fraction=hostile_fraction)
     t1 = time.perf_counter()
     note(f"generated {n_posts:,} posts in {t1 - t0:.1f} s; writing to {out_dir}", quiet)
     write_corpus(corpus, out_dir)
@@ -76,3 +77,23 @@ def command(n_posts, seed, out_dir, days, start, surge_term, hostile_fraction, q
     click.echo(f"bridges:   {bridges}")
     click.echo(f"surge:     {surge['term']!r} {surge['start'][:10]} .. {surge['end'][:10]}")
     click.echo(f"written:   {out_dir}")
+
+
+def _parameter_problem(start: str, surge_term: str) -> str | None:
+    """What is wrong with the options the click types do not check, in ``generate``'s words; or None.
+
+    Checked here, before generating, so that only the user's mistakes are
+    reported as such: a ``ValueError`` from inside ``generate`` is a bug, and
+    shows as one.
+    """
+    from amplify.utc import utc_timestamp
+
+    if not str(surge_term).strip():
+        return "surge_term must not be empty"
+    try:
+        t = utc_timestamp(start)
+    except ValueError as exc:  # pandas' words: "Unknown datetime string format, unable to parse: x"
+        return str(exc)
+    if t is pd.NaT:
+        return f"start must be a time (got {start!r})"
+    return None

@@ -54,8 +54,7 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
       amplify ingest ruwa.csv --map outlet=Site --map published_at=Date \\
           --map 'text=title|desc' --workspace ws
     """
-    from amplify.ingest import IngestError, complete_outlets, read_outlets, read_posts, suggest_outlets
-    from amplify.io import atomic_output
+    from amplify.ingest import IngestError, complete_outlets, read_outlets, read_posts
     from amplify.workspace import Workspace, WorkspaceError
 
     if not files and not outlets_file:
@@ -81,24 +80,7 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
         if len(res.rejects):
             report["rejects_file"] = str(_write_rejects(res.rejects, rejects, workspace, quiet))
     try:
-        with ws.writer():
-            if outlets is not None:
-                orep = ws.set_outlets(outlets)
-                report["outlets"] = str(orep)
-                note(f"outlets: {orep}", quiet)
-            if res is not None and len(res.posts):
-                app = ws.add_posts(res.posts)
-                report["append"] = {"new": app.new, "already_present": app.already_present,
-                                    "conflicts": int(app.n_conflicts)}
-                msg = f"workspace {workspace}: {app}"
-                click.echo(msg) if out_fmt == "table" else None
-                if app.n_conflicts:
-                    path = Path(workspace) / "rejects" / f"conflicts-{_stamp()}.csv"
-                    with atomic_output(path) as fh:
-                        app.conflicts.to_csv(fh, index=False)
-                    note(f"  {app.n_conflicts:,} post ids already stored with other content were not "
-                         f"overwritten; both versions are in {path}", quiet)
-                    report["conflicts_file"] = str(path)
+        _store(ws, workspace, outlets, res, report, out_fmt=out_fmt, quiet=quiet)
         stored_outlets = ws.outlets(fill_missing=False)
         posts_outlets = ws.posts(columns=["outlet"])
         _, missing = complete_outlets(posts_outlets, stored_outlets if len(stored_outlets) else None)
@@ -106,16 +88,47 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
         raise click.ClickException(str(exc)) from exc
     report["outlets_missing"] = len(missing)
     if missing:
-        hint = ""
-        if len(stored_outlets):
-            sugg = suggest_outlets(missing, stored_outlets)
-            if sugg:
-                a, b = next(iter(sugg.items()))
-                hint = f" (did you mean {b!r} for {a!r}? {len(sugg)} near matches)"
-        note(f"{len(missing):,} outlets are not in the outlets table and get group 'unknown'{hint}; "
-             f"add them with --outlets FILE", quiet)
+        _note_missing_outlets(missing, stored_outlets, quiet)
     if out_fmt == "json":
         emit_json(report)
+
+
+def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bool) -> None:
+    """Write the outlets table and the new posts into the workspace, in one writer session."""
+    from amplify.io import atomic_output
+
+    with ws.writer():
+        if outlets is not None:
+            orep = ws.set_outlets(outlets)
+            report["outlets"] = str(orep)
+            note(f"outlets: {orep}", quiet)
+        if res is not None and len(res.posts):
+            app = ws.add_posts(res.posts)
+            report["append"] = {"new": app.new, "already_present": app.already_present,
+                                "conflicts": int(app.n_conflicts)}
+            if out_fmt == "table":
+                click.echo(f"workspace {workspace}: {app}")
+            if app.n_conflicts:
+                path = Path(workspace) / "rejects" / f"conflicts-{_stamp()}.csv"
+                with atomic_output(path) as fh:
+                    app.conflicts.to_csv(fh, index=False)
+                note(f"  {app.n_conflicts:,} post ids already stored with other content were not "
+                     f"overwritten; both versions are in {path}", quiet)
+                report["conflicts_file"] = str(path)
+
+
+def _note_missing_outlets(missing: list, stored_outlets, quiet: bool) -> None:
+    """Tell how many outlets the table lacks, with a near match when there is one."""
+    from amplify.ingest import suggest_outlets
+
+    hint = ""
+    if len(stored_outlets):
+        sugg = suggest_outlets(missing, stored_outlets)
+        if sugg:
+            a, b = next(iter(sugg.items()))
+            hint = f" (did you mean {b!r} for {a!r}? {len(sugg)} near matches)"
+    note(f"{len(missing):,} outlets are not in the outlets table and get group 'unknown'{hint}; "
+         f"add them with --outlets FILE", quiet)
 
 
 def _stamp() -> str:

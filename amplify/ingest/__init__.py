@@ -6,6 +6,17 @@
 >>> res.posts, res.rejects, res.files                           # doctest: +SKIP
 >>> print(res.summary())                                        # doctest: +SKIP
 
+For instance, a CSV whose columns go by other names:
+
+>>> import pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "posts.csv"
+>>> _ = path.write_text("author,date,content\\ntass,2022-03-01T10:00:00Z,Hello\\nrt,yesterday,Hi\\n")
+>>> res = read_posts(path)
+>>> res.files[0].column_mapping
+{'text': 'content', 'published_at': 'date', 'outlet': 'author'}
+>>> res.posts[["post_id", "outlet", "text"]].values.tolist(), res.rejects["reason"].tolist()
+([['posts:2', 'tass', 'Hello']], ['unparseable time'])
+
 Formats (detected from the name and the content; ``fmt=`` forces one for all
 files): CSV/TSV (``,`` ``;`` tab or ``|``, UTF-8 with or without BOM, UTF-16,
 CRLF, Excel's ``sep=`` line, ``.gz``/``.bz2``/``.xz``/single-file ``.zip``),
@@ -38,18 +49,13 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
-from amplify.ingest import tabular
+from amplify.ingest.columns import OUTLET_ALIASES, POST_ALIASES
+from amplify.ingest.duplicates import collapse_duplicates
+from amplify.ingest.files import file_stem
+from amplify.ingest.outlets import complete_outlets, read_outlets, suggest_outlets
+from amplify.ingest.posts import to_posts
 from amplify.ingest.report import REJECT_COLUMNS, FileReport, IngestError, IngestResult, reason_category
-from amplify.ingest.tabular import (
-    FORMATS,
-    OUTLET_ALIASES,
-    POST_ALIASES,
-    file_stem,
-    read_table,
-    resolve_columns,
-    shorten,
-    to_posts,
-)
+from amplify.ingest.tabular import FORMATS, read_table
 from amplify.ingest.times import parse_times
 
 __all__ = [
@@ -125,6 +131,24 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     paths = [str(p) for p in paths]
     if not paths:
         raise IngestError("no input files given")
+    reports, accepted, rejects, id_cols = _read_each(
+        paths, mapping, time_format, fmt, progress, encoding=encoding, keep_extra=keep_extra, map_flag=map_flag)
+    allacc = pd.concat(accepted, ignore_index=True) if accepted else pd.DataFrame()
+    allacc, dup_rejects, collapsed = collapse_duplicates(allacc, paths, id_cols)
+    if len(dup_rejects):
+        rejects.append(dup_rejects)
+    rej = _rejects_table(rejects, paths)
+    _count_into(reports, allacc, rej, collapsed)
+    posts = schema.validate_posts(_posts_table(allacc, paths))
+    result = IngestResult(posts=posts, rejects=rej, files=reports)
+    if not len(posts):
+        raise IngestError("nothing usable: no post was accepted.\n" + result.summary(), result=result)
+    return result
+
+
+def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, encoding, keep_extra: bool,
+               map_flag: str):
+    """Read and map every file: ``(reports, accepted frames, rejects frames, post_id source columns)``."""
     prefixes = _id_prefixes(paths)
     sizes = [Path(p).stat().st_size if Path(p).is_file() else 0 for p in paths]
     show = bool(progress) and sum(sizes) >= PROGRESS_MIN_BYTES
@@ -163,11 +187,11 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     finally:
         if bar is not None:
             bar.close()
+    return reports, accepted, rejects, id_cols
 
-    allacc = pd.concat(accepted, ignore_index=True) if accepted else pd.DataFrame()
-    allacc, dup_rejects, collapsed = _dedupe(allacc, paths, id_cols)
-    if len(dup_rejects):
-        rejects.append(dup_rejects)
+
+def _rejects_table(rejects: list[pd.DataFrame], paths: list[str]) -> pd.DataFrame:
+    """Every file's rejects in one table, in the order of the files, then by row."""
     rej = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=list(REJECT_COLUMNS))
     rej = rej[list(REJECT_COLUMNS)]
     order = {p: i for i, p in enumerate(paths)}
@@ -176,7 +200,11 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     rej["row"] = rej["row"].astype("int64")
     for c in ("file", "column", "reason", "value"):
         rej[c] = rej[c].astype("string")
+    return rej
 
+
+def _count_into(reports: list[FileReport], allacc: pd.DataFrame, rej: pd.DataFrame, collapsed: dict) -> None:
+    """Each file's accepted, naive-time, collapsed and rejected counts, into its report."""
     file_idx = allacc["_file"].to_numpy() if len(allacc) else np.zeros(0, dtype=int)
     naive = allacc["_naive"].to_numpy(dtype=bool) if len(allacc) else np.zeros(0, dtype=bool)
     for i, rep in enumerate(reports):
@@ -188,139 +216,13 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
         rep.rejected = int(len(rr))
         rep.rejected_by_reason = dict(Counter(reason_category(r) for r in rr))
 
-    if len(allacc):
-        rows = allacc["_row"].astype("int64").astype("string")
-        files = pd.Series(np.asarray(paths, dtype=object)[file_idx], dtype="string")
-        allacc["origin"] = (files + ":" + rows).to_numpy()
-        posts = allacc.drop(columns=["_row", "_naive", "_file"])
-    else:
-        posts = schema.empty_posts(optional=True)
-    posts = schema.validate_posts(posts)
-    result = IngestResult(posts=posts, rejects=rej, files=reports)
-    if not len(posts):
-        raise IngestError("nothing usable: no post was accepted.\n" + result.summary(), result=result)
-    return result
 
-
-def _dedupe(acc: pd.DataFrame, paths: list[str], id_cols: list[str]):
-    """Collapse identical rows sharing a post_id; reject later conflicting ones."""
-    empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
-    if not len(acc):
-        return acc, empty, {}
-    dup = acc["post_id"].duplicated(keep=False).to_numpy()
-    if not dup.any():
-        return acc, empty, {}
-    sub = acc.loc[dup, ["post_id", "outlet", "published_at", "text", "_file", "_row"]]
-    first = sub.drop_duplicates("post_id", keep="first")
-    later = sub[sub["post_id"].duplicated(keep="first")]
-    m = later.reset_index().merge(first, on="post_id", suffixes=("", "_first"), how="left").set_index("index")
-    same_outlet = (m["outlet"] == m["outlet_first"]).to_numpy(dtype=bool)
-    same_time = (m["published_at"] == m["published_at_first"]).to_numpy(dtype=bool)
-    same_text = (m["text"] == m["text_first"]).fillna(False).to_numpy(dtype=bool)
-    same = same_outlet & same_time & same_text
-    collapsed = Counter(m.loc[same, "_file"].tolist())
-    conf = m[~same]
-    recs = []
-    for (idx, r), so, st, sx in zip(conf.iterrows(), same_outlet[~same], same_time[~same], same_text[~same]):
-        diff = [name for name, eq in (("outlet", so), ("time", st), ("text", sx)) if not eq]
-        recs.append({
-            "file": paths[int(r["_file"])], "row": int(r["_row"]), "column": id_cols[int(r["_file"])],
-            "reason": (f"conflicting duplicate id: same post_id as {paths[int(r['_file_first'])]}:"
-                       f"{int(r['_row_first'])} (kept) but different {'/'.join(diff)}"),
-            "value": shorten(r["post_id"]),
-        })
-    drop = m.index.to_numpy()
-    keep = np.ones(len(acc), dtype=bool)
-    keep[drop] = False
-    return acc[keep].reset_index(drop=True), pd.DataFrame(recs, columns=list(REJECT_COLUMNS)), dict(collapsed)
-
-
-# --------------------------------------------------------------------------- outlets
-
-
-def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, encoding: str | None = None,
-                 map_flag: str = "--outlets-map") -> pd.DataFrame:
-    """Read an outlets table (CSV/TSV/JSON Lines/JSON/Parquet) into validated ``outlets``.
-
-    Columns are recognised by name (see :data:`OUTLET_ALIASES`: ``handle``/``account``
-    -> ``outlet``, ``camp`` -> ``group``, ``type`` -> ``kind``, ...); ``mapping``
-    wins. Values lose surrounding whitespace; empty groups become ``unknown``.
-    Rows repeated identically are collapsed; one outlet with two different rows
-    is an error. Rows without an outlet and malformed rows are left out and
-    listed in ``df.attrs["ingest_notes"]``; ``df.attrs["column_mapping"]`` says
-    which column fed which.
-    """
-    raw = read_table(path, fmt, encoding)
-    if raw.canonical:
-        raise IngestError(f"{path}: a {raw.format} export is a posts file, not an outlets table")
-    colmap = resolve_columns(list(raw.frame.columns), mapping, OUTLET_ALIASES, path=str(path),
-                             required=("outlet", "group"), map_flag=map_flag)
-    notes = [f"line {r['row']}: {r['reason']}" for r in raw.rejects]
-    frame = raw.frame.reset_index(drop=True)
-    out = pd.DataFrame(index=frame.index)
-    for canon, src in colmap.items():
-        s = tabular._source_values(frame, src, True).str.strip()
-        out[canon] = s.where(s != "")
-    mapped = {c for src in colmap.values() for c in ([src] if isinstance(src, str) else src)}
-    for c in frame.columns:
-        if c not in mapped and c not in out.columns:
-            out[c] = frame[c]
-    rows = pd.Series(raw.rows)
-    blank = out[list(colmap)].isna().all(axis=1).to_numpy()
-    no_outlet = out["outlet"].isna().to_numpy() & ~blank
-    for r in rows[no_outlet]:
-        notes.append(f"line {int(r)}: no outlet, row left out")
-    keep = ~blank & ~no_outlet
-    out, rows = out[keep].reset_index(drop=True), rows[keep].reset_index(drop=True)
-    canon_cols = list(colmap)
-    ident = out.duplicated(subset=canon_cols, keep="first").to_numpy()
-    if ident.any():
-        notes.append(f"{int(ident.sum())} repeated row(s) collapsed")
-        out, rows = out[~ident].reset_index(drop=True), rows[~ident].reset_index(drop=True)
-    dup = out["outlet"].duplicated(keep=False).to_numpy()
-    if dup.any():
-        bad = out.loc[dup, "outlet"]
-        listing = "; ".join(f"{o!r} on lines {', '.join(str(int(r)) for r in rows[dup][bad == o])}"
-                            for o in list(dict.fromkeys(bad))[:10])
-        raise IngestError(f"{path}: outlet(s) listed twice with different values: {listing}. "
-                          "Keep one row per outlet.", path=str(path))
-    out = schema.validate_outlets(out)
-    out.attrs["ingest_notes"] = notes
-    out.attrs["column_mapping"] = {k: tabular.source_label(v) for k, v in colmap.items()}
-    return out
-
-
-def complete_outlets(posts: pd.DataFrame, outlets: pd.DataFrame | None = None):
-    """The outlets table with a row (group ``unknown``) for every outlet of ``posts`` it lacks.
-
-    Returns ``(outlets, missing)``: the completed, validated table and the
-    sorted list of outlets that were missing (tell the user how many).
-    """
-    if outlets is None:
-        outlets = schema.empty_outlets()
-    seen = pd.Index(posts["outlet"].dropna().unique())
-    missing = sorted(set(seen) - set(outlets["outlet"].dropna()))
-    if missing:
-        add = pd.DataFrame({"outlet": missing, "group": schema.UNKNOWN_GROUP})
-        outlets = pd.concat([outlets, add], ignore_index=True)
-    return schema.validate_outlets(outlets), missing
-
-
-def suggest_outlets(missing, outlets: pd.DataFrame) -> dict:
-    """For outlets missing from the table, near matches in it (case, spaces, ``@``, ``www.``).
-
-    >>> import pandas as pd
-    >>> suggest_outlets(["RT.com", "@tass"], pd.DataFrame({"outlet": ["rt.com", "TASS"]}))
-    {'RT.com': 'rt.com', '@tass': 'TASS'}
-    """
-    def key(s):
-        s = str(s).strip().lower().lstrip("@")
-        for pre in ("https://", "http://", "www."):
-            if s.startswith(pre):
-                s = s[len(pre):]
-        return s.rstrip("/")
-
-    known = {}
-    for o in outlets["outlet"].dropna():
-        known.setdefault(key(o), o)
-    return {m: known[key(m)] for m in missing if key(m) in known}
+def _posts_table(allacc: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
+    """The accepted rows as posts: ``origin`` (``file:row``) in place of the internal columns."""
+    if not len(allacc):
+        return schema.empty_posts(optional=True)
+    file_idx = allacc["_file"].to_numpy()
+    rows = allacc["_row"].astype("int64").astype("string")
+    files = pd.Series(np.asarray(paths, dtype=object)[file_idx], dtype="string")
+    allacc["origin"] = (files + ":" + rows).to_numpy()
+    return allacc.drop(columns=["_row", "_naive", "_file"])

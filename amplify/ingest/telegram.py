@@ -24,11 +24,12 @@ media type named. Rows are the 1-based position of the message in the file.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
+from amplify.ingest.raw import RawTable, json_document
 from amplify.ingest.report import IngestError
+from amplify.ingest.values import shorten
 
 __all__ = ["looks_like", "read", "message_text"]
 
@@ -73,87 +74,108 @@ def _media(msg: dict) -> str | None:
     return None
 
 
-def read(data: bytes, path: str):
-    """Read a Telegram export into a :class:`~amplify.ingest.tabular.RawTable` of canonical columns."""
-    from amplify.ingest.tabular import RawTable, json_document, shorten
-
-    _, obj = json_document(data)
+def _chats(obj, path: str) -> list:
+    """The chats of an export: the one chat, or every chat (and left chat) of an account."""
     if isinstance(obj, ValueError):
         raise IngestError(f"{path}: not valid JSON ({obj}); is the Telegram export complete?") from obj
     if not looks_like(obj):
         raise IngestError(f"{path}: not a Telegram Desktop export (no 'messages' list); "
                           f"found keys {list(obj)[:20] if isinstance(obj, dict) else type(obj).__name__}")
     if isinstance(obj.get("messages"), list):
-        chats = [obj]
-    else:
-        chats = list(obj["chats"]["list"])
-        left = obj.get("left_chats")
-        if isinstance(left, dict) and isinstance(left.get("list"), list):
-            chats += left["list"]
-    recs: list[dict] = []
-    rows: list[int] = []
-    rejects: list[dict] = []
-    skipped: dict[str, int] = {}
-    counter = 0
-    forwarded = local_dates = 0
-    for chat in chats:
+        return [obj]
+    chats = list(obj["chats"]["list"])
+    left = obj.get("left_chats")
+    if isinstance(left, dict) and isinstance(left.get("list"), list):
+        chats += left["list"]
+    return chats
+
+
+class _Messages:
+    """The posts and rejects of one export, gathered in file order (rows numbered as met)."""
+
+    def __init__(self):
+        self.recs: list[dict] = []
+        self.rows: list[int] = []
+        self.rejects: list[dict] = []
+        self.skipped: dict[str, int] = {}
+        self.counter = 0        # messages met so far
+        self.forwarded = 0      # posts forwarded from another channel
+        self.local_dates = 0    # posts timed by 'date' (local time) for want of date_unixtime
+
+    def reject(self, column, reason: str, value) -> None:
+        self.rejects.append({"row": self.counter, "column": column, "reason": reason, "value": value})
+
+    def chat(self, chat) -> None:
+        """Every message of one chat."""
         if not isinstance(chat, dict):
-            continue
+            return
         cname = chat.get("name")
         cname = str(cname) if cname not in (None, "") else (str(chat["id"]) if chat.get("id") is not None else None)
         is_channel = str(chat.get("type", "")).lower() in _CHANNEL_TYPES or "type" not in chat
         for msg in chat.get("messages") or []:
-            counter += 1
+            self.counter += 1
             if not isinstance(msg, dict):
-                rejects.append({"row": counter, "column": None, "reason": "malformed row: not a message object",
-                                "value": shorten(msg)})
+                self.reject(None, "malformed row: not a message object", shorten(msg))
                 continue
-            mtype = msg.get("type", "message")
-            if mtype != "message":
-                why = "service message" if mtype == "service" else f"{mtype} message"
-                skipped[why] = skipped.get(why, 0) + 1
-                continue
-            outlet = cname if is_channel else (msg.get("from") or cname)
-            if is_channel and not outlet:
-                outlet = msg.get("from")
-            mid = msg.get("id")
-            if mid is None:
-                rejects.append({"row": counter, "column": "id", "reason": "missing id", "value": ""})
-                continue
-            if not outlet:
-                rejects.append({"row": counter, "column": "from", "reason": "missing outlet",
-                                "value": shorten(msg.get("from"))})
-                continue
-            text = message_text(msg.get("text"))
-            if (text is None or text == "") and msg.get("text_entities"):
-                text = message_text(msg.get("text_entities"))
-            if text is None or not text.strip():
-                media = _media(msg)
-                why = f"empty text: media without caption ({media})" if media else "empty text"
-                rejects.append({"row": counter, "column": "text", "reason": why, "value": text or ""})
-                continue
-            if msg.get("date_unixtime") not in (None, ""):
-                when = str(msg["date_unixtime"])
-            else:
-                when = msg.get("date")
-                local_dates += 1
-            prefix = cname or str(outlet)
-            rec = {"post_id": f"{prefix}/{mid}", "outlet": str(outlet), "published_at": when, "text": text}
-            if msg.get("reply_to_message_id") is not None:
-                rec["replied_id"] = f"{prefix}/{msg['reply_to_message_id']}"
-            if msg.get("forwarded_from") is not None:
-                rec["forwarded_from"] = str(msg["forwarded_from"])
-                forwarded += 1
-            recs.append(rec)
-            rows.append(counter)
-    frame = pd.DataFrame({c: pd.array([r.get(c) for r in recs], dtype="string") for c in _COLS})
-    notes = []
-    if forwarded:
-        notes.append(f"{forwarded:,} forwarded message(s): source channel kept in 'forwarded_from' "
-                     "(Telegram exports do not give the original message id)")
-    if local_dates:
-        notes.append(f"{local_dates:,} message(s) without date_unixtime: 'date' is the exporting computer's "
-                     "local time, taken as UTC")
-    return RawTable(path=path, format="telegram", frame=frame, rows=np.asarray(rows, dtype=np.int64),
-                    rejects=rejects, rows_read=counter, skipped=skipped, notes=notes, encoding="utf-8",
-                    canonical=True)
+            self.message(msg, cname, is_channel)
+
+    def message(self, msg: dict, cname: str | None, is_channel: bool) -> None:
+        """One message: a post, a reject or (a service message) a skip."""
+        mtype = msg.get("type", "message")
+        if mtype != "message":
+            why = "service message" if mtype == "service" else f"{mtype} message"
+            self.skipped[why] = self.skipped.get(why, 0) + 1
+            return
+        outlet = cname if is_channel else (msg.get("from") or cname)
+        if is_channel and not outlet:
+            outlet = msg.get("from")
+        mid = msg.get("id")
+        if mid is None:
+            self.reject("id", "missing id", "")
+            return
+        if not outlet:
+            self.reject("from", "missing outlet", shorten(msg.get("from")))
+            return
+        text = message_text(msg.get("text"))
+        if (text is None or text == "") and msg.get("text_entities"):
+            text = message_text(msg.get("text_entities"))
+        if text is None or not text.strip():
+            media = _media(msg)
+            self.reject("text", f"empty text: media without caption ({media})" if media else "empty text", text or "")
+            return
+        if msg.get("date_unixtime") not in (None, ""):
+            when = str(msg["date_unixtime"])
+        else:
+            when = msg.get("date")
+            self.local_dates += 1
+        prefix = cname or str(outlet)
+        rec = {"post_id": f"{prefix}/{mid}", "outlet": str(outlet), "published_at": when, "text": text}
+        if msg.get("reply_to_message_id") is not None:
+            rec["replied_id"] = f"{prefix}/{msg['reply_to_message_id']}"
+        if msg.get("forwarded_from") is not None:
+            rec["forwarded_from"] = str(msg["forwarded_from"])
+            self.forwarded += 1
+        self.recs.append(rec)
+        self.rows.append(self.counter)
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.forwarded:
+            notes.append(f"{self.forwarded:,} forwarded message(s): source channel kept in 'forwarded_from' "
+                         "(Telegram exports do not give the original message id)")
+        if self.local_dates:
+            notes.append(f"{self.local_dates:,} message(s) without date_unixtime: 'date' is the exporting "
+                         "computer's local time, taken as UTC")
+        return notes
+
+
+def read(data: bytes, path: str) -> RawTable:
+    """Read a Telegram export into a :class:`~amplify.ingest.raw.RawTable` of canonical columns."""
+    _, obj = json_document(data)
+    messages = _Messages()
+    for chat in _chats(obj, path):
+        messages.chat(chat)
+    frame = pd.DataFrame({c: pd.array([r.get(c) for r in messages.recs], dtype="string") for c in _COLS})
+    return RawTable(path=path, format="telegram", frame=frame, rows=np.asarray(messages.rows, dtype=np.int64),
+                    rejects=messages.rejects, rows_read=messages.counter, skipped=messages.skipped,
+                    notes=messages.notes(), encoding="utf-8", canonical=True)

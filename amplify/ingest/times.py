@@ -30,7 +30,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_times", "parse_times_detail", "TimeParse", "CANDIDATE_FORMATS", "epoch_unit"]
+from amplify.ingest.values import is_missing
+from amplify.utc import timestamp_ns, to_ns
+
+__all__ = ["parse_times", "parse_times_detail", "TimeParse", "CANDIDATE_FORMATS", "epoch_unit",
+           "to_utc_datetime64"]
 
 TIME = "datetime64[ns, UTC]"
 
@@ -65,8 +69,22 @@ _NUMERIC_RE = r"[+-]?\d+(?:\.\d*)?"
 _ZONE_RE = r".*[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?|UTC|GMT)"
 _ISO_LIKE_RE = r"[+-]?\d{4}-?\d{1,2}"
 
+# the times a datetime64[ns] can hold: years 1677-2262
 _NS_MIN = pd.Timestamp.min.tz_localize("UTC")
 _NS_MAX = pd.Timestamp.max.tz_localize("UTC")
+
+#: Epoch units told apart by magnitude: (unit, label, lowest, highest absolute value).
+#: Seconds up to 1e11 (year 5138), then milliseconds, microseconds, nanoseconds.
+EPOCH_UNITS = (("s", "epoch seconds", 0, 1e11), ("ms", "epoch milliseconds", 1e11, 1e14),
+               ("us", "epoch microseconds", 1e14, 1e17), ("ns", "epoch nanoseconds", 1e17, np.inf))
+
+#: A string column longer than this whose first :data:`DISTINCT_PROBE` values are less
+#: than half distinct is read one distinct value at a time (dates repeat a lot).
+DISTINCT_MIN_ROWS = 50000
+DISTINCT_PROBE = 20000
+
+#: How many values (drawn at random, seeded) are tried against each candidate layout.
+LAYOUT_SAMPLE = 5000
 
 
 @dataclass
@@ -112,6 +130,32 @@ def parse_times(series, time_format: str | None = None):
     return utc, int(r.naive.sum()), r.bad
 
 
+def to_utc_datetime64(values) -> tuple[np.ndarray, np.ndarray]:
+    """Times (any resolution) as naive-UTC ``datetime64[ns]``, and which were out of range.
+
+    The conversion is :func:`amplify.utc.to_ns`'s. What is ingest's own is the
+    range check: a ``datetime64[ns]`` holds the years 1677-2262 only, and an
+    input time outside them (a typo such as year 20222, or a placeholder such
+    as 0001-01-01) must be counted as unreadable rather than stop the read.
+    Those values become NaT and are True in the second array.
+
+    >>> import pandas as pd
+    >>> t, out_of_range = to_utc_datetime64(pd.Series(pd.to_datetime(
+    ...     ["2022-03-01T10:00:00+03:00", "2500-01-01T00:00:00Z"], utc=True).as_unit("us")))
+    >>> [str(x) for x in t], out_of_range.tolist()
+    (['2022-03-01T07:00:00.000000000', 'NaT'], [False, True])
+    """
+    s = pd.Series(values)
+    if not isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize("UTC")  # naive means UTC, as everywhere in amplify
+    oor = np.zeros(len(s), dtype=bool)
+    if s.dtype.unit != "ns":  # a nanosecond column holds nothing out of range
+        oor = (s.notna() & ((s < _NS_MIN) | (s > _NS_MAX))).to_numpy(dtype=bool)
+        if oor.any():
+            s = s.where(~oor)
+    return to_ns(s).view("datetime64[ns]"), oor
+
+
 def _as_series(values) -> pd.Series:
     if isinstance(values, pd.Series):
         return values.reset_index(drop=True)
@@ -140,22 +184,18 @@ def _epoch(nums) -> np.ndarray:
     return out
 
 
-def _ns(s) -> tuple[np.ndarray, np.ndarray]:
-    """A tz-aware series (any resolution) -> naive-UTC ``datetime64[ns]`` numpy array.
+def _count_epoch(nums: np.ndarray, formats: dict) -> None:
+    if not len(nums):
+        return
+    a = np.abs(nums)
+    for unit, label, lo, hi in EPOCH_UNITS:
+        k = int(((a >= lo) & (a < hi)).sum())
+        if k:
+            formats[label] = formats.get(label, 0) + k
 
-    Values outside the nanosecond range (years before 1677 or after 2262) become
-    NaT and are flagged in the second array.
-    """
-    s = pd.Series(s)
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-    oor = np.zeros(len(s), dtype=bool)
-    if s.dtype != "datetime64[ns]":
-        lo, hi = _NS_MIN.tz_localize(None), _NS_MAX.tz_localize(None)
-        oor = (s.notna() & ((s < lo) | (s > hi))).to_numpy(dtype=bool)
-        if oor.any():
-            s = s.where(~oor)
-    return s.to_numpy(dtype="datetime64[ns]"), oor
+
+def _out_of_range_note(label: str, n) -> str:
+    return f"{n} time value(s) outside the years 1677-2262 treated as unreadable ({label})"
 
 
 def _strings(s: pd.Series) -> pd.Series:
@@ -164,100 +204,112 @@ def _strings(s: pd.Series) -> pd.Series:
     return s
 
 
+class _Reading:
+    """What reading one column gathers: the times, which had no zone, the layouts used, notes."""
+
+    def __init__(self, n: int):
+        self.out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        self.naive = np.zeros(n, dtype=bool)
+        self.formats: dict[str, int] = {}
+        self.notes: list[str] = []
+
+    def count(self, label: str, k) -> None:
+        if k:
+            self.formats[label] = self.formats.get(label, 0) + int(k)
+
+    def done(self, missing: np.ndarray) -> TimeParse:
+        utc = pd.Series(self.out).dt.tz_localize("UTC")
+        bad = np.isnat(self.out) | missing
+        return TimeParse(utc, self.naive, bad, missing, self.formats, self.notes)
+
+
 def parse_times_detail(series, time_format: str | None = None) -> TimeParse:
     """Like :func:`parse_times`, with per-value masks and which layouts read what."""
     s = _as_series(series)
-    n = len(s)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    naive = np.zeros(n, dtype=bool)
-    formats: dict[str, int] = {}
-    notes: list[str] = []
-
-    def done(missing):
-        utc = pd.Series(out).dt.tz_localize("UTC")
-        bad = np.isnat(out) | missing
-        return TimeParse(utc, naive, bad, missing, formats, notes)
-
-    def count(label, k):
-        if k:
-            formats[label] = formats.get(label, 0) + int(k)
-
-    def oor_note(oor, label):
-        if oor.any():
-            notes.append(f"{int(oor.sum())} time value(s) outside the years 1677-2262 treated as unreadable ({label})")
-
-    if n == 0:
-        return done(np.zeros(0, dtype=bool))
-
+    reading = _Reading(len(s))
+    if len(s) == 0:
+        return reading.done(np.zeros(0, dtype=bool))
     dt = s.dtype
     if isinstance(dt, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dt):
-        missing = s.isna().to_numpy()
-        aware = isinstance(dt, pd.DatetimeTZDtype)
-        vals, oor = _ns(s if aware else s.dt.tz_localize("UTC"))
-        out[:] = vals
-        oor_note(oor, "datetime")
-        if not aware:
-            naive[:] = ~missing
-        count("datetime" if aware else "datetime (no zone)", (~missing).sum())
-        return done(missing)
+        return _from_datetimes(s, reading)
     if pd.api.types.is_bool_dtype(dt):
-        return done(s.isna().to_numpy())
+        return reading.done(s.isna().to_numpy())
     if pd.api.types.is_numeric_dtype(dt):
-        nums = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        missing = np.isnan(nums)
-        out[:] = _epoch(nums)
-        _count_epoch(nums[~missing], formats)
-        return done(missing)
-
-    # object / string columns
+        return _from_epochs(s, reading)
     if dt == object:
         kind = pd.api.types.infer_dtype(s, skipna=True)
         if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
-            nums = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            missing = np.isnan(nums)
-            out[:] = _epoch(nums)
-            _count_epoch(nums[~missing], formats)
-            return done(missing)
+            return _from_epochs(s, reading)
         if kind not in ("string", "empty"):
-            # mixed Python objects (JSON): numbers, datetimes and strings apart
-            is_num = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
-                           and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-            is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64, _dt.datetime, _dt.date))
-                          ).to_numpy(dtype=bool)
-            strs = s.map(lambda v: v if isinstance(v, str) else None)
-            strs[is_num | is_dt] = None
-            res = parse_times_detail(strs.astype("string"), time_format)
-            out[:] = res.utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-            naive[:] = res.naive
-            formats.update(res.formats)
-            notes.extend(res.notes)
-            missing = res.missing.copy()
-            # anything that is neither string, number nor datetime (bool, dict, list) is not missing: unreadable
-            other = ~(is_num | is_dt) & s.map(lambda v: not isinstance(v, str) and not _isna(v)).to_numpy(dtype=bool)
-            missing[other | is_num | is_dt] = False
-            if is_num.any():
-                idx = np.flatnonzero(is_num)
-                nums = np.array([float(v) for v in s.iloc[idx]], dtype="float64")
-                out[idx] = _epoch(nums)
-                _count_epoch(nums, formats)
-            if is_dt.any():
-                idx = np.flatnonzero(is_dt)
-                for i in idx:  # rare: datetime objects inside JSON-ish columns
-                    t = pd.Timestamp(s.iloc[i])
-                    if t.tz is None:
-                        naive[i] = True
-                        t = t.tz_localize("UTC")
-                    try:
-                        out[i] = t.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
-                    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
-                        pass
-                count("datetime", len(idx))
-            return done(missing)
+            return _from_objects(s, time_format, reading)
+    return _from_strings(s, time_format, reading)
 
-    # strings: read each distinct value once (dates repeat a lot), then spread back
+
+def _from_datetimes(s: pd.Series, reading: _Reading) -> TimeParse:
+    """A datetime column: tz-aware converted to UTC, naive taken as UTC."""
+    missing = s.isna().to_numpy()
+    aware = isinstance(s.dtype, pd.DatetimeTZDtype)
+    vals, oor = to_utc_datetime64(s if aware else s.dt.tz_localize("UTC"))
+    reading.out[:] = vals
+    if oor.any():
+        reading.notes.append(_out_of_range_note("datetime", int(oor.sum())))
+    if not aware:
+        reading.naive[:] = ~missing
+    reading.count("datetime" if aware else "datetime (no zone)", (~missing).sum())
+    return reading.done(missing)
+
+
+def _from_epochs(s: pd.Series, reading: _Reading) -> TimeParse:
+    """A numeric column: epoch seconds, milliseconds, ... by magnitude."""
+    nums = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    missing = np.isnan(nums)
+    reading.out[:] = _epoch(nums)
+    _count_epoch(nums[~missing], reading.formats)
+    return reading.done(missing)
+
+
+def _from_objects(s: pd.Series, time_format: str | None, reading: _Reading) -> TimeParse:
+    """Mixed Python objects (JSON): numbers, datetimes and strings, each read its way."""
+    is_num = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
+                   and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64, _dt.datetime, _dt.date))
+                  ).to_numpy(dtype=bool)
+    strs = s.map(lambda v: v if isinstance(v, str) else None)
+    strs[is_num | is_dt] = None
+    res = parse_times_detail(strs.astype("string"), time_format)
+    reading.out[:] = to_ns(res.utc).view("datetime64[ns]")
+    reading.naive[:] = res.naive
+    reading.formats.update(res.formats)
+    reading.notes.extend(res.notes)
+    missing = res.missing.copy()
+    # anything that is neither string, number nor datetime (bool, dict, list) is not missing: unreadable
+    other = ~(is_num | is_dt) & s.map(lambda v: not isinstance(v, str) and not is_missing(v)).to_numpy(dtype=bool)
+    missing[other | is_num | is_dt] = False
+    if is_num.any():
+        idx = np.flatnonzero(is_num)
+        nums = np.array([float(v) for v in s.iloc[idx]], dtype="float64")
+        reading.out[idx] = _epoch(nums)
+        _count_epoch(nums, reading.formats)
+    if is_dt.any():
+        idx = np.flatnonzero(is_dt)
+        for i in idx:  # rare: datetime objects inside JSON-ish columns
+            t = pd.Timestamp(s.iloc[i])
+            if t.tz is None:
+                reading.naive[i] = True
+            try:
+                reading.out[i] = np.datetime64(timestamp_ns(t), "ns")
+            except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+                pass
+        reading.count("datetime", len(idx))
+    return reading.done(missing)
+
+
+def _from_strings(s: pd.Series, time_format: str | None, reading: _Reading) -> TimeParse:
+    """Strings: read each distinct value once (dates repeat a lot), then spread back."""
+    n = len(s)
     s = _strings(s).reset_index(drop=True)
-    probe = s.iloc[: 20000]
-    if n > 50000 and probe.nunique() < 0.5 * len(probe):
+    probe = s.iloc[: DISTINCT_PROBE]
+    if n > DISTINCT_MIN_ROWS and probe.nunique() < 0.5 * len(probe):
         codes, uniq = pd.factorize(s, use_na_sentinel=True)
         uniq = pd.Series(uniq, dtype="string")
     else:  # mostly distinct values: no point in factorizing
@@ -267,107 +319,111 @@ def parse_times_detail(series, time_format: str | None = None) -> TimeParse:
     has = codes >= 0
     safe = np.where(has, codes, 0)
     if len(uniq):
-        out[:] = np.where(has, u.out[safe], np.datetime64("NaT"))
-        naive[:] = has & u.naive[safe]
+        reading.out[:] = np.where(has, u.out[safe], np.datetime64("NaT"))
+        reading.naive[:] = has & u.naive[safe]
         missing = ~has | u.missing[safe]
     else:
         missing = np.ones(n, dtype=bool)
     for label_i, label in enumerate(u.labels):
-        count(label, weights[u.label_of == label_i].sum())
+        reading.count(label, weights[u.label_of == label_i].sum())
     for msg, members in u.notes:
         k = int(weights[members].sum()) if members is not None else 0
-        notes.append(msg.format(n=k))
-    return done(missing)
-
-
-@dataclass
-class _Distinct:
-    out: np.ndarray
-    naive: np.ndarray
-    missing: np.ndarray
-    label_of: np.ndarray          # index into labels, -1 = unread
-    labels: list = field(default_factory=list)
-    notes: list = field(default_factory=list)  # (message with {n}, member mask or None)
+        reading.notes.append(msg.format(n=k))
+    return reading.done(missing)
 
 
 def _parse_distinct(s: pd.Series, time_format: str | None) -> _Distinct:
-    """The string reader proper, on distinct values."""
-    n = len(s)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    naive = np.zeros(n, dtype=bool)
-    label_of = np.full(n, -1, dtype=np.int64)
-    labels: list[str] = []
-    notes: list = []
-    stripped = s.str.strip()
-    missing = (stripped.isna() | (stripped == "")).to_numpy(dtype=bool)
-    todo = ~missing  # values still to read
+    """The string reader proper, on distinct values: each step reads what the earlier left."""
+    d = _Distinct(s)
+    if time_format:
+        d.user_layout(time_format)
+    d.numbers()
+    d.iso()
+    d.common_layouts()
+    return d
 
-    def label_id(label):
-        if label not in labels:
-            labels.append(label)
-        return labels.index(label)
 
-    def take(idx: np.ndarray, parsed, label: str, is_naive):
+class _Distinct:
+    """Reading distinct strings, step by step; every step reads only the values still unread."""
+
+    def __init__(self, s: pd.Series):
+        n = len(s)
+        self.n = n
+        self.out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        self.naive = np.zeros(n, dtype=bool)
+        self.label_of = np.full(n, -1, dtype=np.int64)   # index into labels, -1 = unread
+        self.labels: list[str] = []
+        self.notes: list = []                            # (message with {n}, member mask or None)
+        self.stripped = s.str.strip()
+        self.missing = (self.stripped.isna() | (self.stripped == "")).to_numpy(dtype=bool)
+        self.todo = ~self.missing  # values still to read
+
+    def label_id(self, label: str) -> int:
+        if label not in self.labels:
+            self.labels.append(label)
+        return self.labels.index(label)
+
+    def take(self, idx: np.ndarray, parsed, label: str, is_naive: np.ndarray) -> np.ndarray:
         """Store the values of ``parsed`` (aligned with ``idx``) that read; return their indices."""
-        vals, oor = _ns(parsed)
+        vals, oor = to_utc_datetime64(parsed)
         if oor.any():
-            m = np.zeros(n, dtype=bool)
+            m = np.zeros(self.n, dtype=bool)
             m[idx[oor]] = True
-            notes.append(("{n} time value(s) outside the years 1677-2262 treated as unreadable (" + label + ")", m))
+            self.notes.append((_out_of_range_note(label, "{n}"), m))
         ok = ~np.isnat(vals)
         got = idx[ok]
         if len(got):
-            out[got] = vals[ok]
-            naive[got] = is_naive[ok] if isinstance(is_naive, np.ndarray) else bool(is_naive)
-            todo[got] = False
-            label_of[got] = label_id(label)
+            self.out[got] = vals[ok]
+            self.naive[got] = is_naive[ok]
+            self.todo[got] = False
+            self.label_of[got] = self.label_id(label)
         return got
 
-    def result():
-        return _Distinct(out, naive, missing, label_of, labels, notes)
-
-    # 1. the user's layout
-    if time_format:
-        idx = np.flatnonzero(todo)
+    def user_layout(self, time_format: str) -> None:
+        """1. the user's layout"""
+        idx = np.flatnonzero(self.todo)
         if len(idx):
-            parsed = pd.to_datetime(stripped.iloc[idx], format=time_format, errors="coerce", utc=True)
-            take(idx, parsed, time_format, not ("%z" in time_format or "%Z" in time_format))
+            parsed = pd.to_datetime(self.stripped.iloc[idx], format=time_format, errors="coerce", utc=True)
+            self.take(idx, parsed, time_format, np.full(len(idx), not ("%z" in time_format or "%Z" in time_format)))
 
-    # 2. numbers: epoch seconds / milliseconds (and compact yyyymmdd[HHMMSS])
-    idx = np.flatnonzero(todo)
-    if len(idx):
-        vals = stripped.iloc[idx]
+    def numbers(self) -> None:
+        """2. numbers: epoch seconds / milliseconds (and compact yyyymmdd[HHMMSS])"""
+        idx = np.flatnonzero(self.todo)
+        if not len(idx):
+            return
+        vals = self.stripped.iloc[idx]
         isnum = vals.str.fullmatch(_NUMERIC_RE).fillna(False).to_numpy(dtype=bool)
-        if isnum.any():
-            nidx = idx[isnum]
-            nv = vals[isnum]
-            nnum = pd.to_numeric(nv, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            compact = nv.str.fullmatch(r"(?:19|20)\d{6}(?:\d{6})?").fillna(False).to_numpy(dtype=bool)
-            if compact.any():
-                cv = nv[compact]
-                p = pd.to_datetime(cv, format="%Y%m%d", errors="coerce", utc=True)
-                p14 = pd.to_datetime(cv, format="%Y%m%d%H%M%S", errors="coerce", utc=True)
-                take(nidx[compact], p.fillna(p14), "yyyymmdd[HHMMSS]", True)
-            rest = ~compact
-            for unit, label, lo, hi in (("s", "epoch seconds", 0, 1e11), ("ms", "epoch milliseconds", 1e11, 1e14),
-                                        ("us", "epoch microseconds", 1e14, 1e17),
-                                        ("ns", "epoch nanoseconds", 1e17, np.inf)):
-                m = rest & (np.abs(nnum) >= lo) & (np.abs(nnum) < hi)
-                if m.any():
-                    vals_ns = _epoch(nnum[m])
-                    ok = ~np.isnat(vals_ns)
-                    got = nidx[m][ok]
-                    out[got] = vals_ns[ok]
-                    todo[got] = False
-                    label_of[got] = label_id(label)
+        if not isnum.any():
+            return
+        nidx = idx[isnum]
+        nv = vals[isnum]
+        nnum = pd.to_numeric(nv, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        compact = nv.str.fullmatch(r"(?:19|20)\d{6}(?:\d{6})?").fillna(False).to_numpy(dtype=bool)
+        if compact.any():
+            cv = nv[compact]
+            p = pd.to_datetime(cv, format="%Y%m%d", errors="coerce", utc=True)
+            p14 = pd.to_datetime(cv, format="%Y%m%d%H%M%S", errors="coerce", utc=True)
+            self.take(nidx[compact], p.fillna(p14), "yyyymmdd[HHMMSS]", np.ones(int(compact.sum()), dtype=bool))
+        rest = ~compact
+        for unit, label, lo, hi in EPOCH_UNITS:
+            m = rest & (np.abs(nnum) >= lo) & (np.abs(nnum) < hi)
+            if m.any():
+                vals_ns = _epoch(nnum[m])
+                ok = ~np.isnat(vals_ns)
+                got = nidx[m][ok]
+                self.out[got] = vals_ns[ok]
+                self.todo[got] = False
+                self.label_of[got] = self.label_id(label)
 
-    # 3. ISO 8601, with or without zone
-    idx = np.flatnonzero(todo)
-    if len(idx):
-        looks = stripped.iloc[idx].str.match(_ISO_LIKE_RE).fillna(False).to_numpy(dtype=bool)
-        idx = idx[looks]
-    if len(idx):
-        iv = stripped.iloc[idx]
+    def iso(self) -> None:
+        """3. ISO 8601, with or without zone"""
+        idx = np.flatnonzero(self.todo)
+        if len(idx):
+            looks = self.stripped.iloc[idx].str.match(_ISO_LIKE_RE).fillna(False).to_numpy(dtype=bool)
+            idx = idx[looks]
+        if not len(idx):
+            return
+        iv = self.stripped.iloc[idx]
         try:
             p = pd.to_datetime(iv, format="ISO8601", errors="coerce")
             if isinstance(p.dtype, pd.DatetimeTZDtype):
@@ -378,59 +434,51 @@ def _parse_distinct(s: pd.Series, time_format: str | None) -> _Distinct:
         except (ValueError, TypeError):  # zones mixed with zone-less values
             p = pd.to_datetime(iv, format="ISO8601", errors="coerce", utc=True)
             is_naive = ~iv.str.fullmatch(_ZONE_RE).fillna(False).to_numpy(dtype=bool)
-        take(idx, p, "ISO 8601", is_naive)
+        self.take(idx, p, "ISO 8601", is_naive)
 
-    # 4. Twitter v1 and other common layouts, best first, on what is left
-    tried: set[str] = set()
-    while True:
-        idx = np.flatnonzero(todo)
-        if not len(idx):
-            break
-        vals = stripped.iloc[idx]
-        sample = vals if len(vals) <= 5000 else vals.sample(5000, random_state=0)
-        best, best_n = None, 0
-        for fmt in (TWITTER_V1,) + CANDIDATE_FORMATS:
-            if fmt in tried:
-                continue
-            k = int(pd.to_datetime(sample, format=fmt, errors="coerce", utc=True).notna().sum())
-            if k > best_n:
-                best, best_n = fmt, k
-                if k == len(sample):  # reads everything: no need to look further
-                    break
-        if best is None:
-            break
-        tried.add(best)
-        label = "Twitter v1" if best == TWITTER_V1 else best
-        got = take(idx, pd.to_datetime(vals, format=best, errors="coerce", utc=True), label,
-                   not ("%z" in best or "%Z" in best))
-        other = _AMBIGUOUS.get(best)
-        if other and len(got):
-            both = pd.to_datetime(stripped.iloc[got], format=other, errors="coerce", utc=True).notna().to_numpy()
-            if both.all():
-                m = np.zeros(n, dtype=bool)
-                m[got] = True
-                notes.append((
-                    "day/month order ambiguous in {n} value(s) like " + repr(stripped.iloc[got[0]]) +
-                    f": read as {best} (month first); pass a time format such as '{other}' if the day comes first",
-                    m))
-        if not len(got):
-            break
-    return result()
+    def common_layouts(self) -> None:
+        """4. Twitter v1 and other common layouts, best first, on what is left"""
+        tried: set[str] = set()
+        while True:
+            idx = np.flatnonzero(self.todo)
+            if not len(idx):
+                break
+            vals = self.stripped.iloc[idx]
+            best = _best_layout(vals, tried)
+            if best is None:
+                break
+            tried.add(best)
+            label = "Twitter v1" if best == TWITTER_V1 else best
+            got = self.take(idx, pd.to_datetime(vals, format=best, errors="coerce", utc=True), label,
+                            np.full(len(idx), not ("%z" in best or "%Z" in best)))
+            other = _AMBIGUOUS.get(best)
+            if other and len(got):
+                self._note_ambiguous(got, best, other)
+            if not len(got):
+                break
+
+    def _note_ambiguous(self, got: np.ndarray, best: str, other: str) -> None:
+        """A note when every value read month-first reads day-first too."""
+        both = pd.to_datetime(self.stripped.iloc[got], format=other, errors="coerce", utc=True).notna().to_numpy()
+        if both.all():
+            m = np.zeros(self.n, dtype=bool)
+            m[got] = True
+            self.notes.append((
+                "day/month order ambiguous in {n} value(s) like " + repr(self.stripped.iloc[got[0]]) +
+                f": read as {best} (month first); pass a time format such as '{other}' if the day comes first",
+                m))
 
 
-def _isna(v) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def _count_epoch(nums: np.ndarray, formats: dict) -> None:
-    if not len(nums):
-        return
-    a = np.abs(nums)
-    for unit, label, lo, hi in (("s", "epoch seconds", 0, 1e11), ("ms", "epoch milliseconds", 1e11, 1e14),
-                                ("us", "epoch microseconds", 1e14, 1e17), ("ns", "epoch nanoseconds", 1e17, np.inf)):
-        k = int(((a >= lo) & (a < hi)).sum())
-        if k:
-            formats[label] = formats.get(label, 0) + k
+def _best_layout(vals: pd.Series, tried: set[str]) -> str | None:
+    """The untried layout that reads most of a sample of ``vals`` (the first that reads all)."""
+    sample = vals if len(vals) <= LAYOUT_SAMPLE else vals.sample(LAYOUT_SAMPLE, random_state=0)
+    best, best_n = None, 0
+    for fmt in (TWITTER_V1,) + CANDIDATE_FORMATS:
+        if fmt in tried:
+            continue
+        k = int(pd.to_datetime(sample, format=fmt, errors="coerce", utc=True).notna().sum())
+        if k > best_n:
+            best, best_n = fmt, k
+            if k == len(sample):  # reads everything: no need to look further
+                break
+    return best

@@ -32,7 +32,9 @@ import json
 import numpy as np
 import pandas as pd
 
+from amplify.ingest.raw import RawTable, json_document
 from amplify.ingest.report import IngestError
+from amplify.ingest.values import scalar_str, shorten
 
 __all__ = ["looks_like", "read", "tweet_url"]
 
@@ -41,6 +43,11 @@ _COLS = ("post_id", "outlet", "published_at", "text", "url", "lang", "reposted_i
 
 
 def tweet_url(username: str | None, tweet_id: str) -> str:
+    """The address of a tweet (``i`` stands in for an unknown username).
+
+    >>> tweet_url("mfa_china", "42")
+    'https://x.com/mfa_china/status/42'
+    """
     return f"https://x.com/{username or 'i'}/status/{tweet_id}"
 
 
@@ -79,10 +86,8 @@ def looks_like(obj) -> bool:
     return isinstance(st, list) and bool(st) and _is_v1_tweet(st[0])
 
 
-def _units(data: bytes, path: str):
-    """(unit, line) pairs: pages or v1 tweets, with the JSON Lines line (or None)."""
-    from amplify.ingest.tabular import json_document
-
+def _units(data: bytes):
+    """(unit, line) pairs: pages or v1 tweets, with the JSON Lines line (or None); and bad lines."""
     text, obj = json_document(data)
     if isinstance(obj, ValueError):
         units, bad = [], []
@@ -101,82 +106,105 @@ def _units(data: bytes, path: str):
     return [(obj, None)], []
 
 
-def read(data: bytes, path: str):
-    """Read a Twitter export into a :class:`~amplify.ingest.tabular.RawTable` of canonical columns."""
-    from amplify.ingest.tabular import RawTable, _scalar_str, shorten
-
-    units, bad_lines = _units(data, path)
+def _users(units) -> dict[str, dict]:
+    """``includes.users`` of every page, by user id."""
     users: dict[str, dict] = {}
     for u, _ in units:
         if isinstance(u, dict) and isinstance(u.get("includes"), dict):
             for usr in u["includes"].get("users") or []:
                 if isinstance(usr, dict) and "id" in usr:
                     users[str(usr["id"])] = usr
-    recs: list[dict] = []
-    rows: list[int] = []
-    rejects: list[dict] = []
-    skipped: dict[str, int] = {}
-    notes: list[str] = []
-    counter = 0
-    n_included = n_long = 0
-    errors = 0
+    return users
 
-    def add(rec, row):
-        recs.append(rec)
-        rows.append(row)
 
-    def skip(why):
-        skipped[why] = skipped.get(why, 0) + 1
+class _Tweets:
+    """The posts and rejects of one export, gathered in file order (rows numbered as met)."""
 
-    def v2(t, included: bool):
-        nonlocal counter, n_included, n_long
-        counter += 1
-        row = counter
+    def __init__(self, users: dict[str, dict]):
+        self.users = users
+        self.recs: list[dict] = []
+        self.rows: list[int] = []
+        self.rejects: list[dict] = []
+        self.skipped: dict[str, int] = {}
+        self.counter = 0        # rows met so far
+        self.n_included = 0     # tweets from includes / embedded objects
+        self.n_long = 0         # texts taken from note_tweet
+        self.errors = 0         # error objects in the API response
+
+    def add(self, rec: dict, row: int) -> None:
+        self.recs.append(rec)
+        self.rows.append(row)
+
+    def skip(self, why: str) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + 1
+
+    def unit(self, u, line) -> None:
+        """One page (or v1 tweet) of the file; ``line`` is its JSON Lines line, or None."""
+        if isinstance(u, dict) and _is_v1_tweet(u):
+            self.v1(u, False)
+            return
+        if not isinstance(u, dict) or not ("data" in u or "includes" in u or "meta" in u or "errors" in u):
+            self.counter += 1
+            self.rejects.append({"row": line or self.counter, "column": None,
+                                 "reason": "malformed row: not a Twitter API page or tweet", "value": shorten(u)})
+            return
+        self.errors += len(u.get("errors") or [])
+        d = u.get("data")
+        for t in ([d] if isinstance(d, dict) else d or []):
+            self.v2(t, False)
+        inc = u.get("includes") if isinstance(u.get("includes"), dict) else {}
+        for t in inc.get("tweets") or []:
+            self.v2(t, True)
+
+    def v2(self, t, included: bool) -> None:
+        """An API v2 tweet; ``included``: from ``includes.tweets`` (skipped when incomplete)."""
+        self.counter += 1
+        row = self.counter
         if not isinstance(t, dict) or "id" not in t:
-            rejects.append({"row": row, "column": "id", "reason": "missing id", "value": shorten(t)})
+            self.rejects.append({"row": row, "column": "id", "reason": "missing id", "value": shorten(t)})
             return
         tid = str(t["id"])
         author = t.get("author_id")
-        user = users.get(str(author)) if author is not None else None
+        user = self.users.get(str(author)) if author is not None else None
         username = user.get("username") if user else None
         text = t.get("text")
         note = t.get("note_tweet")
         if isinstance(note, dict) and isinstance(note.get("text"), str):
             text = note["text"]
-            n_long += 1
+            self.n_long += 1
         if included:
-            n_included += 1
+            self.n_included += 1
             if not t.get("created_at") or not username or text is None:
-                skip("referenced tweet lacks time, author or text")
+                self.skip("referenced tweet lacks time, author or text")
                 return
         if not username:
             why = ("missing outlet: no author_id (request tweet.fields=author_id)" if author is None else
                    f"missing outlet: author_id {author} not in includes.users (request expansions=author_id)")
-            rejects.append({"row": row, "column": "author_id", "reason": why, "value": shorten(author)})
+            self.rejects.append({"row": row, "column": "author_id", "reason": why, "value": shorten(author)})
             return
         rec = {"post_id": tid, "outlet": username, "published_at": t.get("created_at"), "text": text,
                "url": tweet_url(username, tid), "lang": t.get("lang")}
         for ref in t.get("referenced_tweets") or []:
             if isinstance(ref, dict) and ref.get("type") in _REF and ref.get("id") is not None:
                 rec[_REF[ref["type"]]] = str(ref["id"])
-        add(rec, row)
+        self.add(rec, row)
 
-    def v1(t, embedded: bool):
-        nonlocal counter, n_included
-        counter += 1
-        row = counter
+    def v1(self, t, embedded: bool) -> None:
+        """A v1.1 tweet, then the retweeted / quoted tweets embedded in it."""
+        self.counter += 1
+        row = self.counter
         if embedded:
-            n_included += 1
+            self.n_included += 1
         tid = t.get("id_str") or (str(t["id"]) if t.get("id") is not None else None)
         user = t.get("user") if isinstance(t.get("user"), dict) else {}
         username = user.get("screen_name") or user.get("username")
         ext = t.get("extended_tweet") if isinstance(t.get("extended_tweet"), dict) else {}
         text = ext.get("full_text") or t.get("full_text") or t.get("text")
         if not tid:
-            rejects.append({"row": row, "column": "id_str", "reason": "missing id", "value": shorten(t)})
+            self.rejects.append({"row": row, "column": "id_str", "reason": "missing id", "value": shorten(t)})
         elif not username:
-            rejects.append({"row": row, "column": "user.screen_name", "reason": "missing outlet",
-                            "value": shorten(user)})
+            self.rejects.append({"row": row, "column": "user.screen_name", "reason": "missing outlet",
+                                 "value": shorten(user)})
         else:
             rec = {"post_id": tid, "outlet": username, "published_at": t.get("created_at"), "text": text,
                    "url": tweet_url(username, tid), "lang": t.get("lang")}
@@ -188,40 +216,35 @@ def read(data: bytes, path: str):
                 rec["quoted_id"] = t.get("quoted_status_id_str") or qs.get("id_str") or str(qs.get("id"))
             if t.get("in_reply_to_status_id_str") or t.get("in_reply_to_status_id"):
                 rec["replied_id"] = t.get("in_reply_to_status_id_str") or str(t["in_reply_to_status_id"])
-            add(rec, row)
+            self.add(rec, row)
         for key in ("retweeted_status", "quoted_status"):
             if isinstance(t.get(key), dict):
-                v1(t[key], True)
+                self.v1(t[key], True)
 
+    def notes(self) -> list[str]:
+        notes = []
+        if self.n_included:
+            notes.append(f"{self.n_included:,} referenced tweet(s) from includes/embedded objects read as posts too")
+        if self.n_long:
+            notes.append(f"{self.n_long:,} long post(s): text taken from note_tweet")
+        if self.errors:
+            notes.append(f"{self.errors:,} error object(s) in the API response (deleted or protected tweets?)")
+        return notes
+
+
+def read(data: bytes, path: str) -> RawTable:
+    """Read a Twitter export into a :class:`~amplify.ingest.raw.RawTable` of canonical columns."""
+    units, bad_lines = _units(data)
+    tweets = _Tweets(_users(units))
     for u, line in units:
-        if isinstance(u, dict) and _is_v1_tweet(u):
-            v1(u, False)
-            continue
-        if not isinstance(u, dict) or not ("data" in u or "includes" in u or "meta" in u or "errors" in u):
-            counter += 1
-            rejects.append({"row": line or counter, "column": None,
-                            "reason": "malformed row: not a Twitter API page or tweet", "value": shorten(u)})
-            continue
-        errors += len(u.get("errors") or [])
-        d = u.get("data")
-        for t in ([d] if isinstance(d, dict) else d or []):
-            v2(t, False)
-        inc = u.get("includes") if isinstance(u.get("includes"), dict) else {}
-        for t in inc.get("tweets") or []:
-            v2(t, True)
+        tweets.unit(u, line)
     for i, line, exc in bad_lines:
-        counter += 1
-        rejects.append({"row": i, "column": None, "reason": f"malformed row: invalid JSON ({exc})",
-                        "value": shorten(line)})
+        tweets.counter += 1
+        tweets.rejects.append({"row": i, "column": None, "reason": f"malformed row: invalid JSON ({exc})",
+                               "value": shorten(line)})
     if not units and not bad_lines:
         raise IngestError(f"{path}: no Twitter pages or tweets found")
-    frame = pd.DataFrame({c: pd.array([_scalar_str(r.get(c)) for r in recs], dtype="string") for c in _COLS})
-    if n_included:
-        notes.append(f"{n_included:,} referenced tweet(s) from includes/embedded objects read as posts too")
-    if n_long:
-        notes.append(f"{n_long:,} long post(s): text taken from note_tweet")
-    if errors:
-        notes.append(f"{errors:,} error object(s) in the API response (deleted or protected tweets?)")
-    return RawTable(path=path, format="twitter", frame=frame, rows=np.asarray(rows, dtype=np.int64),
-                    rejects=rejects, rows_read=counter, skipped=skipped, notes=notes, encoding="utf-8",
-                    canonical=True)
+    frame = pd.DataFrame({c: pd.array([scalar_str(r.get(c)) for r in tweets.recs], dtype="string") for c in _COLS})
+    return RawTable(path=path, format="twitter", frame=frame, rows=np.asarray(tweets.rows, dtype=np.int64),
+                    rejects=tweets.rejects, rows_read=tweets.counter, skipped=tweets.skipped, notes=tweets.notes(),
+                    encoding="utf-8", canonical=True)
