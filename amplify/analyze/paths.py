@@ -41,7 +41,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from amplify.analyze import AnalysisError, Frame, matched_text, post_texts, resolve, to_ns
+from amplify.analyze.errors import AnalysisError, user_time_ns
+from amplify.analyze.frame import Frame, resolve
+from amplify.analyze.tables import matched_text, post_texts
 
 __all__ = ["amplification_paths", "PathsReport"]
 
@@ -166,9 +168,9 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     in_t = np.isin(f.outlet_of_post, t_out)
     ok_time = np.ones(n, dtype=bool)
     if since is not None:
-        ok_time &= f.times >= to_ns(since)
+        ok_time &= f.times >= user_time_ns(since)
     if until is not None:
-        ok_time &= f.times < to_ns(until)
+        ok_time &= f.times < user_time_ns(until)
     mask = f.link_mask(parents_only=parents_only, kinds=kinds, no_ties=True)
     lidx = np.flatnonzero(mask)
     lsrc, ltgt = f.src[mask], f.tgt[mask]

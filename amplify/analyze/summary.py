@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
-from amplify.analyze import Frame, families, from_ns, matched_text, post_texts
+from amplify.analyze.bridging import bridges
+from amplify.analyze.text_families import families
+from amplify.analyze.frame import Frame
+from amplify.analyze.synergy import camp_synergy
+from amplify.analyze.tables import matched_text, post_texts
+from amplify.utc import from_ns
 
 __all__ = ["summarize", "Summary", "largest_cascades"]
 
@@ -154,9 +159,6 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     >>> s.corpus["posts"], sorted(s.camps["camp"])
     (2000, ['CN', 'IR', 'RU', 'WEST'])
     """
-    from amplify.analyze.bridging import bridges as _bridges
-    from amplify.analyze.synergy import camp_synergy
-
     f = frame if frame is not None else Frame.build(links, posts, outlets)
     src_texts = texts if texts is not None else (posts if "text" in posts.columns else None)
     L = f.links
@@ -200,7 +202,7 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     else:
         syn = pd.DataFrame(columns=syn_cols)
     if n_echo:
-        br = _bridges(L, posts, outlets, top=top, evidence=0, seed=seed, frame=f).table
+        br = bridges(L, posts, outlets, top=top, evidence=0, seed=seed, frame=f).table
         br = br[["rank", "outlet", "group", "bridge_score", "main_role", "main_route", "betweenness"]]
     else:
         br = pd.DataFrame(columns=["rank", "outlet", "group", "bridge_score", "main_role", "main_route",
