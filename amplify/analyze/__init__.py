@@ -44,14 +44,9 @@ This package only re-exports those names.
 
 Examples
 --------
->>> import pandas as pd
->>> from amplify.analyze import Frame
->>> posts = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["mfa_china", "tass"],
-...                       "published_at": ["2022-01-05 10:00Z", "2022-01-05 12:00Z"], "text": ["x", "x"]})
->>> outlets = pd.DataFrame({"outlet": ["mfa_china", "tass"], "group": ["CN", "RU"]})
->>> f = Frame.build(None, posts, outlets)
->>> f.outlets.tolist(), f.groups.tolist(), f.group_of_post.tolist()
-(['mfa_china', 'tass'], ['CN', 'RU'], [0, 1])
+>>> from amplify.analyze import bridges, camp_synergy
+>>> camp_synergy.__module__, bridges.__module__
+('amplify.analyze.synergy', 'amplify.analyze.bridging')
 """
 
 from __future__ import annotations

@@ -33,15 +33,17 @@ Statistics (:func:`permutation_stats`, :func:`poisson_interval`)
 
 References
 ----------
+In the order of the sections above:
+
 .. [1] Krackhardt, D. (1988). Predicting with networks: nonparametric multiple
    regression analysis of dyadic data. *Social Networks* 10(4), 359--381.
-.. [2] Phipson, B. & Smyth, G. K. (2010). Permutation p-values should never be
-   zero. *Statistical Applications in Genetics and Molecular Biology* 9(1), 39.
-.. [3] Holme, P. & Saramäki, J. (2012). Temporal networks. *Physics Reports*
+.. [2] Holme, P. & Saramäki, J. (2012). Temporal networks. *Physics Reports*
    519(3), 97--125.
-.. [4] Gauvin, L., Génois, M., Karsai, M., Kivelä, M., Takaguchi, T., Valdano, E.
+.. [3] Gauvin, L., Génois, M., Karsai, M., Kivelä, M., Takaguchi, T., Valdano, E.
    & Vestergaard, C. L. (2022). Randomized reference models for temporal
    networks. *SIAM Review* 64(4), 763--830.
+.. [4] Phipson, B. & Smyth, G. K. (2010). Permutation p-values should never be
+   zero. *Statistical Applications in Genetics and Molecular Biology* 9(1), 39.
 .. [5] Breslow, N. E. & Day, N. E. (1987). *Statistical Methods in Cancer
    Research, Vol. II*. IARC (Byar's approximation, p. 69).
 """

@@ -176,10 +176,42 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     lsrc, ltgt = f.src[mask], f.tgt[mask]
     keep = ok_time[lsrc] & ok_time[ltgt]
     lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
-    ptr, order = _in_csr(n, ltgt)
+    found, truncated = _search(n, lsrc, ltgt, start=in_t & ok_time, stop=in_s, avoid=in_t, max_hops=max_hops,
+                               max_partial=max_partial)
 
-    # partial paths: a (k x h) matrix of link indices (into lidx), earliest hop last
-    heads = np.flatnonzero(in_t & ok_time & (np.diff(ptr) > 0))
+    settings = {"source": source, "source_is": s_kind, "target": target, "target_is": t_kind,
+                "max_hops": max_hops, "parents_only": parents_only, "kinds": list(kinds) if kinds else None,
+                "since": str(since) if since is not None else None,
+                "until": str(until) if until is not None else None, "truncated": truncated}
+    empty = PathsReport(
+        pd.DataFrame(columns=["rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s",
+                              "first_time", "last_time"]),
+        pd.DataFrame(columns=_HOP_COLS),
+        pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s"]), settings)
+    if not found:
+        return empty
+    agg, best, pp = _routes(f, [lidx[arr[:, ::-1]] for arr in found], top)
+    hops = _hop_table(f, agg, best, texts if texts is not None else (posts if "text" in posts.columns else None))
+    pp_out = pp.drop(columns="_links")
+    for c in ("start", "end"):
+        pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
+    return PathsReport(agg, hops, pp_out, settings)
+
+
+def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int):
+    """Backward search over the links ``lsrc -> ltgt``, from the posts in ``start`` to posts in ``stop``.
+
+    Posts are masks over the ``n`` posts. One step extends every partial
+    path by every in-link of its head, all at once. A path ends when its head
+    is a post of ``stop``; it is dropped when its head is another post of
+    ``avoid`` (a path passes through neither end's outlets). Returns the
+    paths found (one matrix of link indices into ``lsrc`` per length,
+    latest hop first) and whether ``max_partial`` cut the search.
+    """
+    in_s, in_t = stop, avoid
+    ptr, order = _in_csr(n, ltgt)
+    # partial paths: a (k x h) matrix of link indices (into lsrc), earliest hop last
+    heads = np.flatnonzero(start & (np.diff(ptr) > 0))
     frontier = np.zeros((len(heads), 0), dtype=np.int64)
     head = heads
     found: list[np.ndarray] = []
@@ -201,23 +233,19 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
         if len(head) > max_partial:
             truncated = True
             frontier, head = frontier[:max_partial], head[:max_partial]
+    return found, truncated
 
-    settings = {"source": source, "source_is": s_kind, "target": target, "target_is": t_kind,
-                "max_hops": max_hops, "parents_only": parents_only, "kinds": list(kinds) if kinds else None,
-                "since": str(since) if since is not None else None,
-                "until": str(until) if until is not None else None, "truncated": truncated}
-    empty = PathsReport(
-        pd.DataFrame(columns=["rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s",
-                              "first_time", "last_time"]),
-        pd.DataFrame(columns=_HOP_COLS),
-        pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s"]), settings)
-    if not found:
-        return empty
 
-    # post-level paths, earliest post first
+def _routes(f: Frame, link_paths, top):
+    """The outlet routes of the post-level paths, ranked, with the fastest example of each.
+
+    ``link_paths`` holds one (m x h) matrix of link indices (into
+    ``f.links``, earliest hop first) per path length. Returns the ranked
+    routes (``top`` of them), the fastest post-level path per route (indexed
+    by route) and every post-level path.
+    """
     recs = []
-    for arr in found:
-        k = lidx[arr[:, ::-1]]  # (m, h) link indices into f.links, earliest hop first
+    for k in link_paths:
         first_post = f.src[k[:, 0]]
         posts_seq = np.c_[first_post, f.tgt[k]]
         recs.append((k, posts_seq))
@@ -247,11 +275,7 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     for c in ("first_time", "last_time"):
         agg[c] = pd.to_datetime(agg[c], utc=True)
     best = pp.drop_duplicates("route", keep="first").set_index("route")
-    hops = _hop_table(f, agg, best, texts if texts is not None else (posts if "text" in posts.columns else None))
-    pp_out = pp.drop(columns="_links")
-    for c in ("start", "end"):
-        pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
-    return PathsReport(agg, hops, pp_out, settings)
+    return agg, best, pp
 
 
 _HOP_COLS = ["rank", "route", "hop", "source_id", "source_outlet", "source_group", "source_time", "target_id",

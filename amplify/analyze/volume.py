@@ -111,7 +111,7 @@ def _arrow_texts(texts):
     return pc.utf8_normalize(arr, "NFKC")
 
 
-def mentions(texts, term: str, *, _normalized=None) -> np.ndarray:
+def mentions(texts, term: str) -> np.ndarray:
     """Boolean per text: does it mention ``term``? (rules in the module documentation)
 
     Parameters
@@ -131,9 +131,13 @@ def mentions(texts, term: str, *, _normalized=None) -> np.ndarray:
     >>> mentions(["中国外交部:哈萨克斯坦局势", "Kazakhstan"], "哈萨克斯坦").tolist()
     [True, False]
     """
+    return _mentions_in(_arrow_texts(texts), term)
+
+
+def _mentions_in(arr, term: str) -> np.ndarray:
+    """:func:`mentions` over texts already normalised by ``_arrow_texts`` (done once for several terms)."""
     import pyarrow.compute as pc
 
-    arr = _normalized if _normalized is not None else _arrow_texts(texts)
     pat, plain = term_pattern(term)
     if plain:
         hit = pc.match_substring(arr, pat, ignore_case=True)
@@ -252,7 +256,7 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     totals = np.bincount(kcode * nP + pcode, minlength=nK * nP).reshape(nK, nP)
     out = []
     for term in terms:
-        hit = mentions(None, term, _normalized=norm)
+        hit = _mentions_in(norm, term)
         cnt = np.bincount((kcode * nP + pcode)[hit], minlength=nK * nP).reshape(nK, nP)
         rows_keys = key_names + (["all"] if total else [])
         c_all = np.vstack([cnt, cnt.sum(axis=0)]) if total else cnt
@@ -432,7 +436,7 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     norm = _arrow_texts(posts["text"]) if len(posts) else None
     for side, tm, a, b in (("A", term, since, until), ("B", compare_term, compare_since, compare_until)):
         keep = (t_all >= user_time_ns(a)) & (t_all < user_time_ns(b))
-        hit = mentions(None, tm, _normalized=norm) & keep if len(posts) else np.zeros(0, bool)
+        hit = _mentions_in(norm, tm) & keep if len(posts) else np.zeros(0, bool)
         days = (user_time_ns(b) - user_time_ns(a)) / 86400e9
         row = {"side": side, "term": tm, "since": from_ns(user_time_ns(a)), "until": from_ns(user_time_ns(b)),
                "days": round(days, 3), "mentions": int(hit.sum()),
