@@ -87,7 +87,7 @@ from amplify.analyze.errors import AnalysisError
 from amplify.analyze.frame import Frame
 from amplify.analyze.participation import participation_coefficient, participation_from_edges
 from amplify.analyze.structural_holes import burt_constraint, constraint_from_edges
-from amplify.analyze.tables import matched_text, post_texts
+from amplify.analyze.tables import json_records, matched_text, post_texts
 
 # The measures have their own modules; they are also importable from here, where they were first written.
 __all__ = ["bridges", "BridgeReport", "ROLES", "brokerage_roles", "weighted_betweenness",
@@ -122,9 +122,8 @@ class BridgeReport:
     settings: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        import json
-        rec = lambda df: json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))  # noqa
-        return {"settings": self.settings, "bridges": rec(self.table), "evidence": rec(self.evidence)}
+        """JSON-ready: the settings and both tables as lists of records."""
+        return {"settings": self.settings, "bridges": json_records(self.table), "evidence": json_records(self.evidence)}
 
 
 @dataclass

@@ -43,7 +43,7 @@ import pandas as pd
 
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame, resolve
-from amplify.analyze.tables import matched_text, post_texts
+from amplify.analyze.tables import json_records, matched_text, post_texts
 
 __all__ = ["amplification_paths", "PathsReport"]
 
@@ -81,12 +81,10 @@ class PathsReport:
 
     def to_list(self) -> list:
         """JSON-ready: one dict per ranked route with its hops nested (``[]`` when none)."""
-        import json
-
         if self.paths.empty:
             return []
-        hops = json.loads(self.hops.to_json(orient="records", date_format="iso", force_ascii=False))
-        out = json.loads(self.paths.to_json(orient="records", date_format="iso", force_ascii=False))
+        hops = json_records(self.hops)
+        out = json_records(self.paths)
         by_rank: dict = {}
         for h in hops:
             by_rank.setdefault(h["rank"], []).append({k: v for k, v in h.items() if k != "rank"})

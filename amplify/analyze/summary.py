@@ -20,7 +20,7 @@ from amplify.analyze.bridging import bridges
 from amplify.analyze.text_families import families
 from amplify.analyze.frame import Frame
 from amplify.analyze.synergy import camp_synergy
-from amplify.analyze.tables import matched_text, post_texts
+from amplify.analyze.tables import json_records, matched_text, post_texts
 from amplify.utc import from_ns
 
 __all__ = ["summarize", "Summary", "largest_cascades"]
@@ -46,9 +46,8 @@ class Summary:
     def to_dict(self) -> dict:
         import json
 
-        rec = lambda df: json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))  # noqa
         return {"corpus": json.loads(json.dumps(self.corpus, default=str)),
-                **{k: rec(v) for k, v in self.tables().items()}, "settings": self.settings}
+                **{k: json_records(v) for k, v in self.tables().items()}, "settings": self.settings}
 
     def long(self) -> pd.DataFrame:
         """Every figure as one ``section, item, field, value`` table (for CSV)."""

@@ -40,7 +40,7 @@ import pandas as pd
 
 from amplify.analyze.frame import Frame
 from amplify.analyze.nulls import permutation_stats, poisson_interval
-from amplify.analyze.tables import matched_text, post_texts
+from amplify.analyze.tables import json_records, matched_text, post_texts
 from amplify.utc import from_ns
 
 __all__ = ["SynergyReport", "reciprocity_table", "narratives_table", "trend_table"]
@@ -84,13 +84,9 @@ class SynergyReport:
 
     def to_dict(self) -> dict:
         """JSON-ready: every table as a list of records."""
-        def rec(df):
-            if df is None:
-                return None
-            import json
-            return json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
-        return {"settings": self.settings, "pairs": rec(self.pairs), "reciprocity": rec(self.reciprocity),
-                "narratives": rec(self.narratives), "trend": rec(self.trend)}
+        return {"settings": self.settings, "pairs": json_records(self.pairs),
+                "reciprocity": json_records(self.reciprocity), "narratives": json_records(self.narratives),
+                "trend": json_records(self.trend)}
 
     def __str__(self) -> str:
         lines = []

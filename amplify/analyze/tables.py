@@ -4,7 +4,8 @@
 :class:`~amplify.workspace.Workspace` (posts without their text by default:
 most analyses never look at it). :func:`post_texts` reads the texts of just
 the posts an analysis shows (a Parquet filter on ``post_id``), and
-:func:`matched_text` cuts the span a link matched, for display.
+:func:`matched_text` cuts the span a link matched, for display;
+:func:`json_records` is the JSON form of every table the analyses return.
 
 Examples
 --------
@@ -14,23 +15,17 @@ Examples
 {'b': 'second text'}
 >>> matched_text("The United States must stop interfering", 4, 39, limit=13)
 'United States…'
+>>> json_records(pd.DataFrame({"t": [pd.Timestamp("2022-01-05", tz="UTC")], "text": ["Пекин"]}))
+[{'t': '2022-01-05T00:00:00.000Z', 'text': 'Пекин'}]
 """
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
-__all__ = ["load", "post_texts", "matched_text"]
-
-
-def _read_tables(ws, linkset=None, *, text: bool = False, links: bool = True):
-    cols = ["post_id", "outlet", "published_at"] + (["text"] if text else [])
-    posts = ws.posts(columns=cols)
-    outlets = ws.outlets()
-    lk = None
-    if links:
-        lk = ws.links(linkset=linkset)
-    return lk, posts, outlets
+__all__ = ["load", "post_texts", "matched_text", "json_records"]
 
 
 def load(ws, linkset: str | None = None, *, text: bool = False):
@@ -49,7 +44,10 @@ def load(ws, linkset: str | None = None, *, text: bool = False):
 
     if not hasattr(ws, "posts"):
         ws = Workspace.open(ws)
-    return _read_tables(ws, linkset, text=text)
+    posts = ws.posts(columns=["post_id", "outlet", "published_at"] + (["text"] if text else []))
+    outlets = ws.outlets()
+    links = ws.links(linkset=linkset)
+    return links, posts, outlets
 
 
 def post_texts(source, ids) -> pd.Series:
@@ -97,3 +95,10 @@ def matched_text(text, start, end, limit: int | None = 300) -> str | None:
     if limit is not None and len(s) > limit:
         s = s[:limit] + "…"
     return s
+
+
+def json_records(df: pd.DataFrame | None) -> list | None:
+    """A table as JSON-ready records: times in ISO 8601, text as it is (not ASCII-escaped); None stays None."""
+    if df is None:
+        return None
+    return json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))

@@ -2,13 +2,13 @@
 
 A *family* is every post that carries one text, through any chain of links
 (parents and also-matches): the weakly connected components of the post
-graph, found by union--find with path halving (Tarjan 1975) compiled with
-numba, in one pass over the links.
+graph, found by union--find with path halving (Tarjan & van Leeuwen 1984)
+compiled with numba, in one pass over the links.
 
 References
 ----------
-.. [1] Tarjan, R. E. (1975). Efficiency of a good but not linear set union
-   algorithm. *Journal of the ACM* 22(2), 215--225.
+.. [1] Tarjan, R. E. & van Leeuwen, J. (1984). Worst-case analysis of set
+   union algorithms. *Journal of the ACM* 31(2), 245--281.
 
 Examples
 --------

@@ -61,7 +61,7 @@ import pandas as pd
 
 from amplify.analyze.errors import AnalysisError
 from amplify.analyze.frame import Frame, arrow_strings
-from amplify.analyze.tables import matched_text, post_texts
+from amplify.analyze.tables import json_records, matched_text, post_texts
 from amplify.utc import from_ns
 
 __all__ = ["trace_post", "trace_text", "find_text", "TraceReport", "QUERY_OUTLET"]
@@ -108,11 +108,9 @@ class TraceReport:
     def to_dict(self) -> dict:
         import json
 
-        rec = lambda df: None if df is None else json.loads(  # noqa: E731
-            df.to_json(orient="records", date_format="iso", force_ascii=False))
         return {"post_id": self.post_id, "origin": self.origin, "summary": json.loads(json.dumps(
-            self.summary, default=str)), "upstream": rec(self.upstream), "cascade": rec(self.cascade),
-            "matches": rec(self.matches)}
+            self.summary, default=str)), "upstream": json_records(self.upstream),
+            "cascade": json_records(self.cascade), "matches": json_records(self.matches)}
 
 
 _COLS = ["post_id", "outlet", "group", "time", "depth", "parent_id", "kind", "score", "lag_s",

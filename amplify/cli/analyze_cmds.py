@@ -8,7 +8,6 @@ could drive the terminal) are shown as escapes.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -435,6 +434,7 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
       amplify volume --workspace ws --term Kazakhstan --since 2022-01-05 --until 2022-01-11 \\
           --term Ukraine --compare-since 2021-12-01 --compare-until 2022-01-01
     """
+    from amplify.analyze.tables import json_records
     from amplify.analyze.volume import compare_volume, term_volume
     from amplify.workspace import Workspace
 
@@ -456,11 +456,8 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
         raise click.ClickException(str(exc)) from exc
     surges = vol[vol["surge"]] if len(vol) else vol
     if fmt == "json":
-        emit_json({"sentence": sentence,
-                   "comparison": None if comparison is None else json.loads(comparison.to_json(
-                       orient="records", date_format="iso", force_ascii=False)),
-                   "volume": json.loads(vol.to_json(orient="records", date_format="iso", force_ascii=False)),
-                   "surges": json.loads(surges.to_json(orient="records", date_format="iso", force_ascii=False))})
+        emit_json({"sentence": sentence, "comparison": json_records(comparison), "volume": json_records(vol),
+                   "surges": json_records(surges)})
         return
     if fmt == "csv":
         emit_table(vol, "csv")
