@@ -40,15 +40,14 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
+from amplify.utc import iso_z, utc_timestamp
 
 __all__ = ["utc", "filter_links", "annotate_links", "post_graph", "outlet_edges", "outlet_nodes",
            "outlet_graph", "group_edges", "group_graph"]
 
 
-def utc(ts) -> pd.Timestamp:
-    """A timestamp in UTC; a naive one is taken to be UTC already."""
-    ts = pd.Timestamp(ts)
-    return ts.tz_localize("UTC") if ts.tz is None else ts.tz_convert("UTC")
+#: A timestamp in UTC (a naive one is taken to be UTC already); kept under its old name for scripts.
+utc = utc_timestamp
 
 
 def filter_links(links: pd.DataFrame, posts: pd.DataFrame | None = None, *, since=None, until=None,
@@ -64,9 +63,9 @@ def filter_links(links: pd.DataFrame, posts: pd.DataFrame | None = None, *, sinc
         t = pd.to_datetime(t, utc=True).dt.tz_convert(None).to_numpy()
         keep = np.ones(len(out), dtype=bool)
         if since is not None:
-            keep &= t >= utc(since).tz_convert(None).to_datetime64()
+            keep &= t >= utc_timestamp(since).tz_convert(None).to_datetime64()
         if until is not None:
-            keep &= t < utc(until).tz_convert(None).to_datetime64()
+            keep &= t < utc_timestamp(until).tz_convert(None).to_datetime64()
         out = out[keep]
     return out
 
@@ -144,12 +143,13 @@ def outlet_nodes(links, posts, outlets=None, *, parents_only=True, since=None, u
 
 
 def _clean(v):
+    """A table value as a plain graph attribute: numpy numbers as Python ones, times as ISO text, NaN as None."""
     if isinstance(v, (np.integer,)):
         return int(v)
     if isinstance(v, (np.floating,)):
         return float(v)
     if isinstance(v, pd.Timestamp):
-        return v.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ") if v.tz is not None else v.isoformat()
+        return iso_z(v) if v.tz is not None else v.isoformat()
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
     return v

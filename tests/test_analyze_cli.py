@@ -146,3 +146,53 @@ def test_hostile_outlet_names_survive(ws):
     assert not RAW_CONTROL.search(out.replace("\n", ""))
     res = run(paths, "--workspace", path, "--from", bad[0], "--to", "RU")
     assert res.exit_code == 0
+
+
+@pytest.mark.parametrize("cmd, args, message", [
+    (synergy, ["--since", "garbage", "-n", "10"], "Unknown datetime string format, unable to parse: garbage"),
+    (synergy, ["--groups", "XX", "-n", "10"], "unknown camp(s) ['XX']; camps are ['CN', 'IR', 'RU', 'WEST']"),
+    (bridges, ["--until", "2022-13-45"], "month must be in 1..12: 2022-13-45"),
+    (paths, ["--from", "CN", "--to", "RU", "--since", "3000-01-01"],
+     "Cannot cast 3000-01-01 00:00:00+00:00 to unit='ns' without overflow."),
+    (paths, ["--from", "nobody", "--to", "RU"],
+     "'nobody' is neither an outlet nor a camp in this corpus; camps are CN, IR, RU, WEST"),
+    (trace, ["no-such-post"], "post 'no-such-post' is not in the corpus"),
+    (trace, ["--text", "   "], "the text to find is empty"),
+    (volume, ["--term", "*"], "empty term"),
+    (volume, ["--term", "x", "--since", "yesterday-ish"], "Unknown datetime string format, unable to parse: yesterday-ish"),
+    (volume, ["--term", "x", "--compare-since", "x", "--compare-until", "y"],
+     "Unknown datetime string format, unable to parse: x"),
+    (volume, ["--term", "x", "--term", "x"], "give another term or another period to compare with"),
+    (summary, ["--linkset", "no-such-set"], "link set 'no-such-set' is unknown; available: "),
+])
+def test_a_user_error_is_one_line_and_exit_code_1(ws, cmd, args, message):
+    """Unknown names, unreadable times, empty input: the message alone on stderr, nothing on stdout, exit 1."""
+    path, _ = ws
+    res = run(cmd, "--workspace", path, *args, ok=False)
+    assert res.exit_code == 1 and res.stdout == ""
+    error = res.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: {message}"), error
+    if not message.endswith(": "):
+        assert error == f"Error: {message}"
+
+
+@pytest.mark.parametrize("bug", [KeyError, ValueError])
+@pytest.mark.parametrize("module, function, cmd, args", [
+    ("amplify.analyze.synergy", "camp_synergy", synergy, ["-n", "10"]),
+    ("amplify.analyze.bridging", "bridges", bridges, []),
+    ("amplify.analyze.paths", "amplification_paths", paths, ["--from", "CN", "--to", "RU"]),
+    ("amplify.analyze.trace", "trace_post", trace, ["p1"]),
+    ("amplify.analyze.volume", "term_volume", volume, ["--term", "x"]),
+    ("amplify.analyze.summary", "summarize", summary, []),
+])
+def test_a_bug_inside_an_analysis_is_not_shown_as_a_user_error(ws, monkeypatch, bug, module, function, cmd, args):
+    """Only AnalysisError (and the workspace's own errors) become "Error: ..."; a KeyError from a bug surfaces."""
+    import importlib
+
+    def broken(*a, **k):
+        raise bug("a bug, not a user error")
+
+    monkeypatch.setattr(importlib.import_module(module), function, broken)
+    path, _ = ws
+    with pytest.raises(bug, match="a bug, not a user error"):
+        CliRunner().invoke(cmd, ["--workspace", path, *args], catch_exceptions=False)

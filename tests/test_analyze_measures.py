@@ -16,11 +16,13 @@ import pytest
 
 from amplify import schema
 from amplify.analyze import AnalysisError, Frame, families, resolve
-from amplify.analyze.bridging import (ROLES, _brokerage_arrays, brokerage_roles, burt_constraint,
-                                      participation_coefficient, weighted_betweenness)
+from amplify.analyze.betweenness import weighted_betweenness
+from amplify.analyze.brokerage import ROLES, brokerage_from_edges, brokerage_roles
+from amplify.analyze.nulls import permuted_label_counts
 from amplify.analyze.paths import amplification_paths
-from amplify.analyze.synergy import (_label_kernel, camp_synergy, label_permutation_null, poisson_interval,
-                                     time_shift_null)
+from amplify.analyze.participation import participation_coefficient
+from amplify.analyze.structural_holes import burt_constraint
+from amplify.analyze.synergy import camp_synergy, label_permutation_null, poisson_interval, time_shift_null
 from amplify.analyze.trace import trace_post
 
 T0 = pd.Timestamp("2022-01-05T00:00:00Z")
@@ -99,7 +101,7 @@ def test_brokerage_array_version_matches_graph_version():
     groups = rng.integers(0, 3, size=30)
     nx.set_node_attributes(G, dict(enumerate(groups.tolist())), "group")
     s, d = map(np.asarray, zip(*G.edges()))
-    arr = _brokerage_arrays(30, s.astype(np.int64), d.astype(np.int64), groups)
+    arr = brokerage_from_edges(30, s.astype(np.int64), d.astype(np.int64), groups)
     # the naive definition, in pure Python
     naive = np.zeros((30, 5), dtype=np.int64)
     for b in G:
@@ -193,7 +195,7 @@ def test_label_kernel_matches_naive_aggregation():
     w = rng.integers(1, 6, E)
     cells = rng.integers(0, 2, E)
     labs = np.stack([rng.permutation(np.repeat(np.arange(K), n_out // K)) for _ in range(R)])
-    got = _label_kernel(labs, a, b, w, cells, K, 2)
+    got = permuted_label_counts(labs, a, b, w, cells, K, 2)
     want = np.zeros((R, 2, K, K), dtype=np.int64)
     for r in range(R):
         for e in range(E):

@@ -15,7 +15,8 @@ import pytest
 
 from amplify import detect
 from amplify.analyze import Frame
-from amplify.analyze.bridging import ROLES, bridges
+from amplify.analyze.bridging import bridges
+from amplify.analyze.brokerage import ROLES
 from amplify.analyze.paths import amplification_paths
 from amplify.analyze.summary import summarize
 from amplify.analyze.synergy import camp_synergy
@@ -238,7 +239,9 @@ def test_bridge_measures_agree_with_the_graph_views(world0):
     """bridges() computes on arrays; the same measures on amplify.graph.outlet_graph give the same values."""
     import networkx as nx
 
-    from amplify.analyze.bridging import brokerage_roles, burt_constraint, weighted_betweenness
+    from amplify.analyze.betweenness import weighted_betweenness
+    from amplify.analyze.brokerage import brokerage_roles
+    from amplify.analyze.structural_holes import burt_constraint
     from amplify.graph import outlet_graph
 
     c, links, f = world0

@@ -41,7 +41,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from amplify.analyze import AnalysisError, Frame, matched_text, post_texts, resolve, to_ns
+from amplify.analyze.errors import AnalysisError, user_time_ns
+from amplify.analyze.frame import Frame, resolve
+from amplify.analyze.tables import json_records, matched_text, post_texts
 
 __all__ = ["amplification_paths", "PathsReport"]
 
@@ -79,12 +81,10 @@ class PathsReport:
 
     def to_list(self) -> list:
         """JSON-ready: one dict per ranked route with its hops nested (``[]`` when none)."""
-        import json
-
         if self.paths.empty:
             return []
-        hops = json.loads(self.hops.to_json(orient="records", date_format="iso", force_ascii=False))
-        out = json.loads(self.paths.to_json(orient="records", date_format="iso", force_ascii=False))
+        hops = json_records(self.hops)
+        out = json_records(self.paths)
         by_rank: dict = {}
         for h in hops:
             by_rank.setdefault(h["rank"], []).append({k: v for k, v in h.items() if k != "rank"})
@@ -166,18 +166,50 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     in_t = np.isin(f.outlet_of_post, t_out)
     ok_time = np.ones(n, dtype=bool)
     if since is not None:
-        ok_time &= f.times >= to_ns(since)
+        ok_time &= f.times >= user_time_ns(since)
     if until is not None:
-        ok_time &= f.times < to_ns(until)
+        ok_time &= f.times < user_time_ns(until)
     mask = f.link_mask(parents_only=parents_only, kinds=kinds, no_ties=True)
     lidx = np.flatnonzero(mask)
     lsrc, ltgt = f.src[mask], f.tgt[mask]
     keep = ok_time[lsrc] & ok_time[ltgt]
     lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
-    ptr, order = _in_csr(n, ltgt)
+    found, truncated = _search(n, lsrc, ltgt, start=in_t & ok_time, stop=in_s, avoid=in_t, max_hops=max_hops,
+                               max_partial=max_partial)
 
-    # partial paths: a (k x h) matrix of link indices (into lidx), earliest hop last
-    heads = np.flatnonzero(in_t & ok_time & (np.diff(ptr) > 0))
+    settings = {"source": source, "source_is": s_kind, "target": target, "target_is": t_kind,
+                "max_hops": max_hops, "parents_only": parents_only, "kinds": list(kinds) if kinds else None,
+                "since": str(since) if since is not None else None,
+                "until": str(until) if until is not None else None, "truncated": truncated}
+    empty = PathsReport(
+        pd.DataFrame(columns=["rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s",
+                              "first_time", "last_time"]),
+        pd.DataFrame(columns=_HOP_COLS),
+        pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s"]), settings)
+    if not found:
+        return empty
+    agg, best, pp = _routes(f, [lidx[arr[:, ::-1]] for arr in found], top)
+    hops = _hop_table(f, agg, best, texts if texts is not None else (posts if "text" in posts.columns else None))
+    pp_out = pp.drop(columns="_links")
+    for c in ("start", "end"):
+        pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
+    return PathsReport(agg, hops, pp_out, settings)
+
+
+def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int):
+    """Backward search over the links ``lsrc -> ltgt``, from the posts in ``start`` to posts in ``stop``.
+
+    Posts are masks over the ``n`` posts. One step extends every partial
+    path by every in-link of its head, all at once. A path ends when its head
+    is a post of ``stop``; it is dropped when its head is another post of
+    ``avoid`` (a path passes through neither end's outlets). Returns the
+    paths found (one matrix of link indices into ``lsrc`` per length,
+    latest hop first) and whether ``max_partial`` cut the search.
+    """
+    in_s, in_t = stop, avoid
+    ptr, order = _in_csr(n, ltgt)
+    # partial paths: a (k x h) matrix of link indices (into lsrc), earliest hop last
+    heads = np.flatnonzero(start & (np.diff(ptr) > 0))
     frontier = np.zeros((len(heads), 0), dtype=np.int64)
     head = heads
     found: list[np.ndarray] = []
@@ -199,23 +231,19 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
         if len(head) > max_partial:
             truncated = True
             frontier, head = frontier[:max_partial], head[:max_partial]
+    return found, truncated
 
-    settings = {"source": source, "source_is": s_kind, "target": target, "target_is": t_kind,
-                "max_hops": max_hops, "parents_only": parents_only, "kinds": list(kinds) if kinds else None,
-                "since": str(since) if since is not None else None,
-                "until": str(until) if until is not None else None, "truncated": truncated}
-    empty = PathsReport(
-        pd.DataFrame(columns=["rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s",
-                              "first_time", "last_time"]),
-        pd.DataFrame(columns=_HOP_COLS),
-        pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s"]), settings)
-    if not found:
-        return empty
 
-    # post-level paths, earliest post first
+def _routes(f: Frame, link_paths, top):
+    """The outlet routes of the post-level paths, ranked, with the fastest example of each.
+
+    ``link_paths`` holds one (m x h) matrix of link indices (into
+    ``f.links``, earliest hop first) per path length. Returns the ranked
+    routes (``top`` of them), the fastest post-level path per route (indexed
+    by route) and every post-level path.
+    """
     recs = []
-    for arr in found:
-        k = lidx[arr[:, ::-1]]  # (m, h) link indices into f.links, earliest hop first
+    for k in link_paths:
         first_post = f.src[k[:, 0]]
         posts_seq = np.c_[first_post, f.tgt[k]]
         recs.append((k, posts_seq))
@@ -245,11 +273,7 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     for c in ("first_time", "last_time"):
         agg[c] = pd.to_datetime(agg[c], utc=True)
     best = pp.drop_duplicates("route", keep="first").set_index("route")
-    hops = _hop_table(f, agg, best, texts if texts is not None else (posts if "text" in posts.columns else None))
-    pp_out = pp.drop(columns="_links")
-    for c in ("start", "end"):
-        pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
-    return PathsReport(agg, hops, pp_out, settings)
+    return agg, best, pp
 
 
 _HOP_COLS = ["rank", "route", "hop", "source_id", "source_outlet", "source_group", "source_time", "target_id",

@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
-from amplify.analyze import Frame, families, from_ns, matched_text, post_texts
+from amplify.analyze.bridging import bridges
+from amplify.analyze.text_families import families
+from amplify.analyze.frame import Frame
+from amplify.analyze.synergy import camp_synergy
+from amplify.analyze.tables import json_records, matched_text, post_texts
+from amplify.utc import from_ns
 
 __all__ = ["summarize", "Summary", "largest_cascades"]
 
@@ -41,9 +46,8 @@ class Summary:
     def to_dict(self) -> dict:
         import json
 
-        rec = lambda df: json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))  # noqa
         return {"corpus": json.loads(json.dumps(self.corpus, default=str)),
-                **{k: rec(v) for k, v in self.tables().items()}, "settings": self.settings}
+                **{k: json_records(v) for k, v in self.tables().items()}, "settings": self.settings}
 
     def long(self) -> pd.DataFrame:
         """Every figure as one ``section, item, field, value`` table (for CSV)."""
@@ -154,9 +158,6 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     >>> s.corpus["posts"], sorted(s.camps["camp"])
     (2000, ['CN', 'IR', 'RU', 'WEST'])
     """
-    from amplify.analyze.bridging import bridges as _bridges
-    from amplify.analyze.synergy import camp_synergy
-
     f = frame if frame is not None else Frame.build(links, posts, outlets)
     src_texts = texts if texts is not None else (posts if "text" in posts.columns else None)
     L = f.links
@@ -200,7 +201,7 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     else:
         syn = pd.DataFrame(columns=syn_cols)
     if n_echo:
-        br = _bridges(L, posts, outlets, top=top, evidence=0, seed=seed, frame=f).table
+        br = bridges(L, posts, outlets, top=top, evidence=0, seed=seed, frame=f).table
         br = br[["rank", "outlet", "group", "bridge_score", "main_role", "main_route", "betweenness"]]
     else:
         br = pd.DataFrame(columns=["rank", "outlet", "group", "bridge_score", "main_role", "main_route",

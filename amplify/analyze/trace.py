@@ -59,7 +59,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from amplify.analyze import AnalysisError, Frame, from_ns, matched_text, post_texts
+from amplify.analyze.errors import AnalysisError
+from amplify.analyze.frame import Frame, arrow_strings
+from amplify.analyze.tables import json_records, matched_text, post_texts
+from amplify.utc import from_ns
 
 __all__ = ["trace_post", "trace_text", "find_text", "TraceReport", "QUERY_OUTLET"]
 
@@ -105,11 +108,9 @@ class TraceReport:
     def to_dict(self) -> dict:
         import json
 
-        rec = lambda df: None if df is None else json.loads(  # noqa: E731
-            df.to_json(orient="records", date_format="iso", force_ascii=False))
         return {"post_id": self.post_id, "origin": self.origin, "summary": json.loads(json.dumps(
-            self.summary, default=str)), "upstream": rec(self.upstream), "cascade": rec(self.cascade),
-            "matches": rec(self.matches)}
+            self.summary, default=str)), "upstream": json_records(self.upstream),
+            "cascade": json_records(self.cascade), "matches": json_records(self.matches)}
 
 
 _COLS = ["post_id", "outlet", "group", "time", "depth", "parent_id", "kind", "score", "lag_s",
@@ -255,13 +256,11 @@ def _corpus_texts(texts):
     """(posts table, its texts as a pyarrow array) from a posts table or a Workspace."""
     import pyarrow as pa
 
-    from amplify.analyze import _arrow_strings
-
     if isinstance(texts, pd.DataFrame):
         df = texts
     else:
         df = texts.posts(columns=["post_id", "outlet", "published_at", "text"])
-    arr = _arrow_strings(df["text"].fillna("")) if len(df) else pa.array([], type=pa.string())
+    arr = arrow_strings(df["text"].fillna("")) if len(df) else pa.array([], type=pa.string())
     return df, arr
 
 

@@ -61,7 +61,8 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
-from amplify.analyze import AnalysisError, _ns, from_ns, to_ns
+from amplify.analyze.errors import AnalysisError, user_time_ns
+from amplify.utc import from_ns, to_ns
 
 __all__ = ["mentions", "term_volume", "surges", "compare_volume", "describe_span", "term_pattern"]
 
@@ -110,7 +111,7 @@ def _arrow_texts(texts):
     return pc.utf8_normalize(arr, "NFKC")
 
 
-def mentions(texts, term: str, *, _normalized=None) -> np.ndarray:
+def mentions(texts, term: str) -> np.ndarray:
     """Boolean per text: does it mention ``term``? (rules in the module documentation)
 
     Parameters
@@ -130,9 +131,13 @@ def mentions(texts, term: str, *, _normalized=None) -> np.ndarray:
     >>> mentions(["中国外交部:哈萨克斯坦局势", "Kazakhstan"], "哈萨克斯坦").tolist()
     [True, False]
     """
+    return _mentions_in(_arrow_texts(texts), term)
+
+
+def _mentions_in(arr, term: str) -> np.ndarray:
+    """:func:`mentions` over texts already normalised by ``_arrow_texts`` (done once for several terms)."""
     import pyarrow.compute as pc
 
-    arr = _normalized if _normalized is not None else _arrow_texts(texts)
     pat, plain = term_pattern(term)
     if plain:
         hit = pc.match_substring(arr, pat, ignore_case=True)
@@ -157,12 +162,12 @@ def _keys(posts: pd.DataFrame, outlets: pd.DataFrame | None, by: str) -> np.ndar
 
 
 def _window(posts, since, until):
-    t = _ns(posts["published_at"])
+    t = to_ns(posts["published_at"])
     keep = np.ones(len(t), dtype=bool)
     if since is not None:
-        keep &= t >= to_ns(since)
+        keep &= t >= user_time_ns(since)
     if until is not None:
-        keep &= t < to_ns(until)
+        keep &= t < user_time_ns(until)
     return t, keep
 
 
@@ -229,7 +234,7 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
         # the surge baseline may reach back before `since`: count from the start, show from `since`
         full = term_volume(posts, outlets, terms, by=by, freq=freq, since=None, until=until, surge=True,
                            baseline=baseline, z=z, min_count=min_count, min_periods=min_periods, total=total)
-        first = pd.Period(pd.Timestamp(from_ns(to_ns(since))).tz_localize(None), freq=freq).start_time
+        first = pd.Period(pd.Timestamp(from_ns(user_time_ns(since))).tz_localize(None), freq=freq).start_time
         return full[full["start"] >= first.tz_localize("UTC")].reset_index(drop=True)
     if not keep.any():
         return pd.DataFrame(columns=cols + (["baseline_mean", "threshold", "surge"] if surge else []))
@@ -240,8 +245,8 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     per = pd.PeriodIndex(pd.DatetimeIndex(naive), freq=freq)
     lo = pd.Period(since if since is not None else per.min().start_time, freq=freq) if since is not None \
         else per.min()
-    hi = per.max() if until is None else max(per.max(), pd.Period(pd.Timestamp(from_ns(to_ns(until) - 1))
-                                                                 .tz_localize(None), freq=freq))
+    hi = per.max() if until is None else max(per.max(), pd.Period(
+        pd.Timestamp(from_ns(user_time_ns(until) - 1)).tz_localize(None), freq=freq))
     all_periods = pd.period_range(lo, hi, freq=freq)
     pcode = pd.Index(all_periods).get_indexer(per)
     norm = _arrow_texts(P["text"])
@@ -251,7 +256,7 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     totals = np.bincount(kcode * nP + pcode, minlength=nK * nP).reshape(nK, nP)
     out = []
     for term in terms:
-        hit = mentions(None, term, _normalized=norm)
+        hit = _mentions_in(norm, term)
         cnt = np.bincount((kcode * nP + pcode)[hit], minlength=nK * nP).reshape(nK, nP)
         rows_keys = key_names + (["all"] if total else [])
         c_all = np.vstack([cnt, cnt.sum(axis=0)]) if total else cnt
@@ -412,7 +417,7 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     3 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs 2 mentioning Ukraine in all of
     December 2021 (0.5 vs 0.065 a day: 7.8 times the daily rate)
     """
-    t_all = _ns(posts["published_at"]) if len(posts) else np.zeros(0, np.int64)
+    t_all = to_ns(posts["published_at"]) if len(posts) else np.zeros(0, np.int64)
     if since is None or until is None:
         if len(t_all) == 0:
             raise AnalysisError("no posts")
@@ -423,16 +428,17 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     compare_since = compare_since if compare_since is not None else since
     compare_until = compare_until if compare_until is not None else until
     compare_term = compare_term or term
-    if compare_term == term and to_ns(compare_since) == to_ns(since) and to_ns(compare_until) == to_ns(until):
+    if compare_term == term and user_time_ns(compare_since) == user_time_ns(since) \
+            and user_time_ns(compare_until) == user_time_ns(until):
         raise AnalysisError("give another term or another period to compare with")
     rows = []
     keys_all = _keys(posts, outlets, by) if len(posts) else np.zeros(0, object)
     norm = _arrow_texts(posts["text"]) if len(posts) else None
     for side, tm, a, b in (("A", term, since, until), ("B", compare_term, compare_since, compare_until)):
-        keep = (t_all >= to_ns(a)) & (t_all < to_ns(b))
-        hit = mentions(None, tm, _normalized=norm) & keep if len(posts) else np.zeros(0, bool)
-        days = (to_ns(b) - to_ns(a)) / 86400e9
-        row = {"side": side, "term": tm, "since": from_ns(to_ns(a)), "until": from_ns(to_ns(b)),
+        keep = (t_all >= user_time_ns(a)) & (t_all < user_time_ns(b))
+        hit = _mentions_in(norm, tm) & keep if len(posts) else np.zeros(0, bool)
+        days = (user_time_ns(b) - user_time_ns(a)) / 86400e9
+        row = {"side": side, "term": tm, "since": from_ns(user_time_ns(a)), "until": from_ns(user_time_ns(b)),
                "days": round(days, 3), "mentions": int(hit.sum()),
                "per_day": round(hit.sum() / days, 3) if days > 0 else np.nan, "posts": int(keep.sum())}
         for k, v in pd.Series(keys_all[hit]).value_counts().sort_index().items():

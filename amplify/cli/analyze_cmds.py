@@ -8,14 +8,13 @@ could drive the terminal) are shown as escapes.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 
 import click
 import pandas as pd
 
-from amplify.cli.common import emit_json, emit_table, format_option, note, quiet_option, workspace_option
+from amplify.cli.common import (emit_json, emit_table, format_option, note, quiet_option, terminal_safe,
+                                workspace_option)
 
 __all__ = ["synergy", "bridges", "paths", "trace", "volume", "summary", "COMMANDS"]
 
@@ -23,16 +22,12 @@ linkset_option = click.option("--linkset", help="Link set id (see `amplify info`
 since_option = click.option("--since", help="Only from this time on (UTC unless it says otherwise), e.g. 2022-01-05.")
 until_option = click.option("--until", help="Only before this time, e.g. 2022-01-12.")
 
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"[\t\n\r]+")
 
-
-def _safe(v):
-    if isinstance(v, str):
-        v = _SPACE.sub(" ", v)
-        return _CTRL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
-                         f"\\u{ord(m.group()):04x}", v)
-    return v
+def _screen_cell(v):
+    """A table cell for a terminal: empty when missing, text on one line with control characters escaped."""
+    if v is None or v is pd.NA or v != v:
+        return ""
+    return terminal_safe(v, collapse_breaks=True) if isinstance(v, str) else v
 
 
 def _screen(df: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +35,7 @@ def _screen(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
-            out[c] = out[c].astype(object).map(lambda v: "" if v is None or v is pd.NA or v != v else _safe(v))
+            out[c] = out[c].astype(object).map(_screen_cell)
     return out
 
 
@@ -70,12 +65,18 @@ def _open(workspace, linkset, *, text=False):
     return ws, links, posts, outlets, settings
 
 
-def _errors():
-    from amplify.analyze import AnalysisError
+def _user_errors() -> tuple:
+    """The exceptions that mean "the arguments or the workspace are wrong": shown as a one-line error.
+
+    Anything else (a ``KeyError`` or ``ValueError`` from a bug, say) is left to
+    surface with its traceback. Imported when a command runs, so that
+    ``amplify --help`` does not load the analyses.
+    """
+    from amplify.analyze.errors import AnalysisError
     from amplify.schema import SchemaError
     from amplify.workspace import WorkspaceError
 
-    return (AnalysisError, WorkspaceError, SchemaError, KeyError, ValueError)
+    return (AnalysisError, WorkspaceError, SchemaError)
 
 
 def _fmt_s(s) -> str:
@@ -144,7 +145,7 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
                            time_shift=not no_time_shift, window=st.get("window", "7D"), seed=seed, alpha=alpha,
                            freq=freq, kinds=kinds or None, parents_only=not all_links, since=since, until=until,
                            top_narratives=narratives, texts=ws)
-    except _errors() as exc:
+    except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "json":
         emit_json(rep.to_dict())
@@ -216,7 +217,7 @@ def bridges(workspace, top, evidence, seed, all_links, since, until, which, link
         ws, links, posts, outlets, _ = _open(workspace, linkset)
         rep = run(links, posts, outlets, top=top, evidence=evidence, seed=seed, parents_only=not all_links,
                   since=since, until=until, texts=ws)
-    except _errors() as exc:
+    except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "json":
         emit_json(rep.to_dict())
@@ -231,7 +232,8 @@ def bridges(workspace, top, evidence, seed, all_links, since, until, which, link
               "participation", "constraint"]], "table")
     _heading("Why")
     for r in t.itertuples(index=False):
-        click.echo(f"{r.rank:>3}. {_safe(r.outlet)}: {_safe(r.reason)}")
+        click.echo(f"{r.rank:>3}. {terminal_safe(r.outlet, collapse_breaks=True)}: "
+                   f"{terminal_safe(r.reason, collapse_breaks=True)}")
     if len(rep.evidence):
         _heading("Evidence: top routes through each bridge, with the fastest example")
         ev = rep.evidence.copy()
@@ -279,7 +281,7 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, kin
         rep = amplification_paths(links, posts, outlets, source=source, target=target, max_hops=max_hops,
                                   since=since, until=until, top=top, parents_only=not all_links,
                                   kinds=kinds or None, texts=ws)
-    except _errors() as exc:
+    except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "json":
         emit_json(rep.to_list())
@@ -307,9 +309,9 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, kin
                        f"{h.target_time:%Y-%m-%d %H:%M}  +{_fmt_s(h.lag_s)}  {h.kind} {h.score:.0f}"
                        + ("  attributed" if h.attributed else ""))
             if h.source_text:
-                click.echo(f"      from: {_safe(_cut(h.source_text))}")
+                click.echo(f"      from: {terminal_safe(_cut(h.source_text), collapse_breaks=True)}")
             if h.target_text and h.target_text != h.source_text:
-                click.echo(f"      to:   {_safe(_cut(h.target_text))}")
+                click.echo(f"      to:   {terminal_safe(_cut(h.target_text), collapse_breaks=True)}")
 
 
 def _cut(s: str, n: int = 160) -> str:
@@ -355,7 +357,7 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, quiet):
                              max_depth=max_depth)
         else:
             rep = trace_post(links, posts, outlets, post_id, max_depth=max_depth, texts=ws)
-    except _errors() as exc:
+    except _user_errors() as exc:
         if text and "no post carries" in str(exc):
             if fmt == "json":
                 emit_json({"post_id": None, "origin": None, "matches": [], "upstream": [], "cascade": []})
@@ -432,6 +434,7 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
       amplify volume --workspace ws --term Kazakhstan --since 2022-01-05 --until 2022-01-11 \\
           --term Ukraine --compare-since 2021-12-01 --compare-until 2022-01-01
     """
+    from amplify.analyze.tables import json_records
     from amplify.analyze.volume import compare_volume, term_volume
     from amplify.workspace import Workspace
 
@@ -449,15 +452,12 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
                 posts, outlets, term=terms[0], since=since, until=until,
                 compare_term=terms[1] if len(terms) > 1 else None, compare_since=compare_since,
                 compare_until=compare_until, by=by)
-    except _errors() as exc:
+    except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     surges = vol[vol["surge"]] if len(vol) else vol
     if fmt == "json":
-        emit_json({"sentence": sentence,
-                   "comparison": None if comparison is None else json.loads(comparison.to_json(
-                       orient="records", date_format="iso", force_ascii=False)),
-                   "volume": json.loads(vol.to_json(orient="records", date_format="iso", force_ascii=False)),
-                   "surges": json.loads(surges.to_json(orient="records", date_format="iso", force_ascii=False))})
+        emit_json({"sentence": sentence, "comparison": json_records(comparison), "volume": json_records(vol),
+                   "surges": json_records(surges)})
         return
     if fmt == "csv":
         emit_table(vol, "csv")
@@ -485,7 +485,7 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
             click.echo("surges (mentions above the baseline rule):")
             periods = list(v["period"].drop_duplicates())
             for key, sk in s.groupby("key", sort=False):
-                click.echo(f"  {_safe(str(key))}: " + ", ".join(_runs(sk, periods)))
+                click.echo(f"  {terminal_safe(str(key), collapse_breaks=True)}: " + ", ".join(_runs(sk, periods)))
         click.echo("")
 
 
@@ -537,7 +537,7 @@ def summary(workspace, top, permutations, seed, linkset, fmt, quiet):
         ws, links, posts, outlets, st = _open(workspace, linkset)
         s = summarize(links, posts, outlets, top=top, permutations=permutations, seed=seed,
                       window=st.get("window", "7D"), texts=ws)
-    except _errors() as exc:
+    except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "json":
         emit_json(s.to_dict())

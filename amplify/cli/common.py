@@ -21,17 +21,27 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile(r"[\t\n\r]+")
 
 
-def terminal_safe(text: str, width: int | None = None) -> str:
+def terminal_safe(text: str, width: int | None = None, *, collapse_breaks: bool = False) -> str:
     r"""Text made harmless for a terminal: control characters (ANSI escapes, bidi
     overrides, newlines) shown as ``\xNN`` instead of acting, cut to ``width``.
 
+    With ``collapse_breaks``, each run of tabs and line breaks becomes one
+    space first (for text printed inside a line or a table cell), and only the
+    other control characters are shown escaped.
+
     >>> print(terminal_safe("ok\x1b[31mred\nnext", 14))
     ok\x1b[31mred…
+    >>> print(terminal_safe("one\r\n\ttwo\x07", collapse_breaks=True))
+    one two\x07
     """
+    text = str(text)
+    if collapse_breaks:
+        text = _BREAKS.sub(" ", text)
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                        else f"\\u{ord(m.group()):04x}", str(text))
+                        else f"\\u{ord(m.group()):04x}", text)
     if width is not None and len(text) > width:
         text = text[: max(width - 1, 0)] + "…"
     return text
