@@ -380,6 +380,27 @@ def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
     return g
 
 
+def ordered_subgraph(g: nx.DiGraph, nodes) -> nx.DiGraph:
+    """The subgraph of ``g`` induced by ``nodes``, as a new graph in ``g``'s node and edge order.
+
+    ``g.subgraph(nodes)`` is not used: when the kept nodes are fewer than half of
+    ``g`` (or of a node's neighbours), networkx's view iterates over the *set* of
+    kept nodes, whose order changes from one Python process to the next (string
+    hashing is randomised), so two runs wrote the same page with its nodes in a
+    different order. Attribute dicts are shallow copies, as with ``subgraph().copy()``.
+    """
+    keep = set(nodes)
+    order = [n for n in g if n in keep]
+    sub = g.__class__()
+    sub.graph.update(g.graph)
+    sub.add_nodes_from((n, g.nodes[n]) for n in order)
+    if g.is_multigraph():
+        sub.add_edges_from((a, b, k, d) for a, b, k, d in g.edges(order, keys=True, data=True) if b in keep)
+    else:
+        sub.add_edges_from((a, b, d) for a, b, d in g.edges(order, data=True) if b in keep)
+    return sub
+
+
 def _nodes_only(nodes: pd.DataFrame, key: str) -> nx.DiGraph:
     """A graph of nodes without edges (amplify.graph's edge tables fail on no links)."""
     g = nx.DiGraph()
@@ -409,7 +430,7 @@ def _ego(g: nx.DiGraph, focus: str, posts, outlets, level: str) -> nx.DiGraph:
         raise ValueError(f"focus {focus!r} names no {'outlet' if level == 'outlet' else 'camp, outlet'} "
                          f"or post of this corpus")
     keep = {node} | set(g.predecessors(node)) | set(g.successors(node))
-    sub = g.subgraph(keep).copy()
+    sub = ordered_subgraph(g, keep)
     what = {"outlet": "outlets", "camp": "camps"}[level]
     sub.graph["focus"] = str(node)
     sub.graph["focus_note"] = (f"Focused on {node}: it and the {fmt_int(len(keep) - 1)} {what} it echoes "
@@ -443,9 +464,8 @@ def _post_view(ls, ann, posts, outlets, focus, text_limit) -> nx.DiGraph:
         upstream = len(nx.ancestors(full, focus)) if focus in full else 0
     g = G.post_graph(ls, posts, outlets)
     if focus is not None:
-        for s in keep:
-            if s not in g:
-                g.add_node(s)
+        for s in sorted(keep - set(g), key=str):  # posts without a link left: drawn alone
+            g.add_node(s)
     kinds = outlets.set_index("outlet")["kind"] if outlets is not None and "kind" in outlets.columns else None
     groups = outlets.set_index("outlet")["group"] if outlets is not None and len(outlets) else None
     rows = p.reindex(list(g.nodes))
@@ -675,9 +695,9 @@ def _prune(g: nx.DiGraph, vals: dict, top: int, level: str, phrase: str, unit: s
             used += 1
         note = (f"Showing the {fmt_int(used)} largest cascades ({fmt_int(len(keep))} posts), "
                 f"of {fmt_int(len(comps))} cascades ({fmt_int(n)} posts).")
-        return g.subgraph(keep), note
+        return ordered_subgraph(g, keep), note
     order = sorted(g.nodes, key=lambda x: (-vals.get(x, 0.0), str(x)))[:top]
-    sub = g.subgraph(order)
+    sub = ordered_subgraph(g, order)
     note = (f"Showing the {fmt_int(top)} {unit} with {phrase}, of {fmt_int(n)}; "
             f"{fmt_int(sub.number_of_edges())} of {fmt_int(g.number_of_edges())} links drawn.")
     return sub, note
@@ -958,7 +978,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
     if drop_isolated and g.number_of_edges():
         iso = [n for n in g if g.degree(n) == 0]
         if iso:
-            g = g.subgraph([n for n in g if g.degree(n) > 0])
+            g = ordered_subgraph(g, [n for n in g if g.degree(n) > 0])
             notes.append(f"{fmt_int(len(iso))} {unit if len(iso) != 1 else unit[:-1]} without any echo "
                          f"{'are' if len(iso) != 1 else 'is'} not drawn.")
     vals, phrase = _metric(g, size_by, level)
