@@ -44,14 +44,10 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
-from amplify.render.network import (
-    camp_colors,
-    clean_text,
-    fmt_int,
-    fmt_lag,
-    fmt_time,
-    write_text,
-)
+from amplify.render.colors import camp_colors
+from amplify.render.output import template_env, write_text
+from amplify.render.readable import fmt_int, fmt_lag, fmt_time
+from amplify.render.textsafe import clean_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
 
@@ -100,7 +96,7 @@ def _cell(v, fmt: Callable | None = None) -> tuple[str, bool]:
     """(escaped text, is_number)."""
     if fmt is not None:
         return esc(fmt(v)), isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-    if v is None or (not isinstance(v, str) and _isna(v)):
+    if v is None or (not isinstance(v, str) and is_missing(v)):
         return "", False
     if isinstance(v, (bool, np.bool_)):
         return ("yes" if v else "no"), False
@@ -114,13 +110,6 @@ def _cell(v, fmt: Callable | None = None) -> tuple[str, bool]:
     if isinstance(v, pd.Timestamp):
         return esc(fmt_time(v)), False
     return esc(v), False
-
-
-def _isna(v) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def table_html(df: pd.DataFrame, formats: dict | None = None, *, cls: str = "data", max_rows: int = 200,
@@ -284,7 +273,7 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
                            "text": _short(" ".join(str(seg).split()), text_limit)})
         g = groups.get(p.at[r, "outlet"], schema.UNKNOWN_GROUP)
         out.append({"root": {"post_id": r, "outlet": p.at[r, "outlet"],
-                             "camp": schema.UNKNOWN_GROUP if _isna(g) else g, "time": rt,
+                             "camp": schema.UNKNOWN_GROUP if is_missing(g) else g, "time": rt,
                              "text": _short(str(p.at[r, "text"]), text_limit * 2)},
                     "size": len(ids), "outlets": int(rows["target_outlet"].nunique()),
                     "camps": camps, "span_s": (pd.Timestamp(rows["target_time"].max()) - rt).total_seconds(),
@@ -492,7 +481,6 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
             raise TypeError(f"sections must hold Section objects or (title, DataFrame | str) pairs, not {s!r}")
 
     from amplify import __version__
-    from amplify.render.network import _env
 
     if network_href is not None and ":" in network_href.split("/")[0] and \
             not network_href.lower().startswith(("http:", "https:", "file:")):
@@ -510,7 +498,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         if s.note:
             body += f'<p class="note">{esc(s.note)}</p>'
         rendered.append({"title": s.title, "anchor": s.anchor(), "body": body})
-    return _env().get_template("report.html.j2").render(
+    return template_env().get_template("report.html.j2").render(
         title=clean_text(title or "Amplification report"), headline=headline, notes=notes, filters=filters,
         sections=rendered, network_href=network_href, meta=meta, version=__version__,
         generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
