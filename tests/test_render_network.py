@@ -408,3 +408,28 @@ def test_two_processes_write_the_same_page_apart_from_the_nonce(tmp_path):
                              check=True).stdout
         pages.append(re.sub(r"nonce(=\"|-)[A-Za-z0-9_-]+", "NONCE", out))
     assert pages[0] == pages[1]
+
+
+def test_ordered_subgraph_keeps_order_attributes_and_multi_edges():
+    from amplify.render.views import ordered_subgraph
+
+    g = nx.MultiDiGraph(level="post")
+    g.add_edge("z", "a", key=0, count=1)
+    g.add_edge("z", "a", key=1, count=2)
+    g.add_edge("a", "m", count=3)
+    g.add_edge("m", "q")
+    g.nodes["a"]["group"] = "RU"
+    sub = ordered_subgraph(g, {"m", "a", "z"})
+    assert list(sub) == ["z", "a", "m"] and sub.graph == g.graph and sub.graph is not g.graph
+    assert list(sub.edges(keys=True, data="count")) == [("z", "a", 0, 1), ("z", "a", 1, 2), ("a", "m", 0, 3)]
+    sub.nodes["a"]["group"] = "CN"
+    assert g.nodes["a"]["group"] == "RU"  # copies, not views
+
+
+def test_names_that_lived_in_network_still_import_from_there():
+    from amplify.render import network
+
+    for name in ("LEVELS", "COLOR_BY", "SIZE_BY", "MAX_NODES", "DEFAULT_TOP", "graph_view", "workspace_view",
+                 "network_html", "write_network", "NetworkPage", "script_json", "clean_text", "camp_colors",
+                 "CAMP_COLORS", "PALETTE", "OTHER_COLOR", "fmt_int", "fmt_lag", "fmt_time", "write_text"):
+        assert hasattr(network, name), name
