@@ -83,8 +83,10 @@ MAX_NODES = 5000
 DEFAULT_TOP = 300
 #: Nodes labelled at the first view, by default: all of a small graph (or of a cascade in time order) ...
 LABEL_ALL_UP_TO, LABEL_ALL_UP_TO_TIMED = 60, 400
-#: ... else the largest this many (and at most this many are listed as labelled in the page's data).
+#: ... else the largest this many.
 LABELS_DEFAULT = 40
+#: The page's data lists at most this many labelled nodes (``meta.labelled``, the largest).
+LABELLED_LISTED = 40
 #: Above this many nodes a graph starts from seeded positions (one disc per colour).
 SEED_POSITIONS_ABOVE = 300
 # Node radius range (pixels): big graphs, cascades in time order, others.
@@ -167,7 +169,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         "nodes": nodes, "edges": edges, "options": vis_options(n_nodes, n_edges, timed=timed, physics_on=physics_on),
         "legend": legend.entries,
         "meta": {"level": level, "n_nodes": n_nodes, "n_edges": n_edges, "physics": physics_on,
-                 "labelled": [_node_id(n) for n in g if label_rank[n] < min(n_labels, LABELS_DEFAULT)],
+                 "labelled": [_node_id(n) for n in g if label_rank[n] < min(n_labels, LABELLED_LISTED)],
                  "unit": unit, "legend_title": legend_title, "title": title},
     }
     js, css = vis_assets()
