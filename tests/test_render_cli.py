@@ -57,6 +57,18 @@ def data_of(page: str) -> dict:
     return json.loads(re.search(r'id="amplify-data">(.*?)</script>', page, re.S).group(1))
 
 
+def test_choices_are_the_renderers():
+    from amplify import render
+
+    def choices(cmd, name):
+        return tuple(next(p for p in cmd.params if p.name == name).type.choices)
+
+    assert choices(html, "level") == choices(export, "level") == render.LEVELS
+    assert choices(html, "color_by") == render.COLOR_BY and choices(html, "size_by") == render.SIZE_BY
+    assert choices(export, "fmt") == render.FORMATS
+    assert "5,000" in next(p for p in html.params if p.name == "top").help and render.MAX_NODES == 5000
+
+
 def test_html(ws_path, tmp_path):
     out = tmp_path / "n.html"
     r = run(html, ["--workspace", ws_path, "--out", str(out)])

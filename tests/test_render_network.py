@@ -18,7 +18,9 @@ import pytest
 
 from amplify import schema
 from amplify.render import network as N
+from amplify.render.layout import seed_positions
 from amplify.render.network import graph_view, network_html, script_json
+from amplify.render.vis import vis_assets
 
 EVIL = 'x<script>window.__pwned=1</script>'
 EVIL_NAME = '<img src=x onerror="window.__pwned=2"> "Outlet" & Co'
@@ -116,7 +118,7 @@ def test_data_text_never_reaches_the_page_as_markup(tables, outlet_view):
     html = network_html(outlet_view).html
     # only our own three script elements: the JSON data, vis-network, the page code
     # (vis-network's own code holds a "<script>" string literal: leave it out of the count)
-    assert len(re.findall(r"<script\b", html.replace(N._vis_assets()[0], ""), re.I)) == 3
+    assert len(re.findall(r"<script\b", html.replace(vis_assets()[0], ""), re.I)) == 3
     for raw in ("<script>window.__pwned", "<img src=x", "<svg onload", 'href="javascript:', "<!-- end"):
         assert raw not in html
     # ... but it is all there, literally, for the tooltips (and template syntax is not evaluated)
@@ -240,14 +242,18 @@ def test_metrics_and_colourings(outlet_view, size_by, color_by):
         assert data["meta"]["legend_title"].startswith("Community") and "mostly" in data["legend"][0]["label"]
 
 
-def test_pagerank_matches_networkx():
-    from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
+def test_vendored_vis_network_is_the_released_file_and_pyvis_is_not_used():
+    import hashlib
+    import sys
 
-    g = nx.gnp_random_graph(80, 0.05, seed=3, directed=True)
-    for a, b in g.edges:
-        g[a][b]["count"] = (a * b) % 4 + 1
-    mine, ref = N.pagerank(g), _pagerank_python(g, weight="count", tol=1e-12)
-    assert max(abs(mine[n] - ref[n]) for n in g) < 1e-8
+    from amplify.render.vis import VIS_NETWORK
+
+    want = {"vis-network.min.js": "1f20f0736f32cb9bedf8f6383b25cfea2f839e1abe80d6e8040b4d5bea378c69",
+            "vis-network.css": "2e82d445ad5878ea881652470ce632601f8f55f1b99e6ebecdff8614600e6d0e"}
+    for name, sha in want.items():
+        assert hashlib.sha256((VIS_NETWORK / name).read_bytes()).hexdigest() == sha, name
+    network_html(nx.DiGraph([("a", "b")]))
+    assert "pyvis" not in sys.modules
 
 
 def test_camp_level(tables):
@@ -338,7 +344,7 @@ def test_empty_graph():
 def test_seed_positions_cluster_by_colour():
     nodes = [f"n{i}" for i in range(400)]
     keys = {n: ("A" if i % 2 else "B") for i, n in enumerate(nodes)}
-    pos = N._seed_positions(nodes, keys, {n: 1.0 for n in nodes})
+    pos = seed_positions(nodes, keys, {n: 1.0 for n in nodes})
     a = np.array([pos[n] for n in nodes if keys[n] == "A"])
     b = np.array([pos[n] for n in nodes if keys[n] == "B"])
     gap = np.linalg.norm(a.mean(0) - b.mean(0))
@@ -355,3 +361,75 @@ def test_many_colours_collapse_into_other():
     assert data["legend"][-1]["label"] == "11 other camps" and data["legend"][-1]["n"] == 22
     assert data["legend"][-1]["color"] == N.OTHER_COLOR
     assert sum(x["n"] for x in data["legend"]) == 60
+
+
+# --------------------------------------------------------------------------- the same input, the same page
+
+
+def _star_graph(n_leaves=400):
+    """A hub echoed by many leaves, with names whose set order differs from their insertion order."""
+    g = nx.DiGraph(level="outlet")
+    for i in range(n_leaves):
+        g.add_edge("hub", f"leaf{i:04d}", count=1 + i % 7)
+        g.nodes[f"leaf{i:04d}"]["group"] = ("RU", "CN", "IR")[i % 3]
+    g.nodes["hub"]["group"] = "RU"
+    return g
+
+
+@pytest.mark.parametrize("level", ["outlet", "post"])
+def test_pruned_pages_keep_the_graphs_node_and_edge_order(level):
+    # networkx's subgraph view iterates over the set of kept nodes when they are few, and a set of
+    # strings has a different order in every Python process: pages must follow the graph's order
+    g = _star_graph()
+    if level == "post":
+        g.graph["level"] = "post"
+        for n, d in g.nodes(data=True):
+            d.update(outlet=n, time="2022-01-05T10:00:00Z")
+    data = page_data(network_html(g, top=20).html)
+    ids = [n["id"] for n in data["nodes"]]
+    assert ids == [n for n in g if n in set(ids)]
+    assert [(e["from"], e["to"]) for e in data["edges"]] == [e for e in g.edges if e[0] in ids and e[1] in ids]
+    assert data["meta"]["labelled"] == [n for n in ids if n in set(data["meta"]["labelled"])]
+
+
+def test_two_processes_write_the_same_page_apart_from_the_nonce(tmp_path):
+    import subprocess
+    import sys
+
+    script = ("import sys, tests.test_render_network as T\n"
+              "from amplify.render.network import network_html\n"
+              "g = T._star_graph()\n"
+              "sys.stdout.write(network_html(g, top=30).html)\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    pages = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                             check=True).stdout
+        pages.append(re.sub(r"nonce(=\"|-)[A-Za-z0-9_-]+", "NONCE", out))
+    assert pages[0] == pages[1]
+
+
+def test_ordered_subgraph_keeps_order_attributes_and_multi_edges():
+    from amplify.render.views import ordered_subgraph
+
+    g = nx.MultiDiGraph(level="post")
+    g.add_edge("z", "a", key=0, count=1)
+    g.add_edge("z", "a", key=1, count=2)
+    g.add_edge("a", "m", count=3)
+    g.add_edge("m", "q")
+    g.nodes["a"]["group"] = "RU"
+    sub = ordered_subgraph(g, {"m", "a", "z"})
+    assert list(sub) == ["z", "a", "m"] and sub.graph == g.graph and sub.graph is not g.graph
+    assert list(sub.edges(keys=True, data="count")) == [("z", "a", 0, 1), ("z", "a", 1, 2), ("a", "m", 0, 3)]
+    sub.nodes["a"]["group"] = "CN"
+    assert g.nodes["a"]["group"] == "RU"  # copies, not views
+
+
+def test_names_that_lived_in_network_still_import_from_there():
+    from amplify.render import network
+
+    for name in ("LEVELS", "COLOR_BY", "SIZE_BY", "MAX_NODES", "DEFAULT_TOP", "graph_view", "workspace_view",
+                 "network_html", "write_network", "NetworkPage", "script_json", "clean_text", "camp_colors",
+                 "CAMP_COLORS", "PALETTE", "OTHER_COLOR", "fmt_int", "fmt_lag", "fmt_time", "write_text"):
+        assert hasattr(network, name), name

@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from amplify.cli.common import note, quiet_option, workspace_option
+from amplify.schema import LINK_KINDS
 
-LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "paraphrase")
+# The choices below repeat amplify.render's LEVELS, COLOR_BY, SIZE_BY and FORMATS so that
+# `amplify --help` does not import the renderer; tests/test_render_cli.py checks they agree.
 
 
 def _kinds(values) -> list[str] | None:

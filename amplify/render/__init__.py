@@ -1,13 +1,32 @@
 """Render: network pages, reports and graph exports.
 
 * :func:`network_html` / :func:`write_network` -- a self-contained interactive
-  network page (pyvis / vis-network inlined: it opens with no network; all data
-  text escaped);
+  network page (vis-network inlined: it opens with no network; all data text
+  escaped);
 * :func:`build_report` / :func:`write_report` -- one printable HTML page with the
   headline numbers, tables, cascades and a volume timeline;
 * :func:`export_graph` / :func:`write_export` -- GEXF and GraphML for Gephi,
   node-link JSON and CSV node/edge lists;
 * :func:`render_all` -- all of them into one folder (what ``amplify demo`` shows).
+
+Modules, from the data to the page:
+
+=============  ==================================================================
+``views``      the graph a page or export shows (:func:`graph_view`), evidence attached
+``network``    the network page (:func:`network_html`): what is drawn, and the page
+``colors``     node colours and the legend (camp, kind, Louvain community)
+``layout``     starting positions: cascades in time order, big graphs in discs
+``tooltips``   a node's or edge's label, search text and tooltip (data, not markup)
+``vis``        vis-network: the vendored library and the page's options
+``report``     the printable report (:func:`build_report`)
+``export``     GEXF, GraphML, node-link JSON and CSV (:func:`export_graph`)
+``textsafe``   data text made safe for pages and files (escaping, JSON)
+``readable``   numbers, lags and times as a reader wants them
+``output``     page templates and atomic files with the user's permissions
+=============  ==================================================================
+
+Graph measures (PageRank, betweenness, Louvain) come from :mod:`amplify.analyze`;
+this package only draws the values it is given.
 
 Examples
 --------
@@ -31,19 +50,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from amplify.render.colors import COLOR_BY
 from amplify.render.export import FORMATS, export_graph, gephi_graph, write_export
-from amplify.render.network import (
-    COLOR_BY,
-    LEVELS,
-    MAX_NODES,
-    SIZE_BY,
-    NetworkPage,
-    graph_view,
-    network_html,
-    workspace_view,
-    write_network,
-)
-from amplify.render.report import Section, build_report, timeline_svg, write_report
+from amplify.render.network import MAX_NODES, SIZE_BY, NetworkPage, network_html, write_network
+from amplify.render.report import Section, build_report, largest_cascades, timeline_svg, write_report
+from amplify.render.views import LEVELS, graph_view, workspace_view
 
 __all__ = ["network_html", "write_network", "graph_view", "workspace_view", "NetworkPage",
            "build_report", "write_report", "Section", "timeline_svg",
@@ -77,7 +88,6 @@ def render_all(ws, out_dir, *, top: int | None = 300, title: str | None = None, 
     dict
         ``{"network.html": Path, "report.html": Path, "cascade.html": Path, "gexf": [Path], ...}``.
     """
-    from amplify.render.report import largest_cascades
     from amplify.workspace import Workspace
 
     if not hasattr(ws, "posts"):

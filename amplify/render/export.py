@@ -1,6 +1,6 @@
 """Graph exports: GEXF and GraphML for Gephi, node-link JSON and CSV for scripts.
 
-The graph is a :func:`amplify.render.network.graph_view` (outlets, camps or
+The graph is a :func:`amplify.render.views.graph_view` (outlets, camps or
 posts; edges point from source to echo). Each format keeps what it can hold:
 
 ``gexf``
@@ -57,7 +57,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from amplify.render.network import _chmod, _jsonable, camp_colors, clean_text
+from amplify.io import atomic_output
+from amplify.render.colors import camp_colors
+from amplify.render.output import user_permissions
+from amplify.render.textsafe import clean_text, is_missing, jsonable
+from amplify.render.views import workspace_view
+from amplify.utc import iso_z
 
 __all__ = ["FORMATS", "export_graph", "write_export", "gephi_graph", "csv_paths"]
 
@@ -89,16 +94,10 @@ def _scalar(v):
     if isinstance(v, (float, np.floating)):
         return float(v) if math.isfinite(float(v)) else None
     if isinstance(v, pd.Timestamp):
-        return None if pd.isna(v) else v.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ") if v.tz \
-            else v.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None if pd.isna(v) else iso_z(v)
     if isinstance(v, str):
         return v
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(v)
+    return None if is_missing(v) else str(v)
 
 
 def _example_text(examples) -> str | None:
@@ -253,13 +252,11 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None) -> list[Path]:
     Parameters
     ----------
     graph : networkx.DiGraph
-        A :func:`~amplify.render.network.graph_view` (or any amplify graph view).
+        A :func:`~amplify.render.views.graph_view` (or any amplify graph view).
     out : path
         The file (for ``csv``: the edges file, or a folder -- see the module docs).
     fmt : {"gexf", "graphml", "json", "csv"}, optional
     """
-    from amplify.io import atomic_output
-
     if fmt is None:
         suffix = Path(str(out)).suffix.lower().lstrip(".")
         fmt = {"xml": "graphml"}.get(suffix, suffix)
@@ -269,26 +266,26 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None) -> list[Path]:
     if fmt == "gexf":
         g = gephi_graph(graph)
         with atomic_output(out, "wb") as fh:
-            _chmod(fh)
+            user_permissions(fh)
             nx.write_gexf(g, fh, version="1.2draft")
         return [out]
     if fmt == "graphml":
         g = gephi_graph(graph, timeline=False, viz=False)
         with atomic_output(out, "wb") as fh:
-            _chmod(fh)
+            user_permissions(fh)
             nx.write_graphml(g, fh)
         return [out]
     if fmt == "json":
         data = nx.node_link_data(graph, edges="edges")
         with atomic_output(out, "w") as fh:
-            _chmod(fh)
-            json.dump(_jsonable(data), fh, ensure_ascii=False, allow_nan=False, indent=1)
+            user_permissions(fh)
+            json.dump(jsonable(data), fh, ensure_ascii=False, allow_nan=False, indent=1)
             fh.write("\n")
         return [out]
     edges_path, nodes_path = csv_paths(out)
     for path, table in ((edges_path, _edge_table(graph)), (nodes_path, _node_table(graph))):
         with atomic_output(path, "w") as fh:
-            _chmod(fh)
+            user_permissions(fh)
             table.to_csv(fh, index=False, lineterminator="\n")
     return [edges_path, nodes_path]
 
@@ -300,9 +297,8 @@ def write_export(ws, out, fmt: str | None = None, *, level: str = "outlet", sinc
 
     ``ws`` is a :class:`~amplify.workspace.Workspace` or a path to one;
     ``level`` is ``"outlet"``, ``"camp"`` or ``"post"``; the filters are those of
-    :func:`~amplify.render.network.graph_view`.
+    :func:`~amplify.render.views.graph_view`.
     """
-    from amplify.render.network import workspace_view
     from amplify.workspace import Workspace
 
     if not hasattr(ws, "posts"):

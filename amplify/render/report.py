@@ -44,14 +44,11 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
-from amplify.render.network import (
-    camp_colors,
-    clean_text,
-    fmt_int,
-    fmt_lag,
-    fmt_time,
-    write_text,
-)
+from amplify.graph import annotate_links, filter_links, group_edges, outlet_nodes
+from amplify.render.colors import camp_colors
+from amplify.render.output import template_env, write_text
+from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
+from amplify.render.textsafe import clean_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
 
@@ -100,7 +97,7 @@ def _cell(v, fmt: Callable | None = None) -> tuple[str, bool]:
     """(escaped text, is_number)."""
     if fmt is not None:
         return esc(fmt(v)), isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-    if v is None or (not isinstance(v, str) and _isna(v)):
+    if v is None or (not isinstance(v, str) and is_missing(v)):
         return "", False
     if isinstance(v, (bool, np.bool_)):
         return ("yes" if v else "no"), False
@@ -114,13 +111,6 @@ def _cell(v, fmt: Callable | None = None) -> tuple[str, bool]:
     if isinstance(v, pd.Timestamp):
         return esc(fmt_time(v)), False
     return esc(v), False
-
-
-def _isna(v) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def table_html(df: pd.DataFrame, formats: dict | None = None, *, cls: str = "data", max_rows: int = 200,
@@ -242,12 +232,10 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
     last echo) and ``echoes`` (the first ``evidence`` echoes in time order with
     outlet, camp, kind, score, lag from the root and the matched text).
     """
-    from amplify import graph as G
-
     par = links[links["is_parent"]] if len(links) else links
     if par.empty:
         return []
-    ann = G.annotate_links(par, posts, outlets)
+    ann = annotate_links(par, posts, outlets)
     children: dict = {}
     for s, t in zip(ann["source_id"].to_numpy(dtype=object), ann["target_id"].to_numpy(dtype=object)):
         children.setdefault(s, []).append(t)
@@ -284,7 +272,7 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
                            "text": _short(" ".join(str(seg).split()), text_limit)})
         g = groups.get(p.at[r, "outlet"], schema.UNKNOWN_GROUP)
         out.append({"root": {"post_id": r, "outlet": p.at[r, "outlet"],
-                             "camp": schema.UNKNOWN_GROUP if _isna(g) else g, "time": rt,
+                             "camp": schema.UNKNOWN_GROUP if is_missing(g) else g, "time": rt,
                              "text": _short(str(p.at[r, "text"]), text_limit * 2)},
                     "size": len(ids), "outlets": int(rows["target_outlet"].nunique()),
                     "camps": camps, "span_s": (pd.Timestamp(rows["target_time"].max()) - rt).total_seconds(),
@@ -378,45 +366,79 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     analyses : bool
         Add synergy and bridges from :mod:`amplify.analyze` if it is available.
     """
-    from amplify import graph as G
-
     links, posts, outlets, meta = _tables_of(ws, links, posts, outlets, linkset)
+    if network_href is not None and ":" in network_href.split("/")[0] and \
+            not network_href.lower().startswith(("http:", "https:", "file:")):
+        raise ValueError(f"network_href must be a relative path or an http(s)/file address, not {network_href!r}")
     if outlets is None or not len(outlets):
         outlets = pd.DataFrame({"outlet": pd.unique(posts["outlet"]), "group": schema.UNKNOWN_GROUP})
-    filt_all = G.filter_links(links, posts, since=since, until=until, kinds=kinds, parents_only=False)
+    filt_all = filter_links(links, posts, since=since, until=until, kinds=kinds, parents_only=False)
     par = filt_all[filt_all["is_parent"]] if len(filt_all) else filt_all
-    ann = G.annotate_links(par, posts, outlets)
-    nodes = G.outlet_nodes(links, posts, outlets, since=since, until=until, kinds=kinds)
+    ann = annotate_links(par, posts, outlets)
+    nodes = outlet_nodes(links, posts, outlets, since=since, until=until, kinds=kinds)
     camps = sorted(set(nodes["group"].astype(str)))
     colors = camp_colors(camps)
-    cross = int((ann["source_group"] != ann["target_group"]).sum()) if len(ann) else 0
 
-    # headline numbers
+    built = [
+        _kinds_section(filt_all),
+        _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds),
+        _outlets_section(nodes, top),
+        Section("Largest cascades", html=_cascades_html(largest_cascades(filt_all, posts, outlets, n=cascades), colors),
+                id="cascades", text="A cascade is a post and every post that echoed it, directly or through others "
+                                    "(each echo counted once, from its most likely direct source)."),
+        _timeline_section(posts, outlets, ann, colors),
+    ]
+    if analyses:
+        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds))
+    built.extend(_extra_sections(sections))
+
+    from amplify import __version__
+
+    rendered = [{"title": s.title, "anchor": s.anchor(), "body": _section_body(s)} for s in built]
+    return template_env().get_template("report.html.j2").render(
+        title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps),
+        notes=_notes(meta), filters=_filters(since, until, kinds), sections=rendered, network_href=network_href,
+        meta=meta, version=__version__,
+        generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def _headline(posts, filt_all, par, ann, camps) -> list[tuple[str, str]]:
+    """The headline numbers: posts, outlets, camps, links, echoes, cross-camp share, median lag, period."""
+    cross = int((ann["source_group"] != ann["target_group"]).sum()) if len(ann) else 0
     period = (f"{fmt_time(posts['published_at'].min())} to {fmt_time(posts['published_at'].max())}"
-              if len(posts) else "–")
-    headline = [
+              if len(posts) else MISSING)
+    return [
         ("Posts", fmt_int(len(posts))),
         ("Outlets", fmt_int(posts["outlet"].nunique())),
-        ("Camps", ", ".join(camps) or "–"),
+        ("Camps", ", ".join(camps) or MISSING),
         ("Links found", fmt_int(len(filt_all))),
         ("Echoes (each counted once)", fmt_int(len(par))),
         ("Cross-camp echoes", f"{fmt_int(cross)} ({100 * cross / max(len(par), 1):.0f}%)"),
-        ("Median lag of an echo", fmt_lag(par["lag_s"].median()) if len(par) else "–"),
+        ("Median lag of an echo", fmt_lag(par["lag_s"].median()) if len(par) else MISSING),
         ("Period", period),
     ]
-    notes = []
+
+
+def _notes(meta: dict) -> list[str]:
     if meta.get("missing_outlets"):
-        notes.append(f"{fmt_int(meta['missing_outlets'])} outlets are not in the outlets table: their camp is "
-                     f"'{schema.UNKNOWN_GROUP}'.")
+        return [f"{fmt_int(meta['missing_outlets'])} outlets are not in the outlets table: their camp is "
+                f"'{schema.UNKNOWN_GROUP}'."]
+    return []
+
+
+def _filters(since, until, kinds) -> list[str]:
     filters = []
     if since is not None or until is not None:
         filters.append(f"echoes from {fmt_time(since) if since is not None else '…'} to "
                        f"{fmt_time(until) if until is not None else '…'}")
     if kinds:
         filters.append("kinds: " + ", ".join(kinds))
+    return filters
 
-    built: list[Section] = []
-    # links per kind
+
+def _kinds_section(filt_all: pd.DataFrame) -> Section:
+    """Links per kind: links, echoes, share, mean score, median lag, how often the source is named."""
     if len(filt_all):
         k = filt_all.groupby("kind", observed=True).agg(links=("kind", "size"), echoes=("is_parent", "sum"),
                                                         mean_score=("score", "mean"), median_lag=("lag_s", "median"),
@@ -430,13 +452,16 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         kinds_table = k[["kind", "links", "echoes", "share of echoes", "mean score", "median lag", "name the source"]]
     else:
         kinds_table = pd.DataFrame()
-    built.append(Section("Links per kind", table=kinds_table,
-                         text="repost and quote_post come from the platforms' own ids; verbatim, quote and "
-                              "paraphrase are found in the text. An echo is a link from the target's most likely "
-                              "direct source (parent); the other links are also-matches."))
-    # camp to camp
+    return Section("Links per kind", table=kinds_table,
+                   text="repost and quote_post come from the platforms' own ids; verbatim, quote and "
+                        "paraphrase are found in the text. An echo is a link from the target's most likely "
+                        "direct source (parent); the other links are also-matches.")
+
+
+def _camps_section(links, posts, outlets, par, camps, *, since, until, kinds) -> Section:
+    """Camp to camp: the shaded matrix and the table of camp pairs."""
     # (amplify.graph's edge tables fail when no link is left: skip them then)
-    ge = G.group_edges(links, posts, outlets, since=since, until=until, kinds=kinds) if len(par) else \
+    ge = group_edges(links, posts, outlets, since=since, until=until, kinds=kinds) if len(par) else \
         pd.DataFrame(columns=["source", "target", "count"])
     if len(ge):
         t = ge[["source", "target", "count", "score", "lag_s_median", "first", "last", "attributed"]].copy()
@@ -447,23 +472,24 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                               "score": "mean score", "lag_s_median": "median lag", "attributed": "name the source"})
     else:
         t = pd.DataFrame()
-    built.append(Section("Camp to camp", html=_matrix_html(ge, camps) + table_html(t), id="camps",
-                         text="Rows: the camp whose posts were echoed; columns: the camp that echoed them."))
-    # top outlets
+    return Section("Camp to camp", html=_matrix_html(ge, camps) + table_html(t), id="camps",
+                   text="Rows: the camp whose posts were echoed; columns: the camp that echoed them.")
+
+
+def _outlets_section(nodes: pd.DataFrame, top: int) -> Section:
+    """The ``top`` outlets most echoed by others, and those echoing others the most."""
     cols = ["outlet", "name", "group", "kind", "posts", "echoes_given", "echoes_received"]
     nd = nodes[[c for c in cols if c in nodes.columns]].rename(
         columns={"group": "camp", "echoes_given": "echoed by others", "echoes_received": "echoes of others"})
     most_echoed = nd.sort_values(["echoed by others", "outlet"], ascending=[False, True]).head(top)
     most_echoing = nd.sort_values(["echoes of others", "outlet"], ascending=[False, True]).head(top)
-    built.append(Section("Top outlets", id="outlets",
-                         html="<h3>Most echoed by others</h3>" + table_html(most_echoed) +
-                              "<h3>Echoing others the most</h3>" + table_html(most_echoing)))
-    # cascades
-    casc = largest_cascades(filt_all, posts, outlets, n=cascades)
-    built.append(Section("Largest cascades", html=_cascades_html(casc, colors), id="cascades",
-                         text="A cascade is a post and every post that echoed it, directly or through others "
-                              "(each echo counted once, from its most likely direct source)."))
-    # timeline
+    return Section("Top outlets", id="outlets",
+                   html="<h3>Most echoed by others</h3>" + table_html(most_echoed) +
+                        "<h3>Echoing others the most</h3>" + table_html(most_echoing))
+
+
+def _timeline_section(posts, outlets, ann, colors) -> Section:
+    """Posts per day and echoes per day, one line per camp."""
     gmap = outlets.set_index("outlet")["group"]
     pg = gmap.reindex(posts["outlet"].to_numpy()).to_numpy(dtype=object)
     pg = np.where(pd.isna(pg), schema.UNKNOWN_GROUP, pg).astype(str)
@@ -478,43 +504,36 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         ev = pd.crosstab(eday.to_numpy(), ann["target_group"].astype(str).to_numpy())
         ev = ev.reindex(vol.index if len(vol) else ev.index, fill_value=0)
         fig += timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes")
-    built.append(Section("Volume over time", html=fig, id="timeline"))
-    if analyses:
-        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds))
+    return Section("Volume over time", html=fig, id="timeline")
+
+
+def _extra_sections(sections) -> list[Section]:
+    """The caller's sections: Section objects, or (title, DataFrame | str) pairs."""
+    out = []
     for s in sections or []:
         if isinstance(s, Section):
-            built.append(s)
+            out.append(s)
         elif isinstance(s, tuple) and len(s) == 2:
             title_, body = s
-            built.append(Section(str(title_), table=body) if isinstance(body, pd.DataFrame) else
-                         Section(str(title_), text=str(body)))
+            out.append(Section(str(title_), table=body) if isinstance(body, pd.DataFrame) else
+                       Section(str(title_), text=str(body)))
         else:
             raise TypeError(f"sections must hold Section objects or (title, DataFrame | str) pairs, not {s!r}")
+    return out
 
-    from amplify import __version__
-    from amplify.render.network import _env
 
-    if network_href is not None and ":" in network_href.split("/")[0] and \
-            not network_href.lower().startswith(("http:", "https:", "file:")):
-        raise ValueError(f"network_href must be a relative path or an http(s)/file address, not {network_href!r}")
-
-    rendered = []
-    for s in built:
-        body = ""
-        if s.text:
-            body += f"<p>{esc(s.text)}</p>"
-        if s.html:
-            body += s.html
-        if s.table is not None:
-            body += table_html(s.table)
-        if s.note:
-            body += f'<p class="note">{esc(s.note)}</p>'
-        rendered.append({"title": s.title, "anchor": s.anchor(), "body": body})
-    return _env().get_template("report.html.j2").render(
-        title=clean_text(title or "Amplification report"), headline=headline, notes=notes, filters=filters,
-        sections=rendered, network_href=network_href, meta=meta, version=__version__,
-        generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-    )
+def _section_body(s: Section) -> str:
+    """A section's HTML: its text, trusted HTML, table and note, every piece of data text escaped."""
+    body = ""
+    if s.text:
+        body += f"<p>{esc(s.text)}</p>"
+    if s.html:
+        body += s.html
+    if s.table is not None:
+        body += table_html(s.table)
+    if s.note:
+        body += f'<p class="note">{esc(s.note)}</p>'
+    return body
 
 
 def _cascades_html(casc: list[dict], colors: dict) -> str:

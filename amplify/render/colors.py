@@ -1,0 +1,147 @@
+"""Node colours and the legend: by camp, by outlet kind, or by Louvain community.
+
+Camps keep fixed colours (RU is red in every figure of a paper); other labels
+take the palette in sorted order; communities are numbered from the largest
+(:func:`amplify.analyze.communities.louvain_partition`). A legend stays
+readable: beyond the palette's size, the smallest colours become one "other".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import networkx as nx
+import pandas as pd
+
+from amplify import schema
+from amplify.analyze.communities import louvain_partition
+from amplify.render.textsafe import clean_text
+
+__all__ = ["COLOR_BY", "CAMP_COLORS", "PALETTE", "OTHER_COLOR", "UNKNOWN_KIND", "camp_colors", "color_keys",
+           "Legend", "build_legend"]
+
+#: What node colour shows.
+COLOR_BY = ("group", "kind", "community")
+
+# Fixed colours for the usual camps, so RU is red in every figure of a paper; other
+# labels take the next free colour of PALETTE in sorted order.
+CAMP_COLORS = {
+    "RU": "#d1495b", "CN": "#edae49", "IR": "#2e933c", "WEST": "#00798c", "US": "#30638e",
+    "EU": "#3d5a80", "UA": "#5fa8d3", "TR": "#8d6a9f", "KP": "#6d3b47", "BY": "#e07a5f",
+    schema.UNKNOWN_GROUP: "#9e9e9e",
+}
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+           "#9c755f", "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#1f77b4", "#2ca02c", "#d62728",
+           "#9467bd", "#7f7f7f", "#aec7e8", "#ffbb78")
+OTHER_COLOR = "#c7c7c7"
+#: The colour key of an outlet without a kind.
+UNKNOWN_KIND = "unknown kind"
+# A node without a colour key (not in the graph the keys were made for).
+_NO_KEY = "?"
+
+
+def camp_colors(labels: Iterable[str]) -> dict:
+    """A colour per camp label: fixed ones for the usual camps, the palette for the rest.
+
+    >>> camp_colors(["RU", "blue team", "CN"])
+    {'CN': '#edae49', 'RU': '#d1495b', 'blue team': '#4e79a7'}
+    """
+    out, used = {}, set()
+    labels = sorted({str(x) for x in labels})
+    for lab in labels:
+        if lab in CAMP_COLORS:
+            out[lab] = CAMP_COLORS[lab]
+            used.add(CAMP_COLORS[lab])
+    free = [c for c in PALETTE if c not in used]
+    i = 0
+    for lab in labels:
+        if lab not in out:
+            out[lab] = free[i] if i < len(free) else OTHER_COLOR
+            i += 1
+    return out
+
+
+def color_keys(g: nx.DiGraph, color_by: str) -> tuple[dict, str]:
+    """``(node -> colour key, legend title)``: the camp, the kind, or ``"#<community>"``."""
+    if color_by == "group":
+        return {n: str(d.get("group") or schema.UNKNOWN_GROUP) for n, d in g.nodes(data=True)}, "Camp"
+    if color_by == "kind":
+        return {n: str(d.get("kind") or UNKNOWN_KIND) for n, d in g.nodes(data=True)}, "Kind"
+    if color_by == "community":
+        parts = louvain_partition(g, weight="count", seed=0)
+        return {n: f"#{c}" for n, c in parts.items()}, "Community (Louvain)"
+    raise ValueError(f"color_by must be one of {COLOR_BY}, not {color_by!r}")
+
+
+@dataclass
+class Legend:
+    """The colours of a drawn graph.
+
+    Attributes
+    ----------
+    keys : dict
+        Node -> colour key (the smallest keys folded into one "other").
+    colors : dict
+        Key -> colour.
+    labels : dict
+        Key -> the text shown for it (a community: "#2: mostly RU (80%)").
+    entries : list of dict
+        The legend in order: ``key``, ``label``, ``color``, ``n`` (nodes drawn
+        with it; for camps, their outlets).
+    """
+
+    keys: dict
+    colors: dict
+    labels: dict
+    entries: list
+
+    def color(self, node) -> str:
+        return self.colors.get(self.key(node), OTHER_COLOR)
+
+    def key(self, node) -> str:
+        return self.keys.get(node, _NO_KEY)
+
+
+def build_legend(drawn: nx.DiGraph, whole: nx.DiGraph, keys: dict, color_by: str, level: str) -> Legend:
+    """The legend of ``drawn`` (the graph on the page), its keys from :func:`color_keys`.
+
+    Counts are over the nodes drawn; a community's "mostly ..." share is over
+    all its members in ``whole`` (the graph before pruning).
+    """
+    counts: dict = {}
+    for n in drawn:
+        counts[keys.get(n, _NO_KEY)] = counts.get(keys.get(n, _NO_KEY), 0) + 1
+    if color_by == "community":
+        ordered = sorted(counts, key=lambda k: int(k[1:]) if k[1:].isdigit() else 10**9)
+        colors = _palette_colors(ordered)
+        camps_of: dict = {}  # a community's camps, over all its members (not only those drawn)
+        for n in whole:
+            camps_of.setdefault(keys.get(n), []).append(str(whole.nodes[n].get("group") or schema.UNKNOWN_GROUP))
+        labels = {}
+        for k in ordered:
+            s = pd.Series(camps_of[k]).value_counts()
+            labels[k] = f"{k}: mostly {s.index[0]} ({100 * s.iloc[0] / s.sum():.0f}%)"
+    else:
+        ordered = sorted(counts, key=lambda k: (-counts[k], k))
+        colors = camp_colors(counts) if color_by == "group" else _palette_colors(sorted(counts))
+        if color_by == "kind" and UNKNOWN_KIND in colors:
+            colors[UNKNOWN_KIND] = CAMP_COLORS[schema.UNKNOWN_GROUP]
+        labels = {k: k for k in ordered}
+    if len(ordered) > len(PALETTE):  # a legend stays readable: the smallest colours become "other"
+        tail = set(ordered[len(PALETTE) - 1:])
+        label = f"{len(tail)} other {dict(community='communities', group='camps', kind='kinds')[color_by]}"
+        keys = {n: (label if k in tail else k) for n, k in keys.items()}
+        ordered = ordered[:len(PALETTE) - 1] + [label]
+        counts[label] = sum(counts.pop(k) for k in tail)
+        colors[label] = OTHER_COLOR
+        labels[label] = label
+    if level == "camp":  # a camp is one node: count its outlets instead
+        counts = {k: sum(int(drawn.nodes[n].get("outlets", 1)) for n in drawn if keys.get(n) == k) for k in counts}
+    entries = [{"key": k, "label": clean_text(labels[k]), "color": colors[k], "n": counts[k]} for k in ordered]
+    return Legend(keys=keys, colors=colors, labels=labels, entries=entries)
+
+
+def _palette_colors(ordered) -> dict:
+    """The palette's colours in order; beyond its end, the "other" colour."""
+    return {k: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOR) for i, k in enumerate(ordered)}

@@ -1,0 +1,57 @@
+"""Numbers, lags, times and long texts as a reader wants them on a page.
+
+>>> fmt_int(4812), fmt_lag(12000), fmt_time("2022-01-05T10:00:00Z"), shorten("a long  text", 7)
+('4,812', '3 h 20 min', '2022-01-05 10:00 UTC', 'a long…')
+"""
+
+from __future__ import annotations
+
+from amplify.render.textsafe import clean_text, is_missing
+from amplify.utc import utc_timestamp
+
+__all__ = ["fmt_int", "fmt_lag", "fmt_time", "shorten", "MISSING"]
+
+#: What a page shows for a missing lag or time.
+MISSING = "–"
+
+
+def fmt_int(n) -> str:
+    """``4812`` -> ``'4,812'`` (anything that is not a number: as it is)."""
+    try:
+        return f"{int(n):,}"
+    except (TypeError, ValueError):
+        return str(n)
+
+
+def fmt_lag(seconds) -> str:
+    """A lag in seconds as a person would say it: ``'45 s'``, ``'3 h 20 min'``, ``'2 d 4 h'``.
+
+    >>> fmt_lag(45), fmt_lag(12000), fmt_lag(190000), fmt_lag(None)
+    ('45 s', '3 h 20 min', '2 d 4 h', '–')
+    """
+    if seconds is None or is_missing(seconds):
+        return MISSING
+    s = float(seconds)
+    if s < 60:
+        return f"{s:.0f} s"
+    m = s / 60
+    if m < 60:
+        return f"{m:.0f} min"
+    h, mm = divmod(int(round(m)), 60)
+    if h < 24:
+        return f"{h} h {mm} min" if mm else f"{h} h"
+    d, hh = divmod(h, 24)
+    return f"{d} d {hh} h" if hh else f"{d} d"
+
+
+def fmt_time(t) -> str:
+    """``'2022-01-05 10:00 UTC'`` (a naive time is UTC)."""
+    if t is None or is_missing(t):
+        return MISSING
+    return utc_timestamp(t).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def shorten(text, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in ``…`` when cut (never empty before it)."""
+    text = clean_text(text)
+    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"

@@ -1,0 +1,120 @@
+"""What a reader sees of a node or an edge: its label, its search text, its tooltip.
+
+A tooltip is data, not markup: ``{"title", "sub", "rows": [[name, value], ...],
+"text", "ex_title", "ex": [{"head", "text"}, ...]}``. The page's own script
+builds the tooltip from it with ``textContent``, so no data text can become
+markup (see :mod:`amplify.render.textsafe`).
+"""
+
+from __future__ import annotations
+
+from amplify import schema
+from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
+
+__all__ = ["node_label", "search_text", "node_tip", "edge_tip"]
+
+
+def node_label(n, d: dict, level: str) -> str:
+    """The label drawn on the canvas: the outlet or camp; for a post, its outlet and ``MM-DD HH:MM``."""
+    if level == "post":
+        t = d.get("time") or ""
+        return f"{d.get('outlet', n)}\n{t[5:10]} {t[11:16]}" if t else str(d.get("outlet", n))
+    return str(n)
+
+
+def search_text(n, d: dict, level: str) -> str:
+    """What the page's search box matches: the id and the outlet's (or post's outlet's) name."""
+    if level == "post":
+        return f"{n} · {d.get('outlet', '')}"
+    name = d.get("name")
+    return f"{n} — {name}" if name and name != n else str(n)
+
+
+def _lag_rows(d: dict) -> list:
+    rows = []
+    if d.get("lag_s_median") is not None:
+        rows.append(["Median lag when echoing", fmt_lag(d["lag_s_median"])])
+    if d.get("lag_s_median_given") is not None:
+        rows.append(["Median lag of its echoes", fmt_lag(d["lag_s_median_given"])])
+    return rows
+
+
+def _example_tips(examples) -> list:
+    out = []
+    for x in examples or []:
+        if not isinstance(x, dict):
+            continue
+        head = f"{x.get('src', '')} → {x.get('dst', '')} · {x.get('kind', '')}"
+        if x.get("score") is not None:
+            head += f" {float(x['score']):.0f}"
+        head += f" · after {fmt_lag(x.get('lag_s'))}"
+        out.append({"head": head, "text": x.get("text", "")})
+    return out
+
+
+def node_tip(n, d: dict, level: str, size_by: str, value: float, color_label: str, key: str) -> dict:
+    """The tooltip of node ``n`` (attributes ``d``) of a ``level`` graph.
+
+    ``size_by`` and ``value``: the measure sizing the node (shown when it is not
+    a plain count); ``color_label`` and ``key``: the legend title and the
+    node's legend label (shown for communities).
+    """
+    if level == "post":
+        rows = [["Outlet", d.get("outlet", "")], ["Camp", d.get("group", "")]]
+        if d.get("kind"):
+            rows.append(["Kind", d["kind"]])
+        rows += [["Published", fmt_time(d.get("time"))], ["Direct echoes", fmt_int(d.get("direct", 0))],
+                 ["Cascade below", fmt_int(d.get("echoes", 0))]]
+        if d.get("url"):
+            rows.append(["URL", d["url"]])
+        return {"title": f"Post {n}", "rows": rows, "text": d.get("text", "")}
+    if level == "camp":
+        rows = [["Outlets", fmt_int(d.get("outlets", 0))], ["Posts", fmt_int(d.get("posts", 0))],
+                ["Echoes given", fmt_int(d.get("echoes_given", 0))],
+                ["Echoes received", fmt_int(d.get("echoes_received", 0))]] + _lag_rows(d)
+        return {"title": f"Camp {n}", "rows": rows, "ex": _example_tips(d.get("examples"))}
+    name = d.get("name")
+    rows = [["Camp", d.get("group", schema.UNKNOWN_GROUP)], ["Kind", d.get("kind") or MISSING]]
+    if d.get("country"):
+        rows.append(["Country", d["country"]])
+    rows += [["Posts", fmt_int(d.get("posts", 0))],
+             ["Echoed by others", fmt_int(d.get("echoes_given", 0))],
+             ["Echoes of others", fmt_int(d.get("echoes_received", 0))]] + _lag_rows(d)
+    if size_by not in ("echoes", "posts"):
+        rows.append([size_by.capitalize(), f"{value:.4g}"])
+    if color_label.startswith("Community"):
+        rows.append(["Community", key])
+    tip = {"title": str(n), "rows": rows}
+    if name and name != n:
+        tip["sub"] = name
+    ex = _example_tips(d.get("examples"))
+    if ex:
+        tip["ex"] = ex
+    return tip
+
+
+def edge_tip(a, b, d: dict, level: str) -> dict:
+    """The tooltip of edge ``a -> b`` (attributes ``d``): the echoes, their kinds, lags and passages."""
+    if level == "post":
+        rows = [["Kind", d.get("kind", "")], ["Score", f"{float(d.get('score', 0)):.0f}"],
+                ["Lag", fmt_lag(d.get("lag_s"))], ["Names the source", "yes" if d.get("attributed") else "no"]]
+        return {"title": f"{a} → {b}", "rows": rows, "ex_title": "Matched passage",
+                "ex": [{"head": "as it appears in the echo", "text": d.get("passage", "")}] if d.get("passage") else []}
+    count = d.get("count", 1)
+    rows = [["Echoes", fmt_int(count)]]
+    kinds = [f"{k} {fmt_int(d[f'n_{k}'])}" for k in schema.LINK_KINDS if d.get(f"n_{k}")]
+    if kinds:
+        rows.append(["Kinds", ", ".join(kinds)])
+    if d.get("score") is not None:
+        rows.append(["Mean score", f"{float(d['score']):.1f}"])
+    if d.get("lag_s_median") is not None:
+        rows.append(["Median lag", fmt_lag(d["lag_s_median"])])
+    if d.get("attributed"):
+        rows.append(["Name the source", fmt_int(d["attributed"])])
+    if d.get("first"):
+        rows.append(["First / last", f"{fmt_time(d['first'])} / {fmt_time(d.get('last'))}"])
+    tip = {"title": f"{a} → {b}", "rows": rows}
+    ex = _example_tips(d.get("examples"))
+    if ex:
+        tip["ex"] = ex
+    return tip
