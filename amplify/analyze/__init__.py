@@ -67,6 +67,8 @@ from amplify.analyze.text_families import families
 from amplify.analyze.trace import find_text, trace_post, trace_text
 from amplify.analyze.volume import compare_volume, mentions, surges, term_volume
 # ``to_ns`` here has always been the scalar form (one time -> int); amplify.utc.to_ns is the column form.
+from amplify.analyze.centrality import node_measure, pagerank
+from amplify.analyze.communities import louvain_partition
 from amplify.utc import from_ns
 from amplify.utc import timestamp_ns as to_ns
 
@@ -96,4 +98,7 @@ __all__ = [
     "participation_coefficient",
     "burt_constraint",
     "weighted_betweenness",
+    "pagerank",
+    "node_measure",
+    "louvain_partition",
 ]

@@ -3,6 +3,12 @@ r"""Communities: groups of nodes that echo each other more than chance would hav
 :func:`louvain_partition` numbers the Louvain communities of a graph from the
 largest down, reproducibly (seeded), so a picture can colour them and a table
 can name them ("#1", "#2", ...) the same way in every run.
+
+References
+----------
+Blondel, V. D., Guillaume, J.-L., Lambiotte, R. & Lefebvre, E. (2008). Fast
+unfolding of communities in large networks. Journal of Statistical Mechanics
+P10008.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ opens in any browser **with no network**:
   Content-Security-Policy with a per-page nonce blocks any script that is not
   ours and every network request, as a second line of defence;
 * colour shows the camp (or kind, or community) with a legend; node size a
-  chosen measure (:func:`amplify.analyze.pagerank.node_measure`); edge width the
+  chosen measure (:func:`amplify.analyze.centrality.node_measure`); edge width the
   number of echoes; arrows point from the source to the echo; a search box finds
   a node; the layout runs a bounded number of physics iterations and then stops
   (``physics: false``) -- no endless jiggle;
@@ -45,7 +45,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from amplify.analyze.pagerank import BETWEENNESS_EXACT_MAX, BETWEENNESS_SOURCES, MEASURES, node_measure
+from amplify.analyze.centrality import BETWEENNESS_EXACT_MAX, BETWEENNESS_SOURCES, MEASURES, node_measure
 from amplify.render.colors import COLOR_BY, Legend, build_legend, color_keys
 from amplify.render.layout import seed_positions
 from amplify.render.output import template_env, write_text
@@ -75,7 +75,7 @@ __all__ = [
     "camp_colors",
 ]
 
-#: What node size shows (see :func:`amplify.analyze.pagerank.node_measure`).
+#: What node size shows (see :func:`amplify.analyze.centrality.node_measure`).
 SIZE_BY = MEASURES
 #: Larger graphs are always pruned to this many nodes (a browser lays out 5,000 in seconds).
 MAX_NODES = 5000
@@ -116,7 +116,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         Node size (area grows with the value). ``echoes`` is echoes given plus
         received (cascade size for posts); betweenness (Brandes 2001; sampled
         from 500 sources above 1,500 nodes) and PageRank (weighted by count) come
-        from :func:`amplify.analyze.pagerank.node_measure`.
+        from :func:`amplify.analyze.centrality.node_measure`.
     top : int, optional
         Keep the ``top`` nodes with the largest ``size_by`` value (for posts: the
         largest whole cascades up to ``top`` posts); the page states the rule.

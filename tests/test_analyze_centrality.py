@@ -1,6 +1,6 @@
 """The graph measures a network page draws: PageRank, the node measures, Louvain communities.
 
-They live in the analysis layer (amplify.analyze.pagerank, amplify.analyze.communities);
+They live in the analysis layer (amplify.analyze.centrality, amplify.analyze.communities);
 the page only draws their values. Each is checked against networkx's own algorithm.
 """
 
@@ -12,10 +12,10 @@ import networkx as nx
 import pytest
 
 from amplify.analyze.communities import louvain_partition
-from amplify.analyze.pagerank import node_measure, pagerank
+from amplify.analyze.centrality import node_measure, pagerank
 
 # the module itself (amplify.analyze may re-export the function pagerank under the module's name)
-P = importlib.import_module("amplify.analyze.pagerank")
+P = importlib.import_module("amplify.analyze.centrality")
 
 
 def weighted_graph(n=80, p=0.05, seed=3):

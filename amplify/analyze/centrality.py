@@ -1,4 +1,4 @@
-r"""PageRank, and the node measures a network picture sizes its nodes by.
+r"""Centrality: PageRank, and the node measures a network picture sizes its nodes by.
 
 :func:`pagerank` is PageRank by power iteration over numpy arrays: the same
 definition and numbers as :func:`networkx.pagerank` (uniform teleportation,
@@ -11,6 +11,14 @@ iteration, no Python loop per edge).
 per node, so :mod:`amplify.render` only draws values it is given. It lives
 beside PageRank because PageRank is the measure it computes itself; the
 others are node attributes or :func:`networkx.betweenness_centrality`.
+
+References
+----------
+Page, L., Brin, S., Motwani, R. & Winograd, T. (1999). The PageRank citation
+ranking: bringing order to the web. Stanford InfoLab.
+
+Brandes, U. (2001). A faster algorithm for betweenness centrality. Journal of
+Mathematical Sociology 25(2), 163-177.
 """
 
 from __future__ import annotations
