@@ -18,6 +18,7 @@ import pytest
 
 from amplify import schema
 from amplify import workspace as wsmod
+from amplify.workspace import parts as wsparts
 from amplify.workspace import AppendReport, Workspace, WorkspaceError, WorkspaceLocked
 
 REPO = Path(__file__).resolve().parents[1]
@@ -487,11 +488,11 @@ def test_crash_before_manifest_commit_leaves_old_state(ws, monkeypatch):
             raise OSError("simulated crash before commit")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(wsmod.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with ws.writer():
         with pytest.raises(OSError, match="simulated"):
             ws.add_posts(second)
-    monkeypatch.setattr(wsmod.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
 
     assert (ws.path / "posts" / "part-000002.parquet").is_file()  # written, not committed
     again = assert_consistent(ws.path)
@@ -520,7 +521,7 @@ def test_process_killed_between_part_and_manifest(ws):
             return real(src, dst)
         ws = w.Workspace.open({str(ws.path)!r})
         with ws.writer(timeout=5):
-            w.os.replace = replace
+            os.replace = replace
             ws.add_posts(pd.read_parquet({str(ws.path.parent / 'in.parquet')!r}))
     """)
     proc.wait(timeout=60)
@@ -634,12 +635,12 @@ def test_reading_a_few_posts_reads_only_their_row_groups(ws, monkeypatch):
     # parts are written in small row groups; fetching some ids decodes only the groups holding them
     import pyarrow.parquet as pq
 
-    monkeypatch.setattr(wsmod, "POSTS_ROW_GROUP", 7)
+    monkeypatch.setattr(wsparts, "POSTS_ROW_GROUP", 7)
     with ws.writer():
         ws.add_posts(make_posts(100))
         ws.add_posts(make_posts(50, start=100, seed=1))
     part = ws.manifest["posts"]["parts"][0]
-    assert pq.ParquetFile(ws._root / part["file"]).metadata.num_row_groups == 15
+    assert pq.ParquetFile(ws.path / part["file"]).metadata.num_row_groups == 15
     everything = ws.posts()
     for want in (["p00003"], ["p00099", "p00000", "p00120", "nope"], list(everything["post_id"][::9]), []):
         got = ws.posts(ids=want)
