@@ -5,7 +5,18 @@ from __future__ import annotations
 import click
 
 from amplify.cli.common import emit_table, workspace_option
-from amplify.workspace.queries import links_with_evidence  # noqa: F401  (also importable from here, as before)
+from amplify.io import atomic_output
+from amplify.workspace import Workspace, WorkspaceError
+# the join lives in the workspace's query layer; still importable from here, as before
+from amplify.workspace.queries import PASSAGE_CHARS, links_with_evidence
+
+#: Links the table format prints when neither --limit nor --out is given.
+TABLE_ROWS = 50
+#: ``limit_text`` for files: passages are written whole.
+WHOLE_PASSAGES = 10**9
+#: The columns the table format prints (files get every column).
+TABLE_COLUMNS = ["source_outlet", "target_outlet", "kind", "score", "lag_s", "attributed", "is_parent",
+                 "target_text"]
 
 
 @click.command("links")
@@ -18,7 +29,7 @@ from amplify.workspace.queries import links_with_evidence  # noqa: F401  (also i
 @click.option("--kind", "kinds", multiple=True,
               type=click.Choice(["repost", "quote_post", "verbatim", "quote", "paraphrase"]),
               help="Only these kinds (repeatable).")
-@click.option("--limit", type=int, default=None, help="At most this many rows (table output: 50).")
+@click.option("--limit", type=int, default=None, help=f"At most this many rows (table output: {TABLE_ROWS}).")
 def command(workspace, fmt, out, linkset, parents_only, kinds, limit):
     """Print or write the links: who echoes whom, how, how closely, how late, with the matched text.
 
@@ -31,14 +42,14 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit):
       amplify links --workspace ws --format csv --out links.csv
       amplify links --workspace ws --kind quote --parents-only
     """
-    from amplify.io import atomic_output
-    from amplify.workspace import Workspace, WorkspaceError
-
+    if limit is None and fmt == "table" and not out:
+        limit_read = TABLE_ROWS
+    else:
+        limit_read = limit
     try:
         ws = Workspace.open(workspace)
         df = links_with_evidence(ws, linkset, parents_only=parents_only, kinds=kinds,
-                                 limit_text=300 if fmt == "table" else 10**9,
-                                 limit=limit if limit is not None else (50 if fmt == "table" and not out else None))
+                                 limit_text=PASSAGE_CHARS if fmt == "table" else WHOLE_PASSAGES, limit=limit_read)
     except (WorkspaceError, KeyError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     if limit is not None:
@@ -55,6 +66,5 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit):
             emit_table(df, fmt, fh, max_rows=len(df) + 1)
         click.echo(f"wrote {len(df):,} links to {out}", err=True)
     else:
-        shown = df if fmt != "table" else df[["source_outlet", "target_outlet", "kind", "score", "lag_s",
-                                              "attributed", "is_parent", "target_text"]]
-        emit_table(shown, fmt, max_rows=limit or 50)
+        shown = df if fmt != "table" else df[TABLE_COLUMNS]
+        emit_table(shown, fmt, max_rows=limit or TABLE_ROWS)

@@ -23,11 +23,12 @@ from pathlib import Path
 
 from amplify.io import TMP_MARK, atomic_write_bytes
 from amplify.workspace.errors import WorkspaceError
-from amplify.workspace.lock import DEFAULT_TIMEOUT, LOCK, LOCK_OWNER, acquire_lock, now_iso, writer_tag
+from amplify.workspace.lock import (DEFAULT_TIMEOUT, LOCK, LOCK_OWNER, acquire_lock, now_iso,
+                                    writer_tag)
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "MANIFEST", "SETTINGS_FILE", "part_file", "outlets_file",
-           "links_file", "new_manifest", "create_manifest", "dump_manifest", "read_manifest", "commit_manifest", "live_files",
-           "collect_garbage"]
+           "links_file", "new_manifest", "create_manifest", "dump_manifest", "read_manifest", "commit_manifest",
+           "live_files", "collect_garbage"]
 
 #: Value of ``manifest["format"]``.
 FORMAT_NAME = "amplify-workspace"

@@ -22,10 +22,12 @@ from amplify.text import slice_texts
 if TYPE_CHECKING:  # only for the annotations: the Workspace class uses this module's siblings
     from amplify.workspace.facade import Workspace
 
-__all__ = ["links_with_evidence", "EVIDENCE_SIDES", "SPARSE_READ_SHARE"]
+__all__ = ["links_with_evidence", "EVIDENCE_SIDES", "SPARSE_READ_SHARE", "PASSAGE_CHARS"]
 
 #: The two posts of a link: the prefix of their evidence columns and the link column naming them.
 EVIDENCE_SIDES = (("source", "source_id"), ("target", "target_id"))
+#: Passages longer than this many characters are cut by default (a table cell, not a file).
+PASSAGE_CHARS = 300
 # Below this many links per stored post, reading the posts the links name (by
 # id, through the parts' row groups) is cheaper than reading every post; above
 # it the filtering costs more than it saves.
@@ -85,7 +87,7 @@ class _PostColumns:
 
 
 def links_with_evidence(ws: "Workspace", linkset: str | None = None, *, parents_only: bool = False,
-                        kinds: Iterable[str] | None = None, limit_text: int = 300,
+                        kinds: Iterable[str] | None = None, limit_text: int = PASSAGE_CHARS,
                         limit: int | None = None) -> pd.DataFrame:
     """Links joined with both posts' outlets, groups, times and matched passages.
 
