@@ -59,17 +59,16 @@ Examples
 1   tass  unknown
 """
 
-
 from __future__ import annotations
 
 from amplify.workspace.append import AppendReport
 from amplify.workspace.errors import WorkspaceError, WorkspaceLocked
 from amplify.workspace.facade import Workspace
 from amplify.workspace.linksets import canonical_settings, linkset_id
-from amplify.workspace.lock import DEFAULT_TIMEOUT, LOCK, LOCK_OWNER
-from amplify.workspace.manifest import FORMAT_NAME, FORMAT_VERSION, MANIFEST
+from amplify.workspace.lock import DEFAULT_TIMEOUT, LOCK, LOCK_OWNER  # noqa: F401  (re-exported)
+from amplify.workspace.manifest import FORMAT_NAME, FORMAT_VERSION, MANIFEST  # noqa: F401  (re-exported)
 from amplify.workspace.outlets import OutletsReport
-from amplify.workspace.parts import INTERNAL_POST_COLUMNS, POSTS_ROW_GROUP, SEQ, TEXT_SHA1
+from amplify.workspace.parts import INTERNAL_POST_COLUMNS, POSTS_ROW_GROUP, SEQ, TEXT_SHA1  # noqa: F401
 from amplify.workspace.queries import links_with_evidence
 
 __all__ = [
