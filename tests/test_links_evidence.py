@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from amplify import workspace as wsmod
-from amplify.cli.links_cmd import links_with_evidence
-from amplify.workspace import Workspace
+from amplify.workspace import Workspace, links_with_evidence
+from amplify.workspace import parts as wsparts
 
 TEXTS = ["The ministry said: <script>alert(1)</script> stop now", "中国外交部发言人表示：美方应停止干涉", "🙂 e\u0301te ﬁne № 5 ½",
          "Привет, мир! " * 30, "", "x"]
 
 
 def _workspace(tmp_path, monkeypatch):
-    monkeypatch.setattr(wsmod, "POSTS_ROW_GROUP", 2)  # texts spread over several row groups
+    monkeypatch.setattr(wsparts, "POSTS_ROW_GROUP", 2)  # texts spread over several row groups
     ws = Workspace.open(tmp_path / "ws", create=True)
     n = len(TEXTS)
     posts = pd.DataFrame({
@@ -85,6 +84,13 @@ def test_nothing_selected_gives_an_empty_table(tmp_path, monkeypatch):
     with empty.writer():
         empty.save_links(links_with_evidence(ws, limit=0)[list(ws.links().columns)], {"t": 1}, covered_through=0)
     assert len(links_with_evidence(empty)) == 0
+
+
+def test_the_cli_module_still_exports_the_join():
+    from amplify.cli import links_cmd
+    from amplify.workspace import queries
+
+    assert links_cmd.links_with_evidence is queries.links_with_evidence is links_with_evidence
 
 
 def test_cli_prints_an_empty_selection(tmp_path, monkeypatch):

@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -78,16 +79,18 @@ def amplify_json(*args, **kw) -> dict:
     return json.loads(amplify(*args, "--format", "json", **kw).stdout)
 
 
-def run_and_kill(args, delay: float, cwd) -> int:
-    """Start ``amplify ARGS``, SIGKILL it after ``delay`` s unless it ended; the return code."""
-    proc = subprocess.Popen(CLI + [str(a) for a in args], env=_env(), cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        proc.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-    return proc.returncode
+def run_and_kill(args, delay: float, cwd) -> tuple[int, str]:
+    """Start ``amplify ARGS``, SIGKILL it after ``delay`` s unless it ended; the return code and stderr."""
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(CLI + [str(a) for a in args], env=_env(), cwd=cwd,
+                                stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+        err.seek(0)
+        return proc.returncode, err.read()
 
 
 def kill_run(args, delay: float, start: Path, path: Path, cwd, floor: float) -> float:
@@ -102,10 +105,10 @@ def kill_run(args, delay: float, start: Path, path: Path, cwd, floor: float) -> 
         if path.exists():
             shutil.rmtree(path)
         shutil.copytree(start, path)
-        rc = run_and_kill(args, delay, cwd)
+        rc, stderr = run_and_kill(args, delay, cwd)
         if rc == -signal.SIGKILL:
             return delay
-        assert rc == 0, f"amplify {args} exited {rc} before it was killed"
+        assert rc == 0, f"amplify {args} exited {rc} before it was killed:\n{stderr}"
         delay = floor + 0.7 * (delay - floor)
     raise AssertionError(f"amplify {args} always ended before it could be killed")
 

@@ -7,12 +7,16 @@ import click
 from amplify.cli.common import emit_json, workspace_option
 
 
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+#: Units of a size on disk, each 1024 times the one before.
+SIZE_UNITS = ("B", "KiB", "MiB", "GiB")
+
+
+def human_bytes(n: int) -> str:
+    """``n`` bytes in the largest unit up to GiB that keeps the number under 1024: ``"3.2 MiB"``, ``"512 B"``."""
+    for unit in SIZE_UNITS:
+        if n < 1024 or unit == SIZE_UNITS[-1]:
+            return f"{n:,.0f} {unit}" if unit == SIZE_UNITS[0] else f"{n:,.1f} {unit}"
         n /= 1024
-    return str(n)
 
 
 @click.command("info")
@@ -36,7 +40,7 @@ def command(workspace, fmt):
         return
     tr = info["time_range"]
     click.echo(f"workspace   {info['path']}  ({info['format']} v{info['format_version']}, "
-               f"generation {info['generation']}, {_size(info['bytes'])} on disk)")
+               f"generation {info['generation']}, {human_bytes(info['bytes'])} on disk)")
     click.echo(f"posts       {info['n_posts']:,} in {info['n_parts']} part(s)"
                + (f", {tr[0]} .. {tr[1]}" if tr else ""))
     groups = ", ".join(f"{g} {n:,}" for g, n in info["groups"].items())

@@ -1,0 +1,209 @@
+"""Adding posts: recognise posts already stored, report conflicts, write the new ones as a part.
+
+A post is identified by ``post_id`` and recognised by its ``outlet``,
+``published_at`` and the SHA-1 of its ``text``: the same id with the same three
+is *already present* (skipped, so adding a file twice changes nothing), the
+same id with any of them different is a *conflict* (both versions reported,
+the stored one kept, the incoming one not added). Exact copies inside the
+input are dropped; different versions inside the input are conflicts too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from amplify import schema
+from amplify.utc import to_ns
+from amplify.workspace.parts import INTERNAL_POST_COLUMNS, stored_keys, stored_versions, write_part
+from amplify.workspace.tables import from_pandas, nullable_strings
+
+__all__ = ["AppendReport", "PreparedPosts", "prepare_posts", "text_sha1", "conflict_table", "append_posts"]
+
+#: The fields compared to tell an already present post from a conflict.
+COMPARED_FIELDS = ("outlet", "published_at", "text")
+#: Columns of :attr:`AppendReport.conflicts`.
+CONFLICT_COLUMNS = ["post_id", "version", "outlet", "published_at", "text", "seq", "differs"]
+
+
+@dataclass
+class AppendReport:
+    """What :meth:`Workspace.add_posts` did.
+
+    Attributes
+    ----------
+    new : int
+        Posts written (in a new part).
+    already_present : int
+        Posts whose ``post_id`` was already stored with identical ``outlet``,
+        ``published_at`` and ``text``; nothing was written for them.
+    conflicts : pandas.DataFrame
+        Both versions of every post whose ``post_id`` is stored (or repeated in
+        the input) with a different ``outlet``, ``published_at`` or ``text``.
+        Columns ``post_id``, ``version`` (``"stored"`` or ``"incoming"``),
+        ``outlet``, ``published_at``, ``text``, ``seq`` (stored part, NA for
+        incoming rows) and ``differs`` (the fields that disagree). Conflicting
+        posts are neither added nor overwritten.
+    duplicates : int
+        Extra copies of the same post inside the input, dropped.
+    seq : int or None
+        Ingest sequence of the part written, ``None`` if nothing new.
+    """
+
+    new: int
+    already_present: int
+    conflicts: pd.DataFrame
+    duplicates: int = 0
+    seq: int | None = None
+
+    @property
+    def n_conflicts(self) -> int:
+        """Number of conflicting ``post_id`` values."""
+        return int(self.conflicts["post_id"].nunique()) if len(self.conflicts) else 0
+
+    def __str__(self) -> str:
+        s = f"{self.new:,} new, {self.already_present:,} already present, {self.n_conflicts:,} conflicts"
+        if self.duplicates:
+            s += f", {self.duplicates:,} duplicate rows in the input dropped"
+        return s
+
+
+@dataclass
+class PreparedPosts:
+    """Posts to add, validated and with in-input repeats sorted out (see :func:`prepare_posts`).
+
+    Attributes
+    ----------
+    incoming : pandas.DataFrame
+        The whole validated input (the incoming side of the conflict report).
+    rows : pandas.DataFrame
+        The validated posts with unique ids, exact copies and conflicts removed.
+    keys : pandas.DataFrame
+        For each of ``rows``: ``post_id``, ``outlet``, ``ns`` (published_at in
+        ns) and ``sha`` (SHA-1 of the text).
+    duplicates : int
+        Exact copies dropped.
+    conflicting_ids : list of str
+        Ids repeated in the input with different content, sorted.
+    """
+
+    incoming: pd.DataFrame
+    rows: pd.DataFrame
+    keys: pd.DataFrame
+    duplicates: int
+    conflicting_ids: list[str]
+
+
+def text_sha1(texts: pd.Series) -> list[str]:
+    """SHA-1 (hex) of each text's UTF-8 bytes: how a stored post's text is recognised."""
+    return [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts.tolist()]
+
+
+def prepare_posts(posts: pd.DataFrame) -> PreparedPosts:
+    """Validate ``posts``, drop exact in-input duplicates, split off in-input conflicts.
+
+    Raises
+    ------
+    TypeError
+        ``posts`` is not a DataFrame.
+    amplify.schema.SchemaError
+        The table is not a valid posts table, or uses a column reserved for
+        the workspace.
+    """
+    if not isinstance(posts, pd.DataFrame):
+        raise TypeError(f"posts must be a pandas DataFrame, not {type(posts).__name__}")
+    reserved = [c for c in INTERNAL_POST_COLUMNS if c in posts.columns]
+    if reserved:
+        raise schema.SchemaError(f"posts: column(s) {reserved} are reserved for the workspace")
+    if "post_id" not in posts.columns or not posts["post_id"].duplicated().any():
+        v = nullable_strings(schema.validate_posts(posts))
+    else:
+        # validate_posts rejects repeated ids: validate the rest with stand-in ids, then
+        # sort the repeats into exact copies (dropped) and conflicts (reported).
+        v = nullable_strings(schema.validate_posts(posts.assign(post_id=np.arange(len(posts)).astype(str))))
+        pid = posts["post_id"].astype("string").reset_index(drop=True)
+        if pid.isna().any():
+            raise schema.SchemaError(f"posts.post_id has {int(pid.isna().sum())} missing value(s)")
+        v["post_id"] = pid
+    keys = pd.DataFrame({"post_id": v["post_id"], "outlet": v["outlet"], "ns": to_ns(v["published_at"]),
+                         "sha": pd.array(text_sha1(v["text"]), dtype="string")})
+    dup = keys.duplicated(subset=["post_id", "outlet", "ns", "sha"]).to_numpy()
+    rest = keys.loc[~dup, "post_id"]
+    conflicting = sorted(rest[rest.duplicated(keep=False)].unique().tolist())
+    keep = ~dup & ~keys["post_id"].isin(conflicting).to_numpy()
+    return PreparedPosts(incoming=v, rows=v.loc[keep].reset_index(drop=True),
+                         keys=keys.loc[keep].reset_index(drop=True), duplicates=int(dup.sum()),
+                         conflicting_ids=conflicting)
+
+
+def conflict_table(root: Path, parts: list[dict], incoming: pd.DataFrame, conflict_ids: list[str],
+                   stored: pd.DataFrame) -> pd.DataFrame:
+    """Both versions of each conflicting post: the table of :attr:`AppendReport.conflicts`.
+
+    ``stored`` is :func:`~amplify.workspace.parts.stored_keys` of the incoming
+    ids; the stored versions' texts are read only when one of them conflicts.
+    """
+    if not conflict_ids:
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(
+            CONFLICT_COLUMNS, ["string", "string", "string", schema.TIME, "string", "Int64", "string"])})
+    st = stored[stored["post_id"].isin(conflict_ids)]
+    old = stored_versions(root, parts, conflict_ids).assign(version="stored") if len(st) else None
+    inc = incoming[incoming["post_id"].isin(conflict_ids)][["post_id", "outlet", "published_at", "text"]]
+    inc = inc.assign(version="incoming", seq=pd.NA)
+    frames = [f for f in (old, inc) if f is not None and len(f)]
+    both = pd.concat(frames, ignore_index=True)
+    both["seq"] = both["seq"].astype("Int64")
+    both["version"] = both["version"].astype("string")
+    both["_order"] = (both["version"] == "incoming").astype(int)
+    both = both.sort_values(["post_id", "_order"], kind="stable").reset_index(drop=True)
+    differs = {}
+    for pid, sub in both.groupby("post_id", sort=False):
+        fields = [f for f in COMPARED_FIELDS if sub[f].nunique(dropna=False) > 1]
+        differs[pid] = ",".join(fields)
+    both["differs"] = both["post_id"].map(differs).astype("string")
+    return both[CONFLICT_COLUMNS]
+
+
+def append_posts(root: Path, parts: list[dict], last_seq: int,
+                 posts: pd.DataFrame) -> tuple[AppendReport, dict | None]:
+    """Add ``posts`` to the stored ``parts``: write the new ones as part ``last_seq + 1``.
+
+    The caller holds the writer lock and commits the returned part record.
+
+    Returns
+    -------
+    report : AppendReport
+    part : dict or None
+        The manifest record of the part written (see
+        :func:`~amplify.workspace.parts.write_part`), ``None`` when nothing
+        was new.
+    """
+    prepared = prepare_posts(posts)
+    keys = prepared.keys
+    ids_to_check = pd.concat([keys["post_id"], pd.Series(prepared.conflicting_ids, dtype="string")],
+                             ignore_index=True).unique()
+    stored = stored_keys(root, parts, ids_to_check)
+
+    merged = keys.merge(stored, on="post_id", how="left", suffixes=("", "_stored"), indicator=True)
+    found = (merged["_merge"] == "both").to_numpy()
+    same = found & (merged["outlet"] == merged["outlet_stored"]).fillna(False).to_numpy() \
+        & (merged["ns"] == merged["ns_stored"]).to_numpy() \
+        & (merged["sha"] == merged["sha_stored"]).fillna(False).to_numpy()
+    conflict = found & ~same
+    conflict_ids = set(merged.loc[conflict, "post_id"].tolist()) | set(prepared.conflicting_ids)
+    is_new = ~found
+    conflicts = conflict_table(root, parts, prepared.incoming, sorted(conflict_ids), stored)
+
+    n_new = int(is_new.sum())
+    part = None
+    if n_new:
+        rows = prepared.rows.loc[is_new].reset_index(drop=True)
+        sha = keys.loc[is_new, "sha"].reset_index(drop=True)
+        part = write_part(root, parts, last_seq + 1, from_pandas(rows, "posts"), sha.tolist())
+    report = AppendReport(new=n_new, already_present=int(same.sum()), conflicts=conflicts,
+                          duplicates=prepared.duplicates, seq=None if part is None else part["seq"])
+    return report, part

@@ -1,0 +1,116 @@
+"""The writer lock: an exclusive ``flock`` on ``.lock``, and the owner note ``.lock.owner``.
+
+One writer at a time: it holds an exclusive lock on the file ``.lock``
+(through :mod:`filelock`, so the kernel frees it when the process dies, even
+by ``SIGKILL``), and notes its pid, host and command in ``.lock.owner``, so
+that a second writer kept waiting can say who holds the lock. Readers never
+lock. The note is removed *before* the lock is released, so a writer never
+erases the note of the next holder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+import filelock
+import pandas as pd
+
+from amplify.io import atomic_write_bytes
+from amplify.utc import iso_z
+from amplify.workspace.errors import WorkspaceLocked
+
+__all__ = ["LOCK", "LOCK_OWNER", "DEFAULT_TIMEOUT", "HeldLock", "acquire_lock", "writer_tag",
+           "write_owner", "remove_owner", "locked_message", "now_iso"]
+
+#: The file the writer lock is taken on.
+LOCK = ".lock"
+#: The JSON note of the current lock holder.
+LOCK_OWNER = ".lock.owner"
+#: Seconds a writer waits for another writer to finish by default.
+DEFAULT_TIMEOUT = 10.0
+#: Characters of the holder's command line kept in notes.
+COMMAND_CHARS = 300
+
+
+def now_iso() -> str:
+    """The current time, ISO 8601 to the second with a ``Z``: the stamp of notes and manifests."""
+    return iso_z(pd.Timestamp.now(tz="UTC"))
+
+
+class HeldLock:
+    """An acquired :class:`filelock.FileLock`, usable as a context manager that releases it."""
+
+    def __init__(self, lock: filelock.BaseFileLock):
+        self.lock = lock
+
+    def release(self) -> None:
+        """Release the lock."""
+        self.lock.release()
+
+    def __enter__(self) -> "HeldLock":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def acquire_lock(root: Path, timeout: float | None) -> HeldLock:
+    """Acquire the writer lock of the workspace at ``root``.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The workspace folder.
+    timeout : float or None
+        Seconds to wait; 0 fails at once, ``None`` waits for ever.
+
+    Raises
+    ------
+    WorkspaceLocked
+        The lock stayed held for ``timeout`` seconds; the message names the
+        holder when its note can be read.
+    """
+    wait = -1 if timeout is None else max(float(timeout), 0.0)
+    lock = filelock.FileLock(str(root / LOCK), timeout=wait)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise WorkspaceLocked(locked_message(root, timeout)) from None
+    return HeldLock(lock)
+
+
+def writer_tag() -> dict:
+    """Who is writing: ``pid``, ``host`` and ``command`` (shortened)."""
+    return {"pid": os.getpid(), "host": socket.gethostname(),
+            "command": " ".join([os.path.basename(sys.argv[0] or "python")] + sys.argv[1:])[:COMMAND_CHARS]}
+
+
+def write_owner(root: Path) -> None:
+    """Note this process as the lock holder (best effort: a note that cannot be written is skipped)."""
+    info = dict(writer_tag(), since=now_iso())
+    with contextlib.suppress(OSError):
+        atomic_write_bytes(root / LOCK_OWNER, json.dumps(info).encode("utf-8"))
+
+
+def remove_owner(root: Path) -> None:
+    """Remove the holder's note; call it while still holding the lock."""
+    with contextlib.suppress(OSError):
+        (root / LOCK_OWNER).unlink()
+
+
+def locked_message(root: Path, timeout: float | None) -> str:
+    """The message of :class:`WorkspaceLocked`: who holds the lock, how long we waited, what to do."""
+    who = ""
+    try:
+        o = json.loads((root / LOCK_OWNER).read_text("utf-8"))
+        who = f" (pid {o.get('pid')} on {o.get('host')}, `{o.get('command')}`, since {o.get('since')})"
+    except (OSError, ValueError):
+        pass
+    waited = "did not wait" if not timeout else f"waited {timeout:g} s"
+    return (f"workspace {root} is locked by another writer{who}; {waited}. Readers are not affected; "
+            f"retry when that writer has finished, or allow a longer timeout")
