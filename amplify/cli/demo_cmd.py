@@ -16,7 +16,7 @@ def run_demo(out: Path, *, posts: int = 5000, seed: int = 0, quiet: bool = False
     Returns a dict naming each file written. Each later stage (network page,
     report, exports) runs when its module is installed.
     """
-    from amplify.cli.links_cmd import links_with_evidence
+    from amplify.workspace import links_with_evidence
     from amplify.detect.incremental import detect_workspace
     from amplify.ingest import read_outlets, read_posts
     from amplify.io import atomic_output
