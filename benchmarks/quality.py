@@ -99,7 +99,8 @@ def score_links(truth: pd.DataFrame, negatives: pd.DataFrame | None, links: pd.D
         if beyond[idx].any():
             for name, m in (("<= 7 days", ~beyond[idx]), ("> 7 days", beyond[idx])):
                 if m.any():
-                    out["by_lag"][f"{kind} {name}"] = {"planted": int(m.sum()), "recall": float(hit[idx][m].mean())}
+                    out["by_lag"][f"{kind} {name}"] = {"planted": int(m.sum()), "recall": float(hit[idx][m].mean()),
+                                                       "exact_parent": float(exact[idx][m].mean())}
     if negatives is not None and len(negatives):
         pairs = set(zip(links["source_id"], links["target_id"]))
         linked = np.array([(x, y) in pairs or (y, x) in pairs for x, y in zip(negatives["a_id"], negatives["b_id"])],
@@ -217,7 +218,8 @@ def print_synth(rows: list, posts: int, seeds: list, profile: str) -> None:
         print(f"{k:<20}{planted:>9,}{rec:>9.4f}{ex:>14.4f}")
     for k in sorted({k for r in rows for k in r["by_lag"]}):
         planted, rec = _weighted(rows, "by_lag", k, "recall")
-        print(f"  {k:<18}{planted:>9,}{rec:>9.4f}")
+        _, ex = _weighted(rows, "by_lag", k, "exact_parent")
+        print(f"  {k:<18}{planted:>9,}{rec:>9.4f}{ex:>14.4f}")
     n_links = sum(r["links"] for r in rows)
     prec = sum(r["precision"] * r["links"] for r in rows) / max(n_links, 1)
     rec = np.mean([r["recall"] for r in rows])

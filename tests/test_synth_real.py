@@ -116,6 +116,8 @@ def test_profiles_keep_every_default_row(request, default, which):
     pd.testing.assert_frame_equal(c.negatives.iloc[:m].reset_index(drop=True), default.negatives, check_dtype=False)
     for key in ("camps", "camp_links", "camp_lift", "bridges", "surge", "viral_families", "echo_matrix", "period"):
         assert c.truth[key] == default.truth[key], key
+    # the surge stays the default world's: no planted post names the surge term
+    assert not c.posts.loc[planted, "text"].str.contains(c.truth["surge"]["term"], case=False).any()
     # the planted posts come from the world's own outlets, in time order with the rest
     assert set(c.posts["outlet"]) <= set(c.outlets["outlet"])
     assert c.posts["published_at"].is_monotonic_increasing
@@ -428,5 +430,5 @@ def test_benchmark_scores_multi_parent_targets_and_negative_kinds():
     assert out["precision"] == 0.75  # the template pair is not a planted family
     assert out["negatives"]["by_kind"]["template"] == {"pairs": 1, "linked": 1}
     assert out["negatives"]["by_kind"]["name_title"] == {"pairs": 1, "linked": 0}
-    assert out["by_lag"]["quote_back > 7 days"] == {"planted": 1, "recall": 1.0}
+    assert out["by_lag"]["quote_back > 7 days"] == {"planted": 1, "recall": 1.0, "exact_parent": 1.0}
     assert set(PROFILES) >= {"default", "realistic", "heldout"}

@@ -151,7 +151,7 @@ class LongTexts:
             starts = np.cumsum([0] + sizes[:-1]).tolist()
             blocks = [(q, sents[a:a + size]) for q, a, size in zip(questions, starts, sizes)]
             # Cut to the length drawn, never below the shortest.
-            size_of = [_words(b) + (len(q.split()) if q else 0) for q, b in blocks]
+            size_of = [_words(b) + (len(q.split()) + 2 if q else 0) for q, b in blocks]  # (with "Q:" and "A:")
             total = sum(size_of)
             while len(blocks) > 1 and total > words and total - size_of[-1] >= LONG_WORDS[0]:
                 blocks.pop()

@@ -57,6 +57,7 @@ Hard negatives (``truth_negatives.csv``), never echoes:
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -79,7 +80,9 @@ __all__ = ["Planted", "plant_patterns"]
 _TRIES = 12
 # Outlets that may echo a camp: its own, and those whose row of the echo matrix gives it at least this weight.
 _ECHO_CAMP_MIN = 0.05
-_ARTICLE_KINDS = ("state_media", "diplomat", "independent")
+# Articles that reuse or quote statements are written by media; headlines are echoed by diplomats too.
+_ARTICLE_KINDS = ("state_media", "independent")
+_HEADLINE_ECHO_KINDS = ("state_media", "diplomat", "independent")
 _HEADLINE_SOURCE_KINDS = ("ministry", "state_media", "diplomat", "independent")
 # Posting times: a daytime peak (seconds of the day).
 _PEAK_S, _PEAK_SD_S = 13.0 * 3600, 4.5 * 3600
@@ -137,8 +140,6 @@ class _Planter(LongTexts, ShortTexts):
     """One profile's writing state: its random streams, composer, outlet pools and name lists."""
 
     def __init__(self, rng, out, params, profile: Profile):
-        import random
-
         self.rng = rng
         self.pr = random.Random(int(rng.integers(2**62)))
         self.comp = Composer(rng, params.surge_term)
@@ -258,7 +259,7 @@ class _Planter(LongTexts, ShortTexts):
 
     def echo_pair(self, lang: int) -> tuple[int, int] | None:
         """A (source, echoer) pair of outlets in ``lang``: the echoer by echo weight, the source camp from its row."""
-        tgt_pool = self.pool(lang, _ARTICLE_KINDS)
+        tgt_pool = self.pool(lang, _HEADLINE_ECHO_KINDS)
         if not len(tgt_pool):
             return None
         tgt = self.pick(tgt_pool, self.w_echo)
