@@ -286,7 +286,7 @@ def test_quote_backs_quote_a_long_sentence_weeks_later(request, which):
     posts = c.posts.set_index("post_id")
     rows = _rows(c, "quote_back")
     assert len(rows) >= 10
-    assert (rows["lag_s"] > 7 * DAY).mean() >= 0.6
+    assert (rows["lag_s"] > 7 * DAY).mean() > 0.5  # mostly beyond the default window
     assert (rows["lag_s"] <= 90 * DAY).all()
     multi = rows[rows["target_id"].duplicated(keep=False)]
     assert len(multi) >= 2

@@ -189,16 +189,24 @@ class LongTexts:
             if lag < MIN_LAG_S or tgt_o is None:
                 self.P.stats["passages_skipped"] += 1
                 continue
-            elig = s.quotable(PASSAGE_MIN_WORDS)
-            k = min(len(elig), int(self.rng.choice([2, 3, 4], p=np.asarray(prof.passage_k_p) / sum(prof.passage_k_p))))
-            chosen = sorted(pr.sample(elig, k))
+            want_k = int(self.rng.choice([2, 3, 4], p=np.asarray(prof.passage_k_p) / sum(prof.passage_k_p)))
+            # 2-4 long sentences, each lightly edited (a sentence no edit applies to is passed over)
+            edited = {}
+            for j in pr.sample(s.quotable(PASSAGE_MIN_WORDS), len(s.quotable(PASSAGE_MIN_WORDS))):
+                toks, done = self.editor.edit(s.sents[j], pr.randint(*prof.edits))
+                if done:
+                    edited[j] = (toks, done)
+                if len(edited) == want_k:
+                    break
+            if len(edited) < 2:
+                self.P.stats["passages_skipped"] += 1
+                continue
+            chosen = sorted(edited)
             if pr.random() < _REORDER_P:
                 pr.shuffle(chosen)
-            reused, ops = [], []
-            for j in chosen:
-                toks, done = self.editor.edit(s.sents[j], pr.randint(*prof.edits))
-                reused.append(toks)
-                ops.append(done)
+            k = len(chosen)
+            reused = [edited[j][0] for j in chosen]
+            ops = [list(edited[j][1]) for j in chosen]
             lead_at = pr.randrange(k) if pr.random() < prof.leadin_p else -1
             prefixes = [""] * k
             if lead_at >= 0:
@@ -210,7 +218,7 @@ class LongTexts:
             fixed = _words(reused) + sum(len(x.split()) for x in prefixes if x)
             src_text = self.P.text[s.idx]
             for attempt in range(2):
-                want = pr.randint(*LONG_WORDS)
+                want = pr.randint(LONG_WORDS[0], LONG_WORDS[1] - _SIGNOFF_WORDS)
                 on_topic = attempt == 0 and pr.random() < _ON_TOPIC_P
                 gaps = self.filler(EN, int(self.o_camp[tgt_o]), max(60, want - fixed), k + 1,
                                    s.place if on_topic else None, s.noun if on_topic else None)
@@ -219,7 +227,7 @@ class LongTexts:
                 if total - _words(gaps[-1]) >= LONG_WORDS[0] and pr.random() < _END_ON_REUSED_P:
                     total -= _words(gaps[-1])
                     gaps[-1] = []
-                if not LONG_WORDS[0] <= total <= LONG_WORDS[1]:
+                if not LONG_WORDS[0] <= total <= LONG_WORDS[1] - _SIGNOFF_WORDS:
                     continue
                 paras = [[("", x, None) for x in self.render(gaps[0], EN)]]
                 for j in range(k):
