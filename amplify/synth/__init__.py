@@ -96,11 +96,63 @@ Hostile text
     markup and control characters (``<script>``, ``onerror=``, ``javascript:``
     URLs, quotes that break attributes, HTML entities), for render tests.
 
+Profiles: patterns of real text
+-------------------------------
+The default world's echoes are easy compared with real text. ``generate(...,
+profile=...)`` adds, on top of it, the patterns of real text that detection
+gets wrong (issues #10 and #19), each with its truth:
+
+``profile="default"``
+    The default world only, byte for byte what the generator always wrote.
+``profile="realistic"``
+    The default world, unchanged, plus planted posts (ids ``r0000001`` ...,
+    about 10 % more posts) drawn from their own random stream
+    (``default_rng([seed, 0x5EA1])``), so that they never shift a default draw.
+``profile="heldout"``
+    The same kinds from another stream (``default_rng([seed, 0x4E1D])``),
+    other proportions and only the *held-out* frames (every third entry of
+    every list of :mod:`~amplify.synth.real_frames`; ``realistic`` never
+    draws them). It exists to judge detection work tuned on ``realistic``:
+    never tune on it.
+
+Echoes planted by the profiles (``truth_links.kind``):
+
+``passages``
+    A ministry statement of 150-600 words in paragraphs (some laid out as a
+    press-conference transcript) and a later article of 150-600 words by
+    another outlet that reuses 2-4 of its sentences, each lightly edited (a
+    word swapped, inserted or dropped, a number written another way), with
+    new text between them; whole-text bag-of-words Dice below 0.55.
+``reword``
+    A 6-12 word headline restated by another outlet in other words: same
+    people, places and numbers, other words and order, fewer than two shared
+    4-word runs (English, Russian, Chinese).
+``quote_back``
+    A sentence (12 words or more) of a ministry statement quoted 1-90 days
+    later, mostly beyond the default 7-day window, inside another outlet's
+    article and attributed as news does ("as the Chinese Foreign Ministry said
+    on 8 May", "Ministry spokesperson Wang Wei said last month"); some
+    articles quote two statements of different days and have two rows, one
+    per parent (English, Russian, Chinese).
+
+Hard negatives planted by the profiles (``truth_negatives.csv``): ``template``
+(one frame, other numbers or names, day after day), ``same_event`` (two camps
+report one event in their own words: same names, place and date, no 6-word run
+in common, Dice often above 0.55), ``entity_swap`` and ``number_swap`` (two
+headlines of one frame that differ in one country, person or number),
+``topic_words`` (a topic phrase in two different frames) and ``name_title``
+(unrelated posts sharing only a long name-and-title phrase). Each reused
+passage and quoted sentence has a row in ``truth_spans.csv`` (character
+offsets in both texts, the edits made). ``truth.json`` counts every kind and
+describes the profile under ``"profile"``. See
+:mod:`~amplify.synth.real_patterns`.
+
 Files
 -----
 :func:`write_corpus` writes ``posts.csv``, ``outlets.csv``,
 ``truth_links.csv``, ``truth_negatives.csv`` and ``truth.json`` (UTF-8, each
-atomically); :func:`read_corpus` reads them back.
+atomically), and ``truth_spans.csv`` for profiles other than ``default``;
+:func:`read_corpus` reads them back.
 
 Modules
 -------
@@ -130,6 +182,19 @@ Modules
     The :class:`Corpus` returned, and its files on disk.
 ``codes``
     Codes and constants shared by all of them.
+``profiles``
+    The profiles: which patterns of real text, how many, from which stream.
+``real_frames``
+    Frames of those patterns (data): headlines, templates, events, titles,
+    attributions, split into the frames ``realistic`` draws and the held-out ones.
+``real_text``
+    Filling frames, light edits of reused sentences, overlap measures, dates
+    as news names them, paragraphs with character spans.
+``real_patterns``, ``real_long``, ``real_short``
+    Writing the planted posts and their truth: statements, multi-passage
+    echoes and quote-backs; rewordings and the hard negatives.
+``real_corpus``
+    The planted posts merged into the default world's tables and ``truth.json``.
 
 Speed and determinism
 ---------------------
@@ -148,6 +213,11 @@ Examples
 2000
 >>> sorted(corpus.truth_links["kind"].unique())
 ['paraphrase', 'quote', 'repost', 'truncation', 'verbatim']
+>>> real = generate(n_posts=2000, seed=1, profile="realistic")
+>>> real.posts[real.posts["post_id"].str.startswith("p")].reset_index(drop=True).equals(corpus.posts)
+True
+>>> sorted(set(real.truth_links["kind"]) - set(corpus.truth_links["kind"]))
+['passages', 'quote_back', 'reword']
 """
 
 from __future__ import annotations
@@ -178,9 +248,10 @@ from amplify.synth.codes import (  # noqa: F401 (codes kept importable from ampl
     WEST,
     ZH,
 )
-from amplify.synth.corpus import CORPUS_FILES, FORMAT_VERSION, Corpus  # noqa: F401
+from amplify.synth.corpus import CORPUS_FILES, FORMAT_VERSION, SPANS_FILE, Corpus  # noqa: F401
 from amplify.synth.files import read_corpus, write_corpus
 from amplify.synth.generator import generate
+from amplify.synth.profiles import PROFILES, REAL_ECHO_KINDS, REAL_NEGATIVE_KINDS, Profile
 
 __all__ = [
     "Corpus",
@@ -191,4 +262,9 @@ __all__ = [
     "ECHO_KINDS",
     "NEGATIVE_KINDS",
     "CORPUS_FILES",
+    "SPANS_FILE",
+    "Profile",
+    "PROFILES",
+    "REAL_ECHO_KINDS",
+    "REAL_NEGATIVE_KINDS",
 ]

@@ -6,10 +6,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Corpus", "GenerationParams", "CORPUS_FILES", "FORMAT_VERSION"]
+__all__ = ["Corpus", "GenerationParams", "CORPUS_FILES", "FORMAT_VERSION", "SPANS_FILE", "SPANS_COLUMNS"]
 
 #: Files written by :func:`amplify.synth.write_corpus`.
 CORPUS_FILES = ("posts.csv", "outlets.csv", "truth_links.csv", "truth_negatives.csv", "truth.json")
+#: Written beside them when the corpus has spans (profiles other than ``default``).
+SPANS_FILE = "truth_spans.csv"
+#: Columns of the spans table: character offsets of each reused passage or quoted sentence.
+SPANS_COLUMNS = ("source_id", "target_id", "kind", "source_start", "source_end", "target_start", "target_end",
+                 "edits")
 #: Version of the layout of ``truth.json``.
 FORMAT_VERSION = 1
 
@@ -35,6 +40,11 @@ class Corpus:
     negatives : DataFrame
         ``a_id, b_id, kind, shared``: pairs of unrelated posts that must not be
         linked (``a`` is the earlier).
+    spans : DataFrame or None
+        Profiles other than ``default`` only (None otherwise): one row per
+        reused passage or quoted sentence, :data:`SPANS_COLUMNS` (character
+        offsets ``[start, end)`` in the source's and the target's text, and
+        the light edits made to it, ``;``-separated).
     """
 
     posts: pd.DataFrame
@@ -42,6 +52,7 @@ class Corpus:
     truth_links: pd.DataFrame
     truth: dict
     negatives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["a_id", "b_id", "kind", "shared"]))
+    spans: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -60,3 +71,4 @@ class GenerationParams:
     surge_term: str
     hostile_fraction: float
     echo_fraction: float
+    profile: str = "default"

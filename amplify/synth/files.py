@@ -13,7 +13,7 @@ import pyarrow.csv as pacsv
 
 from amplify import schema
 from amplify.io import atomic_output
-from amplify.synth.corpus import Corpus
+from amplify.synth.corpus import SPANS_FILE, Corpus
 
 __all__ = ["write_corpus", "read_corpus"]
 
@@ -30,7 +30,8 @@ def write_corpus(corpus: Corpus, out_dir) -> list[str]:
     """Write a corpus as CSV and JSON files in ``out_dir`` (created if needed).
 
     Files: ``posts.csv``, ``outlets.csv``, ``truth_links.csv``,
-    ``truth_negatives.csv`` and ``truth.json``; UTF-8, each written to a
+    ``truth_negatives.csv`` and ``truth.json``, and ``truth_spans.csv`` when
+    the corpus has spans (profiles other than ``default``); UTF-8, each written to a
     temporary file and moved into place with :func:`os.replace`, so a reader
     never sees half a file. Times are ISO 8601 UTC (``2022-01-01T13:05:09Z``).
     The same corpus always gives the same bytes.
@@ -45,8 +46,11 @@ def write_corpus(corpus: Corpus, out_dir) -> list[str]:
     ts = pa.array(posts["published_at"].to_numpy(dtype="datetime64[s]"), pa.timestamp("s"))
     posts["published_at"] = pd.arrays.ArrowStringArray(pc.strftime(ts, format="%Y-%m-%dT%H:%M:%SZ"))
     paths = []
-    for name, df in (("posts.csv", posts), ("outlets.csv", corpus.outlets), ("truth_links.csv", corpus.truth_links),
-                     ("truth_negatives.csv", corpus.negatives)):
+    tables = [("posts.csv", posts), ("outlets.csv", corpus.outlets), ("truth_links.csv", corpus.truth_links),
+              ("truth_negatives.csv", corpus.negatives)]
+    if corpus.spans is not None:
+        tables.append((SPANS_FILE, corpus.spans))
+    for name, df in tables:
         p = os.path.join(out_dir, name)
         with atomic_output(p, "wb") as fh:
             _write_csv(df, fh)
@@ -73,6 +77,14 @@ def read_corpus(out_dir) -> Corpus:
     links["attributed"] = links["attributed"].str.lower().map({"true": True, "false": False}).astype(bool)
     links["lag_s"] = links["lag_s"].astype(np.int64)
     neg = rd("truth_negatives.csv").astype("string")
+    spans = None
+    if os.path.exists(os.path.join(out_dir, SPANS_FILE)):
+        spans = rd(SPANS_FILE)
+        spans["edits"] = spans["edits"].fillna("")
+        for c in ("source_id", "target_id", "kind", "edits"):
+            spans[c] = spans[c].astype("string")
+        for c in ("source_start", "source_end", "target_start", "target_end"):
+            spans[c] = spans[c].astype(np.int64)
     with open(os.path.join(out_dir, "truth.json"), encoding="utf-8") as fh:
         truth = json.load(fh)
-    return Corpus(posts=posts, outlets=outlets, truth_links=links, truth=truth, negatives=neg)
+    return Corpus(posts=posts, outlets=outlets, truth_links=links, truth=truth, negatives=neg, spans=spans)

@@ -20,6 +20,8 @@ from amplify.synth.composer import Composer
 from amplify.synth.corpus import Corpus, GenerationParams
 from amplify.synth.negatives import negatives_table, plan_negatives, plant_near_misses
 from amplify.synth.outlets import domain, make_outlets
+from amplify.synth.profiles import Profile, resolve_profile
+from amplify.synth.real_corpus import apply_profile
 from amplify.synth.texts import PostTexts, compose_originals, plant_hostile, write_echoes
 from amplify.synth.truth import truth_summary
 from amplify.synth.world import OutletCodes, PostPlan, draw_topics, plan_posts, surge_window
@@ -50,6 +52,7 @@ def generate(
     hostile_fraction: float = 0.0,
     *,
     echo_fraction: float = 0.3,
+    profile: str | Profile = "default",
 ) -> Corpus:
     """Generate a seeded corpus with known echoes, structure and negatives.
 
@@ -72,6 +75,15 @@ def generate(
         characters, for render tests. 0 gives clean text.
     echo_fraction : float
         Share of posts that are echoes (0.05-0.8).
+    profile : str or Profile
+        ``"default"`` (the default world, the same bytes per seed as always),
+        ``"realistic"`` (plus the patterns of real text detection gets wrong)
+        or ``"heldout"`` (the same kinds from another stream and the held-out
+        frames: for judging, never for tuning); or a
+        :class:`~amplify.synth.profiles.Profile` with explicit counts. Other
+        profiles keep every post, link and negative of the default world as
+        it is and *add* their posts (ids ``r0000001`` ...), so the corpus has
+        more than ``n_posts`` posts; see :mod:`amplify.synth.real_patterns`.
 
     Returns
     -------
@@ -84,7 +96,8 @@ def generate(
     ValueError
         On out-of-range parameters.
     """
-    params = _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction)
+    prof = resolve_profile(profile)
+    params = _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction, prof.name)
     rng = np.random.default_rng(params.seed)
     composer = Composer(rng, params.surge_term)
 
@@ -119,10 +132,15 @@ def generate(
     mention = posts["text"].str.contains(params.surge_term, case=False, regex=False).to_numpy(dtype=bool)[ids.rank]
     truth = truth_summary(params=params, out=out, codes=codes, plan=plan, attributed=attributed, quoted=quoted,
                           pid=ids.pid, surge=surge, mention=mention, negatives=negatives, hostile=hostile)
-    return Corpus(posts=posts, outlets=outlets, truth_links=truth_links, truth=truth, negatives=negatives)
+    corpus = Corpus(posts=posts, outlets=outlets, truth_links=truth_links, truth=truth, negatives=negatives)
+    if not prof.is_default:
+        # Drawn from the profile's own stream, after everything else: the default world is unchanged.
+        corpus = apply_profile(corpus, out, params, prof)
+    return corpus
 
 
-def _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction) -> GenerationParams:
+def _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction,
+                  profile: str = "default") -> GenerationParams:
     """The parameters checked and normalised; ValueError names the first one out of range."""
     n_posts = int(n_posts)
     if n_posts < _MIN_POSTS:
@@ -140,7 +158,7 @@ def _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo
     t0 = utc_timestamp(start).floor("s")
     return GenerationParams(n_posts=n_posts, seed=int(seed), start=t0, start_epoch=timestamp_ns(t0) // _NS_PER_S,
                             days=int(days), surge_term=surge_term, hostile_fraction=float(hostile_fraction),
-                            echo_fraction=float(echo_fraction))
+                            echo_fraction=float(echo_fraction), profile=profile)
 
 
 def _hostile_posts(rng, n: int, hostile_fraction: float) -> np.ndarray:
