@@ -25,8 +25,13 @@ from amplify.cli.common import note, quiet_option
 @click.option("--hostile-fraction", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
               help="Share of posts and outlets carrying hostile markup (<script>, onerror=, javascript: ...), "
                    "for testing that rendering escapes it.")
+@click.option("--profile", type=click.Choice(["default", "realistic", "heldout"]), default="default",
+              show_default=True,
+              help="default: the default world (the same bytes per seed). realistic: plus the patterns of real "
+                   "text detection gets wrong, with their truth (more posts than --posts). heldout: the same kinds "
+                   "from held-out frames, for judging detection work, never for tuning it.")
 @quiet_option
-def command(n_posts, seed, out_dir, days, start, surge_term, hostile_fraction, quiet):
+def command(n_posts, seed, out_dir, days, start, surge_term, hostile_fraction, profile, quiet):
     """Generate a synthetic corpus with known echoes, to test and benchmark detection.
 
     The world has outlets in four camps (RU, CN, IR, WEST): ministries,
@@ -44,10 +49,12 @@ def command(n_posts, seed, out_dir, days, start, surge_term, hostile_fraction, q
       truth_links.csv      source_id, target_id, kind, root_id, attributed, lag_s
       truth_negatives.csv  pairs that must not be linked
       truth.json           camps, bridges, surge week, counts, parameters
+      truth_spans.csv      (--profile realistic/heldout) reused passages and quotes
 
     \b
     Example:
       amplify generate --posts 20000 --seed 1 --out corpus
+      amplify generate --posts 20000 --seed 1 --profile realistic --out corpus-real
       amplify ingest corpus/posts.csv --outlets corpus/outlets.csv --workspace ws
     """
     from amplify.synth import generate, write_corpus
@@ -57,7 +64,7 @@ def command(n_posts, seed, out_dir, days, start, surge_term, hostile_fraction, q
         raise click.BadParameter(problem)
     t0 = time.perf_counter()
     corpus = generate(n_posts=n_posts, seed=seed, start=start, days=days, surge_term=surge_term,
-                      hostile_fraction=hostile_fraction)
+                      hostile_fraction=hostile_fraction, profile=profile)
     t1 = time.perf_counter()
     note(f"generated {n_posts:,} posts in {t1 - t0:.1f} s; writing to {out_dir}", quiet)
     write_corpus(corpus, out_dir)
