@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from amplify.detect import DetectSettings, DetectStats, detect
+from amplify.detect.pipeline import DetectStats, detect
+from amplify.detect.settings import DetectSettings
 
 __all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record"]
 
@@ -65,7 +66,7 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     full : bool
         Recompute everything even when the link set exists.
     workers, progress
-        As for :func:`amplify.detect`.
+        As for :func:`amplify.detect.detect`.
     """
     from amplify.workspace import linkset_id
 
