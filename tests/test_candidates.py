@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import amplify.detect.candidates as C
 import amplify.detect.shingles as S
-from amplify.detect.shingles import DOC_BITS, build_index
+from amplify.detect.shingles import DOC_BITS, ShingleIndex, build_index
 
 
 def reference(posts_shingles, times, window, min_shared, common_at, keep_first, keep_last):
@@ -45,6 +45,14 @@ def keys_of(posts_shingles):
     return np.array(keys, dtype=np.uint64)
 
 
+def index_of(posts_shingles):
+    """Every shingle of each post, as the per-post index detection hands blocking."""
+    offsets = np.r_[0, np.cumsum([len(s) for s in posts_shingles])].astype(np.int64)
+    hashes = np.array([s for shs in posts_shingles for s in shs], dtype=np.uint64)
+    positions = (np.arange(len(hashes)) - np.repeat(offsets[:-1], np.diff(offsets))).astype(np.int32)
+    return ShingleIndex(hashes, positions, offsets)
+
+
 corpora = st.integers(1, 40).flatmap(lambda n: st.tuples(
     st.lists(st.lists(st.integers(1, 12), max_size=8), min_size=n, max_size=n),
     st.lists(st.integers(0, 30), min_size=n, max_size=n),
@@ -64,9 +72,9 @@ def parallel_paths(monkeypatch):
 def _check(corpus, window, min_shared, common_at, keep_first, keep_last, workers):
     shingle_sets, times = corpus
     times = np.sort(np.asarray(times, dtype=np.int64))  # posts are numbered in time order
-    cand = C.candidate_pairs_of_keys(keys_of(shingle_sets), times, window, min_shared=min_shared,
-                                     common_at=common_at, keep_first=keep_first, keep_last=keep_last,
-                                     workers=workers)
+    cand = C.candidate_pairs(index_of(shingle_sets), times, window, min_shared=min_shared,
+                             common_at=common_at, keep_first=keep_first, keep_last=keep_last,
+                             workers=workers)
     got = {(int(s), int(t)): (int(a), int(b))
            for s, t, a, b in zip(cand.src, cand.tgt, cand.shared, cand.rare)}
     assert got == reference(shingle_sets, times, window, min_shared, common_at, keep_first, keep_last)
@@ -96,7 +104,7 @@ def test_viral_shingle_is_bounded():
     n = 2000
     shingle_sets = [[1, 2, 3] for _ in range(n)]
     times = np.zeros(n, dtype=np.int64)
-    cand = C.candidate_pairs_of_keys(keys_of(shingle_sets), times, 10, common_at=25, keep_first=3, keep_last=3)
+    cand = C.candidate_pairs(index_of(shingle_sets), times, 10, common_at=25, keep_first=3, keep_last=3)
     per_target = np.bincount(cand.tgt, minlength=n)
     assert per_target.max() == 6
     assert per_target[0] == 0 and np.all(per_target[7:] == 6)
@@ -105,8 +113,9 @@ def test_viral_shingle_is_bounded():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(corpora, st.integers(0, 12), st.integers(2, 3))
-def test_per_post_index_input_gives_the_same_pairs(parallel_paths, corpus, window, workers):
-    # detect hands blocking the per-post index of shared shingles instead of keys
+def test_index_of_shared_shingles_gives_the_same_pairs(parallel_paths, corpus, window, workers):
+    # detect hands blocking the per-post index of the shared shingles only:
+    # per post, in order, the shingles the shared set holds
     shingle_sets, times = corpus
     times = np.sort(np.asarray(times, dtype=np.int64))
     keys = keys_of(shingle_sets)
@@ -114,8 +123,12 @@ def test_per_post_index_input_gives_the_same_pairs(parallel_paths, corpus, windo
     np.cumsum([len(s) for s in shingle_sets], out=off[1:])
     shared = S.shared_set(keys, workers)
     index = build_index(keys, off, shared)
-    assert np.array_equal(np.sort(index.hashes), np.sort(keys[shared.mask(keys)] >> np.uint64(DOC_BITS)))
-    a = C.candidate_pairs_of_keys(keys[shared.mask(keys)], times, window, workers=workers)
+    kept = shared.mask(keys)
+    assert np.array_equal(index.hashes, keys[kept] >> np.uint64(DOC_BITS))
+    assert np.array_equal(index.offsets, np.r_[0, np.cumsum([kept[a:b].sum() for a, b in zip(off[:-1], off[1:])])])
+    assert np.array_equal(index.positions, (np.arange(len(keys)) - np.repeat(off[:-1], np.diff(off)))[kept])
+    # a shingle held by one post pairs nothing: the pairs are those of all shingles
+    a = C.candidate_pairs(index_of(shingle_sets), times, window, workers=workers)
     b = C.candidate_pairs(index, times, window, workers=workers)
     for f in ("src", "tgt", "shared", "rare"):
         assert np.array_equal(getattr(a, f), getattr(b, f))
@@ -123,7 +136,7 @@ def test_per_post_index_input_gives_the_same_pairs(parallel_paths, corpus, windo
 
 def test_no_posts_and_no_shared_shingles():
     for times in (np.zeros(0, np.int64), np.arange(3, dtype=np.int64)):
-        cand = C.candidate_pairs_of_keys(np.zeros(0, np.uint64), times, 10)
+        cand = C.candidate_pairs(index_of([[]] * len(times)), times, 10)
         assert len(cand.src) == len(cand.tgt) == len(cand.shared) == len(cand.rare) == 0
 
 

@@ -39,7 +39,7 @@ from numba import njit
 
 from amplify.detect.shingles import DOC_BITS, ShingleIndex
 
-__all__ = ["Candidates", "candidate_pairs", "candidate_pairs_of_keys"]
+__all__ = ["Candidates", "candidate_pairs"]
 
 # Below these sizes threads cost more than they save (tests lower them to
 # exercise the parallel paths on small inputs).
@@ -77,29 +77,13 @@ class Candidates:
 
 
 @njit(cache=True, nogil=True)
-def _partition(keys, workers, out):
-    """Split keys by shingle hash into ``workers`` slices of ``out`` (no
-    shingle is split); returns the slice bounds."""
-    bounds = np.zeros(workers + 1, np.int64)
-    # slice = top 32 bits scaled to [0, workers): a multiply, not a division
-    hi, nw = np.uint64(32), np.uint64(workers)
-    for i in range(len(keys)):
-        bounds[np.int64(((keys[i] >> hi) * nw) >> hi) + 1] += 1
-    for w in range(workers):
-        bounds[w + 1] += bounds[w]
-    ptr = bounds[:-1].copy()
-    for i in range(len(keys)):
-        w = np.int64(((keys[i] >> hi) * nw) >> hi)
-        out[ptr[w]] = keys[i]
-        ptr[w] += 1
-    return bounds
-
-
-@njit(cache=True, nogil=True)
 def _partition_index(hashes, off, workers, out):
-    """:func:`_partition` of the keys ``hashes << DOC_BITS | post`` of a
-    per-post index of shingle hashes (post ``p`` owns ``hashes[off[p]:off[p + 1]]``)."""
+    """The keys ``hashes << DOC_BITS | post`` of a per-post index of shingle
+    hashes (post ``p`` owns ``hashes[off[p]:off[p + 1]]``), split by shingle
+    hash into ``workers`` slices of ``out`` (no shingle is split); returns
+    the slice bounds."""
     bounds = np.zeros(workers + 1, np.int64)
+    # slice = top 32 bits of the key scaled to [0, workers): a multiply, not a division
     hi, nw = np.uint64(32), np.uint64(workers)
     shift = np.uint64(DOC_BITS)
     for i in range(len(hashes)):
@@ -332,63 +316,22 @@ def candidate_pairs(
     already counted, so the number of (shingle, pair) rows -- 84 per post in
     a repetitive corpus -- costs time but no memory.
     """
-    n_keys = len(index.hashes)
-
-    def partition(workers):
-        part = np.empty(n_keys, dtype=np.uint64)
-        nparts = 1 if workers == 1 or n_keys < _SPLIT_MIN_KEYS else workers
-        return part, _partition_index(index.hashes, index.offsets, nparts, part)
-
-    return _join(n_keys, partition, times, window, min_shared, common_at, keep_first, keep_last, workers)
-
-
-def candidate_pairs_of_keys(
-    keys: np.ndarray,
-    times: np.ndarray,
-    window: int,
-    *,
-    min_shared: int = 2,
-    common_at: int = 25,
-    keep_first: int = 3,
-    keep_last: int = 3,
-    workers: int = 2,
-) -> Candidates:
-    """:func:`candidate_pairs` of shingle keys: the same pairs, from another input.
-
-    ``keys`` is a uint64 array of keys ``hash << DOC_BITS | post`` (as
-    :func:`amplify.detect.shingles.shingles` makes them; post numbers in time
-    order), not changed; pass only the shared ones
-    (:func:`~amplify.detect.shingles.shared_shingles`) to save the sort most
-    of its work. The other parameters are those of :func:`candidate_pairs`.
-    """
-    n_keys = len(keys)
-
-    def partition(workers):
-        if workers == 1 or n_keys < _SPLIT_MIN_KEYS:
-            return keys.copy(), np.array([0, n_keys], np.int64)
-        part = np.empty_like(keys)
-        return part, _partition(keys, workers, part)
-
-    return _join(n_keys, partition, times, window, min_shared, common_at, keep_first, keep_last, workers)
-
-
-def _join(n_keys, partition, times, window, min_shared, common_at, keep_first, keep_last, workers) -> Candidates:
-    """The join behind both entry points: ``partition(workers)`` returns the
-    keys split by shingle hash and the slices' bounds; it is called here so
-    that the partitioned copy is freed as soon as it has become rows."""
     workers = max(1, min(workers, _MAX_WORKERS))
+    n_keys = len(index.hashes)
     n_posts = len(times)
     if n_keys >= _MAX_KEYS:
         raise ValueError(f"{n_keys:,} shared shingles: more than one detection batch can hold (2**31)")
     seconds = {}
     t0 = time.perf_counter()
-    part, bounds = partition(workers)
+    part = np.empty(n_keys, dtype=np.uint64)
+    nparts = 1 if workers == 1 or n_keys < _SPLIT_MIN_KEYS else workers
+    bounds = _partition_index(index.hashes, index.offsets, nparts, part)
     with ThreadPoolExecutor(workers) as ex:
         views = [part[bounds[w]:bounds[w + 1]] for w in range(len(bounds) - 1)]
         list(ex.map(np.ndarray.sort, views))
         seconds["sort"] = -t0 + (t0 := time.perf_counter())
         docs, lo, seg_lo, seg_hi = _rows_of_slices(ex, views, bounds, times, window, common_at)
-        del views, part
+        del views, part  # the keys have become rows
         seconds["rows"] = -t0 + (t0 := time.perf_counter())
         off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers)
         del lo

@@ -114,9 +114,6 @@ class Evidence:
     lcs_region: np.ndarray
     region_half_words: np.ndarray
 
-    def __len__(self) -> int:
-        return len(self.src)
-
     # -- measures on the evidence (0 where it was not computed) --
 
     def whole_ratio(self) -> np.ndarray:

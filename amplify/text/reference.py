@@ -35,6 +35,7 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _normalize_token(tok: str) -> tuple[str, ...]:
+    """The tokens one raw token becomes after NFKC and lower-casing (NFKC may split it, as "½" -> 1, 2)."""
     norm = unicodedata.normalize("NFKC", tok).lower()
     return tuple(m.group() for m in _PY_TOKEN.finditer(norm)) or ()
 

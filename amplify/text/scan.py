@@ -36,7 +36,7 @@ _H, _T, _P, _S, _W, _COLON, _SLASH, _DOT, _AT, _UNDERSCORE = map(ord, "htpsw:/.@
 
 @njit(cache=True, nogil=True)
 def _mix(h):
-    # splitmix64 finaliser: spreads FNV's low-entropy high bits
+    """The splitmix64 finaliser: spreads FNV's low-entropy high bits over the whole hash."""
     h ^= h >> np.uint64(30)
     h *= np.uint64(0xBF58476D1CE4E5B9)
     h ^= h >> np.uint64(27)
@@ -115,7 +115,7 @@ def _answer(qtok, j, jend, n, ws, we, starts, ends):
 
 @njit(cache=True, nogil=True, inline="always")
 def _is_space(c):
-    # RE2's \s (and so what \S+ in STRIP_PATTERN stops at): ASCII whitespace without \v
+    """RE2's ``\\s`` (and so what ``\\S+`` in STRIP_PATTERN stops at): ASCII whitespace without ``\\v``."""
     return c == 32 or c == 9 or c == 10 or c == 12 or c == 13
 
 

@@ -102,10 +102,12 @@ def char_classes() -> np.ndarray:
 
 
 def _all_code_points() -> np.ndarray:
+    """Every code point a str can hold alone."""
     return np.r_[np.arange(0, 0xD800), np.arange(0xE000, CODE_POINTS)]  # without the surrogates
 
 
 def _build_char_classes() -> np.ndarray:
+    """The :func:`char_classes` table, from the `regex` module's Unicode properties."""
     table = np.zeros(CODE_POINTS, dtype=np.uint8)
     cps = _all_code_points()
     every = "".join(map(chr, cps))
@@ -145,6 +147,7 @@ def fold_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _build_fold_table() -> np.ndarray:
+    """The :func:`fold_table`, packed into one array (see the layout there)."""
     cps = _all_code_points()
     chars = pa.array([chr(c) for c in cps], type=pa.large_string())
     lower = pc.utf8_lower(chars)
@@ -207,6 +210,7 @@ def lower_table() -> np.ndarray:
 
 
 def _build_lower_table() -> np.ndarray:
+    """The :func:`lower_table`."""
     cps = _all_code_points()
     lower = pc.utf8_lower(pa.array([chr(c) for c in cps], type=pa.large_string())).to_pylist()
     table = np.arange(CODE_POINTS, dtype=np.uint32)
