@@ -44,6 +44,12 @@ CODE_POINTS = 0x110000
 #: Classes in :func:`char_classes`.
 CLASS_SEPARATOR, CLASS_WORD, CLASS_NO_SPACE = 0, 1, 2
 
+# The compiled kernels that read these tables (amplify.text.scan,
+# amplify.detect.attribution) freeze the constants below into their cached
+# machine code, and numba's cache only notices a change to the kernel's own
+# file: after changing a constant here, bump _TABLES_FORMAT and delete the
+# __pycache__/*.nbi/*.nbc files of those modules.
+
 # fold table entries: the lower-case code point (or an expansion's index), flags above it
 FOLD_CP = 0x1FFFFF
 FOLD_NOT_SIMPLE = 1 << 21  # NFKC may merge the code point with a neighbour: texts holding it take Arrow's path
