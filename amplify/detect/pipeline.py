@@ -10,9 +10,10 @@ concept) with its own docstring; :func:`detect` only strings them together:
 4. :func:`filter_pairs` -- the outlet, camp and target filters and the cheap
    evidence test (:func:`amplify.detect.classify.worth_verifying`);
 5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair;
-6. :func:`~amplify.detect.classify.classify` -- its kind, score and passage;
+6. :func:`echo_links` -- its kind (:func:`~amplify.detect.classify.classify`),
+   score and passage;
 7. :func:`locate_passages` -- token spans -> character spans in the texts;
-8. :func:`~amplify.detect.native.native_links` -- reposts and quote posts;
+8. :func:`add_native_links` -- reposts and quote posts;
 9. :func:`mirror_ties` -- pairs with equal times in both directions;
 10. :func:`finish_links` -- ids, lags, attribution, and
     :func:`~amplify.detect.parents.mark_parents`.
@@ -38,13 +39,13 @@ from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import ShingleIndex, build_index, shared_set, shingles
-from amplify.detect.verify import verify_pairs
+from amplify.detect.verify import Evidence, verify_pairs
 from amplify.progress import Stages
 from amplify.text import Tokens, as_arrow_text, char_offsets, tokenize
 from amplify.utc import to_ns
 
-__all__ = ["detect", "DetectStats", "order_posts", "tokenise", "block", "filter_pairs", "locate_passages",
-           "mirror_ties", "finish_links", "Corpus"]
+__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs", "echo_links",
+           "locate_passages", "add_native_links", "mirror_ties", "finish_links"]
 
 _STAGES = ["tokenise", "block", "verify", "orient"]
 # the columns of the posts table detection reads (the texts are read in place)
@@ -197,26 +198,14 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
                             quote_min=cfg.quote_min, min_quote_words=cfg.min_quote_tokens,
                             dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del index, pairs
-    kinds = classify(evidence, cfg)
-    echo = kinds != NO_ECHO
-    score = scores(evidence, kinds)[echo]
-    passages = [span[echo] for span in shown_passages(evidence, kinds)]
-    src, tgt, kinds = evidence.src[echo], evidence.tgt[echo], kinds[echo]
+    echoes = echo_links(evidence, cfg)
     del evidence
-    stats.verified_pairs = len(src)
+    stats.verified_pairs = len(echoes)
     stats.seconds["verify"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    stage.start("orient", f"{len(src):,} links")
-    spans = locate_passages(corpus, tokens.lengths, src, tgt, passages, workers)
-    links = pd.DataFrame({"src": src, "tgt": tgt, "kind": kinds, "score": np.round(score, 2),
-                          **dict(zip(_SPAN_COLUMNS, spans))})
-    native, missing = native_links(corpus.posts, corpus.times, corpus.texts, corpus.order)
-    stats.native_missing += missing
-    if native is not None:
-        stats.native_links = len(native)
-        links = pd.concat([native, links], ignore_index=True)
-    links = links.drop_duplicates(["src", "tgt"], keep="first")  # native first
+    stage.start("orient", f"{len(echoes):,} links")
+    links = add_native_links(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, stats)
     links = mirror_ties(links, corpus.times)
     if want is not None:
         links = links[want[links["tgt"].to_numpy()]]
@@ -305,16 +294,33 @@ def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: De
                       pairs.rare[keep].astype(np.int64), pairs.n_keys, pairs.n_rows, pairs.seconds)
 
 
-def locate_passages(corpus: Corpus, lengths: np.ndarray, src: np.ndarray, tgt: np.ndarray, passages,
-                    workers: int) -> list[np.ndarray]:
+def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:
+    """The verified pairs that are echoes, as links between post numbers.
+
+    Columns ``src``, ``tgt``, ``kind`` and ``score`` (rounded to 2 decimals)
+    from :mod:`amplify.detect.classify`, and the passage each link shows,
+    ``source_start`` ... ``target_end``, still in tokens.
+    """
+    kinds = classify(evidence, cfg)
+    echo = kinds != NO_ECHO
+    passages = shown_passages(evidence, kinds)
+    return pd.DataFrame({"src": evidence.src[echo], "tgt": evidence.tgt[echo], "kind": kinds[echo],
+                         "score": np.round(scores(evidence, kinds)[echo], 2),
+                         **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)}})
+
+
+def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, workers: int) -> pd.DataFrame:
     """Token spans -> character spans in the original texts.
 
-    ``passages`` is ``[source_start, source_end, target_start, target_end]``
-    in tokens (ends exclusive); returns the same four in characters. A post
-    without tokens gets an empty span at its start.
+    ``links`` holds post numbers ``src``, ``tgt`` and spans
+    ``source_start`` ... ``target_end`` in tokens (ends exclusive); returns
+    them with the spans in characters. A post without tokens gets an empty
+    span at its start.
     """
-    if len(src) == 0:
-        return [np.zeros(0, dtype=np.int64) for _ in range(4)]
+    if len(links) == 0:
+        return links
+    src, tgt = links["src"].to_numpy(), links["tgt"].to_numpy()
+    passages = [links[c].to_numpy() for c in _SPAN_COLUMNS]
     rows, toks, lens = [], [], []
     for post, start, end in ((src, passages[0], passages[1]), (tgt, passages[2], passages[3])):
         n = lengths[post]
@@ -326,11 +332,23 @@ def locate_passages(corpus: Corpus, lengths: np.ndarray, src: np.ndarray, tgt: n
     starts, ends = char_offsets(corpus.texts, np.concatenate(rows), np.concatenate(toks), np.concatenate(lens),
                                 workers=workers)
     k = len(src)
-    out = []
+    spans = []
     for q in (0, 2 * k):  # the source's queries, then the target's: first tokens, then last tokens
         start = np.maximum(starts[q:q + k], 0)        # -1: a post without tokens
-        out += [start, np.maximum(ends[q + k:q + 2 * k], start)]
-    return out
+        spans += [start, np.maximum(ends[q + k:q + 2 * k], start)]
+    return links.assign(**dict(zip(_SPAN_COLUMNS, spans)))
+
+
+def add_native_links(links: pd.DataFrame, corpus: Corpus, stats: DetectStats) -> pd.DataFrame:
+    """``links`` with the platform's reposts and quote posts
+    (:func:`~amplify.detect.native.native_links`) first; a pair that is both
+    keeps the native link only. Counts them in ``stats``."""
+    native, missing = native_links(corpus.posts, corpus.times, corpus.texts, corpus.order)
+    stats.native_missing += missing
+    if native is not None:
+        stats.native_links = len(native)
+        links = pd.concat([native, links], ignore_index=True)
+    return links.drop_duplicates(["src", "tgt"], keep="first")
 
 
 def mirror_ties(links: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
