@@ -6,15 +6,14 @@ which bridges. Data flows one way::
 
     ingest -> detect -> graph -> analyze -> render / query
 
-The public API is re-exported here.
+The public API is re-exported here: :mod:`amplify.schema`, the package
+:mod:`amplify.detect` (whose function is ``amplify.detect.detect``) and
+:class:`~amplify.detect.DetectSettings`.
 """
 
 __version__ = "0.1.0"
 
-from amplify import schema  # noqa: E402
+from amplify import detect, schema  # noqa: E402
+from amplify.detect import DetectSettings  # noqa: E402
 
-__all__ = ["__version__", "schema"]
-
-from amplify.detect import DetectSettings, detect  # noqa: E402
-
-__all__ += ["detect", "DetectSettings"]
+__all__ = ["__version__", "schema", "detect", "DetectSettings"]

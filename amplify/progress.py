@@ -1,4 +1,4 @@
-"""Progress reporting: one bar over a pipeline's stages, on stderr."""
+"""Progress reporting: one bar over a pipeline's stages, on stderr (tqdm)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,15 @@ def bar(iterable=None, *, total=None, desc="", enabled=True, unit="it"):
 
 
 class Stages:
-    """Shows which stage of a pipeline runs, with its size, and the elapsed time."""
+    """Shows which stage of a pipeline runs, with its size, and the elapsed time.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The stages, in the order they run.
+    enabled : bool
+        Draw the bar (else every call does nothing visible).
+    """
 
     def __init__(self, names, enabled=True):
         self.names = list(names)
@@ -27,12 +35,14 @@ class Stages:
         self._started = 0
 
     def start(self, name: str, detail: str = "") -> None:
+        """Stage ``name`` begins (the previous one, if any, is done); ``detail`` says how big it is."""
         if self._started:
             self._bar.update(1)
         self._started += 1
         self._bar.set_description(f"{name} ({detail})" if detail else name)
 
     def close(self) -> None:
+        """The last stage is done: remove the bar."""
         if self._started:
             self._bar.update(1)
         self._bar.close()

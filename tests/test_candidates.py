@@ -1,8 +1,7 @@
-"""Blocking (amplify.detect.candidates) against a plain-Python statement of its rule."""
+"""Blocking (amplify.detect.candidates, amplify.detect.shingles) against a plain-Python statement of its rule."""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -10,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import amplify.detect  # noqa: F401  (the package shadows the module name)
-
-C = sys.modules["amplify.detect.candidates"]
+import amplify.detect.candidates as C
+import amplify.detect.shingles as S
+from amplify.detect.shingles import DOC_BITS, ShingleIndex, build_index
 
 
 def reference(posts_shingles, times, window, min_shared, common_at, keep_first, keep_last):
@@ -41,9 +40,17 @@ def reference(posts_shingles, times, window, min_shared, common_at, keep_first, 
 
 
 def keys_of(posts_shingles):
-    keys = [(np.uint64(s) << np.uint64(C.DOC_BITS)) | np.uint64(d)
+    keys = [(np.uint64(s) << np.uint64(DOC_BITS)) | np.uint64(d)
             for d, shs in enumerate(posts_shingles) for s in shs]
     return np.array(keys, dtype=np.uint64)
+
+
+def index_of(posts_shingles):
+    """Every shingle of each post, as the per-post index detection hands blocking."""
+    offsets = np.r_[0, np.cumsum([len(s) for s in posts_shingles])].astype(np.int64)
+    hashes = np.array([s for shs in posts_shingles for s in shs], dtype=np.uint64)
+    positions = (np.arange(len(hashes)) - np.repeat(offsets[:-1], np.diff(offsets))).astype(np.int32)
+    return ShingleIndex(hashes, positions, offsets)
 
 
 corpora = st.integers(1, 40).flatmap(lambda n: st.tuples(
@@ -56,6 +63,7 @@ corpora = st.integers(1, 40).flatmap(lambda n: st.tuples(
 def parallel_paths(monkeypatch):
     """Make the smallest input take the split, chunked and grown-buffer paths."""
     monkeypatch.setattr(C, "_SPLIT_MIN_KEYS", 0)
+    monkeypatch.setattr(S, "_SPLIT_MIN_KEYS", 0)
     monkeypatch.setattr(C, "_CHUNK_MIN_ROWS", 0)
     monkeypatch.setattr(C, "_MIN_OUT", 1)
     monkeypatch.setattr(C, "_OUT_PER_ROW", 0.0)
@@ -64,7 +72,7 @@ def parallel_paths(monkeypatch):
 def _check(corpus, window, min_shared, common_at, keep_first, keep_last, workers):
     shingle_sets, times = corpus
     times = np.sort(np.asarray(times, dtype=np.int64))  # posts are numbered in time order
-    cand = C.candidate_pairs(keys_of(shingle_sets), times, window, min_shared=min_shared,
+    cand = C.candidate_pairs(index_of(shingle_sets), times, window, min_shared=min_shared,
                              common_at=common_at, keep_first=keep_first, keep_last=keep_last,
                              workers=workers)
     got = {(int(s), int(t)): (int(a), int(b))
@@ -96,7 +104,7 @@ def test_viral_shingle_is_bounded():
     n = 2000
     shingle_sets = [[1, 2, 3] for _ in range(n)]
     times = np.zeros(n, dtype=np.int64)
-    cand = C.candidate_pairs(keys_of(shingle_sets), times, 10, common_at=25, keep_first=3, keep_last=3)
+    cand = C.candidate_pairs(index_of(shingle_sets), times, 10, common_at=25, keep_first=3, keep_last=3)
     per_target = np.bincount(cand.tgt, minlength=n)
     assert per_target.max() == 6
     assert per_target[0] == 0 and np.all(per_target[7:] == 6)
@@ -105,19 +113,22 @@ def test_viral_shingle_is_bounded():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(corpora, st.integers(0, 12), st.integers(2, 3))
-def test_per_post_index_input_gives_the_same_pairs(parallel_paths, corpus, window, workers):
-    # detect hands blocking the per-post index of shared shingles instead of keys
-    from amplify.detect.verify import build_index
-
+def test_index_of_shared_shingles_gives_the_same_pairs(parallel_paths, corpus, window, workers):
+    # detect hands blocking the per-post index of the shared shingles only:
+    # per post, in order, the shingles the shared set holds
     shingle_sets, times = corpus
     times = np.sort(np.asarray(times, dtype=np.int64))
     keys = keys_of(shingle_sets)
     off = np.zeros(len(shingle_sets) + 1, dtype=np.int64)
     np.cumsum([len(s) for s in shingle_sets], out=off[1:])
-    shared = C.shared_set(keys, workers)
+    shared = S.shared_set(keys, workers)
     index = build_index(keys, off, shared)
-    assert np.array_equal(np.sort(index.hashes), np.sort(keys[shared.mask(keys)] >> np.uint64(C.DOC_BITS)))
-    a = C.candidate_pairs(keys[shared.mask(keys)], times, window, workers=workers)
+    kept = shared.mask(keys)
+    assert np.array_equal(index.hashes, keys[kept] >> np.uint64(DOC_BITS))
+    assert np.array_equal(index.offsets, np.r_[0, np.cumsum([kept[a:b].sum() for a, b in zip(off[:-1], off[1:])])])
+    assert np.array_equal(index.positions, (np.arange(len(keys)) - np.repeat(off[:-1], np.diff(off)))[kept])
+    # a shingle held by one post pairs nothing: the pairs are those of all shingles
+    a = C.candidate_pairs(index_of(shingle_sets), times, window, workers=workers)
     b = C.candidate_pairs(index, times, window, workers=workers)
     for f in ("src", "tgt", "shared", "rare"):
         assert np.array_equal(getattr(a, f), getattr(b, f))
@@ -125,7 +136,7 @@ def test_per_post_index_input_gives_the_same_pairs(parallel_paths, corpus, windo
 
 def test_no_posts_and_no_shared_shingles():
     for times in (np.zeros(0, np.int64), np.arange(3, dtype=np.int64)):
-        cand = C.candidate_pairs(np.zeros(0, np.uint64), times, 10)
+        cand = C.candidate_pairs(index_of([[]] * len(times)), times, 10)
         assert len(cand.src) == len(cand.tgt) == len(cand.shared) == len(cand.rare) == 0
 
 
@@ -135,9 +146,9 @@ def test_shingles_are_the_same_on_any_number_of_threads(parallel_paths, lengths,
     rng = np.random.default_rng(len(lengths))
     offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
     hashes = rng.integers(0, 2**63, size=offsets[-1]).astype(np.uint64)
-    k1, o1 = C.shingles(hashes, offsets, n, workers=1)
-    k2, o2 = C.shingles(hashes, offsets, n, workers=workers)
+    k1, o1 = S.shingles(hashes, offsets, n, workers=1)
+    k2, o2 = S.shingles(hashes, offsets, n, workers=workers)
     assert np.array_equal(o1, o2) and np.array_equal(k1, k2)
     # post p's keys carry p, one per n-token window
     assert np.array_equal(np.diff(o1), np.maximum(np.array(lengths, dtype=np.int64) - n + 1, 0))
-    assert np.array_equal(k1 & np.uint64((1 << C.DOC_BITS) - 1), np.repeat(np.arange(len(lengths)), np.diff(o1)))
+    assert np.array_equal(k1 & np.uint64((1 << DOC_BITS) - 1), np.repeat(np.arange(len(lengths)), np.diff(o1)))

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from amplify import detect
-from amplify.detect import DetectSettings, DetectStats
+from amplify.detect import DetectSettings, DetectStats, detect
 
 STATEMENT = (
     "The United States should stop using the Kazakhstan situation as a pretext to interfere in the "
@@ -267,3 +266,22 @@ def test_nothing_to_link_gives_an_empty_table(rows):
     links = detect(_posts(rows))
     assert len(links) == 0
     assert {"source_id", "target_id", "kind", "score", "is_parent", "tie"} <= set(links.columns)
+
+
+def test_package_imports_and_old_call_still_work():
+    # amplify.detect is the package again: its submodules import normally
+    import amplify
+    import amplify.detect.candidates as C
+    from amplify import DetectSettings as Settings
+
+    assert C.candidate_pairs.__module__ == "amplify.detect.candidates"
+    assert Settings is DetectSettings
+    posts = _posts([
+        ("v1", "mfa_china", "2022-01-06T08:00:00Z", STATEMENT),
+        ("v2", "sputnik", "2022-01-06T09:00:00Z", STATEMENT),
+    ])
+    # scripts written for the README call the package itself: still works, with a warning
+    with pytest.warns(DeprecationWarning, match=r"amplify\.detect\.detect"):
+        old = amplify.detect(posts, settings=DetectSettings(), window="3D")
+    pd.testing.assert_frame_equal(old, amplify.detect.detect(posts, window="3D"))
+    assert old["kind"].tolist() == ["verbatim"]

@@ -7,8 +7,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amplify.text import (_arrow_tokens, _fused_scan, _text_buffers, char_classes, char_offsets, fold_table,
-                          tokenize)
+from amplify.text import arrow_tokens, char_classes, char_offsets, fold_table, text_buffers, tokenize
+from amplify.text.scan import fused_scan
 
 # pieces that exercise every branch: ASCII and its case, URLs and @handles
 # (also in full-width letters, which NFKC turns into ASCII), scripts without
@@ -44,22 +44,21 @@ texts = st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), mi
 def _takes_arrow_path(items):
     """Which texts the one-pass scanner hands to Arrow's path."""
     arr = pa.array(items, type=pa.large_string())
-    data, boff = _text_buffers(arr)
+    data, boff = text_buffers(arr)
     table, exp_off, exp_cps = fold_table()
     n = len(items)
     counts, fallback = np.zeros(n, np.int64), np.zeros(n, np.bool_)
     e = np.zeros(1, np.int64)
-    _fused_scan(data, boff, np.arange(n), np.arange(n), table, exp_off, exp_cps, char_classes(),
-                np.empty(int(np.diff(boff).max(initial=0)) + 256, np.uint32), e, np.zeros(0, np.uint64),
-                np.zeros(0, np.bool_), counts, fallback, False)
+    fused_scan(data, boff, np.arange(n), np.arange(n), table, exp_off, exp_cps, char_classes(),
+               np.empty(int(np.diff(boff).max(initial=0)) + 256, np.uint32), e, np.zeros(0, np.uint64),
+               np.zeros(0, np.bool_), counts, fallback, False)
     return fallback
 
 
 def _same(got, want):
-    h, off, narrow = want
-    assert got.offsets.tolist() == off.tolist()
-    assert np.array_equal(got.hashes, h)
-    assert np.array_equal(got.narrow, narrow)
+    assert got.offsets.tolist() == want.offsets.tolist()
+    assert np.array_equal(got.hashes, want.hashes)
+    assert np.array_equal(got.narrow, want.narrow)
 
 
 @settings(max_examples=300, deadline=None)
@@ -68,7 +67,7 @@ def test_one_pass_equals_arrow_path(items, rnd):
     order = list(range(len(items)))
     rnd.shuffle(order)
     arr = pa.array(items, type=pa.large_string())
-    want = _arrow_tokens(pa.array([items[i] for i in order], type=pa.large_string()))
+    want = arrow_tokens(pa.array([items[i] for i in order], type=pa.large_string()))
     _same(tokenize(arr, order=np.array(order)), want)
     # the same texts in chunks, as a column read in parts arrives
     cut = rnd.randint(0, len(items))
@@ -77,7 +76,7 @@ def test_one_pass_equals_arrow_path(items, rnd):
 
 
 def test_tricky_texts():
-    want = _arrow_tokens(pa.array(TRICKY, type=pa.large_string()))
+    want = arrow_tokens(pa.array(TRICKY, type=pa.large_string()))
     _same(tokenize(TRICKY), want)
 
 
@@ -89,7 +88,7 @@ def test_every_code_point_in_awkward_company():
     for c in cps:
         ch = chr(c)
         texts += [ch + "\u0316", "a\u0316" + ch, "x" + ch + "\u0f39", "@" + ch + "x y", "http://" + ch + " z", ch + "Ab"]
-    _same(tokenize(texts), _arrow_tokens(pa.array(texts, type=pa.large_string())))
+    _same(tokenize(texts), arrow_tokens(pa.array(texts, type=pa.large_string())))
 
 
 def test_both_paths_are_taken():
@@ -140,4 +139,4 @@ def test_offsets_of_compatibility_forms():
 def test_dense_scripts_over_threads():
     # Chinese is a token every 3 bytes; hundreds of texts shared out over threads
     texts = ["中国外交部发言人表示美方应停止干涉" * 6 + str(i) for i in range(400)] + ["short one", ""]
-    _same(tokenize(texts, workers=2), _arrow_tokens(pa.array(texts, type=pa.large_string())))
+    _same(tokenize(texts, workers=2), arrow_tokens(pa.array(texts, type=pa.large_string())))

@@ -1,10 +1,10 @@
-"""The compiled scorer against rapidfuzz, the reference it must equal."""
+"""The compiled similarity measures (amplify.detect.similarity) against rapidfuzz and Counter arithmetic."""
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from amplify.detect.verify import lcs_length
+from amplify.detect.similarity import bag_overlap, bag_table, bag_table_size, lcs_length
 
 
 def _chars(seq):
@@ -35,8 +35,6 @@ def test_bag_overlap_through_the_source_table_is_the_multiset_intersection():
     # tokens (built once per source); check it against Counter arithmetic
     from collections import Counter
 
-    from amplify.detect.verify import _bag_overlap_table, _bag_table
-
     rng = np.random.default_rng(2)
     for trial in range(300):
         alphabet = int(rng.integers(1, 60))
@@ -44,11 +42,10 @@ def test_bag_overlap_through_the_source_table_is_the_multiset_intersection():
         vocab = rng.integers(0, 2**63, alphabet).astype(np.uint64) & ~np.uint64(0xF) | np.uint64(trial % 3)
         a = vocab[rng.integers(0, alphabet, rng.integers(0, 80))]
         b = vocab[rng.integers(0, alphabet, rng.integers(0, 80))]
-        size = 8
-        while size < 2 * len(a):
-            size *= 2
+        size = bag_table_size(len(a))
+        assert size >= max(8, 2 * len(a)) and size & (size - 1) == 0  # a power of two, at most half full
         keys, cnt, left = np.zeros(size, np.uint64), np.zeros(size, np.int32), np.zeros(size, np.int32)
-        _bag_table(a, keys, cnt)
+        bag_table(a, keys, cnt)
         want = sum((Counter(a.tolist()) & Counter(b.tolist())).values())
-        assert _bag_overlap_table(b, keys, cnt, left) == want, trial
-        assert _bag_overlap_table(b, keys, cnt, left) == want  # the table is reusable for the next target
+        assert bag_overlap(b, keys, cnt, left) == want, trial
+        assert bag_overlap(b, keys, cnt, left) == want  # the table is reusable for the next target

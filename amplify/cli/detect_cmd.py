@@ -7,23 +7,24 @@ import click
 from amplify.cli.common import emit_json, note, quiet_option, workspace_option
 from amplify.detect import DetectSettings
 
-_D = DetectSettings()
+_DEFAULTS = DetectSettings()  # the option defaults shown in --help
 
 
 @click.command("detect")
 @workspace_option
-@click.option("--window", default=_D.window, show_default=True,
+@click.option("--window", default=_DEFAULTS.window, show_default=True,
               help="Longest lag between a source and its echo (e.g. 7D, 36h).")
-@click.option("--min-quote-words", "min_quote_tokens", type=int, default=_D.min_quote_tokens, show_default=True,
-              help="Shortest quoted passage, in words (characters for Chinese/Japanese).")
-@click.option("--shingle", type=int, default=_D.shingle, show_default=True, help="Words per n-gram used for blocking.")
-@click.option("--verbatim-min", type=float, default=_D.verbatim_min, show_default=True,
+@click.option("--min-quote-words", "min_quote_tokens", type=int, default=_DEFAULTS.min_quote_tokens,
+              show_default=True, help="Shortest quoted passage, in words (characters for Chinese/Japanese).")
+@click.option("--shingle", type=int, default=_DEFAULTS.shingle, show_default=True,
+              help="Words per n-gram used for blocking.")
+@click.option("--verbatim-min", type=float, default=_DEFAULTS.verbatim_min, show_default=True,
               help="Word-level similarity (0-100) of whole texts for 'verbatim'.")
-@click.option("--quote-min", type=float, default=_D.quote_min, show_default=True,
+@click.option("--quote-min", type=float, default=_DEFAULTS.quote_min, show_default=True,
               help="Word-level similarity (0-100) of the aligned passage for 'quote'.")
-@click.option("--paraphrase-min-overlap", "paraphrase_min_dice", type=float, default=_D.paraphrase_min_dice,
+@click.option("--paraphrase-min-overlap", "paraphrase_min_dice", type=float, default=_DEFAULTS.paraphrase_min_dice,
               show_default=True, help="Share of words in common (Dice, 0-1) for 'paraphrase'.")
-@click.option("--paraphrase-min", "paraphrase_min_ratio", type=float, default=_D.paraphrase_min_ratio,
+@click.option("--paraphrase-min", "paraphrase_min_ratio", type=float, default=_DEFAULTS.paraphrase_min_ratio,
               show_default=True, help="Word-level similarity (0-100) of whole texts for 'paraphrase'.")
 @click.option("--same-outlet", is_flag=True, help="Also link an outlet echoing itself.")
 @click.option("--cross-group-only", is_flag=True, help="Keep only links between different groups (camps).")

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from amplify.text import _ALNUM, _NOSPACE, _decode, _text_buffers, _text_chunks, lower_table
+from amplify.text import LOWER_ALNUM, LOWER_CP, LOWER_NO_SPACE, decode_utf8, lower_table, text_buffers, text_chunks
 
 __all__ = ["attributed", "outlet_names"]
 
@@ -50,9 +50,9 @@ def _names_in(data, boff, rows, codes, name_of, name_off, name_cps, table, buf, 
 
     Links are sorted by text, so each text is decoded and lower-cased once.
     """
-    cpmask = np.uint32(0x1FFFFF)
-    alnum = np.uint32(_ALNUM)
-    nospace = np.uint32(_NOSPACE)
+    cpmask = np.uint32(LOWER_CP)
+    alnum = np.uint32(LOWER_ALNUM)
+    nospace = np.uint32(LOWER_NO_SPACE)
     last = -1
     m = 0
     for i in range(len(rows)):
@@ -62,7 +62,7 @@ def _names_in(data, boff, rows, codes, name_of, name_off, name_cps, table, buf, 
             m = 0
             j = boff[p]
             while j < boff[p + 1]:
-                cp, w = _decode(data, j)
+                cp, w = decode_utf8(data, j)
                 j += w
                 buf[m] = table[cp]
                 m += 1
@@ -123,14 +123,14 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None, *, ro
     out = np.zeros(len(source_outlets), dtype=bool)
     if len(out) == 0:
         return out
-    chunks, starts = _text_chunks(target_texts)
+    chunks, starts = text_chunks(target_texts)
     rows = np.arange(len(out), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
     names = outlet_names(outlets)
     codes, uniques = pd.factorize(source_outlets)
     cited = [names.get(str(o)) or [str(o)] for o in uniques]
     flat = [x for c in cited for x in c]
     table = lower_table()
-    fold = lambda name: [int(table[ord(ch)] & 0x1FFFFF) for ch in name]  # noqa: E731  (as the kernel folds texts)
+    fold = lambda name: [int(table[ord(ch)] & LOWER_CP) for ch in name]  # noqa: E731  (as the kernel folds texts)
     lowered = [fold(x) for x in flat]
     name_of = np.zeros(len(uniques) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in cited], out=name_of[1:])
@@ -151,7 +151,7 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None, *, ro
 
     def work(task):
         c, x, y = task
-        data, boff = _text_buffers(chunks[c])
+        data, boff = text_buffers(chunks[c])
         local = srows[x:y] - starts[c]
         longest = int((boff[local + 1] - boff[local]).max(initial=0))
         _names_in(data, boff, local, codes[order[x:y]], name_of, name_off, name_cps, table,

@@ -1,9 +1,8 @@
 """Blocking: which pairs of posts are worth verifying, without comparing all pairs.
 
-Every post is cut into *shingles*: hashes of ``n`` consecutive normalised tokens
-(words; single characters for scripts written without spaces, so Chinese gets
-character n-grams). Two posts become a candidate pair when the later one shares
-shingles with the earlier one inside the time window.
+Every post is cut into *shingles* (:mod:`amplify.detect.shingles`): hashes of
+``n`` consecutive normalised tokens. Two posts become a candidate pair when the
+later one shares shingles with the earlier one inside the time window.
 
 The join is sort-based: one ``(shingle, post)`` key per shingle occurrence is
 packed into a ``uint64`` and sorted; posts are numbered in time order, so each
@@ -30,15 +29,17 @@ what makes incremental detection give exactly the links of a full run.
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
 
-__all__ = ["Candidates", "SharedSet", "shingles", "shared_set", "shared_shingles", "candidate_pairs"]
+from amplify.detect.shingles import DOC_BITS, ShingleIndex
 
-DOC_BITS = 26  # posts per detection batch: 67M
+__all__ = ["Candidates", "candidate_pairs"]
 
 # Below these sizes threads cost more than they save (tests lower them to
 # exercise the parallel paths on small inputs).
@@ -48,130 +49,12 @@ _CHUNK_MIN_ROWS = 100_000
 # about 0.4 per row on generated news, so one per row rarely grows
 _MIN_OUT = 1024
 _OUT_PER_ROW = 1.0
-_DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
-
-
-@njit(cache=True, nogil=True)
-def _shingle_kernel(hashes, offsets, n, out_keys, out_off, p0, p1):
-    k = np.uint64(0x9E3779B97F4A7C15)
-    mask = ~np.uint64((1 << 26) - 1)
-    for p in range(p0, p1):
-        a = offsets[p]
-        m = offsets[p + 1] - a - n + 1
-        o = out_off[p]
-        for j in range(max(m, 0)):
-            h = np.uint64(0)
-            for q in range(n):
-                h = (h ^ hashes[a + j + q]) * k
-                h ^= h >> np.uint64(29)
-            out_keys[o + j] = (h & mask) | np.uint64(p)
-
-
-def shingles(hashes: np.ndarray, offsets: np.ndarray, n: int, workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Keys ``(shingle hash high bits | post index)`` of every ``n``-token shingle.
-
-    Returns the keys and the per-post offsets into them. Post ``p`` has
-    ``max(len_p - n + 1, 0)`` shingles in token order. Posts are shared out
-    over ``workers`` threads (each writes its own posts' keys).
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    n_posts = len(offsets) - 1
-    if n_posts > 1 << DOC_BITS:
-        raise ValueError(f"{n_posts:,} posts in one detection run; at most {1 << DOC_BITS:,} fit in a "
-                         "shingle key: split the corpus by time into parts that overlap by one window")
-    lens = np.maximum(np.diff(offsets) - n + 1, 0)
-    out_off = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=out_off[1:])
-    keys = np.empty(out_off[-1], dtype=np.uint64)
-    workers = max(1, workers if len(keys) >= _SPLIT_MIN_KEYS else 1)
-    cuts = np.searchsorted(out_off, np.linspace(0, out_off[-1], workers + 1)).astype(np.int64)
-    cuts[0], cuts[-1] = 0, n_posts
-    with ThreadPoolExecutor(workers) as ex:
-        list(ex.map(lambda w: _shingle_kernel(hashes, offsets, n, keys, out_off, cuts[w], max(cuts[w], cuts[w + 1])),
-                    range(workers)))
-    return keys, out_off
-
-
-@njit(cache=True, nogil=True)
-def _mark_shared(keys, once, twice, bits, part, part_bits):
-    """Mark the shingles of bitset part ``part`` (the top ``part_bits`` of
-    the bit index): parts are whole words, so threads never share one."""
-    shift = np.uint64(64 - bits)
-    pshift = np.uint64(bits - part_bits)
-    want = np.uint64(part)
-    for i in range(len(keys)):
-        b = keys[i] >> shift
-        if part_bits and (b >> pshift) != want:
-            continue
-        w = b >> np.uint64(6)
-        bit = np.uint64(1) << (b & np.uint64(63))
-        if once[w] & bit:
-            twice[w] |= bit
-        else:
-            once[w] |= bit
-
-
-@njit(cache=True, nogil=True)
-def _keep_shared(keys, twice, keep, bits):
-    shift = np.uint64(64 - bits)
-    n = 0
-    for i in range(len(keys)):
-        b = keys[i] >> shift
-        if twice[b >> np.uint64(6)] & (np.uint64(1) << (b & np.uint64(63))):
-            keep[i] = True
-            n += 1
-        else:
-            keep[i] = False
-    return n
-
-
-@dataclass
-class SharedSet:
-    """Shingles that may occur in more than one place: a bitset over the top
-    ``bits`` bits of the shingle hash (see :func:`shared_set`)."""
-
-    twice: np.ndarray
-    bits: int
-
-    def mask(self, keys: np.ndarray, workers: int = 1) -> np.ndarray:
-        """Which of ``keys`` are in the set (threads share the keys out)."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        keep = np.empty(len(keys), dtype=np.bool_)
-        cuts = np.linspace(0, len(keys), max(1, workers) + 1).astype(np.int64)
-        with ThreadPoolExecutor(max(1, workers)) as ex:
-            list(ex.map(lambda w: _keep_shared(keys[cuts[w]:cuts[w + 1]], self.twice, keep[cuts[w]:cuts[w + 1]],
-                                               self.bits), range(len(cuts) - 1)))
-        return keep
-
-
-def shared_set(keys: np.ndarray, workers: int = 2) -> SharedSet:
-    """The shingles seen at least twice, as a bitset.
-
-    One pass through two bitsets (seen once, seen twice) indexed by the
-    shingle hash: a shingle seen only once is certainly unique and can pair
-    nothing, so most shingles are dropped before the sort, at the cost of a
-    few percent of unique ones kept by chance collisions. With two workers
-    each thread marks its own half of the bitsets.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    # ~24 bits per shingle keeps chance collisions near 4%; at most 2 x 128 MiB
-    bits = int(min(30, max(16, np.ceil(np.log2(max(len(keys), 1) * 24)))))
-    words = (1 << bits) // 64
-    once = np.zeros(words, dtype=np.uint64)
-    twice = np.zeros(words, dtype=np.uint64)
-    part_bits = 1 if workers > 1 and len(keys) >= _SPLIT_MIN_KEYS else 0
-    with ThreadPoolExecutor(max(1, workers)) as ex:
-        list(ex.map(lambda part: _mark_shared(keys, once, twice, bits, part, part_bits), range(1 << part_bits)))
-    return SharedSet(twice, bits)
-
-
-def shared_shingles(keys: np.ndarray) -> np.ndarray:
-    """Boolean mask of the shingles that may occur in more than one place
-    (see :func:`shared_set`)."""
-    return shared_set(keys).mask(keys)
+# at most this many threads (each keeps counting arrays of 16 bytes per post)
+_MAX_WORKERS = 8
+# chunks of targets per thread, so that a thread that finishes early takes another
+_CHUNKS_PER_WORKER = 16
+# rows are numbered in int32 by the kernels
+_MAX_KEYS = 2**31
 
 
 @dataclass
@@ -180,6 +63,8 @@ class Candidates:
 
     Sorted by ``(tgt, src)``. ``shared`` counts the shingles the pair shares,
     ``rare`` those of them that were not common inside the window.
+    ``n_keys`` and ``n_rows`` are the shingle occurrences joined and the
+    (shingle, post) rows they made; ``seconds`` times the join's passes.
     """
 
     src: np.ndarray
@@ -192,29 +77,13 @@ class Candidates:
 
 
 @njit(cache=True, nogil=True)
-def _partition(keys, workers, out):
-    """Split keys by shingle hash into ``workers`` slices of ``out`` (no
-    shingle is split); returns the slice bounds."""
-    bounds = np.zeros(workers + 1, np.int64)
-    # slice = top 32 bits scaled to [0, workers): a multiply, not a division
-    hi, nw = np.uint64(32), np.uint64(workers)
-    for i in range(len(keys)):
-        bounds[np.int64(((keys[i] >> hi) * nw) >> hi) + 1] += 1
-    for w in range(workers):
-        bounds[w + 1] += bounds[w]
-    ptr = bounds[:-1].copy()
-    for i in range(len(keys)):
-        w = np.int64(((keys[i] >> hi) * nw) >> hi)
-        out[ptr[w]] = keys[i]
-        ptr[w] += 1
-    return bounds
-
-
-@njit(cache=True, nogil=True)
 def _partition_index(hashes, off, workers, out):
-    """:func:`_partition` of the keys ``hashes << DOC_BITS | post`` of a
-    per-post index of shingle hashes (post ``p`` owns ``hashes[off[p]:off[p + 1]]``)."""
+    """The keys ``hashes << DOC_BITS | post`` of a per-post index of shingle
+    hashes (post ``p`` owns ``hashes[off[p]:off[p + 1]]``), split by shingle
+    hash into ``workers`` slices of ``out`` (no shingle is split); returns
+    the slice bounds."""
     bounds = np.zeros(workers + 1, np.int64)
+    # slice = top 32 bits of the key scaled to [0, workers): a multiply, not a division
     hi, nw = np.uint64(32), np.uint64(workers)
     shift = np.uint64(DOC_BITS)
     for i in range(len(hashes)):
@@ -400,7 +269,7 @@ def _pairs_in(chunk, off, pos, lob, docs, keep_first, keep_last, min_shared, scr
 
 
 def candidate_pairs(
-    keys: np.ndarray,
+    index: ShingleIndex,
     times: np.ndarray,
     window: int,
     *,
@@ -414,19 +283,28 @@ def candidate_pairs(
 
     Parameters
     ----------
-    keys : uint64 array from :func:`shingles` (post indices must be in time order);
-        pass only the :func:`shared_shingles` to save the sort most of its work.
-        A one-element list hands the array over: it is then freed as soon as
-        it is split, instead of being copied. Or a per-post index of shingle
-        hashes (:class:`amplify.detect.verify.ShingleIndex`: ``hashes``
-        holding the keys' top bits, ``offsets`` per post), read in place
-    times : int64 array, time of each post (non-decreasing)
-    window : int, in the same unit as ``times``
-    common_at : a shingle held by more than this many other posts within +- window is common
-    keep_first, keep_last : partners kept for a common shingle (earliest, latest)
-    workers : threads; the keys are split by shingle hash into this many
-        slices sorted in parallel, and targets are shared out in chunks
-        (numpy and the compiled loops release the GIL)
+    index : ShingleIndex
+        The shared shingles of each post (:func:`amplify.detect.shingles.build_index`),
+        read in place; posts must be numbered in time order.
+    times : ndarray of int64
+        Time of each post (non-decreasing).
+    window : int
+        Longest lag, in the same unit as ``times``.
+    min_shared : int
+        Shingles a pair must share.
+    common_at : int
+        A shingle held by more than this many other posts within +- window is common.
+    keep_first, keep_last : int
+        Partners kept for a common shingle (earliest, latest).
+    workers : int
+        Threads; the keys are split by shingle hash into this many slices
+        sorted in parallel, and targets are shared out in chunks (numpy and
+        the compiled loops release the GIL).
+
+    Returns
+    -------
+    Candidates
+        Sorted by ``(tgt, src)``, each pair once.
 
     Notes
     -----
@@ -438,71 +316,28 @@ def candidate_pairs(
     already counted, so the number of (shingle, pair) rows -- 84 per post in
     a repetitive corpus -- costs time but no memory.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    workers = max(1, min(workers, 8))
-    if isinstance(keys, list):  # handed over: ours to free as soon as it is split
-        keys = keys.pop()
-        owned = True
-    else:
-        owned = False
-    from_index = hasattr(keys, "hashes")
-    n_keys = len(keys.hashes) if from_index else len(keys)
+    workers = max(1, min(workers, _MAX_WORKERS))
+    n_keys = len(index.hashes)
     n_posts = len(times)
-    if n_keys >= 2**31:
+    if n_keys >= _MAX_KEYS:
         raise ValueError(f"{n_keys:,} shared shingles: more than one detection batch can hold (2**31)")
     seconds = {}
     t0 = time.perf_counter()
-    if from_index:
-        part = np.empty(n_keys, dtype=np.uint64)
-        nparts = 1 if workers == 1 or n_keys < _SPLIT_MIN_KEYS else workers
-        bounds = _partition_index(keys.hashes, keys.offsets, nparts, part)
-    elif workers == 1 or n_keys < _SPLIT_MIN_KEYS:
-        part = keys if owned else keys.copy()
-        bounds = np.array([0, n_keys], np.int64)
-    else:
-        part = np.empty_like(keys)
-        bounds = _partition(keys, workers, part)
-    del keys
-    views = [part[bounds[w]:bounds[w + 1]] for w in range(len(bounds) - 1)]
-    docs = np.empty(n_keys, np.int32)
-    lo = np.empty(n_keys, np.int32)
+    part = np.empty(n_keys, dtype=np.uint64)
+    nparts = 1 if workers == 1 or n_keys < _SPLIT_MIN_KEYS else workers
+    bounds = _partition_index(index.hashes, index.offsets, nparts, part)
     with ThreadPoolExecutor(workers) as ex:
+        views = [part[bounds[w]:bounds[w + 1]] for w in range(len(bounds) - 1)]
         list(ex.map(np.ndarray.sort, views))
         seconds["sort"] = -t0 + (t0 := time.perf_counter())
-        ends = list(ex.map(lambda w: _rows(views[w], times, window, common_at, docs, lo, bounds[w]),
-                           range(len(views))))
-        del views, part
-        seg_lo = np.asarray(bounds[:-1], np.int64)
-        seg_hi = np.asarray(ends, np.int64)
+        docs, lo, seg_lo, seg_hi = _rows_of_slices(ex, views, bounds, times, window, common_at)
+        del views, part  # the keys have become rows
         seconds["rows"] = -t0 + (t0 := time.perf_counter())
-        # each thread sorts the rows of its own range of posts
-        split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
-        ranges = list(zip(split[:-1], split[1:]))
-        off = np.zeros(n_posts + 1, np.int64)
-        list(ex.map(lambda r: _count_rows(docs, seg_lo, seg_hi, r[0], r[1], off), ranges))
-        np.cumsum(off, out=off)
-        pos = np.empty(off[-1], np.int32)
-        lob = np.empty(off[-1], np.int32)
-        list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob), ranges))
+        off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers)
         del lo
         seconds["group"] = -t0 + (t0 := time.perf_counter())
         n_rows = int(off[-1])
-        # chunks of about equal rows; each thread keeps its own counting arrays
-        n_chunks = max(1, min(n_posts, 16 * workers if n_rows > _CHUNK_MIN_ROWS else 1))
-        cuts = np.searchsorted(off, np.linspace(0, n_rows, n_chunks + 1)[1:-1])
-        edges = np.unique(np.r_[0, cuts, n_posts])
-        chunks = list(zip(edges[:-1], edges[1:]))
-        import threading
-
-        local = threading.local()
-
-        def work(chunk):
-            if not hasattr(local, "scratch"):
-                local.scratch = (np.zeros(n_posts, np.int64), np.empty(2 * n_posts, np.int32))
-            return _pairs_in(chunk, off, pos, lob, docs, keep_first, keep_last, min_shared, local.scratch)
-
-        parts = list(ex.map(work, chunks))
+        parts = _count_pairs(ex, off, pos, lob, docs, n_posts, keep_first, keep_last, min_shared, workers)
         seconds["count"] = -t0 + (t0 := time.perf_counter())
     del docs, off, pos, lob
     if not parts:  # no posts
@@ -512,3 +347,49 @@ def candidate_pairs(
     else:
         src, tgt, shared, rare = (np.concatenate(c) for c in zip(*parts))
     return Candidates(src, tgt, shared, rare, n_keys, n_rows, seconds)
+
+
+def _rows_of_slices(ex, views, bounds, times, window, common_at):
+    """Rows (see :func:`_rows`) of each sorted slice of keys, slice ``w``
+    written from ``bounds[w]`` on. Returns ``(docs, lo, seg_lo, seg_hi)``:
+    slice ``w``'s rows are ``seg_lo[w]:seg_hi[w]`` of ``docs`` and ``lo``."""
+    n_keys = int(bounds[-1])
+    docs = np.empty(n_keys, np.int32)
+    lo = np.empty(n_keys, np.int32)
+    ends = list(ex.map(lambda w: _rows(views[w], times, window, common_at, docs, lo, bounds[w]),
+                       range(len(views))))
+    return docs, lo, np.asarray(bounds[:-1], np.int64), np.asarray(ends, np.int64)
+
+
+def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers):
+    """Counting sort of the rows by post: post ``d`` owns rows
+    ``pos[off[d]:off[d + 1]]`` and their window starts ``lob[...]``. Each
+    thread sorts the rows of its own range of posts."""
+    split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
+    ranges = list(zip(split[:-1], split[1:]))
+    off = np.zeros(n_posts + 1, np.int64)
+    list(ex.map(lambda r: _count_rows(docs, seg_lo, seg_hi, r[0], r[1], off), ranges))
+    np.cumsum(off, out=off)
+    pos = np.empty(off[-1], np.int32)
+    lob = np.empty(off[-1], np.int32)
+    list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob), ranges))
+    return off, pos, lob
+
+
+def _count_pairs(ex, off, pos, lob, docs, n_posts, keep_first, keep_last, min_shared, workers):
+    """The pairs of every target, in chunks of about equal rows; each thread
+    keeps its own counting arrays. Returns the chunks' ``[src, tgt, shared,
+    rare]`` in target order."""
+    n_rows = int(off[-1])
+    n_chunks = max(1, min(n_posts, _CHUNKS_PER_WORKER * workers if n_rows > _CHUNK_MIN_ROWS else 1))
+    cuts = np.searchsorted(off, np.linspace(0, n_rows, n_chunks + 1)[1:-1])
+    edges = np.unique(np.r_[0, cuts, n_posts])
+    chunks = list(zip(edges[:-1], edges[1:]))
+    local = threading.local()
+
+    def work(chunk):
+        if not hasattr(local, "scratch"):
+            local.scratch = (np.zeros(n_posts, np.int64), np.empty(2 * n_posts, np.int32))
+        return _pairs_in(chunk, off, pos, lob, docs, keep_first, keep_last, min_shared, local.scratch)
+
+    return list(ex.map(work, chunks))

@@ -15,14 +15,17 @@ other settings creates another link set beside the first.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from amplify.detect import DetectSettings, DetectStats, detect
+from amplify.detect.pipeline import DetectStats, detect
+from amplify.detect.settings import DetectSettings
+from amplify.workspace import linkset_id
 
-__all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record"]
+__all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record", "outlets_fingerprint"]
 
 #: Bumped whenever a change to detection can change its links.
 DETECTOR_VERSION = 1
@@ -65,10 +68,8 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     full : bool
         Recompute everything even when the link set exists.
     workers, progress
-        As for :func:`amplify.detect`.
+        As for :func:`amplify.detect.detect`.
     """
-    from amplify.workspace import linkset_id
-
     cfg = settings or DetectSettings()
     record = settings_record(cfg)
     lid = linkset_id(record)
@@ -94,11 +95,31 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
         return DetectRun(lid, mode, len(posts), len(posts), len(links), len(links) - old_n, stats)
 
     new = ws.posts(columns=["post_id", "published_at"], since_seq=int(existing["covered_through"]))
+    posts = ws.posts()
+    target_mask, needed = _affected(posts, new, pd.Timedelta(cfg.window))
+    targets = posts.loc[target_mask, "post_id"]
+    fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
+                   progress=progress, stats=stats)
+    old = ws.links(linkset=lid)
+    keep = ~old["target_id"].isin(set(targets))
+    merged = pd.concat([old[keep], fresh], ignore_index=True)
+    merged = merged.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
+    ws.save_links(merged, record, covered_through=last, inputs=inputs)
+    return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),
+                     len(merged) - len(old), stats)
+
+
+def _affected(posts: pd.DataFrame, new: pd.DataFrame, w: pd.Timedelta) -> tuple[np.ndarray, np.ndarray]:
+    """Which posts' links may change now that ``new`` posts have arrived, and
+    which posts detection needs to recompute them: two masks over ``posts``.
+
+    A target's links depend on the posts within one window of it, so the
+    targets are the posts within one window of a new post, and they need the
+    posts within two windows.
+    """
     new_ids = set(new["post_id"])
-    w = pd.Timedelta(cfg.window)
     t_new = pd.to_datetime(new["published_at"], utc=True)
     lo, hi = t_new.min(), t_new.max()
-    posts = ws.posts()
     t = pd.to_datetime(posts["published_at"], utc=True)
     # targets whose +-window holds a new post; they need posts within two windows
     affected = ((t >= lo - w) & (t <= hi + w)).to_numpy(copy=True)
@@ -119,34 +140,28 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     if sources:
         needed |= posts["post_id"].isin(sources).to_numpy()
     if extra.any():
-        tv = t.dt.tz_convert(None).to_numpy()
-        order = np.argsort(tv, kind="stable")
-        ts = tv[order]
-        cover = np.zeros(len(posts) + 1, dtype=np.int64)
-        a = np.searchsorted(ts, tv[extra] - w.to_timedelta64(), side="left")
-        b = np.searchsorted(ts, tv[extra] + w.to_timedelta64(), side="right")
-        np.add.at(cover, a, 1)
-        np.add.at(cover, b, -1)
-        near = np.zeros(len(posts), dtype=bool)
-        near[order] = np.cumsum(cover[:-1]) > 0
-        needed |= near
-    target_mask = affected | extra
-    targets = posts.loc[target_mask, "post_id"]
-    fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
-                   progress=progress, stats=stats)
-    old = ws.links(linkset=lid)
-    keep = ~old["target_id"].isin(set(targets))
-    merged = pd.concat([old[keep], fresh], ignore_index=True)
-    merged = merged.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
-    ws.save_links(merged, record, covered_through=last, inputs=inputs)
-    return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),
-                     len(merged) - len(old), stats)
+        needed |= _within(t, extra, w)
+    return affected | extra, needed
+
+
+def _within(t: pd.Series, marked: np.ndarray, w: pd.Timedelta) -> np.ndarray:
+    """Posts (times ``t``) within ``w`` of a ``marked`` post: a sweep over the
+    sorted times, +1 where a marked post's window opens and -1 where it closes."""
+    tv = t.dt.tz_convert(None).to_numpy()
+    order = np.argsort(tv, kind="stable")
+    ts = tv[order]
+    cover = np.zeros(len(t) + 1, dtype=np.int64)
+    a = np.searchsorted(ts, tv[marked] - w.to_timedelta64(), side="left")
+    b = np.searchsorted(ts, tv[marked] + w.to_timedelta64(), side="right")
+    np.add.at(cover, a, 1)
+    np.add.at(cover, b, -1)
+    near = np.zeros(len(t), dtype=bool)
+    near[order] = np.cumsum(cover[:-1]) > 0
+    return near
 
 
 def outlets_fingerprint(outlets: pd.DataFrame) -> str:
     """SHA-1 of the outlets table in canonical order (what attribution and camp filters read)."""
-    import hashlib
-
     cols = [c for c in ("outlet", "group", "kind", "name", "country", "aliases") if c in outlets.columns]
     df = outlets[cols].astype(object).where(outlets[cols].notna(), None).sort_values("outlet")
     return hashlib.sha1(df.to_json(orient="values", force_ascii=False).encode("utf-8")).hexdigest()

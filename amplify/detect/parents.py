@@ -21,25 +21,34 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from amplify.detect.native import NATIVE_KINDS
+
 __all__ = ["mark_parents"]
 
-_NATIVE = {"repost", "quote_post"}
 
+def mark_parents(links: pd.DataFrame, source_time: np.ndarray) -> pd.DataFrame:
+    """A copy of ``links`` with ``is_parent`` set.
 
-def mark_parents(links: pd.DataFrame) -> pd.DataFrame:
-    """Set ``is_parent`` on ``links`` (needs a ``_src_time`` column, which it drops)."""
+    Parameters
+    ----------
+    links : DataFrame
+        Links with ``target_id``, ``source_id``, ``kind``, ``score``,
+        ``attributed`` and ``tie``.
+    source_time : ndarray
+        Time of each link's source (any comparable unit), aligned with ``links``.
+    """
     out = links.copy()
     if out.empty:
         out["is_parent"] = pd.Series(dtype=bool)
-        return out.drop(columns=["_src_time"], errors="ignore")
-    native = out["kind"].isin(_NATIVE).to_numpy()
+        return out
+    native = out["kind"].isin(set(NATIVE_KINDS.values())).to_numpy()
     key = pd.DataFrame({
         "target_id": out["target_id"].to_numpy(),
         "tie": out["tie"].to_numpy(),
         "native": ~native,                      # False sorts first
         "score": -np.round(out["score"].to_numpy()),
         "attributed": ~out["attributed"].to_numpy(dtype=bool),
-        "time": out["_src_time"].to_numpy(),
+        "time": np.asarray(source_time),
         "source_id": out["source_id"].to_numpy(),
     })
     order = key.sort_values(["target_id", "tie", "native", "score", "attributed", "time", "source_id"],
@@ -49,4 +58,4 @@ def mark_parents(links: pd.DataFrame) -> pd.DataFrame:
     is_parent[order.to_numpy()[first]] = True
     is_parent &= ~out["tie"].to_numpy(dtype=bool)
     out["is_parent"] = is_parent
-    return out.drop(columns=["_src_time"])
+    return out

@@ -1,4 +1,4 @@
-"""Verification: align each candidate pair, score it, classify it.
+"""Verification: align each candidate pair and measure how much of it is shared.
 
 For every candidate pair a compiled kernel
 
@@ -8,205 +8,200 @@ For every candidate pair a compiled kernel
    reappears in the target;
 2. scores the whole posts and that region with the Indel similarity over
    *tokens* (``100 * 2 * LCS / (len_a + len_b)``): exactly rapidfuzz's
-   ``fuzz.ratio`` applied to token sequences (the tests check it against
-   rapidfuzz), computed with the bit-parallel LCS of Allison & Dix (1986) /
-   Hyyrö (2004) that rapidfuzz itself uses, here inside the same compiled
-   loop so that no Python string is built per pair. A substituted word costs
-   one, whatever its length;
+   ``fuzz.ratio`` applied to token sequences (:mod:`amplify.detect.similarity`),
+   here inside the same compiled loop so that no Python string is built per
+   pair. A substituted word costs one, whatever its length;
 3. counts the bag-of-words overlap (Dice coefficient of the token multisets),
    which survives reordering.
 
-Kinds and their default thresholds (all overridable, see
-:class:`amplify.detect.DetectSettings`):
-
-``verbatim``
-    the whole texts are near-identical: token-level ``ratio >= 90``.
-``quote``
-    a passage of at least ``min_quote_tokens`` (10) words of the source (a
-    character of Chinese, Japanese or Thai counts as half a word)
-    reappears nearly verbatim (``ratio >= 90`` over the aligned region) in the
-    target, however long the target is.
-``paraphrase``
-    the target restates most of the source: bag-of-words Dice overlap
-    ``>= 0.55`` (optionally also a token-level ``ratio`` floor, 0 by default),
-    so reordering, substitutions, insertions and deletions are tolerated.
-
-A quote or paraphrase needs at least ``shingle`` *rare* shared shingles (not
-common inside the window, see :mod:`amplify.detect.candidates`) -- where two
-common phrases meet, ``shingle - 1`` shingles span the junction and look rare
--- unless the aligned passage makes up at least half of the source: the
-source is then the statement itself, not a post that happens to carry the
-same stock phrase and sign-off.
-
-References
-----------
-Allison, L. and Dix, T. I. (1986). A bit-string longest-common-subsequence
-algorithm. Information Processing Letters 23(5).
-Hyyrö, H. (2004). Bit-parallel LCS-length computation revisited. AWOCA.
+What it finds is an :class:`Evidence` record, one array per named field;
+:func:`amplify.detect.classify.classify` turns it into kinds. Evidence is
+computed lazily, cheapest first, and only where it can still change the
+verdict (the thresholds are passed in for that alone): an LCS is -1 where the
+lengths already rule its kind out, or where an earlier kind already holds.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
-__all__ = ["ShingleIndex", "build_index", "verify_pairs", "lcs_length", "COLUMNS"]
+from amplify.detect.candidates import Candidates
+from amplify.detect.shingles import ShingleIndex
+from amplify.detect.similarity import bag_overlap, bag_table, bag_table_size, lcs
+from amplify.text import Tokens
 
-_SH_SHIFT = np.uint64(26)
+__all__ = ["Evidence", "verify_pairs"]
 
-#: Columns of the array :func:`verify_pairs` returns.
-COLUMNS = ("src_start", "src_end", "tgt_start", "tgt_end", "region_shingles", "matched_shingles",
-           "all_src_start", "all_src_end", "all_tgt_start", "all_tgt_end",
-           "bag_overlap", "lcs_whole", "lcs_region", "region_half_words")
+# The kernel fills one row of an int64 matrix per pair. Its columns are named
+# here and read by name nowhere else: Evidence gives each its own field. (They
+# stay in this module, beside the kernel: numba's cache does not notice a
+# change to a constant imported from another file.)
+_REGION_SRC_START, _REGION_SRC_END, _REGION_TGT_START, _REGION_TGT_END = 0, 1, 2, 3
+_REGION_SHINGLES = 4
+_MATCHED_SHINGLES = 5
+_EXTENT_SRC_START, _EXTENT_SRC_END, _EXTENT_TGT_START, _EXTENT_TGT_END = 6, 7, 8, 9
+_BAG_OVERLAP = 10
+_LCS_WHOLE = 11
+_LCS_REGION = 12
+_REGION_HALF_WORDS = 13
+_N_COLUMNS = 14
 
-
-class ShingleIndex:
-    """The shared shingles of each post, in token order: hashes, positions, offsets."""
-
-    def __init__(self, hashes, positions, offsets):
-        self.hashes = hashes
-        self.positions = positions
-        self.offsets = offsets
-
-
-@njit(cache=True, nogil=True)
-def _index_kernel(keys, key_offsets, keep, p0, p1, o, hashes, positions, off):
-    """Kept shingles of posts ``p0 <= p < p1``, written from ``o`` on."""
-    for p in range(p0, p1):
-        off[p] = o
-        for i in range(key_offsets[p], key_offsets[p + 1]):
-            if keep[i]:
-                hashes[o] = keys[i] >> np.uint64(26)
-                positions[o] = i - key_offsets[p]
-                o += 1
-    return o
+_NOT_COMPUTED = -1
+# below this many pairs one thread does it all (threads cost more than they save)
+_PARALLEL_MIN_PAIRS = 20000
 
 
-def build_index(keys: np.ndarray, key_offsets: np.ndarray, keep, workers: int = 2) -> ShingleIndex:
-    """Index of the kept shingles per post.
+@dataclass(frozen=True)
+class Evidence:
+    """What blocking and verification found for each candidate pair.
 
-    ``keep`` is a boolean mask over ``keys`` (:func:`shared_shingles`) or a
-    :class:`~amplify.detect.candidates.SharedSet`. Compiled passes, posts
-    shared out over ``workers`` threads; no per-shingle owner array (at 1M
-    posts that was 360 MiB of temporaries).
+    Every field is an int64 array with one entry per pair. Token offsets
+    count tokens from the start of their post; evidence that was not worth
+    computing is -1 (see :func:`verify_pairs`).
+
+    Attributes
+    ----------
+    src, tgt : ndarray
+        The pair's posts (numbers in time order), the source the earlier.
+    src_tokens, tgt_tokens : ndarray
+        Tokens in each post.
+    shared, rare : ndarray
+        Shingles the pair shares, and those of them not common inside the
+        window (:mod:`amplify.detect.candidates`).
+    region_src_start, region_src_end, region_tgt_start, region_tgt_end : ndarray
+        The densest aligned passage: a run of matched shingles, with gaps of
+        at most ``gap`` tokens, in the source and in the target.
+    region_shingles : ndarray
+        Matched shingles in that passage.
+    matched_shingles : ndarray
+        Target shingles found in the source anywhere.
+    extent_src_start, extent_src_end, extent_tgt_start, extent_tgt_end : ndarray
+        Extent of all the matches (0 where nothing matched).
+    bag_overlap : ndarray
+        Size of the multiset intersection of the two posts' tokens.
+    lcs_whole : ndarray
+        Longest common subsequence of the two posts' tokens.
+    lcs_region : ndarray
+        Longest common subsequence of the two passages' tokens.
+    region_half_words : ndarray
+        Length of the source passage in half-words (a word is 2, a character
+        of Chinese, Japanese or Thai is 1).
     """
-    n_posts = len(key_offsets) - 1
-    workers = max(1, workers if len(keys) >= 1_000_000 else 1)
-    post_cuts = np.linspace(0, n_posts, workers + 1).astype(np.int64)
-    key_cuts = key_offsets[post_cuts]
-    with ThreadPoolExecutor(workers) as ex:
-        if hasattr(keep, "twice"):
-            keep = keep.mask(keys, workers)
-        kept_before = np.r_[0, np.cumsum([np.count_nonzero(keep[a:b]) for a, b in zip(key_cuts[:-1], key_cuts[1:])])]
-        hashes = np.empty(kept_before[-1], dtype=np.uint64)
-        positions = np.empty(kept_before[-1], dtype=np.int32)
-        off = np.zeros(n_posts + 1, dtype=np.int64)
-        off[-1] = kept_before[-1]
-        list(ex.map(lambda w: _index_kernel(keys, key_offsets, keep, post_cuts[w], post_cuts[w + 1],
-                                            kept_before[w], hashes, positions, off), range(workers)))
-    return ShingleIndex(hashes, positions, off)
+
+    src: np.ndarray
+    tgt: np.ndarray
+    src_tokens: np.ndarray
+    tgt_tokens: np.ndarray
+    shared: np.ndarray
+    rare: np.ndarray
+    region_src_start: np.ndarray
+    region_src_end: np.ndarray
+    region_tgt_start: np.ndarray
+    region_tgt_end: np.ndarray
+    region_shingles: np.ndarray
+    matched_shingles: np.ndarray
+    extent_src_start: np.ndarray
+    extent_src_end: np.ndarray
+    extent_tgt_start: np.ndarray
+    extent_tgt_end: np.ndarray
+    bag_overlap: np.ndarray
+    lcs_whole: np.ndarray
+    lcs_region: np.ndarray
+    region_half_words: np.ndarray
+
+    # -- measures on the evidence (0 where it was not computed) --
+
+    def whole_ratio(self) -> np.ndarray:
+        """Token-level ``fuzz.ratio`` of the whole posts (0-100): ``200 * lcs_whole / (ls + lt)``."""
+        total = np.maximum(self.src_tokens + self.tgt_tokens, 1)
+        return np.where(self.lcs_whole >= 0, 200.0 * self.lcs_whole / total, 0.0)
+
+    def region_ratio(self) -> np.ndarray:
+        """Token-level ``fuzz.ratio`` of the two passages (0-100)."""
+        total = np.maximum(self.region_src_end - self.region_src_start + self.region_tgt_end - self.region_tgt_start,
+                           1)
+        return np.where(self.lcs_region >= 0, 200.0 * self.lcs_region / total, 0.0)
+
+    def region_words(self) -> np.ndarray:
+        """Length of the source passage in words (a Han/Kana/Thai character is half a word)."""
+        return self.region_half_words / 2.0
+
+    def dice(self) -> np.ndarray:
+        """Bag-of-words Dice coefficient of the two posts (0-1): ``2 * |A & B| / (|A| + |B|)``."""
+        total = np.maximum(self.src_tokens + self.tgt_tokens, 1)
+        return np.where(self.bag_overlap >= 0, 2.0 * self.bag_overlap / total, 0.0)
+
+    def source_cover(self) -> np.ndarray:
+        """Share of the source the passage makes up (0-1)."""
+        return (self.region_src_end - self.region_src_start) / np.maximum(self.src_tokens, 1)
+
+    def source_spread(self) -> np.ndarray:
+        """Share of the source the matches spread over, first to last (0-1)."""
+        return (self.extent_src_end - self.extent_src_start) / np.maximum(self.src_tokens, 1)
+
+
+def _evidence_of(pairs: Candidates, lengths: np.ndarray, m: np.ndarray) -> Evidence:
+    """The record over the kernel's matrix ``m`` (its columns, not copies)."""
+    return Evidence(
+        src=pairs.src, tgt=pairs.tgt, src_tokens=lengths[pairs.src], tgt_tokens=lengths[pairs.tgt],
+        shared=pairs.shared, rare=pairs.rare,
+        region_src_start=m[:, _REGION_SRC_START], region_src_end=m[:, _REGION_SRC_END],
+        region_tgt_start=m[:, _REGION_TGT_START], region_tgt_end=m[:, _REGION_TGT_END],
+        region_shingles=m[:, _REGION_SHINGLES], matched_shingles=m[:, _MATCHED_SHINGLES],
+        extent_src_start=m[:, _EXTENT_SRC_START], extent_src_end=m[:, _EXTENT_SRC_END],
+        extent_tgt_start=m[:, _EXTENT_TGT_START], extent_tgt_end=m[:, _EXTENT_TGT_END],
+        bag_overlap=m[:, _BAG_OVERLAP], lcs_whole=m[:, _LCS_WHOLE], lcs_region=m[:, _LCS_REGION],
+        region_half_words=m[:, _REGION_HALF_WORDS],
+    )
+
+
+class _Posts(NamedTuple):
+    """What the kernel reads of every post: tokens and shared shingles, flat."""
+
+    tokens: np.ndarray             # token hashes, posts one after another
+    narrow: np.ndarray             # the token is a character of a script without spaces
+    token_offsets: np.ndarray      # post p owns tokens[token_offsets[p]:token_offsets[p + 1]]
+    shingles: np.ndarray           # shared shingle hashes, per post (ShingleIndex.hashes)
+    shingle_positions: np.ndarray  # each shingle's first token within its post
+    shingle_offsets: np.ndarray    # post p owns shingles[shingle_offsets[p]:shingle_offsets[p + 1]]
+
+
+class _Limits(NamedTuple):
+    """The alignment's scalars and the thresholds that say which evidence is worth computing."""
+
+    shingle: int              # tokens per shingle
+    gap: int                  # most tokens between two matches of one passage
+    verbatim_min: float       # whole-post ratio for verbatim
+    quote_min: float          # passage ratio for a quote
+    quote_half_words: float   # shortest quote, in half-words
+    dice_min: float           # bag-of-words Dice for a paraphrase
+    ratio_min: float          # whole-post ratio floor for a paraphrase (0: none)
+
+
+class _Source(NamedTuple):
+    """What the kernel prepares once per source for all its targets."""
+
+    order: np.ndarray           # argsort of the source's shingles
+    sorted_shingles: np.ndarray
+    bag_keys: np.ndarray        # the table of the source's tokens (see bag_table), built lazily:
+    bag_counts: np.ndarray      # bag_counts[0] < 0 while it is not built
+    bag_left: np.ndarray        # scratch of bag_overlap
 
 
 @njit(cache=True, nogil=True)
-def _lcs(a, b):
-    """Length of the longest common subsequence of two uint64 sequences (bit-parallel)."""
-    if len(a) == 0 or len(b) == 0:
-        return 0
-    if len(a) > len(b):
-        a, b = b, a
-    m = len(a)
-    words = (m + 63) // 64
-    order = np.argsort(a)
-    sa = a[order]
-    # unique symbols of a and a bit mask of their positions
-    uid = np.empty(m, dtype=np.int64)
-    nu = 0
-    for i in range(m):
-        if i == 0 or sa[i] != sa[i - 1]:
-            nu += 1
-        uid[i] = nu - 1
-    ukeys = np.empty(nu, dtype=np.uint64)
-    pm = np.zeros((nu, words), dtype=np.uint64)
-    for i in range(m):
-        ukeys[uid[i]] = sa[i]
-        p = order[i]
-        pm[uid[i], p >> 6] |= np.uint64(1) << np.uint64(p & 63)
-    v = np.full(words, np.uint64(0xFFFFFFFFFFFFFFFF))
-    for j in range(len(b)):
-        k = np.searchsorted(ukeys, b[j])
-        if k >= nu or ukeys[k] != b[j]:
-            continue
-        carry = np.uint64(0)
-        for w in range(words):
-            x = pm[k, w]
-            u = v[w] & x
-            s1 = v[w] + u
-            c1 = np.uint64(1) if s1 < v[w] else np.uint64(0)
-            s2 = s1 + carry
-            c2 = np.uint64(1) if s2 < s1 else np.uint64(0)
-            carry = c1 | c2
-            v[w] = s2 | (v[w] - u)
-    zeros = 0
-    for i in range(m):
-        if not (v[i >> 6] >> np.uint64(i & 63)) & np.uint64(1):
-            zeros += 1
-    return zeros
-
-
-def lcs_length(a, b) -> int:
-    """Longest common subsequence length of two sequences of integers.
-
-    >>> lcs_length([1, 2, 3, 4], [1, 3, 4, 5])
-    3
-    """
-    return int(_lcs(np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64)))
-
-
-@njit(cache=True, nogil=True)
-def _bag_table(a, keys, cnt):
-    """Count the tokens of ``a`` into an open-addressing table (``keys``,
-    ``cnt``; a power-of-two size of at least twice ``len(a)``; count 0 marks
-    an empty slot). Token hashes are already well mixed: their low bits index."""
-    mask = np.uint64(len(keys) - 1)
-    cnt[:] = 0
-    for x in a:
-        i = x & mask
-        while cnt[i] != 0 and keys[i] != x:
-            i = (i + np.uint64(1)) & mask
-        keys[i] = x
-        cnt[i] += 1
-
-
-@njit(cache=True, nogil=True)
-def _bag_overlap_table(b, keys, cnt, left):
-    """Size of the multiset intersection of ``b`` with the tokens counted in
-    (``keys``, ``cnt``); ``left`` is scratch of the same size."""
-    mask = np.uint64(len(keys) - 1)
-    left[:] = cnt
-    inter = 0
-    for x in b:
-        i = x & mask
-        while cnt[i] != 0:
-            if keys[i] == x:
-                if left[i] > 0:
-                    left[i] -= 1
-                    inter += 1
-                break
-            i = (i + np.uint64(1)) & mask
-    return inter
-
-
-@njit(cache=True, nogil=True)
-def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out, order, ssorted, bag):
-    """Evidence for one pair; ``order``/``ssorted`` sort the source's
-    shingles, ``bag`` is ``(keys, counts, scratch)``: a table of the source's
-    tokens (see :func:`_bag_table`) sized by :func:`_align_all`, with
-    ``counts[0] < 0`` while it is not built yet."""
-    sa, sb = shoff[s], shoff[s + 1]
-    ta, tb = shoff[t], shoff[t + 1]
-    ns = sb - sa
+def _align(posts, limits, s, t, source, out):
+    """Match the target's shared shingles to the source's: the densest run of
+    matches on one diagonal (the passage) and the extent of all matches.
+    Fills the REGION_*, EXTENT_* and *_SHINGLES columns of ``out``."""
+    shoff, shpos, n, gap = posts.shingle_offsets, posts.shingle_positions, limits.shingle, limits.gap
+    ssorted, order = source.sorted_shingles, source.order
+    sa = shoff[s]
+    ns = shoff[s + 1] - sa
     best_cnt = 0
     b0 = b1 = b2 = b3 = 0
     cnt = 0
@@ -218,8 +213,8 @@ def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out, orde
     all_c = 1 << 62
     all_d = -1
     nmatch = 0
-    for jj in range(ta, tb):
-        h = sh[jj]
+    for jj in range(shoff[t], shoff[t + 1]):
+        h = posts.shingles[jj]
         j = np.int64(shpos[jj])
         k = np.searchsorted(ssorted, h)
         if k >= ns or ssorted[k] != h:
@@ -256,95 +251,123 @@ def _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, t, gap, thr, out, orde
         prev_i, prev_j = i, j
     if nmatch == 0:
         all_a = all_b = all_c = all_d = 0
-    out[0], out[1], out[2], out[3] = b0, b1, b2, b3
-    out[4] = best_cnt
-    out[5] = nmatch
-    out[6], out[7], out[8], out[9] = all_a, all_b, all_c, all_d
-    S = tok[toff[s]:toff[s + 1]]
-    T = tok[toff[t]:toff[t + 1]]
-    ls, lt = len(S), len(T)
-    # Evidence is computed lazily, cheapest first, and only where it can
-    # still change the verdict; -1 marks "not computed".
-    out[10] = -1
-    out[11] = -1
-    out[12] = -1
-    # length of the source passage in half-words: a Han/Kana/Thai character is half a word
-    hw = 0
-    for q in range(toff[s] + b0, toff[s] + b1):
-        hw += 1 if narrow[q] else 2
-    out[13] = hw
-    verbatim_min, quote_min, quote_hw, dice_min, ratio_min = thr[0], thr[1], thr[2], thr[3], thr[4]
-    length_bound = 200.0 * min(ls, lt) / max(ls + lt, 1)  # best ratio the lengths allow
-    if length_bound >= verbatim_min or (ratio_min > 0 and length_bound >= ratio_min):
-        out[11] = _lcs(S, T)
-        if 200.0 * out[11] / max(ls + lt, 1) >= verbatim_min:
-            return  # verbatim: nothing else matters
-    if best_cnt > 0 and hw >= quote_hw:
-        out[12] = _lcs(S[b0:b1], T[b2:b3])
-        if 200.0 * out[12] / max(b1 - b0 + b3 - b2, 1) >= quote_min:
-            return  # a quote, unless it proves to be boilerplate (then nothing is)
-    if length_bound >= 100.0 * dice_min:
-        keys, cnt, left = bag
-        if cnt[0] < 0:  # built once per source, on its first pair that needs it
-            _bag_table(S, keys, cnt)
-        out[10] = _bag_overlap_table(T, keys, cnt, left)
+    out[_REGION_SRC_START], out[_REGION_SRC_END], out[_REGION_TGT_START], out[_REGION_TGT_END] = b0, b1, b2, b3
+    out[_REGION_SHINGLES] = best_cnt
+    out[_MATCHED_SHINGLES] = nmatch
+    out[_EXTENT_SRC_START], out[_EXTENT_SRC_END], out[_EXTENT_TGT_START], out[_EXTENT_TGT_END] = \
+        all_a, all_b, all_c, all_d
 
 
 @njit(cache=True, nogil=True)
-def _align_all(tok, narrow, toff, sh, shpos, shoff, n, src, tgt, gap, thr, res):
-    # pairs come grouped by source: its shingles are sorted once for all its targets
+def _measure(posts, limits, s, t, source, out):
+    """The passage's length and, cheapest first and only where they can
+    still change the verdict, the LCS and bag evidence (after :func:`_align`)."""
+    toff = posts.token_offsets
+    b0, b1 = out[_REGION_SRC_START], out[_REGION_SRC_END]
+    b2, b3 = out[_REGION_TGT_START], out[_REGION_TGT_END]
+    S = posts.tokens[toff[s]:toff[s + 1]]
+    T = posts.tokens[toff[t]:toff[t + 1]]
+    ls, lt = len(S), len(T)
+    out[_BAG_OVERLAP] = _NOT_COMPUTED
+    out[_LCS_WHOLE] = _NOT_COMPUTED
+    out[_LCS_REGION] = _NOT_COMPUTED
+    # length of the source passage in half-words: a Han/Kana/Thai character is half a word
+    hw = 0
+    for q in range(toff[s] + b0, toff[s] + b1):
+        hw += 1 if posts.narrow[q] else 2
+    out[_REGION_HALF_WORDS] = hw
+    length_bound = 200.0 * min(ls, lt) / max(ls + lt, 1)  # best ratio the lengths allow
+    if length_bound >= limits.verbatim_min or (limits.ratio_min > 0 and length_bound >= limits.ratio_min):
+        out[_LCS_WHOLE] = lcs(S, T)
+        if 200.0 * out[_LCS_WHOLE] / max(ls + lt, 1) >= limits.verbatim_min:
+            return  # verbatim: nothing else matters
+    if out[_REGION_SHINGLES] > 0 and hw >= limits.quote_half_words:
+        out[_LCS_REGION] = lcs(S[b0:b1], T[b2:b3])
+        if 200.0 * out[_LCS_REGION] / max(b1 - b0 + b3 - b2, 1) >= limits.quote_min:
+            return  # a quote, unless it proves to be boilerplate (then nothing is)
+    if length_bound >= 100.0 * limits.dice_min:
+        if source.bag_counts[0] < 0:  # built once per source, on its first pair that needs it
+            bag_table(S, source.bag_keys, source.bag_counts)
+        out[_BAG_OVERLAP] = bag_overlap(T, source.bag_keys, source.bag_counts, source.bag_left)
+
+
+@njit(cache=True, nogil=True)
+def _verify_all(posts, limits, src, tgt, res):
+    """Evidence of pairs ``(src[r], tgt[r])`` into row ``r`` of ``res``.
+
+    Pairs come grouped by source: its shingles are sorted once for all its
+    targets, and the table of its tokens is built at most once."""
     last = -1
-    order = np.zeros(0, dtype=np.int64)
-    ssorted = np.zeros(0, dtype=np.uint64)
-    keys = np.zeros(0, dtype=np.uint64)
-    cnt = np.zeros(0, dtype=np.int32)
-    left = np.zeros(0, dtype=np.int32)
+    source = _Source(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64),
+                     np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
     for r in range(len(src)):
         s = src[r]
         if s != last:
-            ssh = sh[shoff[s]:shoff[s + 1]]
-            order = np.argsort(ssh)
-            ssorted = ssh[order]
             last = s
+            ssh = posts.shingles[posts.shingle_offsets[s]:posts.shingle_offsets[s + 1]]
+            order = np.argsort(ssh)
             # the source's bag of tokens: a table 2-4x its length, built lazily
-            size = 8
-            while size < 2 * (toff[s + 1] - toff[s]):
-                size *= 2
+            size = bag_table_size(posts.token_offsets[s + 1] - posts.token_offsets[s])
+            keys, counts, left = source.bag_keys, source.bag_counts, source.bag_left
             if len(keys) != size:
                 keys = np.zeros(size, dtype=np.uint64)
-                cnt = np.zeros(size, dtype=np.int32)
+                counts = np.zeros(size, dtype=np.int32)
                 left = np.zeros(size, dtype=np.int32)
-            cnt[0] = -1  # not built
-        _align_one(tok, narrow, toff, sh, shpos, shoff, n, s, tgt[r], gap, thr, res[r], order, ssorted,
-                   (keys, cnt, left))
+            counts[0] = -1  # not built
+            source = _Source(order, ssh[order], keys, counts, left)
+        _align(posts, limits, s, tgt[r], source, res[r])
+        _measure(posts, limits, s, tgt[r], source, res[r])
 
 
-def verify_pairs(tokens, index: ShingleIndex, n: int, src, tgt, *, verbatim_min: float = 90.0,
-                 quote_min: float = 90.0, min_quote_words: float = 10, dice_min: float = 0.55,
-                 ratio_min: float = 0.0, gap: int | None = None, workers: int = 2) -> np.ndarray:
-    """Alignment and LCS evidence for each pair: int64 array, columns :data:`COLUMNS`.
+def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shingle: int,
+                 verbatim_min: float = 90.0, quote_min: float = 90.0, min_quote_words: float = 10,
+                 dice_min: float = 0.55, ratio_min: float = 0.0, gap: int | None = None,
+                 workers: int = 2) -> Evidence:
+    """Alignment and similarity evidence for each candidate pair.
 
-    The thresholds only decide which evidence is worth computing: ``lcs_whole``
-    is -1 where the lengths alone rule out ``verbatim_min`` (and
-    ``ratio_min``), ``lcs_region`` where the passage is too short for a quote
-    or the pair is already verbatim, ``bag_overlap`` where the pair is
-    already verbatim or a quote, or the lengths rule out ``dice_min``.
+    Parameters
+    ----------
+    tokens : Tokens
+        The posts' tokens (:func:`amplify.text.tokenize`).
+    index : ShingleIndex
+        Their shared shingles (:func:`amplify.detect.shingles.build_index`).
+    pairs : Candidates
+        The pairs to verify; ``src``, ``tgt`` and ``rare`` as int64 arrays.
+    shingle : int
+        Tokens per shingle.
+    verbatim_min, quote_min, min_quote_words, dice_min, ratio_min : float
+        Thresholds of the kinds (see :class:`amplify.detect.DetectSettings`).
+        They only decide which evidence is worth computing: ``lcs_whole`` is
+        -1 where the lengths alone rule out ``verbatim_min`` (and
+        ``ratio_min``), ``lcs_region`` where the passage is too short for a
+        quote or the pair is already verbatim, ``bag_overlap`` where the pair
+        is already verbatim or a quote, or the lengths rule out ``dice_min``.
+    gap : int, optional
+        Most tokens between two matches of one passage (default ``shingle + 3``).
+    workers : int
+        Threads.
+
+    Returns
+    -------
+    Evidence
+        In the pairs' order.
     """
-    res = np.zeros((len(src), len(COLUMNS)), dtype=np.int64)
-    gap = n + 3 if gap is None else gap
-    thr = np.array([verbatim_min, quote_min, 2.0 * min_quote_words, dice_min, ratio_min], dtype=np.float64)
-    args = (tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets, n)
-    # grouped by source (see _align_all), results put back in the pairs' order
-    by_src = np.argsort(np.asarray(src), kind="stable")
-    s_src, s_tgt = np.asarray(src)[by_src], np.asarray(tgt)[by_src]
+    res = np.zeros((len(pairs.src), _N_COLUMNS), dtype=np.int64)
+    limits = _Limits(shingle, shingle + 3 if gap is None else gap, float(verbatim_min), float(quote_min),
+                     2.0 * min_quote_words, float(dice_min), float(ratio_min))
+    posts = _Posts(tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets)
+    # grouped by source (see _verify_all), results put back in the pairs' order
+    src, tgt = np.asarray(pairs.src), np.asarray(pairs.tgt)
+    by_src = np.argsort(src, kind="stable")
+    s_src, s_tgt = src[by_src], tgt[by_src]
     out = np.zeros_like(res)
-    if len(src) < 20000 or workers <= 1:
-        _align_all(*args, s_src, s_tgt, gap, thr, out)
+    if len(src) < _PARALLEL_MIN_PAIRS or workers <= 1:
+        _verify_all(posts, limits, s_src, s_tgt, out)
     else:
         bounds = np.linspace(0, len(src), workers + 1).astype(int)
         with ThreadPoolExecutor(workers) as ex:
-            list(ex.map(lambda ab: _align_all(*args, s_src[ab[0]:ab[1]], s_tgt[ab[0]:ab[1]], gap, thr,
-                                              out[ab[0]:ab[1]]),
+            list(ex.map(lambda ab: _verify_all(posts, limits, s_src[ab[0]:ab[1]], s_tgt[ab[0]:ab[1]],
+                                               out[ab[0]:ab[1]]),
                         zip(bounds[:-1], bounds[1:])))
     res[by_src] = out
-    return res
+    return _evidence_of(pairs, tokens.lengths, res)

@@ -1,0 +1,385 @@
+""":func:`detect`: the detection pipeline, one named step after another.
+
+Each step is a function of this module (or of the module that owns its
+concept) with its own docstring; :func:`detect` only strings them together:
+
+1. :func:`order_posts` -- number the posts in time order;
+2. :func:`tokenise` -- tokens (:mod:`amplify.text`) and the index of shared
+   shingles (:mod:`amplify.detect.shingles`);
+3. :func:`block` -- candidate pairs (:mod:`amplify.detect.candidates`);
+4. :func:`filter_pairs` -- the outlet, camp and target filters and the cheap
+   evidence test (:func:`amplify.detect.classify.worth_verifying`);
+5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair;
+6. :func:`echo_links` -- its kind (:func:`~amplify.detect.classify.classify`),
+   score and passage;
+7. :func:`locate_passages` -- token spans -> character spans in the texts;
+8. :func:`add_native_links` -- reposts and quote posts;
+9. :func:`mirror_ties` -- pairs with equal times in both directions;
+10. :func:`finish_links` -- ids, lags, attribution, and
+    :func:`~amplify.detect.parents.mark_parents`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from amplify import schema
+from amplify.detect.attribution import attributed
+from amplify.detect.candidates import Candidates, candidate_pairs
+from amplify.detect.classify import NO_ECHO, classify, scores, shown_passages, worth_verifying
+from amplify.detect.native import native_links
+from amplify.detect.parents import mark_parents
+from amplify.detect.settings import DetectSettings
+from amplify.detect.shingles import ShingleIndex, build_index, shared_set, shingles
+from amplify.detect.verify import Evidence, verify_pairs
+from amplify.progress import Stages
+from amplify.text import Tokens, as_arrow_text, char_offsets, tokenize
+from amplify.utc import to_ns
+
+__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs", "echo_links",
+           "locate_passages", "add_native_links", "mirror_ties", "finish_links"]
+
+_STAGES = ["tokenise", "block", "verify", "orient"]
+# the columns of the posts table detection reads (the texts are read in place)
+_POST_COLUMNS = ("post_id", "outlet", "published_at", "reposted_id", "quoted_id")
+_SPAN_COLUMNS = ["source_start", "source_end", "target_start", "target_end"]
+
+
+@dataclass
+class DetectStats:
+    """What a :func:`detect` run counted, and its seconds per stage."""
+
+    posts: int = 0
+    tokens: int = 0
+    shingles: int = 0
+    candidate_pairs: int = 0
+    verified_pairs: int = 0
+    links: int = 0
+    native_links: int = 0
+    native_missing: int = 0
+    ties: int = 0
+    seconds: dict = field(default_factory=dict)
+
+
+@dataclass
+class Corpus:
+    """The posts as detection reads them: numbered ``0..n-1`` in time order.
+
+    Attributes
+    ----------
+    posts : DataFrame
+        The columns detection reads, row ``i`` being post ``i``.
+    texts : pyarrow Array or ChunkedArray
+        The caller's texts, not copied and in the caller's order.
+    order : ndarray of int64
+        Post ``i``'s text is ``texts[order[i]]``.
+    times : ndarray of int64
+        Each post's time, nanoseconds since the epoch (UTC).
+    ids, outlets : ndarray of object
+        Each post's ``post_id`` and ``outlet``.
+    outlet_code, group_code : ndarray of int
+        The outlet and its group as integer codes (comparing millions of
+        pairs' outlets as strings is slow).
+    """
+
+    posts: pd.DataFrame
+    texts: pa.Array | pa.ChunkedArray
+    order: np.ndarray
+    times: np.ndarray
+    ids: np.ndarray
+    outlets: np.ndarray
+    outlet_code: np.ndarray
+    group_code: np.ndarray
+
+
+def detect(
+    posts: pd.DataFrame,
+    outlets: pd.DataFrame | None = None,
+    *,
+    settings: DetectSettings | None = None,
+    targets=None,
+    workers: int = 2,
+    progress: bool = False,
+    stats: DetectStats | None = None,
+    **overrides,
+) -> pd.DataFrame:
+    """Find every post that echoes an earlier post of another outlet.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical posts table (see :mod:`amplify.schema`).
+    outlets : DataFrame, optional
+        Canonical outlets table: groups for ``cross_group_only``, names and
+        aliases for attribution.
+    settings : DetectSettings, optional
+        Thresholds and options; keyword ``overrides`` (e.g. ``window="3D"``)
+        replace single fields.
+    targets : iterable of post_id, optional
+        Only return links whose target is one of these (incremental detection:
+        the caller passes every post within ``window`` before and after them;
+        the links are then exactly those of a run over all posts).
+    workers : int
+        Threads for the Arrow and compiled stages.
+    progress : bool
+        Show a progress bar per stage on stderr.
+    stats : DetectStats, optional
+        Filled with counts and timings.
+
+    Returns
+    -------
+    DataFrame
+        Canonical links table, sorted by ``(target_id, source_id)``: one row per
+        (earlier source, later target) pair with ``kind``, ``score``, character
+        spans in both original texts, ``lag_s``, ``attributed``, ``is_parent``
+        and ``tie``. Pairs with equal timestamps appear in both directions with
+        ``tie=True`` and are never parents.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from amplify.detect import detect
+    >>> posts = pd.DataFrame({
+    ...     "post_id": ["a", "b"], "outlet": ["mfa_china", "sputnik"],
+    ...     "published_at": ["2022-01-05 10:00Z", "2022-01-05 13:00Z"],
+    ...     "text": ["The United States must stop interfering in the internal affairs of Kazakhstan at once.",
+    ...              "Beijing: 'The United States must stop interfering in the internal affairs of Kazakhstan.'"]})
+    >>> links = detect(posts)
+    >>> links[["source_id", "target_id", "kind", "lag_s", "is_parent"]].values.tolist()
+    [['a', 'b', 'quote', 10800.0, True]]
+    """
+    cfg = dataclasses.replace(settings or DetectSettings(), **overrides)
+    # Detection makes millions of short-lived objects and no reference cycles;
+    # the cyclic collector would re-scan every live string of a big corpus
+    # each time it runs (superlinear: orient took 12x longer at 5x the posts).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(posts, outlets, cfg, targets, workers, progress, stats if stats is not None else DetectStats())
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: bool,
+         stats: DetectStats) -> pd.DataFrame:
+    """The steps, timed per stage; each step's array is freed once the next no longer needs it."""
+    posts = schema.validate_posts(posts)
+    if outlets is not None:
+        outlets = schema.validate_outlets(outlets)
+    stage = Stages(_STAGES, enabled=progress)
+    corpus = order_posts(posts, outlets)
+    del posts
+    stats.posts = len(corpus.ids)
+
+    t0 = time.perf_counter()
+    stage.start("tokenise", f"{stats.posts:,} posts")
+    tokens, index = tokenise(corpus, cfg.shingle, workers, stats)
+    stats.seconds["tokenise"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    stage.start("block", f"{len(index.hashes):,} shared shingles")
+    want = None if targets is None else np.isin(corpus.ids, np.asarray(list(targets), dtype=object))
+    pairs = filter_pairs(block(index, corpus.times, cfg, workers), corpus, tokens.lengths, cfg, want)
+    stats.candidate_pairs = len(pairs.src)
+    stats.seconds["block"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    stage.start("verify", f"{len(pairs.src):,} candidate pairs")
+    evidence = verify_pairs(tokens, index, pairs, shingle=cfg.shingle, verbatim_min=cfg.verbatim_min,
+                            quote_min=cfg.quote_min, min_quote_words=cfg.min_quote_tokens,
+                            dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
+    del index, pairs
+    echoes = echo_links(evidence, cfg)
+    del evidence
+    stats.verified_pairs = len(echoes)
+    stats.seconds["verify"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    stage.start("orient", f"{len(echoes):,} links")
+    links = add_native_links(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, stats)
+    links = mirror_ties(links, corpus.times)
+    if want is not None:
+        links = links[want[links["tgt"].to_numpy()]]
+    out = finish_links(links, corpus, outlets, workers)
+    stats.ties = int(out["tie"].sum())
+    stats.links = len(out)
+    stats.seconds["orient"] = time.perf_counter() - t0
+    stage.close()
+    return schema.validate_links(out)
+
+
+def _group_of(outlets: pd.DataFrame | None, names: pd.Series) -> np.ndarray:
+    """Each outlet's group, :data:`amplify.schema.UNKNOWN_GROUP` where the table has none."""
+    if outlets is None or len(outlets) == 0:
+        return np.full(len(names), schema.UNKNOWN_GROUP, dtype=object)
+    m = dict(zip(outlets["outlet"].astype(str), outlets["group"].astype(str)))
+    return names.astype(str).map(m).fillna(schema.UNKNOWN_GROUP).to_numpy(dtype=object)
+
+
+def order_posts(posts: pd.DataFrame, outlets: pd.DataFrame | None) -> Corpus:
+    """Number the (validated) posts in time order, ties by ``post_id``.
+
+    Posts are numbered so that every later step can say "earlier" by
+    comparing numbers. Only the columns detection reads are reordered; the
+    texts stay where they are (Arrow buffers of the caller's frame) and are
+    read through :attr:`Corpus.order`.
+    """
+    # ties by post_id; Arrow sorts strings in C++, and UTF-8 byte order is
+    # code point order, as Python's
+    order = pc.sort_indices(pa.table({
+        "t": pa.array(to_ns(posts["published_at"])),
+        "id": pa.array(posts["post_id"].array),
+    }), sort_keys=[("t", "ascending"), ("id", "ascending")]).to_numpy().astype(np.int64)
+    cols = [c for c in _POST_COLUMNS if c in posts]
+    if np.array_equal(order, np.arange(len(order))):  # a workspace hands posts over sorted: no copy
+        ordered = posts[cols].reset_index(drop=True)
+    else:
+        ordered = posts[cols].iloc[order].reset_index(drop=True)
+    return Corpus(
+        posts=ordered,
+        texts=as_arrow_text(posts["text"], combine=False),  # no copy: chunks as read
+        order=order,
+        times=to_ns(ordered["published_at"]),
+        ids=ordered["post_id"].to_numpy(dtype=object),
+        outlets=ordered["outlet"].to_numpy(dtype=object),
+        outlet_code=pd.factorize(ordered["outlet"])[0],
+        group_code=pd.factorize(_group_of(outlets, ordered["outlet"]))[0],
+    )
+
+
+def tokenise(corpus: Corpus, shingle: int, workers: int, stats: DetectStats) -> tuple[Tokens, ShingleIndex]:
+    """Tokens of every post, in post order, and the index of their shared
+    ``shingle``-token shingles (which blocking joins on and verification aligns by)."""
+    tokens = tokenize(corpus.texts, workers=workers, order=corpus.order)
+    keys, key_off = shingles(tokens.hashes, tokens.offsets, shingle, workers)
+    stats.tokens, stats.shingles = len(tokens.hashes), len(keys)
+    return tokens, build_index(keys, key_off, shared_set(keys, workers), workers)
+
+
+def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: int) -> Candidates:
+    """Candidate pairs: posts sharing ``min_shared`` shingles inside the window
+    (see :mod:`amplify.detect.candidates`)."""
+    return candidate_pairs(index, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
+                           keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
+
+
+def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: DetectSettings,
+                 want: np.ndarray | None) -> Candidates:
+    """The candidate pairs worth verifying, with int64 post numbers.
+
+    Drops pairs of one outlet (unless ``same_outlet``), of one group (with
+    ``cross_group_only``), of no wanted target (``want``: a mask over the
+    posts, or None for all; a pair with equal times may be a link of either
+    post), and those :func:`~amplify.detect.classify.worth_verifying` rules out.
+    """
+    src, tgt = pairs.src, pairs.tgt
+    keep = np.ones(len(src), dtype=bool)
+    if not cfg.same_outlet:
+        keep &= corpus.outlet_code[src] != corpus.outlet_code[tgt]
+    if cfg.cross_group_only:
+        keep &= corpus.group_code[src] != corpus.group_code[tgt]
+    if want is not None:
+        keep &= want[tgt] | ((corpus.times[src] == corpus.times[tgt]) & want[src])
+    keep &= worth_verifying(pairs, lengths, cfg)
+    return Candidates(src[keep].astype(np.int64), tgt[keep].astype(np.int64), pairs.shared[keep].astype(np.int64),
+                      pairs.rare[keep].astype(np.int64), pairs.n_keys, pairs.n_rows, pairs.seconds)
+
+
+def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:
+    """The verified pairs that are echoes, as links between post numbers.
+
+    Columns ``src``, ``tgt``, ``kind`` and ``score`` (rounded to 2 decimals)
+    from :mod:`amplify.detect.classify`, and the passage each link shows,
+    ``source_start`` ... ``target_end``, still in tokens.
+    """
+    kinds = classify(evidence, cfg)
+    echo = kinds != NO_ECHO
+    passages = shown_passages(evidence, kinds)
+    return pd.DataFrame({"src": evidence.src[echo], "tgt": evidence.tgt[echo], "kind": kinds[echo],
+                         "score": np.round(scores(evidence, kinds)[echo], 2),
+                         **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)}})
+
+
+def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, workers: int) -> pd.DataFrame:
+    """Token spans -> character spans in the original texts.
+
+    ``links`` holds post numbers ``src``, ``tgt`` and spans
+    ``source_start`` ... ``target_end`` in tokens (ends exclusive); returns
+    them with the spans in characters. A post without tokens gets an empty
+    span at its start.
+    """
+    if len(links) == 0:
+        return links
+    src, tgt = links["src"].to_numpy(), links["tgt"].to_numpy()
+    passages = [links[c].to_numpy() for c in _SPAN_COLUMNS]
+    rows, toks, lens = [], [], []
+    for post, start, end in ((src, passages[0], passages[1]), (tgt, passages[2], passages[3])):
+        n = lengths[post]
+        first = np.clip(start, 0, np.maximum(n - 1, 0))
+        last = np.clip(end, 1, np.maximum(n, 1)) - 1
+        rows += [corpus.order[post], corpus.order[post]]
+        toks += [first, last]
+        lens += [n, n]
+    starts, ends = char_offsets(corpus.texts, np.concatenate(rows), np.concatenate(toks), np.concatenate(lens),
+                                workers=workers)
+    k = len(src)
+    spans = []
+    for q in (0, 2 * k):  # the source's queries, then the target's: first tokens, then last tokens
+        start = np.maximum(starts[q:q + k], 0)        # -1: a post without tokens
+        spans += [start, np.maximum(ends[q + k:q + 2 * k], start)]
+    return links.assign(**dict(zip(_SPAN_COLUMNS, spans)))
+
+
+def add_native_links(links: pd.DataFrame, corpus: Corpus, stats: DetectStats) -> pd.DataFrame:
+    """``links`` with the platform's reposts and quote posts
+    (:func:`~amplify.detect.native.native_links`) first; a pair that is both
+    keeps the native link only. Counts them in ``stats``."""
+    native, missing = native_links(corpus.posts, corpus.times, corpus.texts, corpus.order)
+    stats.native_missing += missing
+    if native is not None:
+        stats.native_links = len(native)
+        links = pd.concat([native, links], ignore_index=True)
+    return links.drop_duplicates(["src", "tgt"], keep="first")
+
+
+def mirror_ties(links: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
+    """Pairs of posts with equal times, in both directions.
+
+    Which of two posts published at the same moment came first is unknown,
+    so such a link is added reversed too (unless that direction is already
+    there); both are flagged ``tie`` later and neither becomes a parent.
+    """
+    tie = times[links["src"].to_numpy()] == times[links["tgt"].to_numpy()]
+    if not tie.any():
+        return links
+    rev = links[tie].rename(columns={"src": "tgt", "tgt": "src", "source_start": "target_start",
+                                     "source_end": "target_end", "target_start": "source_start",
+                                     "target_end": "source_end"})
+    return pd.concat([links, rev], ignore_index=True).drop_duplicates(["src", "tgt"], keep="first")
+
+
+def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | None, workers: int) -> pd.DataFrame:
+    """The canonical links table: post ids, lags, attribution, ties and
+    parents, sorted by ``(target_id, source_id)``."""
+    s, t = links["src"].to_numpy(), links["tgt"].to_numpy()
+    times = corpus.times
+    out = pd.DataFrame({
+        "source_id": corpus.ids[s], "target_id": corpus.ids[t], "kind": links["kind"].to_numpy(),
+        "score": links["score"].to_numpy(dtype=np.float64),
+        **{c: links[c].to_numpy(np.int64) for c in _SPAN_COLUMNS},
+        "lag_s": (times[t] - times[s]) / 1e9,
+        "attributed": attributed(corpus.outlets[s], corpus.texts, outlets, rows=corpus.order[t], workers=workers),
+        "is_parent": False,
+        "tie": times[s] == times[t],
+    })
+    out = mark_parents(out, times[s])
+    return out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
