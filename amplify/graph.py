@@ -21,7 +21,7 @@ tables and renderers without building a graph.
 Examples
 --------
 >>> import pandas as pd
->>> from amplify import detect
+>>> from amplify.detect import detect
 >>> from amplify.graph import outlet_graph
 >>> posts = pd.DataFrame({
 ...     "post_id": ["a", "b"], "outlet": ["mfa_china", "sputnik"],

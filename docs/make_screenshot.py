@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 
 def demo_page(folder: Path, n_posts: int = 5000, seed: int = 0) -> Path:
     """The demo's network page, built from a seeded synthetic corpus."""
-    from amplify import detect
+    from amplify.detect import detect
     from amplify.render import graph_view, network_html
     from amplify.synth import generate
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from amplify import detect
+from amplify.detect import detect
 from amplify.analyze import Frame
 from amplify.analyze.bridging import bridges
 from amplify.analyze.brokerage import ROLES

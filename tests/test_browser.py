@@ -163,7 +163,7 @@ def hostile_tables():
 
 @pytest.fixture(scope="module")
 def corpus():
-    from amplify import detect
+    from amplify.detect import detect
     from amplify.synth import generate
 
     c = generate(n_posts=1200, seed=0, hostile_fraction=0.1)
@@ -262,7 +262,7 @@ def test_hostile_text_is_inert_and_shows_literally(browser, tmp_path, bypass_csp
 
 
 def test_synthetic_hostile_corpus(browser, tmp_path):
-    from amplify import detect
+    from amplify.detect import detect
     from amplify.synth import generate
 
     c = generate(n_posts=300, seed=1, hostile_fraction=0.5)

@@ -223,7 +223,7 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
     Examples
     --------
     >>> from amplify.synth import generate
-    >>> from amplify import detect
+    >>> from amplify.detect import detect
     >>> c = generate(n_posts=20000, seed=0)
     >>> rep = bridges(detect(c.posts, c.outlets), c.posts, c.outlets, top=3)
     >>> sorted(rep.table["outlet"].head(2))

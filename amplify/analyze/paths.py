@@ -139,7 +139,7 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     Examples
     --------
     >>> import pandas as pd
-    >>> from amplify import detect
+    >>> from amplify.detect import detect
     >>> a = "The United States must stop interfering in the internal affairs of Kazakhstan at once."
     >>> b = "Beijing: the United States must stop meddling in the internal affairs of Kazakhstan at once."
     >>> posts = pd.DataFrame({"post_id": ["a", "b", "c"], "outlet": ["mfa_china", "rusemb_beijing", "tass"],

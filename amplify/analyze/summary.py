@@ -152,7 +152,7 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     Examples
     --------
     >>> from amplify.synth import generate
-    >>> from amplify import detect
+    >>> from amplify.detect import detect
     >>> c = generate(n_posts=2000, seed=1)
     >>> s = summarize(detect(c.posts, c.outlets), c.posts, c.outlets, permutations=50)
     >>> s.corpus["posts"], sorted(s.camps["camp"])

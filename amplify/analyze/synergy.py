@@ -173,7 +173,7 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     Examples
     --------
     >>> from amplify.synth import generate
-    >>> from amplify import detect
+    >>> from amplify.detect import detect
     >>> c = generate(n_posts=20000, seed=0)
     >>> links = detect(c.posts, c.outlets)
     >>> rep = camp_synergy(links, c.posts, c.outlets, groups=["RU", "CN"], permutations=1000, seed=0)

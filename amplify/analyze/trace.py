@@ -29,7 +29,7 @@ Goel et al. 2016 measure a cascade's depth and shape).
 Examples
 --------
 >>> import pandas as pd
->>> from amplify import detect
+>>> from amplify.detect import detect
 >>> a = "The United States must stop interfering in the internal affairs of Kazakhstan at once."
 >>> b = "Beijing: the United States must stop meddling in the internal affairs of Kazakhstan at once."
 >>> posts = pd.DataFrame({"post_id": ["a", "b", "c"], "outlet": ["mfa_china", "rusemb_beijing", "tass"],
@@ -327,7 +327,7 @@ def find_text(text: str, texts, outlets: pd.DataFrame | None = None, *, settings
     """
     import pyarrow.compute as pc
 
-    from amplify import detect as _detect
+    from amplify.detect import detect as _detect
     from amplify.detect import DetectSettings
 
     cols = ["post_id", "outlet", "group", "time", "kind", "score", "text"]

@@ -21,7 +21,7 @@ and prints cleanly (print CSS: no navigation, tables kept whole).
 Examples
 --------
 >>> import pandas as pd
->>> from amplify import detect
+>>> from amplify.detect import detect
 >>> posts = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["mfa_china", "sputnik"],
 ...     "published_at": ["2022-01-05 10:00Z", "2022-01-05 13:00Z"],
 ...     "text": ["The United States must stop interfering in the internal affairs of Kazakhstan."] * 2})
