@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,6 +56,12 @@ def build(path: Path, n: int, seed: int) -> dict:
         run = detect_workspace(ws)
     t_det = time.perf_counter() - t0
     return {"generate_s": t_gen, "ingest_s": t_add, "detect_s": t_det, "links": run.links_total}
+
+
+def _cli(*args) -> None:
+    """Run one ``amplify`` command in a new process; fail loudly if it fails."""
+    subprocess.run([sys.executable, "-c", "from amplify.cli import main; main()", *map(str, args)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def timed(label, fn, results, warm=True):
@@ -124,6 +131,15 @@ def main(argv=None) -> int:
         return term_volume(posts, O, ["Kazakhstan"], freq="D")
     timed("volume --term Kazakhstan (reads texts)", vol, res, warm)
     timed("summary (200 perms)", lambda: summarize(L, P, O, frame=f, texts=ws), res, warm)
+    # The same questions as an analyst asks them: whole commands in a fresh process (start-up,
+    # reading the workspace and printing included).
+    for label, args_ in (("amplify summary (CLI)", ["summary"]),
+                         ("amplify synergy (CLI)", ["synergy"]),
+                         ("amplify bridges (CLI)", ["bridges"]),
+                         ("amplify paths --from CN --to RU (CLI)", ["paths", "--from", "CN", "--to", "RU"]),
+                         ("amplify trace POST_ID (CLI)", ["trace", pid]),
+                         ("amplify volume --term Kazakhstan (CLI)", ["volume", "--term", "Kazakhstan"])):
+        timed(label, lambda a=args_: _cli(*a, "--workspace", path, "--format", "json"), res, warm=False)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"posts": ws.n_posts, "build": info, "timings_s": dict(res)}, fh, indent=1)
