@@ -195,7 +195,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
             changed[i] = new
     names = [_neutralise_name(c) for c in df.columns] if not isinstance(df.columns, pd.MultiIndex) \
         else list(df.columns)
-    renamed = any(a is not b for a, b in zip(names, df.columns))
+    renamed = any(isinstance(a, str) and a != b for a, b in zip(names, df.columns))
     if not changed and not renamed:
         return df
     out = df.copy(deep=False)
