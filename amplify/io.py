@@ -116,8 +116,12 @@ def _neutralise_text(s: pd.Series) -> pd.Series:
         return s
     if not hit.any():
         return s
-    if isinstance(s.dtype, pd.StringDtype):  # every cell is text or missing: one Arrow concat and select
-        return s.where(~hit, "'" + s)
+    if isinstance(s.dtype, pd.StringDtype):
+        # concatenate only the hits and put them in place (Arrow's replace_with_mask): a few hits
+        # cost little, and the peak is two copies of the column, where s.where(~hit, "'" + s) takes three
+        out = s.copy()
+        out[hit] = ("'" + s[hit]).array  # an array, not a Series: by position, the index may repeat
+        return out
     values = s.to_numpy(dtype=object, copy=True)  # object: only the hits are str for sure
     values[hit] = "'" + values[hit]
     return pd.Series(values, index=s.index, name=s.name, dtype=object)
