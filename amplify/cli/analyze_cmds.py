@@ -3,7 +3,10 @@
 Each is a thin layer over :mod:`amplify.analyze`: open the workspace, read
 the tables it needs, call one function, print a table, JSON or CSV. Post text
 is printed as it is in table output, except that control characters (which
-could drive the terminal) are shown as escapes.
+could drive the terminal) are shown as escapes. In CSV output a text cell that
+begins with = + - @ (or a tab or carriage return) gets a leading ' so that a
+spreadsheet does not run it as a formula (``--raw``: as stored); JSON is as
+stored.
 """
 
 from __future__ import annotations
