@@ -3,7 +3,10 @@
 Each is a thin layer over :mod:`amplify.analyze`: open the workspace, read
 the tables it needs, call one function, print a table, JSON or CSV. Post text
 is printed as it is in table output, except that control characters (which
-could drive the terminal) are shown as escapes.
+could drive the terminal) are shown as escapes. In CSV output a text cell that
+begins with = + - @ (or a tab or carriage return) gets a leading ' so that a
+spreadsheet does not run it as a formula (``--raw``: as stored); JSON is as
+stored.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import sys
 import click
 import pandas as pd
 
-from amplify.cli.common import (emit_json, emit_table, format_option, note, quiet_option, terminal_safe,
-                                workspace_option)
+from amplify.cli.common import (emit_json, emit_table, format_option, note, quiet_option, raw_option,
+                                terminal_safe, workspace_option)
 
 __all__ = ["synergy", "bridges", "paths", "trace", "volume", "summary", "COMMANDS"]
 
@@ -117,9 +120,10 @@ def _fmt_s(s) -> str:
               help="With --format csv: the table to write (default pairs; trend with --freq).")
 @linkset_option
 @format_option
+@raw_option
 @quiet_option
 def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_time_shift, all_links, kinds,
-            since, until, narratives, which, linkset, fmt, quiet):
+            since, until, narratives, which, linkset, fmt, raw, quiet):
     """Do camps echo each other more than chance? Observed vs expected echoes per pair of camps.
 
     For each ordered pair SOURCE -> TARGET (TARGET's outlets echo SOURCE's
@@ -155,7 +159,7 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
         df = getattr(rep, which)
         if df is None:
             raise click.UsageError("--table trend needs --freq")
-        emit_table(df, "csv")
+        emit_table(df, "csv", raw=raw)
         return
     click.echo(f"Synergy between camps: {rep.settings['echoes']:,} echoes, {permutations:,} permutations, "
                f"alpha {alpha} per pair (SOURCE -> TARGET: TARGET's outlets echo SOURCE's posts)")
@@ -196,8 +200,9 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
               show_default=True, help="With --format csv: the table to write.")
 @linkset_option
 @format_option
+@raw_option
 @quiet_option
-def bridges(workspace, top, evidence, seed, all_links, since, until, which, linkset, fmt, quiet):
+def bridges(workspace, top, evidence, seed, all_links, since, until, which, linkset, fmt, raw, quiet):
     """Which outlets carry one camp's content into another? A ranked table with the evidence.
 
     Per outlet: cross-camp cascades through it (the rank), its Gould-Fernandez
@@ -223,7 +228,7 @@ def bridges(workspace, top, evidence, seed, all_links, since, until, which, link
         emit_json(rep.to_dict())
         return
     if fmt == "csv":
-        emit_table(rep.table if which == "bridges" else rep.evidence, "csv")
+        emit_table(rep.table if which == "bridges" else rep.evidence, "csv", raw=raw)
         return
     click.echo(f"Bridges between camps ({rep.settings['outlets']:,} outlets, {rep.settings['edges']:,} outlet "
                f"pairs; betweenness {rep.settings['betweenness']}, distance = 1/echoes)")
@@ -259,8 +264,9 @@ def bridges(workspace, top, evidence, seed, all_links, since, until, which, link
               help="Only these link kinds (repeatable).")
 @linkset_option
 @format_option
+@raw_option
 @quiet_option
-def paths(workspace, source, target, max_hops, since, until, top, all_links, kinds, linkset, fmt, quiet):
+def paths(workspace, source, target, max_hops, since, until, top, all_links, kinds, linkset, fmt, raw, quiet):
     """How did content travel from X to Y, hop by hop? X and Y are outlets or camps.
 
     Time-respecting paths on the post graph (each hop later than the one
@@ -287,7 +293,7 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, kin
         emit_json(rep.to_list())
         return
     if fmt == "csv":
-        emit_table(rep.hops, "csv")
+        emit_table(rep.hops, "csv", raw=raw)
         return
     if rep.empty:
         window = "" if since is None and until is None else f" between {since or 'the start'} and {until or 'the end'}"
@@ -329,8 +335,9 @@ def _cut(s: str, n: int = 160) -> str:
 @click.option("--limit", type=int, default=50, show_default=True, help="Cascade rows shown in table output.")
 @linkset_option
 @format_option
+@raw_option
 @quiet_option
-def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, quiet):
+def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
     """Where did this post (or text) first appear, and where did it go?
 
     Follows parent links upstream to the earliest origin, then lists the whole
@@ -362,7 +369,7 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, quiet):
             if fmt == "json":
                 emit_json({"post_id": None, "origin": None, "matches": [], "upstream": [], "cascade": []})
             elif fmt == "csv":
-                emit_table(pd.DataFrame(columns=["post_id"]), "csv")
+                emit_table(pd.DataFrame(columns=["post_id"]), "csv", raw=raw)
             else:
                 click.echo("No post carries this text.")
             return
@@ -371,7 +378,7 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, quiet):
         emit_json(rep.to_dict())
         return
     if fmt == "csv":
-        emit_table(rep.cascade, "csv")
+        emit_table(rep.cascade, "csv", raw=raw)
         return
     s = rep.summary
     if rep.matches is not None:
@@ -414,9 +421,10 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, quiet):
 @click.option("--min-count", type=click.IntRange(0), default=10, show_default=True,
               help="Surge rule: fewest mentions in a surge period.")
 @format_option
+@raw_option
 @quiet_option
 def volume(workspace, terms, by, freq, since, until, compare_since, compare_until, baseline, zscore, min_count,
-           fmt, quiet):
+           fmt, raw, quiet):
     """How often do outlets mention a term, per period and camp? Comparisons and surges.
 
     Counts posts mentioning each term (case-insensitive, on word boundaries;
@@ -460,7 +468,7 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
                    "surges": json_records(surges)})
         return
     if fmt == "csv":
-        emit_table(vol, "csv")
+        emit_table(vol, "csv", raw=raw)
         return
     if sentence:
         click.echo(sentence)
@@ -519,8 +527,9 @@ def _runs(sk: pd.DataFrame, periods: list) -> list:
 @click.option("--seed", type=int, default=0, show_default=True)
 @linkset_option
 @format_option
+@raw_option
 @quiet_option
-def summary(workspace, top, permutations, seed, linkset, fmt, quiet):
+def summary(workspace, top, permutations, seed, linkset, fmt, raw, quiet):
     """The headline numbers of a workspace on one screen.
 
     Posts, outlets per camp, links per kind, the strongest synergy pairs, the
@@ -542,7 +551,7 @@ def summary(workspace, top, permutations, seed, linkset, fmt, quiet):
     if fmt == "json":
         emit_json(s.to_dict())
     elif fmt == "csv":
-        emit_table(s.long(), "csv")
+        emit_table(s.long(), "csv", raw=raw)
     else:
         for name, df in s.tables().items():
             setattr(s, name, _screen(df))

@@ -9,6 +9,8 @@ import sys
 import click
 import pandas as pd
 
+from amplify.io import RAW_HELP, write_csv
+
 workspace_option = click.option(
     "--workspace", "-w", "workspace", required=True, type=click.Path(file_okay=False),
     help="Folder holding the corpus (created by `amplify ingest`).",
@@ -18,6 +20,8 @@ format_option = click.option(
     help="Output format: a readable table, or JSON / CSV for scripts.",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bars or notes on stderr.")
+#: ``--raw``, on every command that writes CSV (see :func:`amplify.io.write_csv`).
+raw_option = click.option("--raw", is_flag=True, help=RAW_HELP)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -61,20 +65,22 @@ def _table_text(df: pd.DataFrame, max_rows: int, width: int = 60) -> str:
     return text
 
 
-def emit_table(df: pd.DataFrame, fmt: str, out=None, max_rows: int = 50) -> None:
+def emit_table(df: pd.DataFrame, fmt: str, out=None, max_rows: int = 50, *, raw: bool = False) -> None:
     """Print ``df`` as a table, JSON records or CSV (to ``out`` or stdout).
 
     The table is for people: text is cut and control characters are shown
-    escaped. JSON and CSV carry every value exactly.
+    escaped. JSON carries every value exactly. CSV is opened in spreadsheets:
+    a text cell that begins with = + - @ (or a tab or carriage return) gets
+    a leading ``'`` so it is not run as a formula
+    (:func:`amplify.io.neutralise_formulas`), unless ``raw``, which
+    writes every value exactly.
     """
     out = out or sys.stdout
     if fmt == "json":
         out.write(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
         out.write("\n")
     elif fmt == "csv":
-        # straight to the output (pandas writes it in chunks): a whole link
-        # set built as one string first took 3 GB at 1M posts
-        df.to_csv(out, index=False)
+        write_csv(df, out, raw=raw)
     else:
         if df.empty:
             out.write("(no rows)\n")

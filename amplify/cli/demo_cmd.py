@@ -7,19 +7,22 @@ from pathlib import Path
 
 import click
 
-from amplify.cli.common import note, quiet_option
+from amplify.cli.common import note, quiet_option, raw_option
 
 
-def run_demo(out: Path, *, posts: int = 5000, seed: int = 0, quiet: bool = False) -> dict:
+def run_demo(out: Path, *, posts: int = 5000, seed: int = 0, quiet: bool = False, raw: bool = False) -> dict:
     """Generate a corpus, ingest it, detect echoes, and write every product into ``out``.
 
     Returns a dict naming each file written. Each later stage (network page,
-    report, exports) runs when its module is installed.
+    report, exports) runs when its module is installed. links.csv and the CSV
+    export are neutralised for spreadsheets unless ``raw`` (see
+    :func:`amplify.io.write_csv`); the generated corpus is input for
+    ``amplify ingest`` and is written as generated.
     """
     from amplify.workspace import links_with_evidence
     from amplify.detect.incremental import detect_workspace
     from amplify.ingest import read_outlets, read_posts
-    from amplify.io import atomic_output
+    from amplify.io import atomic_output, write_csv
     from amplify.synth import generate, write_corpus
     from amplify.workspace import Workspace
 
@@ -46,12 +49,16 @@ def run_demo(out: Path, *, posts: int = 5000, seed: int = 0, quiet: bool = False
 
     links = links_with_evidence(ws, limit_text=10**9)
     with atomic_output(out / "links.csv") as fh:
-        links.to_csv(fh, index=False)
+        write_csv(links, fh, raw=raw)
     written["links"] = str(out / "links.csv")
 
-    from amplify.render import render_all
+    from amplify.render import FORMATS, export_graph, render_all, workspace_view
 
-    for what, paths in render_all(ws, out).items():
+    rendered = render_all(ws, out, formats=[f for f in FORMATS if not (raw and f == "csv")])
+    if raw and "csv" in FORMATS:  # render_all writes the CSV export neutralised: write it raw here
+        rendered["csv"] = export_graph(workspace_view(ws, level="outlet"), out / "network-edges.csv", "csv",
+                                       raw=True)
+    for what, paths in rendered.items():
         paths = paths if isinstance(paths, (list, tuple)) else [paths]
         written[what] = ", ".join(str(p) for p in paths)
     names = [Path(p).name for v in written.values() for p in v.split(", ")]
@@ -64,20 +71,23 @@ def run_demo(out: Path, *, posts: int = 5000, seed: int = 0, quiet: bool = False
               help="Folder to write everything into.")
 @click.option("--posts", type=int, default=5000, show_default=True, help="Size of the generated corpus.")
 @click.option("--seed", type=int, default=0, show_default=True)
+@raw_option
 @quiet_option
-def command(out, posts, seed, quiet):
+def command(out, posts, seed, raw, quiet):
     """Run every stage on a generated corpus with known echoes and write what it produces.
 
     The corpus has Russian, Chinese, Iranian and Western outlets; ministries,
     diplomats and state media; planted copies, quotes, paraphrases and chains;
     boilerplate and near-misses that must not link. The output folder holds
     the corpus (CSV), the workspace, links.csv and the pages and exports.
+    In links.csv and the CSV export, a cell that begins with = + - @ gets a
+    leading ' so that spreadsheets do not run it; --raw writes it as stored.
 
     \b
     Example:
       amplify demo --out demo-out
       amplify info --workspace demo-out/workspace
     """
-    written = run_demo(Path(out), posts=posts, seed=seed, quiet=quiet)
+    written = run_demo(Path(out), posts=posts, seed=seed, quiet=quiet, raw=raw)
     for what, path in written.items():
         click.echo(f"{what:<13} {path}")

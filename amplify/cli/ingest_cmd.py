@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from amplify.cli.common import emit_json, note, quiet_option, workspace_option
+from amplify.cli.common import emit_json, note, quiet_option, raw_option, workspace_option
 
 
 def _mapping(pairs) -> dict:
@@ -36,8 +36,9 @@ def _mapping(pairs) -> dict:
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Where to write rejected rows (default: WORKSPACE/rejects/ingest-TIME.csv).")
 @click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@raw_option
 @quiet_option
-def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out_fmt, quiet):
+def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out_fmt, raw, quiet):
     """Read posts (and an outlets table) into a workspace, creating it if needed.
 
     FILES may be CSV/TSV, JSON Lines, Parquet, Twitter/X API v2 pages or a
@@ -46,7 +47,9 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
     author/username/site/publisher...); --map overrides. Every row is
     accepted, collapsed into an identical duplicate, or written to the rejects
     file with its file, row, column and reason. Re-ingesting the same file
-    adds nothing ("0 new, N already present").
+    adds nothing ("0 new, N already present"). The rejects and conflicts
+    files are CSV for spreadsheets: a cell that begins with = + - @ gets a
+    leading ' so that it is not run as a formula; --raw writes it as stored.
 
     \b
     Example:
@@ -72,15 +75,15 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
     except IngestError as exc:
         result = getattr(exc, "result", None)
         if result is not None and len(result.rejects):
-            _write_rejects(result.rejects, rejects, workspace, quiet)
+            _write_rejects(result.rejects, rejects, workspace, quiet, raw=raw)
         raise click.ClickException(str(exc)) from exc
     if res is not None:
         note(res.summary(), quiet)
         report["ingest"] = res.to_dict()
         if len(res.rejects):
-            report["rejects_file"] = str(_write_rejects(res.rejects, rejects, workspace, quiet))
+            report["rejects_file"] = str(_write_rejects(res.rejects, rejects, workspace, quiet, raw=raw))
     try:
-        _store(ws, workspace, outlets, res, report, out_fmt=out_fmt, quiet=quiet)
+        _store(ws, workspace, outlets, res, report, out_fmt=out_fmt, quiet=quiet, raw=raw)
         stored_outlets = ws.outlets(fill_missing=False)
         posts_outlets = ws.posts(columns=["outlet"])
         _, missing = complete_outlets(posts_outlets, stored_outlets if len(stored_outlets) else None)
@@ -93,9 +96,9 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
         emit_json(report)
 
 
-def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bool) -> None:
+def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bool, raw: bool = False) -> None:
     """Write the outlets table and the new posts into the workspace, in one writer session."""
-    from amplify.io import atomic_output
+    from amplify.io import atomic_output, write_csv
 
     with ws.writer():
         if outlets is not None:
@@ -111,7 +114,7 @@ def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bo
             if app.n_conflicts:
                 path = Path(workspace) / "rejects" / f"conflicts-{_stamp()}.csv"
                 with atomic_output(path) as fh:
-                    app.conflicts.to_csv(fh, index=False)
+                    write_csv(app.conflicts, fh, raw=raw)
                 note(f"  {app.n_conflicts:,} post ids already stored with other content were not "
                      f"overwritten; both versions are in {path}", quiet)
                 report["conflicts_file"] = str(path)
@@ -135,11 +138,11 @@ def _stamp() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _write_rejects(rejects, path, workspace, quiet):
-    from amplify.io import atomic_output
+def _write_rejects(rejects, path, workspace, quiet, *, raw: bool = False):
+    from amplify.io import atomic_output, write_csv
 
     path = Path(path) if path else Path(workspace) / "rejects" / f"ingest-{_stamp()}.csv"
     with atomic_output(path) as fh:
-        rejects.to_csv(fh, index=False)
+        write_csv(rejects, fh, raw=raw)
     note(f"{len(rejects):,} rejected rows (file, row, column, reason, value) written to {path}", quiet)
     return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from amplify.cli.common import emit_table, workspace_option
+from amplify.cli.common import emit_table, raw_option, workspace_option
 from amplify.io import atomic_output
 from amplify.workspace import Workspace, WorkspaceError
 # the join lives in the workspace's query layer; still importable from here, as before
@@ -30,12 +30,16 @@ TABLE_COLUMNS = ["source_outlet", "target_outlet", "kind", "score", "lag_s", "at
               type=click.Choice(["repost", "quote_post", "verbatim", "quote", "paraphrase"]),
               help="Only these kinds (repeatable).")
 @click.option("--limit", type=int, default=None, help=f"At most this many rows (table output: {TABLE_ROWS}).")
-def command(workspace, fmt, out, linkset, parents_only, kinds, limit):
+@raw_option
+def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw):
     """Print or write the links: who echoes whom, how, how closely, how late, with the matched text.
 
     Columns: source_id, target_id, kind, score, source_start, source_end,
     target_start, target_end, lag_s, attributed, is_parent, tie, then each
     side's outlet, group, time and matched text.
+
+    CSV is for spreadsheets: a cell that begins with = + - @ gets a leading '
+    so that it is not run as a formula; --raw writes it as stored.
 
     \b
     Example:
@@ -63,8 +67,8 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit):
         return
     if out:
         with atomic_output(out, "w") as fh:
-            emit_table(df, fmt, fh, max_rows=len(df) + 1)
+            emit_table(df, fmt, fh, max_rows=len(df) + 1, raw=raw)
         click.echo(f"wrote {len(df):,} links to {out}", err=True)
     else:
         shown = df if fmt != "table" else df[TABLE_COLUMNS]
-        emit_table(shown, fmt, max_rows=limit or TABLE_ROWS)
+        emit_table(shown, fmt, max_rows=limit or TABLE_ROWS, raw=raw)

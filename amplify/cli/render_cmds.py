@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from amplify.cli.common import note, quiet_option, workspace_option
+from amplify.cli.common import note, quiet_option, raw_option, workspace_option
 from amplify.schema import LINK_KINDS
 
 # The choices below repeat amplify.render's LEVELS, COLOR_BY, SIZE_BY and FORMATS so that
@@ -135,13 +135,16 @@ def report(workspace, out, network_href, since, until, kinds, linkset, all_links
                    "(edges.csv and nodes.csv inside).")
 @filter_options
 @click.option("--focus", metavar="OUTLET_OR_POST", help="Only this node's neighbourhood (post level: its cascade).")
+@raw_option
 @quiet_option
-def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, focus, quiet):
+def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, focus, raw, quiet):
     """Export the graph for Gephi (GEXF, GraphML) or scripts (node-link JSON, CSV).
 
     GEXF and GraphML keep camp, kind, counts, scores and lags as typed
     attributes; GEXF also carries start/end times (Gephi's timeline) and
     colours by camp. Missing values are left out, never written as None.
+    CSV is for spreadsheets: a cell that begins with = + - @ gets a leading '
+    so that it is not run as a formula; --raw writes it as stored.
 
     \b
     Examples:
@@ -162,7 +165,7 @@ def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, 
         fmt = suffix
     try:
         paths = write_export(workspace, out, fmt, level=level, since=since, until=until, kinds=_kinds(kinds),
-                             focus=focus, linkset=linkset, parents_only=not all_links)
+                             focus=focus, linkset=linkset, parents_only=not all_links, raw=raw)
     except (WorkspaceError, ValueError, KeyError) as exc:
         _fail(exc)
     note("wrote " + ", ".join(str(p) for p in paths), quiet)

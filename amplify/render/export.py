@@ -22,7 +22,11 @@ posts; edges point from source to echo). Each format keeps what it can hold:
     list (``id``, attributes). ``out`` names the edges file and the nodes file
     is its sibling ``<stem>-nodes.csv`` (``links.csv`` -> ``links-nodes.csv``);
     if ``out`` is a folder (exists, ends with ``/`` or has no suffix), the files
-    are ``edges.csv`` and ``nodes.csv`` inside it.
+    are ``edges.csv`` and ``nodes.csv`` inside it. CSV is opened in
+    spreadsheets, and node names and example passages come from adversarial
+    posts: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return gets a leading ``'`` (:func:`amplify.io.neutralise_formulas`,
+    the OWASP rule) unless ``raw=True``.
 
 XML cannot hold ``None`` (networkx's writers fail on it) nor some control
 characters: missing values are left out of the element (Gephi shows them
@@ -57,7 +61,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from amplify.io import atomic_output
+from amplify.io import atomic_output, write_csv
 from amplify.render.colors import camp_colors
 from amplify.render.output import user_permissions
 from amplify.render.textsafe import clean_text, is_missing, jsonable
@@ -246,7 +250,7 @@ def _columns(rows, first) -> list[str]:
     return cols
 
 
-def export_graph(graph: nx.DiGraph, out, fmt: str | None = None) -> list[Path]:
+def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = False) -> list[Path]:
     """Write ``graph`` to ``out`` as ``fmt`` (default: from the file's suffix); returns the files written.
 
     Parameters
@@ -256,6 +260,10 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None) -> list[Path]:
     out : path
         The file (for ``csv``: the edges file, or a folder -- see the module docs).
     fmt : {"gexf", "graphml", "json", "csv"}, optional
+    raw : bool
+        CSV only: write text cells as they are, without the leading ``'`` on
+        cells that begin with ``= + - @`` (see the module docs). The other
+        formats are never changed.
     """
     if fmt is None:
         suffix = Path(str(out)).suffix.lower().lstrip(".")
@@ -286,18 +294,18 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None) -> list[Path]:
     for path, table in ((edges_path, _edge_table(graph)), (nodes_path, _node_table(graph))):
         with atomic_output(path, "w") as fh:
             user_permissions(fh)
-            table.to_csv(fh, index=False, lineterminator="\n")
+            write_csv(table, fh, raw=raw, lineterminator="\n")
     return [edges_path, nodes_path]
 
 
 def write_export(ws, out, fmt: str | None = None, *, level: str = "outlet", since=None, until=None, kinds=None,
                  focus: str | None = None, linkset: str | None = None, parents_only: bool = True,
-                 examples: int = 3) -> list[Path]:
+                 examples: int = 3, raw: bool = False) -> list[Path]:
     """Export a workspace's graph: what ``amplify export`` does. Returns the files written.
 
     ``ws`` is a :class:`~amplify.workspace.Workspace` or a path to one;
     ``level`` is ``"outlet"``, ``"camp"`` or ``"post"``; the filters are those of
-    :func:`~amplify.render.views.graph_view`.
+    :func:`~amplify.render.views.graph_view`; ``raw`` is that of :func:`export_graph`.
     """
     from amplify.workspace import Workspace
 
@@ -305,4 +313,4 @@ def write_export(ws, out, fmt: str | None = None, *, level: str = "outlet", sinc
         ws = Workspace.open(ws)
     g = workspace_view(ws, linkset=linkset, level=level, since=since, until=until, kinds=kinds, focus=focus,
                        parents_only=parents_only, examples=examples)
-    return export_graph(g, out, fmt)
+    return export_graph(g, out, fmt, raw=raw)
