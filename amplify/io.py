@@ -95,11 +95,13 @@ def atomic_write_bytes(path, data: bytes) -> None:
 
 #: A text cell beginning with one of these is a formula to a spreadsheet (OWASP).
 FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
+#: Text cells that are plain numbers stay as they are: no spreadsheet evaluates them as a formula.
+PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 #: What the ``--raw`` flags say, in every command that writes CSV.
 RAW_HELP = ("Write CSV cells exactly as stored. By default, CSV cells that begin with = + - @ (or a tab or "
-            "carriage return) get a leading ' so that spreadsheets do not run them as formulas; nothing else "
-            "changes. JSON and Parquet are always as stored.")
+            "carriage return), plain numbers excepted, get a leading ' so that spreadsheets do not run them as "
+            "formulas; nothing else changes. JSON and Parquet are always as stored.")
 
 
 def _is_text(dtype) -> bool:
@@ -111,11 +113,18 @@ def _neutralise_text(s: pd.Series) -> pd.Series:
     try:
         # vectorised: Arrow's starts_with for Arrow-backed strings, one C loop for object columns;
         # cells that are not str (numbers, None, lists in object columns) give NA -> False
-        hit = s.str.startswith(FORMULA_CHARS).to_numpy(dtype=bool, na_value=False)
+        hit = s.str.startswith(FORMULA_CHARS).to_numpy(dtype=bool, na_value=False, copy=True)
     except AttributeError:  # an object column without a single string
         return s
     if not hit.any():
         return s
+    # A plain number written as text ("-1.26", "+3", "-4e-05") cannot run as a formula, and a
+    # quote would turn a table's numbers into text (defusedcsv makes the same exception).
+    hits = s[hit]
+    plain = hits.str.fullmatch(PLAIN_NUMBER).to_numpy(dtype=bool, na_value=False)
+    if plain.all():
+        return s
+    hit[np.flatnonzero(hit)[plain]] = False
     if isinstance(s.dtype, pd.StringDtype):
         # concatenate only the hits and put them in place (Arrow's replace_with_mask): a few hits
         # cost little, and the peak is two copies of the column, where s.where(~hit, "'" + s) takes three
@@ -164,7 +173,8 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     Only text cells change: in object, string and categorical columns, the
     values that are ``str`` and begin with one of :data:`FORMULA_CHARS` become
     ``"'" + value`` -- nothing is lost, the original is the cell without its
-    first character. Everything else -- other text, missing values, numbers
+    first character. Everything else -- other text, text that is a plain number
+    (``"-1.26"``: no spreadsheet evaluates it), missing values, numbers
     (negative ones included), booleans, times, non-string objects -- is left
     as it is, and so are the dtypes. A text that itself began with ``'`` is
     left as it is too, so for every value exactly as stored write raw CSV
@@ -184,12 +194,12 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> df = pd.DataFrame({"text": ['=HYPERLINK("http://x","y")', "plain", "-2+3", None],
-    ...                    "lag": [-1.5, 2.0, 3.0, 4.0]})
+    >>> df = pd.DataFrame({"text": ['=HYPERLINK("http://x","y")', "plain", "-2+3", None, "-1.26"],
+    ...                    "lag": [-1.5, 2.0, 3.0, 4.0, 5.0]})
     >>> neutralise_formulas(df)["text"].tolist()
-    ['\\'=HYPERLINK("http://x","y")', 'plain', "'-2+3", nan]
+    ['\\'=HYPERLINK("http://x","y")', 'plain', "'-2+3", nan, '-1.26']
     >>> neutralise_formulas(df)["lag"].tolist()
-    [-1.5, 2.0, 3.0, 4.0]
+    [-1.5, 2.0, 3.0, 4.0, 5.0]
     """
     changed = {}
     for i in range(df.shape[1]):

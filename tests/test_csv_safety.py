@@ -143,12 +143,29 @@ def assert_json_as_stored(text: str) -> set:
 # --------------------------------------------------------------------------- the function
 
 
+def _plain_number(v: str) -> bool:
+    """A sign, digits with at most one point, an optional exponent: the rule in plain Python."""
+    t = v[1:] if v[:1] in ("+", "-") else v
+    for e in ("e", "E"):
+        if e in t:
+            t, _, exp = t.partition(e)
+            exp = exp[1:] if exp[:1] in ("+", "-") else exp
+            if not (exp.isascii() and exp.isdigit()):
+                return False
+            break
+    whole, _, frac = t.partition(".")
+    digits = whole + frac
+    return bool(digits) and digits.isascii() and digits.isdigit()
+
+
 def _reference(v):
-    """The OWASP rule on one value, in plain Python."""
-    return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+    """The OWASP rule on one value, in plain Python (plain numbers, which no spreadsheet runs, excepted)."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") and not _plain_number(v):
+        return "'" + v
+    return v
 
 
-ALPHABET = list("=+-@\t\r'\" ,;aZ0Яж中文\n") + ["", "é"]
+ALPHABET = list("=+-@\t\r'\" ,;aZ0Яж中文\n") + ["", "é", "1", ".", "e", "7"]
 
 
 def _random_text(rng: random.Random) -> str:
@@ -193,15 +210,18 @@ def test_only_text_cells_change_and_untouched_frames_are_not_copied():
     df = pd.DataFrame({
         "n": [-1, -2, 3], "x": [-2.5, np.nan, -0.0], "flag": [True, False, True],
         "t": pd.to_datetime(["2022-01-01", "2022-01-02", None], utc=True),
-        "s": pd.Series(["-5", "plain", None], dtype="string"),
-        "o": pd.Series([-5, "-5", "Россия"], dtype=object),
+        "s": pd.Series(["-5+1", "plain", None], dtype="string"),
+        "o": pd.Series([-5, "-5+1", "Россия"], dtype=object),
+        "num_text": pd.Series(["-5", "+1.5e-3", "-2+3"], dtype=object),
     })
     out = neutralise_formulas(df)
-    assert out["s"].tolist()[:2] == ["'-5", "plain"] and out["s"].isna().tolist()[2]
-    assert out["o"].tolist() == [-5, "'-5", "Россия"]  # the int stays an int, the text is text
+    assert out["s"].tolist()[:2] == ["'-5+1", "plain"] and out["s"].isna().tolist()[2]
+    assert out["o"].tolist() == [-5, "'-5+1", "Россия"]  # the int stays an int, the text is text
+    # plain numbers written as text stay numbers to a spreadsheet; a sum does not
+    assert out["num_text"].tolist() == ["-5", "+1.5e-3", "'-2+3"]
     for c in ("n", "x", "flag", "t"):
         pd.testing.assert_series_equal(out[c], df[c])
-    calm = df.drop(columns=["s", "o"]).assign(w=["a", "中文", "é"])
+    calm = df.drop(columns=["s", "o", "num_text"]).assign(w=["a", "中文", "é"], v=["-1.26", "3", "+4"])
     assert neutralise_formulas(calm) is calm
 
 
