@@ -135,7 +135,7 @@ def average_precision(y_true: np.ndarray, score: np.ndarray) -> float:
     return float(np.sum(np.diff(np.r_[0.0, rec]) * prec))
 
 
-def _pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
+def pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
     """Detect over pairs laid 8 days apart (beyond the 7-day window), in chunks
     that fit pandas' nanosecond time range."""
     out = []
@@ -158,7 +158,7 @@ def _pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
 def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) -> dict:
     n = len(a)
     t = time.perf_counter()
-    links = _pair_links(a, b)
+    links = pair_links(a, b)
     secs = time.perf_counter() - t
     links = links[links["source_id"].str[1:] == links["target_id"].str[1:]]
     score = np.zeros(n)
@@ -177,15 +177,14 @@ def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) ->
             "kinds": pd.Series(kind[pred]).value_counts().to_dict()}
 
 
-def dev_sets() -> list[dict]:
-    out = []
+def labelled_pairs():
+    """The labelled development sets present in ``../shared/data``: (name, texts a, texts b, labels) each."""
     mrpc = SHARED / "mrpc-train" / "msr_paraphrase_train.txt"
     if mrpc.is_file():
         df = pd.read_csv(mrpc, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8-sig", dtype=str)
         df.columns = ["Quality", "id1", "id2", "s1", "s2"]
         df = df.dropna(subset=["s1", "s2"])
-        out.append(evaluate_pairs("MRPC train", df["s1"].tolist(), df["s2"].tolist(),
-                                  df["Quality"].astype(int).to_numpy()))
+        yield "MRPC train", df["s1"].tolist(), df["s2"].tolist(), df["Quality"].astype(int).to_numpy()
     else:
         print(f"(MRPC not found at {mrpc}: skipped)", file=sys.stderr)
     tw = SHARED / "twitter-url-train"
@@ -193,10 +192,13 @@ def dev_sets() -> list[dict]:
         a = (tw / "a.toks").read_text("utf-8").splitlines()
         b = (tw / "b.toks").read_text("utf-8").splitlines()
         y = np.array([int(x) for x in (tw / "sim.txt").read_text().split()])
-        out.append(evaluate_pairs("Twitter-URL train", a, b, y))
+        yield "Twitter-URL train", a, b, y
     else:
         print(f"(Twitter-URL corpus not found at {tw}: skipped)", file=sys.stderr)
-    return out
+
+
+def dev_sets() -> list[dict]:
+    return [evaluate_pairs(*pairs) for pairs in labelled_pairs()]
 
 
 def _weighted(rows, key, kind, field):

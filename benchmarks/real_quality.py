@@ -35,7 +35,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import sys
@@ -48,6 +47,10 @@ import pandas as pd
 
 from amplify.detect import detect
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import average_precision, labelled_pairs  # noqa: E402
+from quality import evaluate_pairs as detector_on_pairs  # noqa: E402  (the same measures as the generated figures)
+
 SHARED = Path(os.environ.get("AMPLIFY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 # rapidfuzz scorers of the baseline; each is run over every labelled pair.
@@ -58,109 +61,40 @@ BASELINE_SCORERS = ("ratio", "partial_ratio", "token_sort_ratio", "token_set_rat
 # --------------------------------------------------------------------------- measures
 
 
-def average_precision(y_true: np.ndarray, score: np.ndarray) -> float:
-    """Area under the precision-recall curve, step-wise (as scikit-learn computes it)."""
-    order = np.argsort(-score, kind="stable")
-    y = y_true[order].astype(float)
-    s = score[order]
-    last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
-    tp = np.cumsum(y)[last]
-    prec = tp / (last + 1)
-    rec = tp / max(y.sum(), 1)
-    return float(np.sum(np.diff(np.r_[0.0, rec]) * prec))
-
-
 def best_f1(y_true: np.ndarray, score: np.ndarray) -> tuple[float, float, float, float]:
     """The F1 of the best threshold on ``score`` (predict ``score >= t``): (f1, t, precision, recall)."""
     order = np.argsort(-score, kind="stable")
-    y = y_true[order].astype(float)
     s = score[order]
-    last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
-    tp = np.cumsum(y)[last]
+    last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]  # after each distinct score
+    tp = np.cumsum(y_true[order].astype(float))[last]
     prec = tp / (last + 1)
-    rec = tp / max(y.sum(), 1)
+    rec = tp / max(y_true.sum(), 1)
     f1 = np.where(prec + rec > 0, 2 * prec * rec / np.maximum(prec + rec, 1e-12), 0.0)
     i = int(np.argmax(f1))
     return float(f1[i]), float(s[last[i]]), float(prec[i]), float(rec[i])
 
 
-def prf(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    tp = int((pred & y).sum())
-    p = tp / max(int(pred.sum()), 1)
-    r = tp / max(int(y.sum()), 1)
-    return p, r, 2 * p * r / max(p + r, 1e-12)
-
-
 # --------------------------------------------------------------------------- labelled pairs
 
 
-def pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
-    """Detect over pairs laid 8 days apart (beyond the 7-day window), in chunks
-    that fit pandas' nanosecond time range."""
-    out = []
-    t0 = pd.Timestamp("1980-01-01", tz="UTC")
-    gap = pd.Timedelta("8D")
-    chunk = 8000
-    for c in range(0, len(a), chunk):
-        idx = np.arange(c, min(c + chunk, len(a)))
-        ta = [t0 + k * gap for k in range(len(idx))]
-        posts = pd.DataFrame({
-            "post_id": [f"a{i}" for i in idx] + [f"b{i}" for i in idx],
-            "outlet": ["outlet_a"] * len(idx) + ["outlet_b"] * len(idx),
-            "published_at": ta + [t + pd.Timedelta("1h") for t in ta],
-            "text": [a[i] for i in idx] + [b[i] for i in idx],
-        })
-        out.append(detect(posts, progress=False))
-    return pd.concat(out, ignore_index=True)
-
-
 def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) -> dict:
+    """Detection on the pairs (as :func:`quality.evaluate_pairs` measures it), and the baseline beside it."""
     from rapidfuzz import fuzz, process, utils
 
-    n = len(a)
     y = labels.astype(bool)
-    t = time.perf_counter()
-    links = pair_links(a, b)
-    secs = time.perf_counter() - t
-    links = links[links["source_id"].str[1:] == links["target_id"].str[1:]]
-    score = np.zeros(n)
-    kind = np.full(n, "", dtype=object)
-    idx = links["target_id"].str[1:].astype(int).to_numpy()
-    score[idx] = links["score"].to_numpy()
-    kind[idx] = links["kind"].to_numpy()
-    pred = score > 0
-    p, r, f1 = prf(pred, y)
-    base = []
+    out = detector_on_pairs(name, a, b, labels)
+    out["baseline"] = []
     for name_s in BASELINE_SCORERS:
-        s = process.cpdist(a, b, scorer=getattr(fuzz, name_s), processor=utils.default_process, workers=-1)
-        bf1, thr, bp, br = best_f1(y, np.asarray(s, dtype=float))
-        base.append({"scorer": name_s, "f1": bf1, "threshold": thr, "precision": bp, "recall": br,
-                     "average_precision": average_precision(y, np.asarray(s, dtype=float))})
-    return {"set": name, "pairs": n, "positives": int(y.sum()), "predicted": int(pred.sum()),
-            "precision": p, "recall": r, "f1": f1, "average_precision": average_precision(y, score),
-            "seconds": secs, "kinds": pd.Series(kind[pred]).value_counts().to_dict(), "baseline": base}
+        s = np.asarray(process.cpdist(a, b, scorer=getattr(fuzz, name_s), processor=utils.default_process,
+                                      workers=-1), dtype=float)
+        bf1, thr, bp, br = best_f1(y, s)
+        out["baseline"].append({"scorer": name_s, "f1": bf1, "threshold": thr, "precision": bp, "recall": br,
+                                "average_precision": average_precision(y, s)})
+    return out
 
 
 def labelled_sets() -> list[dict]:
-    out = []
-    mrpc = SHARED / "mrpc-train" / "msr_paraphrase_train.txt"
-    if mrpc.is_file():
-        df = pd.read_csv(mrpc, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8-sig", dtype=str)
-        df.columns = ["Quality", "id1", "id2", "s1", "s2"]
-        df = df.dropna(subset=["s1", "s2"])
-        out.append(evaluate_pairs("MRPC train", df["s1"].tolist(), df["s2"].tolist(),
-                                  df["Quality"].astype(int).to_numpy()))
-    else:
-        print(f"(MRPC not found at {mrpc}: skipped)", file=sys.stderr)
-    tw = SHARED / "twitter-url-train"
-    if (tw / "sim.txt").is_file():
-        a = (tw / "a.toks").read_text("utf-8").splitlines()
-        b = (tw / "b.toks").read_text("utf-8").splitlines()
-        y = np.array([int(x) for x in (tw / "sim.txt").read_text().split()])
-        out.append(evaluate_pairs("Twitter-URL train", a, b, y))
-    else:
-        print(f"(Twitter-URL corpus not found at {tw}: skipped)", file=sys.stderr)
-    return out
+    return [evaluate_pairs(*pairs) for pairs in labelled_pairs()]
 
 
 # --------------------------------------------------------------------------- corpora
