@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from amplify.detect import DetectSettings, DetectStats, detect
+from amplify.detect import DetectSettings, DetectStats, SettingsError, detect
 
 STATEMENT = (
     "The United States should stop using the Kazakhstan situation as a pretext to interfere in the "
@@ -285,3 +285,43 @@ def test_package_imports_and_old_call_still_work():
         old = amplify.detect(posts, settings=DetectSettings(), window="3D")
     pd.testing.assert_frame_equal(old, amplify.detect.detect(posts, window="3D"))
     assert old["kind"].tolist() == ["verbatim"]
+
+
+# --------------------------------------------------------------------------- settings are validated
+
+
+@pytest.mark.parametrize("bad", [
+    {"window": "-3D"}, {"window": "0s"}, {"window": "soon"}, {"window": None},
+    {"shingle": 0}, {"shingle": 2.5}, {"min_shared": 0}, {"min_quote_tokens": -1},
+    {"common_at": 0}, {"keep_first": -1}, {"keep_last": True},
+    {"verbatim_min": 101}, {"quote_min": -0.1}, {"paraphrase_min_ratio": 250.0},
+    {"paraphrase_min_dice": 1.5}, {"paraphrase_min_dice": "0.5"},
+])
+def test_settings_out_of_range_are_refused_naming_the_setting(bad):
+    name = next(iter(bad))
+    with pytest.raises(SettingsError, match=name):
+        DetectSettings(**bad)
+    # the keyword overrides of detect() go through the same check
+    posts = pd.DataFrame({"post_id": ["a"], "outlet": ["o"], "published_at": pd.to_datetime(["2022-01-01"], utc=True),
+                          "text": ["x"]})
+    with pytest.raises(SettingsError, match=name):
+        detect(posts, **bad)
+
+
+@pytest.mark.parametrize("good", [
+    {"window": "36h"}, {"window": "7days"}, {"shingle": 1}, {"keep_first": 0}, {"verbatim_min": 100},
+    {"quote_min": 0}, {"paraphrase_min_dice": 1.0}, {"paraphrase_min_ratio": 0},
+])
+def test_settings_at_the_edges_of_their_range_are_accepted(good):
+    assert getattr(DetectSettings(**good), next(iter(good))) == next(iter(good.values()))
+
+
+def test_cli_names_the_flag_of_a_bad_setting(tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+
+    res = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "ws"), "--paraphrase-min-overlap", "2"])
+    assert res.exit_code == 2
+    assert "--paraphrase-min-overlap must be a number from 0 to 1" in res.output
+    assert "Traceback" not in res.output

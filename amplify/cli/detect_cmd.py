@@ -5,9 +5,12 @@ from __future__ import annotations
 import click
 
 from amplify.cli.common import emit_json, note, quiet_option, workspace_option
-from amplify.detect import DetectSettings
+from amplify.detect import DetectSettings, SettingsError
 
 _DEFAULTS = DetectSettings()  # the option defaults shown in --help
+#: The flag of each setting whose name differs from its flag, for error messages.
+_FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--paraphrase-min-overlap",
+            "paraphrase_min_ratio": "--paraphrase-min"}
 
 
 @click.command("detect")
@@ -49,11 +52,15 @@ def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_mi
     from amplify.detect.incremental import detect_workspace
     from amplify.workspace import Workspace, WorkspaceError
 
-    settings = DetectSettings(window=window, shingle=shingle, min_quote_tokens=min_quote_tokens,
-                              verbatim_min=verbatim_min, quote_min=quote_min,
-                              paraphrase_min_dice=paraphrase_min_dice,
-                              paraphrase_min_ratio=paraphrase_min_ratio, same_outlet=same_outlet,
-                              cross_group_only=cross_group_only)
+    try:
+        settings = DetectSettings(window=window, shingle=shingle, min_quote_tokens=min_quote_tokens,
+                                  verbatim_min=verbatim_min, quote_min=quote_min,
+                                  paraphrase_min_dice=paraphrase_min_dice,
+                                  paraphrase_min_ratio=paraphrase_min_ratio, same_outlet=same_outlet,
+                                  cross_group_only=cross_group_only)
+    except SettingsError as exc:
+        name, _, rest = str(exc).partition(" ")
+        raise click.UsageError(f"{_FLAG_OF.get(name, '--' + name.replace('_', '-'))} {rest}") from exc
     try:
         ws = Workspace.open(workspace)
         with ws.writer():

@@ -33,9 +33,9 @@ import types
 import warnings
 
 from amplify.detect.pipeline import DetectStats, detect
-from amplify.detect.settings import DetectSettings
+from amplify.detect.settings import DetectSettings, SettingsError
 
-__all__ = ["detect", "DetectSettings", "DetectStats"]
+__all__ = ["detect", "DetectSettings", "DetectStats", "SettingsError"]
 
 
 class _CallablePackage(types.ModuleType):

@@ -5,9 +5,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["DetectSettings"]
+__all__ = ["DetectSettings", "SettingsError"]
+
+
+class SettingsError(ValueError):
+    """A detection setting out of its range (the message names the setting, the value and the range)."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,6 @@ class DetectSettings:
         Viral/boilerplate bound, see :mod:`amplify.detect.candidates`.
     """
 
-    # Values are not checked here yet: a __post_init__ that rejects a window
-    # pandas cannot read, a shingle < 1 or thresholds out of range belongs
-    # here (issue #10; it would change which inputs fail, and where).
-
     window: str = "7D"
     shingle: int = 4
     min_shared: int = 2
@@ -62,6 +63,27 @@ class DetectSettings:
     common_at: int = 25
     keep_first: int = 3
     keep_last: int = 3
+
+    def __post_init__(self):
+        # Checked once, here, so that a bad value fails before any work with a message that names
+        # it (a negative window would silently match nothing; a ratio over 100 would never pass).
+        try:
+            window = pd.Timedelta(self.window)
+        except (ValueError, TypeError):
+            window = None
+        if window is None or window is pd.NaT or window <= pd.Timedelta(0):
+            raise SettingsError(f"window must be a positive duration such as '7D' or '36h' (got {self.window!r})")
+        for name, low in (("shingle", 1), ("min_shared", 1), ("min_quote_tokens", 1), ("common_at", 1),
+                          ("keep_first", 0), ("keep_last", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise SettingsError(f"{name} must be a whole number >= {low} (got {value!r})")
+        for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
+                           ("paraphrase_min_dice", 1.0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                    or not 0.0 <= float(value) <= high:
+                raise SettingsError(f"{name} must be a number from 0 to {high:g} (got {value!r})")
 
     def to_dict(self) -> dict:
         """The settings as a plain dict (field name -> value)."""
