@@ -12,7 +12,7 @@ import math
 import random
 
 from amplify.synth.codes import EN, RUS, SEP, ZH
-from amplify.synth.lexicon import PUNCT, TERMINAL, TokenTables
+from amplify.synth.lexicon import PUNCT, TERMINAL, TokenTables, split_sentences
 
 __all__ = ["EchoWriter", "cite_forms"]
 
@@ -194,14 +194,7 @@ class EchoWriter:
                 other = [i for i in rest if i not in pset]
                 dels = pset | set(pr.sample(other, min(len(other), n_del - len(pref))))
         toks = [t for i, t in enumerate(toks) if i not in dels]
-        sents, cur = [], []
-        for t in toks:
-            cur.append(t)
-            if t in TERMINAL:
-                sents.append(cur)
-                cur = []
-        if cur:
-            sents.append(cur)
+        sents = split_sentences(toks)
         # Insertions: a connective at a sentence start or a phrase before its full stop.
         for _ in range(pr.randint(1, 3)):
             sent = sents[pr.randrange(len(sents))]

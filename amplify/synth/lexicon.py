@@ -30,6 +30,7 @@ __all__ = [
     "plural",
     "PUNCT",
     "TERMINAL",
+    "split_sentences",
     "CATS",
     "CAT_CODE",
     "RANDOM_CATS",
@@ -43,6 +44,23 @@ __all__ = [
 PUNCT = frozenset([",", ".", ":", ";", "!", "?", "—", "«", "»", "“", "”", "，", "。", "：", "、", "...", "……", "…"])
 #: Tokens that end a sentence.
 TERMINAL = frozenset([".", "。", "!", "?", "...", "……"])
+
+
+def split_sentences(tokens) -> list[list[str]]:
+    """Tokens cut into sentences, each ending in a :data:`TERMINAL` token (the last one may not).
+
+    >>> split_sentences(["A", "b", ".", "C", "d"])
+    [['A', 'b', '.'], ['C', 'd']]
+    """
+    out, cur = [], []
+    for t in tokens:
+        cur.append(t)
+        if t in TERMINAL:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
 
 # Category codes. Per-post categories (T*) take the post's own attribute.
 CATS = ["N", "NS", "A", "V", "VD", "VN", "SAY", "ADV", "PLACE", "SUBJ", "ACTOR", "TITLE", "NAT", "DAY", "MON", "NUM",

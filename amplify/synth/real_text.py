@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 
 from amplify.synth.codes import DAY_S, EN, RUS, SEP, ZH
 from amplify.synth.composer import render
-from amplify.synth.lexicon import PUNCT, TERMINAL, TokenTables, token_tables
+from amplify.synth.lexicon import PUNCT, TokenTables, split_sentences, token_tables
 from amplify.synth.real_frames import INSERT_ADVERBS_EN
 from amplify.synth.vocab_ru import MONTHS as _RU_MONTHS
 
@@ -131,17 +131,7 @@ def dice(a: str, b: str) -> float:
 
 def sentences_of(body: str) -> list[list[str]]:
     """A composed body (tokens joined by SEP) cut into sentences (token lists ending in a full stop)."""
-    out, cur = [], []
-    for t in body.split(SEP):
-        if not t:
-            continue
-        cur.append(t)
-        if t in TERMINAL:
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
-    return out
+    return split_sentences(t for t in body.split(SEP) if t)
 
 
 def render_tokens(tokens: list, lang: int) -> str:
