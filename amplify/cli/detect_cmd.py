@@ -59,8 +59,8 @@ def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_mi
                                   paraphrase_min_ratio=paraphrase_min_ratio, same_outlet=same_outlet,
                                   cross_group_only=cross_group_only)
     except SettingsError as exc:
-        name, _, rest = str(exc).partition(" ")
-        raise click.UsageError(f"{_FLAG_OF.get(name, '--' + name.replace('_', '-'))} {rest}") from exc
+        flag = _FLAG_OF.get(exc.setting, "--" + exc.setting.replace("_", "-"))
+        raise click.UsageError(f"{flag} {exc.problem}") from exc
     try:
         ws = Workspace.open(workspace)
         with ws.writer():

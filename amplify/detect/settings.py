@@ -12,7 +12,16 @@ __all__ = ["DetectSettings", "SettingsError"]
 
 
 class SettingsError(ValueError):
-    """A detection setting out of its range (the message names the setting, the value and the range)."""
+    """A detection setting out of its range.
+
+    ``setting`` is the field's name and ``problem`` what is wrong with it, so a
+    front end can name the setting its own way (the CLI names its flag).
+    """
+
+    def __init__(self, setting: str, problem: str):
+        super().__init__(f"{setting} {problem}")
+        self.setting = setting
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -72,18 +81,18 @@ class DetectSettings:
         except (ValueError, TypeError):
             window = None
         if window is None or window is pd.NaT or window <= pd.Timedelta(0):
-            raise SettingsError(f"window must be a positive duration such as '7D' or '36h' (got {self.window!r})")
+            raise SettingsError("window", f"must be a positive duration such as '7D' or '36h' (got {self.window!r})")
         for name, low in (("shingle", 1), ("min_shared", 1), ("min_quote_tokens", 1), ("common_at", 1),
                           ("keep_first", 0), ("keep_last", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise SettingsError(f"{name} must be a whole number >= {low} (got {value!r})")
+                raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
         for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
                            ("paraphrase_min_dice", 1.0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
                     or not 0.0 <= float(value) <= high:
-                raise SettingsError(f"{name} must be a number from 0 to {high:g} (got {value!r})")
+                raise SettingsError(name, f"must be a number from 0 to {high:g} (got {value!r})")
 
     def to_dict(self) -> dict:
         """The settings as a plain dict (field name -> value)."""
