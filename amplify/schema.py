@@ -59,7 +59,7 @@ UNKNOWN_GROUP = "unknown"
 #: Link kinds, from most explicit to loosest. ``repost`` and ``quote_post`` come
 #: from platform ids (a retweet, a quote tweet, a forward); the other three are
 #: found in the text by :func:`amplify.detect`.
-LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "paraphrase")
+LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "paraphrase", "template")
 
 
 class SchemaError(ValueError):

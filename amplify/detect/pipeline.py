@@ -9,7 +9,9 @@ concept) with its own docstring; :func:`detect` only strings them together:
 3. :func:`block` -- candidate pairs (:mod:`amplify.detect.candidates`);
 4. :func:`filter_pairs` -- the outlet, camp and target filters and the cheap
    evidence test (:func:`amplify.detect.classify.worth_verifying`);
-5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair;
+5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair,
+   and :func:`check_content` -- whether names, numbers and rare words agree
+   where the verdict needs it (:mod:`amplify.detect.content`);
 6. :func:`echo_links` -- its kind (:func:`~amplify.detect.classify.classify`),
    score and passage;
 7. :func:`locate_passages` -- token spans -> character spans in the texts;
@@ -34,7 +36,8 @@ import pyarrow.compute as pc
 from amplify import schema
 from amplify.detect.attribution import attributed
 from amplify.detect.candidates import Candidates, candidate_pairs
-from amplify.detect.classify import NO_ECHO, classify, scores, shown_passages, worth_verifying
+from amplify.detect.classify import NO_ECHO, classify, needs_agreement, scores, shown_passages, worth_verifying
+from amplify.detect.content import content_agreement, unasked
 from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
 from amplify.detect.settings import DetectSettings
@@ -44,7 +47,8 @@ from amplify.progress import Stages
 from amplify.text import Tokens, as_arrow_text, char_offsets, tokenize
 from amplify.utc import to_ns
 
-__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs", "echo_links",
+__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs", "check_content",
+           "echo_links",
            "locate_passages", "add_native_links", "mirror_ties", "finish_links"]
 
 _STAGES = ["tokenise", "block", "verify", "orient"]
@@ -196,8 +200,9 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     stage.start("verify", f"{len(pairs.src):,} candidate pairs")
     evidence = verify_pairs(tokens, index, pairs, shingle=cfg.shingle, verbatim_min=cfg.verbatim_min,
                             quote_min=cfg.quote_min, min_quote_words=cfg.min_quote_tokens,
-                            dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
+                            min_contained_words=cfg.min_contained_words, dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del index, pairs
+    evidence = check_content(evidence, tokens, corpus.times, cfg)
     echoes = echo_links(evidence, cfg)
     del evidence
     stats.verified_pairs = len(echoes)
@@ -292,6 +297,18 @@ def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: De
     keep &= worth_verifying(pairs, lengths, cfg)
     return Candidates(src[keep].astype(np.int64), tgt[keep].astype(np.int64), pairs.shared[keep].astype(np.int64),
                       pairs.rare[keep].astype(np.int64), pairs.n_keys, pairs.n_rows, pairs.seconds)
+
+
+def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: DetectSettings) -> Evidence:
+    """The evidence with content agreement (:mod:`amplify.detect.content`)
+    for the pairs whose verdict needs it (:func:`~amplify.detect.classify.needs_agreement`)."""
+    ask = np.flatnonzero(needs_agreement(evidence, classify(evidence, cfg), cfg))
+    found = content_agreement(tokens, times, evidence.src[ask], evidence.tgt[ask], window_ns=cfg.window_ns,
+                              rare_share=cfg.rare_share, rare_min_posts=cfg.rare_min_posts)
+    agreement = unasked(len(evidence.src))
+    for mine, theirs in zip(agreement, found):
+        mine[ask] = theirs
+    return dataclasses.replace(evidence, agreement=agreement)
 
 
 def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 from numba import njit
 
 from amplify.detect.candidates import Candidates
+from amplify.detect.content import Agreement
 from amplify.detect.shingles import ShingleIndex
 from amplify.detect.similarity import bag_overlap, bag_table, bag_table_size, lcs
 from amplify.text import Tokens
@@ -52,6 +53,8 @@ _REGION_HALF_WORDS = 13
 _N_COLUMNS = 14
 
 _NOT_COMPUTED = -1
+# a passage covering this share of a text finds that text whole in the other
+_CONTAINED = 0.9
 # below this many pairs one thread does it all (threads cost more than they save)
 _PARALLEL_MIN_PAIRS = 20000
 
@@ -91,6 +94,9 @@ class Evidence:
     region_half_words : ndarray
         Length of the source passage in half-words (a word is 2, a character
         of Chinese, Japanese or Thai is 1).
+    agreement : Agreement, optional
+        Whether the texts' rare words and numbers agree, for the pairs it
+        was asked about (:mod:`amplify.detect.content`); None before that.
     """
 
     src: np.ndarray
@@ -113,6 +119,7 @@ class Evidence:
     lcs_whole: np.ndarray
     lcs_region: np.ndarray
     region_half_words: np.ndarray
+    agreement: Optional[Agreement] = None
 
     # -- measures on the evidence (0 where it was not computed) --
 
@@ -139,6 +146,11 @@ class Evidence:
     def source_cover(self) -> np.ndarray:
         """Share of the source the passage makes up (0-1)."""
         return (self.region_src_end - self.region_src_start) / np.maximum(self.src_tokens, 1)
+
+    def shorter_cover(self) -> np.ndarray:
+        """Share of the shorter text the passage makes up (0-1): 1 when one text is found whole in the other."""
+        return np.maximum((self.region_src_end - self.region_src_start) / np.maximum(self.src_tokens, 1),
+                          (self.region_tgt_end - self.region_tgt_start) / np.maximum(self.tgt_tokens, 1))
 
     def source_spread(self) -> np.ndarray:
         """Share of the source the matches spread over, first to last (0-1)."""
@@ -179,6 +191,7 @@ class _Limits(NamedTuple):
     verbatim_min: float       # whole-post ratio for verbatim
     quote_min: float          # passage ratio for a quote
     quote_half_words: float   # shortest quote, in half-words
+    contained_half_words: float  # shortest text found whole in another that is a quote, in half-words
     dice_min: float           # bag-of-words Dice for a paraphrase
     ratio_min: float          # whole-post ratio floor for a paraphrase (0: none)
 
@@ -281,7 +294,9 @@ def _measure(posts, limits, s, t, source, out):
         out[_LCS_WHOLE] = lcs(S, T)
         if 200.0 * out[_LCS_WHOLE] / max(ls + lt, 1) >= limits.verbatim_min:
             return  # verbatim: nothing else matters
-    if out[_REGION_SHINGLES] > 0 and hw >= limits.quote_half_words:
+    # a passage long enough for a quote, or most of a short text found whole in the other
+    whole_text = (b1 - b0 >= _CONTAINED * ls or b3 - b2 >= _CONTAINED * lt) and hw >= limits.contained_half_words
+    if out[_REGION_SHINGLES] > 0 and (hw >= limits.quote_half_words or whole_text):
         out[_LCS_REGION] = lcs(S[b0:b1], T[b2:b3])
         if 200.0 * out[_LCS_REGION] / max(b1 - b0 + b3 - b2, 1) >= limits.quote_min:
             return  # a quote, unless it proves to be boilerplate (then nothing is)
@@ -321,7 +336,7 @@ def _verify_all(posts, limits, src, tgt, res):
 
 def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shingle: int,
                  verbatim_min: float = 90.0, quote_min: float = 90.0, min_quote_words: float = 10,
-                 dice_min: float = 0.55, ratio_min: float = 0.0, gap: int | None = None,
+                 min_contained_words: float = 5, dice_min: float = 0.55, ratio_min: float = 0.0, gap: int | None = None,
                  workers: int = 2) -> Evidence:
     """Alignment and similarity evidence for each candidate pair.
 
@@ -335,7 +350,7 @@ def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shin
         The pairs to verify; ``src``, ``tgt`` and ``rare`` as int64 arrays.
     shingle : int
         Tokens per shingle.
-    verbatim_min, quote_min, min_quote_words, dice_min, ratio_min : float
+    verbatim_min, quote_min, min_quote_words, min_contained_words, dice_min, ratio_min : float
         Thresholds of the kinds (see :class:`amplify.detect.DetectSettings`).
         They only decide which evidence is worth computing: ``lcs_whole`` is
         -1 where the lengths alone rule out ``verbatim_min`` (and
@@ -354,7 +369,7 @@ def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shin
     """
     res = np.zeros((len(pairs.src), _N_COLUMNS), dtype=np.int64)
     limits = _Limits(shingle, shingle + 3 if gap is None else gap, float(verbatim_min), float(quote_min),
-                     2.0 * min_quote_words, float(dice_min), float(ratio_min))
+                     2.0 * min_quote_words, 2.0 * min_contained_words, float(dice_min), float(ratio_min))
     posts = _Posts(tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets)
     # grouped by source (see _verify_all), results put back in the pairs' order
     src, tgt = np.asarray(pairs.src), np.asarray(pairs.tgt)
