@@ -193,7 +193,7 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
 def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
     """The kinds once names, numbers and rare words are checked (see :func:`classify`)."""
     ag = evidence.agreement
-    asked = ag.short_rare >= 0
+    asked = ag.short_half_words >= 0
     short = asked & (ag.short_half_words <= 2 * settings.short_words)
     numbers_differ = asked & (ag.short_numbers_missing > 0) & (ag.long_numbers_missing > 0) \
         & (short | (kinds == VERBATIM))
@@ -205,7 +205,10 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     names_differ = short & (ag.window_posts >= _FEED_POSTS) \
         & ((ag.short_rare_missing > _RARE_LOST_SHARE * ag.short_rare)
                             | (few_differ & (ag.short_rare_missing > 0) & (ag.long_rare_missing > 0)))
-    frame = 200.0 * ag.lcs_whole / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1)
+    # the whole texts' alignment: counted with the agreement for short pairs, by verification for verbatim ones
+    frame = np.where(ag.lcs_whole >= 0,
+                     200.0 * ag.lcs_whole / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1),
+                     evidence.whole_ratio())
     differ = (kinds != NO_ECHO) & (numbers_differ | names_differ)
     # a short paraphrase (a bag of words in common) must keep the word order and
     # share more than the topic: a rare word, or most of the shorter text in

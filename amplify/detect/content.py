@@ -39,6 +39,7 @@ its application in retrieval. Journal of Documentation 28(1).
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -53,6 +54,8 @@ __all__ = ["Agreement", "content_agreement", "number_hashes", "unasked"]
 # longer digit runs (phone numbers, ids) are rare tokens anyway.
 _NUMBERS_UP_TO = 100_000
 _FIELDS = 8
+# below this many pairs one thread does it all
+_PARALLEL_MIN_PAIRS = 5000
 
 
 class Agreement(NamedTuple):
@@ -177,7 +180,7 @@ def _contains(sorted_hashes, h):
 
 @njit(cache=True, nogil=True)
 def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, numbers, src, tgt,
-           rare_share, rare_min, out):
+           rare_share, rare_min, short_half_words, out):
     for r in range(len(src)):
         s, t = src[r], tgt[r]
         S = hashes[offsets[s]:offsets[s + 1]]
@@ -190,6 +193,22 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
         for q in range(offsets[t], offsets[t + 1]):
             wt += 1 if narrow[q] else 2
         A, B = (S, T) if ws <= wt else (T, S)
+        out[r, 5] = min(ws, wt)
+        if min(ws, wt) > short_half_words:
+            # a long pair: only its numbers are asked about (the rest is read
+            # for short texts only, and is the costly part)
+            sa = np.sort(A)
+            sb = np.sort(B)
+            a_num = b_num = 0
+            for i in range(len(sa)):
+                if (i == 0 or sa[i - 1] != sa[i]) and _contains(numbers, sa[i]) and not _contains(sb, sa[i]):
+                    a_num += 1
+            for i in range(len(sb)):
+                if (i == 0 or sb[i - 1] != sb[i]) and _contains(numbers, sb[i]) and not _contains(sa, sb[i]):
+                    b_num += 1
+            out[r, 2] = a_num
+            out[r, 3] = b_num
+            continue
         lo = np.searchsorted(times, times[t] - window, side="left")
         hi = np.searchsorted(times, times[t] + window, side="right")
         limit = max(rare_min, rare_share * (hi - lo))
@@ -234,13 +253,13 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
         out[r, 2] = a_num
         out[r, 3] = b_num
         out[r, 4] = lcs(S, T)
-        out[r, 5] = min(ws, wt)
         out[r, 6] = b_missing
         out[r, 7] = hi - lo
 
 
 def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: np.ndarray, *,
-                      window_ns: int, rare_share: float, rare_min_posts: int) -> Agreement:
+                      window_ns: int, rare_share: float, rare_min_posts: int, short_words: int = 20,
+                      workers: int = 2) -> Agreement:
     """Content agreement of the pairs ``(src[i], tgt[i])`` (see the module's text).
 
     Parameters
@@ -257,6 +276,12 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
     rare_share, rare_min_posts : float, int
         A token is rare when at most ``max(rare_min_posts, rare_share * n)``
         of the ``n`` posts in the window hold it.
+    short_words : int
+        Rare words, word order and window size are measured only for pairs
+        whose shorter text has at most this many words; of longer pairs, only
+        the numbers (the other fields stay -1).
+    workers : int
+        Threads.
 
     Returns
     -------
@@ -277,15 +302,29 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
     tgt = np.asarray(tgt, dtype=np.int64)
     out = np.full((len(src), _FIELDS), -1, dtype=np.int64)
     if len(src):
-        both = np.concatenate([src, tgt])
-        asked = np.unique(_gather(tokens.hashes, tokens.offsets, np.unique(both)))
+        lengths = np.diff(tokens.offsets)
+        # tokens of the texts that may be short (a token is at least half a word)
+        maybe_short = np.minimum(lengths[src], lengths[tgt]) <= 2 * short_words
+        both = np.unique(np.concatenate([src[maybe_short], tgt[maybe_short]]))
+        asked = np.unique(_gather(tokens.hashes, tokens.offsets, both))
         keys, ids = _table(asked)
-        # only posts inside some pair's window can count
-        first = int(np.searchsorted(times, times[tgt].min() - window_ns, side="left"))
-        last = int(np.searchsorted(times, times[tgt].max() + window_ns, side="right"))
-        ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked))
-        _agree(tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
-               number_hashes(), src, tgt, float(rare_share), float(rare_min_posts), out)
+        # only posts inside some short pair's window can count
+        ptr, posts = np.zeros(len(asked) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if maybe_short.any():
+            t_short = times[tgt[maybe_short]]
+            first = int(np.searchsorted(times, t_short.min() - window_ns, side="left"))
+            last = int(np.searchsorted(times, t_short.max() + window_ns, side="right"))
+            ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked))
+        args = (tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
+                number_hashes())
+        limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words))
+        bounds = np.linspace(0, len(src), max(1, workers) + 1).astype(int)
+        if workers <= 1 or len(src) < _PARALLEL_MIN_PAIRS:
+            _agree(*args, src, tgt, *limits, out)
+        else:
+            with ThreadPoolExecutor(workers) as ex:
+                list(ex.map(lambda ab: _agree(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], *limits,
+                                              out[ab[0]:ab[1]]), zip(bounds[:-1], bounds[1:])))
     return Agreement(*(out[:, i].copy() for i in range(_FIELDS)))
 
 

@@ -304,7 +304,8 @@ def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: De
     for the pairs whose verdict needs it (:func:`~amplify.detect.classify.needs_agreement`)."""
     ask = np.flatnonzero(needs_agreement(evidence, classify(evidence, cfg), cfg))
     found = content_agreement(tokens, times, evidence.src[ask], evidence.tgt[ask], window_ns=cfg.window_ns,
-                              rare_share=cfg.rare_share, rare_min_posts=cfg.rare_min_posts)
+                              rare_share=cfg.rare_share, rare_min_posts=cfg.rare_min_posts,
+                              short_words=cfg.short_words)
     agreement = unasked(len(evidence.src))
     for mine, theirs in zip(agreement, found):
         mine[ask] = theirs
