@@ -413,19 +413,23 @@ def score_set(dataset: str, links: pd.DataFrame, verdicts: pd.DataFrame) -> dict
     on = links.merge(v[["key", "verdict", "reason", "pattern", "drawn_as"]], on="key", how="left")
     judged = on[on["verdict"].notna()]
     rows = []
-    for kind, g in [(k, judged[judged["kind"] == k]) for k in sorted(links["kind"].unique())] + [("all", judged)]:
-        n_links = len(links) if kind == "all" else int((links["kind"] == kind).sum())
+    # a template link (same frame, other facts) is not an echo: its row is shown,
+    # but "all" counts echoes only, and a judged echo linked only as a template is missed
+    echoes = judged[judged["kind"] != "template"]
+    n_echo_links = int((links["kind"] != "template").sum())
+    for kind, g in [(k, judged[judged["kind"] == k]) for k in sorted(links["kind"].unique())] + [("all", echoes)]:
+        n_links = n_echo_links if kind == "all" else int((links["kind"] == kind).sum())
         rows.append(_precision_row(dataset, kind, n_links, g))
     table = pd.DataFrame(rows)
-    kinds = table[table["kind"] != "all"]
+    kinds = table[(table["kind"] != "all") & (table["kind"] != "template")]
     # stratified estimate: each kind's precision weighted by its share of current links
     covered = kinds[kinds["echo"] + kinds["not"] > 0]
     est = float((covered["links"] * covered["precision"]).sum() / covered["links"].sum()) if len(covered) else np.nan
-    linked = set(links["key"])
+    linked = set(links.loc[links["kind"] != "template", "key"])
     missed = v[(v["verdict"] == "echo") & ~v["key"].isin(linked)]
     return {"dataset": dataset, "table": table, "weighted_precision": est,
-            "weighted_covers": int(covered["links"].sum()), "links": len(links),
-            "judged": judged, "false_links": judged[judged["verdict"] == "not"], "missed": missed,
+            "weighted_covers": int(covered["links"].sum()), "links": n_echo_links,
+            "judged": echoes, "false_links": echoes[echoes["verdict"] == "not"], "missed": missed,
             "echoes_judged": int((v["verdict"] == "echo").sum()),
             "unjudged": on[on["verdict"].isna()][["source_id", "target_id", "kind", "score", "key"]]}
 
