@@ -61,12 +61,13 @@ import pandas as pd
 from amplify import schema
 from amplify.ingest.columns import OUTLET_ALIASES, POST_ALIASES
 from amplify.ingest.duplicates import collapse_duplicates
+from amplify.ingest.files import display_name
 from amplify.ingest.oversize import DEFAULT_MAX_FIELD, parse_size
 from amplify.ingest.outlets import complete_outlets, read_outlets, suggest_outlets
 from amplify.ingest.posts import to_posts
 from amplify.ingest.report import REJECT_COLUMNS, FileReport, IngestError, IngestResult, reason_category
 from amplify.ingest.tabular import FORMATS, read_table
-from amplify.ingest.times import parse_times
+from amplify.ingest.times import check_time_format, parse_times
 
 __all__ = [
     "read_posts",
@@ -136,9 +137,17 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     paths = [str(p) for p in paths]
     if not paths:
         raise IngestError("no input files given")
+    if time_format is not None:
+        try:
+            check_time_format(time_format)
+        except ValueError as exc:
+            raise IngestError(str(exc), flag="--time-format") from None
+    if paths.count("-") > 1:
+        raise IngestError("standard input (-) can be read only once; give it once", flag="-")
     reports, accepted, rejects, id_cols = _read_each(
         paths, mapping, time_format, fmt, progress, encoding=encoding, keep_extra=keep_extra, map_flag=map_flag,
         max_field=max_field)
+    paths = [display_name(p) for p in paths]  # "-" is named <stdin> from here on
     allacc = pd.concat(accepted, ignore_index=True) if accepted else pd.DataFrame()
     allacc, dup_rejects, collapsed = collapse_duplicates(allacc, paths, id_cols)
     if len(dup_rejects):
@@ -176,7 +185,7 @@ def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, e
             raw = read_table(path, fmt, encoding, max_field=max_field)
             res = to_posts(raw, None if raw.canonical else mapping, time_format,
                            keep_extra=keep_extra or raw.canonical, map_flag=map_flag)
-            rep = FileReport(path=path, format=raw.format, rows_read=raw.rows_read,
+            rep = FileReport(path=display_name(path), format=raw.format, rows_read=raw.rows_read,
                              derived_ids=res.derived_ids, skipped=sum(raw.skipped.values()),
                              skipped_by_reason=dict(raw.skipped), column_mapping=res.column_mapping,
                              time_formats=res.time_formats, encoding=raw.encoding, separator=raw.separator,
@@ -186,7 +195,7 @@ def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, e
             acc["_file"] = i
             accepted.append(acc)
             rj = res.rejects
-            rj.insert(0, "file", path)
+            rj.insert(0, "file", display_name(path))
             rejects.append(rj)
             id_cols.append(res.column_mapping.get("post_id", "post_id"))
             if bar is not None:

@@ -32,7 +32,7 @@ from amplify.ingest import telegram, twitter
 from amplify.ingest.columns import OUTLET_ALIASES, POST_ALIASES, resolve_columns
 from amplify.ingest.delimited import read_delimited
 from amplify.ingest.files import FORMAT_OF_SUFFIX, byte_order_mark, file_stem
-from amplify.ingest.json_records import read_json, read_jsonl
+from amplify.ingest.json_records import RECORD_LIST_KEYS, read_json, read_jsonl
 from amplify.ingest.loading import PARQUET_MAGIC, Loaded, load_input
 from amplify.ingest.oversize import DEFAULT_MAX_FIELD, MAX_JSON_DEPTH
 from amplify.ingest.parquet import read_parquet
@@ -120,6 +120,9 @@ def _sniff_json(data, fmt_hint: str | None, first: str) -> str:
             return "telegram"
         if twitter.looks_like(obj):
             return "twitter"
+        if fmt_hint is None and isinstance(obj, dict) and not any(isinstance(obj.get(k), list)
+                                                                   for k in RECORD_LIST_KEYS):
+            return "jsonl"  # no name to go by (standard input, a pipe): one object is one record
         return "json"
     if first == "[":
         return "json"  # one document, damaged or cut short: read_json says where

@@ -38,7 +38,7 @@ from amplify.ingest.values import is_missing
 from amplify.utc import timestamp_ns, to_ns
 
 __all__ = ["parse_times", "parse_times_detail", "TimeParse", "CANDIDATE_FORMATS", "epoch_unit",
-           "to_utc_datetime64"]
+           "to_utc_datetime64", "check_time_format"]
 
 TIME = "datetime64[ns, UTC]"
 
@@ -113,6 +113,24 @@ def epoch_unit(x: float) -> str:
     """
     a = abs(x)
     return "s" if a < 1e11 else "ms" if a < 1e14 else "us" if a < 1e17 else "ns"
+
+
+def check_time_format(time_format: str) -> None:
+    """Raise ``ValueError`` saying what is wrong when ``time_format`` is not a usable ``strptime`` layout.
+
+    >>> check_time_format("%d/%m/%Y %H:%M")
+    >>> check_time_format("%d/%m/%Q")
+    Traceback (most recent call last):
+    ...
+    ValueError: '%d/%m/%Q' is not a strptime layout: 'Q' is a bad directive in format '%d/%m/%Q'; use directives such as %Y %m %d %H %M %S %z %b (e.g. '%d/%m/%Y %H:%M')
+    """
+    hint = "use directives such as %Y %m %d %H %M %S %z %b (e.g. '%d/%m/%Y %H:%M')"
+    if not isinstance(time_format, str) or "%" not in time_format:
+        raise ValueError(f"{time_format!r} is not a strptime layout: it has no % directive; {hint}")
+    try:
+        pd.to_datetime(pd.Series(["2000-01-01"]), format=time_format, errors="coerce", utc=True)
+    except Exception as exc:  # noqa: BLE001 - pandas raises ValueError, re.error, ... for a bad layout
+        raise ValueError(f"{time_format!r} is not a strptime layout: {exc}; {hint}") from None
 
 
 def parse_times(series, time_format: str | None = None):
