@@ -129,6 +129,8 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
         if result is not None and len(result.rejects):
             _write_rejects(result.rejects, rejects, workspace, quiet, raw=raw)
         raise click.ClickException(str(exc)) from exc
+    if outlets is not None:
+        _note_outlet_notes(outlets_file, outlets.attrs.get("ingest_notes", []), report, quiet)
     if res is not None:
         note(res.summary(), quiet)
         report["ingest"] = res.to_dict()
@@ -170,6 +172,19 @@ def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bo
                 note(f"  {app.n_conflicts:,} post ids already stored with other content were not "
                      f"overwritten; both versions are in {path}", quiet)
                 report["conflicts_file"] = str(path)
+
+
+#: How many notes about the outlets table are printed (all are in the JSON report).
+SHOWN_OUTLET_NOTES = 20
+
+
+def _note_outlet_notes(path, notes: list, report: dict, quiet: bool) -> None:
+    """What reading the outlets table noted (rows left out, an encoding guessed): never silent."""
+    report["outlets_notes"] = list(notes)
+    for n in notes[:SHOWN_OUTLET_NOTES]:
+        note(f"{path}: {n}", quiet)
+    if len(notes) > SHOWN_OUTLET_NOTES:
+        note(f"{path}: ... and {len(notes) - SHOWN_OUTLET_NOTES} more (see --format json)", quiet)
 
 
 def _note_missing_outlets(missing: list, stored_outlets, quiet: bool) -> None:

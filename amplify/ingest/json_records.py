@@ -25,6 +25,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from amplify.ingest.columns import POST_ALIASES
 from amplify.ingest.oversize import MAX_JSON_DEPTH
 from amplify.ingest.raw import RawTable, as_loaded, json_decoded, json_document, loads
 from amplify.ingest.report import IngestError
@@ -83,12 +84,20 @@ def json_lines(data) -> tuple[list, list[int], list[dict], int]:
     return objs, rows, rejects, blank
 
 
+#: Columns never flattened: an object there is one value (an id object, a text entity), for the typed rules.
+KEEP_WHOLE = frozenset(_norm for canon in ("post_id", "text", "title", "reposted_id", "quoted_id", "replied_id",
+                                           "published_at")
+                       for _norm in POST_ALIASES[canon])
+
+
 def records_frame(objs: list[dict]) -> pd.DataFrame:
     """JSON objects -> DataFrame of Python objects; nested objects flattened one level (``user.name``).
 
     Columns are built as object arrays, values as JSON gave them: pandas'
     own inference would turn a column of integers with a gap into floats and
-    round ids above 2**53.
+    round ids above 2**53. Columns named like an id, a text or a time
+    (:data:`KEEP_WHOLE`) are not flattened: an object there is one value
+    (``{"$numberLong": ...}``, a text entity) for :mod:`amplify.ingest.typed`.
     """
     if not objs:
         return pd.DataFrame()
@@ -97,6 +106,8 @@ def records_frame(objs: list[dict]) -> pd.DataFrame:
     for col in list(frame.columns):
         s = frame[col]
         sample = s.iloc[: NESTED_SAMPLE]
+        if str(col).strip().lower() in KEEP_WHOLE:
+            continue
         if any(isinstance(v, dict) for v in sample):
             if not all(isinstance(v, dict) or v is None or is_missing(v) for v in s):
                 continue
@@ -129,16 +140,16 @@ def read_jsonl(data, path: str) -> RawTable:
                     bad_bytes_in=decoded.encoding if decoded.bad_bytes else None)
 
 
-def json_error(path: str, exc: ValueError) -> IngestError:
-    """The error for a file that is not one valid JSON document, saying where and what to check."""
-    where = ""
+def json_error(path: str, exc: ValueError, src=None) -> IngestError:
+    """The error for a file that is not one valid JSON document, saying where and what to check
+    (``src``, the :class:`~amplify.ingest.loading.Loaded` input, tells whether the text ends open)."""
+    where, hint = "", ""
+    ends_open = src is not None and src.filter is not None and getattr(src.filter, "ends_open", False)
     if isinstance(exc, json.JSONDecodeError):
         where = f" at line {exc.lineno}, column {exc.colno}"
-        hint = ("; the file ends too early: is it complete (an interrupted download or export)?"
-                if exc.pos >= len(exc.doc.rstrip()) else
-                "; JSON Lines files (one object per line) should end in .jsonl")
-    else:
-        hint = ""
+        hint = "; JSON Lines files (one object per line) should end in .jsonl"
+    if ends_open or (isinstance(exc, json.JSONDecodeError) and exc.pos >= len(exc.doc.rstrip())):
+        hint = "; the file ends with brackets or a string still open: is it complete (an interrupted download?)"
     msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
     return IngestError(f"{path}: not valid JSON{where} ({msg}){hint}", path=path)
 
@@ -148,7 +159,7 @@ def read_json(data, path: str) -> RawTable:
     src = as_loaded(data, path, "json")
     _, obj = json_document(src)
     if isinstance(obj, ValueError):
-        raise json_error(path, obj) from obj
+        raise json_error(path, obj, src) from obj
     if isinstance(obj, dict):
         key = next((k for k in RECORD_LIST_KEYS if isinstance(obj.get(k), list)), None)
         if key is None:

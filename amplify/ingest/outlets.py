@@ -41,7 +41,7 @@ def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, e
         raise IngestError(f"{path}: a {raw.format} export is a posts file, not an outlets table", path=str(path))
     colmap = resolve_columns(list(raw.frame.columns), mapping, OUTLET_ALIASES, path=str(path),
                              required=("outlet", "group"), map_flag=map_flag)
-    notes = [f"line {r['row']}: {r['reason']}" for r in raw.rejects]
+    notes = list(raw.notes) + [f"line {r['row']}: {r['reason']}" for r in raw.rejects]
     frame, rows = _readable_rows(raw, notes)
     out = pd.DataFrame(index=frame.index)
     for canon, src in colmap.items():

@@ -365,6 +365,11 @@ class JsonFilter(_Filter):
         return int(self._st[10])
 
     @property
+    def ends_open(self) -> bool:
+        """Did the text end inside a string or with arrays/objects still open (a file cut short)?"""
+        return bool(self._st[0]) or int(self._st[7]) > 0
+
+    @property
     def first_deep_line(self) -> int | None:
         """The line where the nesting first went deeper than ``max_depth`` (None: never)."""
         return int(self._st[11]) or None

@@ -69,10 +69,10 @@ def _media(msg: dict) -> str | None:
     return None
 
 
-def _chats(obj, path: str) -> list:
+def _chats(obj, path: str, source=None) -> list:
     """The chats of an export: the one chat, or every chat (and left chat) of an account."""
     if isinstance(obj, ValueError):
-        raise json_error(path, obj) from obj
+        raise json_error(path, obj, source) from obj
     if not looks_like(obj):
         raise IngestError(f"{path}: not a Telegram Desktop export (no 'messages' list); "
                           f"found keys {list(obj)[:20] if isinstance(obj, dict) else type(obj).__name__}")
@@ -194,7 +194,7 @@ def read(data, path: str) -> RawTable:
     src = as_loaded(data, path, "telegram")
     _, obj = json_document(src)
     messages = _Messages()
-    for chat in _chats(obj, path):
+    for chat in _chats(obj, path, src):
         messages.chat(chat)
     frame = pd.DataFrame({c: pd.Series([r.get(c) for r in messages.recs], dtype=object) for c in _COLS})
     decoded = json_decoded(src)
