@@ -13,6 +13,10 @@ The public API is re-exported here: :mod:`amplify.schema`, the package
 
 __version__ = "0.1.0"
 
+from amplify import jit_cache  # noqa: E402  (first: numba's cache folder is settled before numba loads)
+
+jit_cache.configure()
+
 from amplify import detect, schema  # noqa: E402
 from amplify.detect import DetectSettings  # noqa: E402
 

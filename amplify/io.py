@@ -62,7 +62,10 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}{os.getpid()}-", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}{os.getpid()}-", dir=path.parent)
+    except OSError as exc:  # mkstemp names the folder, or nothing: name what was to be written
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
     # mkstemp makes the file owner-only; outputs get the usual permissions
     umask = os.umask(0)
     os.umask(umask)
@@ -74,8 +77,14 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.filename is None and exc.errno is not None:  # a failed write names no file: name the target
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)

@@ -3,7 +3,8 @@
 A command catches only the project's own user-error classes (``IngestError``,
 ``WorkspaceError``) or checks the options itself; a ``ValueError`` or
 ``KeyError`` from inside the library is a bug and must not come out as
-"Error: Invalid value: ..." with exit code 2.
+"Error: Invalid value: ..." with exit code 2. A bug is one line (exit code 3)
+saying to run again with ``--debug``, which shows the traceback.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ def test_generate_bug_is_not_a_user_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr(amplify.synth, "generate", broken)
     res = _invoke("generate", "--posts", 100, "--out", tmp_path / "c", "-q")
-    assert res.exit_code == 1
-    assert isinstance(res.exception, ValueError) and "a bug inside generate" in str(res.exception)
+    assert res.exit_code == 3
+    assert "internal error (a bug in amplify): ValueError: a bug inside generate" in res.output
+    assert "--debug" in res.output and "Traceback" not in res.output
     assert "Invalid value" not in res.output
+    res = _invoke("--debug", "generate", "--posts", 100, "--out", tmp_path / "c", "-q")
+    assert isinstance(res.exception, ValueError) and "a bug inside generate" in str(res.exception)
 
 
 def test_ingest_user_error(tmp_path):
@@ -64,5 +68,8 @@ def test_ingest_bug_is_not_a_user_error(tmp_path, monkeypatch, bug):
     p = tmp_path / "posts.csv"
     p.write_text("outlet,published_at,text\ntass,2022-03-01T10:00:00Z,Hello\n")
     res = _invoke("ingest", p, "--workspace", tmp_path / "ws", "-q")
+    assert res.exit_code == 3 and "internal error (a bug in amplify)" in res.output
+    assert "a bug inside read_posts" in res.output and "--debug" in res.output
+    res = _invoke("--debug", "ingest", p, "--workspace", tmp_path / "ws", "-q")
     assert isinstance(res.exception, bug)
     assert "Error:" not in res.output

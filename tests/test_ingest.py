@@ -106,16 +106,20 @@ def test_fast_path_is_taken_for_clean_files(monkeypatch):
 
 
 def test_excel_sep_line_tsv_gzip_zip_utf16_cp1252(tmp_path):
-    rows = ["outlet\tpublished_at\ttext", "tass\t2022-03-01T10:00:00Z\tfirst", "rt\t2022-03-01T11:00:00Z\tsecond"]
-    (tmp_path / "a.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (tmp_path / "b.csv").write_bytes(b"sep=;\r\n" + "\r\n".join(r.replace("\t", ";") for r in rows).encode())
+    base = ["outlet\tpublished_at\ttext", "tass\t2022-03-01T10:00:00Z\tfirst", "rt\t2022-03-01T11:00:00Z\tsecond"]
+
+    def rows(tag):  # each file its own texts: identical rows in two files would be the same posts
+        return [base[0]] + [r + " " + tag for r in base[1:]]
+
+    (tmp_path / "a.tsv").write_text("\n".join(rows("a")) + "\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_bytes(b"sep=;\r\n" + "\r\n".join(r.replace("\t", ";") for r in rows("b")).encode())
     with gzip.open(tmp_path / "c.csv.gz", "wt", encoding="utf-8") as fh:
-        fh.write("\n".join(r.replace("\t", ",") for r in rows) + "\n")
+        fh.write("\n".join(r.replace("\t", ",") for r in rows("c")) + "\n")
     with zipfile.ZipFile(tmp_path / "d.csv.zip", "w") as z:
-        z.writestr("d.csv", "\n".join(r.replace("\t", ",") for r in rows) + "\n")
+        z.writestr("d.csv", "\n".join(r.replace("\t", ",") for r in rows("d")) + "\n")
         z.writestr("__MACOSX/._d.csv", b"\x00\x05\x16\x07junk")
-    (tmp_path / "e.txt").write_bytes("\r\n".join(rows).encode("utf-16"))          # Excel "Unicode text"
-    (tmp_path / "f.csv").write_bytes("\n".join(r.replace("\t", ",") for r in rows)
+    (tmp_path / "e.txt").write_bytes("\r\n".join(rows("e")).encode("utf-16"))          # Excel "Unicode text"
+    (tmp_path / "f.csv").write_bytes("\n".join(r.replace("\t", ",") for r in rows("f"))
                                      .replace("first", "café – naïve").encode("cp1252"))
     paths = [tmp_path / n for n in ("a.tsv", "b.csv", "c.csv.gz", "d.csv.zip", "e.txt", "f.csv")]
     res = read_posts(paths)
@@ -124,9 +128,22 @@ def test_excel_sep_line_tsv_gzip_zip_utf16_cp1252(tmp_path):
     assert res.files[0].separator == "\t" and res.files[1].separator == ";"
     assert origin_rows(res, paths[1]) == [3, 4]                   # the sep= line counts as line 1
     assert res.files[5].encoding == "cp1252" and any("cp1252" in n for n in res.files[5].notes)
-    assert "café – naïve" in set(res.posts["text"])
-    # derived ids use each file's stem
-    assert {i.split(":")[0] for i in res.posts["post_id"]} == {"a", "b", "c", "d", "e", "f"}
+    assert "café – naïve f" in set(res.posts["text"])
+    # no id column: ids made from the content, the same whatever the file
+    assert res.posts["post_id"].str.fullmatch(r"c-[0-9a-f]{20}").all() and res.posts["post_id"].is_unique
+    assert_balanced(res)
+
+
+def test_identical_rows_in_files_of_every_format_are_the_same_posts(tmp_path):
+    rows = ["outlet\tpublished_at\ttext", "tass\t2022-03-01T10:00:00Z\tfirst", "rt\t2022-03-01T11:00:00Z\tsecond"]
+    (tmp_path / "a.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with gzip.open(tmp_path / "c.csv.gz", "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(r.replace("\t", ",") for r in rows) + "\n")
+    (tmp_path / "e.txt").write_bytes("\r\n".join(rows).encode("utf-16"))
+    paths = [tmp_path / n for n in ("a.tsv", "c.csv.gz", "e.txt")]
+    res = read_posts(paths)
+    assert [f.accepted for f in res.files] == [2, 0, 0]
+    assert [f.duplicates_collapsed for f in res.files] == [0, 2, 2]
     assert_balanced(res)
 
 
@@ -238,14 +255,20 @@ def test_derived_ids_are_stable(tmp_path):
     p = tmp_path / "noid.csv"
     p.write_text("outlet,published_at,text\ntass,2022-03-01T10:00:00Z,a\n\nrt,2022-03-01T10:01:00Z,b\n")
     r1, r2 = read_posts(p), read_posts(p)
-    assert list(r1.posts["post_id"]) == list(r2.posts["post_id"]) == ["noid:2", "noid:4"]
+    assert list(r1.posts["post_id"]) == list(r2.posts["post_id"])
+    assert r1.posts["post_id"].str.fullmatch(r"c-[0-9a-f]{20}").all() and r1.posts["post_id"].is_unique
     assert r1.files[0].derived_ids and "no id column" in r1.summary()
-    # same stem in two folders: the folder tells them apart
+    # the same file in another folder, under another name: the same posts
     (tmp_path / "x").mkdir()
-    q = tmp_path / "x" / "noid.csv"
+    q = tmp_path / "x" / "other.csv"
     shutil.copy(p, q)
     r3 = read_posts([p, q])
-    assert r3.posts["post_id"].is_unique and len(r3.posts) == 4
+    assert len(r3.posts) == 2 and r3.files[1].duplicates_collapsed == 2
+    # two different files of one name: different posts, no collision
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "noid.csv").write_text("outlet,published_at,text\ntass,2022-03-01T10:00:00Z,c\n")
+    r4 = read_posts([p, tmp_path / "y" / "noid.csv"])
+    assert len(r4.posts) == 3 and r4.posts["post_id"].is_unique
 
 
 def test_naive_times_counted(tmp_path):

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "amplify"
 
 #: Rank of each top-level part of the package: a module may import from its own rank or lower.
 LAYER = {
-    "schema": 0, "utc": 0, "io": 0, "progress": 0, "text": 0,
+    "schema": 0, "utc": 0, "io": 0, "progress": 0, "text": 0, "jit_cache": 0,
     "ingest": 1, "synth": 1,
     "workspace": 2,
     "detect": 3,

@@ -3,15 +3,22 @@
 Each command lives in its own module of this package and is registered in
 :data:`COMMANDS`; it parses arguments, calls the API and prints a table, JSON
 or CSV. No analysis logic lives here.
+
+Errors take one path (:class:`AmplifyGroup`, :func:`amplify.cli.common.user_error`):
+whatever a command lets through becomes one message -- exit code 1 for an
+expected failure, 3 for a bug -- and ``--debug`` (before or after the
+command) shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
 from amplify import __version__
+from amplify.cli.common import debug_enabled, user_error
 
 # module name -> attribute holding the click command, in --help order
 COMMANDS = [
@@ -19,6 +26,7 @@ COMMANDS = [
     ("detect_cmd", "command"),
     ("links_cmd", "command"),
     ("info_cmd", "command"),
+    ("check_cmd", "command"),
     ("generate_cmd", "command"),
     ("demo_cmd", "command"),
     ("render_cmds", "html"),
@@ -33,8 +41,37 @@ COMMANDS = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class AmplifyGroup(click.Group):
+    """The command group: runs a command and turns what it raises into one message."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            if debug_enabled(ctx):
+                raise
+            click.echo("interrupted: nothing half-written was kept (outputs and workspace files are renamed "
+                       "into place only when complete)", err=True)
+            raise click.exceptions.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the one place every error is turned into a message
+            if debug_enabled(ctx):
+                raise
+            raise user_error(exc, ctx) from exc  # ctx.meta is shared with the command's context
+
+
+def _debug(ctx: click.Context, param, value):
+    if value:
+        ctx.meta["amplify.debug"] = True
+    return value
+
+
+@click.group(cls=AmplifyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="amplify")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_debug,
+              help="Show the Python traceback of an error instead of a one-line message "
+                   "(also AMPLIFY_DEBUG=1; may be given after the command too).")
 def cli() -> None:
     """Find cross-source amplification: who quotes, copies and paraphrases whom.
 
@@ -50,5 +87,10 @@ for _mod, _attr in COMMANDS:
     cli.add_command(getattr(importlib.import_module(f"amplify.cli.{_mod}"), _attr))
 
 
-def main() -> None:  # console-script entry point
-    cli()
+def main(argv: list[str] | None = None) -> None:  # console-script entry point
+    """Run the command line; ``--debug`` may be given anywhere before a ``--``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    stop = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[:stop]:
+        args = ["--debug"] + [a for i, a in enumerate(args) if not (a == "--debug" and i < stop)]
+    cli.main(args=args, prog_name="amplify")

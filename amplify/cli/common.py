@@ -1,8 +1,22 @@
-"""Shared option helpers and output for CLI commands."""
+"""Shared option helpers and output for CLI commands, and the one error path.
+
+Every failure reaches the user the same way (:func:`user_error`, called by
+the command group for whatever a command lets through):
+
+* an expected failure -- the project's user errors (``IngestError``,
+  ``WorkspaceError``, ``SchemaError``, ``AnalysisError``, ``SettingsError``),
+  a file system refusal (no space, no permission, read-only, missing), an
+  unreadable data file -- is one message that names the file, line or column,
+  what is wrong and how to fix it; exit code 1 (2 for a wrong option);
+* anything else is a bug: one line naming it, and ``--debug`` (or
+  ``AMPLIFY_DEBUG=1``) to see the traceback; exit code 3.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import sys
 
@@ -11,9 +25,21 @@ import pandas as pd
 
 from amplify.io import RAW_HELP, write_csv
 
+#: ``ctx.meta`` key under which the workspace of the running command is noted (for error messages).
+WORKSPACE_KEY = "amplify.workspace"
+#: Exit code of an unexpected error (a bug).
+INTERNAL_ERROR_EXIT = 3
+
+
+def _note_workspace(ctx, param, value):
+    if value is not None:
+        ctx.meta[WORKSPACE_KEY] = value
+    return value
+
+
 workspace_option = click.option(
     "--workspace", "-w", "workspace", required=True, type=click.Path(file_okay=False),
-    help="Folder holding the corpus (created by `amplify ingest`).",
+    callback=_note_workspace, help="Folder holding the corpus (created by `amplify ingest`).",
 )
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
@@ -97,3 +123,96 @@ def note(msg: str, quiet: bool = False) -> None:
     """A human note on stderr (kept off stdout so JSON/CSV output stays clean)."""
     if not quiet:
         click.echo(msg, err=True)
+
+
+class InternalError(click.ClickException):
+    """An unexpected exception: a bug, shown as one line with the way to its traceback."""
+
+    exit_code = INTERNAL_ERROR_EXIT
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def debug_enabled(ctx: click.Context | None = None) -> bool:
+    """``--debug`` given, or ``AMPLIFY_DEBUG`` set to something other than ``0``/empty."""
+    if ctx is not None and ctx.find_root().meta.get("amplify.debug"):
+        return True
+    return os.environ.get("AMPLIFY_DEBUG", "") not in ("", "0")
+
+
+def _user_error_classes() -> tuple:
+    from amplify.analyze.errors import AnalysisError
+    from amplify.detect import SettingsError
+    from amplify.ingest import IngestError
+    from amplify.schema import SchemaError
+    from amplify.workspace import WorkspaceError
+
+    return IngestError, WorkspaceError, SchemaError, AnalysisError, SettingsError
+
+
+def _inside(path: str | None, folder: str | None) -> bool:
+    if not path or not folder:
+        return False
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
+    except ValueError:
+        return False
+
+
+def os_error_message(exc: OSError, workspace: str | None = None) -> str:
+    """What a file system refusal means for the user, and what to do.
+
+    >>> print(os_error_message(OSError(errno.ENOSPC, "No space left on device", "ws/posts/part-000002.parquet")))
+    no space left on the device while writing ws/posts/part-000002.parquet: the command stopped, and what it had written was removed (outputs and workspace files are written to a temporary file and renamed only when complete, so the workspace is as it was); free some space and run it again
+    """
+    where = exc.filename or exc.filename2
+    shown = f" {where}" if where else ""
+    in_ws = _inside(where, workspace)
+    ws_hint = (f"; reading commands (info, check, links, html, report, export, analyses) work on workspace "
+               f"{workspace}, but writing to it needs write permission: ask its owner, or copy it (cp -r) and "
+               f"use the copy") if in_ws else ""
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        what = "no space left on the device" if code == errno.ENOSPC else "disk quota exceeded"
+        return (f"{what} while writing{shown}: the command stopped, and what it had written was removed "
+                f"(outputs and workspace files are written to a temporary file and renamed only when complete, "
+                f"so the workspace is as it was); free some space and run it again")
+    if code in (errno.EACCES, errno.EPERM):
+        return f"permission denied:{shown or ' (a file)'}{ws_hint or '; check the file and folder permissions'}"
+    if code == errno.EROFS:
+        return f"read-only file system:{shown} cannot be written{ws_hint or '; write the output elsewhere'}"
+    if code == errno.ENOENT:
+        hint = (f"; a file of the workspace is missing: run `amplify check --workspace {workspace}`"
+                if in_ws else "")
+        return f"no such file or folder:{shown}{hint}"
+    if code == errno.EIO:
+        return f"input/output error on{shown or ' a file'}: the disk or network share failed; check it and retry"
+    return f"{exc.strerror or exc}:{shown}" if shown else f"{exc.strerror or exc}"
+
+
+def user_error(exc: BaseException, ctx: click.Context | None = None) -> click.ClickException:
+    """The one-line error shown for ``exc`` (see the module's docstring)."""
+    workspace = ctx.meta.get(WORKSPACE_KEY) if ctx is not None else None
+    if isinstance(exc, _user_error_classes()):
+        return click.ClickException(str(exc))
+    if isinstance(exc, OSError) and exc.errno is not None and not _is_arrow(exc):
+        return click.ClickException(os_error_message(exc, workspace))
+    if _is_arrow(exc):
+        where = (f"a file of workspace {workspace} cannot be read ({_one_line(exc)}): the workspace may be "
+                 f"damaged; run `amplify check --workspace {workspace}`") if workspace else \
+            f"a data file cannot be read ({_one_line(exc)})"
+        return click.ClickException(where)
+    if isinstance(exc, MemoryError):
+        return click.ClickException("out of memory: the input is too large for this machine's memory; ingest "
+                                    "it in smaller files, or lower --max-field-size")
+    return InternalError(f"internal error (a bug in amplify): {type(exc).__name__}: {_one_line(exc)}. "
+                         f"Run the command again with --debug to see the traceback, and please report it")
+
+
+def _is_arrow(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("pyarrow")
+
+
+def _one_line(exc: BaseException, width: int = 300) -> str:
+    return terminal_safe(str(exc) or type(exc).__name__, width, collapse_breaks=True)

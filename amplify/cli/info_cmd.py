@@ -29,18 +29,28 @@ def command(workspace, fmt):
     Example:
       amplify info --workspace ws
     """
-    from amplify.workspace import Workspace, WorkspaceError
+    from amplify.workspace import Workspace
 
-    try:
-        info = Workspace.open(workspace).info()
-    except WorkspaceError as exc:
-        raise click.ClickException(str(exc)) from exc
+    ws = Workspace.open(workspace, verify=False)
+    health = ws.check(deep=False)
+    if not health.ok:  # the short form of `amplify check`: say what is damaged, read nothing damaged
+        if fmt == "json":
+            emit_json({"path": str(ws.path), "health": health.to_dict()})
+        else:
+            click.echo(str(health))
+            click.echo(f"run `amplify check --workspace {workspace}` for the details, and "
+                       f"`amplify check --workspace {workspace} --repair` to make it usable again")
+        raise click.exceptions.Exit(1)
+    info = ws.info()
+    info["health"] = health.to_dict()
     if fmt == "json":
         emit_json(info)
         return
     tr = info["time_range"]
     click.echo(f"workspace   {info['path']}  ({info['format']} v{info['format_version']}, "
                f"generation {info['generation']}, {human_bytes(info['bytes'])} on disk)")
+    click.echo(f"health      ok: {health.files} file(s) present with their recorded size "
+               f"(`amplify check` also verifies rows and checksums)")
     click.echo(f"posts       {info['n_posts']:,} in {info['n_parts']} part(s)"
                + (f", {tr[0]} .. {tr[1]}" if tr else ""))
     groups = ", ".join(f"{g} {n:,}" for g, n in info["groups"].items())

@@ -10,6 +10,45 @@ import click
 from amplify.cli.common import emit_json, note, quiet_option, raw_option, workspace_option
 
 
+def _encoding(ctx, param, value):
+    """``--encoding``: a codec Python knows (checked before anything is read)."""
+    if value is None:
+        return None
+    from amplify.ingest.charsets import normal_encoding
+
+    try:
+        normal_encoding(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _time_format(ctx, param, value):
+    if value is None:
+        return None
+    from amplify.ingest.times import check_time_format
+
+    try:
+        check_time_format(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _size(ctx, param, value):
+    from amplify.ingest.oversize import DEFAULT_MAX_FIELD, MIN_MAX_FIELD, parse_size
+
+    if value is None:
+        return DEFAULT_MAX_FIELD
+    try:
+        n = parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if n < MIN_MAX_FIELD:
+        raise click.BadParameter(f"at least {MIN_MAX_FIELD:,} bytes, not {n:,}")
+    return n
+
+
 def _mapping(pairs) -> dict:
     out: dict = {}
     for p in pairs:
@@ -21,15 +60,23 @@ def _mapping(pairs) -> dict:
 
 
 @click.command("ingest")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @workspace_option
-@click.option("--outlets", "outlets_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--outlets", "outlets_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
               help="CSV of outlets: outlet, group (camp), kind, name, country, aliases.")
 @click.option("--map", "maps", multiple=True, metavar="CANONICAL=COLUMN",
               help="Name the column holding a canonical field, e.g. --map text=content --map outlet=author. "
                    "Several columns: --map 'text=title|desc' takes the first non-empty. Always wins over "
                    "automatic recognition.")
-@click.option("--time-format", help="strptime format for times, e.g. 'Published: %b %d, %Y %I:%M %p'.")
+@click.option("--time-format", callback=_time_format,
+              help="strptime format for times, e.g. 'Published: %b %d, %Y %I:%M %p'.")
+@click.option("--encoding", callback=_encoding,
+              help="Text encoding of the files (posts and --outlets), e.g. cp1251, gb18030, latin-1. Default: "
+                   "UTF-8, or UTF-16/32 (recognised with or without a BOM). Without it, rows holding bytes "
+                   "that are not valid UTF-8 are rejected with their line.")
+@click.option("--max-field-size", "max_field", callback=_size, metavar="SIZE",
+              help="Longest value kept (default 1MB; e.g. 20MB). A row holding a longer value is rejected "
+                   "with its size; the value is cut while the file is decompressed, never held in memory.")
 @click.option("--input-format", "fmt",
               type=click.Choice(["csv", "tsv", "jsonl", "json", "parquet", "twitter", "telegram"]),
               help="Force the input format (default: recognised from name and content).")
@@ -38,11 +85,14 @@ def _mapping(pairs) -> dict:
 @click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @raw_option
 @quiet_option
-def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out_fmt, raw, quiet):
+def command(files, workspace, outlets_file, maps, time_format, encoding, max_field, fmt, rejects, out_fmt, raw,
+            quiet):
     """Read posts (and an outlets table) into a workspace, creating it if needed.
 
     FILES may be CSV/TSV, JSON Lines, Parquet, Twitter/X API v2 pages or a
-    Telegram Desktop result.json, many at once. Columns are recognised by
+    Telegram Desktop result.json, many at once, compressed or not (gz, bz2,
+    xz, zip); "-" reads standard input, and named pipes are read once, as a
+    stream. Columns are recognised by
     common names (id/tweet_id, text/content/full_text, created_at/date,
     author/username/site/publisher...); --map overrides. Every row is
     accepted, collapsed into an identical duplicate, or written to the rejects
@@ -62,6 +112,8 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
 
     if not files and not outlets_file:
         raise click.UsageError("give FILES to ingest, or --outlets FILE, or both")
+    if list(files).count("-") + (outlets_file == "-") > 1:
+        raise click.UsageError("standard input (-) can be read only once: give - once")
     mapping = _mapping(maps)
     report: dict = {}
     try:
@@ -69,14 +121,16 @@ def command(files, workspace, outlets_file, maps, time_format, fmt, rejects, out
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        outlets = read_outlets(outlets_file) if outlets_file else None
+        outlets = read_outlets(outlets_file, encoding=encoding) if outlets_file else None
         res = read_posts(list(files), mapping=mapping or None, time_format=time_format, fmt=fmt,
-                         progress=not quiet) if files else None
+                         progress=not quiet, encoding=encoding, max_field=max_field) if files else None
     except IngestError as exc:
         result = getattr(exc, "result", None)
         if result is not None and len(result.rejects):
             _write_rejects(result.rejects, rejects, workspace, quiet, raw=raw)
         raise click.ClickException(str(exc)) from exc
+    if outlets is not None:
+        _note_outlet_notes(outlets_file, outlets.attrs.get("ingest_notes", []), report, quiet)
     if res is not None:
         note(res.summary(), quiet)
         report["ingest"] = res.to_dict()
@@ -106,7 +160,7 @@ def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bo
             report["outlets"] = str(orep)
             note(f"outlets: {orep}", quiet)
         if res is not None and len(res.posts):
-            app = ws.add_posts(res.posts)
+            app = ws.add_posts(res.posts, match_content=res.content_id_rows)
             report["append"] = {"new": app.new, "already_present": app.already_present,
                                 "conflicts": int(app.n_conflicts)}
             if out_fmt == "table":
@@ -118,6 +172,19 @@ def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bo
                 note(f"  {app.n_conflicts:,} post ids already stored with other content were not "
                      f"overwritten; both versions are in {path}", quiet)
                 report["conflicts_file"] = str(path)
+
+
+#: How many notes about the outlets table are printed (all are in the JSON report).
+SHOWN_OUTLET_NOTES = 20
+
+
+def _note_outlet_notes(path, notes: list, report: dict, quiet: bool) -> None:
+    """What reading the outlets table noted (rows left out, an encoding guessed): never silent."""
+    report["outlets_notes"] = list(notes)
+    for n in notes[:SHOWN_OUTLET_NOTES]:
+        note(f"{path}: {n}", quiet)
+    if len(notes) > SHOWN_OUTLET_NOTES:
+        note(f"{path}: ... and {len(notes) - SHOWN_OUTLET_NOTES} more (see --format json)", quiet)
 
 
 def _note_missing_outlets(missing: list, stored_outlets, quiet: bool) -> None:

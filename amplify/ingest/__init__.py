@@ -15,13 +15,16 @@ For instance, a CSV whose columns go by other names:
 >>> res.files[0].column_mapping
 {'text': 'content', 'published_at': 'date', 'outlet': 'author'}
 >>> res.posts[["post_id", "outlet", "text"]].values.tolist(), res.rejects["reason"].tolist()
-([['posts:2', 'tass', 'Hello']], ['unparseable time'])
+([['c-e3b22f8f6dbd2b28f1d2', 'tass', 'Hello']], ['unparseable time'])
 
 Formats (detected from the name and the content; ``fmt=`` forces one for all
-files): CSV/TSV (``,`` ``;`` tab or ``|``, UTF-8 with or without BOM, UTF-16,
-CRLF, Excel's ``sep=`` line, ``.gz``/``.bz2``/``.xz``/single-file ``.zip``),
-JSON Lines, JSON arrays of records, Parquet, Twitter/X API v2 pages (and v1.1
-tweets), Telegram Desktop ``result.json``.
+files): CSV/TSV (``,`` ``;`` tab or ``|``, CRLF, Excel's ``sep=`` line), JSON
+Lines, JSON arrays of records, Parquet, Twitter/X API v2 pages (and v1.1
+tweets), Telegram Desktop ``result.json``; any of them compressed with gzip,
+bz2, xz or as a single-file zip, decompressed as a stream; from a file, a
+named pipe or standard input (``-``), read once. Text is UTF-8 (with or
+without BOM), UTF-16/32 (with or without BOM), or the ``encoding=`` given
+(:mod:`.charsets`).
 
 Rules, so that nothing is lost or changed silently:
 
@@ -36,7 +39,14 @@ Rules, so that nothing is lost or changed silently:
   JSON Lines files (the header is line 1), the 1-based position in JSON
   arrays, Parquet, Twitter and Telegram exports;
 * times without a zone are taken as UTC and counted (see :mod:`.times`);
-* files without an id column get ``<file stem>:<row>`` ids (stable across reads).
+* a byte not valid in the file's encoding rejects its row, naming the line
+  and the byte; the other rows are read (:mod:`.charsets`);
+* a value longer than ``max_field`` bytes (1 MiB by default) rejects its row;
+  it is cut while the file is decompressed, never held (:mod:`.oversize`);
+* values of an unexpected type follow one typed rule per column, or reject
+  their row with the reason (:mod:`.typed`);
+* files without an id column get ids made from each post's outlet, time and
+  text (:mod:`.content_ids`): the same rows give the same ids by any path.
 """
 
 from __future__ import annotations
@@ -51,12 +61,13 @@ import pandas as pd
 from amplify import schema
 from amplify.ingest.columns import OUTLET_ALIASES, POST_ALIASES
 from amplify.ingest.duplicates import collapse_duplicates
-from amplify.ingest.files import file_stem
+from amplify.ingest.files import display_name
+from amplify.ingest.oversize import DEFAULT_MAX_FIELD, parse_size
 from amplify.ingest.outlets import complete_outlets, read_outlets, suggest_outlets
 from amplify.ingest.posts import to_posts
 from amplify.ingest.report import REJECT_COLUMNS, FileReport, IngestError, IngestResult, reason_category
 from amplify.ingest.tabular import FORMATS, read_table
-from amplify.ingest.times import parse_times
+from amplify.ingest.times import check_time_format, parse_times
 
 __all__ = [
     "read_posts",
@@ -70,34 +81,23 @@ __all__ = [
     "FORMATS",
     "POST_ALIASES",
     "OUTLET_ALIASES",
+    "DEFAULT_MAX_FIELD",
+    "parse_size",
 ]
 
 #: Show a progress bar (when asked) only from this many bytes of input.
 PROGRESS_MIN_BYTES = 16 * 1024 * 1024
 
 
-def _id_prefixes(paths: list[str]) -> list[str]:
-    """File stems for derived ids; stems shared by two inputs get their folder name too."""
-    stems = [file_stem(p) for p in paths]
-    count = Counter(stems)
-    out = []
-    for p, s in zip(paths, stems):
-        if count[s] > 1:
-            s = f"{Path(p).parent.name}/{s}"
-        out.append(s)
-    count = Counter(out)
-    return [s if count[s] == 1 else str(p) for p, s in zip(paths, out)]
-
-
 def read_posts(paths, mapping: dict | None = None, time_format: str | None = None, fmt: str | None = None,
                progress: bool = False, *, encoding: str | None = None, keep_extra: bool = True,
-               map_flag: str = "--map") -> IngestResult:
+               map_flag: str = "--map", max_field: int = DEFAULT_MAX_FIELD) -> IngestResult:
     """Read post exports into one validated ``posts`` table, with rejects and per-file reports.
 
     Parameters
     ----------
     paths
-        A path or a list of paths (any mix of formats).
+        A path or a list of paths (any mix of formats); ``"-"`` is standard input.
     mapping
         ``{canonical column: source column}``, e.g. ``{"text": "content", "outlet": "author"}``;
         wins over automatic recognition (see :data:`POST_ALIASES`). A value of ``None``
@@ -112,12 +112,18 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     progress
         A progress bar on stderr, shown only for big inputs.
     encoding
-        Text encoding of CSV/TSV files when not UTF-8/UTF-16 with BOM (otherwise
-        non-UTF-8 files are read as cp1252 and a note says so).
+        Text encoding of every file (CSV/TSV and JSON) when it is not UTF-8, or
+        UTF-16/32 (which are recognised with or without a BOM). Without it, a
+        UTF-8 file with a few invalid bytes has those rows rejected, and a file
+        with no valid UTF-8 at all is read as cp1252 with a note (or refused
+        when its letters are not Latin).
     keep_extra
         Keep the source's other columns after the canonical ones (default).
     map_flag
         How the mapping option is spelled in messages (the CLI's flag).
+    max_field
+        The longest value kept, in bytes (default 1 MiB); a row holding a
+        longer one is rejected with its size.
 
     Raises
     ------
@@ -131,26 +137,36 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     paths = [str(p) for p in paths]
     if not paths:
         raise IngestError("no input files given")
+    if time_format is not None:
+        try:
+            check_time_format(time_format)
+        except ValueError as exc:
+            raise IngestError(str(exc), flag="--time-format") from None
+    if paths.count("-") > 1:
+        raise IngestError("standard input (-) can be read only once; give it once", flag="-")
     reports, accepted, rejects, id_cols = _read_each(
-        paths, mapping, time_format, fmt, progress, encoding=encoding, keep_extra=keep_extra, map_flag=map_flag)
+        paths, mapping, time_format, fmt, progress, encoding=encoding, keep_extra=keep_extra, map_flag=map_flag,
+        max_field=max_field)
+    paths = [display_name(p) for p in paths]  # "-" is named <stdin> from here on
     allacc = pd.concat(accepted, ignore_index=True) if accepted else pd.DataFrame()
     allacc, dup_rejects, collapsed = collapse_duplicates(allacc, paths, id_cols)
     if len(dup_rejects):
         rejects.append(dup_rejects)
     rej = _rejects_table(rejects, paths)
     _count_into(reports, allacc, rej, collapsed)
+    derived = np.array([reports[i].derived_ids for i in allacc["_file"]], dtype=bool) if len(allacc) else \
+        np.zeros(0, dtype=bool)
     posts = schema.validate_posts(_posts_table(allacc, paths))
-    result = IngestResult(posts=posts, rejects=rej, files=reports)
+    result = IngestResult(posts=posts, rejects=rej, files=reports, content_id_rows=derived)
     if not len(posts):
         raise IngestError("nothing usable: no post was accepted.\n" + result.summary(), result=result)
     return result
 
 
 def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, encoding, keep_extra: bool,
-               map_flag: str):
+               map_flag: str, max_field: int):
     """Read and map every file: ``(reports, accepted frames, rejects frames, post_id source columns)``."""
-    prefixes = _id_prefixes(paths)
-    sizes = [Path(p).stat().st_size if Path(p).is_file() else 0 for p in paths]
+    sizes = [Path(p).stat().st_size if p != "-" and Path(p).is_file() else 0 for p in paths]
     show = bool(progress) and sum(sizes) >= PROGRESS_MIN_BYTES
     bar = None
     if show:
@@ -163,13 +179,13 @@ def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, e
     rejects: list[pd.DataFrame] = []
     id_cols: list[str] = []
     try:
-        for i, (path, prefix) in enumerate(zip(paths, prefixes)):
+        for i, path in enumerate(paths):
             if bar is not None:
                 bar.set_postfix_str(Path(path).name)
-            raw = read_table(path, fmt, encoding)
-            res = to_posts(raw, None if raw.canonical else mapping, time_format, id_prefix=prefix,
+            raw = read_table(path, fmt, encoding, max_field=max_field)
+            res = to_posts(raw, None if raw.canonical else mapping, time_format,
                            keep_extra=keep_extra or raw.canonical, map_flag=map_flag)
-            rep = FileReport(path=path, format=raw.format, rows_read=raw.rows_read,
+            rep = FileReport(path=display_name(path), format=raw.format, rows_read=raw.rows_read,
                              derived_ids=res.derived_ids, skipped=sum(raw.skipped.values()),
                              skipped_by_reason=dict(raw.skipped), column_mapping=res.column_mapping,
                              time_formats=res.time_formats, encoding=raw.encoding, separator=raw.separator,
@@ -179,7 +195,7 @@ def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, e
             acc["_file"] = i
             accepted.append(acc)
             rj = res.rejects
-            rj.insert(0, "file", path)
+            rj.insert(0, "file", display_name(path))
             rejects.append(rj)
             id_cols.append(res.column_mapping.get("post_id", "post_id"))
             if bar is not None:

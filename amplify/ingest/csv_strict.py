@@ -46,17 +46,21 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def _strings_frame(records: list[list], names: list[str]) -> pd.DataFrame:
-    """Records of equal length as a frame of pandas ``string`` columns."""
+def _strings_frame(records: list[list], names: list[str], as_objects: bool = False) -> pd.DataFrame:
+    """Records of equal length as a frame of pandas ``string`` columns (of Python objects with
+    ``as_objects``: text that may hold surrogates, which Arrow-backed strings cannot)."""
     cols = list(zip(*records)) if records else [() for _ in names]
+    if as_objects:
+        return pd.DataFrame({n: pd.Series(list(c), dtype=object) for n, c in zip(names, cols)})
     return pd.DataFrame({n: pd.array(list(c), dtype="string") for n, c in zip(names, cols)})
 
 
-def read_strict(text: str, names: list[str], sep: str, first_line: int):
+def read_strict(text: str, names: list[str], sep: str, first_line: int, as_objects: bool = False):
     """Strict record-by-record reading with line numbers; broken rows become rejects.
 
     Returns ``(frame, line numbers, rejects, blank lines)`` like
-    :func:`amplify.ingest.csv_fast.read_fast`.
+    :func:`amplify.ingest.csv_fast.read_fast`; with ``as_objects`` the
+    columns hold Python strings (see :func:`_strings_frame`).
     """
     ncols = len(names)
     lines = split_lines(text)
@@ -65,14 +69,14 @@ def read_strict(text: str, names: list[str], sep: str, first_line: int):
     gc_was = gc.isenabled()
     gc.disable()  # millions of small lists: the cycle collector would only slow this down
     try:
-        return _read_records(lines, names, ncols, sep, first_line)
+        return _read_records(lines, names, ncols, sep, first_line, as_objects)
     finally:
         csv.field_size_limit(limit)
         if gc_was:
             gc.enable()
 
 
-def _read_records(lines, names, ncols, sep, first_line):
+def _read_records(lines, names, ncols, sep, first_line, as_objects=False):
     def reader_from(i):
         return csv.reader(itertools.islice(lines, i, None), delimiter=sep, quotechar='"',
                           doublequote=True, strict=True)
@@ -112,10 +116,10 @@ def _read_records(lines, names, ncols, sep, first_line):
             continue
         raw = "".join(lines[start:end]).rstrip("\r\n")
         rejects.append(malformed_row(first_line + start, raw, ncols, len(rec), end - start - 1))
-    return _strings_frame(records, names), np.asarray(rows, dtype=np.int64), rejects, blank
+    return _strings_frame(records, names, as_objects), np.asarray(rows, dtype=np.int64), rejects, blank
 
 
-def read_plain_tsv(text: str, names: list[str], first_line: int):
+def read_plain_tsv(text: str, names: list[str], first_line: int, as_objects: bool = False):
     """Tab-separated lines with no quoting; None unless every non-blank line has all fields."""
     ncols = len(names)
     records, rows, blank = [], [], 0
@@ -129,4 +133,4 @@ def read_plain_tsv(text: str, names: list[str], first_line: int):
             return None
         records.append(rec)
         rows.append(first_line + i)
-    return _strings_frame(records, names), np.asarray(rows, dtype=np.int64), [], blank
+    return _strings_frame(records, names, as_objects), np.asarray(rows, dtype=np.int64), [], blank

@@ -3,8 +3,12 @@
 :func:`read_delimited` turns a CSV/TSV file's bytes into a
 :class:`~amplify.ingest.raw.RawTable`:
 
-1. the bytes become UTF-8 (a BOM or the user's encoding says how; bytes that
-   are not UTF-8 are read as cp1252 and a note says so);
+1. the bytes come as UTF-8 (:mod:`amplify.ingest.loading` decoded them);
+   bytes that are not valid are settled by
+   :func:`~amplify.ingest.loading.settle_invalid`: the rows holding them are
+   rejected (read by the strict reader, which keeps them as surrogates for
+   :func:`~amplify.ingest.posts.to_posts` to reject), or a legacy file is
+   read as cp1252 with a note;
 2. leading blank lines and an Excel ``sep=;`` line are passed over, and the
    header line names the columns; without ``sep=`` the separator is the one of
    ``,`` ``;`` tab ``|`` that the header holds most often outside quotes;
@@ -19,9 +23,11 @@ from __future__ import annotations
 import csv
 import re
 
+from amplify.ingest.charsets import describe_surrogate, first_surrogate
 from amplify.ingest.csv_fast import read_fast
 from amplify.ingest.csv_strict import read_plain_tsv, read_strict
-from amplify.ingest.files import csv_utf8, transcode_legacy
+from amplify.ingest.loading import Loaded, loaded_from_bytes, settle_invalid
+from amplify.ingest.oversize import DEFAULT_MAX_FIELD
 from amplify.ingest.raw import RawTable, header_names
 from amplify.ingest.report import IngestError
 
@@ -31,17 +37,23 @@ __all__ = ["SEPARATORS", "read_delimited", "sniff_separator"]
 SEPARATORS = (",", ";", "\t", "|")
 
 
-def read_delimited(data: bytes, path: str, fmt: str, encoding: str | None, force_slow: bool = False) -> RawTable:
-    """Read a CSV (``fmt="csv"``) or TSV file's bytes; ``force_slow`` skips the fast reader."""
-    body, enc = csv_utf8(data, encoding)
+def read_delimited(data, path: str, fmt: str, encoding: str | None = None, force_slow: bool = False) -> RawTable:
+    """Read a CSV (``fmt="csv"``) or TSV file; ``force_slow`` skips the fast reader.
+
+    ``data`` is the :class:`~amplify.ingest.loading.Loaded` input (or, from
+    older callers, the file's bytes, loaded here with ``encoding``).
+    """
+    src = data if isinstance(data, Loaded) else loaded_from_bytes(
+        data, path, fmt=fmt, encoding=encoding, max_field=max(DEFAULT_MAX_FIELD, len(data) + 1))
+    enc = src.encoding or "utf-8"
     try:
-        return _read_utf8(body, path, fmt, enc, [], force_slow)
+        return _read_utf8(src.data, path, fmt, enc, [], force_slow)
     except UnicodeDecodeError:
-        if encoding:
-            raise IngestError(f"{path}: cannot be read as {encoding}")
-        body, enc = transcode_legacy(body)
-        notes = [f"not valid UTF-8: read as {enc} (give the encoding if that is wrong)"]
-        return _read_utf8(body, path, fmt, enc, notes, force_slow)
+        pass
+    settled = settle_invalid(src.data, src, path)
+    if settled.utf8 is not None:
+        return _read_utf8(settled.utf8, path, fmt, settled.encoding, settled.notes, force_slow)
+    return _read_text(settled.text, path, fmt, settled.encoding, settled.notes)
 
 
 def sniff_separator(header: str, fmt: str) -> str:
@@ -122,3 +134,49 @@ def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_sl
     return RawTable(path=path, format=fmt, frame=frame, rows=rows, rejects=rejects,
                     rows_read=len(frame) + len(rejects), notes=notes, encoding=enc, separator=sep,
                     maybe_nul=data.find(b"\x00", body_start) >= 0)
+
+
+def _read_text(text: str, path: str, fmt: str, enc: str, notes: list) -> RawTable:
+    """A text holding bytes that were not valid (as surrogates): the strict reader, values kept as
+    Python strings, so that :func:`~amplify.ingest.posts.to_posts` rejects the rows that hold one."""
+    lines_before, sep = 0, None
+    pos = 0
+    while True:  # leading blank lines and an Excel sep= line, as _header_line
+        nl = text.find("\n", pos)
+        line = text[pos: nl if nl >= 0 else len(text)]
+        if not line.strip() and nl >= 0:
+            pos, lines_before = nl + 1, lines_before + 1
+            continue
+        m = re.fullmatch(r"sep=(.)", line.strip())
+        if m and sep is None and nl >= 0:
+            sep = m.group(1)
+            pos, lines_before = nl + 1, lines_before + 1
+            continue
+        break
+    header = line.rstrip("\r")
+    line_no = lines_before + 1
+    if not header.strip():
+        raise IngestError(f"{path}: the file is empty (no header line)", path=path)
+    bad = first_surrogate(header)
+    if bad is not None:
+        raise IngestError(f"{path}: line {line_no} (the header): {describe_surrogate(bad, enc)}; "
+                          f"give the file's encoding with --encoding", path=path, flag="--encoding")
+    if sep is None:
+        sep = sniff_separator(header, fmt)
+    try:
+        raw_names = next(csv.reader([header], delimiter=sep, strict=True))
+    except csv.Error as exc:
+        raise IngestError(f"{path}: line {line_no}: cannot read the header line: {exc}", path=path) from exc
+    names = header_names(raw_names)
+    body = text[nl + 1:] if nl >= 0 else ""
+    frame, rows, rejects, blank = read_strict(body, names, sep, line_no + 1, as_objects=True)
+    if sep == "\t" and rejects:
+        plain = read_plain_tsv(body, names, line_no + 1, as_objects=True)
+        if plain is not None:
+            frame, rows, rejects, blank = plain
+            notes = notes + ["quotes read as part of the text (tab-separated without CSV quoting)"]
+    if blank:
+        notes = notes + [f"{blank} blank line(s) ignored"]
+    return RawTable(path=path, format=fmt, frame=frame, rows=rows, rejects=rejects,
+                    rows_read=len(frame) + len(rejects), notes=notes, encoding=enc, separator=sep,
+                    maybe_nul="\x00" in body, maybe_surrogates=True, bad_bytes_in=enc)

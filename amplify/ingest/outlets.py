@@ -9,12 +9,14 @@ the table lacks: :func:`complete_outlets` gives them group ``unknown``, and
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from amplify import schema
 from amplify.ingest.columns import OUTLET_ALIASES, resolve_columns, source_label, source_values
 from amplify.ingest.report import IngestError
 from amplify.ingest.tabular import read_table
+from amplify.ingest.typed import cell_problem
 
 __all__ = ["read_outlets", "complete_outlets", "suggest_outlets"]
 
@@ -36,11 +38,11 @@ def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, e
     """
     raw = read_table(path, fmt, encoding)
     if raw.canonical:
-        raise IngestError(f"{path}: a {raw.format} export is a posts file, not an outlets table")
+        raise IngestError(f"{path}: a {raw.format} export is a posts file, not an outlets table", path=str(path))
     colmap = resolve_columns(list(raw.frame.columns), mapping, OUTLET_ALIASES, path=str(path),
                              required=("outlet", "group"), map_flag=map_flag)
-    notes = [f"line {r['row']}: {r['reason']}" for r in raw.rejects]
-    frame = raw.frame.reset_index(drop=True)
+    notes = list(raw.notes) + [f"line {r['row']}: {r['reason']}" for r in raw.rejects]
+    frame, rows = _readable_rows(raw, notes)
     out = pd.DataFrame(index=frame.index)
     for canon, src in colmap.items():
         s = source_values(frame, src).str.strip()
@@ -49,7 +51,6 @@ def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, e
     for c in frame.columns:
         if c not in mapped and c not in out.columns:
             out[c] = frame[c]
-    rows = pd.Series(raw.rows)
     blank = out[list(colmap)].isna().all(axis=1).to_numpy()
     no_outlet = out["outlet"].isna().to_numpy() & ~blank
     for r in rows[no_outlet]:
@@ -72,6 +73,24 @@ def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, e
     out.attrs["ingest_notes"] = notes
     out.attrs["column_mapping"] = {k: source_label(v) for k, v in colmap.items()}
     return out
+
+
+def _readable_rows(raw, notes: list) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows whose every value is valid text within the size limit; the others left out, noted."""
+    frame = raw.frame.reset_index(drop=True)
+    rows = pd.Series(raw.rows)
+    keep = np.ones(len(frame), dtype=bool)
+    if raw.maybe_surrogates or raw.cut_sizes:
+        for name in frame.columns:
+            if frame[name].dtype != object and not raw.cut_sizes:
+                continue
+            for i, v in enumerate(frame[name].tolist()):
+                why = cell_problem(v, raw.bad_bytes_in, raw.cut_sizes, raw.max_field, name,
+                                   unit=raw.cut_unit) if keep[i] else None
+                if why:
+                    keep[i] = False
+                    notes.append(f"line {int(rows[i])}: {why}, row left out")
+    return frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True)
 
 
 def complete_outlets(posts: pd.DataFrame, outlets: pd.DataFrame | None = None):

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from amplify.ingest.files import decode_json_text
+from amplify.ingest.loading import Loaded, loaded_from_bytes, settle_invalid
+from amplify.ingest.oversize import DEFAULT_MAX_FIELD
 
-__all__ = ["RawTable", "header_names", "arrow_frame", "json_document", "forget_json"]
+__all__ = ["RawTable", "header_names", "arrow_frame", "json_document", "forget_json", "loads", "as_loaded",
+           "DecodedText", "decoded_text", "TooDeep"]
 
 
 @dataclass
@@ -40,6 +42,11 @@ class RawTable:
     separator: str | None = None
     canonical: bool = False             #: columns already canonical (platform exports)
     maybe_nul: bool = True              #: False when the reader knows no value holds a NUL byte
+    maybe_surrogates: bool = False      #: object columns may hold lone surrogates (bad bytes, JSON escapes)
+    bad_bytes_in: str | None = None     #: surrogates U+DC00-U+DCFF stand for bytes not valid in this encoding
+    max_field: int = DEFAULT_MAX_FIELD  #: the field size limit the input was read with
+    cut_sizes: list = field(default_factory=list)   #: size of each value cut for the limit, by cut number
+    cut_unit: str = "value"             #: what was cut: a JSON ``"value"`` or a CSV/TSV ``"line"``
 
 
 def header_names(raw: list[str]) -> list[str]:
@@ -68,24 +75,84 @@ def arrow_frame(table) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
 
 
-# the last document parsed, per thread: (data, text, parsed)
+class TooDeep(ValueError):
+    """JSON nested more deeply than Python's parser goes."""
+
+
+def loads(text: str):
+    """``json.loads``, with nesting too deep for Python's parser as a :class:`ValueError` (not a crash)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise TooDeep("nested too deeply for the JSON parser") from None
+
+
+def as_loaded(data, path: str, fmt: str) -> Loaded:
+    """Readers take a :class:`~amplify.ingest.loading.Loaded`; bytes (older callers) are loaded in memory."""
+    if isinstance(data, Loaded):
+        return data
+    return loaded_from_bytes(data, path, fmt=fmt, max_field=max(DEFAULT_MAX_FIELD, len(data) + 1))
+
+
+@dataclass
+class DecodedText:
+    """A text input as a ``str``: how it was decoded, and whether bad bytes are in it as surrogates."""
+
+    text: str
+    encoding: str
+    notes: list
+    bad_bytes: bool      #: holds surrogates U+DC00+b for bytes not valid in ``encoding``
+
+
+def decoded_text(src: Loaded) -> DecodedText:
+    """The whole text of ``src``: UTF-8 when it is; else settled by
+    :func:`~amplify.ingest.loading.settle_invalid` (bad rows, or a legacy file)."""
+    try:
+        return DecodedText(bytes(src.data).decode("utf-8"), src.encoding or "utf-8", [], False)
+    except UnicodeDecodeError:
+        pass
+    settled = settle_invalid(src.data, src, src.path)
+    if settled.utf8 is not None:
+        return DecodedText(settled.utf8.decode("utf-8"), settled.encoding, settled.notes, False)
+    return DecodedText(settled.text, settled.encoding, settled.notes, True)
+
+
+# the last document parsed, per thread: (data, decoded, parsed)
 _memo = threading.local()
 
 
-def json_document(data: bytes):
+def json_document(data, source: Loaded | None = None):
     """``(text, parsed)`` of a JSON file; ``parsed`` is the ``ValueError`` when it is not one
     JSON document (e.g. JSON Lines). Remembered for the same ``data`` object, so format
-    detection and reading parse a big file once (until :func:`forget_json`)."""
+    detection and reading parse a big file once (until :func:`forget_json`).
+
+    ``data`` is the bytes of the file, or the :class:`~amplify.ingest.loading.Loaded`
+    input (``source`` also tells how it was decoded; see :func:`json_decoded`).
+    """
+    decoded, obj = _json_parse(data, source)
+    return decoded.text, obj
+
+
+def json_decoded(data, source: Loaded | None = None) -> DecodedText:
+    """How the JSON text of ``data`` was decoded (after :func:`json_document`)."""
+    return _json_parse(data, source)[0]
+
+
+def _json_parse(data, source):
+    if isinstance(data, Loaded):
+        data, source = data.data, data
     last = getattr(_memo, "last", None)
     if last is not None and last[0] is data:
         return last[1], last[2]
-    text = decode_json_text(data)
+    if source is None:
+        source = loaded_from_bytes(data, "<json>", fmt="json", max_field=max(DEFAULT_MAX_FIELD, len(data) + 1))
+    decoded = decoded_text(source)
     try:
-        obj = json.loads(text)
+        obj = loads(decoded.text)
     except ValueError as exc:
         obj = exc
-    _memo.last = (data, text, obj)
-    return text, obj
+    _memo.last = (data, decoded, obj)
+    return decoded, obj
 
 
 def forget_json() -> None:

@@ -54,7 +54,7 @@ class FileReport:
     accepted: int = 0
     rejected: int = 0
     rejected_by_reason: dict = field(default_factory=dict)   #: reason category -> count
-    derived_ids: bool = False        #: no id column: ids made from file name and row (``<stem>:<row>``)
+    derived_ids: bool = False        #: no id column: ids made from each post's content (``c-...``)
     naive_times: int = 0             #: accepted rows whose time had no zone (assumed UTC)
     duplicates_collapsed: int = 0    #: rows identical to an earlier row with the same post_id
     skipped: int = 0                 #: rows that are not posts (e.g. Telegram service messages)
@@ -98,7 +98,7 @@ class FileReport:
             out.append("    times read as: " + _counts(self.time_formats))
         notes = []
         if self.derived_ids:
-            notes.append("no id column: ids made from file name and row (<stem>:<row>)")
+            notes.append("no id column: ids made from each post's outlet, time and text (c-...)")
         if self.naive_times:
             notes.append(f"{self.naive_times:,} time(s) without a zone assumed UTC")
         if self.duplicates_collapsed:
@@ -120,6 +120,7 @@ class IngestResult:
     posts: pd.DataFrame      #: canonical posts (validated) plus ``origin`` = ``file:row`` and extra columns
     rejects: pd.DataFrame    #: file, row, column, reason, value (one line per rejected row)
     files: list              #: one :class:`FileReport` per input file
+    content_id_rows: object = None   #: bool per post: its id was made from its content (no id column)
 
     @property
     def totals(self) -> dict:
@@ -158,7 +159,7 @@ class IngestResult:
         if t["naive_times"]:
             out.append(f"    note: {t['naive_times']:,} time(s) without a zone assumed UTC")
         if any(f.derived_ids for f in self.files):
-            out.append("    note: some files had no id column; ids were made from file name and row")
+            out.append("    note: some files had no id column; ids were made from each post's outlet, time and text")
         if t["rejected"]:
             out.append("    (every rejected row, with its file, row and reason, is in the rejects table)")
         return "\n".join(out)

@@ -9,8 +9,10 @@ account export holds such chats under ``chats.list``. Each message of type
 * ``post_id`` -- ``<chat name>/<message id>``; ``replied_id`` likewise from
   ``reply_to_message_id``;
 * ``text`` -- ``text`` as shown: a string, or a list of strings and entity
-  objects (``{"type": "link", "text": ...}``) joined in order; falls back to
-  ``text_entities``;
+  objects (``{"type": "link", "text": ...}``) joined in order, or one entity
+  object, entities nested in entities too (the ``text`` rule of
+  :mod:`amplify.ingest.typed`); falls back to ``text_entities``. An entity
+  without text is a reject naming it;
 * ``published_at`` -- ``date_unixtime`` when present (exact, UTC). ``date`` has
   no zone and is the exporting computer's local time; it is used only when
   ``date_unixtime`` is missing, and then counted as assumed-UTC;
@@ -19,7 +21,9 @@ account export holds such chats under ``chats.list``. Each message of type
 
 Service messages (joins, pins, title changes) are not posts: they are skipped
 and counted. Media without a caption is rejected as ``empty text`` with the
-media type named. Rows are the 1-based position of the message in the file.
+media type named. Ids, names and times of an unexpected type go through the
+typed rules too (an id object to its id, anything else a reject). Rows are the
+1-based position of the message in the file.
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from amplify.ingest.raw import RawTable, json_document
+from amplify.ingest.json_records import json_error
+from amplify.ingest.raw import RawTable, as_loaded, json_decoded, json_document
 from amplify.ingest.report import IngestError
+from amplify.ingest.typed import Problem, as_id, as_plain, flatten_text
 from amplify.ingest.values import shorten
 
 __all__ = ["looks_like", "read", "message_text"]
@@ -48,20 +54,9 @@ def looks_like(obj) -> bool:
 
 
 def message_text(value) -> str | None:
-    """``text`` of an exported message: a string, or a list of strings and entity dicts, joined."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        parts = []
-        for part in value:
-            if isinstance(part, str):
-                parts.append(part)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                parts.append(part["text"])
-        return "".join(parts)
-    return str(value)
+    """``text`` of an exported message: a string, a list of strings and entity dicts, or one
+    entity dict, joined (:func:`amplify.ingest.typed.flatten_text`; raises its ``Problem``)."""
+    return flatten_text(value)
 
 
 def _media(msg: dict) -> str | None:
@@ -74,10 +69,10 @@ def _media(msg: dict) -> str | None:
     return None
 
 
-def _chats(obj, path: str) -> list:
+def _chats(obj, path: str, source=None) -> list:
     """The chats of an export: the one chat, or every chat (and left chat) of an account."""
     if isinstance(obj, ValueError):
-        raise IngestError(f"{path}: not valid JSON ({obj}); is the Telegram export complete?") from obj
+        raise json_error(path, obj, source) from obj
     if not looks_like(obj):
         raise IngestError(f"{path}: not a Telegram Desktop export (no 'messages' list); "
                           f"found keys {list(obj)[:20] if isinstance(obj, dict) else type(obj).__name__}")
@@ -109,51 +104,68 @@ class _Messages:
         """Every message of one chat."""
         if not isinstance(chat, dict):
             return
-        cname = chat.get("name")
-        cname = str(cname) if cname not in (None, "") else (str(chat["id"]) if chat.get("id") is not None else None)
+        try:
+            cname = as_plain(chat.get("name"), strict=True)
+            if cname in (None, ""):
+                cname = as_id(chat.get("id"))
+            bad_name = None
+        except Problem as exc:
+            cname, bad_name = None, f"unexpected value in outlet (the chat's name): {exc}"
         is_channel = str(chat.get("type", "")).lower() in _CHANNEL_TYPES or "type" not in chat
-        for msg in chat.get("messages") or []:
+        messages = chat.get("messages")
+        for msg in messages if isinstance(messages, list) else []:
             self.counter += 1
             if not isinstance(msg, dict):
                 self.reject(None, "malformed row: not a message object", shorten(msg))
                 continue
-            self.message(msg, cname, is_channel)
+            if bad_name:
+                self.reject("name", bad_name, shorten(chat.get("name")))
+                continue
+            try:
+                self.message(msg, cname, is_channel)
+            except Problem as exc:
+                column, why = exc.args if len(exc.args) == 2 else (None, str(exc))
+                self.reject(column, f"unexpected value in {column or 'message'}: {why}", shorten(msg.get(column)))
 
     def message(self, msg: dict, cname: str | None, is_channel: bool) -> None:
-        """One message: a post, a reject or (a service message) a skip."""
+        """One message: a post, a reject or (a service message) a skip. A field of an unexpected
+        type raises :class:`Problem` with ``(field, detail)``."""
         mtype = msg.get("type", "message")
         if mtype != "message":
-            why = "service message" if mtype == "service" else f"{mtype} message"
+            why = "service message" if mtype == "service" else f"{shorten(mtype, 40)} message"
             self.skipped[why] = self.skipped.get(why, 0) + 1
             return
-        outlet = cname if is_channel else (msg.get("from") or cname)
+        sender = _field(msg, "from", as_plain, strict=True)
+        outlet = cname if is_channel else (sender or cname)
         if is_channel and not outlet:
-            outlet = msg.get("from")
-        mid = msg.get("id")
+            outlet = sender
+        mid = _field(msg, "id", as_id)
         if mid is None:
             self.reject("id", "missing id", "")
             return
         if not outlet:
             self.reject("from", "missing outlet", shorten(msg.get("from")))
             return
-        text = message_text(msg.get("text"))
+        text = _field(msg, "text", flatten_text)
         if (text is None or text == "") and msg.get("text_entities"):
-            text = message_text(msg.get("text_entities"))
+            text = _field(msg, "text_entities", flatten_text)
         if text is None or not text.strip():
             media = _media(msg)
             self.reject("text", f"empty text: media without caption ({media})" if media else "empty text", text or "")
             return
         if msg.get("date_unixtime") not in (None, ""):
-            when = str(msg["date_unixtime"])
+            when = msg["date_unixtime"]
         else:
             when = msg.get("date")
             self.local_dates += 1
         prefix = cname or str(outlet)
         rec = {"post_id": f"{prefix}/{mid}", "outlet": str(outlet), "published_at": when, "text": text}
-        if msg.get("reply_to_message_id") is not None:
-            rec["replied_id"] = f"{prefix}/{msg['reply_to_message_id']}"
-        if msg.get("forwarded_from") is not None:
-            rec["forwarded_from"] = str(msg["forwarded_from"])
+        reply = _field(msg, "reply_to_message_id", as_id)
+        if reply is not None:
+            rec["replied_id"] = f"{prefix}/{reply}"
+        forwarded = _field(msg, "forwarded_from", as_plain)
+        if forwarded is not None:
+            rec["forwarded_from"] = forwarded
             self.forwarded += 1
         self.recs.append(rec)
         self.rows.append(self.counter)
@@ -169,13 +181,25 @@ class _Messages:
         return notes
 
 
-def read(data: bytes, path: str) -> RawTable:
+def _field(msg: dict, key: str, rule, **kw):
+    """``rule`` applied to ``msg[key]``; a :class:`Problem` names the field."""
+    try:
+        return rule(msg.get(key), **kw)
+    except Problem as exc:
+        raise Problem(key, str(exc)) from None
+
+
+def read(data, path: str) -> RawTable:
     """Read a Telegram export into a :class:`~amplify.ingest.raw.RawTable` of canonical columns."""
-    _, obj = json_document(data)
+    src = as_loaded(data, path, "telegram")
+    _, obj = json_document(src)
     messages = _Messages()
-    for chat in _chats(obj, path):
+    for chat in _chats(obj, path, src):
         messages.chat(chat)
-    frame = pd.DataFrame({c: pd.array([r.get(c) for r in messages.recs], dtype="string") for c in _COLS})
+    frame = pd.DataFrame({c: pd.Series([r.get(c) for r in messages.recs], dtype=object) for c in _COLS})
+    decoded = json_decoded(src)
     return RawTable(path=path, format="telegram", frame=frame, rows=np.asarray(messages.rows, dtype=np.int64),
                     rejects=messages.rejects, rows_read=messages.counter, skipped=messages.skipped,
-                    notes=messages.notes(), encoding="utf-8", canonical=True)
+                    notes=list(decoded.notes) + messages.notes(), encoding=decoded.encoding, canonical=True,
+                    maybe_surrogates=decoded.bad_bytes or src.may_hold_surrogate_escapes(),
+                    bad_bytes_in=decoded.encoding if decoded.bad_bytes else None)

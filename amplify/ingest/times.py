@@ -6,6 +6,10 @@ Twitter v1 ``Wed Oct 10 20:19:24 +0000 2018``, RFC 2822 dates, common
 day/month layouts such as ``02/28/2022`` or ``28.02.2022`` -- and returns UTC
 timestamps, how many had no zone (assumed UTC) and which could not be read.
 
+A bare year (a whole number from 1000 to 2999, as a number or as digits,
+``2024``) is that year -- 1 January, 00:00 UTC, counted as ``year only`` and
+as a time without a zone -- not 2024 epoch seconds (1970-01-01 00:33:44).
+
 Every path is a pandas/numpy vectorised call; a million ISO strings parse in
 well under a second. Values with no zone are *assumed UTC* and counted, so the
 caller can tell the user.
@@ -34,7 +38,7 @@ from amplify.ingest.values import is_missing
 from amplify.utc import timestamp_ns, to_ns
 
 __all__ = ["parse_times", "parse_times_detail", "TimeParse", "CANDIDATE_FORMATS", "epoch_unit",
-           "to_utc_datetime64"]
+           "to_utc_datetime64", "check_time_format"]
 
 TIME = "datetime64[ns, UTC]"
 
@@ -111,6 +115,24 @@ def epoch_unit(x: float) -> str:
     return "s" if a < 1e11 else "ms" if a < 1e14 else "us" if a < 1e17 else "ns"
 
 
+def check_time_format(time_format: str) -> None:
+    """Raise ``ValueError`` saying what is wrong when ``time_format`` is not a usable ``strptime`` layout.
+
+    >>> check_time_format("%d/%m/%Y %H:%M")
+    >>> check_time_format("%d/%m/%Q")
+    Traceback (most recent call last):
+    ...
+    ValueError: '%d/%m/%Q' is not a strptime layout: 'Q' is a bad directive in format '%d/%m/%Q'; use directives such as %Y %m %d %H %M %S %z %b (e.g. '%d/%m/%Y %H:%M')
+    """
+    hint = "use directives such as %Y %m %d %H %M %S %z %b (e.g. '%d/%m/%Y %H:%M')"
+    if not isinstance(time_format, str) or "%" not in time_format:
+        raise ValueError(f"{time_format!r} is not a strptime layout: it has no % directive; {hint}")
+    try:
+        pd.to_datetime(pd.Series(["2000-01-01"]), format=time_format, errors="coerce", utc=True)
+    except Exception as exc:  # noqa: BLE001 - pandas raises ValueError, re.error, ... for a bad layout
+        raise ValueError(f"{time_format!r} is not a strptime layout: {exc}; {hint}") from None
+
+
 def parse_times(series, time_format: str | None = None):
     """Read ``series`` as times: ``(utc_series, naive_count, bad_mask)``.
 
@@ -184,10 +206,36 @@ def _epoch(nums) -> np.ndarray:
     return out
 
 
+#: Whole numbers in this range are years, not epoch seconds.
+YEAR_RANGE = (1000, 2999)
+#: How a year-only value is counted among the layouts read.
+YEAR_LABEL = "year only"
+
+
+def _years(nums: np.ndarray) -> np.ndarray:
+    """Which numbers are bare years (see :data:`YEAR_RANGE`)."""
+    nums = np.asarray(nums, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(nums) & (nums == np.floor(nums)) & (nums >= YEAR_RANGE[0]) & (nums <= YEAR_RANGE[1])
+
+
+def _epoch_or_year(nums) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers as times (:func:`_epoch`), bare years as 1 January of the year; and which were years."""
+    nums = np.asarray(nums, dtype="float64")
+    out = _epoch(nums)
+    years = _years(nums)
+    if years.any():
+        out[years] = (nums[years].astype("int64") - 1970).astype("datetime64[Y]").astype("datetime64[ns]")
+    return out, years
+
+
 def _count_epoch(nums: np.ndarray, formats: dict) -> None:
     if not len(nums):
         return
-    a = np.abs(nums)
+    years = _years(nums)
+    if years.any():
+        formats[YEAR_LABEL] = formats.get(YEAR_LABEL, 0) + int(years.sum())
+    a = np.abs(nums[~years])
     for unit, label, lo, hi in EPOCH_UNITS:
         k = int(((a >= lo) & (a < hi)).sum())
         if k:
@@ -263,9 +311,16 @@ def _from_epochs(s: pd.Series, reading: _Reading) -> TimeParse:
     """A numeric column: epoch seconds, milliseconds, ... by magnitude."""
     nums = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     missing = np.isnan(nums)
-    reading.out[:] = _epoch(nums)
+    reading.out[:], years = _epoch_or_year(nums)
+    reading.naive[:] = years
     _count_epoch(nums[~missing], reading.formats)
+    _note_years(reading, int(years.sum()))
     return reading.done(missing)
+
+
+def _note_years(reading: "_Reading", n: int) -> None:
+    if n:
+        reading.notes.append(f"{n:,} time(s) give only a year: read as 1 January of that year, 00:00 UTC")
 
 
 def _from_objects(s: pd.Series, time_format: str | None, reading: _Reading) -> TimeParse:
@@ -288,8 +343,10 @@ def _from_objects(s: pd.Series, time_format: str | None, reading: _Reading) -> T
     if is_num.any():
         idx = np.flatnonzero(is_num)
         nums = np.array([float(v) for v in s.iloc[idx]], dtype="float64")
-        reading.out[idx] = _epoch(nums)
+        reading.out[idx], years = _epoch_or_year(nums)
+        reading.naive[idx[years]] = True
         _count_epoch(nums, reading.formats)
+        _note_years(reading, int(years.sum()))
     if is_dt.any():
         idx = np.flatnonzero(is_dt)
         for i in idx:  # rare: datetime objects inside JSON-ish columns
@@ -404,7 +461,14 @@ class _Distinct:
             p = pd.to_datetime(cv, format="%Y%m%d", errors="coerce", utc=True)
             p14 = pd.to_datetime(cv, format="%Y%m%d%H%M%S", errors="coerce", utc=True)
             self.take(nidx[compact], p.fillna(p14), "yyyymmdd[HHMMSS]", np.ones(int(compact.sum()), dtype=bool))
-        rest = ~compact
+        years = ~compact & nv.str.fullmatch(r"\d{4}").fillna(False).to_numpy(dtype=bool) & _years(nnum)
+        if years.any():
+            parsed = pd.Series(_epoch_or_year(nnum[years])[0]).dt.tz_localize("UTC")
+            got = self.take(nidx[years], parsed, YEAR_LABEL, np.ones(int(years.sum()), dtype=bool))
+            m = np.zeros(self.n, dtype=bool)
+            m[got] = True
+            self.notes.append(("{n} time(s) give only a year: read as 1 January of that year, 00:00 UTC", m))
+        rest = ~compact & ~years
         for unit, label, lo, hi in EPOCH_UNITS:
             m = rest & (np.abs(nnum) >= lo) & (np.abs(nnum) < hi)
             if m.any():

@@ -23,18 +23,25 @@ its ``includes.tweets``.
 ``retweeted_status``, ``quoted_status``, ``in_reply_to_status_id_str``) as a
 JSON list, ``{"statuses": [...]}`` or JSON Lines are read the same way;
 embedded retweeted/quoted tweets become posts too.
+
+Fields of an unexpected type never stop the read: ids go through the ``id``
+rule of :mod:`amplify.ingest.typed` (a number, or an object such as
+``{"$numberLong": "..."}``, to its digits), texts through the ``text`` rule,
+and a tweet whose field cannot be read is rejected naming the field. A page
+whose ``data``, ``includes`` or ``errors`` is of the wrong type is rejected
+as a whole, with its row.
 """
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 
-from amplify.ingest.raw import RawTable, json_document
+from amplify.ingest.oversize import MAX_JSON_DEPTH
+from amplify.ingest.raw import RawTable, as_loaded, json_decoded, json_document, loads
 from amplify.ingest.report import IngestError
-from amplify.ingest.values import scalar_str, shorten
+from amplify.ingest.typed import Problem, as_id, as_plain, flatten_text
+from amplify.ingest.values import shorten
 
 __all__ = ["looks_like", "read", "tweet_url"]
 
@@ -86,16 +93,21 @@ def looks_like(obj) -> bool:
     return isinstance(st, list) and bool(st) and _is_v1_tweet(st[0])
 
 
-def _units(data: bytes):
+def _units(data):
     """(unit, line) pairs: pages or v1 tweets, with the JSON Lines line (or None); and bad lines."""
-    text, obj = json_document(data)
+    src = as_loaded(data, "<twitter>", "twitter")
+    text, obj = json_document(src)
     if isinstance(obj, ValueError):
+        deep = set(src.filter.deep_lines) if src.filter is not None else set()
         units, bad = [], []
         for i, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
+            if i in deep:
+                bad.append((i, line, f"nested more than {MAX_JSON_DEPTH} levels deep"))
+                continue
             try:
-                units.append((json.loads(line), i))
+                units.append((loads(line), i))
             except ValueError as exc:
                 bad.append((i, line, str(exc)))
         return units, bad
@@ -111,9 +123,14 @@ def _users(units) -> dict[str, dict]:
     users: dict[str, dict] = {}
     for u, _ in units:
         if isinstance(u, dict) and isinstance(u.get("includes"), dict):
-            for usr in u["includes"].get("users") or []:
+            listed = u["includes"].get("users")
+            for usr in listed if isinstance(listed, list) else []:
                 if isinstance(usr, dict) and "id" in usr:
-                    users[str(usr["id"])] = usr
+                    try:
+                        key = as_id(usr["id"])
+                    except Problem:
+                        continue
+                    users[key] = usr
     return users
 
 
@@ -138,6 +155,9 @@ class _Tweets:
     def skip(self, why: str) -> None:
         self.skipped[why] = self.skipped.get(why, 0) + 1
 
+    def reject(self, row: int, column, reason: str, value) -> None:
+        self.rejects.append({"row": row, "column": column, "reason": reason, "value": shorten(value)})
+
     def unit(self, u, line) -> None:
         """One page (or v1 tweet) of the file; ``line`` is its JSON Lines line, or None."""
         if isinstance(u, dict) and _is_v1_tweet(u):
@@ -145,32 +165,48 @@ class _Tweets:
             return
         if not isinstance(u, dict) or not ("data" in u or "includes" in u or "meta" in u or "errors" in u):
             self.counter += 1
-            self.rejects.append({"row": line or self.counter, "column": None,
-                                 "reason": "malformed row: not a Twitter API page or tweet", "value": shorten(u)})
+            self.reject(line or self.counter, None, "malformed row: not a Twitter API page or tweet", u)
             return
-        self.errors += len(u.get("errors") or [])
-        d = u.get("data")
+        d, inc, errors = u.get("data"), u.get("includes"), u.get("errors")
+        wrong = [(k, v, want) for k, v, want in (("data", d, "a list of tweets"), ("includes", inc, "an object"),
+                                                  ("errors", errors, "a list"))
+                 if v is not None and not isinstance(v, {"data": (list, dict), "includes": dict,
+                                                         "errors": list}[k])]
+        if wrong:
+            k, v, want = wrong[0]
+            self.counter += 1
+            self.reject(line or self.counter, k, f"malformed row: the page's '{k}' is not {want}", v)
+            return
+        self.errors += len(errors or [])
         for t in ([d] if isinstance(d, dict) else d or []):
             self.v2(t, False)
-        inc = u.get("includes") if isinstance(u.get("includes"), dict) else {}
-        for t in inc.get("tweets") or []:
+        included = (inc or {}).get("tweets")
+        for t in included if isinstance(included, list) else []:
             self.v2(t, True)
 
     def v2(self, t, included: bool) -> None:
         """An API v2 tweet; ``included``: from ``includes.tweets`` (skipped when incomplete)."""
         self.counter += 1
         row = self.counter
-        if not isinstance(t, dict) or "id" not in t:
-            self.rejects.append({"row": row, "column": "id", "reason": "missing id", "value": shorten(t)})
+        if not isinstance(t, dict) or t.get("id") is None:
+            self.reject(row, "id", "missing id", t)
             return
-        tid = str(t["id"])
+        try:
+            self._v2(t, included, row)
+        except Problem as exc:
+            field, why = exc.args
+            self.reject(row, field, f"unexpected value in {field}: {why}", t.get(field))
+
+    def _v2(self, t: dict, included: bool, row: int) -> None:
+        tid = _get(t, "id", as_id)
         author = t.get("author_id")
-        user = self.users.get(str(author)) if author is not None else None
-        username = user.get("username") if user else None
-        text = t.get("text")
+        author_key = _get(t, "author_id", as_id) if author is not None else None
+        user = self.users.get(author_key) if author_key is not None else None
+        username = _get(user, "username", as_plain, strict=True) if user else None
+        text = _get(t, "text", flatten_text)
         note = t.get("note_tweet")
-        if isinstance(note, dict) and isinstance(note.get("text"), str):
-            text = note["text"]
+        if isinstance(note, dict) and note.get("text") is not None:
+            text = _get(note, "text", flatten_text, name="note_tweet.text")
             self.n_long += 1
         if included:
             self.n_included += 1
@@ -179,47 +215,63 @@ class _Tweets:
                 return
         if not username:
             why = ("missing outlet: no author_id (request tweet.fields=author_id)" if author is None else
-                   f"missing outlet: author_id {author} not in includes.users (request expansions=author_id)")
-            self.rejects.append({"row": row, "column": "author_id", "reason": why, "value": shorten(author)})
+                   f"missing outlet: author_id {shorten(author, 40)} not in includes.users "
+                   f"(request expansions=author_id)")
+            self.reject(row, "author_id", why, author)
             return
         rec = {"post_id": tid, "outlet": username, "published_at": t.get("created_at"), "text": text,
-               "url": tweet_url(username, tid), "lang": t.get("lang")}
-        for ref in t.get("referenced_tweets") or []:
+               "url": tweet_url(username, tid), "lang": _get(t, "lang", as_plain, strict=True)}
+        refs = t.get("referenced_tweets")
+        for ref in refs if isinstance(refs, list) else []:
             if isinstance(ref, dict) and ref.get("type") in _REF and ref.get("id") is not None:
-                rec[_REF[ref["type"]]] = str(ref["id"])
+                rec[_REF[ref["type"]]] = _get(ref, "id", as_id, name="referenced_tweets.id")
         self.add(rec, row)
 
-    def v1(self, t, embedded: bool) -> None:
+    def v1(self, t, embedded: bool, depth: int = 0) -> None:
         """A v1.1 tweet, then the retweeted / quoted tweets embedded in it."""
         self.counter += 1
         row = self.counter
         if embedded:
             self.n_included += 1
-        tid = t.get("id_str") or (str(t["id"]) if t.get("id") is not None else None)
+        try:
+            self._v1(t, row)
+        except Problem as exc:
+            field, why = exc.args
+            self.reject(row, field, f"unexpected value in {field}: {why}", t.get(field.split(".")[0]))
+        for key in ("retweeted_status", "quoted_status"):
+            if isinstance(t.get(key), dict) and depth < MAX_JSON_DEPTH:
+                self.v1(t[key], True, depth + 1)
+
+    def _v1(self, t: dict, row: int) -> None:
+        tid = _get(t, "id_str", as_id) or _get(t, "id", as_id)
         user = t.get("user") if isinstance(t.get("user"), dict) else {}
-        username = user.get("screen_name") or user.get("username")
+        username = _get(user, "screen_name", as_plain, strict=True, name="user.screen_name") or \
+            _get(user, "username", as_plain, strict=True, name="user.username")
         ext = t.get("extended_tweet") if isinstance(t.get("extended_tweet"), dict) else {}
-        text = ext.get("full_text") or t.get("full_text") or t.get("text")
+        text = _get(ext, "full_text", flatten_text, name="extended_tweet.full_text") or \
+            _get(t, "full_text", flatten_text) or _get(t, "text", flatten_text)
         if not tid:
-            self.rejects.append({"row": row, "column": "id_str", "reason": "missing id", "value": shorten(t)})
+            self.reject(row, "id_str", "missing id", t)
         elif not username:
-            self.rejects.append({"row": row, "column": "user.screen_name", "reason": "missing outlet",
-                                 "value": shorten(user)})
+            self.reject(row, "user.screen_name", "missing outlet", user)
         else:
             rec = {"post_id": tid, "outlet": username, "published_at": t.get("created_at"), "text": text,
-                   "url": tweet_url(username, tid), "lang": t.get("lang")}
+                   "url": tweet_url(username, tid), "lang": _get(t, "lang", as_plain, strict=True)}
             rs = t.get("retweeted_status")
             qs = t.get("quoted_status")
             if isinstance(rs, dict):
-                rec["reposted_id"] = rs.get("id_str") or str(rs.get("id"))
-            if t.get("quoted_status_id_str") or isinstance(qs, dict):
-                rec["quoted_id"] = t.get("quoted_status_id_str") or qs.get("id_str") or str(qs.get("id"))
-            if t.get("in_reply_to_status_id_str") or t.get("in_reply_to_status_id"):
-                rec["replied_id"] = t.get("in_reply_to_status_id_str") or str(t["in_reply_to_status_id"])
+                rec["reposted_id"] = _get(rs, "id_str", as_id, name="retweeted_status.id_str") or \
+                    _get(rs, "id", as_id, name="retweeted_status.id")
+            quoted = _get(t, "quoted_status_id_str", as_id)
+            if quoted is None and isinstance(qs, dict):
+                quoted = _get(qs, "id_str", as_id, name="quoted_status.id_str") or \
+                    _get(qs, "id", as_id, name="quoted_status.id")
+            if quoted is not None:
+                rec["quoted_id"] = quoted
+            replied = _get(t, "in_reply_to_status_id_str", as_id) or _get(t, "in_reply_to_status_id", as_id)
+            if replied is not None:
+                rec["replied_id"] = replied
             self.add(rec, row)
-        for key in ("retweeted_status", "quoted_status"):
-            if isinstance(t.get(key), dict):
-                self.v1(t[key], True)
 
     def notes(self) -> list[str]:
         notes = []
@@ -232,19 +284,30 @@ class _Tweets:
         return notes
 
 
-def read(data: bytes, path: str) -> RawTable:
+def _get(obj: dict, key: str, rule, *, name: str | None = None, **kw):
+    """``rule`` applied to ``obj[key]`` (None when absent); a :class:`Problem` names the field."""
+    try:
+        return rule(obj.get(key), **kw)
+    except Problem as exc:
+        raise Problem(name or key, str(exc)) from None
+
+
+def read(data, path: str) -> RawTable:
     """Read a Twitter export into a :class:`~amplify.ingest.raw.RawTable` of canonical columns."""
-    units, bad_lines = _units(data)
+    src = as_loaded(data, path, "twitter")
+    units, bad_lines = _units(src)
     tweets = _Tweets(_users(units))
     for u, line in units:
         tweets.unit(u, line)
     for i, line, exc in bad_lines:
         tweets.counter += 1
-        tweets.rejects.append({"row": i, "column": None, "reason": f"malformed row: invalid JSON ({exc})",
-                               "value": shorten(line)})
+        tweets.reject(i, None, f"malformed row: invalid JSON ({exc})", line)
     if not units and not bad_lines:
-        raise IngestError(f"{path}: no Twitter pages or tweets found")
-    frame = pd.DataFrame({c: pd.array([scalar_str(r.get(c)) for r in tweets.recs], dtype="string") for c in _COLS})
+        raise IngestError(f"{path}: no Twitter pages or tweets found", path=path)
+    frame = pd.DataFrame({c: pd.Series([r.get(c) for r in tweets.recs], dtype=object) for c in _COLS})
+    decoded = json_decoded(src)
     return RawTable(path=path, format="twitter", frame=frame, rows=np.asarray(tweets.rows, dtype=np.int64),
-                    rejects=tweets.rejects, rows_read=tweets.counter, skipped=tweets.skipped, notes=tweets.notes(),
-                    encoding="utf-8", canonical=True)
+                    rejects=tweets.rejects, rows_read=tweets.counter, skipped=tweets.skipped,
+                    notes=list(decoded.notes) + tweets.notes(), encoding=decoded.encoding, canonical=True,
+                    maybe_surrogates=decoded.bad_bytes or src.may_hold_surrogate_escapes(),
+                    bad_bytes_in=decoded.encoding if decoded.bad_bytes else None)

@@ -14,6 +14,7 @@ A value shown in the rejects table goes through :func:`shorten`.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,18 @@ def shorten(value, limit: int = VALUE_MAX) -> str:
         except (TypeError, ValueError):
             value = str(value)
     value = value.replace("\x00", "\\x00")
+    if _SURROGATE.search(value):
+        value = _SURROGATE.sub(_escape_surrogate, value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(m) -> str:
+    """A surrogate shown as an escape: ``\\xff`` for an undecodable byte (U+DC80-U+DCFF), else ``\\ud800``."""
+    cp = ord(m.group())
+    return f"\\x{cp - 0xDC00:02x}" if 0xDC00 <= cp <= 0xDCFF else f"\\u{cp:04x}"
 
 
 def is_missing(v) -> bool:

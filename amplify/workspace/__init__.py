@@ -32,6 +32,7 @@ lock), :mod:`~amplify.workspace.parts` (reading and writing posts parts),
 :mod:`~amplify.workspace.append` (recognising posts already stored, conflicts),
 :mod:`~amplify.workspace.outlets` (the outlets table),
 :mod:`~amplify.workspace.linksets` (link sets and their settings hash),
+:mod:`~amplify.workspace.check` (is every file there, whole; how to recover),
 :mod:`~amplify.workspace.queries` (read-side joins: links with their evidence)
 and :mod:`~amplify.workspace.tables` (Arrow/pandas conversions, atomic Parquet).
 
@@ -62,7 +63,8 @@ Examples
 from __future__ import annotations
 
 from amplify.workspace.append import AppendReport
-from amplify.workspace.errors import WorkspaceError, WorkspaceLocked
+from amplify.workspace.check import CheckReport, Damage
+from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError, WorkspaceLocked
 from amplify.workspace.facade import Workspace
 from amplify.workspace.linksets import canonical_settings, linkset_id
 from amplify.workspace.lock import DEFAULT_TIMEOUT, LOCK, LOCK_OWNER  # noqa: F401  (re-exported)
@@ -75,6 +77,9 @@ __all__ = [
     "Workspace",
     "WorkspaceError",
     "WorkspaceLocked",
+    "WorkspaceDamaged",
+    "CheckReport",
+    "Damage",
     "AppendReport",
     "OutletsReport",
     "FORMAT_NAME",

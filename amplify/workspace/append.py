@@ -6,6 +6,13 @@ is *already present* (skipped, so adding a file twice changes nothing), the
 same id with any of them different is a *conflict* (both versions reported,
 the stored one kept, the incoming one not added). Exact copies inside the
 input are dropped; different versions inside the input are conflicts too.
+
+Posts whose id was made from their content (files without an id column, see
+:mod:`amplify.ingest.content_ids`) are also *already present* when a stored
+post has the same outlet, time and text under another id -- e.g. the
+``<file stem>:<row>`` ids of workspaces written before content ids: as many
+of them as are stored with that content (identical rows stay as many posts as
+there were rows).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import pandas as pd
 
 from amplify import schema
 from amplify.utc import to_ns
-from amplify.workspace.parts import INTERNAL_POST_COLUMNS, stored_keys, stored_versions, write_part
+from amplify.workspace.parts import INTERNAL_POST_COLUMNS, stored_contents, stored_keys, stored_versions, write_part
 from amplify.workspace.tables import from_pandas, nullable_strings
 
 __all__ = ["AppendReport", "PreparedPosts", "prepare_posts", "text_sha1", "conflict_table", "append_posts"]
@@ -168,11 +175,46 @@ def conflict_table(root: Path, parts: list[dict], incoming: pd.DataFrame, confli
     return both[CONFLICT_COLUMNS]
 
 
-def append_posts(root: Path, parts: list[dict], last_seq: int,
-                 posts: pd.DataFrame) -> tuple[AppendReport, dict | None]:
+def _stored_by_content(root: Path, parts: list[dict], keys: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (indices into ``keys``) have their content stored under other ids.
+
+    Rows sharing a content are taken in input order, as many as the stored posts with it.
+    """
+    hit = np.zeros(len(keys), dtype=bool)
+    if not len(rows):
+        return hit
+    sub = keys.iloc[rows]
+    stored = stored_contents(root, parts, sub["ns"].to_numpy())
+    if not len(stored):
+        return hit
+    have = stored.groupby(["outlet", "ns", "sha"], sort=False).size().rename("have").reset_index()
+    cand = sub[["outlet", "ns", "sha"]].reset_index(drop=True)
+    cand["order"] = cand.groupby(["outlet", "ns", "sha"], sort=False).cumcount()
+    cand = cand.merge(have, on=["outlet", "ns", "sha"], how="left")
+    hit[rows] = (cand["order"] < cand["have"].fillna(0)).to_numpy(dtype=bool)
+    return hit
+
+
+#: How many input files a part's record names at most.
+MAX_SOURCES = 100
+
+
+def _sources(rows: pd.DataFrame) -> list[str]:
+    """The input files of posts read by ``amplify.ingest`` (from their ``origin``, ``file:row``)."""
+    if "origin" not in rows.columns:
+        return []
+    files = rows["origin"].dropna().astype("string").str.rsplit(":", n=1).str[0].unique().tolist()
+    return sorted(str(f) for f in files)[:MAX_SOURCES]
+
+
+def append_posts(root: Path, parts: list[dict], last_seq: int, posts: pd.DataFrame,
+                 match_content=None) -> tuple[AppendReport, dict | None]:
     """Add ``posts`` to the stored ``parts``: write the new ones as part ``last_seq + 1``.
 
     The caller holds the writer lock and commits the returned part record.
+    ``match_content`` (bool per row of ``posts``) marks the posts whose id was
+    made from their content: they are also recognised by content (see the
+    module's docstring).
 
     Returns
     -------
@@ -184,6 +226,11 @@ def append_posts(root: Path, parts: list[dict], last_seq: int,
     """
     prepared = prepare_posts(posts)
     keys = prepared.keys
+    by_content = None
+    if match_content is not None:
+        mark = pd.Series(np.asarray(match_content, dtype=bool), index=pd.RangeIndex(len(posts)))
+        wanted = set(posts["post_id"].astype("string").reset_index(drop=True)[mark.to_numpy()].tolist())
+        by_content = keys["post_id"].isin(wanted).to_numpy()
     ids_to_check = pd.concat([keys["post_id"], pd.Series(prepared.conflicting_ids, dtype="string")],
                              ignore_index=True).unique()
     stored = stored_keys(root, parts, ids_to_check)
@@ -195,6 +242,10 @@ def append_posts(root: Path, parts: list[dict], last_seq: int,
         & (merged["sha"] == merged["sha_stored"]).fillna(False).to_numpy()
     conflict = found & ~same
     conflict_ids = set(merged.loc[conflict, "post_id"].tolist()) | set(prepared.conflicting_ids)
+    if by_content is not None and by_content.any():
+        same_content = _stored_by_content(root, parts, keys, np.flatnonzero(by_content & ~found))
+        same = same | same_content
+        found = found | same_content
     is_new = ~found
     conflicts = conflict_table(root, parts, prepared.incoming, sorted(conflict_ids), stored)
 
@@ -203,7 +254,7 @@ def append_posts(root: Path, parts: list[dict], last_seq: int,
     if n_new:
         rows = prepared.rows.loc[is_new].reset_index(drop=True)
         sha = keys.loc[is_new, "sha"].reset_index(drop=True)
-        part = write_part(root, parts, last_seq + 1, from_pandas(rows, "posts"), sha.tolist())
+        part = write_part(root, parts, last_seq + 1, from_pandas(rows, "posts"), sha.tolist(), _sources(rows))
     report = AppendReport(new=n_new, already_present=int(same.sum()), conflicts=conflicts,
                           duplicates=prepared.duplicates, seq=None if part is None else part["seq"])
     return report, part

@@ -22,7 +22,8 @@ from amplify.utc import iso_z
 from amplify.workspace import linksets, parts
 from amplify.workspace import outlets as outlets_table
 from amplify.workspace.append import AppendReport, append_posts
-from amplify.workspace.errors import WorkspaceError
+from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
+from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
 from amplify.workspace.lock import DEFAULT_TIMEOUT, acquire_lock, remove_owner, write_owner
 from amplify.workspace.manifest import MANIFEST, collect_garbage, commit_manifest, create_manifest, read_manifest
 
@@ -57,14 +58,22 @@ class Workspace:
 
     # ------------------------------------------------------------------ opening
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, verify: bool = True):
         self._root = Path(path)
         self._lock_depth = 0
         self._cache: dict[tuple, Any] = {}
+        self._verify = verify
         self._manifest = read_manifest(self._root)
+        self._refuse_if_damaged()
+
+    def _refuse_if_damaged(self) -> None:
+        if self._verify:
+            damages = quick_check(self._root, self._manifest)
+            if damages:
+                raise WorkspaceDamaged(damage_message(self._root, damages), damages)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, create: bool = False) -> "Workspace":
+    def open(cls, path: str | os.PathLike, create: bool = False, verify: bool = True) -> "Workspace":
         """Open the workspace in folder ``path``.
 
         Parameters
@@ -74,6 +83,10 @@ class Workspace:
         create : bool, default False
             Create an empty workspace if the folder does not exist or is empty.
             A non-empty folder that is not a workspace is never taken over.
+        verify : bool, default True
+            Refuse a damaged workspace: every file the manifest names must be
+            there with its recorded size (:func:`amplify.workspace.check.quick_check`).
+            ``False`` opens it anyway, to :meth:`check` and :meth:`repair` it.
 
         Returns
         -------
@@ -84,6 +97,8 @@ class Workspace:
         WorkspaceError
             The folder is missing (and ``create`` is false), is not a workspace,
             or holds a format this version of amplify cannot read.
+        WorkspaceDamaged
+            A file the manifest names is missing or truncated (``verify``).
 
         Examples
         --------
@@ -98,7 +113,7 @@ class Workspace:
         """
         root = Path(path)
         if (root / MANIFEST).is_file():
-            return cls(root)
+            return cls(root, verify)
         if not create:
             if not root.exists():
                 raise WorkspaceError(
@@ -108,7 +123,7 @@ class Workspace:
                 raise WorkspaceError(f"no workspace at {root}: it is a file, not a folder")
             raise WorkspaceError(f"{root} is not an amplify workspace: it holds no {MANIFEST}")
         create_manifest(root, DEFAULT_TIMEOUT)
-        return cls(root)
+        return cls(root, verify)
 
     def refresh(self) -> "Workspace":
         """Reload the manifest to see what other processes committed since. Returns ``self``."""
@@ -116,6 +131,7 @@ class Workspace:
         if m["generation"] != self._manifest["generation"]:
             self._cache.clear()
         self._manifest = m
+        self._refuse_if_damaged()
         return self
 
     # ------------------------------------------------------------------ properties
@@ -196,7 +212,7 @@ class Workspace:
         try:
             write_owner(self._root)
             self._lock_depth = 1
-            self.refresh()
+            self.refresh()  # refuses a damaged workspace (unless opened with verify=False, to repair it)
             collect_garbage(self._root, self._manifest)
             yield self
         finally:
@@ -285,7 +301,7 @@ class Workspace:
             self._cache[key] = parts.distinct_outlets(self._root, self._parts())
         return self._cache[key]
 
-    def add_posts(self, posts: pd.DataFrame) -> AppendReport:
+    def add_posts(self, posts: pd.DataFrame, match_content=None) -> AppendReport:
         """Add posts; posts already stored are recognised and skipped.
 
         A post whose ``post_id`` is stored with the same ``outlet``,
@@ -300,6 +316,12 @@ class Workspace:
         ----------
         posts : pandas.DataFrame
             A posts table (see :mod:`amplify.schema`); extra columns are kept.
+        match_content : array of bool, optional
+            Per row, whether its ``post_id`` was made from its content (a file
+            without an id column; :attr:`amplify.ingest.IngestResult.content_id_rows`).
+            Such a post is also already present when a stored post has the same
+            outlet, time and text under another id (e.g. the ``<file>:<row>``
+            ids of workspaces written by amplify 0.1.0).
 
         Returns
         -------
@@ -329,7 +351,7 @@ class Workspace:
         1       2  incoming  Changed    text
         """
         self._require_writer("add_posts")
-        report, part = append_posts(self._root, self._parts(), self.last_seq, posts)
+        report, part = append_posts(self._root, self._parts(), self.last_seq, posts, match_content)
         if part is not None:
             m = self.manifest
             m["posts"]["parts"].append(part)
@@ -509,6 +531,45 @@ class Workspace:
         m = self.manifest
         m["linksets"] = [x for x in m["linksets"] if x["id"] != ls["id"]]
         self._commit(m)
+
+    # ------------------------------------------------------------------ checking
+
+    def check(self, deep: bool = True) -> CheckReport:
+        """Check every file the manifest names: present with its size, and (``deep``) its row count and
+        checksum. Returns a :class:`~amplify.workspace.check.CheckReport` naming each damage and how to
+        recover from it. Open a damaged workspace with ``verify=False`` to check it.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> ws = Workspace.open(tempfile.mkdtemp() + "/ws", create=True)
+        >>> with ws.writer():
+        ...     _ = ws.add_posts(pd.DataFrame({"post_id": ["1"], "outlet": ["tass"],
+        ...         "published_at": ["2024-03-01T08:00:00Z"], "text": ["Hello"]}))
+        >>> ws.check().ok
+        True
+        >>> (ws.path / "posts" / "part-000001.parquet").unlink()
+        >>> Workspace.open(ws.path)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        amplify.workspace.WorkspaceDamaged: workspace ... is damaged: posts part 1 (posts/part-000001.parquet): the file is missing. ...
+        >>> print(Workspace.open(ws.path, verify=False).check().damages[0].problem)
+        the file is missing
+        """
+        return check_workspace(self._root, self._manifest, deep)
+
+    def repair(self) -> list[str]:
+        """Make a damaged workspace usable: damaged files are moved to ``damaged/`` and dropped from the
+        manifest, with every link set when a posts part is dropped; the post count is corrected. Returns
+        what was done (empty when nothing was damaged). Must run inside :meth:`writer`; the posts lost
+        come back by ingesting their files again (see :mod:`amplify.workspace.check`)."""
+        self._require_writer("repair")
+        report = check_workspace(self._root, self._manifest, deep=True)
+        if report.ok:
+            return []
+        m, done = repair_workspace(self._root, self.manifest, report)
+        self._commit(m)
+        return done
 
     # ------------------------------------------------------------------ info
 

@@ -25,7 +25,7 @@ from amplify.io import atomic_write_bytes
 from amplify.workspace.errors import WorkspaceError
 from amplify.workspace.lock import now_iso
 from amplify.workspace.manifest import SETTINGS_FILE, links_file
-from amplify.workspace.tables import from_pandas, to_pandas, write_parquet_atomic
+from amplify.workspace.tables import from_pandas, to_pandas, write_parquet_checked
 
 __all__ = ["canonical_settings", "linkset_id", "LINK_ORDER", "describe_linksets", "find_linkset", "read_links",
            "write_linkset"]
@@ -153,9 +153,9 @@ def write_linkset(root: Path, records: list[dict], links: pd.DataFrame, settings
     rel = links_file(lid, generation)
     (root / "links" / lid).mkdir(parents=True, exist_ok=True)
     _write_settings(root / "links" / lid, settings)
-    nbytes = write_parquet_atomic(root / rel, table)
+    nbytes, sha = write_parquet_checked(root / rel, table)
     now = now_iso()
-    return {"id": lid, "settings": settings, "file": rel, "n_links": table.num_rows, "bytes": nbytes,
+    return {"id": lid, "settings": settings, "file": rel, "n_links": table.num_rows, "bytes": nbytes, "sha256": sha,
             "covered_through": covered_through,
             "created_at": current["created_at"] if current else now, "updated_at": now,
             "inputs": json.loads(json.dumps(dict(inputs or {}), default=str))}

@@ -11,6 +11,7 @@ erases the note of the next holder.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
@@ -22,10 +23,10 @@ import pandas as pd
 
 from amplify.io import atomic_write_bytes
 from amplify.utc import iso_z
-from amplify.workspace.errors import WorkspaceLocked
+from amplify.workspace.errors import WorkspaceError, WorkspaceLocked
 
 __all__ = ["LOCK", "LOCK_OWNER", "DEFAULT_TIMEOUT", "HeldLock", "acquire_lock", "writer_tag",
-           "write_owner", "remove_owner", "locked_message", "now_iso"]
+           "write_owner", "remove_owner", "locked_message", "unlockable_message", "now_iso"]
 
 #: The file the writer lock is taken on.
 LOCK = ".lock"
@@ -81,7 +82,40 @@ def acquire_lock(root: Path, timeout: float | None) -> HeldLock:
         lock.acquire()
     except filelock.Timeout:
         raise WorkspaceLocked(locked_message(root, timeout)) from None
+    except OSError as exc:
+        raise WorkspaceError(unlockable_message(root, exc)) from None
     return HeldLock(lock)
+
+
+def _owner_name(path: Path) -> str | None:
+    """The user who owns ``path`` (a name when the system knows it), or None."""
+    try:
+        uid = path.stat().st_uid
+    except OSError:
+        return None
+    try:
+        import pwd
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def unlockable_message(root: Path, exc: OSError) -> str:
+    """Why the writer lock cannot even be tried (a read-only workspace, a lock file of another user)."""
+    lock = root / LOCK
+    owner = _owner_name(lock) if lock.exists() else None
+    mine = None
+    with contextlib.suppress(AttributeError):
+        mine = lock.exists() and lock.stat().st_uid == os.getuid()
+    if owner and mine is False:
+        who = f"its lock file {lock} belongs to {owner}, and you cannot write to it"
+    elif exc.errno == errno.EROFS:
+        who = f"it is on a read-only file system ({exc.strerror})"
+    else:
+        who = f"cannot write {exc.filename or lock} ({exc.strerror})"
+    return (f"workspace {root} cannot be written by you: {who}. Commands that only read it (info, check, "
+            f"links, html, report, export, analyses) still work; to write, ask its owner to run the command, "
+            f"make it writable for you, or copy it (cp -r) and use the copy")
 
 
 def writer_tag() -> dict:

@@ -19,7 +19,7 @@ from amplify import schema
 from amplify.workspace.lock import now_iso
 from amplify.workspace.manifest import outlets_file
 from amplify.workspace.tables import (from_pandas, nullable_strings, ordered_columns, to_pandas,
-                                      write_parquet_atomic)
+                                      write_parquet_checked)
 
 __all__ = ["OutletsReport", "read_outlets", "missing_outlets", "with_missing", "update_outlets",
            "write_outlets"]
@@ -178,5 +178,5 @@ def write_outlets(root: Path, generation: int, table: pd.DataFrame) -> dict:
     """Write ``table`` as the outlets of commit ``generation``; returns its manifest record."""
     arrow = from_pandas(table, "outlets")
     rel = outlets_file(generation)
-    nbytes = write_parquet_atomic(root / rel, arrow)
-    return {"file": rel, "rows": arrow.num_rows, "bytes": nbytes, "updated_at": now_iso()}
+    nbytes, sha = write_parquet_checked(root / rel, arrow)
+    return {"file": rel, "rows": arrow.num_rows, "bytes": nbytes, "sha256": sha, "updated_at": now_iso()}

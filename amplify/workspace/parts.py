@@ -30,11 +30,11 @@ from amplify.utc import to_ns
 from amplify.workspace.errors import WorkspaceError
 from amplify.workspace.lock import now_iso
 from amplify.workspace.manifest import part_file
-from amplify.workspace.tables import ordered_columns, to_pandas, write_parquet_atomic
+from amplify.workspace.tables import ordered_columns, to_pandas, write_parquet_checked
 
 __all__ = ["SEQ", "TEXT_SHA1", "INTERNAL_POST_COLUMNS", "POSTS_ROW_GROUP", "POST_ORDER", "parts_since",
            "post_columns", "read_posts", "read_rows_with_ids", "empty_posts", "distinct_outlets", "write_part",
-           "check_part_schema", "stored_keys", "stored_versions"]
+           "check_part_schema", "stored_keys", "stored_versions", "stored_contents"]
 
 #: Column of a stored post: the ingest sequence (part) it was added in.
 SEQ = "_seq"
@@ -176,7 +176,8 @@ def check_part_schema(root: Path, parts: list[dict], new: pa.Schema) -> None:
             f"posts: a column's type differs from the posts already stored: {exc}") from exc
 
 
-def write_part(root: Path, parts: list[dict], seq: int, table: pa.Table, text_sha1: Sequence[str]) -> dict:
+def write_part(root: Path, parts: list[dict], seq: int, table: pa.Table, text_sha1: Sequence[str],
+               sources: Sequence[str] = ()) -> dict:
     """Write ``table`` as the part of ingest sequence ``seq``; returns its manifest record.
 
     Parameters
@@ -191,22 +192,26 @@ def write_part(root: Path, parts: list[dict], seq: int, table: pa.Table, text_sh
         The new posts, validated, in public columns.
     text_sha1 : sequence of str
         SHA-1 of each post's text, in the rows' order.
+    sources : sequence of str
+        The input files the posts came from (named by ``amplify check`` when
+        the part is damaged, to say what to ingest again).
 
     Returns
     -------
     dict
-        ``seq``, ``file``, ``rows``, ``bytes``, ``columns``, ``first_key``,
-        ``last_key`` (``[published_at ns, post_id]``) and ``created_at``.
+        ``seq``, ``file``, ``rows``, ``bytes``, ``sha256`` (of the file),
+        ``columns``, ``first_key``, ``last_key`` (``[published_at ns,
+        post_id]``), ``created_at`` and ``sources``.
     """
     table = table.append_column(SEQ, pa.array(np.full(table.num_rows, seq, dtype="int64")))
     table = table.append_column(TEXT_SHA1, pa.array(list(text_sha1), pa.string()))
     table = table.sort_by(POST_ORDER)
     check_part_schema(root, parts, table.schema)
     rel = part_file(seq)
-    nbytes = write_parquet_atomic(root / rel, table, POSTS_ROW_GROUP)
+    nbytes, sha = write_parquet_checked(root / rel, table, POSTS_ROW_GROUP)
     t_col, id_col, n = table.column("published_at"), table.column("post_id"), table.num_rows
     return {
-        "seq": seq, "file": rel, "rows": table.num_rows, "bytes": nbytes,
+        "seq": seq, "file": rel, "rows": table.num_rows, "bytes": nbytes, "sha256": sha, "sources": list(sources),
         "columns": table.column_names,
         "first_key": [t_col[0].value, id_col[0].as_py()],
         "last_key": [t_col[n - 1].value, id_col[n - 1].as_py()],
@@ -237,6 +242,22 @@ def stored_keys(root: Path, parts: list[dict], ids: Sequence[str]) -> pd.DataFra
     df = to_pandas(t)
     return pd.DataFrame({"post_id": df["post_id"], "outlet": df["outlet"], "ns": to_ns(df["published_at"]),
                          "sha": df[TEXT_SHA1], "seq": df[SEQ].astype("int64")})
+
+
+def stored_contents(root: Path, parts: list[dict], ns: np.ndarray) -> pd.DataFrame:
+    """``outlet``, ``ns`` and ``sha`` of every stored post published at one of the times ``ns`` (UTC ns).
+
+    How posts whose id was made from their content are recognised when stored
+    under another id (see :func:`amplify.workspace.append.append_posts`).
+    """
+    if not parts or len(ns) == 0:
+        return pd.DataFrame({"outlet": pd.Series(dtype="string"), "ns": pd.Series(dtype="int64"),
+                             "sha": pd.Series(dtype="string")})
+    times = pa.array(np.unique(np.asarray(ns, dtype="int64")).astype("datetime64[ns]"), pa.timestamp("ns", "UTC"))
+    t = _posts_dataset(root, parts).to_table(columns=["outlet", "published_at", TEXT_SHA1],
+                                             filter=pads.field("published_at").isin(times))
+    df = to_pandas(t)
+    return pd.DataFrame({"outlet": df["outlet"], "ns": to_ns(df["published_at"]), "sha": df[TEXT_SHA1]})
 
 
 def stored_versions(root: Path, parts: list[dict], ids: Sequence[str]) -> pd.DataFrame:

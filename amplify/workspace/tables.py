@@ -8,6 +8,7 @@ dtype whatever pandas version wrote them.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Collection, Iterable
 
@@ -19,7 +20,7 @@ from amplify import schema
 from amplify.io import atomic_output
 
 __all__ = ["PARQUET_OPTIONS", "to_pandas", "from_pandas", "nullable_strings", "write_parquet_atomic",
-           "ordered_columns"]
+           "write_parquet_checked", "file_sha256", "ordered_columns"]
 
 #: Options of every Parquet file the workspace writes.
 PARQUET_OPTIONS = dict(compression="zstd")
@@ -27,9 +28,57 @@ PARQUET_OPTIONS = dict(compression="zstd")
 
 def write_parquet_atomic(final: Path, table: pa.Table, row_group_size: int | None = None) -> int:
     """Write ``table`` to ``final`` atomically (see :func:`amplify.io.atomic_output`); returns its size in bytes."""
+    return write_parquet_checked(final, table, row_group_size)[0]
+
+
+class _Hashing:
+    """A binary file that hashes what is written through it (SHA-256), for the manifest's checksums."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.sha = hashlib.sha256()
+        self.size = 0
+        self.closed = False
+
+    def write(self, data) -> int:
+        self.sha.update(data)
+        self.size += len(data)
+        return self.fh.write(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:  # pyarrow may close its sink; the real file is closed by atomic_output
+        self.closed = True
+
+
+def write_parquet_checked(final: Path, table: pa.Table, row_group_size: int | None = None) -> tuple[int, str]:
+    """Write ``table`` to ``final`` atomically; returns its size in bytes and the SHA-256 of its bytes
+    (recorded in the manifest, so that ``amplify check`` can tell a damaged file)."""
     with atomic_output(final, "wb") as fh:
-        pq.write_table(table, fh, row_group_size=row_group_size, **PARQUET_OPTIONS)
-    return final.stat().st_size
+        sink = _Hashing(fh)
+        pq.write_table(table, sink, row_group_size=row_group_size, **PARQUET_OPTIONS)
+    return sink.size, sink.sha.hexdigest()
+
+
+def file_sha256(path: Path, chunk: int = 8 << 20) -> str:
+    """SHA-256 (hex) of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            b = fh.read(chunk)
+            if not b:
+                return h.hexdigest()
+            h.update(b)
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
