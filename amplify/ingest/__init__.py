@@ -15,7 +15,7 @@ For instance, a CSV whose columns go by other names:
 >>> res.files[0].column_mapping
 {'text': 'content', 'published_at': 'date', 'outlet': 'author'}
 >>> res.posts[["post_id", "outlet", "text"]].values.tolist(), res.rejects["reason"].tolist()
-([['c-e3b22f8f6dbd2b28f1d2', 'tass', 'Hello']], ['unparseable time'])
+([['c-8687b4980aeabc577110', 'tass', 'Hello']], ['unparseable time'])
 
 Formats (detected from the name and the content; ``fmt=`` forces one for all
 files): CSV/TSV (``,`` ``;`` tab or ``|``, CRLF, Excel's ``sep=`` line), JSON
