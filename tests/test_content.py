@@ -98,3 +98,38 @@ def test_agreement_counts_follow_the_rule_written_plainly():
         assert got.short_numbers_missing[r] == len(nums - words[b])
         assert got.long_numbers_missing[r] == len({w for w in words[b] if w.isdigit()} - words[a])
     assert all(h in numbers for h in tokenize(np.array(["7 12 2022 05"], dtype=object)).hashes.tolist())
+
+
+def test_several_edited_passages_of_a_long_statement_make_a_reuse_link():
+    # an article of ~150 words reusing three sentences of a ~500-word transcript, each
+    # with three words changed, with its own text between them (issue #10, case 1)
+    rng = np.random.default_rng(5)
+    filler = [f"filler{i}" for i in range(400)]
+    sentences = [
+        "the spokesperson said that the so called freedom of navigation operations seriously threaten regional "
+        "peace and stability and the sovereignty of coastal countries",
+        "we urge the relevant country to stop hyping up the issue and to respect the efforts of countries in "
+        "the region to maintain peace",
+        "the position of the government on the question of the islands is consistent and clear and will not "
+        "change under any pressure from outside",
+    ]
+
+    def words(n):
+        return " ".join(rng.choice(filler, n))
+
+    def edit(sentence):
+        w = sentence.split()
+        for k in (4, 10, 16):  # three words replaced, six apart: the sentence stays one passage
+            w[k] = f"changed{k}"
+        return " ".join(w)
+
+    source = " ".join([words(140), sentences[0], words(140), sentences[1], words(120), sentences[2], words(40)])
+    target = " ".join([words(20), edit(sentences[0]), words(25), edit(sentences[1]), words(25),
+                       edit(sentences[2]), words(15)])
+    posts = pd.DataFrame({"post_id": ["transcript", "article"], "outlet": ["mfa", "paper"],
+                          "published_at": ["2019-07-16 08:00Z", "2019-07-17 09:00Z"], "text": [source, target]})
+    links = detect(posts)
+    assert links["kind"].tolist() == ["reuse"]
+    # no rule reads the longer text's length: the share of the article inside the passages is reported
+    assert 0.3 < links["target_coverage"].iloc[0] < 0.6
+    assert links["source_coverage"].iloc[0] < links["target_coverage"].iloc[0]

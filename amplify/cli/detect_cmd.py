@@ -29,6 +29,8 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
               show_default=True, help="Share of words in common (Dice, 0-1) for 'paraphrase'.")
 @click.option("--paraphrase-min", "paraphrase_min_ratio", type=float, default=_DEFAULTS.paraphrase_min_ratio,
               show_default=True, help="Word-level similarity (0-100) of whole texts for 'paraphrase'.")
+@click.option("--reuse-min-coverage", type=float, default=_DEFAULTS.reuse_min_coverage, show_default=True,
+              help="Share (0-1) of the shorter text that reused passages must cover together for a 'reuse' link.")
 @click.option("--short-words", type=int, default=_DEFAULTS.short_words, show_default=True,
               help="Texts of at most this many words are short: their names, numbers and rare words must agree.")
 @click.option("--rare-share", type=float, default=_DEFAULTS.rare_share, show_default=True,
@@ -44,7 +46,7 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
-            paraphrase_min_ratio, short_words, rare_share, rare_min_posts, min_contained_words, same_outlet,
+            paraphrase_min_ratio, reuse_min_coverage, short_words, rare_share, rare_min_posts, min_contained_words, same_outlet,
             cross_group_only, full, workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
 
@@ -65,7 +67,8 @@ def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_mi
         settings = DetectSettings(window=window, shingle=shingle, min_quote_tokens=min_quote_tokens,
                                   verbatim_min=verbatim_min, quote_min=quote_min,
                                   paraphrase_min_dice=paraphrase_min_dice,
-                                  paraphrase_min_ratio=paraphrase_min_ratio, short_words=short_words,
+                                  paraphrase_min_ratio=paraphrase_min_ratio,
+                                  reuse_min_coverage=reuse_min_coverage, short_words=short_words,
                                   rare_share=rare_share, rare_min_posts=rare_min_posts,
                                   min_contained_words=min_contained_words, same_outlet=same_outlet,
                                   cross_group_only=cross_group_only)

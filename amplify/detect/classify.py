@@ -34,11 +34,13 @@ from amplify.detect.candidates import Candidates
 from amplify.detect.settings import DetectSettings
 from amplify.detect.verify import Evidence
 
-__all__ = ["VERBATIM", "QUOTE", "PARAPHRASE", "TEMPLATE", "NO_ECHO", "worth_verifying", "classify",
+__all__ = ["VERBATIM", "QUOTE", "PARAPHRASE", "REUSE", "TEMPLATE", "NO_ECHO", "worth_verifying", "classify",
            "needs_agreement", "scores", "shown_passages"]
 
 #: Kinds of text echoes (see :data:`amplify.schema.LINK_KINDS` for all link kinds).
 VERBATIM, QUOTE, PARAPHRASE = "verbatim", "quote", "paraphrase"
+#: Several passages reused, together most of the shorter text (an article built from parts of a statement).
+REUSE = "reuse"
 #: Same frame, other facts: a pair that would be an echo but for its numbers or names.
 TEMPLATE = "template"
 #: What :func:`classify` says of a pair that is no echo.
@@ -70,6 +72,8 @@ _FEED_POSTS = 100
 # Word order of a short echo: its longest common subsequence is at least this
 # share of the shorter text's words in common.
 _SHORT_ORDER = 0.6
+# Lightly edited passages of quote length that make a reuse together.
+_REUSED_PASSAGES = 2
 # A pair whose numbers differ is a template when its whole texts still align
 # this well (token-level ratio: the same frame); one whose names differ, when
 # they align as well as this (all but the names); otherwise it is nothing.
@@ -133,7 +137,14 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     * paraphrase: judged on the whole text, ``dice >= paraphrase_min_dice``
       and ``whole_ratio >= paraphrase_min_ratio``, with its matches spread
       over half of the source (a shared sign-off or stock phrase does not)
-      or at least 2 rare shingles.
+      or at least 2 rare shingles;
+    * reuse: the reused passages (runs of matched shingles, each tolerating
+      small edits) together cover at least ``reuse_min_coverage`` of the
+      *shorter* text, or two or more of them are ``min_quote_tokens`` long in
+      both texts, with at least ``shingle`` rare shingles: a text built from
+      several lightly edited passages of another (an article reusing three
+      sentences of a long transcript), however long either text is (no rule
+      reads the longer text's length).
 
     Where ``evidence.agreement`` holds content agreement
     (:mod:`amplify.detect.content`), the content must agree as well:
@@ -184,7 +195,11 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     is_para = ~is_verbatim & ~is_quote & (evidence.dice() >= settings.paraphrase_min_dice) \
         & (whole >= settings.paraphrase_min_ratio) \
         & ((rare >= _PARAPHRASE_MIN_RARE) | (evidence.source_spread() >= _MOST_OF_SOURCE))
-    kinds = np.where(is_verbatim, VERBATIM, np.where(is_quote, QUOTE, np.where(is_para, PARAPHRASE, NO_ECHO)))
+    is_reuse = ~is_verbatim & ~is_quote & ~is_para & (rare >= settings.shingle) \
+        & ((evidence.shorter_coverage() >= settings.reuse_min_coverage)
+           | (evidence.long_passages >= _REUSED_PASSAGES))
+    kinds = np.where(is_verbatim, VERBATIM, np.where(is_quote, QUOTE, np.where(
+        is_para, PARAPHRASE, np.where(is_reuse, REUSE, NO_ECHO))))
     if evidence.agreement is None:
         return kinds
     return _content_rules(evidence, kinds, settings)
@@ -219,7 +234,7 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     in_common = np.where(evidence.bag_overlap >= 0, evidence.bag_overlap, ag.lcs_whole)
     in_order = ag.lcs_whole >= _SHORT_ORDER * in_common
     aligned = ag.lcs_whole >= _SHORT_ORDER * np.minimum(evidence.src_tokens, evidence.tgt_tokens)
-    topical = short & (kinds == PARAPHRASE) & ~differ & ~(in_order & ((shared_rare >= 1) | aligned))
+    topical = short & ((kinds == PARAPHRASE) | (kinds == REUSE)) & ~differ & ~(in_order & ((shared_rare >= 1) | aligned))
     out = kinds.copy()
     template = differ & (frame >= np.where(numbers_differ, _TEMPLATE_FRAME, _TEMPLATE_FRAME_NAMES))
     out[differ] = NO_ECHO
@@ -230,14 +245,16 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
 
 def scores(evidence: Evidence, kinds: np.ndarray) -> np.ndarray:
     """The score (0-100) each kind reports: the whole-text ratio for verbatim
-    and template, the passage's ratio for a quote, 100 x Dice for a paraphrase."""
+    and template, the passage's ratio for a quote, 100 x Dice for a
+    paraphrase, the share of the shorter text inside reused passages for reuse."""
     frame = evidence.whole_ratio()
     if evidence.agreement is not None:  # a template's whole ratio, computed with the agreement
         asked = evidence.agreement.lcs_whole >= 0
         frame = np.where(asked, 200.0 * evidence.agreement.lcs_whole
                          / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1), frame)
     return np.where((kinds == VERBATIM) | (kinds == TEMPLATE), frame,
-                    np.where(kinds == QUOTE, evidence.region_ratio(), 100.0 * evidence.dice()))
+                    np.where(kinds == QUOTE, evidence.region_ratio(),
+                             np.where(kinds == REUSE, 100.0 * evidence.shorter_coverage(), 100.0 * evidence.dice())))
 
 
 def shown_passages(evidence: Evidence, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -316,15 +316,18 @@ def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:
     """The verified pairs that are echoes, as links between post numbers.
 
     Columns ``src``, ``tgt``, ``kind`` and ``score`` (rounded to 2 decimals)
-    from :mod:`amplify.detect.classify`, and the passage each link shows,
-    ``source_start`` ... ``target_end``, still in tokens.
+    from :mod:`amplify.detect.classify`, the passage each link shows,
+    ``source_start`` ... ``target_end``, still in tokens, and the share of
+    each text inside reused passages, ``source_coverage`` and ``target_coverage``.
     """
     kinds = classify(evidence, cfg)
     echo = kinds != NO_ECHO
     passages = shown_passages(evidence, kinds)
     return pd.DataFrame({"src": evidence.src[echo], "tgt": evidence.tgt[echo], "kind": kinds[echo],
                          "score": np.round(scores(evidence, kinds)[echo], 2),
-                         **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)}})
+                         **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)},
+                         "source_coverage": np.round(evidence.source_coverage()[echo], 4),
+                         "target_coverage": np.round(evidence.target_coverage()[echo], 4)})
 
 
 def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, workers: int) -> pd.DataFrame:
@@ -381,7 +384,8 @@ def mirror_ties(links: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
         return links
     rev = links[tie].rename(columns={"src": "tgt", "tgt": "src", "source_start": "target_start",
                                      "source_end": "target_end", "target_start": "source_start",
-                                     "target_end": "source_end"})
+                                     "target_end": "source_end", "source_coverage": "target_coverage",
+                                     "target_coverage": "source_coverage"})
     return pd.concat([links, rev], ignore_index=True).drop_duplicates(["src", "tgt"], keep="first")
 
 
@@ -398,6 +402,9 @@ def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | No
         "attributed": attributed(corpus.outlets[s], corpus.texts, outlets, rows=corpus.order[t], workers=workers),
         "is_parent": False,
         "tie": times[s] == times[t],
+        # platform links (reposts, quote posts) are not measured: NaN
+        **{c: links[c].to_numpy(np.float64) if c in links else np.full(len(links), np.nan)
+           for c in ("source_coverage", "target_coverage")},
     })
     out = mark_parents(out, times[s])
     return out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)

@@ -51,6 +51,9 @@ class DetectSettings:
         Bag-of-words Dice overlap (0-1) for ``paraphrase``.
     paraphrase_min_ratio : float
         Token-level ``fuzz.ratio`` of the whole texts for ``paraphrase``.
+    reuse_min_coverage : float
+        Share (0-1) of the shorter text that reused passages must cover
+        together for ``reuse``.
     short_words : int
         Texts of at most this many words are *short* (headlines, tweets):
         a pair whose shorter text is short is an echo only when the rare words
@@ -80,6 +83,7 @@ class DetectSettings:
     quote_min: float = 90.0
     paraphrase_min_dice: float = 0.55
     paraphrase_min_ratio: float = 0.0
+    reuse_min_coverage: float = 0.5
     short_words: int = 20
     rare_share: float = 0.005
     rare_min_posts: int = 3
@@ -106,7 +110,8 @@ class DetectSettings:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
         for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
-                           ("paraphrase_min_dice", 1.0), ("rare_share", 1.0)):
+                           ("paraphrase_min_dice", 1.0), ("rare_share", 1.0),
+                           ("reuse_min_coverage", 1.0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
                     or not 0.0 <= float(value) <= high:
