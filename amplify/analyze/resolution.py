@@ -82,7 +82,11 @@ MIXED_DAY_FACTOR = 10.0
 
 
 def unit_name(unit_ns) -> str:
-    """The name of a resolution given in nanoseconds (``"day"``, ``"minute"`` ...)."""
+    """The name of a resolution given in nanoseconds (``"day"``, ``"minute"`` ...), as :data:`UNITS` spells it.
+
+    >>> unit_name(60 * 10**9), unit_name(1)
+    ('minute', 'subsecond')
+    """
     for name, u in UNITS:
         if int(unit_ns) == u:
             return name

@@ -47,8 +47,10 @@ Test 2, outlet level: the label-permutation test (:mod:`amplify.analyze.nulls`)
     :math:`N! / \prod n_k!` distinct labellings; when that is not more than
     the permutations asked, every one is enumerated and the test is exact
     (``settings["label_exact"]``); ``label_min_p`` is the smallest p-value
-    reachable for the pair, :math:`n_x!\,n_y!\,(N-n_x-n_y)!/N!`. With few
-    outlets it cannot be significant, however many echoes they exchange.
+    reachable for the pair, :math:`n_x!\,n_y!\,(N-n_x-n_y)!/N!`, and
+    ``label_reach_p`` the smallest these outlets' echoes allow (the p of the
+    most echoes X's outlets give or Y's receive). With few outlets it cannot
+    be significant, however many echoes they exchange.
 
 Test 3, families: the time-shift test
     :math:`F_{XY}` counts text families in which a post of Y follows a post
@@ -145,7 +147,8 @@ class _Label(NamedTuple):
     null: np.ndarray           # (R, P, K, K)
     periods: object
     cells: np.ndarray          # period of each echo event
-    min_p: np.ndarray          # (K, K)
+    min_p: np.ndarray          # (K, K) smallest p the labellings allow
+    reach_p: np.ndarray        # (K, K) smallest p these outlets' echoes allow
     relabellings: int
     draws: int
     exact: bool
@@ -263,7 +266,7 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
         fam_mask &= ~ev.unordered_links
     fam_sel = _families_shown(f, np.where(scope.tested[f.outlet_of_post], families(f, fam_mask), -1), show)
     lo_s, hi_s = scope.period_ns[0] // 1_000_000_000, -(-scope.period_ns[1] // 1_000_000_000)
-    shift = _time_shift(f, fam_sel, window_s=W_ns // 1_000_000_000, period_s=max(hi_s - lo_s, 1),
+    shift = _time_shift(f, fam_sel, scope.tested, window_s=W_ns // 1_000_000_000, period_s=max(hi_s - lo_s, 1),
                         permutations=permutations, rng=rng, run=time_shift)
     shift_informative = (hi_s - lo_s) >= SHIFT_MIN_WINDOWS * (W_ns // 1_000_000_000)
     post, post_by_period = _risk_set(f, scope, ev, sg, tg, W_ns, K, label.cells if freq else None, label.periods)
@@ -347,14 +350,23 @@ def _label_test(f: Frame, scope: Scope, ev: EchoEvents, so, to, freq, permutatio
     observed, null = observed / HALF, null / HALF
     draws = int(null.shape[0])
     obs_all = observed.sum(axis=0)
-    figures = _Figures(obs_all, *permutation_stats(obs_all, null.sum(axis=1), exact=exact))
+    null_all = null.sum(axis=1)
+    figures = _Figures(obs_all, *permutation_stats(obs_all, null_all, exact=exact))
     min_p = np.ones((K, K))
     for x in range(K):
         for y in range(K):
             if sizes[x] and sizes[y]:
                 floor = 1.0 / pair_relabellings(sizes, x, y)
                 min_p[x, y] = floor if exact else max(floor, 1.0 / (draws + 1))
-    return _Label(figures, observed, null, periods, cell, min_p, relab, draws, exact)
+    # the most X -> Y echoes these outlets could show: all X's outlets give, or all Y's outlets receive
+    sg, tg = f.group_of_outlet[so], f.group_of_outlet[to]
+    given = np.bincount(sg, weights=w, minlength=K) / HALF
+    received = np.bincount(tg, weights=w, minlength=K) / HALF
+    bound = np.minimum(given[:, None], received[None, :])
+    reach_p = np.ones((K, K))
+    if draws:
+        reach_p = permutation_stats(bound, null_all, exact=exact)[3]
+    return _Label(figures, observed, null, periods, cell, min_p, reach_p, relab, draws, exact)
 
 
 def _risk_set(f: Frame, scope: Scope, ev: EchoEvents, sg, tg, W_ns: int, K: int, cells, periods):
@@ -412,15 +424,21 @@ def _families_shown(f: Frame, fam, show) -> np.ndarray:
     return np.where(span[np.maximum(fam_sel, 0)] & (fam_sel >= 0), fam_sel, -1)
 
 
-def _time_shift(f: Frame, fam_sel, *, window_s: int, period_s: int, permutations: int, rng, run: bool) -> _Figures:
-    """The time-shift null's figures per ordered pair of distinct camps (NaN where it was not run)."""
+def _time_shift(f: Frame, fam_sel, tested, *, window_s: int, period_s: int, permutations: int, rng,
+                run: bool) -> _Figures:
+    """The time-shift null's figures per ordered pair of distinct camps (NaN where it was not run).
+
+    Only the outlets under test get a shift (numbered among themselves), so outlets left out never
+    change the draws.
+    """
     K = len(f.groups)
     out = [np.full((K, K), np.nan) for _ in range(5)]
     if run and (fam_sel >= 0).any():
         tsec = f.times // 1_000_000_000
-        fo, fnull = time_shift_null(fam_sel, tsec, f.outlet_of_post, f.group_of_post, K, window_s=window_s,
-                                    period_s=period_s, permutations=permutations, seed=rng,
-                                    n_outlets=len(f.outlets))
+        pos = np.cumsum(tested) - 1
+        fo, fnull = time_shift_null(fam_sel, tsec, np.maximum(pos[f.outlet_of_post], 0), f.group_of_post, K,
+                                    window_s=window_s, period_s=period_s, permutations=permutations, seed=rng,
+                                    n_outlets=int(tested.sum()))
         off = ~np.eye(K, dtype=bool)
         for arr, val in zip(out, (fo, *permutation_stats(fo, fnull))):
             arr[off] = np.asarray(val, dtype=np.float64)[off]
@@ -436,7 +454,7 @@ def _pair_verdict(x, y, post: RiskSetFigures, label: _Label, shift: _Figures, me
     if post_ok:
         sig = bool(post.p[x, y] < alpha and post.observed[x, y] > post.expected[x, y])
         return sig, "risk set", ""
-    lab_p, lab_min = label.figures.p[x, y], label.min_p[x, y]
+    lab_p, lab_min = label.figures.p[x, y], max(label.min_p[x, y], label.reach_p[x, y])
     label_ok = label.draws > 0 and np.isfinite(lab_p) and lab_min < alpha
     why = (f"too few echoes for the post-level test (smallest p {post.min_p[x, y]:.3g})"
            if np.isfinite(post.min_p[x, y]) else "no echo into the target camp")
@@ -472,6 +490,7 @@ def _pairs_table(gnames, show, label: _Label, shift: _Figures, post: RiskSetFigu
                 "lag_s_q25": float(q[0.25]) if q is not None else np.nan,
                 "lag_s_q75": float(q[0.75]) if q is not None else np.nan,
                 "co_published": float(copub[x, y]), "label_min_p": float(label.min_p[x, y]),
+                "label_reach_p": float(label.reach_p[x, y]),
                 "post_base": float(post.base[x, y]), "post_observed": float(post.observed[x, y]),
                 "post_expected": round(float(pe), 2), "post_sd": round(float(post.sd[x, y]), 2),
                 "post_z": round(float(post.z[x, y]), 2), "post_p": float(post.p[x, y]),

@@ -55,7 +55,8 @@ TESTS = (
              "the count is Poisson-binomial, its tail computed exactly (or by the refined normal approximation "
              "when large)",
      "reference": "Butts (2008) Sociological Methodology 38; Borgan, Goldstein & Langholz (1995) Ann. Statist. 23"},
-    {"name": "label-permutation test", "level": "outlet", "columns": ["expected", "z", "p", "label_min_p"],
+    {"name": "label-permutation test", "level": "outlet", "columns": ["expected", "z", "p", "label_min_p",
+                                                                          "label_reach_p"],
      "question": "Do the outlets of the two camps echo each other more than outlets do when the camp labels are "
                  "shuffled across the outlets under test?",
      "null": "camp labels permuted across the active outlets (each outlet keeps its echoes, each camp its size); "
@@ -80,8 +81,8 @@ class SynergyReport:
         One row per ordered pair of camps ``source -> target`` (the target
         camp echoes the source camp): ``observed`` echoes (a co-publication
         counts half each way; ``co_published`` how many there are);
-        ``expected``, ``sd``, ``z``, ``p``, ``ratio``, ``label_min_p``
-        (label-permutation test, outlet level); ``post_base``,
+        ``expected``, ``sd``, ``z``, ``p``, ``ratio``, ``label_min_p``,
+        ``label_reach_p`` (label-permutation test, outlet level); ``post_base``,
         ``post_observed``, ``post_expected``, ``post_sd``, ``post_z``,
         ``post_p``, ``post_min_p``, ``post_ratio``, ``post_exact`` (risk-set
         test, post level); ``families``, ``families_expected``, ``z_shift``,
@@ -131,6 +132,25 @@ class SynergyReport:
         return {"settings": self.settings, "tests": self.tests, "warnings": list(self.warnings),
                 "pairs": json_records(self.pairs), "reciprocity": json_records(self.reciprocity),
                 "narratives": json_records(self.narratives), "trend": json_records(self.trend)}
+
+    def tests_text(self) -> list[str]:
+        """The tests of this report, named and explained in a few lines (as the command prints them)."""
+        st = self.settings
+        drawn = (f"all {st['relabellings']:,} distinct labellings enumerated (exact)" if st["label_exact"] else
+                 f"{st['permutations']:,} of {st['relabellings']:,.3g} distinct labellings drawn")
+        return [
+            "Tests (SOURCE -> TARGET: TARGET's outlets echo SOURCE's posts):",
+            "  post level, risk-set test (post_*): given that a post of TARGET echoed another outlet's post, is the "
+            "source in SOURCE more often than SOURCE's share of the posts published in the window before it? "
+            "Exact tail, no permutations (Butts 2008; Borgan et al. 1995).",
+            f"  outlet level, label-permutation test (expected, z, p): camp labels shuffled across the "
+            f"{st['outlets']:,} outlets under test; {drawn} (Krackhardt 1988).",
+            "  families, time-shift test (families, p_shift): every outlet's timeline shifted at random"
+            + (f", {st['permutations_asked']:,} draws" if st["time_shift"] else ": not run")
+            + " (Holme & Saramaki 2012).",
+            "  Verdict: the post-level test where it can reach alpha, else the outlet-level test; 'not testable' "
+            "where neither can.",
+        ]
 
     def __str__(self) -> str:
         lines = []

@@ -19,6 +19,19 @@ else, so outlets that could not have taken part never change an answer:
 of each other: two camps that never do cannot echo each other, and their pair
 is not tested (a question that cannot be answered is not answered "no").
 
+Restricting a permutation test to the units that could have taken part is
+what keeps its exchangeability honest: the label permutation of QAP shuffles
+camps across the outlets observed (Krackhardt 1988), and in relational event
+models only the actors *at risk* at an event's time enter its comparison
+(Butts 2008).
+
+References
+----------
+.. [1] Krackhardt, D. (1988). Predicting with networks: nonparametric multiple
+   regression analysis of dyadic data. *Social Networks* 10(4), 359--381.
+.. [2] Butts, C. T. (2008). A relational event framework for social action.
+   *Sociological Methodology* 38(1), 155--200.
+
 Examples
 --------
 >>> import pandas as pd
@@ -42,7 +55,7 @@ from amplify import schema
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame
 
-__all__ = ["Scope", "synergy_scope", "camps_meet", "outlet_kinds_of"]
+__all__ = ["Scope", "synergy_scope", "camps_meet", "outlet_kinds_of", "split_kinds"]
 
 
 @dataclass
@@ -72,8 +85,42 @@ class Scope:
 
 
 def outlet_kinds_of(f: Frame) -> list[str]:
-    """The outlet kinds the outlets table gives (sorted)."""
+    """The outlet kinds the outlets table gives (its ``kind`` column), sorted; empty when it gives none.
+
+    >>> import pandas as pd
+    >>> f = Frame.build(None, pd.DataFrame({"post_id": ["a"], "outlet": ["tass"], "published_at": ["2022-01-05"]}),
+    ...                 pd.DataFrame({"outlet": ["tass"], "group": ["RU"], "kind": ["state_media"]}))
+    >>> outlet_kinds_of(f)
+    ['state_media']
+    """
     return sorted({str(k) for k in f.kind_of_outlet if k is not None})
+
+
+def split_kinds(values, outlets) -> tuple[list, list]:
+    """Kind filters as (link kinds, outlet kinds): link kinds by their names, the rest from the outlets table.
+
+    The command line's ``--kind`` takes both (``--kind quote``, ``--kind
+    state_media,ministry``): the five link kinds have fixed names
+    (:data:`amplify.schema.LINK_KINDS`), outlet kinds are whatever the outlets
+    table's ``kind`` column holds. A value that is neither raises
+    :class:`AnalysisError` naming both lists.
+
+    >>> import pandas as pd
+    >>> split_kinds(["quote,state_media", "ministry"], pd.DataFrame({"kind": ["state_media", "ministry"]}))
+    (['quote'], ['state_media', 'ministry'])
+    """
+    have = sorted({str(k) for k in outlets["kind"].dropna()}) if outlets is not None and "kind" in outlets.columns \
+        else []
+    link, outlet = [], []
+    for v in (k.strip() for x in values for k in str(x).split(",") if k.strip()):
+        if v in schema.LINK_KINDS:
+            link.append(v)
+        elif v in have:
+            outlet.append(v)
+        else:
+            raise AnalysisError(f"{v!r} is neither a link kind ({', '.join(schema.LINK_KINDS)}) nor an outlet kind "
+                                f"of the outlets table ({', '.join(have) if have else 'it has no kind column'})")
+    return link, outlet
 
 
 def _kind_mask(f: Frame, outlet_kinds) -> np.ndarray:

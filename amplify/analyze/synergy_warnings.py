@@ -8,7 +8,8 @@ per problem, in this order:
   resolution) counted as co-publications -- or left out;
 * a camp chosen that has no outlet under test in the period;
 * pairs of camps that never publish within one window of each other;
-* a camp too small to test: no test can reach ``alpha`` for any of its pairs;
+* a camp too small to test: no test can reach ``alpha`` for any of its pairs
+  (or for those into it, or out of it);
 * the label test's resolution: only so many distinct labellings (enumerated
   exactly), pairs whose smallest reachable p is not below ``alpha``;
 * a period too short for the time-shift test to move timing;
@@ -94,15 +95,20 @@ def _small_camps(f: Frame, scope: Scope, ev: EchoEvents, pairs: pd.DataFrame, sh
             out.append(f"camp {name} has no outlet under test in the period (no post, or left out by kind): "
                        "its pairs are not tested")
             continue
-        mine = pairs[((pairs["source"] == name) | (pairs["target"] == name)) & (pairs["source"] != pairs["target"])]
-        mine = mine[[bool(meet[gnames.index(s), gnames.index(t)]) for s, t in zip(mine["source"], mine["target"])]]
-        if len(mine) and (mine["tested_by"] == "none").all():
-            posts = int((in_period & (f.group_of_post == c)).sum())
-            given = int((cross & (f.group_of_outlet[so] == c)).sum())
-            got = int((cross & (f.group_of_outlet[to] == c)).sum())
-            out.append(f"camp {name} is too small to test: {n_out} outlet(s), {posts:,} post(s) in the period, "
-                       f"{given:,} echo event(s) to other camps and {got:,} from them; no test can reach "
-                       f"p < {alpha} for its pairs")
+        met = [bool(meet[gnames.index(s), gnames.index(t)]) for s, t in zip(pairs["source"], pairs["target"])]
+        others = pairs[np.asarray(met, dtype=bool) & (pairs["source"] != pairs["target"]).to_numpy()]
+        into, out_of = others[others["target"] == name], others[others["source"] == name]
+        blind_in = len(into) > 0 and (into["tested_by"] == "none").all()
+        blind_out = len(out_of) > 0 and (out_of["tested_by"] == "none").all()
+        if not (blind_in or blind_out):
+            continue
+        role = "" if blind_in and blind_out else " as an echoer" if blind_in else " as a source"
+        posts = int((in_period & (f.group_of_post == c)).sum())
+        given = int((cross & (f.group_of_outlet[so] == c)).sum())
+        got = int((cross & (f.group_of_outlet[to] == c)).sum())
+        out.append(f"camp {name} is too small to test{role}: {n_out} outlet(s), {posts:,} post(s) in the period, "
+                   f"{given:,} echo event(s) to other camps and {got:,} from them; no test can reach p < {alpha} "
+                   f"for its pairs" + ("" if not role else " in that direction"))
     return out
 
 
@@ -142,7 +148,7 @@ def _disagreements(pairs: pd.DataFrame, alpha) -> list[str]:
         carried = (f"carried by {r.outlet_pairs} outlet pair(s), most by {r.top_outlet_pair} "
                    f"({r.top_outlet_pair_echoes:g} of {r.observed:g} echoes)")
         concentrated = r.outlet_pairs <= CONCENTRATED_PAIRS or r.top_outlet_pair_echoes >= r.observed / 2
-        if r.label_min_p < alpha and r.p >= alpha:
+        if max(r.label_min_p, r.label_reach_p) < alpha and r.p >= alpha:
             out.append(f"{r.source}->{r.target}: significant at the post level (p={_fmt_p(r.post_p)}) but not at the "
                        f"outlet level (label p={_fmt_p(r.p)}): {carried}" +
                        ("; it may be a relation between these outlets more than between the camps"

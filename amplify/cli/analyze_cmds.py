@@ -106,45 +106,6 @@ def _warn(warnings, quiet: bool = False) -> None:
         click.echo(f"warning: {terminal_safe(str(w), collapse_breaks=True)}", err=True)
 
 
-def _split_kinds(values, outlets) -> tuple[list, list]:
-    """``--kind`` values as (link kinds, outlet kinds): link kinds by name, the rest from the outlets table."""
-    from amplify.schema import LINK_KINDS
-
-    have = sorted({str(k) for k in outlets["kind"].dropna()}) if outlets is not None and "kind" in outlets.columns \
-        else []
-    link, outlet = [], []
-    for v in (k.strip() for x in values for k in str(x).split(",") if k.strip()):
-        if v in LINK_KINDS:
-            link.append(v)
-        elif v in have:
-            outlet.append(v)
-        else:
-            raise click.UsageError(
-                f"--kind {v!r} is neither a link kind ({', '.join(LINK_KINDS)}) nor an outlet kind of the outlets "
-                f"table ({', '.join(have) if have else 'it has no kind column'})")
-    return link, outlet
-
-
-def _tests_text(rep) -> list[str]:
-    """The tests of a synergy report, named and explained in a few lines."""
-    st, t = rep.settings, {x["name"]: x for x in rep.tests}
-    label = t["label-permutation test"]
-    drawn = (f"all {st['relabellings']:,} distinct labellings enumerated (exact)" if st["label_exact"] else
-             f"{st['permutations']:,} of {st['relabellings']:,.3g} distinct labellings drawn")
-    return [
-        "Tests (SOURCE -> TARGET: TARGET's outlets echo SOURCE's posts):",
-        "  post level, risk-set test (post_*): given that a post of TARGET echoed another outlet's post, is the "
-        "source in SOURCE more often than SOURCE's share of the posts published in the window before it? "
-        "Exact tail, no permutations (Butts 2008; Borgan et al. 1995).",
-        f"  outlet level, label-permutation test (expected, z, p): camp labels shuffled across the {st['outlets']:,} "
-        f"outlets under test; {drawn} (Krackhardt 1988).",
-        "  families, time-shift test (families, p_shift): every outlet's timeline shifted at random"
-        + (f", {st['permutations_asked']:,} draws" if st["time_shift"] else ": not run") + " (Holme & Saramaki 2012).",
-        "  Verdict: the post-level test where it can reach alpha, else the outlet-level test; 'not testable' "
-        "where neither can.",
-    ]
-
-
 @click.command("synergy")
 @workspace_option
 @click.option("--groups", "-g", multiple=True,
@@ -202,12 +163,17 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
       amplify synergy --workspace ws --kind state_media,ministry
       amplify synergy --workspace ws --groups RU CN --freq W --format csv --table trend
     """
+    from amplify.analyze.errors import AnalysisError
     from amplify.analyze.synergy import camp_synergy
+    from amplify.analyze.synergy_scope import split_kinds
 
     chosen = [g.strip() for x in (*groups, *more_groups) for g in str(x).split(",") if g.strip()]
     try:
         ws, links, posts, outlets, st = _open(workspace, linkset)
-        link_kinds, kinds_of_outlets = _split_kinds(kinds, outlets)
+        try:
+            link_kinds, kinds_of_outlets = split_kinds(kinds, outlets)
+        except AnalysisError as exc:
+            raise click.UsageError(f"--kind: {exc}") from exc
         kinds_of_outlets += [k.strip() for x in outlet_kinds for k in str(x).split(",") if k.strip()]
         note(f"{len(links):,} links, {len(posts):,} posts; {permutations:,} permutations", quiet)
         rep = camp_synergy(links, posts, outlets, groups=chosen or None, permutations=permutations,
@@ -232,7 +198,7 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
     click.echo(f"Synergy between camps: {s_['echoes']:,} echoes ({s_['copublications']:,} of them co-publications, "
                f"half an echo each way) among {s_['outlets']:,} outlets under test, {s_['period'][0][:10]} to "
                f"{s_['period'][1][:10]}; alpha {alpha} per pair")
-    for line in _tests_text(rep):
+    for line in rep.tests_text():
         click.echo(line)
     _heading("Reciprocity")
     r = rep.reciprocity.copy()
