@@ -447,3 +447,43 @@ def test_warnings_reach_stderr_and_json(tmp_path):
     assert [t["name"] for t in data["tests"]] == ["risk-set test", "label-permutation test", "time-shift test"]
     assert all(t["question"] and t["reference"] for t in data["tests"])
     assert schema.UNKNOWN_GROUP not in {p["source"] for p in data["pairs"]}
+
+
+# --------------------------------------------------------------------------- real data: dates without times
+
+
+def _shared_data():
+    import os
+    from pathlib import Path
+
+    env = os.environ.get("AMPLIFY_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def test_real_ruwa_dates_without_times_keep_the_republication():
+    # RUWA gives dates only: nearly every link is a tie. Ukrinform's headlines reprinted by Censor.net
+    # (both Ukrainian) were invisible to synergy; counted as co-publications they are its strongest signal.
+    from amplify.detect import detect
+    from amplify.ingest import read_posts
+
+    path = _shared_data() / "ruwa" / "RUWA_01.08.23.csv.zip"
+    if not path.exists():
+        pytest.skip(f"real RUWA data not found at {path} (set AMPLIFY_SHARED_DATA to the shared data folder)")
+    posts = read_posts(path, mapping={"outlet": "Site", "published_at": "Date", "text": ["title", "desc"]}).posts
+    camps = {"rt.com": "RU", "tass.com": "RU", "en.news-front.info": "RU", "ukrinform.net": "UA",
+             "censor.net": "UA", "reuters.com": "INT", "bbc.co.uk": "INT", "aljazeera.com": "INT",
+             "www.msnbc.com": "INT"}
+    outlets = pd.DataFrame({"outlet": list(camps), "group": list(camps.values())})
+    links = detect(posts, outlets)
+    assert links["tie"].mean() > 0.5
+    rep = camp_synergy(links, posts, outlets, seed=0)
+    P = rep.pairs.set_index(["source", "target"])
+    f = Frame.build(links, posts, outlets)
+    o = f.outlets[f.outlet_of_post]
+    ua_ties = int((links["tie"].to_numpy() & np.isin(o[f.src], ["ukrinform.net", "censor.net"])
+                   & np.isin(o[f.tgt], ["ukrinform.net", "censor.net"]) & (o[f.src] != o[f.tgt])).sum())
+    assert ua_ties > 50 and P.loc[("UA", "UA"), "co_published"] > 0.4 * ua_ties / 2
+    assert P.loc[("UA", "UA"), "significant"] and P.loc[("UA", "UA"), "tested_by"] == "risk set"
+    assert any("give dates without times" in w and "censor.net" in w for w in rep.warnings)
+    without = camp_synergy(links, posts, outlets, seed=0, ties=False).pairs.set_index(["source", "target"])
+    assert without.loc[("UA", "UA"), "observed"] < P.loc[("UA", "UA"), "observed"] / 5

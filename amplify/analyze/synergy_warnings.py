@@ -104,11 +104,21 @@ def _small_camps(f: Frame, scope: Scope, ev: EchoEvents, pairs: pd.DataFrame, sh
             continue
         role = "" if blind_in and blind_out else " as an echoer" if blind_in else " as a source"
         posts = int((in_period & (f.group_of_post == c)).sum())
+        echoes = int((f.group_of_outlet[to] == c).sum()) if blind_in else 0
+        echoes += int((f.group_of_outlet[so] == c).sum()) if blind_out else 0
+        size = f"{n_out} outlet(s), {posts:,} post(s) in the period"
+        if echoes == 0:
+            what = ("echoes no other outlet's post and none of its posts is echoed" if role == "" else
+                    "echoes no other outlet's post" if blind_in else "has no post echoed by another outlet")
+            out.append(f"camp {name} {what} ({size}): whether it amplifies or is amplified by another camp "
+                       "cannot be tested" if role == "" else f"camp {name} {what} ({size}): that direction of its "
+                       "pairs cannot be tested")
+            continue
         given = int((cross & (f.group_of_outlet[so] == c)).sum())
         got = int((cross & (f.group_of_outlet[to] == c)).sum())
-        out.append(f"camp {name} is too small to test{role}: {n_out} outlet(s), {posts:,} post(s) in the period, "
-                   f"{given:,} echo event(s) to other camps and {got:,} from them; no test can reach p < {alpha} "
-                   f"for its pairs" + ("" if not role else " in that direction"))
+        out.append(f"camp {name} is too small to test{role}: {size}, {given:,} echo event(s) to other camps and "
+                   f"{got:,} from them; no test can reach p < {alpha} for its pairs"
+                   + ("" if not role else " in that direction"))
     return out
 
 
