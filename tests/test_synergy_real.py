@@ -80,6 +80,20 @@ def test_seed_world_ru_cn_mutual_and_nothing_else(seed_case):
     assert verdict(rep)["significant"] == ["CN->RU", "RU->CN"]
 
 
+def test_post_level_answer_does_not_depend_on_the_camps_shown(seed_case):
+    # --groups picks the camps compared (and the label test's outlets); "what else was there to echo" stays
+    # every camp's posts, so RU<->CN reads the same with or without KZ and WEST on screen
+    seed, (posts, links, outlets), rep = seed_case
+    cols = ["observed", "post_expected", "post_z", "post_p", "significant"]
+    full = rep.pairs.set_index(["source", "target"])[cols]
+    for groups in (["RU", "CN"], ["RU", "CN", "KZ"]):
+        part = camp_synergy(links, posts, outlets, groups=groups, seed=seed, window=WINDOW)
+        shown = part.pairs.set_index(["source", "target"])[cols]
+        pd.testing.assert_frame_equal(shown, full.loc[shown.index])
+        assert part.reciprocity.set_index(["a", "b"]).loc[("CN", "RU"), "status"] == "mutual"
+        assert part.settings["outlets"] < part.settings["outlets_reference"] == 15
+
+
 def test_seed_world_label_test_alone_lacks_power_and_the_report_says_so(seed_case):
     # the outlet-level test over 15 outlets is what gave "none" in the issue; it is still reported, and a
     # warning names the disagreement with the outlets that carry the echoes

@@ -8,8 +8,10 @@ against the posts that were actually there to be echoed.
 
 Risk set
     For an echo whose target ``t`` (outlet :math:`o_t`, camp :math:`Y`) was
-    published at :math:`\tau`, the *risk set* is every post of another outlet
-    under test published in :math:`[\tau - W, \tau]`, :math:`W` the detection
+    published at :math:`\tau`, the *risk set* is every post of another
+    reference outlet (active in the period, of a known camp and of the kinds
+    chosen, whatever camps are compared) published in
+    :math:`[\tau - W, \tau]`, :math:`W` the detection
     window: the posts the detector could have linked it to (for a
     co-publication, up to the end of the time unit both posts share; a
     platform repost older than the window adds its own source). Let

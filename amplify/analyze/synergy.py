@@ -11,9 +11,11 @@ What is tested (:mod:`amplify.analyze.synergy_scope`)
     Only the outlets *under test*: active in the analysed period (a post in
     ``[since, until)``), of a known camp (outlets missing from the outlets
     table, camp ``unknown``, are left out unless asked for), of the outlet
-    kinds chosen. Outlets of other years, or silent in the period, never
-    change an answer. Pairs of camps that never publish within one window of
-    each other are not tested.
+    kinds and camps chosen. Outlets of other years, or silent in the period,
+    never change an answer. The post-level test's risk sets hold the posts of
+    every active, known outlet of the kinds chosen, whatever camps are shown,
+    so a pair's answer does not change with ``groups``. Pairs of camps that
+    never publish within one window of each other are not tested.
 
 Observed echoes (:mod:`amplify.analyze.echo_events`)
     :math:`O_{XY}`: echoes from a post of X to a post of Y, by default
@@ -145,8 +147,7 @@ class _Label(NamedTuple):
     figures: _Figures
     observed: np.ndarray       # (P, K, K)
     null: np.ndarray           # (R, P, K, K)
-    periods: object
-    cells: np.ndarray          # period of each echo event
+    echoes: float              # echoes between outlets under test
     min_p: np.ndarray          # (K, K) smallest p the labellings allow
     reach_p: np.ndarray        # (K, K) smallest p these outlets' echoes allow
     relabellings: int
@@ -170,8 +171,8 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
         ``text`` if the narratives should show text).
     groups : list of str, optional
         Compare only these camps (e.g. ``["RU", "CN"]``): the pairs reported
-        and the label test's outlets. The risk-set test keeps every camp under
-        test as its reference.
+        and the label test's outlets. The risk-set test keeps the posts of
+        every camp as the reference for chance.
     permutations : int
         Draws of the label and time-shift nulls (``R``); the label test
         enumerates every distinct labelling instead when there are no more
@@ -255,12 +256,13 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     show = [gnames.index(g) for g in groups] if groups else tested_camps
     rng = np.random.default_rng(seed)
 
-    ev = echo_events(f, scope.tested, parents_only=parents_only, kinds=kinds, since=since, until=until, ties=ties,
-                     resolution=post_resolution(f.times, f.outlet_of_post, len(f.outlets)))
+    ev = echo_events(f, scope.reference, parents_only=parents_only, kinds=kinds, since=since, until=until,
+                     ties=ties, resolution=post_resolution(f.times, f.outlet_of_post, len(f.outlets)))
     so, to = f.outlet_of_post[ev.src], f.outlet_of_post[ev.tgt]
     sg, tg = f.group_of_outlet[so], f.group_of_outlet[to]
+    cells, periods = _period_codes(f.times[ev.tgt], freq) if freq else (np.zeros(len(ev), np.int64), None)
 
-    label = _label_test(f, scope, ev, so, to, freq, permutations, rng, K)
+    label = _label_test(f, scope, ev, so, to, cells, periods, permutations, rng, K)
     fam_mask = base & scope.tested[f.outlet_of_post[f.src]] & scope.tested[f.outlet_of_post[f.tgt]]
     if not ties and ev.unordered_links is not None:
         fam_mask &= ~ev.unordered_links
@@ -269,9 +271,9 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     shift = _time_shift(f, fam_sel, scope.tested, window_s=W_ns // 1_000_000_000, period_s=max(hi_s - lo_s, 1),
                         permutations=permutations, rng=rng, run=time_shift)
     shift_informative = (hi_s - lo_s) >= SHIFT_MIN_WINDOWS * (W_ns // 1_000_000_000)
-    post, post_by_period = _risk_set(f, scope, ev, sg, tg, W_ns, K, label.cells if freq else None, label.periods)
-    tested_post = scope.tested[f.outlet_of_post]
-    meet = camps_meet(f.times[tested_post], f.group_of_post[tested_post], K, W_ns)
+    post, post_by_period = _risk_set(f, scope, ev, sg, tg, W_ns, K, cells if freq else None, periods)
+    ref_post = scope.reference[f.outlet_of_post]
+    meet = camps_meet(f.times[ref_post], f.group_of_post[ref_post], K, W_ns)
 
     lag_tab = _lag_table(sg, tg, ev)
     carriers = _carriers(f.outlets, so, to, sg, tg, ev.weight)
@@ -281,7 +283,7 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     reciprocity = reciprocity_table(pairs, fam_sel, f, show)
     narratives = narratives_table(fam_sel, f, top_narratives, texts if texts is not None else
                                   (posts if "text" in posts.columns else None))
-    trend = trend_table(label.observed, label.null, label.periods, show, gnames, exact=label.exact,
+    trend = trend_table(label.observed, label.null, periods, show, gnames, exact=label.exact,
                         post=post_by_period) if freq else None
     settings = _settings(f, scope, ev, label, show, gnames, permutations=permutations, time_shift=time_shift,
                          window=window, seed=seed, alpha=alpha, freq=freq, kinds=kinds, parents_only=parents_only,
@@ -310,10 +312,11 @@ def _settings(f: Frame, scope: Scope, ev: EchoEvents, label: _Label, show, gname
             "since": str(since) if since is not None else None, "until": str(until) if until is not None else None,
             "period": [pd.Timestamp(scope.period_ns[0], tz="UTC").isoformat(),
                        pd.Timestamp(scope.period_ns[1], tz="UTC").isoformat()],
-            "echoes": int(ev.counts["directed"] + ev.counts["copublications"]),
+            "echoes": int(label.echoes) if label.echoes == int(label.echoes) else label.echoes,
+            "echoes_reference": int(ev.counts["directed"] + ev.counts["copublications"]),
             "directed_echoes": int(ev.counts["directed"]), "copublications": int(ev.counts["copublications"]),
             "copublications_left_out": int(ev.counts["ties_left_out"]),
-            "outlets": int(scope.tested.sum()),
+            "outlets": int(scope.tested.sum()), "outlets_reference": int(scope.reference.sum()),
             "outlets_in_corpus": int(len(f.outlets)), "outlets_left_out": dict(scope.left_out),
             "camps_tested": int(n_camps)}
 
@@ -325,17 +328,16 @@ def _period_codes(times_ns: np.ndarray, freq: str):
     return pd.Index(uniq).get_indexer(per).astype(np.int64), uniq
 
 
-def _label_test(f: Frame, scope: Scope, ev: EchoEvents, so, to, freq, permutations: int, rng, K: int) -> _Label:
-    """The label-permutation test over the outlets of the camps chosen (exact when it has few labellings)."""
+def _label_test(f: Frame, scope: Scope, ev: EchoEvents, so, to, cells, periods, permutations: int, rng,
+                K: int) -> _Label:
+    """The label-permutation test over the outlets under test (exact when they have few labellings)."""
     idx = np.flatnonzero(scope.tested)
     pos = np.full(len(f.outlets), -1, dtype=np.int64)
     pos[idx] = np.arange(len(idx))
-    a, b, w = pos[so], pos[to], ev.weight
-    if freq:
-        cell, periods = _period_codes(f.times[ev.tgt], freq)
-        P = len(periods)
-    else:
-        cell, periods, P = np.zeros(len(a), np.int64), None, 1
+    m = scope.tested[so] & scope.tested[to]
+    so, to = so[m], to[m]
+    a, b, w, cell = pos[so], pos[to], ev.weight[m], cells[m]
+    P = len(periods) if periods is not None else 1
     n = max(len(idx), 1)
     key = (cell * n + a) * n + b
     uk, inv = np.unique(key, return_inverse=True)
@@ -366,15 +368,15 @@ def _label_test(f: Frame, scope: Scope, ev: EchoEvents, so, to, freq, permutatio
     reach_p = np.ones((K, K))
     if draws:
         reach_p = permutation_stats(bound, null_all, exact=exact)[3]
-    return _Label(figures, observed, null, periods, cell, min_p, reach_p, relab, draws, exact)
+    return _Label(figures, observed, null, float(w.sum()) / HALF, min_p, reach_p, relab, draws, exact)
 
 
 def _risk_set(f: Frame, scope: Scope, ev: EchoEvents, sg, tg, W_ns: int, K: int, cells, periods):
-    """The post-level test, its risk sets drawn from every post of the outlets under test; and per period."""
-    tested_post = scope.tested[f.outlet_of_post]
+    """The post-level test, its risk sets drawn from every post of the reference outlets; and per period."""
+    ref_post = scope.reference[f.outlet_of_post]
     counts, own = risk_set_counts(f.times[ev.tgt], ev.hi, f.times[ev.src], sg, f.outlet_of_post[ev.tgt],
-                                  f.times[tested_post], f.group_of_post[tested_post],
-                                  f.outlet_of_post[tested_post], K, len(f.outlets), W_ns)
+                                  f.times[ref_post], f.group_of_post[ref_post],
+                                  f.outlet_of_post[ref_post], K, len(f.outlets), W_ns)
     overall = risk_set_test(sg, tg, ev.weight, counts, own, K, half=HALF)
     if cells is None:
         return overall, None

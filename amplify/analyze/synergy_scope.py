@@ -15,6 +15,12 @@ else, so outlets that could not have taken part never change an answer:
 4. of the camps chosen (``groups``), when chosen: what is compared is what is
    tested.
 
+Steps 1--3 give the *reference* outlets: the post-level risk-set test draws
+"what else was there to echo" from all of them, so that its chance level, and
+its answer for a pair, do not depend on which other camps are shown
+(:mod:`amplify.analyze.risk_set`). Step 4 gives the outlets *under test*,
+whose camp labels the label-permutation test shuffles.
+
 :func:`camps_meet` tells which pairs of camps ever publish within one window
 of each other: two camps that never do cannot echo each other, and their pair
 is not tested (a question that cannot be answered is not answered "no").
@@ -65,7 +71,9 @@ class Scope:
     Attributes
     ----------
     tested : ndarray of bool, shape (n_outlets,)
-        Outlets every test runs on (active, known, of the kinds and camps chosen).
+        Outlets under test (active, known, of the kinds and camps chosen).
+    reference : ndarray of bool, shape (n_outlets,)
+        Active, known, of the kinds chosen, whatever their camp: the risk sets' outlets.
     in_period : ndarray of bool, shape (n_posts,)
         Posts in ``[since, until)``.
     period_ns : (int, int)
@@ -78,6 +86,7 @@ class Scope:
     """
 
     tested: np.ndarray
+    reference: np.ndarray
     in_period: np.ndarray
     period_ns: tuple
     left_out: dict
@@ -180,7 +189,7 @@ def synergy_scope(f: Frame, *, groups=None, outlet_kinds=None, include_unknown: 
                 "other_camps": int((known_kind & ~in_groups).sum()),
                 "other_kinds": int((active & (keep_unknown | ~is_unknown) & ~kind_ok).sum())}
     unknown_posts = int((in_period & (is_unknown & ~keep_unknown & active)[f.outlet_of_post]).sum())
-    return Scope(tested, in_period, (lo, hi), left_out, unknown_posts)
+    return Scope(tested, known_kind, in_period, (lo, hi), left_out, unknown_posts)
 
 
 def camps_meet(times_ns, group_of_post, n_groups: int, window_ns: int) -> np.ndarray:
