@@ -37,7 +37,7 @@ SEED_DAYS = 19
 WINDOW = "7D"
 
 
-def _links_table(rows, times: pd.Series) -> pd.DataFrame:
+def links_table(rows, times: pd.Series) -> pd.DataFrame:
     """Canonical links from (source_id, target_id, is_parent, tie) with the lag from the posts' times."""
     src = [r[0] for r in rows]
     tgt = [r[1] for r in rows]
@@ -49,7 +49,7 @@ def _links_table(rows, times: pd.Series) -> pd.DataFrame:
     }))
 
 
-def _posts_table(ids, outlets, times) -> pd.DataFrame:
+def posts_table(ids, outlets, times) -> pd.DataFrame:
     return schema.validate_posts(pd.DataFrame({"post_id": ids, "outlet": outlets, "published_at": times,
                                                "text": [f"text of {i}" for i in ids]}))
 
@@ -92,8 +92,8 @@ def build_world(outlet_rows, echoes, *, start, days, seed, prefix="", lag_median
             outs.append(tgt_outlet)
             times.append(src["t"] + pd.Timedelta(seconds=int(lag)))
             links.append((src["id"], ids[-1], True, False))
-    posts = _posts_table(ids, outs, times)
-    links = _links_table(links, posts.set_index("post_id")["published_at"])
+    posts = posts_table(ids, outs, times)
+    links = links_table(links, posts.set_index("post_id")["published_at"])
     outlets = pd.DataFrame({"outlet": names, "group": [o[1] for o in outlet_rows], "kind": [o[2] for o in outlet_rows]})
     return posts, links, outlets
 

@@ -30,7 +30,7 @@ from amplify import schema
 from amplify.analyze import Frame
 from amplify.analyze.summary import summarize
 from amplify.analyze.synergy import DEFAULT_PERMUTATIONS, camp_synergy
-from synergy_worlds import (SEED_ECHOES, SEED_OUTLETS, WINDOW, _links_table, _posts_table, build_world, combine,
+from synergy_worlds import (SEED_ECHOES, SEED_OUTLETS, WINDOW, links_table, posts_table, build_world, combine,
                             seed_world, unrelated_outlets)
 
 SEEDS = [0, 1, 2]
@@ -288,10 +288,10 @@ def _dated_world(seed=0):
     c = post("site_c", start)
     w = post("wire", start + pd.Timedelta(hours=14))
     links.append((c, w, True, False))
-    posts = _posts_table(ids, outs, times)
+    posts = posts_table(ids, outs, times)
     outlets = pd.DataFrame({"outlet": ["site_a", "site_b", "site_c", "site_d", "wire"],
                             "group": ["A", "B", "C", "D", "C"]})
-    return posts, _links_table(links, posts.set_index("post_id")["published_at"]), outlets
+    return posts, links_table(links, posts.set_index("post_id")["published_at"]), outlets
 
 
 def test_ties_count_as_co_publications_and_can_be_left_out():
@@ -334,12 +334,12 @@ def test_camps_that_never_overlap_are_not_tested():
 
 def test_camp_too_small_to_test_is_named():
     posts, links, outlets = seed_world(1)
-    tiny = _posts_table(["t1", "t2"], ["lonely"] * 2, [pd.Timestamp("2022-01-05T10:00Z"),
+    tiny = posts_table(["t1", "t2"], ["lonely"] * 2, [pd.Timestamp("2022-01-05T10:00Z"),
                                                        pd.Timestamp("2022-01-06T10:00Z")])
     src = posts[posts["outlet"] == "tass"].iloc[0]
-    echo = _posts_table(["t3"], ["lonely"], [src["published_at"] + pd.Timedelta(hours=2)])
+    echo = posts_table(["t3"], ["lonely"], [src["published_at"] + pd.Timedelta(hours=2)])
     posts = pd.concat([posts, tiny, echo], ignore_index=True)
-    links = pd.concat([links, _links_table([(src["post_id"], "t3", True, False)],
+    links = pd.concat([links, links_table([(src["post_id"], "t3", True, False)],
                                            posts.set_index("post_id")["published_at"])], ignore_index=True)
     outlets = pd.concat([outlets, pd.DataFrame({"outlet": ["lonely"], "group": ["SOLO"], "kind": ["diplomat"]})])
     rep = camp_synergy(links, posts, outlets, seed=1, window=WINDOW)

@@ -133,12 +133,11 @@ def outlet_resolution(times_ns, outlet_of_post, n_outlets: int) -> tuple[np.ndar
     decided = counts < MIN_POSTS
     # a day with a phase: every post of the outlet at one time of day, a whole number of quarter hours
     tod = np.mod(t, DAY_NS)
-    first = np.full(n, -1, dtype=np.int64)
-    order = np.argsort(o, kind="stable")
-    starts = np.searchsorted(o[order], np.arange(n), side="left")
-    has = counts > 0
-    first[has] = tod[order[starts[has]]]
-    same = np.bincount(o, weights=(tod != first[o]).astype(np.float64), minlength=n) == 0
+    first = np.full(n, DAY_NS, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    np.minimum.at(first, o, tod)
+    np.maximum.at(last, o, tod)
+    same = first == last
     phased = ~decided & same & (np.mod(first, _PHASE_STEP_NS) == 0) & \
         ((first == 0) | (counts >= _MIN_POSTS_FOR_PHASE))
     unit[phased] = DAY_NS

@@ -163,7 +163,13 @@ def risk_set_counts(event_time, event_hi, event_src_time, event_src_group, event
     pt = np.asarray(post_time, np.int64)
     pg = np.asarray(post_group, np.int64)
     po = np.asarray(post_outlet, np.int64)
-    order = np.lexsort((pt, pg))
+    in_time_order = len(pt) < 2 or bool((pt[1:] >= pt[:-1]).all())   # a workspace's posts are
+
+    def by(key):
+        # (key, time) order: a stable sort on the key alone when the posts are in time order already
+        return np.argsort(key, kind="stable") if in_time_order else np.lexsort((pt, key))
+
+    order = by(pg)
     gs, ts = pg[order], pt[order]
     gstart = np.searchsorted(gs, np.arange(int(n_groups)), side="left")
     gend = np.searchsorted(gs, np.arange(int(n_groups)), side="right")
@@ -171,7 +177,7 @@ def risk_set_counts(event_time, event_hi, event_src_time, event_src_group, event
         seg = ts[gstart[c]:gend[c]]
         if len(seg):
             counts[:, c] = np.searchsorted(seg, hi, side="right") - np.searchsorted(seg, lo, side="left")
-    order = np.lexsort((pt, po))
+    order = by(po)
     os_, to_ = po[order], pt[order]
     tgt_o = np.asarray(event_tgt_outlet, np.int64)
     ostart = np.searchsorted(os_, np.arange(int(n_outlets)), side="left")

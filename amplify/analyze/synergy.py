@@ -310,8 +310,9 @@ def _settings(f: Frame, scope: Scope, ev: EchoEvents, label: _Label, show, gname
             if outlet_kinds else None,
             "include_unknown": bool(include_unknown), "ties": bool(ties), "parents_only": parents_only,
             "since": str(since) if since is not None else None, "until": str(until) if until is not None else None,
+            # [start, end): the given bounds, else the first post and the last (shown as itself)
             "period": [pd.Timestamp(scope.period_ns[0], tz="UTC").isoformat(),
-                       pd.Timestamp(scope.period_ns[1], tz="UTC").isoformat()],
+                       pd.Timestamp(scope.period_ns[1] - (until is None), tz="UTC").isoformat()],
             "echoes": int(label.echoes) if label.echoes == int(label.echoes) else label.echoes,
             "echoes_reference": int(ev.counts["directed"] + ev.counts["copublications"]),
             "directed_echoes": int(ev.counts["directed"]), "copublications": int(ev.counts["copublications"]),
