@@ -39,7 +39,8 @@ Null and statistic
     (:func:`poisson_binomial_tail`) when that is cheap, and otherwise by the
     refined normal approximation with a skewness correction (Volkova 1996;
     Hong 2013), accurate when the variance is large, which is when the exact
-    sum is costly. No random draws: the p-value has no Monte Carlo floor.
+    sum is costly. No random draws: the p-value has no Monte Carlo floor
+    (only the float one, :data:`P_FLOOR`: it is never reported as zero).
     ``min_p`` is the smallest p-value the test can give, :math:`\prod_e q_e`
     (every echo from :math:`X`): when it is not below ``alpha``, the pair
     cannot be tested.
@@ -89,8 +90,10 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-__all__ = ["RiskSetFigures", "risk_set_counts", "risk_set_test", "poisson_binomial_tail", "EXACT_BUDGET"]
+__all__ = ["RiskSetFigures", "risk_set_counts", "risk_set_test", "poisson_binomial_tail", "EXACT_BUDGET", "P_FLOOR"]
 
+#: The smallest p-value reported: a tail below the smallest positive float (it underflows) is shown as this.
+P_FLOOR = float(np.finfo(np.float64).tiny)
 #: The exact tail costs (echoes in the conditioning set) x (observed count in weight units) steps; above
 #: this, the refined normal approximation (whose error then is far below any alpha worth using).
 EXACT_BUDGET = 4_000_000
@@ -253,7 +256,8 @@ def _pair_figures(q, w_units, o_units, half: int):
         step = 1.0 / half if (w_units % half != 0).any() else 1.0
         k3 = float((w ** 3 * q * (1 - q) * (1 - 2 * q)).sum())
         p = _normal_tail(o_units / half, mu, var, k3, step)
-    return mu, var, p, min_p, exact
+    # a p-value is never zero: a tail below the smallest float is reported as that float
+    return mu, var, max(p, P_FLOOR), max(min_p, P_FLOOR), exact
 
 
 def risk_set_test(src_group, tgt_group, weight, counts, own, n_groups: int, *, half: int = 2) -> RiskSetFigures:
