@@ -115,6 +115,8 @@ LINKS: tuple[Column, ...] = (
     Column("tie", "bool", True, "both posts share one timestamp: the direction is not known"),
     Column("source_coverage", "float64", False, "share of the source inside reused passages (0-1; NaN: not measured)"),
     Column("target_coverage", "float64", False, "share of the target inside reused passages (0-1; NaN: not measured)"),
+    Column("passages", STRING, False, "every reused passage when there are two or more: JSON list of "
+                                      "[source_start, source_end, target_start, target_end] character offsets"),
 )
 
 TABLES = {"posts": POSTS, "outlets": OUTLETS, "links": LINKS}

@@ -100,10 +100,7 @@ def test_agreement_counts_follow_the_rule_written_plainly():
     assert all(h in numbers for h in tokenize(np.array(["7 12 2022 05"], dtype=object)).hashes.tolist())
 
 
-def test_several_edited_passages_of_a_long_statement_make_a_reuse_link():
-    # an article of ~150 words reusing three sentences of a ~500-word transcript, each
-    # with three words changed, with its own text between them (issue #10, case 1)
-    rng = np.random.default_rng(5)
+def _transcript_and_article(rng):
     filler = [f"filler{i}" for i in range(400)]
     sentences = [
         "the spokesperson said that the so called freedom of navigation operations seriously threaten regional "
@@ -126,6 +123,26 @@ def test_several_edited_passages_of_a_long_statement_make_a_reuse_link():
     source = " ".join([words(140), sentences[0], words(140), sentences[1], words(120), sentences[2], words(40)])
     target = " ".join([words(20), edit(sentences[0]), words(25), edit(sentences[1]), words(25),
                        edit(sentences[2]), words(15)])
+    return source, target, sentences, edit
+
+
+def test_a_tie_lists_its_passages_both_ways():
+    import json
+    source, target, _, _ = _transcript_and_article(np.random.default_rng(5))
+    posts = pd.DataFrame({"post_id": ["transcript", "article"], "outlet": ["mfa", "paper"],
+                          "published_at": ["2019-07-16"] * 2, "text": [source, target]})
+    links = detect(posts).set_index("source_id")
+    assert links["tie"].all() and len(links) == 2
+    forward = json.loads(links.loc["transcript", "passages"])
+    backward = json.loads(links.loc["article", "passages"])
+    assert backward == [[ts, te, ss, se] for ss, se, ts, te in forward]
+    assert links.loc["article", "source_coverage"] == links.loc["transcript", "target_coverage"]
+
+
+def test_several_edited_passages_of_a_long_statement_make_a_reuse_link():
+    # an article of ~150 words reusing three sentences of a ~500-word transcript, each
+    # with three words changed, with its own text between them (issue #10, case 1)
+    source, target, sentences, edit = _transcript_and_article(np.random.default_rng(5))
     posts = pd.DataFrame({"post_id": ["transcript", "article"], "outlet": ["mfa", "paper"],
                           "published_at": ["2019-07-16 08:00Z", "2019-07-17 09:00Z"], "text": [source, target]})
     links = detect(posts)
@@ -133,3 +150,10 @@ def test_several_edited_passages_of_a_long_statement_make_a_reuse_link():
     # no rule reads the longer text's length: the share of the article inside the passages is reported
     assert 0.3 < links["target_coverage"].iloc[0] < 0.6
     assert links["source_coverage"].iloc[0] < links["target_coverage"].iloc[0]
+    # every passage is listed, as character offsets that cut the same sentence out of both texts
+    import json
+    spans = json.loads(links["passages"].iloc[0])
+    assert len(spans) == 3
+    for (ss, se, ts, te), sentence in zip(spans, sentences):
+        assert source[ss:se] in sentence and len(source[ss:se]) > 0.8 * len(sentence)
+        assert target[ts:te] in edit(sentence) and len(target[ts:te]) > 0.8 * len(sentence)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -42,7 +43,7 @@ from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import ShingleIndex, build_index, shared_set, shingles
-from amplify.detect.verify import Evidence, verify_pairs
+from amplify.detect.verify import Evidence, passage_spans, verify_pairs
 from amplify.progress import Stages
 from amplify.text import Tokens, as_arrow_text, char_offsets, tokenize
 from amplify.utc import to_ns
@@ -201,9 +202,11 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     evidence = verify_pairs(tokens, index, pairs, shingle=cfg.shingle, verbatim_min=cfg.verbatim_min,
                             quote_min=cfg.quote_min, min_quote_words=cfg.min_quote_tokens,
                             min_contained_words=cfg.min_contained_words, dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
-    del index, pairs
+    del pairs
     evidence = check_content(evidence, tokens, corpus.times, cfg)
     echoes = echo_links(evidence, cfg)
+    every_passage = list_passages(echoes, tokens, index, cfg)
+    del index
     del evidence
     stats.verified_pairs = len(echoes)
     stats.seconds["verify"] = time.perf_counter() - t0
@@ -212,6 +215,7 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     stage.start("orient", f"{len(echoes):,} links")
     links = add_native_links(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, stats)
     links = mirror_ties(links, corpus.times)
+    links["passages"] = describe_passages(links, every_passage, corpus, tokens.lengths, workers)
     if want is not None:
         links = links[want[links["tgt"].to_numpy()]]
     out = finish_links(links, corpus, outlets, workers)
@@ -327,7 +331,71 @@ def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:
                          "score": np.round(scores(evidence, kinds)[echo], 2),
                          **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)},
                          "source_coverage": np.round(evidence.source_coverage()[echo], 4),
-                         "target_coverage": np.round(evidence.target_coverage()[echo], 4)})
+                         "target_coverage": np.round(evidence.target_coverage()[echo], 4),
+                         "n_passages": evidence.passages[echo], "passage_row": np.arange(int(echo.sum()))})
+
+
+@dataclass
+class PassageList:
+    """Every reused passage of the links that have two or more, in tokens
+    (:func:`~amplify.detect.verify.passage_spans`): link row ``r`` of
+    :func:`echo_links` owns ``spans[offsets[r]:offsets[r + 1]]``, with ``src``
+    the post the source spans belong to."""
+
+    offsets: np.ndarray
+    spans: np.ndarray
+    src: np.ndarray
+    tgt: np.ndarray
+
+
+def list_passages(echoes: pd.DataFrame, tokens: Tokens, index: ShingleIndex, cfg: DetectSettings) -> PassageList:
+    """Every passage of the echo links with two or more (one passage is the span the link shows)."""
+    src, tgt = echoes["src"].to_numpy(np.int64), echoes["tgt"].to_numpy(np.int64)
+    n = echoes["n_passages"].to_numpy(np.int64)
+    counts = np.where(n >= 2, n, 0)
+    offsets, spans = passage_spans(tokens, index, src, tgt, counts, shingle=cfg.shingle,
+                                   min_quote_words=cfg.min_quote_tokens)
+    return PassageList(offsets, spans, src, tgt)
+
+
+def describe_passages(links: pd.DataFrame, passages: PassageList, corpus: Corpus, lengths: np.ndarray,
+                      workers: int) -> np.ndarray:
+    """The ``passages`` column: for a link with two or more reused passages, a JSON list of
+    ``[source_start, source_end, target_start, target_end]`` character offsets (ends
+    exclusive) in the original texts; ``""`` otherwise."""
+    out = np.full(len(links), "", dtype=object)
+    if "passage_row" not in links or len(links) == 0:
+        return out
+    row = links["passage_row"].fillna(-1).to_numpy(np.int64)
+    count = np.where(row >= 0, passages.offsets[row + 1] - passages.offsets[np.maximum(row, 0)], 0)
+    li = np.flatnonzero(count >= 2)
+    if len(li) == 0:
+        return out
+    r = row[li]
+    per = count[li]
+    owner = np.repeat(np.arange(len(li)), per)
+    bounds = np.concatenate([[0], np.cumsum(per)])
+    span_rows = passages.offsets[r][owner] + np.arange(len(owner)) - bounds[owner]
+    tok = passages.spans[span_rows]
+    s_post, t_post = passages.src[r][owner], passages.tgt[r][owner]
+    queries = []
+    for post, start, end in ((s_post, tok[:, 0], tok[:, 1]), (t_post, tok[:, 2], tok[:, 3])):
+        m = lengths[post]
+        queries += [(post, np.clip(start, 0, np.maximum(m - 1, 0)), m),
+                    (post, np.clip(end, 1, np.maximum(m, 1)) - 1, m)]
+    starts, ends = char_offsets(corpus.texts, np.concatenate([corpus.order[q[0]] for q in queries]),
+                                np.concatenate([q[1] for q in queries]), np.concatenate([q[2] for q in queries]),
+                                workers=workers)
+    k = len(tok)
+    s0, s1 = np.maximum(starts[:k], 0), ends[k:2 * k]
+    t0, t1 = np.maximum(starts[2 * k:3 * k], 0), ends[3 * k:]
+    chars = np.stack([s0, np.maximum(s1, s0), t0, np.maximum(t1, t0)], axis=1)
+    # a tie listed reversed shows its passages reversed too
+    swapped = (links["src"].to_numpy(np.int64)[li] != passages.src[r])[owner]
+    chars[swapped] = chars[swapped][:, [2, 3, 0, 1]]
+    for i, link in enumerate(li):  # one short string per multi-passage link
+        out[link] = json.dumps(chars[bounds[i]:bounds[i + 1]].tolist(), separators=(",", ":"))
+    return out
 
 
 def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, workers: int) -> pd.DataFrame:
@@ -405,6 +473,7 @@ def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | No
         # platform links (reposts, quote posts) are not measured: NaN
         **{c: links[c].to_numpy(np.float64) if c in links else np.full(len(links), np.nan)
            for c in ("source_coverage", "target_coverage")},
+        "passages": links["passages"].to_numpy(object) if "passages" in links else "",
     })
     out = mark_parents(out, times[s])
     return out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)

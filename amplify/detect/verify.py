@@ -36,7 +36,7 @@ from amplify.detect.shingles import ShingleIndex
 from amplify.detect.similarity import bag_overlap, bag_table, bag_table_size, lcs
 from amplify.text import Tokens
 
-__all__ = ["Evidence", "verify_pairs"]
+__all__ = ["Evidence", "verify_pairs", "passage_spans"]
 
 # The kernel fills one row of an int64 matrix per pair. Its columns are named
 # here and read by name nowhere else: Evidence gives each its own field. (They
@@ -255,7 +255,7 @@ def _union_length(starts, ends):
 
 
 @njit(cache=True, nogil=True)
-def _align(posts, limits, s, t, source, out):
+def _align(posts, limits, s, t, source, out, runs):
     """Match the target's shared shingles to the source's: the densest run of
     matches on one diagonal (the passage), every passage (runs of at least two
     matches) and the tokens they cover in each text, and the extent of all
@@ -276,9 +276,8 @@ def _align(posts, limits, s, t, source, out):
     all_c = 1 << 62
     all_d = -1
     nmatch = 0
-    # every passage (run of at least _PASSAGE_MIN_SHINGLES matches): its spans, for the coverage
-    nt = shoff[t + 1] - shoff[t]
-    runs = np.empty((nt + 1, 4), dtype=np.int64)
+    # every passage (run of at least _PASSAGE_MIN_SHINGLES matches): its spans, for the coverage,
+    # into `runs` (scratch of at least as many rows as the target has shingles, plus one)
     n_runs = 0
     for jj in range(shoff[t], shoff[t + 1]):
         h = posts.shingles[jj]
@@ -382,11 +381,43 @@ def _measure(posts, limits, s, t, source, out):
 
 
 @njit(cache=True, nogil=True)
+def _most_shingles(posts, tgt):
+    """Most shared shingles of any of the posts ``tgt`` (the size of the passages' scratch)."""
+    most = 0
+    for t in tgt:
+        most = max(most, posts.shingle_offsets[t + 1] - posts.shingle_offsets[t])
+    return most
+
+
+@njit(cache=True, nogil=True)
+def _passages_all(posts, limits, src, tgt, starts, spans):
+    """Every passage of pairs ``(src[r], tgt[r])`` (grouped by source), as found by
+    :func:`_align`, into ``spans[starts[r]:starts[r + 1]]``."""
+    runs = np.empty((_most_shingles(posts, tgt) + 1, 4), dtype=np.int64)
+    row = np.zeros(_N_COLUMNS, dtype=np.int64)
+    empty_keys, empty_counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
+    source = _Source(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), empty_keys, empty_counts,
+                     empty_counts)
+    last = -1
+    for r in range(len(src)):
+        s = src[r]
+        if s != last:
+            last = s
+            ssh = posts.shingles[posts.shingle_offsets[s]:posts.shingle_offsets[s + 1]]
+            order = np.argsort(ssh)
+            source = _Source(order, ssh[order], empty_keys, empty_counts, empty_counts)
+        _align(posts, limits, s, tgt[r], source, row, runs)
+        n = min(row[_PASSAGES], starts[r + 1] - starts[r])
+        spans[starts[r]:starts[r] + n] = runs[:n]
+
+
+@njit(cache=True, nogil=True)
 def _verify_all(posts, limits, src, tgt, res):
     """Evidence of pairs ``(src[r], tgt[r])`` into row ``r`` of ``res``.
 
     Pairs come grouped by source: its shingles are sorted once for all its
     targets, and the table of its tokens is built at most once."""
+    runs = np.empty((_most_shingles(posts, tgt) + 1, 4), dtype=np.int64)
     last = -1
     source = _Source(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64),
                      np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
@@ -405,8 +436,57 @@ def _verify_all(posts, limits, src, tgt, res):
                 left = np.zeros(size, dtype=np.int32)
             counts[0] = -1  # not built
             source = _Source(order, ssh[order], keys, counts, left)
-        _align(posts, limits, s, tgt[r], source, res[r])
+        _align(posts, limits, s, tgt[r], source, res[r], runs)
         _measure(posts, limits, s, tgt[r], source, res[r])
+
+
+def _limits(shingle, gap, verbatim_min, quote_min, min_quote_words, min_contained_words, dice_min,
+            ratio_min) -> _Limits:
+    return _Limits(shingle, shingle + 3 if gap is None else gap, float(verbatim_min), float(quote_min),
+                   2.0 * min_quote_words, 2.0 * min_contained_words, int(np.ceil(min_quote_words)),
+                   float(dice_min), float(ratio_min))
+
+
+def passage_spans(tokens: Tokens, index: ShingleIndex, src: np.ndarray, tgt: np.ndarray, counts: np.ndarray, *,
+                  shingle: int, min_quote_words: float = 10, gap: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every reused passage of the pairs ``(src[i], tgt[i])``, as verification found them.
+
+    Parameters
+    ----------
+    tokens, index : Tokens, ShingleIndex
+        As given to :func:`verify_pairs`.
+    src, tgt : ndarray of int64
+        The pairs.
+    counts : ndarray of int64
+        Their ``Evidence.passages``.
+    shingle, min_quote_words, gap
+        As given to :func:`verify_pairs`.
+
+    Returns
+    -------
+    offsets : ndarray of int64, shape (n + 1,)
+        Pair ``i`` owns ``spans[offsets[i]:offsets[i + 1]]``.
+    spans : ndarray of int64, shape (offsets[-1], 4)
+        ``(source_start, source_end, target_start, target_end)`` in tokens, ends exclusive.
+    """
+    src, tgt = np.asarray(src, dtype=np.int64), np.asarray(tgt, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    limits = _limits(shingle, gap, 90.0, 90.0, min_quote_words, 5, 0.55, 0.0)
+    posts = _Posts(tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets)
+    by_src = np.argsort(src, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts[by_src])]).astype(np.int64)
+    grouped = np.zeros((starts[-1], 4), dtype=np.int64)
+    if len(src):
+        _passages_all(posts, limits, src[by_src], tgt[by_src], starts, grouped)
+    # back into the pairs' order
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    spans = np.zeros_like(grouped)
+    where = np.empty(len(src), dtype=np.int64)
+    where[by_src] = np.arange(len(src))
+    for_pair = np.repeat(np.arange(len(src)), counts)            # pair of each output row
+    rank = np.arange(len(for_pair)) - offsets[for_pair]          # its number within the pair
+    spans[:] = grouped[starts[where[for_pair]] + rank]
+    return offsets, spans
 
 
 def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shingle: int,
@@ -443,9 +523,7 @@ def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shin
         In the pairs' order.
     """
     res = np.zeros((len(pairs.src), _N_COLUMNS), dtype=np.int64)
-    limits = _Limits(shingle, shingle + 3 if gap is None else gap, float(verbatim_min), float(quote_min),
-                     2.0 * min_quote_words, 2.0 * min_contained_words, int(np.ceil(min_quote_words)),
-                     float(dice_min), float(ratio_min))
+    limits = _limits(shingle, gap, verbatim_min, quote_min, min_quote_words, min_contained_words, dice_min, ratio_min)
     posts = _Posts(tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets)
     # grouped by source (see _verify_all), results put back in the pairs' order
     src, tgt = np.asarray(pairs.src), np.asarray(pairs.tgt)
