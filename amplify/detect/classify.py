@@ -15,7 +15,7 @@ overridable, see :class:`amplify.detect.DetectSettings`):
     target, however long the target is.
 ``paraphrase``
     the target restates most of the source: bag-of-words Dice overlap
-    ``>= 0.55`` (optionally also a token-level ``ratio`` floor, 0 by default),
+    ``>= 0.6`` (optionally also a token-level ``ratio`` floor, 0 by default),
     so reordering, substitutions, insertions and deletions are tolerated.
 
 A quote or paraphrase needs at least ``shingle`` *rare* shared shingles (not

@@ -81,7 +81,7 @@ class DetectSettings:
     min_quote_tokens: int = 10
     verbatim_min: float = 90.0
     quote_min: float = 90.0
-    paraphrase_min_dice: float = 0.55
+    paraphrase_min_dice: float = 0.6
     paraphrase_min_ratio: float = 0.0
     reuse_min_coverage: float = 0.5
     short_words: int = 20
