@@ -15,7 +15,7 @@ them (no column is cast to floats, so big integer ids stay exact).
 
 >>> frame = records_frame([{"id": 1, "user": {"name": "a"}}, {"id": 2, "user": None}])
 >>> list(frame.columns), frame["user.name"].tolist()
-(['id', 'user.name'], ['a', nan])
+(['id', 'user.name'], ['a', None])
 """
 
 from __future__ import annotations

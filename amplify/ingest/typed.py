@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.ingest.charsets import SURROGATES, describe_surrogate
-from amplify.ingest.oversize import MARKER, MAX_JSON_DEPTH, oversize_reason
+from amplify.ingest.oversize import MARKER, MAX_JSON_DEPTH, Cuts
 from amplify.ingest.values import is_missing, scalar_str, to_str
 
 __all__ = ["Problem", "RULES", "rule_of", "flatten_text", "as_id", "as_plain", "cell_problem", "typed_column",
@@ -159,17 +159,16 @@ def as_plain(value, strict: bool = False) -> str | None:
 _CONVERT = {"text": flatten_text, "id": as_id, "plain": as_plain, "strict": lambda v: as_plain(v, True)}
 
 
-def cell_problem(value, encoding: str | None, cut_sizes: list, max_field: int, what: str, depth: int = 0,
-                 unit: str = "value") -> str | None:
+def cell_problem(value, encoding: str | None, cuts: Cuts, what: str, depth: int = 0) -> str | None:
     """Why ``value`` (or a string nested in it) cannot be stored: cut for its size, or not valid text.
 
     ``encoding``: the file's, when it had bytes not valid in it (else a
-    surrogate is a lone UTF-16 half); ``cut_sizes``, ``max_field`` and
-    ``unit`` as :func:`amplify.ingest.oversize.oversize_reason`.
+    surrogate is a lone UTF-16 half); ``cuts``: what the file's filter cut
+    (:class:`amplify.ingest.oversize.Cuts`).
     """
     if isinstance(value, str):
         if MARKER in value:
-            return oversize_reason(value, cut_sizes, max_field, what, unit)
+            return cuts.reason(value, what)
         ch = SURROGATES.search(value)
         if ch is not None:
             return f"invalid text in {what}: {describe_surrogate(ch.group(), encoding, decoded=encoding is not None)}"
@@ -183,7 +182,7 @@ def cell_problem(value, encoding: str | None, cut_sizes: list, max_field: int, w
     else:
         return None
     for v in items:
-        p = cell_problem(v, encoding, cut_sizes, max_field, what, depth + 1, unit)
+        p = cell_problem(v, encoding, cuts, what, depth + 1)
         if p:
             return p
     return None
