@@ -16,7 +16,7 @@ For instance, a CSV whose columns go by other names:
 {'text': 'content', 'published_at': 'date', 'outlet': 'author'}
 >>> res.posts[["outlet", "text"]].values.tolist(), res.rejects["reason"].tolist()
 ([['tass', 'Hello']], ['unparseable time'])
->>> res.posts["post_id"].str.fullmatch("c-[0-9a-f]{20}").all()  # no id column: ids from the content
+>>> bool(res.posts["post_id"].str.fullmatch("c-[0-9a-f]{20}").all())  # no id column: ids from the content
 True
 
 Formats (detected from the name and the content; ``fmt=`` forces one for all
