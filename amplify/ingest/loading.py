@@ -67,11 +67,6 @@ class Loaded:
     filter: LineFilter | JsonFilter | None = None
     notes: list = field(default_factory=list)
 
-    @property
-    def cut_sizes(self) -> list[int]:
-        """Size of each value cut for being longer than :attr:`max_field`, by cut number."""
-        return self.filter.sizes if self.filter is not None else []
-
     def may_hold_surrogate_escapes(self) -> bool:
         """JSON text holding a ``\\udXXX`` escape may decode to a lone surrogate."""
         return self.family == "json" and _SURROGATE_ESCAPE.search(self.data) is not None
