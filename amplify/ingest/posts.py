@@ -31,7 +31,7 @@ from amplify.ingest.oversize import MARKER, human_size
 from amplify.ingest.raw import RawTable
 from amplify.ingest.report import IngestError
 from amplify.ingest.times import TimeParse, parse_times_detail
-from amplify.ingest.typed import cell_problem, rule_of, typed_column
+from amplify.ingest.typed import cell_problem, rule_of, time_column, typed_column
 from amplify.ingest.values import shorten, to_str
 from amplify.utc import to_ns
 
@@ -146,7 +146,7 @@ def _typed_frame(raw: RawTable, colmap: dict, verdicts: "_Verdicts") -> pd.DataF
                 s = s.where(~bad, None) if s.dtype == object else s.where(~bad)
         rule = rule_of(canon)
         if rule == "time":
-            cols[name] = s
+            cols[name] = time_column(s)
             continue
         strings, wrong, why = typed_column(s, rule)
         if wrong.any():
