@@ -52,12 +52,17 @@ utc = utc_timestamp
 
 def filter_links(links: pd.DataFrame, posts: pd.DataFrame | None = None, *, since=None, until=None,
                  kinds=None, parents_only: bool = True) -> pd.DataFrame:
-    """Links restricted by target time (``since`` <= t < ``until``), kind and parent flag."""
+    """Links restricted by target time (``since`` <= t < ``until``), kind and parent flag.
+
+    Without ``kinds``, every kind of echo: ``template`` links (same frame,
+    other facts) are not echoes and are left out unless asked for by name."""
     out = links
     if parents_only:
         out = out[out["is_parent"]]
     if kinds:
         out = out[out["kind"].isin(list(kinds))]
+    else:
+        out = out[out["kind"] != "template"]
     if (since is not None or until is not None) and posts is not None:
         t = posts.set_index("post_id")["published_at"].reindex(out["target_id"].to_numpy())
         t = pd.to_datetime(t, utc=True).dt.tz_convert(None).to_numpy()

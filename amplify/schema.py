@@ -57,9 +57,10 @@ TIME = "datetime64[ns, UTC]"
 UNKNOWN_GROUP = "unknown"
 
 #: Link kinds, from most explicit to loosest. ``repost`` and ``quote_post`` come
-#: from platform ids (a retweet, a quote tweet, a forward); the other three are
-#: found in the text by :func:`amplify.detect`.
-LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "paraphrase")
+#: from platform ids (a retweet, a quote tweet, a forward); the others are
+#: found in the text by :func:`amplify.detect`. ``template`` (same frame, other
+#: facts) is kept to be seen but is not an echo.
+LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "reuse", "paraphrase", "template")
 
 
 class SchemaError(ValueError):
@@ -112,6 +113,8 @@ LINKS: tuple[Column, ...] = (
     Column("attributed", "bool", True, "the target names the source outlet"),
     Column("is_parent", "bool", True, "the source is the target's single most likely direct source"),
     Column("tie", "bool", True, "both posts share one timestamp: the direction is not known"),
+    Column("source_coverage", "float64", False, "share of the source inside reused passages (0-1; NaN: not measured)"),
+    Column("target_coverage", "float64", False, "share of the target inside reused passages (0-1; NaN: not measured)"),
 )
 
 TABLES = {"posts": POSTS, "outlets": OUTLETS, "links": LINKS}

@@ -130,7 +130,7 @@ def main(argv=None) -> int:
         posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
         return term_volume(posts, O, ["Kazakhstan"], freq="D")
     timed("volume --term Kazakhstan (reads texts)", vol, res, warm)
-    timed("summary (200 perms)", lambda: summarize(L, P, O, frame=f, texts=ws), res, warm)
+    timed("summary (1000 perms, as synergy)", lambda: summarize(L, P, O, frame=f, texts=ws), res, warm)
     # The same questions as an analyst asks them: whole commands in a fresh process (start-up,
     # reading the workspace and printing included).
     for label, args_ in (("amplify summary (CLI)", ["summary"]),

@@ -75,7 +75,12 @@ def score_links(truth: pd.DataFrame, negatives: pd.DataFrame | None, links: pd.D
     * a detected link is *correct* when its two posts share a planted family;
     * its *exact parent* when the target's detected parent is one of the target's planted parents;
     * a hard negative is *linked* when a link joins its two posts, either way.
+
+    Links of kind ``template`` (same frame, other facts) are not echoes: they
+    are left out of every measure, and counted per negative kind apart.
     """
+    templates = links[links["kind"] == "template"]
+    links = links[links["kind"] != "template"]
     fams = _families(truth)
     empty: frozenset = frozenset()
     shared = [fams.get(s, empty) & fams.get(t, empty) for s, t in zip(links["source_id"], links["target_id"])]
@@ -105,8 +110,12 @@ def score_links(truth: pd.DataFrame, negatives: pd.DataFrame | None, links: pd.D
         pairs = set(zip(links["source_id"], links["target_id"]))
         linked = np.array([(x, y) in pairs or (y, x) in pairs for x, y in zip(negatives["a_id"], negatives["b_id"])],
                           dtype=bool)
+        tpairs = set(zip(templates["source_id"], templates["target_id"]))
+        templated = np.array([(x, y) in tpairs or (y, x) in tpairs
+                              for x, y in zip(negatives["a_id"], negatives["b_id"])], dtype=bool)
         out["negatives"] = {"pairs": len(negatives), "linked": int(linked.sum()),
-                            "by_kind": {k: {"pairs": len(i), "linked": int(linked[i].sum())}
+                            "by_kind": {k: {"pairs": len(i), "linked": int(linked[i].sum()),
+                                            "template": int(templated[i].sum())}
                                         for k, i in negatives.groupby("kind").indices.items()}}
     return out
 
@@ -160,7 +169,7 @@ def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) ->
     t = time.perf_counter()
     links = pair_links(a, b)
     secs = time.perf_counter() - t
-    links = links[links["source_id"].str[1:] == links["target_id"].str[1:]]
+    links = links[(links["source_id"].str[1:] == links["target_id"].str[1:]) & (links["kind"] != "template")]
     score = np.zeros(n)
     kind = np.full(n, "", dtype=object)
     idx = links["target_id"].str[1:].astype(int).to_numpy()
@@ -235,12 +244,13 @@ def print_synth(rows: list, posts: int, seeds: list, profile: str) -> None:
     if any("negatives" in r for r in rows):
         tot = sum(r["negatives"]["pairs"] for r in rows if "negatives" in r)
         bad = sum(r["negatives"]["linked"] for r in rows if "negatives" in r)
-        print(f"hard negatives linked: {bad} of {tot}")
-        print(f"{'negative kind':<20}{'pairs':>9}{'linked':>9}{'share':>9}")
+        print(f"hard negatives linked as echoes: {bad} of {tot} (a template link is not an echo: counted apart)")
+        print(f"{'negative kind':<20}{'pairs':>9}{'linked':>9}{'share':>9}{'template':>10}")
         for k in sorted({k for r in rows if "negatives" in r for k in r["negatives"]["by_kind"]}):
             pairs = sum(r["negatives"]["by_kind"].get(k, {}).get("pairs", 0) for r in rows if "negatives" in r)
             linked = sum(r["negatives"]["by_kind"].get(k, {}).get("linked", 0) for r in rows if "negatives" in r)
-            print(f"{k:<20}{pairs:>9,}{linked:>9,}{linked / max(pairs, 1):>9.4f}")
+            tmpl = sum(r["negatives"]["by_kind"].get(k, {}).get("template", 0) for r in rows if "negatives" in r)
+            print(f"{k:<20}{pairs:>9,}{linked:>9,}{linked / max(pairs, 1):>9.4f}{tmpl:>10,}")
     print("detect seconds per corpus: " + ", ".join(f"{r['seconds']:.1f}" for r in rows))
 
 

@@ -119,16 +119,16 @@ def main(argv=None) -> int:
                        texts=ws)
     print(syn)
     print()
-    print(syn.pairs[["source", "target", "observed", "expected", "ratio", "z", "p", "families",
-                     "families_expected", "p_shift", "significant"]].to_string(index=False))
+    print(syn.pairs[["source", "target", "observed", "post_expected", "post_ratio", "post_p", "expected", "p",
+                     "families", "families_expected", "p_shift", "significant"]].to_string(index=False))
     r = syn.reciprocity.iloc[0]
     print(f"\nMedian lag {r['a']}->{r['b']} {hours(r['lag_s_median_ab'])}, {r['b']}->{r['a']} "
           f"{hours(r['lag_s_median_ba'])}; of {r['shared_families']:,} texts both camps carried, "
           f"{r['a']} published first {r['a_first']:,} times, {r['b']} {r['b_first']:,} times.")
     print("\nWeekly trend (observed / expected, 95% interval):")
     tr = syn.trend[syn.trend["source"] != syn.trend["target"]]
-    print(tr[["period", "source", "target", "observed", "expected", "ratio", "ratio_lo", "ratio_hi", "p"]]
-          .to_string(index=False))
+    print(tr[["period", "source", "target", "observed", "post_expected", "post_ratio", "post_ratio_lo",
+              "post_ratio_hi", "post_p"]].to_string(index=False))
     print("\nNarratives both camps carried (most outlets first):")
     print(syn.narratives[["root_id", "root_outlet", "posts", "outlets", "camps", "span_h", "text"]]
           .head(3).to_string(index=False))

@@ -13,7 +13,7 @@ from amplify.detect.verify import Evidence
 
 def _evidence(rows):
     """An Evidence record from one dict per pair (fields left out: 0, or -1 for what was not computed)."""
-    fields = [f.name for f in dataclasses.fields(Evidence)]
+    fields = [f.name for f in dataclasses.fields(Evidence) if f.name != "agreement"]
     unset = {"bag_overlap": -1, "lcs_whole": -1, "lcs_region": -1}
     return Evidence(**{f: np.array([r.get(f, unset.get(f, 0)) for r in rows], dtype=np.int64) for f in fields})
 

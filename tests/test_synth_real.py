@@ -420,15 +420,18 @@ def test_benchmark_scores_multi_parent_targets_and_negative_kinds():
         "source_id": ["a", "b", "c", "x"], "target_id": ["t", "t", "u", "y"],
         "kind": ["quote_back", "quote_back", "reword", "quote"], "root_id": ["a", "b", "c", "x"],
         "attributed": [True, False, False, False], "lag_s": [10 * DAY, 2 * DAY, 60, 600]})
-    negatives = pd.DataFrame({"a_id": ["n1", "m1"], "b_id": ["n2", "m2"], "kind": ["template", "name_title"],
-                              "shared": ["*", "x"]})
-    links = pd.DataFrame({"source_id": ["a", "b", "n1", "x"], "target_id": ["t", "t", "n2", "y"],
-                          "kind": ["quote", "quote", "verbatim", "quote"], "is_parent": [True, False, True, True]})
+    negatives = pd.DataFrame({"a_id": ["n1", "m1", "k1"], "b_id": ["n2", "m2", "k2"],
+                              "kind": ["template", "name_title", "template"], "shared": ["*", "x", "*"]})
+    links = pd.DataFrame({"source_id": ["a", "b", "n1", "x", "k1"], "target_id": ["t", "t", "n2", "y", "k2"],
+                          "kind": ["quote", "quote", "verbatim", "quote", "template"],
+                          "is_parent": [True, False, True, True, False]})
     out = q.score_links(truth, negatives, links)
     assert out["by_kind"]["quote_back"] == {"planted": 2, "recall": 1.0, "exact_parent": 1.0}
     assert out["by_kind"]["reword"]["recall"] == 0.0
     assert out["precision"] == 0.75  # the template pair is not a planted family
-    assert out["negatives"]["by_kind"]["template"] == {"pairs": 1, "linked": 1}
-    assert out["negatives"]["by_kind"]["name_title"] == {"pairs": 1, "linked": 0}
+    # a link of kind template is no echo: left out of precision, counted apart
+    assert out["links"] == 4
+    assert out["negatives"]["by_kind"]["template"] == {"pairs": 2, "linked": 1, "template": 1}
+    assert out["negatives"]["by_kind"]["name_title"] == {"pairs": 1, "linked": 0, "template": 0}
     assert out["by_lag"]["quote_back > 7 days"] == {"planted": 1, "recall": 1.0, "exact_parent": 1.0}
     assert set(PROFILES) >= {"default", "realistic", "heldout"}

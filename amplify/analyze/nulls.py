@@ -50,17 +50,102 @@ In the order of the sections above:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
 from amplify.analyze.errors import AnalysisError
 
 __all__ = ["label_permutation_null", "permuted_label_counts", "time_shift_null", "permutation_stats",
-           "poisson_interval", "SMALL_FAMILY"]
+           "poisson_interval", "SMALL_FAMILY", "distinct_relabellings", "pair_relabellings", "all_labellings"]
+
+
+def distinct_relabellings(sizes) -> int:
+    """How many distinct camp labellings a label permutation can give: the multinomial coefficient.
+
+    With camps of sizes :math:`n_1, \\dots, n_K` over :math:`N = \\sum n_k`
+    outlets, a permutation of the labels gives one of
+    :math:`N! / (n_1! \\cdots n_K!)` labellings, all equally likely. A test
+    that draws more permutations than that repeats labellings; its p-value
+    cannot fall below one over this number (an exact int, however large).
+
+    >>> distinct_relabellings([5, 5])      # two camps of five outlets
+    252
+    >>> distinct_relabellings([4, 4, 4, 3])
+    15765750
+    """
+    total, out = 0, 1
+    for n in sizes:
+        n = int(n)
+        total += n
+        out *= math.comb(total, n)
+    return out
+
+
+def pair_relabellings(sizes, x: int, y: int) -> int:
+    """Distinct labellings that can change the count from camp ``x`` to camp ``y``.
+
+    The count :math:`O_{XY}` depends only on which outlets carry labels ``x``
+    and ``y``; relabelling the other camps among themselves leaves it alone.
+    So the smallest p-value the label test can give for ``x -> y`` is one over
+    :math:`N! / (n_x!\\, n_y!\\, (N - n_x - n_y)!)` (for ``x == y``: one over
+    :math:`\\binom{N}{n_x}`).
+
+    >>> pair_relabellings([5, 5, 2], 0, 1), pair_relabellings([5, 5, 2], 0, 0)
+    (16632, 792)
+    """
+    sizes = [int(n) for n in sizes]
+    N = sum(sizes)
+    if x == y:
+        return math.comb(N, sizes[x])
+    return math.comb(N, sizes[x]) * math.comb(N - sizes[x], sizes[y])
+
+
+@njit(cache=True)
+def _next_multiset_permutation(a) -> bool:
+    # the next permutation in lexicographic order (repeated values give each distinct arrangement once)
+    n = len(a)
+    i = n - 2
+    while i >= 0 and a[i] >= a[i + 1]:
+        i -= 1
+    if i < 0:
+        return False
+    j = n - 1
+    while a[j] <= a[i]:
+        j -= 1
+    a[i], a[j] = a[j], a[i]
+    a[i + 1:] = a[i + 1:][::-1].copy()
+    return True
+
+
+@njit(cache=True)
+def _fill_labellings(first, out):
+    a = first.copy()
+    for r in range(out.shape[0]):
+        out[r] = a
+        _next_multiset_permutation(a)
+
+
+def all_labellings(labels) -> np.ndarray:
+    """Every distinct arrangement of ``labels`` across the outlets, one per row (lexicographic order).
+
+    Used instead of random draws when there are no more distinct labellings
+    than permutations asked (:func:`distinct_relabellings`): the test is then
+    exact, the p-value the share of labellings at least as extreme.
+
+    >>> all_labellings([1, 0, 0]).tolist()
+    [[0, 0, 1], [0, 1, 0], [1, 0, 0]]
+    """
+    lab = np.sort(np.asarray(labels, dtype=np.int64))
+    M = distinct_relabellings(np.bincount(lab)) if len(lab) else 1
+    out = np.empty((M, len(lab)), dtype=np.int64)
+    _fill_labellings(lab, out)
+    return out
 
 
 def label_permutation_null(a, b, w, labels, n_labels: int, *, permutations: int = 1000, seed=0,
-                           cells=None, n_cells: int = 1, max_elements: int = 1 << 22):
+                           cells=None, n_cells: int = 1, max_elements: int = 1 << 22, exact: bool = False):
     """Counts per (cell, label of a, label of b) under permutations of ``labels``.
 
     Parameters
@@ -81,6 +166,10 @@ def label_permutation_null(a, b, w, labels, n_labels: int, *, permutations: int 
     max_elements : int
         Memory bound: permutations are processed in chunks of this many
         ``(permutation, pair)`` elements.
+    exact : bool
+        Enumerate every distinct labelling (:func:`all_labellings`) instead of
+        drawing ``permutations`` at random; then ``R`` is their number
+        (:func:`distinct_relabellings`) and no random number is drawn.
 
     Returns
     -------
@@ -109,6 +198,10 @@ def label_permutation_null(a, b, w, labels, n_labels: int, *, permutations: int 
     size = n_cells * K * K
     base = cells * (K * K)
     observed = np.bincount(base + labels[a] * K + labels[b], weights=w, minlength=size).reshape(n_cells, K, K)
+    wi = np.rint(w).astype(np.int64)
+    if exact:
+        labs = all_labellings(labels)
+        return observed, permuted_label_counts(labs, a, b, wi, cells, K, n_cells)
     R = int(permutations)
     if R == 0 or len(a) == 0:
         return observed, np.zeros((R, n_cells, K, K), dtype=np.int64)
@@ -116,7 +209,6 @@ def label_permutation_null(a, b, w, labels, n_labels: int, *, permutations: int 
     # draws everywhere); a compiled pass per row adds every pair's weight to its cell
     chunk = max(1, min(R, max_elements // max(len(labels), 1)))
     parts = []
-    wi = np.rint(w).astype(np.int64)
     for start in range(0, R, chunk):
         c = min(chunk, R - start)
         labs = rng.permuted(np.broadcast_to(labels, (c, len(labels))), axis=1)
@@ -421,18 +513,23 @@ def poisson_interval(k, level: float = 0.95):
     return np.maximum(lo, 0.0), hi
 
 
-def permutation_stats(observed, null):
+def permutation_stats(observed, null, exact: bool = False):
     """Expected value, standard deviation, z-score and p-value of ``observed`` against null draws.
 
     :math:`E = \\overline{O^{(r)}}`, :math:`s` the sample standard deviation
     of the draws, :math:`z = (O - E) / s` (NaN where :math:`s = 0`) and the
     one-sided (upper) p-value :math:`(1 + \\#\\{r : O^{(r)} \\ge O\\}) / (1 + R)`.
+    With ``exact`` the draws are the whole null distribution (every distinct
+    labelling once, the observed one among them): :math:`s` is its standard
+    deviation and :math:`p = \\#\\{r : O^{(r)} \\ge O\\} / R`.
 
     Parameters
     ----------
     observed : array
     null : array
         ``R`` draws along axis 0, each shaped like ``observed``.
+    exact : bool
+        ``null`` enumerates the null distribution instead of sampling it.
 
     Returns
     -------
@@ -451,9 +548,12 @@ def permutation_stats(observed, null):
         nan = np.full(np.shape(observed), np.nan)
         return nan, nan, nan, nan
     exp = null.mean(axis=0)
-    sd = null.std(axis=0, ddof=1) if R > 1 else np.zeros_like(exp)
+    if exact:
+        sd = null.std(axis=0, ddof=0)
+    else:
+        sd = null.std(axis=0, ddof=1) if R > 1 else np.zeros_like(exp)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(sd > 0, (observed - exp) / np.where(sd > 0, sd, 1), np.nan)
     ge = (null >= np.asarray(observed)[None, ...] - 1e-9).sum(axis=0)
-    p = (1.0 + ge) / (1.0 + R)
+    p = ge / R if exact else (1.0 + ge) / (1.0 + R)
     return exp, sd, z, p

@@ -2,10 +2,13 @@
 
 :func:`summarize` gathers what an analyst looks at first: how many posts,
 outlets per camp and links per kind; the strongest synergy between camps
-(:func:`~amplify.analyze.synergy.camp_synergy`, with fewer permutations by
-default); the top bridges (:func:`~amplify.analyze.bridging.bridges`); and the
+(:func:`~amplify.analyze.synergy.camp_synergy` with the ``synergy`` command's
+defaults, so the same seed gives the same z and p there and here: only pairs
+of camps with more echoes than the post-level test expects, significant ones
+first); the top bridges (:func:`~amplify.analyze.bridging.bridges`); and the
 largest cascades -- the trees of parent links with the most posts, each with
-its origin, reach across outlets and camps, depth and duration.
+its origin, reach across outlets and camps, depth and duration. The synergy
+warnings (questions it could not answer) come along in ``warnings``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import pandas as pd
 
 from amplify import schema
 from amplify.analyze.bridging import bridges
+from amplify.analyze.errors import AnalysisError
 from amplify.analyze.text_families import families
 from amplify.analyze.frame import Frame
-from amplify.analyze.synergy import camp_synergy
+from amplify.analyze.synergy import DEFAULT_PERMUTATIONS, camp_synergy
 from amplify.analyze.tables import json_records, matched_text, post_texts
 from amplify.utc import from_ns
 
@@ -28,8 +32,9 @@ __all__ = ["summarize", "Summary", "largest_cascades"]
 
 @dataclass
 class Summary:
-    """What :func:`summarize` found: ``corpus`` (dict of headline numbers) and tables
-    ``camps``, ``kinds``, ``synergy``, ``bridges`` and ``cascades``."""
+    """What :func:`summarize` found: ``corpus`` (dict of headline numbers), tables
+    ``camps``, ``kinds``, ``synergy``, ``bridges`` and ``cascades``, and the
+    synergy analysis' ``warnings``."""
 
     corpus: dict
     camps: pd.DataFrame
@@ -38,6 +43,7 @@ class Summary:
     bridges: pd.DataFrame
     cascades: pd.DataFrame
     settings: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
 
     def tables(self) -> dict:
         return {"camps": self.camps, "kinds": self.kinds, "synergy": self.synergy, "bridges": self.bridges,
@@ -47,7 +53,8 @@ class Summary:
         import json
 
         return {"corpus": json.loads(json.dumps(self.corpus, default=str)),
-                **{k: json_records(v) for k, v in self.tables().items()}, "settings": self.settings}
+                **{k: json_records(v) for k, v in self.tables().items()}, "settings": self.settings,
+                "warnings": list(self.warnings)}
 
     def long(self) -> pd.DataFrame:
         """Every figure as one ``section, item, field, value`` table (for CSV)."""
@@ -73,6 +80,9 @@ class Summary:
                 out.append(f"== {title}")
                 out.append(df.to_string(index=False) if len(df) else "(none)")
                 out.append("")
+        if self.warnings:
+            out.append("== Warnings (synergy)")
+            out += [f"- {w}" for w in self.warnings]
         return "\n".join(out).rstrip() + "\n"
 
 
@@ -125,7 +135,7 @@ def largest_cascades(frame: Frame, *, top: int = 5, texts=None) -> pd.DataFrame:
 
 
 def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
-              top: int = 5, permutations: int = 200, time_shift: bool = True, window="7D", seed=0,
+              top: int = 5, permutations: int = DEFAULT_PERMUTATIONS, time_shift: bool = True, window="7D", seed=0,
               texts=None, frame: Frame | None = None) -> Summary:
     """The headline numbers of a corpus.
 
@@ -136,9 +146,8 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     top : int
         Rows of each table.
     permutations : int
-        Permutations of the synergy nulls (fewer than the ``synergy``
-        command's default: the summary shows the ranking, the command the
-        precise p-values).
+        Permutations of the synergy nulls: the ``synergy`` command's default,
+        so both show the same z and p for a pair at the same seed.
     time_shift, window, seed
         As for :func:`~amplify.analyze.synergy.camp_synergy`.
     texts : DataFrame or Workspace, optional
@@ -191,15 +200,17 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
               "ties": int(L["tie"].sum()) if len(L) and "tie" in L.columns else 0,
               "unknown_outlets": int((f.groups[f.group_of_outlet] == schema.UNKNOWN_GROUP).sum())}
 
-    syn_cols = ["pair", "observed", "expected", "ratio", "z", "p", "p_shift", "significant", "lag_s_median"]
+    syn_cols = ["pair", "observed", "expected", "ratio", "z", "p", "p_shift", "significant", "lag_s_median",
+                "post_expected", "post_z", "post_p", "tested_by"]
+    syn, warnings = pd.DataFrame(columns=syn_cols), []
     if n_echo and len(f.groups) > 1:
-        rep = camp_synergy(L, posts, outlets, permutations=permutations, time_shift=time_shift, window=window,
-                           seed=seed, top_narratives=0, frame=f)
-        pr = rep.pairs[rep.pairs["source"] != rep.pairs["target"]].copy()
-        pr["pair"] = pr["source"] + " -> " + pr["target"]
-        syn = pr.sort_values(["z", "observed"], ascending=False).head(top)[syn_cols].reset_index(drop=True)
-    else:
-        syn = pd.DataFrame(columns=syn_cols)
+        try:
+            rep = camp_synergy(L, posts, outlets, permutations=permutations, time_shift=time_shift, window=window,
+                               seed=seed, top_narratives=0, frame=f)
+        except AnalysisError as exc:  # e.g. no outlet under test: say so, the rest of the summary stands
+            warnings = [f"synergy not computed: {exc}"]
+        else:
+            syn, warnings = _strongest(rep.pairs, top)[syn_cols], list(rep.warnings)
     if n_echo:
         br = bridges(L, posts, outlets, top=top, evidence=0, seed=seed, frame=f).table
         br = br[["rank", "outlet", "group", "bridge_score", "main_role", "main_route", "betweenness"]]
@@ -209,4 +220,18 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     casc = largest_cascades(f, top=top, texts=src_texts)
     settings = {"top": top, "permutations": permutations, "time_shift": time_shift, "window": str(window),
                 "seed": seed}
-    return Summary(corpus, camps, kinds, syn, br, casc, settings)
+    return Summary(corpus, camps, kinds, syn, br, casc, settings, warnings)
+
+
+def _strongest(pairs: pd.DataFrame, top: int) -> pd.DataFrame:
+    """Cross-camp pairs with more echoes than expected, significant first, then by z (post level, else label).
+
+    A pair with no echo, or fewer than chance, is no synergy at all and is never listed.
+    """
+    pr = pairs[pairs["source"] != pairs["target"]].copy()
+    expected = pr["post_expected"].where(pr["post_expected"].notna(), pr["expected"])
+    pr = pr[(pr["observed"] > 0) & (pr["observed"] > expected)]
+    pr["pair"] = pr["source"] + " -> " + pr["target"]
+    pr["_z"] = pr["post_z"].where(pr["post_z"].notna(), pr["z"])
+    pr = pr.sort_values(["significant", "_z", "observed"], ascending=False, kind="stable")
+    return pr.head(top).reset_index(drop=True)

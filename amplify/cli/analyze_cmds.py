@@ -98,21 +98,38 @@ def _fmt_s(s) -> str:
 # --------------------------------------------------------------------------- synergy
 
 
+def _warn(warnings, quiet: bool = False) -> None:
+    """Each warning on stderr, one line each (unless --quiet: then JSON and table output still carry them)."""
+    if quiet:
+        return
+    for w in warnings:
+        click.echo(f"warning: {terminal_safe(str(w), collapse_breaks=True)}", err=True)
+
+
 @click.command("synergy")
 @workspace_option
 @click.option("--groups", "-g", multiple=True,
-              help="Camps to compare (e.g. --groups RU CN, or --groups RU,CN); default: every camp.")
+              help="Camps to compare (e.g. --groups RU CN, or --groups RU,CN); default: every camp. Only their "
+                   "outlets are tested.")
 @click.argument("more_groups", nargs=-1, metavar="[CAMP]...")
 @click.option("--permutations", "-n", type=click.IntRange(0), default=1000, show_default=True,
-              help="Draws of each null model; the smallest p-value is 1/(n+1).")
+              help="Draws of the label and time-shift nulls (the same default in summary and report); the label "
+                   "test enumerates every labelling instead when there are no more than n.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null models.")
 @click.option("--alpha", type=float, default=0.01, show_default=True, help="Significance level per pair.")
 @click.option("--freq", type=click.Choice(["D", "W", "M"]), help="Also the figures per day / week / month.")
-@click.option("--no-time-shift", is_flag=True, help="Skip the time-shift null (label permutation only).")
+@click.option("--no-time-shift", is_flag=True, help="Skip the time-shift test.")
 @click.option("--all-links", is_flag=True, help="Count every link, not only each echo's parent.")
 @click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(["repost", "quote_post", "verbatim", "quote", "paraphrase"]),
-              help="Only these link kinds (repeatable).")
+              help="Only these link kinds (repost, quote_post, verbatim, quote, paraphrase) and/or outlet kinds "
+                   "of the outlets table (e.g. state_media,ministry); repeatable or comma-separated.")
+@click.option("--outlet-kind", "outlet_kinds", multiple=True,
+              help="Only outlets of these kinds (the outlets table's kind), e.g. state_media,ministry.")
+@click.option("--include-unknown", is_flag=True,
+              help="Also test outlets missing from the outlets table, as camp 'unknown' (left out by default).")
+@click.option("--exclude-ties", is_flag=True,
+              help="Leave out links whose order is unknown (equal times, or one day at date-only resolution); "
+                   "by default they count as co-publications, half an echo each way.")
 @since_option
 @until_option
 @click.option("--narratives", type=int, default=10, show_default=True, help="Shared narratives to list.")
@@ -123,34 +140,50 @@ def _fmt_s(s) -> str:
 @raw_option
 @quiet_option
 def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_time_shift, all_links, kinds,
-            since, until, narratives, which, linkset, fmt, raw, quiet):
+            outlet_kinds, include_unknown, exclude_ties, since, until, narratives, which, linkset, fmt, raw, quiet):
     """Do camps echo each other more than chance? Observed vs expected echoes per pair of camps.
 
-    For each ordered pair SOURCE -> TARGET (TARGET's outlets echo SOURCE's
-    posts): echoes observed, expected under camp labels permuted across
-    outlets (each outlet keeps its activity, each camp its size), z-score and
-    permutation p-value; the same for a time-shift null (every outlet's
-    timeline shifted at random); reciprocity ("mutual" when both directions
-    are significant); median lag each way and which camp publishes first;
-    the narratives both camps carried; with --freq, the trend per period.
+    Only outlets with a post in the period are tested (of the camps and
+    outlet kinds chosen; outlets missing from the outlets table only with
+    --include-unknown). For each ordered pair SOURCE -> TARGET (TARGET's
+    outlets echo SOURCE's posts): echoes observed; the post-level risk-set
+    test (given that a TARGET post echoed another outlet's post, is the
+    source in SOURCE more often than SOURCE's share of the posts published in
+    the window before it?); the outlet-level label-permutation test (camp
+    labels shuffled across the outlets, exact when they have few distinct
+    labellings); a time-shift test; reciprocity ("mutual" when both
+    directions are significant, "not testable" when no test can tell);
+    median lag each way and which camp publishes first; the narratives both
+    camps carried; with --freq, the trend per period. Warnings (on stderr,
+    and in JSON) say what cannot be answered.
 
     \b
     Example:
       amplify synergy --workspace ws --groups RU CN
+      amplify synergy --workspace ws --kind state_media,ministry
       amplify synergy --workspace ws --groups RU CN --freq W --format csv --table trend
     """
+    from amplify.analyze.errors import AnalysisError
     from amplify.analyze.synergy import camp_synergy
+    from amplify.analyze.synergy_scope import split_kinds
 
     chosen = [g.strip() for x in (*groups, *more_groups) for g in str(x).split(",") if g.strip()]
     try:
         ws, links, posts, outlets, st = _open(workspace, linkset)
+        try:
+            link_kinds, kinds_of_outlets = split_kinds(kinds, outlets)
+        except AnalysisError as exc:
+            raise click.UsageError(f"--kind: {exc}") from exc
+        kinds_of_outlets += [k.strip() for x in outlet_kinds for k in str(x).split(",") if k.strip()]
         note(f"{len(links):,} links, {len(posts):,} posts; {permutations:,} permutations", quiet)
         rep = camp_synergy(links, posts, outlets, groups=chosen or None, permutations=permutations,
                            time_shift=not no_time_shift, window=st.get("window", "7D"), seed=seed, alpha=alpha,
-                           freq=freq, kinds=kinds or None, parents_only=not all_links, since=since, until=until,
-                           top_narratives=narratives, texts=ws)
+                           freq=freq, kinds=link_kinds or None, parents_only=not all_links, since=since, until=until,
+                           top_narratives=narratives, texts=ws, outlet_kinds=kinds_of_outlets or None,
+                           include_unknown=include_unknown, ties=not exclude_ties)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
+    _warn(rep.warnings, quiet)
     if fmt == "json":
         emit_json(rep.to_dict())
         return
@@ -161,20 +194,25 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
             raise click.UsageError("--table trend needs --freq")
         emit_table(df, "csv", raw=raw)
         return
-    click.echo(f"Synergy between camps: {rep.settings['echoes']:,} echoes, {permutations:,} permutations, "
-               f"alpha {alpha} per pair (SOURCE -> TARGET: TARGET's outlets echo SOURCE's posts)")
+    s_ = rep.settings
+    click.echo(f"Synergy between camps: {s_['echoes']:,} echoes ({s_['copublications']:,} of them co-publications, "
+               f"half an echo each way) among {s_['outlets']:,} outlets under test, {s_['period'][0][:10]} to "
+               f"{s_['period'][1][:10]}; alpha {alpha} per pair")
+    for line in rep.tests_text():
+        click.echo(line)
     _heading("Reciprocity")
     r = rep.reciprocity.copy()
     if len(r):
         r["lags a->b / b->a"] = [f"{_fmt_s(x)} / {_fmt_s(y)}" for x, y in zip(r["lag_s_median_ab"],
                                                                             r["lag_s_median_ba"])]
         r["first"] = [f"{a}:{x} {b}:{y}" for a, b, x, y in zip(r["a"], r["b"], r["a_first"], r["b_first"])]
-        r = r[["a", "b", "status", "a_to_b", "z_ab", "p_ab", "b_to_a", "z_ba", "p_ba", "lags a->b / b->a",
-               "shared_families", "first", "leader"]]
+        r = r[["a", "b", "status", "a_to_b", "p_post_ab", "p_ab", "b_to_a", "p_post_ba", "p_ba", "lags a->b / b->a",
+               "shared_families", "first", "leader", "note"]]
     _table(r, "table")
     _heading("Pairs")
-    p = rep.pairs[["source", "target", "observed", "expected", "ratio", "z", "p", "families", "families_expected",
-                   "z_shift", "p_shift", "significant", "lag_s_median"]]
+    p = rep.pairs[["source", "target", "observed", "co_published", "post_expected", "post_z", "post_p", "expected",
+                   "z", "p", "label_min_p", "families", "families_expected", "p_shift", "significant", "tested_by",
+                   "outlet_pairs", "lag_s_median"]]
     _table(p, "table", max_rows=200)
     _heading("Shared narratives (largest families carried by two camps or more)")
     _table(rep.narratives.drop(columns=["family"]), "table")
@@ -182,6 +220,10 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
         _heading(f"Trend per period ({freq})")
         t = rep.trend[rep.trend["source"] != rep.trend["target"]]
         _table(t.drop(columns=["start"]), "table", max_rows=500)
+    if rep.warnings:
+        _heading("Warnings: what these figures cannot tell")
+        for w in rep.warnings:
+            click.echo(f"- {terminal_safe(str(w), collapse_breaks=True)}")
 
 
 # --------------------------------------------------------------------------- bridges
@@ -522,8 +564,8 @@ def _runs(sk: pd.DataFrame, periods: list) -> list:
 @click.command("summary")
 @workspace_option
 @click.option("--top", "-n", type=click.IntRange(1), default=5, show_default=True, help="Rows per table.")
-@click.option("--permutations", type=click.IntRange(0), default=200, show_default=True,
-              help="Permutations of the synergy nulls.")
+@click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
+              help="Permutations of the synergy nulls (the synergy command's default: the same z and p).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @linkset_option
 @format_option
@@ -532,8 +574,10 @@ def _runs(sk: pd.DataFrame, periods: list) -> list:
 def summary(workspace, top, permutations, seed, linkset, fmt, raw, quiet):
     """The headline numbers of a workspace on one screen.
 
-    Posts, outlets per camp, links per kind, the strongest synergy pairs, the
-    top bridges and the largest cascades.
+    Posts, outlets per camp, links per kind, the strongest synergy pairs
+    (with the synergy command's defaults: the same z and p; only pairs with
+    more echoes than expected), the top bridges and the largest cascades.
+    Synergy warnings go to stderr and into JSON.
 
     \b
     Example:
@@ -548,6 +592,7 @@ def summary(workspace, top, permutations, seed, linkset, fmt, raw, quiet):
                       window=st.get("window", "7D"), texts=ws)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
+    _warn(s.warnings, quiet)
     if fmt == "json":
         emit_json(s.to_dict())
     elif fmt == "csv":

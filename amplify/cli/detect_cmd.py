@@ -29,6 +29,16 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
               show_default=True, help="Share of words in common (Dice, 0-1) for 'paraphrase'.")
 @click.option("--paraphrase-min", "paraphrase_min_ratio", type=float, default=_DEFAULTS.paraphrase_min_ratio,
               show_default=True, help="Word-level similarity (0-100) of whole texts for 'paraphrase'.")
+@click.option("--reuse-min-coverage", type=float, default=_DEFAULTS.reuse_min_coverage, show_default=True,
+              help="Share (0-1) of the shorter text that reused passages must cover together for a 'reuse' link.")
+@click.option("--short-words", type=int, default=_DEFAULTS.short_words, show_default=True,
+              help="Texts of at most this many words are short: their names, numbers and rare words must agree.")
+@click.option("--rare-share", type=float, default=_DEFAULTS.rare_share, show_default=True,
+              help="A word is rare when at most this share of the posts in the window hold it (or --rare-posts).")
+@click.option("--rare-posts", "rare_min_posts", type=int, default=_DEFAULTS.rare_min_posts, show_default=True,
+              help="A word held by at most this many posts in the window is rare whatever --rare-share says.")
+@click.option("--min-contained-words", type=int, default=_DEFAULTS.min_contained_words, show_default=True,
+              help="A short text of at least this many words found whole inside another is a quote.")
 @click.option("--same-outlet", is_flag=True, help="Also link an outlet echoing itself.")
 @click.option("--cross-group-only", is_flag=True, help="Keep only links between different groups (camps).")
 @click.option("--full", is_flag=True, help="Recompute everything instead of only what is new.")
@@ -36,7 +46,8 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
-            paraphrase_min_ratio, same_outlet, cross_group_only, full, workers, fmt, quiet):
+            paraphrase_min_ratio, reuse_min_coverage, short_words, rare_share, rare_min_posts, min_contained_words, same_outlet,
+            cross_group_only, full, workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
 
     Links are stored in the workspace as a link set keyed by these settings:
@@ -56,7 +67,10 @@ def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_mi
         settings = DetectSettings(window=window, shingle=shingle, min_quote_tokens=min_quote_tokens,
                                   verbatim_min=verbatim_min, quote_min=quote_min,
                                   paraphrase_min_dice=paraphrase_min_dice,
-                                  paraphrase_min_ratio=paraphrase_min_ratio, same_outlet=same_outlet,
+                                  paraphrase_min_ratio=paraphrase_min_ratio,
+                                  reuse_min_coverage=reuse_min_coverage, short_words=short_words,
+                                  rare_share=rare_share, rare_min_posts=rare_min_posts,
+                                  min_contained_words=min_contained_words, same_outlet=same_outlet,
                                   cross_group_only=cross_group_only)
     except SettingsError as exc:
         flag = _FLAG_OF.get(exc.setting, "--" + exc.setting.replace("_", "-"))

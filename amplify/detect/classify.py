@@ -34,17 +34,23 @@ from amplify.detect.candidates import Candidates
 from amplify.detect.settings import DetectSettings
 from amplify.detect.verify import Evidence
 
-__all__ = ["VERBATIM", "QUOTE", "PARAPHRASE", "NO_ECHO", "worth_verifying", "classify", "scores",
-           "shown_passages"]
+__all__ = ["VERBATIM", "QUOTE", "PARAPHRASE", "REUSE", "TEMPLATE", "NO_ECHO", "worth_verifying", "classify",
+           "needs_agreement", "scores", "shown_passages"]
 
 #: Kinds of text echoes (see :data:`amplify.schema.LINK_KINDS` for all link kinds).
 VERBATIM, QUOTE, PARAPHRASE = "verbatim", "quote", "paraphrase"
+#: Several passages reused, together most of the shorter text (an article built from parts of a statement).
+REUSE = "reuse"
+#: Same frame, other facts: a pair that would be an echo but for its numbers or names.
+TEMPLATE = "template"
 #: What :func:`classify` says of a pair that is no echo.
 NO_ECHO = ""
 
 # A passage, or the spread of the matches, covering this share of the source
 # is the statement itself, not a stock phrase it happens to carry.
 _MOST_OF_SOURCE = 0.5
+# A passage covering this share of a text finds it whole in the other.
+_CONTAINED = 0.9
 # Rare shingles that still admit a paraphrase whose matches spread less.
 _PARAPHRASE_MIN_RARE = 2
 # Before verification: a pair sharing this share of the source's shingles
@@ -53,6 +59,26 @@ _SHARED_SHARE_OF_SOURCE = 0.2
 _FEW_SHARED = 2
 # ... and a heavy paraphrase keeps at least this many shingles intact.
 _PARAPHRASE_MIN_SHARED = 3
+# A short echo may reword some rare words of its source (a synonym, a
+# spelling, a transliteration); when it loses more than this share of them it
+# names other people, places or things.
+_RARE_LOST_SHARE = 0.5
+# ... and two texts equal but for at most this many words on each side that
+# swap a rare word name different things.
+_SWAPPED_WORDS = 2
+# Names are told from other words by their rarity only in a window of at least
+# this many posts.
+_FEED_POSTS = 100
+# Word order of a short echo: its longest common subsequence is at least this
+# share of the shorter text's words in common.
+_SHORT_ORDER = 0.6
+# Lightly edited passages of quote length that make a reuse together.
+_REUSED_PASSAGES = 2
+# A pair whose numbers differ is a template when its whole texts still align
+# this well (token-level ratio: the same frame); one whose names differ, when
+# they align as well as this (all but the names); otherwise it is nothing.
+_TEMPLATE_FRAME = 60.0
+_TEMPLATE_FRAME_NAMES = 75.0
 
 
 def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSettings) -> np.ndarray:
@@ -88,25 +114,61 @@ def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSett
         | ((rare >= _PARAPHRASE_MIN_RARE) & (pairs.shared >= _PARAPHRASE_MIN_SHARED) & fits)
 
 
+def needs_agreement(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
+    """Which pairs :func:`classify` needs content agreement for
+    (:mod:`amplify.detect.content`): echoes whose shorter text may be short,
+    and verbatim pairs (whose numbers may differ)."""
+    short = np.minimum(evidence.src_tokens, evidence.tgt_tokens) <= 2 * settings.short_words
+    return (kinds != NO_ECHO) & (short | (kinds == VERBATIM))
+
+
 def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     """The kind of each verified pair: ``"verbatim"``, ``"quote"``,
-    ``"paraphrase"``, or :data:`NO_ECHO` (``""``).
+    ``"paraphrase"``, ``"template"`` or :data:`NO_ECHO` (``""``).
 
-    The first kind that holds wins, in that order:
+    On the alignment evidence, the first kind that holds wins, in that order:
 
     * verbatim: ``whole_ratio >= verbatim_min``;
     * quote: a passage of ``region_words >= min_quote_tokens`` with
-      ``region_ratio >= quote_min``, not boilerplate (``rare >= shingle``
+      ``region_ratio >= quote_min``, or a short text of at least
+      ``min_contained_words`` found whole in the other (the passage covers
+      90 % of it) at that ratio; not boilerplate (``rare >= shingle``
       shingles, or the passage is at least half the source);
     * paraphrase: judged on the whole text, ``dice >= paraphrase_min_dice``
       and ``whole_ratio >= paraphrase_min_ratio``, with its matches spread
-      over half of the source (a shared sign-off or stock phrase is not) or
-      at least 2 rare shingles.
+      over half of the source (a shared sign-off or stock phrase does not)
+      or at least 2 rare shingles;
+    * reuse: the reused passages (runs of matched shingles, each tolerating
+      small edits) together cover at least ``reuse_min_coverage`` of the
+      *shorter* text, or two or more of them are ``min_quote_tokens`` long in
+      both texts, with at least ``shingle`` rare shingles: a text built from
+      several lightly edited passages of another (an article reusing three
+      sentences of a long transcript), however long either text is (no rule
+      reads the longer text's length).
+
+    Where ``evidence.agreement`` holds content agreement
+    (:mod:`amplify.detect.content`), the content must agree as well:
+
+    * two texts that each hold a number the other lacks state different
+      figures; a short text (``short_words``) whose rare words do not
+      reappear in the other (more than half of them lost) names other people,
+      places or things. Either makes the pair a ``template`` when the whole
+      texts still align (the same frame: token ratio >= 60 when numbers
+      differ, >= 75 when names do), else no echo. Two short texts equal but
+      for a word or two that swap a rare word name different things (Finland
+      / Sweden).
+      Names are checked for short pairs only, numbers for short pairs and
+      verbatim pairs;
+    * a short paraphrase must keep its word order (the common subsequence is
+      at least 60 % of the words in common) and share more than its topic: a
+      rare word, or 60 % of the shorter text in order (a bag of topic words
+      is not an echo).
 
     Parameters
     ----------
     evidence : Evidence
-        What verification found (:func:`amplify.detect.verify.verify_pairs`).
+        What verification found (:func:`amplify.detect.verify.verify_pairs`),
+        with ``agreement`` filled for :func:`needs_agreement`.
     settings : DetectSettings
         The thresholds.
 
@@ -124,21 +186,75 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     not_boiler = (rare >= settings.shingle) | (evidence.source_cover() >= _MOST_OF_SOURCE)
     is_verbatim = whole >= settings.verbatim_min
     # a quote is a nearly exact passage; a looser whole restatement is a paraphrase
-    is_quote = ~is_verbatim & (evidence.region_words() >= settings.min_quote_tokens) \
+    contained = (evidence.shorter_cover() >= _CONTAINED) \
+        & (evidence.region_words() >= settings.min_contained_words)
+    is_quote = ~is_verbatim & ((evidence.region_words() >= settings.min_quote_tokens) | contained) \
         & (evidence.region_ratio() >= settings.quote_min) & not_boiler
     # a paraphrase is judged on the whole text: its matches must spread over
     # half of the source (a shared sign-off or stock phrase does not)
     is_para = ~is_verbatim & ~is_quote & (evidence.dice() >= settings.paraphrase_min_dice) \
         & (whole >= settings.paraphrase_min_ratio) \
         & ((rare >= _PARAPHRASE_MIN_RARE) | (evidence.source_spread() >= _MOST_OF_SOURCE))
-    return np.where(is_verbatim, VERBATIM, np.where(is_quote, QUOTE, np.where(is_para, PARAPHRASE, NO_ECHO)))
+    is_reuse = ~is_verbatim & ~is_quote & ~is_para & (rare >= settings.shingle) \
+        & ((evidence.shorter_coverage() >= settings.reuse_min_coverage)
+           | (evidence.long_passages >= _REUSED_PASSAGES))
+    kinds = np.where(is_verbatim, VERBATIM, np.where(is_quote, QUOTE, np.where(
+        is_para, PARAPHRASE, np.where(is_reuse, REUSE, NO_ECHO))))
+    if evidence.agreement is None:
+        return kinds
+    return _content_rules(evidence, kinds, settings)
+
+
+def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
+    """The kinds once names, numbers and rare words are checked (see :func:`classify`)."""
+    ag = evidence.agreement
+    asked = ag.short_half_words >= 0
+    short = asked & (ag.short_half_words <= 2 * settings.short_words)
+    numbers_differ = asked & (ag.short_numbers_missing > 0) & (ag.long_numbers_missing > 0) \
+        & (short | (kinds == VERBATIM))
+    # names differ: the short text loses most of its rare words, or two short
+    # texts equal but for a word or two swap a rare word each (Finland /
+    # Sweden). (Any rare word swapped would be too much: a paraphrase rewords.)
+    few_differ = np.maximum(evidence.src_tokens, evidence.tgt_tokens) - ag.lcs_whole <= _SWAPPED_WORDS
+    # (rarity needs a feed to be counted in: in a window of a few posts every word is rare)
+    names_differ = short & (ag.window_posts >= _FEED_POSTS) \
+        & ((ag.short_rare_missing > _RARE_LOST_SHARE * ag.short_rare)
+                            | (few_differ & (ag.short_rare_missing > 0) & (ag.long_rare_missing > 0)))
+    # the whole texts' alignment: counted with the agreement for short pairs, by verification for verbatim ones
+    frame = np.where(ag.lcs_whole >= 0,
+                     200.0 * ag.lcs_whole / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1),
+                     evidence.whole_ratio())
+    differ = (kinds != NO_ECHO) & (numbers_differ | names_differ)
+    # a short paraphrase (a bag of words in common) must keep the word order and
+    # share more than the topic: a rare word, or most of the shorter text in
+    # order. (Words of a text many outlets echo become common themselves, so a
+    # rare word cannot be required of everything: verbatim copies and quotes
+    # are sequences, not bags.)
+    shared_rare = ag.short_rare - ag.short_rare_missing
+    in_common = np.where(evidence.bag_overlap >= 0, evidence.bag_overlap, ag.lcs_whole)
+    in_order = ag.lcs_whole >= _SHORT_ORDER * in_common
+    aligned = ag.lcs_whole >= _SHORT_ORDER * np.minimum(evidence.src_tokens, evidence.tgt_tokens)
+    topical = short & ((kinds == PARAPHRASE) | (kinds == REUSE)) & ~differ & ~(in_order & ((shared_rare >= 1) | aligned))
+    out = kinds.copy()
+    template = differ & (frame >= np.where(numbers_differ, _TEMPLATE_FRAME, _TEMPLATE_FRAME_NAMES))
+    out[differ] = NO_ECHO
+    out[template] = TEMPLATE
+    out[topical] = NO_ECHO
+    return out
 
 
 def scores(evidence: Evidence, kinds: np.ndarray) -> np.ndarray:
-    """The score (0-100) each kind reports: the whole-text ratio for verbatim,
-    the passage's ratio for a quote, 100 x Dice for a paraphrase."""
-    return np.where(kinds == VERBATIM, evidence.whole_ratio(),
-                    np.where(kinds == QUOTE, evidence.region_ratio(), 100.0 * evidence.dice()))
+    """The score (0-100) each kind reports: the whole-text ratio for verbatim
+    and template, the passage's ratio for a quote, 100 x Dice for a
+    paraphrase, the share of the shorter text inside reused passages for reuse."""
+    frame = evidence.whole_ratio()
+    if evidence.agreement is not None:  # a template's whole ratio, computed with the agreement
+        asked = evidence.agreement.lcs_whole >= 0
+        frame = np.where(asked, 200.0 * evidence.agreement.lcs_whole
+                         / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1), frame)
+    return np.where((kinds == VERBATIM) | (kinds == TEMPLATE), frame,
+                    np.where(kinds == QUOTE, evidence.region_ratio(),
+                             np.where(kinds == REUSE, 100.0 * evidence.shorter_coverage(), 100.0 * evidence.dice())))
 
 
 def shown_passages(evidence: Evidence, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ from amplify.workspace import linkset_id
 __all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record", "outlets_fingerprint"]
 
 #: Bumped whenever a change to detection can change its links.
-DETECTOR_VERSION = 1
+DETECTOR_VERSION = 2
 
 
 def settings_record(settings: DetectSettings) -> dict:

@@ -12,7 +12,8 @@ that came before it. The parent is chosen by, in order:
 5. the smaller ``source_id``, so the choice never depends on input order.
 
 Links between posts with equal timestamps (``tie``) have no known direction
-and are never parents. Every other link stays in the table as an
+and are never parents; nor is a ``template`` link (same frame, other facts:
+the target did not take its content from that source). Every other link stays in the table as an
 *also-match* (``is_parent = False``).
 """
 
@@ -44,7 +45,7 @@ def mark_parents(links: pd.DataFrame, source_time: np.ndarray) -> pd.DataFrame:
     native = out["kind"].isin(set(NATIVE_KINDS.values())).to_numpy()
     key = pd.DataFrame({
         "target_id": out["target_id"].to_numpy(),
-        "tie": out["tie"].to_numpy(),
+        "tie": out["tie"].to_numpy() | (out["kind"] == "template").to_numpy(),
         "native": ~native,                      # False sorts first
         "score": -np.round(out["score"].to_numpy()),
         "attributed": ~out["attributed"].to_numpy(dtype=bool),
@@ -56,6 +57,6 @@ def mark_parents(links: pd.DataFrame, source_time: np.ndarray) -> pd.DataFrame:
     first = ~key.loc[order, "target_id"].duplicated().to_numpy()
     is_parent = np.zeros(len(out), dtype=bool)
     is_parent[order.to_numpy()[first]] = True
-    is_parent &= ~out["tie"].to_numpy(dtype=bool)
+    is_parent &= ~out["tie"].to_numpy(dtype=bool) & (out["kind"] != "template").to_numpy()
     out["is_parent"] = is_parent
     return out

@@ -9,7 +9,9 @@ concept) with its own docstring; :func:`detect` only strings them together:
 3. :func:`block` -- candidate pairs (:mod:`amplify.detect.candidates`);
 4. :func:`filter_pairs` -- the outlet, camp and target filters and the cheap
    evidence test (:func:`amplify.detect.classify.worth_verifying`);
-5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair;
+5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair,
+   and :func:`check_content` -- whether names, numbers and rare words agree
+   where the verdict needs it (:mod:`amplify.detect.content`);
 6. :func:`echo_links` -- its kind (:func:`~amplify.detect.classify.classify`),
    score and passage;
 7. :func:`locate_passages` -- token spans -> character spans in the texts;
@@ -34,7 +36,8 @@ import pyarrow.compute as pc
 from amplify import schema
 from amplify.detect.attribution import attributed
 from amplify.detect.candidates import Candidates, candidate_pairs
-from amplify.detect.classify import NO_ECHO, classify, scores, shown_passages, worth_verifying
+from amplify.detect.classify import NO_ECHO, classify, needs_agreement, scores, shown_passages, worth_verifying
+from amplify.detect.content import content_agreement, unasked
 from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
 from amplify.detect.settings import DetectSettings
@@ -44,7 +47,8 @@ from amplify.progress import Stages
 from amplify.text import Tokens, as_arrow_text, char_offsets, tokenize
 from amplify.utc import to_ns
 
-__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs", "echo_links",
+__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs", "check_content",
+           "echo_links",
            "locate_passages", "add_native_links", "mirror_ties", "finish_links"]
 
 _STAGES = ["tokenise", "block", "verify", "orient"]
@@ -196,8 +200,9 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     stage.start("verify", f"{len(pairs.src):,} candidate pairs")
     evidence = verify_pairs(tokens, index, pairs, shingle=cfg.shingle, verbatim_min=cfg.verbatim_min,
                             quote_min=cfg.quote_min, min_quote_words=cfg.min_quote_tokens,
-                            dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
+                            min_contained_words=cfg.min_contained_words, dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del index, pairs
+    evidence = check_content(evidence, tokens, corpus.times, cfg)
     echoes = echo_links(evidence, cfg)
     del evidence
     stats.verified_pairs = len(echoes)
@@ -294,19 +299,35 @@ def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: De
                       pairs.rare[keep].astype(np.int64), pairs.n_keys, pairs.n_rows, pairs.seconds)
 
 
+def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: DetectSettings) -> Evidence:
+    """The evidence with content agreement (:mod:`amplify.detect.content`)
+    for the pairs whose verdict needs it (:func:`~amplify.detect.classify.needs_agreement`)."""
+    ask = np.flatnonzero(needs_agreement(evidence, classify(evidence, cfg), cfg))
+    found = content_agreement(tokens, times, evidence.src[ask], evidence.tgt[ask], window_ns=cfg.window_ns,
+                              rare_share=cfg.rare_share, rare_min_posts=cfg.rare_min_posts,
+                              short_words=cfg.short_words)
+    agreement = unasked(len(evidence.src))
+    for mine, theirs in zip(agreement, found):
+        mine[ask] = theirs
+    return dataclasses.replace(evidence, agreement=agreement)
+
+
 def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:
     """The verified pairs that are echoes, as links between post numbers.
 
     Columns ``src``, ``tgt``, ``kind`` and ``score`` (rounded to 2 decimals)
-    from :mod:`amplify.detect.classify`, and the passage each link shows,
-    ``source_start`` ... ``target_end``, still in tokens.
+    from :mod:`amplify.detect.classify`, the passage each link shows,
+    ``source_start`` ... ``target_end``, still in tokens, and the share of
+    each text inside reused passages, ``source_coverage`` and ``target_coverage``.
     """
     kinds = classify(evidence, cfg)
     echo = kinds != NO_ECHO
     passages = shown_passages(evidence, kinds)
     return pd.DataFrame({"src": evidence.src[echo], "tgt": evidence.tgt[echo], "kind": kinds[echo],
                          "score": np.round(scores(evidence, kinds)[echo], 2),
-                         **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)}})
+                         **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)},
+                         "source_coverage": np.round(evidence.source_coverage()[echo], 4),
+                         "target_coverage": np.round(evidence.target_coverage()[echo], 4)})
 
 
 def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, workers: int) -> pd.DataFrame:
@@ -363,7 +384,8 @@ def mirror_ties(links: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
         return links
     rev = links[tie].rename(columns={"src": "tgt", "tgt": "src", "source_start": "target_start",
                                      "source_end": "target_end", "target_start": "source_start",
-                                     "target_end": "source_end"})
+                                     "target_end": "source_end", "source_coverage": "target_coverage",
+                                     "target_coverage": "source_coverage"})
     return pd.concat([links, rev], ignore_index=True).drop_duplicates(["src", "tgt"], keep="first")
 
 
@@ -380,6 +402,9 @@ def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | No
         "attributed": attributed(corpus.outlets[s], corpus.texts, outlets, rows=corpus.order[t], workers=workers),
         "is_parent": False,
         "tie": times[s] == times[t],
+        # platform links (reposts, quote posts) are not measured: NaN
+        **{c: links[c].to_numpy(np.float64) if c in links else np.full(len(links), np.nan)
+           for c in ("source_coverage", "target_coverage")},
     })
     out = mark_parents(out, times[s])
     return out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)

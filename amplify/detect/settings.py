@@ -51,6 +51,22 @@ class DetectSettings:
         Bag-of-words Dice overlap (0-1) for ``paraphrase``.
     paraphrase_min_ratio : float
         Token-level ``fuzz.ratio`` of the whole texts for ``paraphrase``.
+    reuse_min_coverage : float
+        Share (0-1) of the shorter text that reused passages must cover
+        together for ``reuse``.
+    short_words : int
+        Texts of at most this many words are *short* (headlines, tweets):
+        a pair whose shorter text is short is an echo only when the rare words
+        of that text all reappear in the other (a name or a rare word may
+        differ when there are four or more) and at least one of them is
+        shared; see :mod:`amplify.detect.content`.
+    rare_share, rare_min_posts : float, int
+        A word is *rare* when at most ``max(rare_min_posts, rare_share * n)``
+        of the ``n`` posts inside the window around the target hold it.
+    min_contained_words : int
+        A short text of at least this many words found whole (a passage
+        covering 90 % of it, ``quote_min`` or better) inside another is a
+        ``quote``, however short (a headline republished inside another).
     same_outlet : bool
         Also link an outlet echoing itself (off by default).
     cross_group_only : bool
@@ -67,6 +83,11 @@ class DetectSettings:
     quote_min: float = 90.0
     paraphrase_min_dice: float = 0.55
     paraphrase_min_ratio: float = 0.0
+    reuse_min_coverage: float = 0.5
+    short_words: int = 20
+    rare_share: float = 0.005
+    rare_min_posts: int = 3
+    min_contained_words: int = 5
     same_outlet: bool = False
     cross_group_only: bool = False
     common_at: int = 25
@@ -83,12 +104,14 @@ class DetectSettings:
         if window is None or window is pd.NaT or window <= pd.Timedelta(0):
             raise SettingsError("window", f"must be a positive duration such as '7D' or '36h' (got {self.window!r})")
         for name, low in (("shingle", 1), ("min_shared", 1), ("min_quote_tokens", 1), ("common_at", 1),
-                          ("keep_first", 0), ("keep_last", 0)):
+                          ("keep_first", 0), ("keep_last", 0), ("short_words", 0), ("rare_min_posts", 0),
+                          ("min_contained_words", 1)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
         for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
-                           ("paraphrase_min_dice", 1.0)):
+                           ("paraphrase_min_dice", 1.0), ("rare_share", 1.0),
+                           ("reuse_min_coverage", 1.0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
                     or not 0.0 <= float(value) <= high:

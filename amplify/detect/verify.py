@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 from numba import njit
 
 from amplify.detect.candidates import Candidates
+from amplify.detect.content import Agreement
 from amplify.detect.shingles import ShingleIndex
 from amplify.detect.similarity import bag_overlap, bag_table, bag_table_size, lcs
 from amplify.text import Tokens
@@ -49,9 +50,17 @@ _BAG_OVERLAP = 10
 _LCS_WHOLE = 11
 _LCS_REGION = 12
 _REGION_HALF_WORDS = 13
-_N_COLUMNS = 14
+_PASSAGES = 14
+_COVERED_SRC, _COVERED_TGT = 15, 16
+_LONG_PASSAGES = 17
+_N_COLUMNS = 18
 
 _NOT_COMPUTED = -1
+# a passage is a run of at least this many matched shingles (one shingle alone
+# is a 4-word phrase any two texts may share)
+_PASSAGE_MIN_SHINGLES = 2
+# a passage covering this share of a text finds that text whole in the other
+_CONTAINED = 0.9
 # below this many pairs one thread does it all (threads cost more than they save)
 _PARALLEL_MIN_PAIRS = 20000
 
@@ -91,6 +100,16 @@ class Evidence:
     region_half_words : ndarray
         Length of the source passage in half-words (a word is 2, a character
         of Chinese, Japanese or Thai is 1).
+    passages : ndarray
+        Reused passages found: runs of at least two matched shingles, with
+        gaps of at most ``gap`` tokens (a lightly edited sentence is one).
+    covered_src, covered_tgt : ndarray
+        Tokens of the source (target) inside some passage.
+    long_passages : ndarray
+        Passages of at least ``min_quote_words`` tokens in both texts.
+    agreement : Agreement, optional
+        Whether the texts' rare words and numbers agree, for the pairs it
+        was asked about (:mod:`amplify.detect.content`); None before that.
     """
 
     src: np.ndarray
@@ -113,6 +132,11 @@ class Evidence:
     lcs_whole: np.ndarray
     lcs_region: np.ndarray
     region_half_words: np.ndarray
+    passages: np.ndarray
+    covered_src: np.ndarray
+    covered_tgt: np.ndarray
+    long_passages: np.ndarray
+    agreement: Optional[Agreement] = None
 
     # -- measures on the evidence (0 where it was not computed) --
 
@@ -140,6 +164,23 @@ class Evidence:
         """Share of the source the passage makes up (0-1)."""
         return (self.region_src_end - self.region_src_start) / np.maximum(self.src_tokens, 1)
 
+    def shorter_cover(self) -> np.ndarray:
+        """Share of the shorter text the passage makes up (0-1): 1 when one text is found whole in the other."""
+        return np.maximum((self.region_src_end - self.region_src_start) / np.maximum(self.src_tokens, 1),
+                          (self.region_tgt_end - self.region_tgt_start) / np.maximum(self.tgt_tokens, 1))
+
+    def source_coverage(self) -> np.ndarray:
+        """Share of the source inside reused passages (0-1)."""
+        return self.covered_src / np.maximum(self.src_tokens, 1)
+
+    def target_coverage(self) -> np.ndarray:
+        """Share of the target inside reused passages (0-1)."""
+        return self.covered_tgt / np.maximum(self.tgt_tokens, 1)
+
+    def shorter_coverage(self) -> np.ndarray:
+        """Share of the shorter text inside reused passages (0-1): no rule reads the longer text's length."""
+        return np.where(self.src_tokens <= self.tgt_tokens, self.source_coverage(), self.target_coverage())
+
     def source_spread(self) -> np.ndarray:
         """Share of the source the matches spread over, first to last (0-1)."""
         return (self.extent_src_end - self.extent_src_start) / np.maximum(self.src_tokens, 1)
@@ -156,7 +197,8 @@ def _evidence_of(pairs: Candidates, lengths: np.ndarray, m: np.ndarray) -> Evide
         extent_src_start=m[:, _EXTENT_SRC_START], extent_src_end=m[:, _EXTENT_SRC_END],
         extent_tgt_start=m[:, _EXTENT_TGT_START], extent_tgt_end=m[:, _EXTENT_TGT_END],
         bag_overlap=m[:, _BAG_OVERLAP], lcs_whole=m[:, _LCS_WHOLE], lcs_region=m[:, _LCS_REGION],
-        region_half_words=m[:, _REGION_HALF_WORDS],
+        region_half_words=m[:, _REGION_HALF_WORDS], passages=m[:, _PASSAGES],
+        covered_src=m[:, _COVERED_SRC], covered_tgt=m[:, _COVERED_TGT], long_passages=m[:, _LONG_PASSAGES],
     )
 
 
@@ -179,6 +221,8 @@ class _Limits(NamedTuple):
     verbatim_min: float       # whole-post ratio for verbatim
     quote_min: float          # passage ratio for a quote
     quote_half_words: float   # shortest quote, in half-words
+    contained_half_words: float  # shortest text found whole in another that is a quote, in half-words
+    long_passage: int         # fewest target tokens of a long passage (its source length is read in half-words)
     dice_min: float           # bag-of-words Dice for a paraphrase
     ratio_min: float          # whole-post ratio floor for a paraphrase (0: none)
 
@@ -194,10 +238,29 @@ class _Source(NamedTuple):
 
 
 @njit(cache=True, nogil=True)
+def _union_length(starts, ends):
+    """Tokens covered by the union of the spans ``[starts[k], ends[k])``."""
+    if len(starts) == 0:
+        return 0
+    order = np.argsort(starts)
+    total = 0
+    cur_a, cur_b = starts[order[0]], ends[order[0]]
+    for k in order[1:]:
+        if starts[k] > cur_b:
+            total += cur_b - cur_a
+            cur_a, cur_b = starts[k], ends[k]
+        elif ends[k] > cur_b:
+            cur_b = ends[k]
+    return total + cur_b - cur_a
+
+
+@njit(cache=True, nogil=True)
 def _align(posts, limits, s, t, source, out):
     """Match the target's shared shingles to the source's: the densest run of
-    matches on one diagonal (the passage) and the extent of all matches.
-    Fills the REGION_*, EXTENT_* and *_SHINGLES columns of ``out``."""
+    matches on one diagonal (the passage), every passage (runs of at least two
+    matches) and the tokens they cover in each text, and the extent of all
+    matches. Fills the REGION_*, EXTENT_*, *_SHINGLES, PASSAGES and COVERED_*
+    columns of ``out``."""
     shoff, shpos, n, gap = posts.shingle_offsets, posts.shingle_positions, limits.shingle, limits.gap
     ssorted, order = source.sorted_shingles, source.order
     sa = shoff[s]
@@ -213,6 +276,10 @@ def _align(posts, limits, s, t, source, out):
     all_c = 1 << 62
     all_d = -1
     nmatch = 0
+    # every passage (run of at least _PASSAGE_MIN_SHINGLES matches): its spans, for the coverage
+    nt = shoff[t + 1] - shoff[t]
+    runs = np.empty((nt + 1, 4), dtype=np.int64)
+    n_runs = 0
     for jj in range(shoff[t], shoff[t + 1]):
         h = posts.shingles[jj]
         j = np.int64(shpos[jj])
@@ -243,12 +310,33 @@ def _align(posts, limits, s, t, source, out):
             cb = max(cb, i + n)
             cd = j + n
         else:
+            if cnt >= _PASSAGE_MIN_SHINGLES:
+                runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2], runs[n_runs, 3] = ca, cb, cc, cd
+                n_runs += 1
             cnt = 1
             ca, cb, cc, cd = i, i + n, j, j + n
         if cnt > best_cnt:
             best_cnt = cnt
             b0, b1, b2, b3 = ca, cb, cc, cd
         prev_i, prev_j = i, j
+    if cnt >= _PASSAGE_MIN_SHINGLES:
+        runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2], runs[n_runs, 3] = ca, cb, cc, cd
+        n_runs += 1
+    out[_PASSAGES] = n_runs
+    # passages of quote length (in half-words: a character of Chinese, Japanese or Thai is half a word)
+    long_runs = 0
+    toff_s = posts.token_offsets[s]
+    for k in range(n_runs):
+        if runs[k, 3] - runs[k, 2] < limits.long_passage:
+            continue
+        hw = 0
+        for q in range(toff_s + runs[k, 0], toff_s + runs[k, 1]):
+            hw += 1 if posts.narrow[q] else 2
+        if hw >= limits.quote_half_words:
+            long_runs += 1
+    out[_LONG_PASSAGES] = long_runs
+    out[_COVERED_SRC] = _union_length(runs[:n_runs, 0], runs[:n_runs, 1])
+    out[_COVERED_TGT] = _union_length(runs[:n_runs, 2], runs[:n_runs, 3])
     if nmatch == 0:
         all_a = all_b = all_c = all_d = 0
     out[_REGION_SRC_START], out[_REGION_SRC_END], out[_REGION_TGT_START], out[_REGION_TGT_END] = b0, b1, b2, b3
@@ -281,7 +369,9 @@ def _measure(posts, limits, s, t, source, out):
         out[_LCS_WHOLE] = lcs(S, T)
         if 200.0 * out[_LCS_WHOLE] / max(ls + lt, 1) >= limits.verbatim_min:
             return  # verbatim: nothing else matters
-    if out[_REGION_SHINGLES] > 0 and hw >= limits.quote_half_words:
+    # a passage long enough for a quote, or most of a short text found whole in the other
+    whole_text = (b1 - b0 >= _CONTAINED * ls or b3 - b2 >= _CONTAINED * lt) and hw >= limits.contained_half_words
+    if out[_REGION_SHINGLES] > 0 and (hw >= limits.quote_half_words or whole_text):
         out[_LCS_REGION] = lcs(S[b0:b1], T[b2:b3])
         if 200.0 * out[_LCS_REGION] / max(b1 - b0 + b3 - b2, 1) >= limits.quote_min:
             return  # a quote, unless it proves to be boilerplate (then nothing is)
@@ -321,7 +411,7 @@ def _verify_all(posts, limits, src, tgt, res):
 
 def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shingle: int,
                  verbatim_min: float = 90.0, quote_min: float = 90.0, min_quote_words: float = 10,
-                 dice_min: float = 0.55, ratio_min: float = 0.0, gap: int | None = None,
+                 min_contained_words: float = 5, dice_min: float = 0.55, ratio_min: float = 0.0, gap: int | None = None,
                  workers: int = 2) -> Evidence:
     """Alignment and similarity evidence for each candidate pair.
 
@@ -335,7 +425,7 @@ def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shin
         The pairs to verify; ``src``, ``tgt`` and ``rare`` as int64 arrays.
     shingle : int
         Tokens per shingle.
-    verbatim_min, quote_min, min_quote_words, dice_min, ratio_min : float
+    verbatim_min, quote_min, min_quote_words, min_contained_words, dice_min, ratio_min : float
         Thresholds of the kinds (see :class:`amplify.detect.DetectSettings`).
         They only decide which evidence is worth computing: ``lcs_whole`` is
         -1 where the lengths alone rule out ``verbatim_min`` (and
@@ -354,7 +444,8 @@ def verify_pairs(tokens: Tokens, index: ShingleIndex, pairs: Candidates, *, shin
     """
     res = np.zeros((len(pairs.src), _N_COLUMNS), dtype=np.int64)
     limits = _Limits(shingle, shingle + 3 if gap is None else gap, float(verbatim_min), float(quote_min),
-                     2.0 * min_quote_words, float(dice_min), float(ratio_min))
+                     2.0 * min_quote_words, 2.0 * min_contained_words, int(np.ceil(min_quote_words)),
+                     float(dice_min), float(ratio_min))
     posts = _Posts(tokens.hashes, tokens.narrow, tokens.offsets, index.hashes, index.positions, index.offsets)
     # grouped by source (see _verify_all), results put back in the pairs' order
     src, tgt = np.asarray(pairs.src), np.asarray(pairs.tgt)

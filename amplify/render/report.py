@@ -284,21 +284,37 @@ def _analysis_sections(links, posts, outlets, since, until, kinds) -> list[Secti
     """Synergy and bridges from :mod:`amplify.analyze`, when it is installed and works."""
     try:
         from amplify.analyze import bridges, camp_synergy
+        from amplify.analyze.synergy import DEFAULT_PERMUTATIONS
     except ImportError:
         return []
     out = []
     try:
-        rep = camp_synergy(links, posts, outlets, permutations=500, seed=0, since=since, until=until, kinds=kinds)
+        rep = camp_synergy(links, posts, outlets, permutations=DEFAULT_PERMUTATIONS, seed=0, since=since,
+                           until=until, kinds=kinds)
         rec = rep.reciprocity
-        cols = [c for c in ("a", "b", "status", "a_to_b", "z_ab", "p_ab", "b_to_a", "z_ba", "p_ba", "leader",
-                            "lead_s_median") if c in rec.columns]
+        cols = [c for c in ("a", "b", "status", "a_to_b", "p_post_ab", "p_ab", "b_to_a", "p_post_ba", "p_ba",
+                            "leader", "lead_s_median", "note") if c in rec.columns]
         table = rec[cols].copy()
         if "lead_s_median" in table.columns:
             table["lead_s_median"] = table["lead_s_median"].map(fmt_lag)
             table = table.rename(columns={"lead_s_median": "median lead"})
+        table = table.rename(columns={"p_post_ab": "p a->b (posts)", "p_ab": "p a->b (outlets)",
+                                      "p_post_ba": "p b->a (posts)", "p_ba": "p b->a (outlets)"})
+        st = rep.settings
+        label = (f"all {st['relabellings']:,} distinct labellings, exact" if st["label_exact"] else
+                 f"{st['permutations']:,} draws, seed 0")
+        warn = "".join(f"<li>{esc(w)}</li>" for w in rep.warnings)
         out.append(Section("Synergy between camps", table=table,
-                           text="Echoes between each pair of camps compared with chance (camp labels permuted "
-                                "across outlets, 500 draws, seed 0). 'mutual' means both directions are significant.",
+                           html=f'<p><strong>Warnings</strong></p><ul class="warnings">{warn}</ul>' if warn else None,
+                           text=f"Echoes between each pair of camps compared with chance, among the "
+                                f"{st['outlets']:,} outlets with a post in the period, by two tests. Post level "
+                                "(risk-set test): given that a post of one camp echoed another outlet's post, is the "
+                                "source in the other camp more often than that camp's share of the posts published "
+                                "in the window before it? Outlet level (label-permutation test): do the two camps' "
+                                f"outlets echo each other more than with camp labels shuffled across outlets "
+                                f"({label})? The verdict uses the post-level test where it can reach 0.01, else the "
+                                "outlet-level test; 'mutual' means both directions are significant, 'not testable' "
+                                "that no test can tell.",
                            note="amplify.analyze.camp_synergy"))
     except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
         out.append(Section("Synergy between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))

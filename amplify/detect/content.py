@@ -1,0 +1,334 @@
+"""Content agreement: what two texts must share beyond their topic words.
+
+Two headlines about one event share its topic words ("impose sanctions on
+Russia", "applies to join NATO", "earthquake hits Japan") whoever wrote them;
+what tells an echo from independent coverage, or from another statement in the
+same frame, is the content that differs from the topic: the names, numbers and
+rare words. This module measures, for each pair it is asked about, whether
+those agree:
+
+* a token is **rare** where it is held by few posts inside the time window of
+  the pair's target (at most ``max(rare_min_posts, rare_share * posts in the
+  window)``): a topic word of the week is common, a name in one story is rare.
+  Counting inside the window, not over the whole corpus, keeps every verdict a
+  function of the posts within one window of its target, which is what makes
+  incremental detection give the links of a full run;
+* a token is a **number** when it is a run of decimal digits (``5.1`` is the
+  two tokens ``5`` and ``1``);
+* of the shorter text, the distinct rare tokens, those of them missing from the
+  longer text, and those shared; of both, the numbers the other lacks (two
+  texts each holding a number the other lacks state different figures: "476"
+  and "391 patients discharged");
+* the longest common subsequence of the whole texts, for word order.
+
+:func:`amplify.detect.classify.classify` turns these into rules: a short pair
+is an echo only when its rare words agree and it shares at least one of them,
+and a pair that would be an echo but for different numbers or names is a
+``template`` (same frame, other facts).
+
+Document frequency is the usual measure of a term's specificity (Spärck Jones
+1972); it is taken here over the posts published around the pair rather than
+the whole collection.
+
+References
+----------
+Spärck Jones, K. (1972). A statistical interpretation of term specificity and
+its application in retrieval. Journal of Documentation 28(1).
+"""
+
+from __future__ import annotations
+
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from amplify.detect.similarity import lcs
+from amplify.text import Tokens
+
+__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked"]
+
+# The largest number written out as a token that is recognised as a number;
+# longer digit runs (phone numbers, ids) are rare tokens anyway.
+_NUMBERS_UP_TO = 100_000
+_FIELDS = 8
+# below this many pairs one thread does it all
+_PARALLEL_MIN_PAIRS = 5000
+
+
+class Agreement(NamedTuple):
+    """Content agreement of each pair asked about (-1 where not asked).
+
+    Attributes
+    ----------
+    short_rare : ndarray of int64
+        Distinct rare tokens of the shorter text.
+    short_rare_missing : ndarray of int64
+        Of those, how many the longer text lacks.
+    short_numbers_missing, long_numbers_missing : ndarray of int64
+        Distinct numbers of the shorter (longer) text that the other lacks.
+    long_rare_missing : ndarray of int64
+        Distinct rare tokens of the longer text that the shorter lacks.
+    window_posts : ndarray of int64
+        Posts inside the window the frequencies were counted in (with few,
+        every word looks rare: rarity says nothing).
+    lcs_whole : ndarray of int64
+        Longest common subsequence of the whole texts.
+    short_half_words : ndarray of int64
+        Length of the shorter text in half-words (a word is 2, a character of
+        a script without spaces 1).
+    """
+
+    short_rare: np.ndarray
+    short_rare_missing: np.ndarray
+    short_numbers_missing: np.ndarray
+    long_numbers_missing: np.ndarray
+    lcs_whole: np.ndarray
+    short_half_words: np.ndarray
+    long_rare_missing: np.ndarray
+    window_posts: np.ndarray
+
+
+@functools.lru_cache(maxsize=1)
+def number_hashes() -> np.ndarray:
+    """Sorted token hashes of the numbers 0 to 99,999, also zero-padded to 2-4 digits ("05", "007")."""
+    from amplify.text import tokenize  # the same hashing as every post's tokens
+
+    words = [str(i) for i in range(_NUMBERS_UP_TO)]
+    words += [f"{i:0{w}d}" for w in (2, 3, 4) for i in range(10 ** (w - 1))]
+    return np.unique(tokenize(np.array(words, dtype=object), workers=1).hashes)
+
+
+# -- a hash table of the tokens asked about, and the posts that hold each --
+
+@njit(cache=True, nogil=True)
+def _table(keys_unique):
+    size = 2
+    while size < 2 * len(keys_unique):
+        size <<= 1
+    keys = np.zeros(size, dtype=np.uint64)
+    ids = np.full(size, -1, dtype=np.int64)
+    mask = np.uint64(size - 1)
+    for k in range(len(keys_unique)):
+        i = keys_unique[k] & mask
+        while ids[i] >= 0:
+            i = (i + np.uint64(1)) & mask
+        keys[i] = keys_unique[k]
+        ids[i] = k
+    return keys, ids
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _find(keys, ids, h):
+    mask = np.uint64(len(keys) - 1)
+    i = h & mask
+    while ids[i] >= 0:
+        if keys[i] == h:
+            return ids[i]
+        i = (i + np.uint64(1)) & mask
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _postings(hashes, offsets, lo_post, hi_post, keys, ids, n_keys):
+    """For each asked token, the posts in ``[lo_post, hi_post)`` that hold it,
+    in post order (CSR: ``ptr``, ``posts``)."""
+    counts = np.zeros(n_keys + 1, dtype=np.int64)
+    last = np.full(n_keys, -1, dtype=np.int64)
+    for p in range(lo_post, hi_post):
+        for q in range(offsets[p], offsets[p + 1]):
+            k = _find(keys, ids, hashes[q])
+            if k >= 0 and last[k] != p:
+                last[k] = p
+                counts[k + 1] += 1
+    ptr = np.cumsum(counts)
+    posts = np.empty(ptr[-1], dtype=np.int64)
+    fill = ptr[:-1].copy()
+    last[:] = -1
+    for p in range(lo_post, hi_post):
+        for q in range(offsets[p], offsets[p + 1]):
+            k = _find(keys, ids, hashes[q])
+            if k >= 0 and last[k] != p:
+                last[k] = p
+                posts[fill[k]] = p
+                fill[k] += 1
+    return ptr, posts
+
+
+@njit(cache=True, nogil=True)
+def _gather(hashes, offsets, posts):
+    """The tokens of ``posts``, one after another."""
+    n = 0
+    for p in posts:
+        n += offsets[p + 1] - offsets[p]
+    out = np.empty(n, dtype=hashes.dtype)
+    k = 0
+    for p in posts:
+        m = offsets[p + 1] - offsets[p]
+        out[k:k + m] = hashes[offsets[p]:offsets[p + 1]]
+        k += m
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _contains(sorted_hashes, h):
+    k = np.searchsorted(sorted_hashes, h)
+    return k < len(sorted_hashes) and sorted_hashes[k] == h
+
+
+@njit(cache=True, nogil=True)
+def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, numbers, src, tgt,
+           rare_share, rare_min, short_half_words, out):
+    for r in range(len(src)):
+        s, t = src[r], tgt[r]
+        S = hashes[offsets[s]:offsets[s + 1]]
+        T = hashes[offsets[t]:offsets[t + 1]]
+        # the shorter text, in words (a character of a script without spaces is half a word)
+        ws = 0
+        for q in range(offsets[s], offsets[s + 1]):
+            ws += 1 if narrow[q] else 2
+        wt = 0
+        for q in range(offsets[t], offsets[t + 1]):
+            wt += 1 if narrow[q] else 2
+        A, B = (S, T) if ws <= wt else (T, S)
+        out[r, 5] = min(ws, wt)
+        if min(ws, wt) > short_half_words:
+            # a long pair: only its numbers are asked about (the rest is read
+            # for short texts only, and is the costly part)
+            sa = np.sort(A)
+            sb = np.sort(B)
+            a_num = b_num = 0
+            for i in range(len(sa)):
+                if (i == 0 or sa[i - 1] != sa[i]) and _contains(numbers, sa[i]) and not _contains(sb, sa[i]):
+                    a_num += 1
+            for i in range(len(sb)):
+                if (i == 0 or sb[i - 1] != sb[i]) and _contains(numbers, sb[i]) and not _contains(sa, sb[i]):
+                    b_num += 1
+            out[r, 2] = a_num
+            out[r, 3] = b_num
+            continue
+        lo = np.searchsorted(times, times[t] - window, side="left")
+        hi = np.searchsorted(times, times[t] + window, side="right")
+        limit = max(rare_min, rare_share * (hi - lo))
+        sa = np.sort(A)
+        sb = np.sort(B)
+        n_rare = n_missing = a_num = 0
+        for i in range(len(sa)):
+            h = sa[i]
+            if i > 0 and sa[i - 1] == h:
+                continue
+            in_b = _contains(sb, h)
+            if _contains(numbers, h):
+                if not in_b:
+                    a_num += 1
+                continue
+            k = _find(keys, ids, h)
+            df = 0
+            if k >= 0:
+                lst = posts[ptr[k]:ptr[k + 1]]
+                df = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
+            if df <= limit:
+                n_rare += 1
+                if not in_b:
+                    n_missing += 1
+        b_num = b_missing = 0
+        for i in range(len(sb)):
+            h = sb[i]
+            if (i > 0 and sb[i - 1] == h) or _contains(sa, h):
+                continue
+            if _contains(numbers, h):
+                b_num += 1
+                continue
+            k = _find(keys, ids, h)
+            df = 0
+            if k >= 0:
+                lst = posts[ptr[k]:ptr[k + 1]]
+                df = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
+            if df <= limit:
+                b_missing += 1
+        out[r, 0] = n_rare
+        out[r, 1] = n_missing
+        out[r, 2] = a_num
+        out[r, 3] = b_num
+        out[r, 4] = lcs(S, T)
+        out[r, 6] = b_missing
+        out[r, 7] = hi - lo
+
+
+def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: np.ndarray, *,
+                      window_ns: int, rare_share: float, rare_min_posts: int, short_words: int = 20,
+                      workers: int = 2) -> Agreement:
+    """Content agreement of the pairs ``(src[i], tgt[i])`` (see the module's text).
+
+    Parameters
+    ----------
+    tokens : Tokens
+        Tokens of every post, posts numbered in time order.
+    times : ndarray of int64
+        Publication time of each post (nanoseconds), sorted.
+    src, tgt : ndarray of int64
+        The pairs (post numbers).
+    window_ns : int
+        Half-width of the window in which document frequency is counted,
+        around the target's time.
+    rare_share, rare_min_posts : float, int
+        A token is rare when at most ``max(rare_min_posts, rare_share * n)``
+        of the ``n`` posts in the window hold it.
+    short_words : int
+        Rare words, word order and window size are measured only for pairs
+        whose shorter text has at most this many words; of longer pairs, only
+        the numbers (the other fields stay -1).
+    workers : int
+        Threads.
+
+    Returns
+    -------
+    Agreement
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from amplify.text import tokenize
+    >>> texts = np.array(["Finland applies to join NATO", "Sweden applies to join NATO",
+    ...                   "NATO summit opens", "NATO allies meet"], dtype=object)
+    >>> agreement = content_agreement(tokenize(texts), np.arange(4, dtype=np.int64), np.array([0]),
+    ...                               np.array([1]), window_ns=10, rare_share=0.0, rare_min_posts=1)
+    >>> int(agreement.short_rare_missing[0])  # "finland" is rare and Sweden's text lacks it
+    1
+    """
+    src = np.asarray(src, dtype=np.int64)
+    tgt = np.asarray(tgt, dtype=np.int64)
+    out = np.full((len(src), _FIELDS), -1, dtype=np.int64)
+    if len(src):
+        lengths = np.diff(tokens.offsets)
+        # tokens of the texts that may be short (a token is at least half a word)
+        maybe_short = np.minimum(lengths[src], lengths[tgt]) <= 2 * short_words
+        both = np.unique(np.concatenate([src[maybe_short], tgt[maybe_short]]))
+        asked = np.unique(_gather(tokens.hashes, tokens.offsets, both))
+        keys, ids = _table(asked)
+        # only posts inside some short pair's window can count
+        ptr, posts = np.zeros(len(asked) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if maybe_short.any():
+            t_short = times[tgt[maybe_short]]
+            first = int(np.searchsorted(times, t_short.min() - window_ns, side="left"))
+            last = int(np.searchsorted(times, t_short.max() + window_ns, side="right"))
+            ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked))
+        args = (tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
+                number_hashes())
+        limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words))
+        bounds = np.linspace(0, len(src), max(1, workers) + 1).astype(int)
+        if workers <= 1 or len(src) < _PARALLEL_MIN_PAIRS:
+            _agree(*args, src, tgt, *limits, out)
+        else:
+            with ThreadPoolExecutor(workers) as ex:
+                list(ex.map(lambda ab: _agree(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], *limits,
+                                              out[ab[0]:ab[1]]), zip(bounds[:-1], bounds[1:])))
+    return Agreement(*(out[:, i].copy() for i in range(_FIELDS)))
+
+
+def unasked(n: int) -> Agreement:
+    """An :class:`Agreement` of ``n`` pairs, none asked about."""
+    return Agreement(*(np.full(n, -1, dtype=np.int64) for _ in range(_FIELDS)))
+

@@ -1,0 +1,135 @@
+"""Content agreement on short texts (issue #10): names, numbers and rare words must agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from amplify.detect import detect
+from amplify.detect.content import content_agreement, number_hashes
+from amplify.graph import filter_links
+from amplify.text import tokenize
+
+RNG_WORDS = ("economy minister parliament budget reform election vote talks summit trade exports grain energy "
+             "oil gas prices market bank court ruling protest police city region border army drill navy port "
+             "airport rail bridge school hospital doctors teachers farmers union strike wages pension tax").split()
+
+
+def _background(n: int, topic: str, seed: int = 0) -> list[str]:
+    """``n`` posts that mention ``topic`` among unrelated words: the topic's words become common."""
+    rng = np.random.default_rng(seed)
+    return [f"{' '.join(rng.choice(RNG_WORDS, 4))} {topic} {' '.join(rng.choice(RNG_WORDS, 3))}" for _ in range(n)]
+
+
+def _corpus(pairs: list[tuple[str, str]], background: list[str]) -> pd.DataFrame:
+    """Each pair as an earlier post of outlet A and a later one of outlet B, among background posts."""
+    rows = []
+    t0 = pd.Timestamp("2022-03-01", tz="UTC")
+    for i, text in enumerate(background):
+        rows.append((f"bg{i}", f"bg{i % 7}", t0 + pd.Timedelta(minutes=7 * i), text))
+    for i, (a, b) in enumerate(pairs):
+        rows.append((f"a{i}", "outlet_a", t0 + pd.Timedelta(hours=5 * i + 1), a))
+        rows.append((f"b{i}", "outlet_b", t0 + pd.Timedelta(hours=5 * i + 3), b))
+    return pd.DataFrame(rows, columns=["post_id", "outlet", "published_at", "text"])
+
+
+def _kind(links: pd.DataFrame, i: int) -> str:
+    hit = links[(links["source_id"] == f"a{i}") & (links["target_id"] == f"b{i}")]
+    return hit["kind"].iloc[0] if len(hit) else ""
+
+
+def test_short_headlines_sharing_topic_words_are_not_echoes():
+    pairs = [("Time has come to impose sanctions on Russia - Kuleba",
+              "Singapore to impose sanctions on Russia, including bank transactions")]
+    links = detect(_corpus(pairs, _background(300, "impose sanctions on Russia")))
+    assert _kind(links, 0) == ""
+
+
+def test_different_numbers_in_one_frame_make_a_template_not_an_echo():
+    pairs = [("476 COVID-19 patients discharged from hospitals in Wuhan on Tuesday",
+              "391 COVID-19 patients discharged from hospitals in Wuhan on Tuesday"),
+             ("Magnitude 5.1 earthquake strikes off the coast of Hokkaido",
+              "Magnitude 5.2 earthquake strikes off the coast of Hokkaido")]
+    links = detect(_corpus(pairs, _background(200, "news")))
+    assert [_kind(links, 0), _kind(links, 1)] == ["template", "template"]
+    # a template is never a parent, and analyses leave it out unless asked for
+    assert not links.loc[links["kind"] == "template", "is_parent"].any()
+    assert (filter_links(links, parents_only=False)["kind"] != "template").all()
+    assert len(filter_links(links, kinds=["template"], parents_only=False)) == 2
+
+
+def test_a_different_name_in_one_frame_is_not_an_echo():
+    pairs = [("Finland formally applies to join NATO alliance", "Sweden formally applies to join NATO alliance")]
+    links = detect(_corpus(pairs, _background(300, "NATO alliance")))
+    assert _kind(links, 0) in ("", "template")
+    # the same headline, copied, stays an echo
+    copied = [("Finland formally applies to join NATO alliance", "Finland formally applies to join NATO alliance")]
+    assert _kind(detect(_corpus(copied, _background(300, "NATO alliance"))), 0) == "verbatim"
+
+
+def test_a_short_headline_found_whole_in_another_is_a_quote():
+    # a republication: Censor.net prints Ukrinform's headline inside its own
+    pairs = [("Zelensky signs law on national minorities",
+              "Ukrinform: Zelensky signs law on national minorities, Venice Commission to review it")]
+    links = detect(_corpus(pairs, _background(100, "law")))
+    assert _kind(links, 0) == "quote"
+
+
+def test_agreement_counts_follow_the_rule_written_plainly():
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}" for i in range(40)] + ["7", "12", "2022"]
+    texts = [" ".join(rng.choice(vocab, int(rng.integers(3, 12)))) for _ in range(60)]
+    times = np.sort(rng.integers(0, 1000, 60)).astype(np.int64)
+    tokens = tokenize(np.array(texts, dtype=object))
+    src = rng.integers(0, 59, 40)
+    tgt = np.minimum(src + rng.integers(1, 5, 40), 59)
+    window, share, floor = 200, 0.1, 2
+    got = content_agreement(tokens, times, src, tgt, window_ns=window, rare_share=share, rare_min_posts=floor)
+    numbers = set(number_hashes().tolist())
+    words = [set(t.split()) for t in texts]
+    for r, (s, t) in enumerate(zip(src, tgt)):
+        a, b = (s, t) if len(texts[s].split()) <= len(texts[t].split()) else (t, s)
+        inside = [p for p in range(60) if abs(times[p] - times[t]) <= window]
+        limit = max(floor, share * len(inside))
+        nums = {w for w in words[a] if w.isdigit()}
+        rare = {w for w in words[a] - nums if sum(w in words[p] for p in inside) <= limit}
+        assert got.short_rare[r] == len(rare)
+        assert got.short_rare_missing[r] == len(rare - words[b])
+        assert got.short_numbers_missing[r] == len(nums - words[b])
+        assert got.long_numbers_missing[r] == len({w for w in words[b] if w.isdigit()} - words[a])
+    assert all(h in numbers for h in tokenize(np.array(["7 12 2022 05"], dtype=object)).hashes.tolist())
+
+
+def test_several_edited_passages_of_a_long_statement_make_a_reuse_link():
+    # an article of ~150 words reusing three sentences of a ~500-word transcript, each
+    # with three words changed, with its own text between them (issue #10, case 1)
+    rng = np.random.default_rng(5)
+    filler = [f"filler{i}" for i in range(400)]
+    sentences = [
+        "the spokesperson said that the so called freedom of navigation operations seriously threaten regional "
+        "peace and stability and the sovereignty of coastal countries",
+        "we urge the relevant country to stop hyping up the issue and to respect the efforts of countries in "
+        "the region to maintain peace",
+        "the position of the government on the question of the islands is consistent and clear and will not "
+        "change under any pressure from outside",
+    ]
+
+    def words(n):
+        return " ".join(rng.choice(filler, n))
+
+    def edit(sentence):
+        w = sentence.split()
+        for k in (4, 10, 16):  # three words replaced, six apart: the sentence stays one passage
+            w[k] = f"changed{k}"
+        return " ".join(w)
+
+    source = " ".join([words(140), sentences[0], words(140), sentences[1], words(120), sentences[2], words(40)])
+    target = " ".join([words(20), edit(sentences[0]), words(25), edit(sentences[1]), words(25),
+                       edit(sentences[2]), words(15)])
+    posts = pd.DataFrame({"post_id": ["transcript", "article"], "outlet": ["mfa", "paper"],
+                          "published_at": ["2019-07-16 08:00Z", "2019-07-17 09:00Z"], "text": [source, target]})
+    links = detect(posts)
+    assert links["kind"].tolist() == ["reuse"]
+    # no rule reads the longer text's length: the share of the article inside the passages is reported
+    assert 0.3 < links["target_coverage"].iloc[0] < 0.6
+    assert links["source_coverage"].iloc[0] < links["target_coverage"].iloc[0]
