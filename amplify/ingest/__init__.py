@@ -14,8 +14,10 @@ For instance, a CSV whose columns go by other names:
 >>> res = read_posts(path)
 >>> res.files[0].column_mapping
 {'text': 'content', 'published_at': 'date', 'outlet': 'author'}
->>> res.posts[["post_id", "outlet", "text"]].values.tolist(), res.rejects["reason"].tolist()
-([['c-8687b4980aeabc577110', 'tass', 'Hello']], ['unparseable time'])
+>>> res.posts[["outlet", "text"]].values.tolist(), res.rejects["reason"].tolist()
+([['tass', 'Hello']], ['unparseable time'])
+>>> bool(res.posts["post_id"].str.fullmatch("c-[0-9a-f]{20}").all())  # no id column: ids from the content
+True
 
 Formats (detected from the name and the content; ``fmt=`` forces one for all
 files): CSV/TSV (``,`` ``;`` tab or ``|``, CRLF, Excel's ``sep=`` line), JSON

@@ -30,11 +30,10 @@ from amplify.ingest.loading import Loaded, loaded_from_bytes, settle_invalid
 from amplify.ingest.oversize import DEFAULT_MAX_FIELD
 from amplify.ingest.raw import RawTable, header_names
 from amplify.ingest.report import IngestError
+from amplify.ingest.separators import SEPARATORS, sniff_separator
 
 __all__ = ["SEPARATORS", "read_delimited", "sniff_separator"]
 
-#: Separators told apart in a header line; on a tie the comma wins.
-SEPARATORS = (",", ";", "\t", "|")
 
 
 def read_delimited(data, path: str, fmt: str, encoding: str | None = None, force_slow: bool = False) -> RawTable:
@@ -54,29 +53,6 @@ def read_delimited(data, path: str, fmt: str, encoding: str | None = None, force
     if settled.utf8 is not None:
         return _read_utf8(settled.utf8, path, fmt, settled.encoding, settled.notes, force_slow)
     return _read_text(settled.text, path, fmt, settled.encoding, settled.notes)
-
-
-def sniff_separator(header: str, fmt: str) -> str:
-    """The separator of a header line: the most frequent of :data:`SEPARATORS` outside quotes.
-
-    >>> sniff_separator('id;"a,b";text', "csv"), sniff_separator("id", "tsv")
-    (';', '\\t')
-    """
-    counts = {sep: _count_outside_quotes(header, sep) for sep in SEPARATORS}
-    if fmt == "tsv" and counts["\t"]:
-        return "\t"
-    best = max(counts, key=lambda k: (counts[k], k == ","))
-    return best if counts[best] else ("\t" if fmt == "tsv" else ",")
-
-
-def _count_outside_quotes(line: str, ch: str) -> int:
-    n, inq = 0, False
-    for c in line:
-        if c == '"':
-            inq = not inq
-        elif c == ch and not inq:
-            n += 1
-    return n
 
 
 def _header_line(data: bytes):

@@ -34,6 +34,7 @@ from amplify.ingest.charsets import (BYTE_ERRORS, SURROGATES, is_utf8_name, lega
 from amplify.ingest.files import FORMAT_OF_SUFFIX, display_name, open_chunks
 from amplify.ingest.oversize import DEFAULT_MAX_FIELD, JsonFilter, LineFilter
 from amplify.ingest.report import IngestError
+from amplify.ingest.separators import separator_of_head
 
 __all__ = ["Loaded", "load_input", "loaded_from_bytes", "family_of", "settle_invalid", "Settled",
            "PARQUET_MAGIC", "FORMAT_FAMILY"]
@@ -65,11 +66,6 @@ class Loaded:
     max_field: int = DEFAULT_MAX_FIELD
     filter: LineFilter | JsonFilter | None = None
     notes: list = field(default_factory=list)
-
-    @property
-    def cut_sizes(self) -> list[int]:
-        """Size of each value cut for being longer than :attr:`max_field`, by cut number."""
-        return self.filter.sizes if self.filter is not None else []
 
     def may_hold_surrogate_escapes(self) -> bool:
         """JSON text holding a ``\\udXXX`` escape may decode to a lone surrogate."""
@@ -171,7 +167,7 @@ def _load_chunks(chunks, name: str, shown: str, fmt: str | None, encoding: str |
             yield first
             yield from rest
     family = family_of(fmt, name, first)
-    filt = JsonFilter(max_field) if family == "json" else LineFilter(max_field)
+    filt = JsonFilter(max_field) if family == "json" else LineFilter(max_field, separator_of_head(first, fmt))
     data = filt.run(text_chunks())
     label = "utf-8-sig" if enc == "utf-8-sig" or (enc == "utf-8" and off) else enc
     return Loaded(shown, name, data, family, encoding=label, given=given, max_field=max_field, filter=filt)

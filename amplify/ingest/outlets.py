@@ -80,13 +80,12 @@ def _readable_rows(raw, notes: list) -> tuple[pd.DataFrame, pd.Series]:
     frame = raw.frame.reset_index(drop=True)
     rows = pd.Series(raw.rows)
     keep = np.ones(len(frame), dtype=bool)
-    if raw.maybe_surrogates or raw.cut_sizes:
+    if raw.maybe_surrogates or raw.cuts:
         for name in frame.columns:
-            if frame[name].dtype != object and not raw.cut_sizes:
+            if frame[name].dtype != object and not raw.cuts:
                 continue
             for i, v in enumerate(frame[name].tolist()):
-                why = cell_problem(v, raw.bad_bytes_in, raw.cut_sizes, raw.max_field, name,
-                                   unit=raw.cut_unit) if keep[i] else None
+                why = cell_problem(v, raw.bad_bytes_in, raw.cuts, name) if keep[i] else None
                 if why:
                     keep[i] = False
                     notes.append(f"line {int(rows[i])}: {why}, row left out")

@@ -42,12 +42,13 @@ b'id,text\\n\\x00amplify-oversize-0\\x00\\n2,ok\\n'
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
 
 __all__ = ["DEFAULT_MAX_FIELD", "MIN_MAX_FIELD", "MAX_JSON_DEPTH", "MARKER", "MARKER_RE", "parse_size",
-           "human_size", "LineFilter", "JsonFilter", "oversize_reason"]
+           "human_size", "LineFilter", "JsonFilter", "Cuts", "oversize_reason"]
 
 #: Longest value (bytes) kept by default: 1 MiB.
 DEFAULT_MAX_FIELD = 1 << 20
@@ -121,57 +122,92 @@ def _write_marker(out, o, marker, end, k):
 
 
 @njit(cache=True, nogil=True)
-def _cut_lines(inp, out, cap, st, sizes, lines, marker, end):
-    """One chunk of CSV/TSV bytes: copy to ``out``, cutting physical lines longer than ``cap``.
+def _cut_records(inp, out, sep, line_cap, rec_cap, st, sizes, lines, spans, marker, end):
+    """One chunk of CSV/TSV bytes: copy to ``out``, cutting records longer than the caps.
 
-    ``st`` carries the state across chunks: 0 line length, 1 quote parity,
-    2 cutting, 3 next cut number, 4 bytes of the current line written by
-    earlier chunks, 5 line number. Returns ``(bytes written, cuts ended here,
-    bytes to take back from earlier chunks' output)``.
+    A record ends at a line break outside quotes (RFC 4180: a quote opens a
+    field only at its start; ``""`` inside quotes is a quote). A record on one
+    line is cut past ``line_cap`` bytes, one running over several lines past
+    ``rec_cap``. A cut record becomes the marker on one line (its line breaks
+    are counted in ``spans``, so line numbers can be put back).
+
+    ``st`` carries the state across chunks: 0 record length, 1 in quotes,
+    2 quote seen in quotes, 3 at the start of a field, 4 cutting, 5 next cut
+    number, 6 bytes of the record written by earlier chunks, 7 line number,
+    8 the record's first line, 9 line breaks inside the record. Returns
+    ``(bytes written, cuts ended here, bytes to take back from earlier chunks' output)``.
     """
-    line_len, parity, cutting, k, prev, line_no = st[0], st[1], st[2], st[3], st[4], st[5]
-    lstart = 0 if line_len == 0 else -1   # where the current line starts in out; -1: in an earlier chunk
+    rlen, inq, pend, atstart, cutting, k, prev, line_no, first, nls = (st[0], st[1], st[2], st[3], st[4], st[5],
+                                                                       st[6], st[7], st[8], st[9])
+    rstart = 0 if rlen == 0 else -1   # where the record starts in out; -1: in an earlier chunk
     o = 0
     ncut = 0
     retract = 0
     for i in range(len(inp)):
         c = inp[i]
-        if c == 10:
+        if rlen == 0:
+            first = line_no
+            nls = 0
+            rstart = o
+            prev = 0
+        ends = False
+        if inq:
+            if pend:
+                pend = 0
+                if c == 34:        # "" inside quotes: a quote
+                    rlen += 1
+                    if not cutting:
+                        out[o] = c
+                        o += 1
+                    continue
+                inq = 0            # the quote closed the field; c is read outside quotes below
+        if inq:
+            if c == 34:
+                pend = 1
+            elif c == 10:
+                nls += 1
+                line_no += 1
+        else:
+            if c == 10:
+                ends = True
+            elif c == sep:
+                atstart = 1
+            elif c == 34 and atstart:
+                inq = 1
+                atstart = 0
+            elif c != 13:
+                atstart = 0
+        if ends:
             if cutting:
-                if parity:
-                    out[o] = 34
-                    o += 1
-                sizes[ncut] = line_len
-                lines[ncut] = line_no
+                sizes[ncut] = rlen
+                lines[ncut] = first
+                spans[ncut] = nls
                 ncut += 1
                 k += 1
                 cutting = 0
             out[o] = 10
             o += 1
-            line_len = 0
-            parity = 0
-            lstart = o
-            prev = 0
+            rlen = 0
+            atstart = 1
             line_no += 1
             continue
-        line_len += 1
-        if c == 34:
-            parity ^= 1
+        rlen += 1
         if cutting:
             continue
         out[o] = c
         o += 1
-        if line_len > cap:
-            if lstart >= 0:
-                o = lstart
+        if rlen > (line_cap if nls == 0 else rec_cap):
+            if rstart >= 0:
+                o = rstart
             else:
                 o = 0
                 retract = prev
             o = _write_marker(out, o, marker, end, k)
             cutting = 1
-    if not cutting:
-        prev = (o - lstart) if lstart >= 0 else prev + o
-    st[0], st[1], st[2], st[3], st[4], st[5] = line_len, parity, cutting, k, prev, line_no
+    if not cutting and rlen > 0:
+        prev = (o - rstart) if rstart >= 0 else prev + o
+    st[0], st[1], st[2], st[3], st[4], st[5], st[6], st[7], st[8], st[9] = (rlen, inq, pend, atstart, cutting, k,
+                                                                            prev, line_no, first, nls)
     return o, ncut, retract
 
 
@@ -277,6 +313,9 @@ def _cut_strings(inp, out, cap, st, sizes, lines, marker, end, deep, max_depth):
 #: A CSV/TSV line is cut when longer than this many times the field size limit, plus :data:`LINE_SLACK`.
 LINE_FACTOR = 2
 LINE_SLACK = 64 << 10
+#: A CSV/TSV record running over several lines is cut when longer than this many times the limit (plus
+#: :data:`LINE_SLACK`): room for a long quoted text, and for a quote that is never closed.
+RECORD_FACTOR = 16
 #: A JSON string is cut when longer, as written, than this many times the field size limit.
 JSON_FACTOR = 6
 
@@ -319,14 +358,24 @@ class _Filter:
 
 
 class LineFilter(_Filter):
-    """Cuts CSV/TSV lines longer than twice ``max_field`` plus 64 KiB (see the module's docstring)."""
+    """Cuts CSV/TSV records too long to keep (see the module's docstring).
+
+    ``sep`` is the file's separator (a quote opens a field only after it or at
+    a line start). :attr:`spans` holds, for each cut, how many line breaks the
+    record held; :meth:`input_line` turns a line number of the filtered text
+    back into the file's.
+    """
 
     unit = "line"
 
-    def __init__(self, max_field: int = DEFAULT_MAX_FIELD):
+    def __init__(self, max_field: int = DEFAULT_MAX_FIELD, sep: str = ","):
         super().__init__(max_field, LINE_FACTOR * int(max_field) + LINE_SLACK)
-        self._st = np.zeros(6, dtype=np.int64)
-        self._st[5] = 1
+        self.record_cap = RECORD_FACTOR * int(max_field) + LINE_SLACK
+        self.sep = sep
+        self.spans: list[int] = []
+        self._st = np.zeros(10, dtype=np.int64)
+        self._st[3] = 1
+        self._st[7] = 1
 
     def _step(self, chunk) -> tuple[bytes, int]:
         inp = np.frombuffer(chunk, dtype=np.uint8)
@@ -334,19 +383,41 @@ class LineFilter(_Filter):
         nmax = len(inp) // self.cap + 2
         sizes = np.empty(nmax, dtype=np.int64)
         lines = np.empty(nmax, dtype=np.int64)
-        o, ncut, retract = _cut_lines(inp, out, self.cap, self._st, sizes, lines, _RAW_MARKER, _RAW_END)
+        spans = np.empty(nmax, dtype=np.int64)
+        o, ncut, retract = _cut_records(inp, out, ord(self.sep), self.cap, self.record_cap, self._st, sizes, lines,
+                                        spans, _RAW_MARKER, _RAW_END)
         self.sizes += sizes[:ncut].tolist()
         self.lines += lines[:ncut].tolist()
+        self.spans += spans[:ncut].tolist()
         return out[:o].tobytes(), int(retract)
 
     def finish(self) -> bytes:
-        """Close a cut still open at the end of the file; returns the bytes that completes it."""
-        if not self._st[2]:
-            return b""
-        self.sizes.append(int(self._st[0]))
-        self.lines.append(int(self._st[5]))
-        self._st[2] = 0
-        return b'"' if self._st[1] else b""
+        """Close a cut still open at the end of the file."""
+        if self._st[4]:
+            self.sizes.append(int(self._st[0]))
+            self.lines.append(int(self._st[8]))
+            self.spans.append(int(self._st[9]))
+            self._st[4] = 0
+        return b""
+
+    def input_line(self, line: int) -> int:
+        """The file's line number of line ``line`` of the filtered text (cuts removed line breaks)."""
+        removed = 0
+        for first, span in zip(self.lines, self.spans):
+            if first - removed >= line:
+                break
+            removed += span
+        return line + removed
+
+    def input_lines(self, lines: np.ndarray) -> np.ndarray:
+        """:meth:`input_line` of many lines at once."""
+        lines = np.asarray(lines, dtype=np.int64)
+        if not any(self.spans):
+            return lines
+        removed = np.cumsum([0] + self.spans)           # removed before cut i, and after all
+        starts = np.asarray(self.lines, dtype=np.int64) - removed[:-1]   # each cut's line in the filtered text
+        idx = np.searchsorted(starts, lines, side="left")   # cuts strictly before the line
+        return lines + removed[idx]
 
 
 class JsonFilter(_Filter):
@@ -401,23 +472,54 @@ class JsonFilter(_Filter):
         return b""
 
 
+@dataclass
+class Cuts:
+    """The values a filter cut from one file: enough to say, for each, why its row is rejected."""
+
+    max_field: int = DEFAULT_MAX_FIELD
+    unit: str = "value"                           #: a JSON ``"value"`` or a CSV/TSV ``"line"`` (record)
+    sizes: list = field(default_factory=list)     #: bytes of each cut, by cut number
+    lines: list = field(default_factory=list)     #: the file's line where each cut record or string began
+    spans: list = field(default_factory=list)     #: line breaks inside each cut record (CSV/TSV)
+
+    @classmethod
+    def of(cls, filt) -> "Cuts":
+        if filt is None:
+            return cls()
+        return cls(filt.max_field, filt.unit, list(filt.sizes), list(filt.lines), list(getattr(filt, "spans", [])))
+
+    def __bool__(self) -> bool:
+        return bool(self.sizes)
+
+    def reason(self, value: str, what: str = "value") -> str | None:
+        """The reject reason for a value holding a cut marker (raw, or as the rejects table shows it)."""
+        m = MARKER_RE.search(value) or _SHOWN_MARKER_RE.search(value)
+        if not m:
+            return None
+        k = int(m.group(1))
+        size = f"{self.sizes[k]:,} bytes" if k < len(self.sizes) else "more"
+        limit = human_size(self.max_field)
+        if self.unit == "line":
+            span = self.spans[k] if k < len(self.spans) else 0
+            if span:
+                first = self.lines[k]
+                return (f"row running over lines {first:,}-{first + span:,} longer than "
+                        f"{human_size(RECORD_FACTOR * self.max_field + LINE_SLACK)} ({size}): a quoted field too "
+                        f"long to keep, or a quote opened on line {first:,} that never closes (raise the field size "
+                        f"limit with --max-field-size)")
+            return (f"line longer than {human_size(LINE_FACTOR * self.max_field + LINE_SLACK)} ({size}), more than "
+                    f"a row with a {limit} field holds (raise the field size limit with --max-field-size)")
+        return f"{what} longer than the field size limit: {size} as written > {limit} (raise it with --max-field-size)"
+
+
+_SHOWN_MARKER_RE = re.compile(r"\\x00amplify-oversize-(\d+)\\x00")
+
+
 def oversize_reason(value: str, sizes: list[int], max_field: int, what: str = "value",
                     unit: str = "value") -> str | None:
-    """The reject reason for a value holding a cut marker, or None when it holds none.
-
-    ``unit`` says what the filter cut: a JSON ``"value"`` or a CSV/TSV ``"line"``.
+    """The reject reason for a value holding a cut marker, or None when it holds none (see :meth:`Cuts.reason`).
 
     >>> oversize_reason("\\x00amplify-oversize-0\\x00", [7_000_000], 1 << 20, "text")
     'text longer than the field size limit: 7,000,000 bytes as written > 1 MiB (raise it with --max-field-size)'
     """
-    m = MARKER_RE.search(value)
-    if not m:
-        return None
-    k = int(m.group(1))
-    size = f"{sizes[k]:,} bytes" if k < len(sizes) else "more"
-    if unit == "line":
-        cap = LINE_FACTOR * max_field + LINE_SLACK
-        return (f"line longer than {human_size(cap)} ({size}), more than a row with a {human_size(max_field)} "
-                f"field holds (raise the field size limit with --max-field-size)")
-    return (f"{what} longer than the field size limit: {size} as written > {human_size(max_field)} "
-            f"(raise it with --max-field-size)")
+    return Cuts(max_field, unit, list(sizes)).reason(value, what)

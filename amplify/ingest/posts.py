@@ -27,11 +27,11 @@ import pandas as pd
 from amplify.ingest.blank import has_edge_space, is_blank
 from amplify.ingest.columns import POST_ALIASES, REQUIRED_POSTS, resolve_columns, source_label, source_values
 from amplify.ingest.content_ids import content_ids
-from amplify.ingest.oversize import MARKER, human_size, oversize_reason
+from amplify.ingest.oversize import MARKER, human_size
 from amplify.ingest.raw import RawTable
 from amplify.ingest.report import IngestError
 from amplify.ingest.times import TimeParse, parse_times_detail
-from amplify.ingest.typed import cell_problem, rule_of, typed_column
+from amplify.ingest.typed import cell_problem, rule_of, time_column, typed_column
 from amplify.ingest.values import shorten, to_str
 from amplify.utc import to_ns
 
@@ -124,7 +124,7 @@ def _typed_frame(raw: RawTable, colmap: dict, verdicts: "_Verdicts") -> pd.DataF
     canon_of = _canonical_of(colmap)
     frame = raw.frame
     cols = {}
-    cut = bool(raw.cut_sizes)
+    cut = bool(raw.cuts)
     checks = []   # (column, problem mask, reasons) in the order of the checks
     for name in frame.columns:
         s = frame[name].reset_index(drop=True)
@@ -132,12 +132,11 @@ def _typed_frame(raw: RawTable, colmap: dict, verdicts: "_Verdicts") -> pd.DataF
         what = canon or name
         if cut or raw.maybe_surrogates:
             if s.dtype == object:
-                probs = [cell_problem(v, raw.bad_bytes_in, raw.cut_sizes, raw.max_field, what, unit=raw.cut_unit)
-                         for v in s.tolist()]
+                probs = [cell_problem(v, raw.bad_bytes_in, raw.cuts, what) for v in s.tolist()]
                 bad = np.array([p is not None for p in probs], dtype=bool)
             elif isinstance(s.dtype, pd.StringDtype):
                 bad = s.str.contains(MARKER, regex=False).to_numpy(dtype=bool, na_value=False)
-                probs = [oversize_reason(v, raw.cut_sizes, raw.max_field, what, raw.cut_unit) if b else None
+                probs = [raw.cuts.reason(v, what) if b else None
                          for v, b in zip(s.tolist(), bad)] if bad.any() else []
             else:
                 bad = np.zeros(len(s), dtype=bool)
@@ -147,7 +146,7 @@ def _typed_frame(raw: RawTable, colmap: dict, verdicts: "_Verdicts") -> pd.DataF
                 s = s.where(~bad, None) if s.dtype == object else s.where(~bad)
         rule = rule_of(canon)
         if rule == "time":
-            cols[name] = s
+            cols[name] = time_column(s)
             continue
         strings, wrong, why = typed_column(s, rule)
         if wrong.any():
@@ -231,8 +230,8 @@ _MARKER_SHOWN = re.compile(r"\\x00amplify-oversize-\d+\\x00")
 def _explain_cut(rej: dict, raw: RawTable) -> dict:
     """A reader's malformed row that is only malformed because a line was cut: say so."""
     value = rej.get("value") or ""
-    if raw.cut_sizes and "amplify-oversize-" in value:
-        why = oversize_reason(value.replace("\\x00", "\x00"), raw.cut_sizes, raw.max_field, "line", raw.cut_unit)
+    if raw.cuts and "amplify-oversize-" in value:
+        why = raw.cuts.reason(value, "line")
         if why:
             return dict(rej, reason=why)
     return rej

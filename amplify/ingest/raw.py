@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.ingest.loading import Loaded, loaded_from_bytes, settle_invalid
-from amplify.ingest.oversize import DEFAULT_MAX_FIELD
+from amplify.ingest.oversize import DEFAULT_MAX_FIELD, Cuts
 
 __all__ = ["RawTable", "header_names", "arrow_frame", "json_document", "forget_json", "loads", "as_loaded",
            "DecodedText", "decoded_text", "TooDeep"]
@@ -45,8 +45,7 @@ class RawTable:
     maybe_surrogates: bool = False      #: object columns may hold lone surrogates (bad bytes, JSON escapes)
     bad_bytes_in: str | None = None     #: surrogates U+DC00-U+DCFF stand for bytes not valid in this encoding
     max_field: int = DEFAULT_MAX_FIELD  #: the field size limit the input was read with
-    cut_sizes: list = field(default_factory=list)   #: size of each value cut for the limit, by cut number
-    cut_unit: str = "value"             #: what was cut: a JSON ``"value"`` or a CSV/TSV ``"line"``
+    cuts: Cuts = field(default_factory=Cuts)   #: the values cut for the field size limit (see ``oversize``)
 
 
 def header_names(raw: list[str]) -> list[str]:

@@ -34,7 +34,7 @@ from amplify.ingest.delimited import read_delimited
 from amplify.ingest.files import FORMAT_OF_SUFFIX, byte_order_mark, file_stem
 from amplify.ingest.json_records import RECORD_LIST_KEYS, read_json, read_jsonl
 from amplify.ingest.loading import PARQUET_MAGIC, Loaded, load_input
-from amplify.ingest.oversize import DEFAULT_MAX_FIELD, MAX_JSON_DEPTH
+from amplify.ingest.oversize import DEFAULT_MAX_FIELD, MAX_JSON_DEPTH, Cuts, LineFilter
 from amplify.ingest.parquet import read_parquet
 from amplify.ingest.posts import to_posts
 from amplify.ingest.raw import RawTable, forget_json, json_document, loads
@@ -153,8 +153,11 @@ def read_table(path, fmt: str | None = None, encoding: str | None = None, *, for
     finally:
         forget_json()
     raw.max_field = max_field
-    raw.cut_sizes = list(src.cut_sizes)
-    raw.cut_unit = src.filter.unit if src.filter is not None else "value"
+    raw.cuts = Cuts.of(src.filter)
+    if isinstance(src.filter, LineFilter) and any(src.filter.spans):  # cut records removed line breaks
+        raw.rows = src.filter.input_lines(raw.rows)
+        for r in raw.rejects:
+            r["row"] = int(src.filter.input_line(r["row"]))
     return raw
 
 

@@ -23,7 +23,8 @@ the rule of the canonical column it feeds (:func:`rule_of`):
     ``false``. For ``outlet``, ``url`` and ``lang`` an object or a list is
     rejected; other columns keep it as its JSON text.
 ``time`` (``published_at``)
-    left to :func:`amplify.ingest.times.parse_times`.
+    left to :func:`amplify.ingest.times.parse_times`, after an object
+    ``{"$date": ...}`` (MongoDB's extended JSON) is replaced by what it holds.
 
 Every rule also rejects a value that is not valid text (a lone surrogate:
 a byte that was not valid in the file's encoding, or half a UTF-16 pair) or
@@ -43,11 +44,11 @@ import numpy as np
 import pandas as pd
 
 from amplify.ingest.charsets import SURROGATES, describe_surrogate
-from amplify.ingest.oversize import MARKER, MAX_JSON_DEPTH, oversize_reason
+from amplify.ingest.oversize import MARKER, MAX_JSON_DEPTH, Cuts
 from amplify.ingest.values import is_missing, scalar_str, to_str
 
-__all__ = ["Problem", "RULES", "rule_of", "flatten_text", "as_id", "as_plain", "cell_problem", "typed_column",
-           "EXACT_FLOAT_LIMIT", "ID_KEYS"]
+__all__ = ["Problem", "RULES", "rule_of", "flatten_text", "as_id", "as_plain", "as_time", "cell_problem",
+           "typed_column", "time_column", "EXACT_FLOAT_LIMIT", "ID_KEYS"]
 
 #: The rule of each canonical column (columns not listed, and the source's others, are ``plain``).
 RULES = {"text": "text", "title": "text", "post_id": "id", "reposted_id": "id", "quoted_id": "id",
@@ -156,20 +157,40 @@ def as_plain(value, strict: bool = False) -> str | None:
     return scalar_str(value)
 
 
+def as_time(value, depth: int = 0):
+    """A time value as the time reader takes it: ``{"$date": x}`` (and ``{"$numberLong": "..."}`` inside it)
+    becomes ``x``; anything else is left as it is (the time reader says whether it reads).
+
+    >>> as_time({"$date": {"$numberLong": "1709287200000"}}), as_time({"$date": "2024-03-01T10:00:00Z"})
+    ('1709287200000', '2024-03-01T10:00:00Z')
+    """
+    if isinstance(value, dict) and depth < 3:
+        for key in ("$date", "$numberLong"):
+            if key in value:
+                return as_time(value[key], depth + 1)
+    return value
+
+
+def time_column(s: pd.Series) -> pd.Series:
+    """:func:`as_time` over an object column (other columns pass as they are)."""
+    if s.dtype != object or not any(isinstance(v, dict) for v in s.tolist()):
+        return s
+    return pd.Series([as_time(v) for v in s.tolist()], index=s.index, dtype=object)
+
+
 _CONVERT = {"text": flatten_text, "id": as_id, "plain": as_plain, "strict": lambda v: as_plain(v, True)}
 
 
-def cell_problem(value, encoding: str | None, cut_sizes: list, max_field: int, what: str, depth: int = 0,
-                 unit: str = "value") -> str | None:
+def cell_problem(value, encoding: str | None, cuts: Cuts, what: str, depth: int = 0) -> str | None:
     """Why ``value`` (or a string nested in it) cannot be stored: cut for its size, or not valid text.
 
     ``encoding``: the file's, when it had bytes not valid in it (else a
-    surrogate is a lone UTF-16 half); ``cut_sizes``, ``max_field`` and
-    ``unit`` as :func:`amplify.ingest.oversize.oversize_reason`.
+    surrogate is a lone UTF-16 half); ``cuts``: what the file's filter cut
+    (:class:`amplify.ingest.oversize.Cuts`).
     """
     if isinstance(value, str):
         if MARKER in value:
-            return oversize_reason(value, cut_sizes, max_field, what, unit)
+            return cuts.reason(value, what)
         ch = SURROGATES.search(value)
         if ch is not None:
             return f"invalid text in {what}: {describe_surrogate(ch.group(), encoding, decoded=encoding is not None)}"
@@ -183,7 +204,7 @@ def cell_problem(value, encoding: str | None, cut_sizes: list, max_field: int, w
     else:
         return None
     for v in items:
-        p = cell_problem(v, encoding, cut_sizes, max_field, what, depth + 1, unit)
+        p = cell_problem(v, encoding, cuts, what, depth + 1)
         if p:
             return p
     return None

@@ -67,10 +67,24 @@ class Workspace:
         self._refuse_if_damaged()
 
     def _refuse_if_damaged(self) -> None:
-        if self._verify:
+        """Raise :class:`WorkspaceDamaged` when a file of the snapshot is missing or truncated.
+
+        A file can also be missing because writers committed and collected it
+        since the manifest was read: then the newer manifest is checked instead
+        (a few times), and only damage that stays is reported.
+        """
+        if not self._verify:
+            return
+        for _ in range(3):
             damages = quick_check(self._root, self._manifest)
-            if damages:
-                raise WorkspaceDamaged(damage_message(self._root, damages), damages)
+            if not damages:
+                return
+            newer = read_manifest(self._root)
+            if newer["generation"] == self._manifest["generation"]:
+                break
+            self._manifest = newer
+            self._cache.clear()
+        raise WorkspaceDamaged(damage_message(self._root, damages), damages)
 
     @classmethod
     def open(cls, path: str | os.PathLike, create: bool = False, verify: bool = True) -> "Workspace":

@@ -1,0 +1,123 @@
+"""Peak memory of ``amplify ingest`` on decompression bombs: a small archive holding one huge field.
+
+Issue #18 measured a 400 KB zip holding one 400 MB field ingested with a
+3.8 GB peak. Ingest now cuts a value over the field size limit (1 MiB by
+default) while the archive streams out of the decompressor, so the peak
+follows what is kept, not what the archive expands to. This script builds
+each archive in a temporary folder (nothing is stored in the repository),
+runs ``amplify ingest`` on it in a fresh process, and prints that process's
+peak resident memory (``ru_maxrss``), the exit code and the rows kept. The
+acceptance line is a peak below 1 GiB.
+
+Cases: the issue's zip (one 400 MB field of one letter, CSV); the same as
+gzip; the field spread over short lines inside quotes (measured after
+reading, so held once); a JSON Lines record with a 400 MB string; and, for
+scale, the peak of ingesting a small ordinary file (the interpreter,
+pandas, pyarrow and numba loaded).
+
+Usage::
+
+    python benchmarks/ingest_memory.py            # 400 MB fields
+    python benchmarks/ingest_memory.py --mb 100   # smaller, quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+MB = 1 << 20
+T0 = "2024-03-01T10:00:00Z"
+
+RUN = """
+import json, resource, sys
+from amplify.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as e:
+    code = e.code or 0
+print(json.dumps({"code": code, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr)
+"""
+
+
+def _pieces(field_mb: int, shape: str):
+    """The file's bytes in pieces: a good row, the huge one, a good row."""
+    if shape == "jsonl":
+        yield b'{"outlet": "tass", "published_at": "%s", "text": "before"}\n' % T0.encode()
+        yield b'{"outlet": "rt", "published_at": "%s", "text": "' % T0.encode()
+        for _ in range(field_mb):
+            yield b"A" * MB
+        yield b'"}\n{"outlet": "cgtn", "published_at": "%s", "text": "after"}\n' % T0.encode()
+        return
+    yield b"outlet,published_at,text\ntass,%s,before\nrt,%s,%s" % (T0.encode(), T0.encode(),
+                                                                  b'"' if shape == "lines" else b"")
+    block = (b"AAAAAAA\n" * (MB // 8)) if shape == "lines" else b"A" * MB
+    for _ in range(field_mb):
+        yield block
+    yield b'%s\ncgtn,%s,after\n' % (b'"' if shape == "lines" else b"", T0.encode())
+
+
+def build(folder: Path, field_mb: int) -> dict:
+    """The archives, by case name -> (path, size in bytes)."""
+    out = {}
+    z = folder / "bomb.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zf.open("posts.csv", "w") as fh:
+            for piece in _pieces(field_mb, "csv"):
+                fh.write(piece)
+    out[f"zip, CSV, one {field_mb} MB field (the issue's)"] = z
+    for shape, name in (("csv", "bomb.csv.gz"), ("lines", "lines.csv.gz"), ("jsonl", "bomb.jsonl.gz")):
+        co = zlib.compressobj(9, zlib.DEFLATED, 31)
+        with open(folder / name, "wb") as fh:
+            for piece in _pieces(field_mb, shape):
+                fh.write(co.compress(piece))
+            fh.write(co.flush())
+        label = {"csv": f"gzip, CSV, one {field_mb} MB field",
+                 "lines": f"gzip, CSV, one {field_mb} MB quoted field of 8-byte lines",
+                 "jsonl": f"gzip, JSON Lines, one {field_mb} MB string"}[shape]
+        out[label] = folder / name
+    small = folder / "small.csv"
+    small.write_text("outlet,published_at,text\n" + "".join(f"o{i % 7},{T0},post number {i}\n" for i in range(1000)))
+    out["an ordinary 1,000-row CSV (for scale)"] = small
+    return out
+
+
+def measure(path: Path, workspace: Path) -> dict:
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-c", RUN, "ingest", str(path), "--workspace", str(workspace), "-q",
+                        "--format", "json"], capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    last = json.loads(p.stderr.strip().splitlines()[-1])
+    kept = json.loads(p.stdout)["ingest"]["totals"] if p.stdout.strip() else {}
+    return {"seconds": seconds, "code": last["code"], "peak_mib": last["peak_kib"] / 1024,
+            "accepted": kept.get("accepted"), "rejected": kept.get("rejected")}
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mb", type=int, default=400, help="size of the huge field, in MB (default 400)")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        cases = build(d, args.mb)
+        print(f"{'case':58} {'archive':>10} {'peak':>9} {'time':>7}  exit  kept/rejected")
+        worst = 0.0
+        for i, (label, path) in enumerate(cases.items()):
+            r = measure(path, d / f"ws{i}")
+            if "scale" not in label:
+                worst = max(worst, r["peak_mib"])
+            print(f"{label:58} {path.stat().st_size / 1024:>7,.0f} KB {r['peak_mib']:>6,.0f} MiB "
+                  f"{r['seconds']:>6.1f}s  {r['code']:>4}  {r['accepted']}/{r['rejected']}")
+        verdict = "below" if worst < 1024 else "ABOVE"
+        print(f"largest peak on a bomb: {worst:,.0f} MiB ({verdict} the 1 GiB bound)")
+
+
+if __name__ == "__main__":
+    main()
