@@ -278,7 +278,8 @@ def outlet_nodes(links, posts, outlets=None, *, parents_only=True, since=None, u
                       undirected=False)
     ann = annotate_links(ls, posts, outlets)
     n_posts = posts["outlet"].value_counts()
-    nodes = pd.DataFrame({"outlet": sorted(set(posts["outlet"].astype(str)))})
+    named = set(cites["cited_outlet"].astype(str)) if cites is not None and len(cites) else set()
+    nodes = pd.DataFrame({"outlet": sorted(set(posts["outlet"].astype(str)) | named)})  # cited: maybe no post
     meta = outlets.set_index("outlet") if outlets is not None and not outlets.empty else pd.DataFrame()
     for col in ("group", "kind", "name", "country"):
         vals = meta[col].reindex(nodes["outlet"]).to_numpy(dtype=object) if col in meta.columns else \
