@@ -459,21 +459,27 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
               help="Surge rule: standard deviations above the baseline mean.")
 @click.option("--min-count", type=click.IntRange(0), default=10, show_default=True,
               help="Surge rule: fewest mentions in a surge period.")
+@click.option("--surge-on", type=click.Choice(["share", "count"]), default="share", show_default=True,
+              help="Surge rule: mentions against the baseline's share of the posts published, or raw counts.")
 @format_option
 @raw_option
 @quiet_option
 def volume(workspace, terms, by, freq, since, until, compare_since, compare_until, baseline, zscore, min_count,
-           fmt, raw, quiet):
+           surge_on, fmt, raw, quiet):
     """How often do outlets mention a term, per period and camp? Comparisons and surges.
 
     Counts posts mentioning each term (case-insensitive, on word boundaries;
     Chinese and Japanese as substrings) per period and per camp, outlet or
-    outlet kind. With two terms or a comparison period, prints a sentence
-    such as "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs
-    2,674 mentioning Ukraine in all of December 2021". A period is flagged as
-    a surge when its count is at least --min-count and above the mean plus
-    --z standard deviations (at least sqrt(mean) and 1) of the --baseline
-    previous non-surge periods.
+    outlet kind, with the share of that camp's posts (shown as "12 (4.1%)");
+    a camp's periods before its first post or after its last are blank, not
+    zero. With two terms or a comparison period, prints a sentence such as
+    "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs 2,674
+    mentioning Ukraine in all of December 2021". A period is flagged as a
+    surge when its count is at least --min-count and above the baseline plus
+    --z standard deviations (at least sqrt(mean) and 1); the baseline is the
+    --baseline previous periods (by default the mentions their share of
+    posts predicts for this period's posts), leaving out surges younger than
+    --baseline periods: a level that holds becomes the new baseline.
 
     \b
     Example:
@@ -492,7 +498,7 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
         posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
         outlets = ws.outlets()
         vol = term_volume(posts, outlets, list(terms), by=by, freq=freq, since=since, until=until,
-                          baseline=baseline, z=zscore, min_count=min_count)
+                          baseline=baseline, z=zscore, min_count=min_count, surge_on=surge_on)
         comparison, sentence = None, None
         if len(terms) > 1 or compare_since is not None:
             comparison, sentence = compare_volume(
@@ -517,10 +523,12 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
         total = v[v["key"] == "all"]["mentions"].sum() if (v["key"] == "all").any() else v["mentions"].sum()
         click.echo(f"== {term}: {total:,} posts mentioning it, per {dict(D='day', W='week', M='month')[freq]} "
                    f"and {by}")
-        wide = v.pivot_table(index="period", columns="key", values="mentions", aggfunc="sum", sort=False)
+        cells = [("" if not cov else f"{int(m):,} ({100 * sh:.2g}%)" if sh < 0.1 else f"{int(m):,} ({100 * sh:.0f}%)")
+                 for m, sh, cov in zip(v["mentions"].fillna(0), v["share"].fillna(0), v["covered"])]
+        wide = v.assign(cell=cells).pivot(index="period", columns="key", values="cell")
         wide = wide.loc[v["period"].drop_duplicates()]
         if by == "outlet":
-            keep = v.groupby("key")["mentions"].sum().sort_values(ascending=False).head(12).index
+            keep = v.groupby("key")["mentions"].sum().astype("int64").sort_values(ascending=False).head(12).index
             wide = wide[[k for k in wide.columns if k in keep]]
         flags = v[v["key"] == "all"].set_index("period")["surge"] if (v["key"] == "all").any() else None
         wide = wide.reset_index()

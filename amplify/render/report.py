@@ -150,7 +150,9 @@ def timeline_svg(counts: pd.DataFrame, colors: dict | None = None, *, title: str
     """An inline SVG line chart: one line per column of ``counts`` (index: dates).
 
     All labels are escaped; the figure scales to the page width and prints.
-    ``y_label`` names the unit in the accessible description.
+    ``y_label`` names the unit in the accessible description. Every date
+    label shows its year; a missing value (NaN: outside a series' coverage)
+    breaks the line rather than drawing a zero.
     """
     if counts is None or counts.empty:
         return '<p class="empty">No data for this figure.</p>'
@@ -159,7 +161,8 @@ def timeline_svg(counts: pd.DataFrame, colors: dict | None = None, *, title: str
     pw, ph = width - ml - mr, height - mt - mb
     x = np.arange(len(counts))
     xs = ml + (x / max(len(counts) - 1, 1)) * pw
-    vmax = float(np.nanmax(counts.to_numpy(dtype=float))) if counts.size else 1.0
+    vmax = float(np.nanmax(counts.to_numpy(dtype=float))) if counts.size and np.isfinite(
+        counts.to_numpy(dtype=float)).any() else 1.0
     ticks = _nice_ticks(vmax)
     top = ticks[-1] or 1.0
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" '
@@ -174,13 +177,21 @@ def timeline_svg(counts: pd.DataFrame, colors: dict | None = None, *, title: str
     dates = [pd.Timestamp(d) for d in counts.index]
     n_lab = min(8, len(dates))
     for i in sorted(set(np.linspace(0, len(dates) - 1, n_lab).round().astype(int).tolist())):
-        parts.append(f'<text x="{xs[i]:.1f}" y="{mt + ph + 18}" class="xt">{esc(dates[i].strftime("%d %b"))}</text>')
+        # every label carries its year: a figure cut out of the page still says when
+        parts.append(f'<text x="{xs[i]:.1f}" y="{mt + ph + 18}" class="xt">'
+                     f'{esc(dates[i].strftime("%d %b %Y"))}</text>')
     for j, col in enumerate(counts.columns):
-        ys = mt + ph - (counts[col].to_numpy(dtype=float) / top) * ph
-        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+        vals = counts[col].to_numpy(dtype=float)
+        ys = mt + ph - (vals / top) * ph
         c = colors.get(col, "#888888")
-        parts.append(f'<polyline points="{pts}" fill="none" stroke="{esc(c)}" stroke-width="2" '
-                     f'stroke-linejoin="round"><title>{esc(col)}</title></polyline>')
+        # missing values (outside a camp's coverage) break the line instead of drawing zeros
+        ok = np.isfinite(vals)
+        run_id = np.cumsum(np.r_[True, ok[1:] != ok[:-1]])
+        for r in np.unique(run_id[ok]):
+            sel = ok & (run_id == r)
+            pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs[sel], ys[sel]))
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{esc(c)}" stroke-width="2" '
+                         f'stroke-linejoin="round"><title>{esc(col)}</title></polyline>')
         ly = mt + 6 + j * 18
         parts.append(f'<rect x="{ml + pw + 14}" y="{ly - 9}" width="12" height="12" rx="2" fill="{esc(c)}"/>')
         total = int(np.nansum(counts[col].to_numpy(dtype=float)))
@@ -497,14 +508,29 @@ def _timeline_section(posts, outlets, ann, colors) -> Section:
     vol = pd.crosstab(day.to_numpy(), pg) if len(posts) else pd.DataFrame()
     if len(vol):
         full = pd.date_range(vol.index.min(), vol.index.max(), freq="D")
-        vol = vol.reindex(full, fill_value=0)
+        vol = _within_coverage(vol.reindex(full, fill_value=0), day, pg)
     fig = timeline_svg(vol, colors, title="Posts per day, by camp", y_label="posts")
     if len(ann):
         eday = pd.to_datetime(ann["target_time"], utc=True).dt.floor("D").dt.tz_convert(None)
         ev = pd.crosstab(eday.to_numpy(), ann["target_group"].astype(str).to_numpy())
         ev = ev.reindex(vol.index if len(vol) else ev.index, fill_value=0)
+        if len(vol):
+            ev = ev.astype(float).where(vol.reindex(columns=ev.columns).notna(), np.nan)
         fig += timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes")
-    return Section("Volume over time", html=fig, id="timeline")
+    return Section("Volume over time", html=fig, id="timeline",
+                   note="A camp's line starts at its first post and ends at its last: outside that range "
+                        "nothing was collected, which is not the same as nothing published.")
+
+
+def _within_coverage(counts: pd.DataFrame, day: pd.Series, camp: np.ndarray) -> pd.DataFrame:
+    """Daily counts per camp, missing (NaN) before the camp's first post and after its last."""
+    span = pd.DataFrame({"day": day.to_numpy(), "camp": camp}).groupby("camp")["day"].agg(["min", "max"])
+    out = counts.astype(float)
+    for c in out.columns:
+        if c in span.index:
+            outside = (out.index < span.at[c, "min"]) | (out.index > span.at[c, "max"])
+            out.loc[outside, c] = np.nan
+    return out
 
 
 def _extra_sections(sections) -> list[Section]:
