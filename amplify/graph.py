@@ -306,6 +306,8 @@ def outlet_nodes(links, posts, outlets=None, *, parents_only=True, since=None, u
 
 def _clean(v):
     """A table value as a plain graph attribute: numpy numbers as Python ones, times as ISO text, NaN as None."""
+    if v is pd.NaT or v is pd.NA:       # an edge of ties or citations only has no echo times
+        return None
     if isinstance(v, (np.integer,)):
         return int(v)
     if isinstance(v, (np.floating,)):

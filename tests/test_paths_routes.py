@@ -146,4 +146,4 @@ def test_kind_filters_outlets_and_links(hostile_ws):
     out = json.loads(run("--kind", "verbatim", "--format", "json").stdout)
     assert out == []                                         # mfa -> embassy is a quote
     res = run("--kind", "ministy")
-    assert res.exit_code == 1 and "did you mean ministry" in res.output
+    assert res.exit_code == 2 and "did you mean ministry" in res.output

@@ -56,8 +56,8 @@ Ranking
     ``main_role`` is the cross-camp role with most cascades, and
     ``main_route`` its most common camps (``CN -> RU``). An outlet through
     which no cross-camp cascade passes (score 0) is not a bridge and gets no
-    rank (``rank`` is missing; such rows follow the ranked ones when the
-    whole table is asked for, ``top=None``).
+    rank (``rank`` is missing; such rows follow the ranked ones, for their
+    measures, and the command's table leaves them out).
 
 Ties and coverage
     Links between posts of one timestamp count once evidence gives them a
@@ -220,7 +220,8 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
         Canonical tables (posts need ``post_id``, ``outlet``,
         ``published_at``; ``text`` to show evidence text).
     top : int, optional
-        Rows of the ranked table (None: every outlet).
+        Rows of the table (None: every outlet): the ranked outlets first, then
+        outlets of score 0, unranked.
     evidence : int
         Routes shown per bridge (for the top bridges).
     seed : int
@@ -319,7 +320,7 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
     table.insert(6, "main_route", main_route)
     table.insert(7, "reason", reasons)
     table = table.drop(columns="_sc")
-    shown = table if top is None else table.head(min(int(top), n_ranked))
+    shown = table if top is None else table.head(int(top))
 
     ev = _evidence(f, shown, ch, role, evidence,
                    texts if texts is not None else (posts if "text" in posts.columns else None))

@@ -35,7 +35,11 @@ import pandas as pd
 from amplify.analyze.errors import AnalysisError
 from amplify.schema import LINK_KINDS
 
-__all__ = ["split_kinds", "select_outlet_kinds", "outlet_kinds"]
+__all__ = ["split_kinds", "select_outlet_kinds", "outlet_kinds", "UnknownKindError"]
+
+
+class UnknownKindError(AnalysisError):
+    """A ``--kind`` value is neither a link kind nor an outlet kind of the outlets table."""
 
 
 def split_kinds(values) -> tuple[list[str], list[str]]:
@@ -79,22 +83,22 @@ def select_outlet_kinds(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
 
     Raises
     ------
-    AnalysisError
+    UnknownKindError
         The outlets table has no kinds, or a kind is not among them (the
-        message lists the kinds there are).
+        message lists the kinds there are); an :class:`AnalysisError`.
     """
     known = outlet_kinds(outlets)
     if not known:
-        raise AnalysisError("the outlets table gives no outlet kinds (column 'kind'), so --kind "
-                            f"{','.join(kinds)} cannot select outlets; link kinds are {', '.join(LINK_KINDS)}")
+        raise UnknownKindError(f"unknown kind(s) {list(kinds)}: the outlets table gives no outlet kinds (column "
+                               f"'kind'), and link kinds are {', '.join(LINK_KINDS)}")
     folded = {k.casefold(): k for k in known}
     wanted = []
     for k in kinds:
         if k.casefold() not in folded:
             close = difflib.get_close_matches(k, known, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise AnalysisError(f"{k!r} is neither a link kind ({', '.join(LINK_KINDS)}) nor an outlet kind of "
-                                f"the outlets table ({', '.join(known)}){hint}")
+            raise UnknownKindError(f"unknown kind {k!r}: neither a link kind ({', '.join(LINK_KINDS)}) nor an "
+                                   f"outlet kind of the outlets table ({', '.join(known)}){hint}")
         wanted.append(folded[k.casefold()])
     kind = outlets["kind"].astype(object)
     keep_outlets = outlets[kind.isin(wanted).to_numpy()]

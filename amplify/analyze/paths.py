@@ -87,7 +87,8 @@ class PathsReport:
     paths : DataFrame
         One row per outlet path, ranked: ``rank``, ``route``, ``hops``,
         ``cascades`` (post-level paths taking this route), ``total_lag_s``
-        (fastest example), ``median_total_lag_s``, ``first_time``,
+        (fastest example) and ``median_total_lag_s`` (over the route's parent
+        cascades when it has any, else over all), ``first_time``,
         ``last_time``, ``parent_cascades`` (cascades along parent links only),
         ``via`` (:data:`VIA`), ``tie_cascades`` (cascades through an
         undirected tie).
@@ -385,11 +386,14 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
              "_ties"]]
     pp = pp.sort_values(["hops", "total_lag_s", "start"], kind="stable").reset_index(drop=True)
     agg = pp.groupby("route", sort=False).agg(hops=("hops", "first"), cascades=("hops", "size"),
-                                               total_lag_s=("total_lag_s", "min"),
-                                               median_total_lag_s=("total_lag_s", "median"),
                                                first_time=("start", "min"), last_time=("end", "max"),
                                                parent_cascades=("parents", "sum"), tie_cascades=("_ties", "sum"),
                                                cite=("_cited", "count")).reset_index()
+    # the lags of a route are those of the way the content took it: its parent cascades when it has any
+    has_parents = pp["route"].map(agg.set_index("route")["parent_cascades"] > 0).to_numpy()
+    lags = pp[pp["parents"].to_numpy() | ~has_parents].groupby("route", sort=False)["total_lag_s"]
+    agg.insert(3, "total_lag_s", agg["route"].map(lags.min()).to_numpy())
+    agg.insert(4, "median_total_lag_s", agg["route"].map(lags.median()).to_numpy())
     agg["via"] = np.where(agg.pop("cite") > 0, VIA[2], np.where(agg["parent_cascades"] > 0, VIA[0], VIA[1]))
     for c in ("parent_cascades", "tie_cascades"):
         agg[c] = agg[c].astype(np.int64)

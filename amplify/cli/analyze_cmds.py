@@ -18,7 +18,8 @@ import pandas as pd
 
 from amplify.cli.common import (emit_json, emit_table, format_option, note, quiet_option, raw_option,
                                 terminal_safe, workspace_option)
-from amplify.cli.route_options import kind_option, kind_values, no_ties_option, outlet_kind_option, print_warnings
+from amplify.cli.route_options import (bad_kind, kind_option, kind_values, no_ties_option, outlet_kind_option,
+                                       print_warnings, usage_errors)
 
 __all__ = ["synergy", "bridges", "paths", "trace", "volume", "summary", "COMMANDS"]
 
@@ -233,9 +234,11 @@ def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_t
         rep = run(links, posts, outlets, top=top, evidence=evidence, seed=seed, parents_only=not all_links,
                   since=since, until=until, texts=ws, kinds=link_kinds, outlet_kinds=outlet_kinds,
                   ties=not no_ties, window=st.get("window", "7D"))
+    except usage_errors() as exc:
+        bad_kind(exc)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
-    print_warnings(rep.warnings)
+    print_warnings(rep.warnings, quiet)
     if fmt == "json":
         emit_json(rep.to_dict())
         return
@@ -245,7 +248,7 @@ def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_t
     click.echo(f"Bridges between camps ({rep.settings['outlets']:,} outlets, {rep.settings['edges']:,} outlet "
                f"pairs; betweenness {rep.settings['betweenness']}, distance = 1/echoes; "
                f"{rep.settings['ranked']:,} outlet(s) carry a cross-camp cascade)")
-    t = rep.table
+    t = rep.table[rep.table["rank"].notna()]
     if t.empty:
         click.echo("No outlet carries a cross-camp cascade: no bridge to rank.")
         return
@@ -312,9 +315,11 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
                                   since=since, until=until, top=top, parents_only=not all_links,
                                   also_matches=not parents_only, kinds=link_kinds, texts=ws, ties=not no_ties,
                                   cites=not no_cites, outlet_kinds=outlet_kind_list)
+    except usage_errors() as exc:
+        bad_kind(exc)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
-    print_warnings(rep.warnings)
+    print_warnings(rep.warnings, quiet)
     if fmt == "json":
         emit_json(rep.to_list())
         return

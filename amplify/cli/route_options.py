@@ -4,8 +4,8 @@
 also takes outlet kinds from the outlets table (``state_media``,
 ``ministry`` ...), told apart by name
 (:func:`amplify.analyze.outlet_kinds.split_kinds`). ``--no-ties`` leaves out
-links between posts of one timestamp. Warnings go to stderr even with
-``--quiet``: they say what the figures cannot.
+links between posts of one timestamp. Warnings go to stderr (not with
+``--quiet``) and into JSON output's ``warnings``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import click
 
 from amplify.cli.common import terminal_safe
 
-__all__ = ["no_ties_option", "kind_option", "outlet_kind_option", "kind_values", "print_warnings"]
+__all__ = ["no_ties_option", "kind_option", "outlet_kind_option", "kind_values", "print_warnings", "usage_errors",
+           "bad_kind"]
 
 no_ties_option = click.option(
     "--no-ties", is_flag=True,
@@ -46,8 +47,23 @@ def kind_values(values, outlet_values=()) -> tuple[list | None, list | None]:
     return link or None, outlet or None
 
 
-def print_warnings(messages) -> None:
-    """Each warning on one line of stderr, control characters escaped."""
+def usage_errors() -> tuple:
+    """The errors that mean "a flag's value is wrong" (exit code 2, naming the flag)."""
+    from amplify.analyze.outlet_kinds import UnknownKindError
+
+    return (UnknownKindError,)
+
+
+def bad_kind(exc: Exception):
+    """An unknown ``--kind`` as click's usage error (exit code 2)."""
+    raise click.BadParameter(str(exc), param_hint="--kind") from exc
+
+
+def print_warnings(messages, quiet: bool = False) -> None:
+    """Each warning on one line of stderr, control characters escaped (none with ``--quiet``: JSON output
+    carries them in its ``warnings``, the report on the page)."""
+    if quiet:
+        return
     for m in messages or ():
         if m:
             click.echo(f"warning: {terminal_safe(m, collapse_breaks=True)}", err=True)

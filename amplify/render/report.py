@@ -48,6 +48,7 @@ from amplify.graph import annotate_links, filter_links, group_edges, outlet_node
 from amplify.render.colors import camp_colors
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
+from amplify.render.relations import prepare_relations, relations_section_parts
 from amplify.render.textsafe import clean_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
@@ -291,7 +292,7 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
     return out
 
 
-def _analysis_sections(links, posts, outlets, since, until, kinds) -> list[Section]:
+def _analysis_sections(links, posts, outlets, since, until, kinds, ties=True, notes=None) -> list[Section]:
     """Synergy and bridges from :mod:`amplify.analyze`, when it is installed and works."""
     try:
         from amplify.analyze import bridges, camp_synergy
@@ -314,7 +315,9 @@ def _analysis_sections(links, posts, outlets, since, until, kinds) -> list[Secti
     except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
         out.append(Section("Synergy between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
     try:
-        rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds)
+        rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds, ties=ties)
+        if notes is not None:
+            notes.extend(w for w in rep.warnings if w not in notes)
         t = rep.table
         cols = [c for c in ("rank", "outlet", "group", "kind", "main_role", "main_route", "bridge_score",
                             "betweenness", "reason") if c in t.columns]
@@ -355,7 +358,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                  outlets: pd.DataFrame | None = None, linkset: str | None = None, since=None, until=None,
                  kinds=None, sections: Sequence[Section | tuple] | None = None, network_href: str | None =
                  "network.html", title: str | None = None, top: int = 15, cascades: int = 5,
-                 analyses: bool = True) -> str:
+                 analyses: bool = True, ties: bool = True, cites: bool = True, outlet_kinds=None) -> str:
     """The report page as one HTML string.
 
     Parameters
@@ -376,8 +379,23 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         Largest cascades shown.
     analyses : bool
         Add synergy and bridges from :mod:`amplify.analyze` if it is available.
+    ties : bool
+        Count ties (links between posts of one timestamp): as echoes where
+        evidence directs them, else as co-publications (default); False
+        leaves them out.
+    cites : bool
+        Count citations without a matched post (section "Co-publications and
+        citations").
+    outlet_kinds : list of str, optional
+        Only outlets of these kinds.
     """
     links, posts, outlets, meta = _tables_of(ws, links, posts, outlets, linkset)
+    if outlet_kinds:
+        from amplify.analyze.outlet_kinds import select_outlet_kinds
+
+        links, posts, outlets = select_outlet_kinds(links, posts, outlets, outlet_kinds)
+    rel = prepare_relations(links, posts, outlets, ties=ties, cites=cites)
+    links = rel.links
     if network_href is not None and ":" in network_href.split("/")[0] and \
             not network_href.lower().startswith(("http:", "https:", "file:")):
         raise ValueError(f"network_href must be a relative path or an http(s)/file address, not {network_href!r}")
@@ -399,8 +417,12 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                                     "(each echo counted once, from its most likely direct source)."),
         _timeline_section(posts, outlets, ann, colors),
     ]
+    rel_table, rel_text = relations_section_parts(rel, posts, outlets, since=since, until=until, kinds=kinds)
+    if len(rel_table) or rel.cites is not None or rel.ties is not None:
+        built.insert(2, Section("Co-publications and citations", table=rel_table, text=rel_text, id="relations"))
+    warnings = list(rel.warnings)
     if analyses:
-        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds))
+        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds, ties=ties, notes=warnings))
     built.extend(_extra_sections(sections))
 
     from amplify import __version__
@@ -408,7 +430,10 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     rendered = [{"title": s.title, "anchor": s.anchor(), "body": _section_body(s)} for s in built]
     return template_env().get_template("report.html.j2").render(
         title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps),
-        notes=_notes(meta), filters=_filters(since, until, kinds), sections=rendered, network_href=network_href,
+        notes=_notes(meta) + warnings, filters=_filters(since, until, kinds) + (
+            [f"outlet kinds: {', '.join(outlet_kinds)}"] if outlet_kinds else []) + (
+            [] if ties else ["ties (posts of one timestamp) left out"]),
+        sections=rendered, network_href=network_href,
         meta=meta, version=__version__,
         generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )
