@@ -48,14 +48,14 @@ def kind_values(values, outlet_values=()) -> tuple[list | None, list | None]:
 
 
 def usage_errors() -> tuple:
-    """The errors that mean "a flag's value is wrong" (exit code 2, naming the flag)."""
+    """The analysis errors that mean "a flag's value is wrong" (shown as usage errors: exit code 2)."""
     from amplify.analyze.outlet_kinds import UnknownKindError
 
     return (UnknownKindError,)
 
 
 def bad_kind(exc: Exception):
-    """An unknown ``--kind`` as click's usage error (exit code 2)."""
+    """An unknown ``--kind`` value as click's usage error: exit code 2, the flag named, the kinds listed."""
     raise click.BadParameter(str(exc), param_hint="--kind") from exc
 
 

@@ -27,9 +27,13 @@ import pandas as pd
 from amplify import schema
 from amplify.analyze.cites import find_cites
 from amplify.analyze.ties import TieSummary, orient_ties
-from amplify.graph import cite_edges, tie_edges, without_ties
+from amplify.graph import annotate_links, cite_edges, filter_links, outlet_edges, tie_edges, without_ties
 
-__all__ = ["Relations", "prepare_relations", "relations_section_parts"]
+__all__ = ["Relations", "prepare_relations", "relations_section_parts", "strongest_relations"]
+
+_WHY = {"platform": "the platform's repost or quote ids name the source",
+        "attribution": "the later-listed post names the other's outlet",
+        "containment": "the target holds the source's whole text and names an outlet (a republication)"}
 
 
 @dataclass
@@ -81,3 +85,34 @@ def relations_section_parts(rel: Relations, posts: pd.DataFrame, outlets: pd.Dat
             "is listed once. A citation is a post that names an outlet of the outlets table (handle, name or "
             "alias, in any script) without echoing any of its posts.")
     return table.reset_index(drop=True), text
+
+
+def strongest_relations(rel: Relations, posts: pd.DataFrame, outlets: pd.DataFrame | None, *, top: int = 10,
+                        since=None, until=None, kinds=None) -> pd.DataFrame:
+    """The ``top`` directed outlet-to-outlet relations by echoes, each with the reason it is directed.
+
+    Columns: ``source``, ``target``, ``echoes``, ``same-time`` (echoes between
+    posts of one timestamp, directed by evidence), ``co-publications``
+    (undirected, counted apart), ``citations`` and ``why``: which evidence
+    directs its same-time echoes, with how many each.
+    """
+    e = outlet_edges(rel.links, posts, outlets, since=since, until=until, kinds=kinds, cites=rel.cites)
+    e = e[(e["count"] > 0) & (e["source"] != e["target"])].head(top)
+    if e.empty:
+        return pd.DataFrame(columns=["source", "target", "echoes", "same-time", "co-publications", "citations", "why"])
+    par = filter_links(rel.links, posts, since=since, until=until, kinds=kinds, undirected=False)
+    why = {}
+    if "direction" in par.columns and len(par):
+        ann = annotate_links(par[par["direction"].isin(list(_WHY))], posts, outlets)
+        for (a, b, d), n in ann.groupby(["source_outlet", "target_outlet", "direction"]).size().items():
+            why.setdefault((a, b), []).append(f"{n:,} by {d}: {_WHY[d]}")
+    rows = []
+    for r in e.itertuples(index=False):
+        reasons = why.get((r.source, r.target), [])
+        text = "; ".join(reasons) if reasons else "each echo was published after its source"
+        if reasons and r.count > r.oriented_ties:
+            text += f"; {r.count - r.oriented_ties:,} published after their source"
+        rows.append({"source": r.source, "target": r.target, "echoes": int(r.count),
+                     "same-time": int(r.oriented_ties), "co-publications": int(getattr(r, "ties", 0)),
+                     "citations": int(getattr(r, "cites", 0)), "why": text})
+    return pd.DataFrame(rows)

@@ -48,7 +48,7 @@ from amplify.graph import annotate_links, filter_links, group_edges, outlet_node
 from amplify.render.colors import camp_colors
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
-from amplify.render.relations import prepare_relations, relations_section_parts
+from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
 from amplify.render.textsafe import clean_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
@@ -420,6 +420,11 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     rel_table, rel_text = relations_section_parts(rel, posts, outlets, since=since, until=until, kinds=kinds)
     if len(rel_table) or rel.cites is not None or rel.ties is not None:
         built.insert(2, Section("Co-publications and citations", table=rel_table, text=rel_text, id="relations"))
+    built.insert(3, Section("Strongest relations between outlets", id="strongest",
+                            table=strongest_relations(rel, posts, outlets, top=top, since=since, until=until,
+                                                      kinds=kinds),
+                            text="Outlet pairs by echoes (each echo counted once, from its direct source), and "
+                                 "why each points the way it does: same-time echoes are directed only by evidence."))
     warnings = list(rel.warnings)
     if analyses:
         built.extend(_analysis_sections(links, posts, outlets, since, until, kinds, ties=ties, notes=warnings))
