@@ -139,3 +139,12 @@ def test_day_only_outlets_need_every_time_at_midnight():
                           "published_at": ["2022-01-01", "2022-01-02", "2022-01-03", "2022-01-04",
                                            "2022-01-01", "2022-01-02", "2022-01-03", "2022-01-04 00:00:01"]})
     assert day_only_outlets(posts) == ["d"]
+
+
+def test_trace_follows_a_same_day_reprint_to_its_source(world):
+    from amplify.analyze.trace import trace_post
+
+    src, reprint = world["reprints"][0]
+    tr = trace_post(world["links"], world["posts"], world["outlets"], reprint)
+    assert tr.origin == src and tr.upstream["post_id"].tolist() == [src, reprint]
+    assert tr.upstream["kind"].iloc[1] in {"quote", "verbatim", "paraphrase"}

@@ -53,11 +53,13 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from amplify.analyze.frame import arrow_strings
 from amplify.analyze.tables import post_texts
 from amplify.detect.attribution import attributed, outlet_names
 from amplify.text import LOWER_CP, decode_utf8, lower_table, text_buffers, text_chunks
+from amplify.utc import to_ns
 
-__all__ = ["find_cites", "CITE_COLUMNS", "CITES_KIND"]
+__all__ = ["find_cites", "outlets_named", "CITE_COLUMNS", "CITES_KIND"]
 
 #: Columns of a cites table.
 CITE_COLUMNS = ["post_id", "outlet", "published_at", "cited_outlet"]
@@ -227,7 +229,7 @@ def find_cites(posts: pd.DataFrame, outlets: pd.DataFrame | None, links: pd.Data
         return empty
     p = posts
     if post_ids is not None:
-        p = p[p["post_id"].astype(str).isin(pd.Index([str(i) for i in post_ids]))]
+        p = p[_among(p["post_id"], post_ids)]
     if not len(p):
         return empty
     if texts is None and "text" in p.columns:
@@ -236,27 +238,60 @@ def find_cites(posts: pd.DataFrame, outlets: pd.DataFrame | None, links: pd.Data
         ids = p["post_id"].astype(str).to_numpy(dtype=object)
         text_col = post_texts(texts if texts is not None else posts, ids).reindex(ids).fillna("") \
             .reset_index(drop=True)
-    rows, owner = _candidate_pairs(text_col, names_of, owners, workers)
     own_outlet = p["outlet"].astype(str).to_numpy(dtype=object)
-    cand_outlet = np.asarray(owners, dtype=object)[owner]
-    keep = cand_outlet != own_outlet[rows]                   # naming oneself is no citation
-    rows, cand_outlet = rows[keep], cand_outlet[keep]
+    rows, cand_outlet = outlets_named(text_col, own_outlet, outlets, cited=owners, workers=workers)
     if not len(rows):
         return empty
-    hit = attributed(cand_outlet, text_col, outlets, rows=rows, workers=workers)
-    rows, cand_outlet = rows[hit], cand_outlet[hit]
     out = pd.DataFrame({"post_id": p["post_id"].astype(str).to_numpy(dtype=object)[rows],
                         "outlet": own_outlet[rows],
-                        "published_at": pd.to_datetime(p["published_at"].to_numpy()[rows], utc=True),
+                        "published_at": pd.to_datetime(to_ns(p["published_at"])[rows], utc=True),
                         "cited_outlet": cand_outlet, "_row": rows})
     if links is not None and len(links) and len(out):
         out = _not_echoes(out, links, posts)
     return out.sort_values(["_row", "cited_outlet"], kind="stable").drop(columns="_row").reset_index(drop=True)
 
 
+def outlets_named(texts, own_outlets, outlets: pd.DataFrame, *, cited=None, workers: int = 2,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Which outlets each text names, other than its own: ``(text row, outlet named)`` pairs.
+
+    The array form of :func:`find_cites` (no echo is checked here): ``texts``
+    any column of texts, ``own_outlets`` the outlet of each, ``cited`` the
+    outlets looked for (default: every outlet of the table).
+
+    >>> import pandas as pd
+    >>> outlets = pd.DataFrame({"outlet": ["mfa_china"], "group": ["CN"], "aliases": ["中国外交部"]})
+    >>> rows, named = outlets_named(["据中国外交部消息", "no name"], ["tass", "tass"], outlets)
+    >>> rows.tolist(), named.tolist()
+    ([0], ['mfa_china'])
+    """
+    names_of = outlet_names(outlets)
+    owners = sorted(names_of) if cited is None else sorted({str(c) for c in cited} & set(names_of))
+    none = np.zeros(0, np.int64), np.zeros(0, dtype=object)
+    if not owners:
+        return none
+    rows, owner = _candidate_pairs(texts, names_of, owners, workers)
+    own = np.asarray(own_outlets, dtype=object)
+    cand = np.asarray(owners, dtype=object)[owner]
+    keep = cand != own[rows]                                 # naming oneself is no citation
+    rows, cand = rows[keep], cand[keep]
+    if not len(rows):
+        return none
+    hit = attributed(cand, texts, outlets, rows=rows, workers=workers)
+    return rows[hit], cand[hit]
+
+
+def _among(values, wanted) -> np.ndarray:
+    """Per value: is it among ``wanted`` (Arrow's hash lookup, not a Python loop over strings)."""
+    import pyarrow.compute as pc
+
+    hit = pc.is_in(arrow_strings(values), value_set=arrow_strings(pd.Series(np.asarray(wanted, dtype=object))))
+    return hit.to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _not_echoes(cites: pd.DataFrame, links: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
     """``cites`` without the (post, outlet) pairs where the post echoes a post of the outlet."""
-    wanted = links["target_id"].astype(str).isin(pd.Index(cites["post_id"])).to_numpy()
+    wanted = _among(links["target_id"], cites["post_id"])
     ls = links[wanted]
     if not len(ls):
         return cites

@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from amplify.analyze.cites import CITES_KIND, find_cites
+from amplify.analyze.cites import CITES_KIND, outlets_named
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame, resolve
 from amplify.analyze.outlet_kinds import select_outlet_kinds
@@ -222,8 +222,9 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
         ok_time &= f.times < user_time_ns(until)
     follow_all = also_matches or not parents_only
     mask = f.link_mask(parents_only=False, kinds=kinds)
-    parent = route_parents(f, mask)
+    parent = None
     if not follow_all:
+        parent = route_parents(f, mask)
         mask &= parent
     lidx = np.flatnonzero(mask)
     lsrc, ltgt = f.src[mask], f.tgt[mask]
@@ -236,15 +237,15 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     cite_paths: list = []
     cited_by: dict = {}
     if cites and text_source is not None:
+        if not isinstance(text_source, pd.DataFrame):
+            # one read of every text this call may show: the heads, and X's posts that start a hop
+            shown = visited | (in_s & np.isin(np.arange(n), lsrc))
+            ids = f.post_ids[np.flatnonzero(shown)]
+            tx = post_texts(text_source, ids)
+            text_source = pd.DataFrame({"post_id": tx.index.to_numpy(dtype=object), "text": tx.to_numpy()})
         heads = np.flatnonzero(visited & ~in_s)
-        table = find_cites(posts, outlets, f.links, texts=text_source, post_ids=f.post_ids[heads],
-                           cited=f.outlets[s_out]) if len(heads) else None
-        if table is not None and len(table):
-            pos = f.index_of(table["post_id"])
-            cite_post = np.zeros(n, dtype=bool)
-            cite_post[pos] = True
-            for p_, o_ in zip(pos.tolist(), table["cited_outlet"].tolist()):
-                cited_by.setdefault(p_, []).append(o_)
+        cite_post, cited_by = _citing_posts(f, heads, s_out, text_source, outlets)
+        if cited_by:
             # a post of Y that names X is a route of one hop; the others need links down to Y
             zero = np.flatnonzero(start & cite_post & ~in_s)
             if len(zero):
@@ -269,12 +270,47 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
             pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s", "parents", "via"]),
             settings, warnings)
     echo_paths = [lidx[arr[:, ::-1]] for arr in found]
+    if parent is None:     # the echoes' direct sources, found only where a path passes
+        on_paths = np.unique(np.concatenate([k.ravel() for k in echo_paths] +
+                                            [k.ravel() for k, _ in cite_paths] + [np.zeros(0, np.int64)]))
+        parent = route_parents(f, mask, targets=np.unique(f.tgt[on_paths]))
     agg, best, pp = _routes(f, echo_paths, cite_paths, cited_by, top, parent, prefer_parents=parents_only)
     hops = _hop_table(f, agg, best, text_source, parent)
     pp_out = pp.drop(columns=["_links", "_head", "_cited", "_ties"])
     for c in ("start", "end"):
         pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
     return PathsReport(agg, hops, pp_out, settings, warnings)
+
+
+def _citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, texts, outlets) -> tuple[np.ndarray, dict]:
+    """Which of the posts ``heads`` name an outlet of ``s_out`` without echoing a post of it.
+
+    Returns a mask over the posts and, per citing post, the outlets it names.
+    """
+    cite_post = np.zeros(f.n_posts, dtype=bool)
+    if not len(heads):
+        return cite_post, {}
+    ids = f.post_ids[heads]
+    tx = post_texts(texts, ids).reindex(ids).fillna("")
+    if outlets is None or not len(outlets):      # no table: an outlet is named by its handle only
+        outlets = pd.DataFrame({"outlet": f.outlets[s_out], "group": f.groups[f.group_of_outlet[s_out]]})
+    rows, named = outlets_named(tx.reset_index(drop=True), f.outlets[f.outlet_of_post[heads]], outlets,
+                                cited=f.outlets[s_out])
+    if not len(rows):
+        return cite_post, {}
+    post, code = heads[rows], pd.Index(f.outlets).get_indexer(named).astype(np.int64)
+    # an echo of a post of the named outlet is not a citation (any link, parent or not)
+    n = np.int64(len(f.outlets))
+    echoed = np.unique(f.tgt.astype(np.int64) * n + f.outlet_of_post[f.src])
+    key = post * n + code
+    at = np.searchsorted(echoed, key)
+    keep = ~((at < len(echoed)) & (echoed[np.minimum(at, max(len(echoed) - 1, 0))] == key)) if len(echoed) \
+        else np.ones(len(key), dtype=bool)
+    cited_by: dict = {}
+    for p_, o_ in zip(post[keep].tolist(), named[keep].tolist()):
+        cited_by.setdefault(p_, []).append(o_)
+    cite_post[post[keep]] = True
+    return cite_post, cited_by
 
 
 def _warnings(f: Frame, truncated: bool, max_partial: int, no_texts: bool) -> list[str]:
@@ -339,12 +375,12 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
 
 
 def _route_names(f: Frame, seq: np.ndarray) -> np.ndarray:
-    """``a -> b -> c`` for each row of post indices ``seq``."""
-    names = f.outlets[f.outlet_of_post[seq]]
-    route = pd.Series(names[:, 0], dtype=object)
-    for j in range(1, names.shape[1]):
-        route = route + " -> " + pd.Series(names[:, j], dtype=object)
-    return route.to_numpy(dtype=object)
+    """``a -> b -> c`` for each row of post indices ``seq`` (each distinct route written once)."""
+    if not len(seq):
+        return np.zeros(0, dtype=object)
+    codes, inverse = np.unique(f.outlet_of_post[seq], axis=0, return_inverse=True)
+    names = np.asarray([" -> ".join(f.outlets[row].tolist()) for row in codes], dtype=object)
+    return names[np.asarray(inverse).reshape(-1)]
 
 
 def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.ndarray, *, prefer_parents: bool):
@@ -363,7 +399,7 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     for k in echo_paths:
         seq = np.c_[f.src[k[:, 0]], f.tgt[k]]
         frames.append(pd.DataFrame({
-            "route": _route_names(f, seq), "hops": k.shape[1], "posts": [r.tolist() for r in f.post_ids[seq]],
+            "route": _route_names(f, seq), "hops": k.shape[1], "posts": f.post_ids[seq].tolist(),
             "start": f.times[seq[:, 0]], "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1),
             "via": "", "_links": list(k), "_head": -1, "_cited": None, "_ties": und[k].any(axis=1)}))
     for k, head in cite_paths:
@@ -375,7 +411,7 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
         seq, k = seq[idx], k[idx]
         frames.append(pd.DataFrame({
             "route": cited + CITE_ARROW + _route_names(f, seq), "hops": k.shape[1] + 1,
-            "posts": [r.tolist() for r in f.post_ids[seq]], "start": f.times[seq[:, 0]],
+            "posts": f.post_ids[seq].tolist(), "start": f.times[seq[:, 0]],
             "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1) if k.shape[1] else True,
             "via": VIA[2], "_links": list(k), "_head": seq[:, 0], "_cited": cited,
             "_ties": und[k].any(axis=1) if k.shape[1] else False}))

@@ -62,13 +62,15 @@ MORE_CHARS = 10
 COPY_KINDS = ("repost", "quote_post", "verbatim", "quote")
 
 
-def explained_links(f: Frame, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -> tuple[np.ndarray, np.ndarray]:
     """Links (in ``mask``) explained by a relay, and the relay explaining each.
 
     Returns ``explained`` (bool per link of ``f.links``) and ``relay`` (the
     index of the best relay link for each explained link, -1 elsewhere:
     highest score, then the latest source). Undirected ties neither explain
-    nor are explained.
+    nor are explained. ``targets`` (post indices) limits the work to the
+    links into those posts (the evidence ``A -> B`` is still looked up among
+    all links of ``mask``).
     """
     n_links = len(f.links)
     explained = np.zeros(n_links, dtype=bool)
@@ -79,6 +81,8 @@ def explained_links(f: Frame, mask: np.ndarray | None = None) -> tuple[np.ndarra
     if len(f.undirected) == n_links:
         ok &= ~f.undirected
     idx = np.flatnonzero(ok)
+    if targets is not None:
+        idx = idx[np.isin(f.tgt[idx], np.asarray(targets, dtype=np.int64))]
     if len(idx) < 2:
         return explained, relay
     tgt = f.tgt[idx]
@@ -125,14 +129,15 @@ def explained_links(f: Frame, mask: np.ndarray | None = None) -> tuple[np.ndarra
     return explained, relay
 
 
-def route_parents(f: Frame, mask: np.ndarray | None = None) -> np.ndarray:
+def route_parents(f: Frame, mask: np.ndarray | None = None, *, targets=None) -> np.ndarray:
     """Detection's parents, each replaced by its relay when it is only a shortcut (module documentation).
 
     Returns a bool per link of ``f.links``: the link is its target's direct
-    source along the route the content took.
+    source along the route the content took (checked for the links into
+    ``targets`` only, when given; the others keep detection's flag).
     """
     parent = f.links["is_parent"].to_numpy(dtype=bool).copy() if len(f.links) else np.zeros(0, dtype=bool)
-    explained, relay = explained_links(f, mask)
+    explained, relay = explained_links(f, mask, targets=targets)
     moved = parent & explained & (relay >= 0)
     if moved.any():
         parent[moved] = False

@@ -59,8 +59,14 @@ def post_texts(source, ids) -> pd.Series:
     """
     ids = list(dict.fromkeys(str(i) for i in ids))
     if isinstance(source, pd.DataFrame):
-        s = source.set_index(source["post_id"].astype(str))["text"]
-        return s[s.index.isin(ids)]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keys = source["post_id"].astype(str)
+        # Arrow's hash lookup: pandas' isin on Arrow strings loops in Python
+        hit = pc.is_in(pa.array(keys.to_numpy(dtype=object), type=pa.string()),
+                       value_set=pa.array(ids, type=pa.string())).to_numpy(zero_copy_only=False).astype(bool)
+        return pd.Series(source["text"].to_numpy()[hit], index=keys.to_numpy(dtype=object)[hit], name="text")
     if not ids:
         return pd.Series(dtype="string")
     try:
