@@ -62,13 +62,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from amplify.analyze.cites import CITES_KIND, outlets_named
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame, resolve
 from amplify.analyze.outlet_kinds import select_outlet_kinds
 from amplify.analyze.relays import route_parents
-from amplify.analyze.tables import json_records, matched_text, post_texts
+from amplify.analyze.tables import json_records, matched_text, post_texts, text_table
 
 __all__ = ["amplification_paths", "PathsReport", "VIA", "CITE_ARROW"]
 
@@ -237,12 +239,11 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     cite_paths: list = []
     cited_by: dict = {}
     if cites and text_source is not None:
-        if not isinstance(text_source, pd.DataFrame):
-            # one read of every text this call may show: the heads, and X's posts that start a hop
-            shown = visited | (in_s & np.isin(np.arange(n), lsrc))
-            ids = f.post_ids[np.flatnonzero(shown)]
-            tx = post_texts(text_source, ids)
-            text_source = pd.DataFrame({"post_id": tx.index.to_numpy(dtype=object), "text": tx.to_numpy()})
+        # one read of every text this call may show: the heads, and X's posts that start a hop
+        shown = visited | (in_s & np.isin(np.arange(n), lsrc))
+        texts_read = text_table(text_source, f.post_ids[np.flatnonzero(shown)])
+        text_source = pd.DataFrame({"post_id": pd.array(texts_read.column("post_id"), dtype=pd.ArrowDtype(pa.string())),
+                                    "text": pd.array(texts_read.column("text"), dtype=pd.ArrowDtype(pa.string()))})
         heads = np.flatnonzero(visited & ~in_s)
         cite_post, cited_by = _citing_posts(f, heads, s_out, text_source, outlets)
         if cited_by:
@@ -290,11 +291,13 @@ def _citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, texts, outlets
     cite_post = np.zeros(f.n_posts, dtype=bool)
     if not len(heads):
         return cite_post, {}
-    ids = f.post_ids[heads]
-    tx = post_texts(texts, ids).reindex(ids).fillna("")
+    t = text_table(texts, f.post_ids[heads])
+    # the heads' texts in head order, from the Arrow table (a missing text is empty)
+    at = pc.index_in(pa.array(f.post_ids[heads].tolist(), type=pa.string()), value_set=t.column("post_id"))
+    tx = pc.fill_null(t.column("text").combine_chunks().take(at), "")
     if outlets is None or not len(outlets):      # no table: an outlet is named by its handle only
         outlets = pd.DataFrame({"outlet": f.outlets[s_out], "group": f.groups[f.group_of_outlet[s_out]]})
-    rows, named = outlets_named(tx.reset_index(drop=True), f.outlets[f.outlet_of_post[heads]], outlets,
+    rows, named = outlets_named(tx, f.outlets[f.outlet_of_post[heads]], outlets,
                                 cited=f.outlets[s_out])
     if not len(rows):
         return cite_post, {}
