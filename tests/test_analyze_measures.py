@@ -352,13 +352,17 @@ def test_paths_camps_hops_limit_window_and_no_path(chain):
     links, posts, outlets = chain
     # CN -> RU: a -> b is the first RU post (a path ends at the first post of the target camp), d -> e
     rep = amplification_paths(links, posts, outlets, source="CN", target="RU")
-    assert sorted(map(tuple, rep.post_paths["posts"])) == [("a", "b"), ("d", "e")]
+    par = rep.post_paths["parents"]
+    assert sorted(map(tuple, rep.post_paths.loc[par, "posts"])) == [("a", "b"), ("d", "e")]
+    # the also-match a -> c is listed too, marked (issue #11: also-match routes follow the parent routes)
+    assert sorted(map(tuple, rep.post_paths.loc[~par, "posts"])) == [("a", "c")]
     assert amplification_paths(links, posts, outlets, source="cn_mfa", target="tass", max_hops=1) \
         .paths["route"].tolist() == ["cn_mfa -> tass"]
     # window: until 150' keeps a -> b -> c, drops d -> e (ends at 200')
     rep = amplification_paths(links, posts, outlets, source="cn_mfa", target="tass",
                               until=T0 + pd.Timedelta(minutes=150))
-    assert rep.paths["route"].tolist() == ["cn_mfa -> ru_emb -> tass"]
+    assert rep.paths["route"].tolist() == ["cn_mfa -> ru_emb -> tass", "cn_mfa -> tass"]
+    assert rep.paths["via"].tolist() == ["parents", "also-match"]
     none = amplification_paths(links, posts, outlets, source="bbc", target="tass")
     assert none.empty and none.to_list() == [] and len(none.hops) == 0
     with pytest.raises(AnalysisError):
@@ -460,6 +464,7 @@ def test_term_volume_and_comparison_by_hand():
                                      compare_until="2022-01-01")
     # A: 3 mentions in 3 days = 1/day; B: 2 in 31 days = 0.0645/day -> 15.5 times the daily rate
     assert sentence == ("3 posts mentioning Kazakhstan in three days (3-5 Jan 2022) vs 2 mentioning Ukraine "
-                        "in all of December 2021 (1.0 vs 0.065 a day: 16 times the daily rate)")
+                        "in all of December 2021 (1.0 vs 0.065 a day: 16 times the daily rate; 75% of the 4 posts "
+                        "published then vs 100% of 2)")
     assert table["mentions"].tolist() == [3, 2] and table.loc[0, "CN"] == 2
     assert describe_span("2022-01-01", "2023-01-01") == "in all of 2022"

@@ -151,7 +151,8 @@ def test_planted_chains_come_back_as_time_respecting_paths(world0):
         kw = dict(source=o[r.root], target=o[r.target_id], since=t[r.root],
                   until=t[r.target_id] + pd.Timedelta(seconds=1), top=None, frame=f)
         rep = amplification_paths(links, c.posts, c.outlets, **kw)
-        got = {tuple(p) for p in rep.post_paths["posts"]}
+        # the cascades along parent links (also-match routes follow them, marked)
+        got = {tuple(p) for p, par in zip(rep.post_paths["posts"], rep.post_paths["parents"]) if par}
         both_parents = (r.root, r.mid) in parent_pairs and (r.mid, r.target_id) in parent_pairs
         detected += both_parents
         found += seq in got
@@ -159,11 +160,13 @@ def test_planted_chains_come_back_as_time_respecting_paths(world0):
             assert seq in got
         rep_all = amplification_paths(links, c.posts, c.outlets, parents_only=False, **kw)
         found_all += seq in {tuple(p) for p in rep_all.post_paths["posts"]}
-        for _, pp in rep_all.post_paths.iterrows():  # every path's times strictly increase
-            assert (t[pp["posts"]].diff().dt.total_seconds().iloc[1:] > 0).all()
-        h = rep.hops
-        assert (h["target_time"] > h["source_time"]).all()
-    assert found == detected
+        for _, pp in rep_all.post_paths.iterrows():  # every path's times increase (a tie keeps them equal)
+            assert (t[pp["posts"]].diff().dt.total_seconds().iloc[1:] >= 0).all()
+        h = rep.hops[rep.hops["kind"] != "cites"]          # a citation hop has no source post
+        assert ((h["target_time"] > h["source_time"]) | (h["target_time"] == h["source_time"]) & h["tie"]).all()
+    # along parent links every chain detection kept is found, and more: a parent that was a shortcut of
+    # a planted relay gives way to the relay (amplify.analyze.relays)
+    assert found >= detected
     assert found_all >= 0.85 * len(chains)
 
 

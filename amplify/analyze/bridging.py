@@ -54,7 +54,18 @@ Ranking
     (``flow_representative + flow_gatekeeper + flow_liaison``); ties are
     broken by the structural cross-camp roles, then by betweenness. The
     ``main_role`` is the cross-camp role with most cascades, and
-    ``main_route`` its most common camps (``CN -> RU``).
+    ``main_route`` its most common camps (``CN -> RU``). An outlet through
+    which no cross-camp cascade passes (score 0) is not a bridge and gets no
+    rank (``rank`` is missing; such rows follow the ranked ones, for their
+    measures, and the command's table leaves them out).
+
+Ties and coverage
+    Links between posts of one timestamp count once evidence gives them a
+    direction (:mod:`~amplify.analyze.ties`); brokerage needs a direction,
+    so undirected co-publications are shown per outlet (``ties``) but make
+    no bridge. ``warnings`` says how many ties there were, which outlets had
+    no candidate pair at all (:func:`~amplify.analyze.coverage.unpairable_outlets`:
+    their zeros say nothing) and when no outlet bridges two camps.
 
 References
 ----------
@@ -83,8 +94,10 @@ import pandas as pd
 
 from amplify.analyze.betweenness import betweenness_from_edges, weighted_betweenness
 from amplify.analyze.brokerage import CROSS_CAMP_ROLES, ROLES, brokerage_from_edges, brokerage_roles, role_codes
+from amplify.analyze.coverage import unpairable_outlets, unpairable_warning
 from amplify.analyze.errors import AnalysisError
 from amplify.analyze.frame import Frame
+from amplify.analyze.outlet_kinds import select_outlet_kinds
 from amplify.analyze.participation import participation_coefficient, participation_from_edges
 from amplify.analyze.structural_holes import burt_constraint, constraint_from_edges
 from amplify.analyze.tables import json_records, matched_text, post_texts
@@ -101,12 +114,13 @@ class BridgeReport:
     Attributes
     ----------
     table : DataFrame
-        One row per outlet, ranked (``rank`` 1 = strongest bridge): ``outlet``,
+        One row per outlet, ranked (``rank`` 1 = strongest bridge; missing for
+        outlets of score 0, which are not bridges): ``outlet``,
         ``group``, ``kind``, ``bridge_score``, ``main_role``, ``main_route``,
         ``reason``, the ``flow_*`` role counts (cascades through the outlet),
         the structural role counts (:data:`ROLES`), ``betweenness``,
         ``community``, ``participation``, ``constraint``, ``echoes_given``,
-        ``echoes_received``.
+        ``echoes_received``, ``ties`` (undirected co-publications).
     evidence : DataFrame
         For the top bridges, their most used cross-camp routes ``a -> b -> c``
         with the number of cascades and one example chain: the three posts,
@@ -114,16 +128,21 @@ class BridgeReport:
     communities : list of sets
         The Louvain communities (outlet names).
     settings : dict
+    warnings : list of str
+        What the figures cannot say (ties, outlets without a candidate pair,
+        no bridge at all).
     """
 
     table: pd.DataFrame
     evidence: pd.DataFrame
     communities: list = field(default_factory=list)
     settings: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        """JSON-ready: the settings and both tables as lists of records."""
-        return {"settings": self.settings, "bridges": json_records(self.table), "evidence": json_records(self.evidence)}
+        """JSON-ready: the settings, both tables as lists of records, and the warnings."""
+        return {"settings": self.settings, "bridges": json_records(self.table), "evidence": json_records(self.evidence),
+                "warnings": list(self.warnings)}
 
 
 @dataclass
@@ -189,7 +208,8 @@ def _louvain(n: int, ea, eb, ec, seed):
 def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
             top: int | None = 10, evidence: int = 3, seed=0, parents_only: bool = True, kinds=None,
             since=None, until=None, betweenness_exact_max: int = 1000, betweenness_k: int = 400,
-            texts=None, frame: Frame | None = None) -> BridgeReport:
+            texts=None, frame: Frame | None = None, ties: bool = True, outlet_kinds=None,
+            window="7D") -> BridgeReport:
     """Rank outlets as bridges between camps, with the evidence behind each.
 
     See the module documentation for the measures and the ranking rule.
@@ -200,7 +220,8 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
         Canonical tables (posts need ``post_id``, ``outlet``,
         ``published_at``; ``text`` to show evidence text).
     top : int, optional
-        Rows of the ranked table (None: every outlet).
+        Rows of the table (None: every outlet): the ranked outlets first, then
+        outlets of score 0, unranked.
     evidence : int
         Routes shown per bridge (for the top bridges).
     seed : int
@@ -215,6 +236,14 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
     texts : DataFrame or Workspace, optional
         Where to read the evidence texts (default: ``posts`` if it has text).
     frame : Frame, optional
+        The tables already coded (its ties oriented, or left out, as it was built).
+    ties : bool
+        Count ties that evidence directs (default), or leave every tie out.
+    outlet_kinds : list of str, optional
+        Only outlets of these kinds (:func:`~amplify.analyze.outlet_kinds.select_outlet_kinds`).
+    window : str, optional
+        Detection's window, to find the outlets that had no candidate pair
+        (None: do not look).
 
     Returns
     -------
@@ -236,11 +265,14 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
     .. [1] Brandes (2001). .. [2] Gould & Fernandez (1989). .. [3] Guimerà & Amaral (2005).
     .. [4] Blondel et al. (2008). .. [5] Burt (1992). (Full entries in the module documentation.)
     """
-    f = frame if frame is not None else Frame.build(links, posts, outlets)
+    if outlet_kinds:
+        links, posts, outlets = select_outlet_kinds(links, posts, outlets, outlet_kinds)
+        frame = None
+    f = frame if frame is not None else Frame.build(links, posts, outlets, ties=ties, texts=texts)
     n = len(f.outlets)
     if n == 0:
         raise AnalysisError("no outlets: nothing to analyse")
-    mask = f.link_mask(parents_only=parents_only, kinds=kinds, since=since, until=until, no_ties=True)
+    mask = f.link_mask(parents_only=parents_only, kinds=kinds, since=since, until=until, undirected=False)
     a = f.outlet_of_post[f.src[mask]]
     b = f.outlet_of_post[f.tgt[mask]]
     ext = a != b
@@ -264,6 +296,9 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
 
     given = np.bincount(a, minlength=n)
     received = np.bincount(b, minlength=n)
+    und = f.link_mask(parents_only=False, kinds=kinds, since=since, until=until) & f.undirected
+    # an undirected tie is listed both ways: each row is one co-publication seen from its source's side
+    ties_per_outlet = np.bincount(f.outlet_of_post[f.src[und]], minlength=n)
     gnames = f.groups
     table = pd.DataFrame({
         "outlet": f.outlets, "group": gnames[g], "kind": f.kind_of_outlet,
@@ -272,11 +307,14 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
         **{name: roles[:, i] for i, name in enumerate(ROLES)},
         "betweenness": np.round(bc, 6), "community": comm, "participation": np.round(part, 4),
         "constraint": np.round(cons, 4), "echoes_given": given, "echoes_received": received,
+        "ties": ties_per_outlet,
     })
     table["_sc"] = struct_cross
     order = np.lexsort((table["outlet"].to_numpy(), -table["betweenness"].to_numpy(), -struct_cross, -score))
     table = table.iloc[order].reset_index(drop=True)
-    table.insert(0, "rank", np.arange(1, n + 1))
+    n_ranked = int((score > 0).sum())
+    table.insert(0, "rank", pd.array(np.r_[np.arange(1, n_ranked + 1), np.full(n - n_ranked, -1)], dtype="Int64"))
+    table.loc[n_ranked:, "rank"] = pd.NA
     main_role, main_route, reasons = _main_roles(f, table, ch.b, role, ga, gc, roles)
     table.insert(5, "main_role", main_role)
     table.insert(6, "main_route", main_route)
@@ -290,8 +328,28 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
                 "since": str(since) if since is not None else None,
                 "until": str(until) if until is not None else None, "outlets": n, "edges": int(len(ea)),
                 "betweenness": "exact" if n <= betweenness_exact_max else f"{betweenness_k} pivots",
-                "distance": "1 / echoes"}
-    return BridgeReport(shown.reset_index(drop=True), ev, [{f.outlets[i] for i in c} for c in comms], settings)
+                "distance": "1 / echoes", "ranked": n_ranked, "ties": bool(ties),
+                "outlet_kinds": list(outlet_kinds) if outlet_kinds else None}
+    warnings = _warnings(f, posts, n_ranked, window)
+    return BridgeReport(shown.reset_index(drop=True), ev, [{f.outlets[i] for i in c} for c in comms], settings,
+                        warnings)
+
+
+def _warnings(f: Frame, posts, n_ranked: int, window) -> list[str]:
+    """What the bridge table cannot say: ties, outlets without a candidate pair, no bridge at all."""
+    out = []
+    tie_note = f.ties.warning()
+    if tie_note:
+        out.append(tie_note)
+    if window is not None and len(posts):
+        lonely = unpairable_outlets(posts, window)
+        note = unpairable_warning(lonely, window, int(len(np.unique(f.outlet_of_post))))
+        if note:
+            out.append(note)
+    if n_ranked == 0:
+        out.append("no outlet carries a cross-camp cascade (a chain of echoes through three outlets whose first "
+                   "and last are in different camps): there is no bridge to rank")
+    return out
 
 
 def _main_roles(f: Frame, table: pd.DataFrame, ob, role, ga, gc, roles):

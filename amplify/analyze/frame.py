@@ -5,7 +5,10 @@
 as arrays, outlets and camps as sorted names with an integer code per post,
 and every link as the indices of its two posts. The analyses then work on
 integer arrays (numpy, numba) instead of joining tables on string ids, which
-is what keeps them fast at a million posts. :func:`resolve` reads an outlet or
+is what keeps them fast at a million posts. Ties (links between posts of one
+timestamp) are oriented once here (:func:`amplify.analyze.ties.orient_ties`):
+those evidence directs count as echoes, the rest are undirected
+co-publications (``Frame.undirected``). :func:`resolve` reads an outlet or
 camp name the user gave against a frame; :func:`arrow_strings` and
 :func:`lookup_positions` are the zero-copy Arrow helpers the coding uses.
 
@@ -32,6 +35,8 @@ import pandas as pd
 
 from amplify import schema
 from amplify.analyze.errors import AnalysisError, user_time_ns
+from amplify.analyze.ties import TieSummary, orient_ties
+from amplify.graph import undirected_mask, without_ties
 from amplify.utc import from_ns, to_ns
 
 __all__ = ["Frame", "resolve", "arrow_strings", "lookup_positions"]
@@ -98,6 +103,10 @@ class Frame:
         The links kept, index reset, aligned with ``src`` and ``tgt``.
     src, tgt : ndarray of int64
         Post indices of each link's source and target.
+    undirected : ndarray of bool
+        The link is an undirected tie (a co-publication listed both ways).
+    ties : TieSummary
+        What orienting the ties did (:func:`amplify.analyze.ties.orient_ties`).
     """
 
     post_ids: np.ndarray
@@ -112,11 +121,20 @@ class Frame:
     tgt: np.ndarray
     dropped_links: int = 0
     _index: pd.Index | None = field(default=None, repr=False)
+    undirected: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    ties: TieSummary = field(default_factory=TieSummary)
 
     @classmethod
     def build(cls, links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.DataFrame | None = None,
-              ) -> "Frame":
-        """Code ``posts`` (``post_id``, ``outlet``, ``published_at``), ``outlets`` and ``links``."""
+              *, ties: bool = True, texts=None) -> "Frame":
+        """Code ``posts`` (``post_id``, ``outlet``, ``published_at``), ``outlets`` and ``links``.
+
+        ``ties``: orient the ties by their evidence and keep the rest as
+        undirected co-publications (default), or leave every tie out
+        (False). ``texts`` (a posts table with ``text`` or a Workspace) is
+        where the tied posts' texts are read for containment evidence
+        (default: ``posts``, if it has ``text``).
+        """
         for col in ("post_id", "outlet", "published_at"):
             if col not in posts.columns:
                 raise AnalysisError(f"posts table lacks column {col!r}")
@@ -140,6 +158,12 @@ class Frame:
             kinds = np.full(len(names), None, dtype=object)
         if links is None:
             links = schema.empty_links()
+        summary = TieSummary(links=int(len(links)))
+        if ties:
+            links, summary = orient_ties(links, posts, outlets, texts=texts)
+        else:
+            summary.tie_links = int(links["tie"].sum()) if len(links) and "tie" in links.columns else 0
+            links = without_ties(links)
         if len(links):
             s, t = lookup_positions(ids, links["source_id"], links["target_id"])
             ok = (s >= 0) & (t >= 0)
@@ -150,7 +174,8 @@ class Frame:
             kept, s, t, dropped = links.reset_index(drop=True), np.zeros(0, np.int64), np.zeros(0, np.int64), 0
         ids = np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object)
         index = None
-        return cls(ids, times, outlet_of_post, names, groups, group_of_outlet, kinds, kept, s, t, dropped, index)
+        return cls(ids, times, outlet_of_post, names, groups, group_of_outlet, kinds, kept, s, t, dropped, index,
+                   undirected_mask(kept), summary)
 
     # convenience views ---------------------------------------------------------------
     @property
@@ -170,13 +195,21 @@ class Frame:
         return self._index.get_indexer(np.asarray([str(p) for p in post_ids], dtype=object)).astype(np.int64)
 
     def link_mask(self, *, parents_only: bool = True, kinds=None, since=None, until=None,
-                  no_ties: bool = False) -> np.ndarray:
-        """Boolean mask over ``links``: parents, kinds, target time in [since, until)."""
+                  no_ties: bool = False, undirected: bool = True) -> np.ndarray:
+        """Boolean mask over ``links``: parents, kinds, target time in [since, until).
+
+        ``no_ties`` leaves out every tie and counts detection's own parents
+        (``detected_parent``: what the analyses saw before ties were
+        oriented); ``undirected=False`` leaves out the undirected ties only.
+        """
         m = np.ones(len(self.links), dtype=bool)
+        parent_col = "detected_parent" if no_ties and "detected_parent" in self.links.columns else "is_parent"
         if parents_only and len(m):
-            m &= self.links["is_parent"].to_numpy(dtype=bool)
+            m &= self.links[parent_col].to_numpy(dtype=bool)
         if no_ties and len(m) and "tie" in self.links.columns:
             m &= ~self.links["tie"].to_numpy(dtype=bool)
+        if not undirected and len(m) and len(self.undirected) == len(m):
+            m &= ~self.undirected
         if kinds:
             m &= self.links["kind"].isin(list(kinds)).to_numpy()
         tt = self.times[self.tgt] if len(m) else np.zeros(0, np.int64)

@@ -2,24 +2,46 @@
 
 A *path* is a chain of posts ``p0 -> p1 -> ... -> pk`` joined by links, where
 ``p0`` belongs to X, ``pk`` to Y and the posts in between to neither (a path
-starts at the last post of X and ends at the first of Y). Every link points
-from an earlier to a strictly later post (links between posts with equal
-timestamps, whose direction is unknown, are not used), so every path on the
-post graph is *time-respecting* in the sense of Holme & Saramäki (2012):
-each hop happens after the previous one. Aggregated to outlets, the posts'
-outlet sequence is the *outlet path* (``mfa_china -> rusemb_beijing ->
-tass_agency``).
+starts at the last post of X and ends at the first of Y), no post twice. Every
+link points from an earlier to a later post, so every path on the post graph
+is *time-respecting* in the sense of Holme & Saramäki (2012): each hop happens
+after the previous one. Aggregated to outlets, the posts' outlet sequence is
+the *outlet path* (``mfa_china -> rusemb_beijing -> tass_agency``).
 
-By default only *parent* links are followed: each post then has at most one
-incoming hop, the path from any post back to X is unique, and the paths are
-the cascades' real routes. With ``parents_only=False`` also-matches are
-followed too (more, looser routes).
+Ranking: the route the content took first
+    Each echo has one *parent*, its most likely direct source
+    (:mod:`amplify.detect.parents`); the other links it matched are
+    *also-matches* (when B quotes A and C copies B, C also matches A). When
+    detection's parent is only a shortcut of a relay -- C's match with A
+    lies inside its match with B, which echoes A -- the relay is the parent
+    here (:func:`~amplify.analyze.relays.route_parents`). Routes
+    are ranked by their *parent cascades* -- post-level paths every hop of
+    which is a parent link -- so ``A -> B -> C``, the route the content took,
+    ranks above the direct ``A -> C`` also-match, however short. Routes found
+    only through also-matches follow, marked ``via = "also-match"``; then
+    citations (below). Within each, more cascades rank first, then fewer
+    hops, then the fastest example. With ``parents_only=False`` every link
+    counts alike (``--all-links``); with ``also_matches=False`` only parent
+    links are followed at all.
 
-Outlet paths are ranked by the number of hops, then by the total lag of their
-fastest example (time of ``pk`` minus time of ``p0``); each comes with the
-number of post-level paths that took it, the median total lag, and the hops
-of its fastest example with both posts, their times, the lag, link kind and
-score, and the matched text of each side (``text[start:end]``).
+Ties
+    Links between posts of one timestamp count once evidence gives them a
+    direction (:mod:`amplify.analyze.ties`); an undirected co-publication
+    may be a hop too (either way), never a parent: such cascades are counted
+    in ``tie_cascades``.
+
+Citations
+    A post that names an outlet of X -- handle, name or alias, as
+    attribution matches them (:mod:`amplify.analyze.cites`) -- without
+    echoing any of its posts starts a route too: ``X ~> B -> Y``, the first
+    hop of kind ``cites`` (``~>``: named, no matched post; it has no source
+    post and no lag). Such routes are listed after the echo routes,
+    ``via = "cites"``.
+
+Each route comes with the number of post-level paths that took it, the
+median total lag, and the hops of its best example (a parent cascade when
+there is one, the fastest) with both posts, their times, the lag, link kind
+and score, and the matched text of each side (``text[start:end]``).
 
 The search runs backwards from Y's posts, one hop per step, as array
 operations over a compressed in-link index: one step costs the number of
@@ -40,12 +62,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from amplify.analyze.cites import CITES_KIND, outlets_named
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame, resolve
-from amplify.analyze.tables import json_records, matched_text, post_texts
+from amplify.analyze.outlet_kinds import select_outlet_kinds
+from amplify.analyze.relays import route_parents
+from amplify.analyze.tables import json_records, matched_text, post_texts, text_table
 
-__all__ = ["amplification_paths", "PathsReport"]
+__all__ = ["amplification_paths", "PathsReport", "VIA", "CITE_ARROW"]
+
+#: How a route was found, in the order routes are ranked.
+VIA = ("parents", "also-match", "cites")
+#: The arrow of a citation hop in a route ("mfa_china ~> tass -> sputnik").
+CITE_ARROW = " ~> "
 
 
 @dataclass
@@ -57,23 +89,30 @@ class PathsReport:
     paths : DataFrame
         One row per outlet path, ranked: ``rank``, ``route``, ``hops``,
         ``cascades`` (post-level paths taking this route), ``total_lag_s``
-        (fastest example), ``median_total_lag_s``, ``first_time``,
-        ``last_time``.
+        (fastest example) and ``median_total_lag_s`` (over the route's parent
+        cascades when it has any, else over all), ``first_time``,
+        ``last_time``, ``parent_cascades`` (cascades along parent links only),
+        ``via`` (:data:`VIA`), ``tie_cascades`` (cascades through an
+        undirected tie).
     hops : DataFrame
-        The fastest example of each ranked route, one row per hop: ``rank``,
-        ``hop``, both posts' ids, outlets, camps and times, ``lag_s``,
-        ``kind``, ``score``, ``source_text`` and ``target_text`` (the matched
-        spans).
+        The best example of each ranked route, one row per hop: ``rank``,
+        ``route``, ``hop``, both posts' ids, outlets, camps and times,
+        ``lag_s``, ``kind`` (``cites`` for a citation: no source post),
+        ``score``, ``attributed``, ``source_text`` and ``target_text`` (the
+        matched spans), ``is_parent``, ``tie``.
     post_paths : DataFrame
         Every post-level path found: ``route``, ``hops``, ``posts`` (list of
-        post ids, earliest first), ``start``, ``end``, ``total_lag_s``.
+        post ids, earliest first), ``start``, ``end``, ``total_lag_s``,
+        ``parents`` (every hop a parent link), ``via``.
     settings : dict
+    warnings : list of str
     """
 
     paths: pd.DataFrame
     hops: pd.DataFrame
     post_paths: pd.DataFrame
     settings: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -103,7 +142,8 @@ def _in_csr(n, tgt):
 def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
                         source: str, target: str, max_hops: int = 4, since=None, until=None,
                         top: int | None = 10, parents_only: bool = True, kinds=None, texts=None,
-                        max_partial: int = 5_000_000, frame: Frame | None = None) -> PathsReport:
+                        max_partial: int = 5_000_000, frame: Frame | None = None, also_matches: bool = True,
+                        ties: bool = True, cites: bool = True, outlet_kinds=None) -> PathsReport:
     """Time-respecting amplification paths from ``source`` to ``target`` (outlets or camps).
 
     Parameters
@@ -114,22 +154,32 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     source, target : str
         An outlet handle or a camp label each (an outlet wins a tie).
     max_hops : int
-        Longest path, in links.
+        Longest path, in hops (a citation is a hop).
     since, until : timestamp, optional
         Every post of a path lies in ``[since, until)``.
     top : int, optional
         Ranked routes to keep (None: all).
     parents_only : bool
-        Follow parent links only (default) or every link.
+        Rank routes by their parent cascades, also-match routes after them
+        (default); False: every link counts alike.
     kinds : list of str, optional
         Only links of these kinds.
     texts : DataFrame or Workspace, optional
-        Where to read the matched text (default: ``posts`` if it has text).
+        Where to read the matched text and the citing posts' text (default:
+        ``posts`` if it has text).
     max_partial : int
-        Bound on partial paths kept per step (only reachable with
-        ``parents_only=False`` on dense corpora); ``settings["truncated"]``
-        says when it was hit.
+        Bound on partial paths kept per step (dense corpora);
+        ``settings["truncated"]`` and a warning say when it was hit.
     frame : Frame, optional
+    also_matches : bool
+        Also follow also-matches (default); False: parent links only.
+    ties : bool
+        Count ties (directed by evidence, or as undirected hops); False:
+        leave every tie out.
+    cites : bool
+        Also find routes that start with a citation of X (needs texts).
+    outlet_kinds : list of str, optional
+        Only outlets of these kinds (:func:`~amplify.analyze.outlet_kinds.select_outlet_kinds`).
 
     Returns
     -------
@@ -147,18 +197,21 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     ...     "text": [a, b, "Embassy: " + b + " We agree with Beijing."]})
     >>> outlets = pd.DataFrame({"outlet": ["mfa_china", "rusemb_beijing", "tass"], "group": ["CN", "RU", "RU"]})
     >>> rep = amplification_paths(detect(posts, outlets), posts, outlets, source="mfa_china", target="tass")
-    >>> rep.paths[["route", "hops", "total_lag_s"]].values.tolist()
-    [['mfa_china -> rusemb_beijing -> tass', 2, 10800.0]]
-    >>> rep.hops[["source_id", "target_id", "lag_s"]].values.tolist()
+    >>> rep.paths[["route", "hops", "cascades", "via"]].values.tolist()
+    [['mfa_china -> rusemb_beijing -> tass', 2, 1, 'parents'], ['mfa_china -> tass', 1, 1, 'also-match']]
+    >>> rep.hops.loc[rep.hops["rank"] == 1, ["source_id", "target_id", "lag_s"]].values.tolist()
     [['a', 'b', 3600.0], ['b', 'c', 7200.0]]
 
     References
     ----------
     .. [1] Holme & Saramäki (2012), Temporal networks, *Physics Reports* 519.
     """
-    f = frame if frame is not None else Frame.build(links, posts, outlets)
     if max_hops < 1:
         raise AnalysisError("max_hops must be at least 1")
+    if outlet_kinds:
+        links, posts, outlets = select_outlet_kinds(links, posts, outlets, outlet_kinds)
+        frame = None
+    f = frame if frame is not None else Frame.build(links, posts, outlets, ties=ties, texts=texts)
     s_kind, s_out = resolve(source, f)
     t_kind, t_out = resolve(target, f)
     n = f.n_posts
@@ -169,50 +222,133 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
         ok_time &= f.times >= user_time_ns(since)
     if until is not None:
         ok_time &= f.times < user_time_ns(until)
-    mask = f.link_mask(parents_only=parents_only, kinds=kinds, no_ties=True)
+    follow_all = also_matches or not parents_only
+    mask = f.link_mask(parents_only=False, kinds=kinds)
+    parent = None
+    if not follow_all:
+        parent = route_parents(f, mask)
+        mask &= parent
     lidx = np.flatnonzero(mask)
     lsrc, ltgt = f.src[mask], f.tgt[mask]
     keep = ok_time[lsrc] & ok_time[ltgt]
     lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
-    found, truncated = _search(n, lsrc, ltgt, start=in_t & ok_time, stop=in_s, avoid=in_t, max_hops=max_hops,
-                               max_partial=max_partial)
+    start = in_t & ok_time
+    found, truncated, visited = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops,
+                                        max_partial=max_partial)
+    text_source = texts if texts is not None else (posts if "text" in posts.columns else None)
+    cite_paths: list = []
+    cited_by: dict = {}
+    if cites and text_source is not None:
+        # one read of every text this call may show: the heads, and X's posts that start a hop
+        shown = visited | (in_s & np.isin(np.arange(n), lsrc))
+        texts_read = text_table(text_source, f.post_ids[np.flatnonzero(shown)])
+        text_source = pd.DataFrame({"post_id": pd.array(texts_read.column("post_id"), dtype=pd.ArrowDtype(pa.string())),
+                                    "text": pd.array(texts_read.column("text"), dtype=pd.ArrowDtype(pa.string()))})
+        heads = np.flatnonzero(visited & ~in_s)
+        cite_post, cited_by = _citing_posts(f, heads, s_out, text_source, outlets)
+        if cited_by:
+            # a post of Y that names X is a route of one hop; the others need links down to Y
+            zero = np.flatnonzero(start & cite_post & ~in_s)
+            if len(zero):
+                cite_paths.append((np.zeros((len(zero), 0), dtype=np.int64), zero))
+            for arr in _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops - 1,
+                               max_partial=max_partial, cite_stop=cite_post)[0]:
+                k = lidx[arr[:, ::-1]]
+                cite_paths.append((k, f.src[k[:, 0]]))
 
     settings = {"source": source, "source_is": s_kind, "target": target, "target_is": t_kind,
-                "max_hops": max_hops, "parents_only": parents_only, "kinds": list(kinds) if kinds else None,
+                "max_hops": max_hops, "parents_only": parents_only, "also_matches": also_matches,
+                "kinds": list(kinds) if kinds else None, "ties": bool(ties), "cites": bool(cites),
+                "outlet_kinds": list(outlet_kinds) if outlet_kinds else None,
                 "since": str(since) if since is not None else None,
                 "until": str(until) if until is not None else None, "truncated": truncated}
-    empty = PathsReport(
-        pd.DataFrame(columns=["rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s",
-                              "first_time", "last_time"]),
-        pd.DataFrame(columns=_HOP_COLS),
-        pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s"]), settings)
-    if not found:
-        return empty
-    agg, best, pp = _routes(f, [lidx[arr[:, ::-1]] for arr in found], top)
-    hops = _hop_table(f, agg, best, texts if texts is not None else (posts if "text" in posts.columns else None))
-    pp_out = pp.drop(columns="_links")
+    warnings = _warnings(f, truncated, max_partial, cites and text_source is None)
+    if not found and not cite_paths:
+        return PathsReport(
+            pd.DataFrame(columns=["rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s",
+                                  "first_time", "last_time", "parent_cascades", "via", "tie_cascades"]),
+            pd.DataFrame(columns=_HOP_COLS),
+            pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s", "parents", "via"]),
+            settings, warnings)
+    echo_paths = [lidx[arr[:, ::-1]] for arr in found]
+    if parent is None:     # the echoes' direct sources, found only where a path passes
+        on_paths = np.unique(np.concatenate([k.ravel() for k in echo_paths] +
+                                            [k.ravel() for k, _ in cite_paths] + [np.zeros(0, np.int64)]))
+        parent = route_parents(f, mask, targets=np.unique(f.tgt[on_paths]))
+    agg, best, pp = _routes(f, echo_paths, cite_paths, cited_by, top, parent, prefer_parents=parents_only)
+    hops = _hop_table(f, agg, best, text_source, parent)
+    pp_out = pp.drop(columns=["_links", "_head", "_cited", "_ties"])
     for c in ("start", "end"):
         pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
-    return PathsReport(agg, hops, pp_out, settings)
+    return PathsReport(agg, hops, pp_out, settings, warnings)
 
 
-def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int):
+def _citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, texts, outlets) -> tuple[np.ndarray, dict]:
+    """Which of the posts ``heads`` name an outlet of ``s_out`` without echoing a post of it.
+
+    Returns a mask over the posts and, per citing post, the outlets it names.
+    """
+    cite_post = np.zeros(f.n_posts, dtype=bool)
+    if not len(heads):
+        return cite_post, {}
+    t = text_table(texts, f.post_ids[heads])
+    # the heads' texts in head order, from the Arrow table (a missing text is empty)
+    at = pc.index_in(pa.array(f.post_ids[heads].tolist(), type=pa.string()), value_set=t.column("post_id"))
+    tx = pc.fill_null(t.column("text").combine_chunks().take(at), "")
+    if outlets is None or not len(outlets):      # no table: an outlet is named by its handle only
+        outlets = pd.DataFrame({"outlet": f.outlets[s_out], "group": f.groups[f.group_of_outlet[s_out]]})
+    rows, named = outlets_named(tx, f.outlets[f.outlet_of_post[heads]], outlets,
+                                cited=f.outlets[s_out])
+    if not len(rows):
+        return cite_post, {}
+    post, code = heads[rows], pd.Index(f.outlets).get_indexer(named).astype(np.int64)
+    # an echo of a post of the named outlet is not a citation (any link, parent or not)
+    n = np.int64(len(f.outlets))
+    echoed = np.unique(f.tgt.astype(np.int64) * n + f.outlet_of_post[f.src])
+    key = post * n + code
+    at = np.searchsorted(echoed, key)
+    keep = ~((at < len(echoed)) & (echoed[np.minimum(at, max(len(echoed) - 1, 0))] == key)) if len(echoed) \
+        else np.ones(len(key), dtype=bool)
+    cited_by: dict = {}
+    for p_, o_ in zip(post[keep].tolist(), named[keep].tolist()):
+        cited_by.setdefault(p_, []).append(o_)
+    cite_post[post[keep]] = True
+    return cite_post, cited_by
+
+
+def _warnings(f: Frame, truncated: bool, max_partial: int, no_texts: bool) -> list[str]:
+    out = []
+    tie_note = f.ties.warning()
+    if tie_note:
+        out.append(tie_note)
+    if truncated:
+        out.append(f"the search kept at most {max_partial:,} partial paths per hop and had to drop some: "
+                   "routes and cascades may be missing (narrow --since/--until, --max-hops or --kind)")
+    if no_texts:
+        out.append("no texts at hand: routes that start with a citation were not looked for")
+    return out
+
+
+def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, cite_stop=None):
     """Backward search over the links ``lsrc -> ltgt``, from the posts in ``start`` to posts in ``stop``.
 
     Posts are masks over the ``n`` posts. One step extends every partial
     path by every in-link of its head, all at once. A path ends when its head
     is a post of ``stop``; it is dropped when its head is another post of
-    ``avoid`` (a path passes through neither end's outlets). Returns the
-    paths found (one matrix of link indices into ``lsrc`` per length,
-    latest hop first) and whether ``max_partial`` cut the search.
+    ``avoid`` (a path passes through neither end's outlets) or a post it
+    already holds (undirected ties are listed both ways). Returns the paths
+    found (one matrix of link indices into ``lsrc`` per length, latest hop
+    first), whether ``max_partial`` cut the search, and every post that was
+    a head. With ``cite_stop``, the paths returned are instead those whose
+    head is in ``cite_stop`` (and not in ``stop``): where a citation may
+    begin a route.
     """
     in_s, in_t = stop, avoid
     ptr, order = _in_csr(n, ltgt)
-    # partial paths: a (k x h) matrix of link indices (into lsrc), earliest hop last
-    heads = np.flatnonzero(start & (np.diff(ptr) > 0))
-    frontier = np.zeros((len(heads), 0), dtype=np.int64)
-    head = heads
+    visited = start.copy()
     found: list[np.ndarray] = []
+    head = np.flatnonzero(start & (np.diff(ptr) > 0))
+    frontier = np.zeros((len(head), 0), dtype=np.int64)
     truncated = False
     for h in range(1, max_hops + 1):
         if len(head) == 0:
@@ -223,85 +359,143 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
         new_link = order[pos]
         new_head = lsrc[new_link]
         paths = np.c_[frontier[rows], new_link] if len(rows) else np.zeros((0, h), np.int64)
+        # no post twice: the new head is neither the first post nor the source of an earlier hop
+        fresh = new_head != ltgt[paths[:, 0]] if len(paths) else np.zeros(0, dtype=bool)
+        for j in range(h - 1):
+            fresh &= new_head != lsrc[paths[:, j]]
+        paths, new_head = paths[fresh], new_head[fresh]
+        visited[new_head] = True
         done = in_s[new_head]
-        if done.any():
-            found.append(paths[done])
-        go = ~done & ~in_t[new_head] & ~in_s[new_head]
+        end = done if cite_stop is None else cite_stop[new_head] & ~done & ~in_t[new_head]
+        if end.any():
+            found.append(paths[end])
+        go = ~done & ~in_t[new_head]
         frontier, head = paths[go], new_head[go]
         if len(head) > max_partial:
             truncated = True
             frontier, head = frontier[:max_partial], head[:max_partial]
-    return found, truncated
+    return found, truncated, visited
 
 
-def _routes(f: Frame, link_paths, top):
-    """The outlet routes of the post-level paths, ranked, with the fastest example of each.
+def _route_names(f: Frame, seq: np.ndarray) -> np.ndarray:
+    """``a -> b -> c`` for each row of post indices ``seq`` (each distinct route written once)."""
+    if not len(seq):
+        return np.zeros(0, dtype=object)
+    codes, inverse = np.unique(f.outlet_of_post[seq], axis=0, return_inverse=True)
+    names = np.asarray([" -> ".join(f.outlets[row].tolist()) for row in codes], dtype=object)
+    return names[np.asarray(inverse).reshape(-1)]
 
-    ``link_paths`` holds one (m x h) matrix of link indices (into
-    ``f.links``, earliest hop first) per path length. Returns the ranked
-    routes (``top`` of them), the fastest post-level path per route (indexed
-    by route) and every post-level path.
+
+def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.ndarray, *, prefer_parents: bool):
+    """The outlet routes of the post-level paths, ranked, with the best example of each.
+
+    ``echo_paths`` holds one (m x h) matrix of link indices (into
+    ``f.links``, earliest hop first) per path length; ``cite_paths`` pairs
+    of (links, citing post) for routes that begin with a citation of the
+    outlets ``cited_by[post]``. Returns the ranked routes (``top`` of them),
+    the best post-level path per route (indexed by route) and every
+    post-level path. ``parent`` marks the links each echo took
+    (:func:`~amplify.analyze.relays.route_parents`).
     """
-    recs = []
-    for k in link_paths:
-        first_post = f.src[k[:, 0]]
-        posts_seq = np.c_[first_post, f.tgt[k]]
-        recs.append((k, posts_seq))
-    route_rows = []
-    for k, seq in recs:
-        outl = f.outlet_of_post[seq]
-        names = f.outlets[outl]
-        route = pd.Series(names[:, 0], dtype=object)
-        for j in range(1, names.shape[1]):
-            route = route + " -> " + pd.Series(names[:, j], dtype=object)
-        start, end = f.times[seq[:, 0]], f.times[seq[:, -1]]
-        route_rows.append(pd.DataFrame({
-            "route": route.to_numpy(dtype=object), "hops": seq.shape[1] - 1,
-            "posts": [r.tolist() for r in f.post_ids[seq]], "start": start, "end": end,
-            "total_lag_s": (end - start) / 1e9,
-            "_links": list(k)}))
-    pp = pd.concat(route_rows, ignore_index=True)
+    und = f.undirected if len(f.undirected) == len(parent) else np.zeros(len(parent), dtype=bool)
+    frames = []
+    for k in echo_paths:
+        seq = np.c_[f.src[k[:, 0]], f.tgt[k]]
+        frames.append(pd.DataFrame({
+            "route": _route_names(f, seq), "hops": k.shape[1], "posts": f.post_ids[seq].tolist(),
+            "start": f.times[seq[:, 0]], "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1),
+            "via": "", "_links": list(k), "_head": -1, "_cited": None, "_ties": und[k].any(axis=1)}))
+    for k, head in cite_paths:
+        seq = np.c_[head, f.tgt[k]] if k.shape[1] else head.reshape(-1, 1)
+        who = [cited_by[int(h)] for h in head]
+        reps = np.asarray([len(w) for w in who])
+        idx = np.repeat(np.arange(len(head)), reps)
+        cited = np.asarray([o for w in who for o in w], dtype=object)
+        seq, k = seq[idx], k[idx]
+        frames.append(pd.DataFrame({
+            "route": cited + CITE_ARROW + _route_names(f, seq), "hops": k.shape[1] + 1,
+            "posts": f.post_ids[seq].tolist(), "start": f.times[seq[:, 0]],
+            "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1) if k.shape[1] else True,
+            "via": VIA[2], "_links": list(k), "_head": seq[:, 0], "_cited": cited,
+            "_ties": und[k].any(axis=1) if k.shape[1] else False}))
+    pp = pd.concat(frames, ignore_index=True)
+    pp["total_lag_s"] = (pp["end"] - pp["start"]) / 1e9
+    pp["via"] = np.where(pp["via"] == VIA[2], VIA[2], np.where(pp["parents"], VIA[0], VIA[1]))
+    pp = pp[["route", "hops", "posts", "start", "end", "total_lag_s", "parents", "via", "_links", "_head", "_cited",
+             "_ties"]]
     pp = pp.sort_values(["hops", "total_lag_s", "start"], kind="stable").reset_index(drop=True)
     agg = pp.groupby("route", sort=False).agg(hops=("hops", "first"), cascades=("hops", "size"),
-                                               total_lag_s=("total_lag_s", "min"),
-                                               median_total_lag_s=("total_lag_s", "median"),
-                                               first_time=("start", "min"), last_time=("end", "max"))
-    agg = agg.reset_index().sort_values(["hops", "total_lag_s", "route"], kind="stable").reset_index(drop=True)
+                                               first_time=("start", "min"), last_time=("end", "max"),
+                                               parent_cascades=("parents", "sum"), tie_cascades=("_ties", "sum"),
+                                               cite=("_cited", "count")).reset_index()
+    # the lags of a route are those of the way the content took it: its parent cascades when it has any
+    has_parents = pp["route"].map(agg.set_index("route")["parent_cascades"] > 0).to_numpy()
+    lags = pp[pp["parents"].to_numpy() | ~has_parents].groupby("route", sort=False)["total_lag_s"]
+    agg.insert(3, "total_lag_s", agg["route"].map(lags.min()).to_numpy())
+    agg.insert(4, "median_total_lag_s", agg["route"].map(lags.median()).to_numpy())
+    agg["via"] = np.where(agg.pop("cite") > 0, VIA[2], np.where(agg["parent_cascades"] > 0, VIA[0], VIA[1]))
+    for c in ("parent_cascades", "tie_cascades"):
+        agg[c] = agg[c].astype(np.int64)
+    via_rank = agg["via"].map({VIA[0]: 0, VIA[1]: 1 if prefer_parents else 0, VIA[2]: 2})
+    key = pd.DataFrame({"v": via_rank, "p": -agg["parent_cascades"] if prefer_parents else 0,
+                        "c": -agg["cascades"], "h": agg["hops"], "l": agg["total_lag_s"], "r": agg["route"]})
+    agg = agg.loc[key.sort_values(["v", "p", "c", "h", "l", "r"], kind="stable").index].reset_index(drop=True)
     if top is not None:
         agg = agg.head(int(top))
     agg.insert(0, "rank", np.arange(1, len(agg) + 1))
     for c in ("first_time", "last_time"):
         agg[c] = pd.to_datetime(agg[c], utc=True)
-    best = pp.drop_duplicates("route", keep="first").set_index("route")
+    # the best example: a parent cascade when there is one, then the fastest
+    best = pp.assign(_np=~pp["parents"]).sort_values(["_np", "total_lag_s", "start"], kind="stable") \
+        .drop_duplicates("route", keep="first").set_index("route")
     return agg, best, pp
 
 
 _HOP_COLS = ["rank", "route", "hop", "source_id", "source_outlet", "source_group", "source_time", "target_id",
              "target_outlet", "target_group", "target_time", "lag_s", "kind", "score", "attributed",
-             "source_text", "target_text"]
+             "source_text", "target_text", "is_parent", "tie"]
 
 
-def _hop_table(f: Frame, agg, best, texts) -> pd.DataFrame:
+def _post_side(f: Frame, prefix: str, i: int) -> dict:
+    return {f"{prefix}_id": f.post_ids[i], f"{prefix}_outlet": f.outlets[f.outlet_of_post[i]],
+            f"{prefix}_group": f.groups[f.group_of_post[i]], f"{prefix}_time": f.time(i)}
+
+
+def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
     L = f.links
+    und = f.undirected if len(f.undirected) == len(L) else np.zeros(len(L), dtype=bool)
+    outlet_code = pd.Index(f.outlets)
     rows = []
     for rank, route in zip(agg["rank"], agg["route"]):
-        for j, li in enumerate(best.loc[route, "_links"]):
+        ex = best.loc[route]
+        hop = 0
+        if ex["_cited"] is not None:        # the citation: the outlet named, no post of it
+            o = int(outlet_code.get_loc(ex["_cited"]))
+            hop += 1
+            rows.append({"rank": int(rank), "route": route, "hop": hop, "source_id": None, "source_outlet": f.outlets[o],
+                         "source_group": f.groups[f.group_of_outlet[o]], "source_time": pd.NaT,
+                         **_post_side(f, "target", int(ex["_head"])), "lag_s": np.nan, "kind": CITES_KIND,
+                         "score": np.nan, "attributed": True, "is_parent": False, "tie": False, "_li": -1})
+        for li in ex["_links"]:
             s, t = int(f.src[li]), int(f.tgt[li])
-            rows.append({"rank": int(rank), "route": route, "hop": j + 1,
-                         "source_id": f.post_ids[s], "source_outlet": f.outlets[f.outlet_of_post[s]],
-                         "source_group": f.groups[f.group_of_post[s]], "source_time": f.time(s),
-                         "target_id": f.post_ids[t], "target_outlet": f.outlets[f.outlet_of_post[t]],
-                         "target_group": f.groups[f.group_of_post[t]], "target_time": f.time(t),
-                         "lag_s": float(L["lag_s"].iat[li]), "kind": str(L["kind"].iat[li]),
-                         "score": float(L["score"].iat[li]), "attributed": bool(L["attributed"].iat[li]),
-                         "_li": int(li)})
+            hop += 1
+            rows.append({"rank": int(rank), "route": route, "hop": hop, **_post_side(f, "source", s),
+                         **_post_side(f, "target", t), "lag_s": float(L["lag_s"].iat[li]),
+                         "kind": str(L["kind"].iat[li]), "score": float(L["score"].iat[li]),
+                         "attributed": bool(L["attributed"].iat[li]), "is_parent": bool(parent[li]),
+                         "tie": bool(und[li]), "_li": int(li)})
     hops = pd.DataFrame(rows)
     hops["source_text"] = None
     hops["target_text"] = None
     if texts is not None and len(hops):
-        tx = post_texts(texts, pd.concat([hops["source_id"], hops["target_id"]]))
-        hops["source_text"] = [matched_text(tx.get(p), L["source_start"].iat[k], L["source_end"].iat[k])
-                               for p, k in zip(hops["source_id"], hops["_li"])]
-        hops["target_text"] = [matched_text(tx.get(p), L["target_start"].iat[k], L["target_end"].iat[k])
-                               for p, k in zip(hops["target_id"], hops["_li"])]
+        tx = post_texts(texts, pd.concat([hops["source_id"].dropna(), hops["target_id"]]))
+        src_text, tgt_text = [], []
+        for p, q, k in zip(hops["source_id"], hops["target_id"], hops["_li"]):
+            if k < 0:
+                src_text.append(None)
+                tgt_text.append(matched_text(tx.get(q), 0, 300))
+                continue
+            src_text.append(matched_text(tx.get(p), L["source_start"].iat[k], L["source_end"].iat[k]))
+            tgt_text.append(matched_text(tx.get(q), L["target_start"].iat[k], L["target_end"].iat[k]))
+        hops["source_text"], hops["target_text"] = src_text, tgt_text
     return hops[_HOP_COLS]

@@ -25,7 +25,7 @@ import json
 
 import pandas as pd
 
-__all__ = ["load", "post_texts", "matched_text", "json_records"]
+__all__ = ["load", "post_texts", "text_table", "matched_text", "json_records"]
 
 
 def load(ws, linkset: str | None = None, *, text: bool = False):
@@ -57,34 +57,51 @@ def post_texts(source, ids) -> pd.Series:
     then only the rows asked for are read (a Parquet filter on ``post_id``
     over the parts the manifest names), which is fast on large corpora.
     """
-    ids = list(dict.fromkeys(str(i) for i in ids))
-    if isinstance(source, pd.DataFrame):
-        s = source.set_index(source["post_id"].astype(str))["text"]
-        return s[s.index.isin(ids)]
-    if not ids:
+    t = text_table(source, ids)
+    if t.num_rows == 0:
         return pd.Series(dtype="string")
+    return pd.Series(t.column("text").to_pandas(types_mapper=pd.ArrowDtype).astype("string").to_numpy(),
+                     index=t.column("post_id").to_numpy(zero_copy_only=False).astype(object), name="text")
+
+
+def text_table(source, ids):
+    """``post_id`` and ``text`` of the posts ``ids`` as an Arrow table (no Python strings made).
+
+    The Arrow form of :func:`post_texts`, for the analyses that read many
+    texts at once (paths looking for citations): ``source`` is a posts
+    DataFrame with ``text`` or a Workspace. Missing ids are absent; each id
+    appears once.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pa.array(list(dict.fromkeys(str(i) for i in ids)), type=pa.string())
+    empty = pa.table({"post_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
+    if len(ids) == 0:
+        return empty
+    if isinstance(source, pd.DataFrame):
+        keys = pa.array(source["post_id"].astype(str).to_numpy(dtype=object), type=pa.string())
+        hit = pc.is_in(keys, value_set=ids)
+        texts = source["text"]
+        try:
+            arr = pa.array(texts.array)
+        except (TypeError, pa.ArrowInvalid):
+            arr = pa.array(texts.astype(object).to_numpy(), type=pa.string())
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        return pa.table({"post_id": keys.filter(hit), "text": arr.cast(pa.string()).filter(hit)})
     try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
         parts = source.manifest["posts"]["parts"]
         root = source.path
-        want = pa.array(ids, type=pa.string())
-        tables = []
-        for p in parts:
-            t = pq.read_table(root / p["file"], columns=["post_id", "text"],
-                              filters=pc.field("post_id").isin(want))
-            tables.append(t)
-        t = pa.concat_tables(tables, promote_options="permissive") if tables else None
-        if t is None or t.num_rows == 0:
-            return pd.Series(dtype="string")
-        df = t.to_pandas()
-        return pd.Series(df["text"].astype("string").to_numpy(), index=df["post_id"].astype(str).to_numpy())
+        tables = [pq.read_table(root / p["file"], columns=["post_id", "text"], filters=pc.field("post_id").isin(ids))
+                  for p in parts]
+        t = pa.concat_tables(tables, promote_options="permissive") if tables else empty
+        return t.select(["post_id", "text"]).cast(empty.schema) if t.num_rows else empty
     except (KeyError, AttributeError, FileNotFoundError, TypeError):
         p = source.posts(columns=["post_id", "text"])
-        s = p.set_index(p["post_id"].astype(str))["text"]
-        return s[s.index.isin(ids)]
+        return text_table(p, ids.to_pylist())
 
 
 def matched_text(text, start, end, limit: int | None = 300) -> str | None:

@@ -4,8 +4,10 @@
 single most likely direct source, see :mod:`amplify.detect.parents` -- to the
 earliest origin (a post with no parent), then walks the whole cascade tree
 downstream from that origin: every post that echoed it, every post that
-echoed those, with outlets, camps, depths and lags. Parent links always point
-to a strictly earlier post, so the walk upstream ends.
+echoed those, with outlets, camps, depths and lags. Parent links point to an
+earlier post, or to one of the same moment whose tie evidence directs
+(:mod:`amplify.analyze.ties`: a same-day reprint), never in a circle, so the
+walk upstream ends.
 
 :func:`find_text` finds the posts that carry a free text with the *same
 matcher* as detection: the text becomes a one-row query post, published one
@@ -152,14 +154,15 @@ def trace_post(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
     .. [2] Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural
        virality of online diffusion. *Management Science* 62(1), 180--196.
     """
-    f = frame if frame is not None else Frame.build(links, posts, outlets)
+    f = frame if frame is not None else Frame.build(links, posts, outlets, texts=texts)
     if post_id is None:
         raise AnalysisError("post_id is required")
     q = f.index_of([post_id])[0]
     if q < 0:
         raise AnalysisError(f"post {post_id!r} is not in the corpus")
     n = f.n_posts
-    pm = f.link_mask(parents_only=True, no_ties=True)
+    # parents, same-time reprints that evidence directs among them (amplify.analyze.ties; never in a circle)
+    pm = f.link_mask(parents_only=True, undirected=False)
     pl = np.flatnonzero(pm)
     parent_link = np.full(n, -1, dtype=np.int64)
     parent_link[f.tgt[pl]] = pl

@@ -16,9 +16,15 @@ Matching (:func:`mentions`)
 Counting (:func:`term_volume`)
     Posts mentioning each term, per period (``freq`` ``D``, ``W`` or ``M``)
     and per camp, outlet or outlet kind (``by``), with the number of posts in
-    the same cell and the share that mention the term. Every period between
-    the first and the last is listed, including empty ones, so surges and
-    baselines see the quiet periods too.
+    the same cell and the share that mention the term: a camp that publishes
+    twice as much in a week mentions everything twice as often, and only the
+    share says whether the term took more of its attention. Every period
+    between the first and the last is listed, including empty ones, so surges
+    and baselines see the quiet periods too -- but only within each key's
+    *coverage*, from its first post to its last in the corpus: outside it the
+    counts are missing (``covered`` False), not zero, since nothing was
+    collected there. ``outlets_active`` says how many of the key's outlets
+    posted in the period.
 
 Surges (:func:`surges`)
     A period is a surge when
@@ -27,15 +33,25 @@ Surges (:func:`surges`)
 
         c_t \ge m \quad\text{and}\quad c_t > \bar c_B + z \cdot \max(s_B, \sqrt{\bar c_B}, 1)
 
-    where :math:`B` is the ``baseline`` most recent earlier periods that are
-    not surges themselves (at least ``min_periods`` of them, otherwise no
-    flag), :math:`\bar c_B` and :math:`s_B` their mean and standard
-    deviation, ``z = 3`` and the minimum count ``m = 10`` by default. The
-    floor :math:`\sqrt{\bar c_B}` is the Poisson standard deviation, so a flat
-    baseline (``s_B = 0``) does not flag every small wiggle; leaving earlier
-    surges out of the baseline keeps a surge that lasts several periods
-    flagged throughout (a moving-baseline detector in the spirit of the
-    EARS C-algorithms of public-health surveillance, Hutwagner et al. 2003).
+    where :math:`B` is the ``baseline`` most recent earlier covered periods,
+    leaving out surges younger than ``baseline`` periods (at least
+    ``min_periods`` of them, otherwise no flag), :math:`\bar c_B` and
+    :math:`s_B` their mean and standard deviation, ``z = 3`` and the minimum
+    count ``m = 10`` by default. The floor :math:`\sqrt{\bar c_B}` is the
+    Poisson standard deviation, so a flat baseline (``s_B = 0``) does not flag
+    every small wiggle. Leaving recent surges out of the baseline keeps a
+    surge that lasts several periods flagged throughout; letting them back in
+    once they are ``baseline`` periods old makes the baseline *move*: a level
+    that holds is the new normal, and later periods are judged against it
+    (a moving-baseline detector in the spirit of the EARS C-algorithms of
+    public-health surveillance, Hutwagner et al. 2003).
+
+    With ``surge_on="share"`` (the default of :func:`term_volume`) the counts
+    judged are normalised by the posts published: :math:`c_t` is compared
+    with :math:`p_t \cdot \hat s_B`, the period's posts times the baseline's
+    share (the mentions the baseline rate predicts for this period's
+    volume), and :math:`s_B` is the standard deviation of those predictions'
+    residuals; ``surge_on="count"`` judges the raw counts.
 
 Comparison (:func:`compare_volume`)
     Two periods, two terms, or both, with counts, days, daily rates and a
@@ -173,7 +189,8 @@ def _window(posts, since, until):
 
 def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=(), *, by: str = "group",
                 freq: str = "D", since=None, until=None, surge: bool = True, baseline: int = 7,
-                z: float = 3.0, min_count: int = 10, min_periods: int = 3, total: bool = True) -> pd.DataFrame:
+                z: float = 3.0, min_count: int = 10, min_periods: int = 3, total: bool = True,
+                surge_on: str = "share") -> pd.DataFrame:
     """Posts mentioning each term, per period and per camp / outlet / outlet kind, with surge flags.
 
     Parameters
@@ -196,13 +213,18 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
         The surge rule.
     total : bool
         Add rows with key ``"all"`` (every outlet together).
+    surge_on : {"share", "count"}
+        Judge surges on mentions relative to the posts published (default)
+        or on raw mentions (see :func:`surges`).
 
     Returns
     -------
     DataFrame
         Long format, one row per (term, key, period): ``term``, ``key``,
-        ``period``, ``start``, ``mentions``, ``posts``, ``share``; with
-        ``surge`` also ``baseline_mean``, ``threshold`` and ``surge``.
+        ``period``, ``start``, ``mentions``, ``posts``, ``share`` (missing
+        outside the key's coverage), ``covered``, ``outlets_active``; with
+        ``surge`` also ``baseline_mean``, ``threshold`` (in mentions) and
+        ``surge``.
 
     Examples
     --------
@@ -212,10 +234,11 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     ...     "text": ["Kazakhstan", "nothing", "Kazakhstan again", "Kazakhstan?"]})
     >>> outlets = pd.DataFrame({"outlet": ["tass", "cgtn"], "group": ["RU", "CN"]})
     >>> v = term_volume(posts, outlets, "Kazakhstan", freq="W", surge=False)
-    >>> v[["key", "period", "mentions", "posts"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['CN', '2022-01-03/2022-01-09', 1, 1], ['CN', '2022-01-10/2022-01-16', 1, 1],
-     ['RU', '2022-01-03/2022-01-09', 1, 2], ['RU', '2022-01-10/2022-01-16', 0, 0],
-     ['all', '2022-01-03/2022-01-09', 2, 3], ['all', '2022-01-10/2022-01-16', 1, 1]]
+    >>> v[["key", "period", "mentions", "posts", "share", "covered"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['CN', '2022-01-03/2022-01-09', 1, 1, 1.0, True], ['CN', '2022-01-10/2022-01-16', 1, 1, 1.0, True],
+     ['RU', '2022-01-03/2022-01-09', 1, 2, 0.5, True], ['RU', '2022-01-10/2022-01-16', <NA>, <NA>, nan, False],
+     ['all', '2022-01-03/2022-01-09', 2, 3, 0.6667, True], ['all', '2022-01-10/2022-01-16', 1, 1, 1.0, True]]
 
     References
     ----------
@@ -228,19 +251,23 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
         raise AnalysisError("give at least one term")
     if "text" not in posts.columns:
         raise AnalysisError("term_volume needs the posts' text")
+    if surge_on not in ("share", "count"):
+        raise AnalysisError(f"surge_on must be 'share' or 'count', not {surge_on!r}")
     t, keep = _window(posts, since, until)
-    cols = ["term", "key", "period", "start", "mentions", "posts", "share"]
+    cols = ["term", "key", "period", "start", "mentions", "posts", "share", "covered", "outlets_active"]
     if surge and since is not None and keep.any():
         # the surge baseline may reach back before `since`: count from the start, show from `since`
         full = term_volume(posts, outlets, terms, by=by, freq=freq, since=None, until=until, surge=True,
-                           baseline=baseline, z=z, min_count=min_count, min_periods=min_periods, total=total)
+                           baseline=baseline, z=z, min_count=min_count, min_periods=min_periods, total=total,
+                           surge_on=surge_on)
         first = pd.Period(pd.Timestamp(from_ns(user_time_ns(since))).tz_localize(None), freq=freq).start_time
         return full[full["start"] >= first.tz_localize("UTC")].reset_index(drop=True)
     if not keep.any():
         return pd.DataFrame(columns=cols + (["baseline_mean", "threshold", "surge"] if surge else []))
+    keys_all = _keys(posts, outlets, by)
     P = posts[keep]
+    keys = keys_all[keep]
     t = t[keep]
-    keys = _keys(P, outlets, by)
     naive = pd.to_datetime(t).tz_localize(None) if hasattr(pd.to_datetime(t), "tz_localize") else t
     per = pd.PeriodIndex(pd.DatetimeIndex(naive), freq=freq)
     lo = pd.Period(since if since is not None else per.min().start_time, freq=freq) if since is not None \
@@ -254,52 +281,91 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     kcode = pd.Index(key_names).get_indexer(keys)
     nK, nP = len(key_names), len(all_periods)
     totals = np.bincount(kcode * nP + pcode, minlength=nK * nP).reshape(nK, nP)
+    covered = _coverage(posts, keys_all, key_names, all_periods, freq)
+    ocode = pd.factorize(P["outlet"].astype(str))[0]
+    active = _active_outlets(kcode, pcode, ocode, nK, nP)
+    rows_keys = key_names + (["all"] if total else [])
+    cov_all = np.vstack([covered, covered.any(axis=0)]) if total else covered
+    act_all = np.vstack([active, _active_outlets(np.zeros_like(kcode), pcode, ocode, 1, nP)]) if total else active
     out = []
     for term in terms:
         hit = _mentions_in(norm, term)
         cnt = np.bincount((kcode * nP + pcode)[hit], minlength=nK * nP).reshape(nK, nP)
-        rows_keys = key_names + (["all"] if total else [])
         c_all = np.vstack([cnt, cnt.sum(axis=0)]) if total else cnt
         t_all = np.vstack([totals, totals.sum(axis=0)]) if total else totals
         df = pd.DataFrame({
             "term": term, "key": np.repeat(rows_keys, nP),
             "period": np.tile([str(p) for p in all_periods], len(rows_keys)),
             "start": np.tile(all_periods.start_time.tz_localize("UTC"), len(rows_keys)),
-            "mentions": c_all.ravel(), "posts": t_all.ravel(),
+            "mentions": pd.array(np.where(cov_all, c_all, 0).ravel(), dtype="Int64"),
+            "posts": pd.array(np.where(cov_all, t_all, 0).ravel(), dtype="Int64"),
         })
+        cov = cov_all.ravel()
+        df.loc[~cov, ["mentions", "posts"]] = pd.NA
         with np.errstate(divide="ignore", invalid="ignore"):
-            df["share"] = np.round(np.where(df["posts"] > 0, df["mentions"] / df["posts"].clip(lower=1), 0.0), 4)
+            m, n = c_all.ravel().astype(float), t_all.ravel().astype(float)
+            df["share"] = np.round(np.where(cov, np.where(n > 0, m / np.maximum(n, 1), 0.0), np.nan), 4)
+        df["covered"] = cov
+        df["outlets_active"] = act_all.ravel().astype(np.int64)
         out.append(df)
     res = pd.concat(out, ignore_index=True)
     if surge:
-        res = surges(res, baseline=baseline, z=z, min_count=min_count, min_periods=min_periods)
+        res = surges(res, baseline=baseline, z=z, min_count=min_count, min_periods=min_periods,
+                     exposure="posts" if surge_on == "share" else None)
     return res
 
 
+def _coverage(posts: pd.DataFrame, keys_all: np.ndarray, key_names: list, periods: pd.PeriodIndex,
+              freq: str) -> np.ndarray:
+    """(keys x periods): the period overlaps the key's span, from its first post to its last in the corpus."""
+    from amplify.analyze.coverage import outlet_spans
+
+    spans = outlet_spans(posts, by=keys_all).reindex(key_names)
+    first = pd.DatetimeIndex(spans["first"]).tz_convert(None)
+    last = pd.DatetimeIndex(spans["last"]).tz_convert(None)
+    p_start = periods.start_time.to_numpy()
+    p_end = periods.end_time.to_numpy()
+    return (p_end[None, :] >= first.to_numpy()[:, None]) & (p_start[None, :] <= last.to_numpy()[:, None])
+
+
+def _active_outlets(kcode, pcode, ocode, nK: int, nP: int) -> np.ndarray:
+    """(keys x periods): distinct outlets with a post in the cell."""
+    if not len(kcode):
+        return np.zeros((nK, nP), dtype=np.int64)
+    cell = pd.DataFrame({"c": kcode * nP + pcode, "o": ocode}).drop_duplicates()
+    return np.bincount(cell["c"].to_numpy(), minlength=nK * nP).reshape(nK, nP)
+
+
 def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"), baseline: int = 7,
-           z: float = 3.0, min_count: int = 10, min_periods: int = 3) -> pd.DataFrame:
+           z: float = 3.0, min_count: int = 10, min_periods: int = 3, exposure: str | None = None) -> pd.DataFrame:
     """Flag surges in each series of a volume table (rule in the module documentation).
 
     Parameters
     ----------
     volume : DataFrame
         One row per period of each series, in time order within a series
-        (e.g. :func:`term_volume` output).
+        (e.g. :func:`term_volume` output). Missing counts (periods outside
+        the series' coverage) are neither judged nor part of any baseline.
     count : str
         Column holding the counts.
     by : tuple of str
         Columns identifying a series.
     baseline : int
-        ``k``: earlier non-surge periods forming the baseline.
+        ``k``: earlier periods forming the baseline; a surge joins it once it
+        is ``k`` periods old (the baseline moves).
     z : float
     min_count : int
     min_periods : int
         Fewest baseline periods needed to flag anything.
+    exposure : str, optional
+        Column of the posts each count comes from (``"posts"``): judge the
+        count against the baseline's share of them instead of its mean count.
 
     Returns
     -------
     DataFrame
-        ``volume`` with ``baseline_mean``, ``threshold`` and ``surge`` added.
+        ``volume`` with ``baseline_mean`` (the mentions the baseline predicts),
+        ``threshold`` and ``surge`` added.
 
     Examples
     --------
@@ -307,6 +373,12 @@ def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"),
     >>> v = pd.DataFrame({"term": "x", "key": "all", "mentions": [3, 4, 2, 3, 40, 45, 38, 5, 3]})
     >>> surges(v, baseline=4, min_count=10)["surge"].tolist()
     [False, False, False, False, True, True, True, False, False]
+
+    A level that holds becomes the baseline: flagged while it is new (``baseline`` periods), not forever.
+
+    >>> v = pd.DataFrame({"term": "x", "key": "all", "mentions": [3, 4, 2, 3] + [40] * 10})
+    >>> surges(v, baseline=3, min_count=10)["surge"].tolist()
+    [False, False, False, False, True, True, True, False, False, False, False, False, False, False]
     """
     out = volume.copy()
     n = len(out)
@@ -315,21 +387,34 @@ def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"),
     flag = np.zeros(n, dtype=bool)
     keys = [c for c in by if c in out.columns]
     groups = out.groupby(keys, sort=False).indices.values() if keys else [np.arange(n)]
-    vals = out[count].to_numpy(dtype=np.float64)
+    vals = pd.to_numeric(out[count], errors="coerce").to_numpy(dtype=np.float64)
+    expo = pd.to_numeric(out[exposure], errors="coerce").to_numpy(dtype=np.float64) if exposure else None
     for idx in groups:
-        base: list[float] = []
-        for i in idx:
+        hist: list = []           # (position in the series, count, exposure, flagged)
+        for step, i in enumerate(idx):
             c = vals[i]
-            if len(base) >= min_periods:
-                b = np.asarray(base[-baseline:])
-                m = b.mean()
-                sd = b.std(ddof=1) if len(b) > 1 else 0.0
-                th = m + z * max(sd, np.sqrt(m), 1.0)
-                mean[i], thr[i] = m, th
-                if c >= min_count and c > th:
-                    flag[i] = True
-                    continue
-            base.append(c)
+            if np.isnan(c):
+                continue
+            e = expo[i] if expo is not None else np.nan
+            usable = [h for h in hist if not h[3] or step - h[0] >= baseline][-baseline:]
+            flagged = False
+            if len(usable) >= min_periods:
+                b = np.asarray([h[1] for h in usable])
+                if expo is not None:
+                    x = np.asarray([h[2] for h in usable])
+                    rate = b.sum() / x.sum() if x.sum() > 0 else 0.0
+                    m = rate * e if e == e else np.nan
+                    resid = b - rate * x
+                    sd = resid.std(ddof=1) * (e / max(x.mean(), 1e-9)) if len(b) > 1 else 0.0
+                else:
+                    m = b.mean()
+                    sd = b.std(ddof=1) if len(b) > 1 else 0.0
+                if m == m:
+                    th = m + z * max(sd, np.sqrt(m), 1.0)
+                    mean[i], thr[i] = m, th
+                    flagged = bool(c >= min_count and c > th)
+            flag[i] = flagged
+            hist.append((step, c, e, flagged))
     out["baseline_mean"] = np.round(mean, 2)
     out["threshold"] = np.round(thr, 2)
     out["surge"] = flag
@@ -399,11 +484,13 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     table : DataFrame
         Two rows (A and B): ``side``, ``term``, ``since``, ``until``,
         ``days``, ``mentions``, ``per_day``, ``posts`` (all posts in the
-        period) and one column per camp (or outlet / kind, from ``by``).
+        period), ``share`` (of them, mentioning the term) and one column per
+        camp (or outlet / kind, from ``by``).
     sentence : str
         "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs
         2,674 mentioning Ukraine in all of December 2021 (535.0 vs 86.3 a
-        day: 6.2 times the daily rate)".
+        day: 6.2 times the daily rate; 21% of the 15,000 posts published then
+        vs 3.4% of 78,000)".
 
     Examples
     --------
@@ -415,7 +502,8 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     ...     compare_term="Ukraine", compare_since="2021-12-01", compare_until="2022-01-01")
     >>> print(sentence)  # doctest: +NORMALIZE_WHITESPACE
     3 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs 2 mentioning Ukraine in all of
-    December 2021 (0.5 vs 0.065 a day: 7.8 times the daily rate)
+    December 2021 (0.5 vs 0.065 a day: 7.8 times the daily rate; 100% of the 3 posts published then vs
+    100% of 2)
     """
     t_all = to_ns(posts["published_at"]) if len(posts) else np.zeros(0, np.int64)
     if since is None or until is None:
@@ -440,13 +528,14 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
         days = (user_time_ns(b) - user_time_ns(a)) / 86400e9
         row = {"side": side, "term": tm, "since": from_ns(user_time_ns(a)), "until": from_ns(user_time_ns(b)),
                "days": round(days, 3), "mentions": int(hit.sum()),
-               "per_day": round(hit.sum() / days, 3) if days > 0 else np.nan, "posts": int(keep.sum())}
+               "per_day": round(hit.sum() / days, 3) if days > 0 else np.nan, "posts": int(keep.sum()),
+               "share": round(hit.sum() / keep.sum(), 4) if keep.sum() else np.nan}
         for k, v in pd.Series(keys_all[hit]).value_counts().sort_index().items():
             row[str(k)] = int(v)
         rows.append(row)
     table = pd.DataFrame(rows)
     extra = [c for c in table.columns if c not in ("side", "term", "since", "until", "days", "mentions",
-                                                    "per_day", "posts")]
+                                                    "per_day", "posts", "share")]
     table[extra] = table[extra].fillna(0).astype(np.int64)
     A, B = rows
     same_term = A["term"] == B["term"]
@@ -455,15 +544,23 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     word = "posts" if A["mentions"] != 1 else "post"
     second = f"{B['mentions']:,}" + ("" if same_term else f" mentioning {B['term']}")
     sentence = f"{A['mentions']:,} {word} mentioning {A['term']} {sa} vs {second} {sb}"
+    notes = []
     if A["days"] != B["days"] and A["per_day"] == A["per_day"] and B["per_day"] == B["per_day"]:
-        rate = f" ({_fmt(A['per_day'])} vs {_fmt(B['per_day'])} a day"
+        rate = f"{_fmt(A['per_day'])} vs {_fmt(B['per_day'])} a day"
         if B["mentions"] > 0:
             ratio = (A["mentions"] / A["days"]) / (B["mentions"] / B["days"])
-            rate += f": {ratio:.2g} times the daily rate)"
-        else:
-            rate += ")"
-        sentence += rate
+            rate += f": {ratio:.2g} times the daily rate"
+        notes.append(rate)
+    if A["share"] == A["share"] and B["share"] == B["share"]:
+        notes.append(f"{_pct(A['share'])} of the {A['posts']:,} posts published then vs "
+                     f"{_pct(B['share'])} of {B['posts']:,}")
+    if notes:
+        sentence += " (" + "; ".join(notes) + ")"
     return table, sentence
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2g}%" if x < 0.1 else f"{100 * x:.0f}%"
 
 
 def _fmt(x: float) -> str:

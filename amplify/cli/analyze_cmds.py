@@ -18,93 +18,21 @@ import pandas as pd
 
 from amplify.cli.common import (emit_json, emit_table, format_option, note, quiet_option, raw_option,
                                 terminal_safe, workspace_option)
+from amplify.cli.analysis_output import fmt_s as _fmt_s
+from amplify.cli.analysis_output import heading as _heading
+from amplify.cli.analysis_output import open_workspace as _open
+from amplify.cli.analysis_output import screen as _screen
+from amplify.cli.analysis_output import table as _table
+from amplify.cli.analysis_output import user_errors as _user_errors
+from amplify.cli.analysis_output import warn as _warn
+from amplify.cli.route_options import (bad_kind, kind_option, kind_values, no_ties_option, outlet_kind_option,
+                                       print_warnings, usage_errors)
 
 __all__ = ["synergy", "bridges", "paths", "trace", "volume", "summary", "COMMANDS"]
 
 linkset_option = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
 since_option = click.option("--since", help="Only from this time on (UTC unless it says otherwise), e.g. 2022-01-05.")
 until_option = click.option("--until", help="Only before this time, e.g. 2022-01-12.")
-
-
-def _screen_cell(v):
-    """A table cell for a terminal: empty when missing, text on one line with control characters escaped."""
-    if v is None or v is pd.NA or v != v:
-        return ""
-    return terminal_safe(v, collapse_breaks=True) if isinstance(v, str) else v
-
-
-def _screen(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy fit for a terminal: no control characters or line breaks in text cells."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
-            out[c] = out[c].astype(object).map(_screen_cell)
-    return out
-
-
-def _table(df: pd.DataFrame, fmt: str, max_rows: int = 50) -> None:
-    emit_table(_screen(df) if fmt == "table" else df, fmt, max_rows=max_rows)
-
-
-def _heading(text: str) -> None:
-    click.echo(f"\n== {text}")
-
-
-def _open(workspace, linkset, *, text=False):
-    """(ws, links, posts, outlets, settings of the link set)."""
-    from amplify.analyze import load
-    from amplify.workspace import Workspace
-
-    ws = Workspace.open(workspace)
-    links, posts, outlets = load(ws, linkset, text=text)
-    settings = {}
-    try:
-        sets = ws.linksets()
-        pick = [s for s in sets if linkset and s["id"].startswith(linkset)] or \
-            [s for s in sets if s.get("latest")] or sets[-1:]
-        settings = dict(pick[0].get("settings", {})) if pick else {}
-    except Exception:  # noqa: BLE001 - settings are a convenience (the window), never required
-        settings = {}
-    return ws, links, posts, outlets, settings
-
-
-def _user_errors() -> tuple:
-    """The exceptions that mean "the arguments or the workspace are wrong": shown as a one-line error.
-
-    Anything else (a ``KeyError`` or ``ValueError`` from a bug, say) is left to
-    surface with its traceback. Imported when a command runs, so that
-    ``amplify --help`` does not load the analyses.
-    """
-    from amplify.analyze.errors import AnalysisError
-    from amplify.schema import SchemaError
-    from amplify.workspace import WorkspaceError
-
-    return (AnalysisError, WorkspaceError, SchemaError)
-
-
-def _fmt_s(s) -> str:
-    if s is None or s != s:
-        return "-"
-    s = float(s)
-    if s < 120:
-        return f"{s:.0f}s"
-    if s < 7200:
-        return f"{s / 60:.0f}m"
-    if s < 172800:
-        return f"{s / 3600:.1f}h"
-    return f"{s / 86400:.1f}d"
-
-
-# --------------------------------------------------------------------------- synergy
-
-
-def _warn(warnings, quiet: bool = False) -> None:
-    """Each warning on stderr, one line each (unless --quiet: then JSON and table output still carry them)."""
-    if quiet:
-        return
-    for w in warnings:
-        click.echo(f"warning: {terminal_safe(str(w), collapse_breaks=True)}", err=True)
-
 
 @click.command("synergy")
 @workspace_option
@@ -236,6 +164,9 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
               help="Routes with example posts shown per bridge.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of Louvain and betweenness pivots.")
 @click.option("--all-links", is_flag=True, help="Use every link, not only each echo's parent.")
+@kind_option
+@outlet_kind_option
+@no_ties_option
 @since_option
 @until_option
 @click.option("--table", "which", type=click.Choice(["bridges", "evidence"]), default="bridges",
@@ -244,7 +175,8 @@ def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_
 @format_option
 @raw_option
 @quiet_option
-def bridges(workspace, top, evidence, seed, all_links, since, until, which, linkset, fmt, raw, quiet):
+def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_ties, since, until, which, linkset, fmt, raw,
+            quiet):
     """Which outlets carry one camp's content into another? A ranked table with the evidence.
 
     Per outlet: cross-camp cascades through it (the rank), its Gould-Fernandez
@@ -252,20 +184,29 @@ def bridges(workspace, top, evidence, seed, all_links, since, until, which, link
     liaison) on the outlet graph and over real cascades, weighted betweenness
     (distance = 1/echoes), Louvain community and participation coefficient,
     Burt's constraint; a one-line reason, and the posts behind its top routes.
+    Outlets through which no cross-camp cascade passes are not ranked.
+    Warnings (stderr, and "warnings" in JSON) say what the table cannot:
+    ties, outlets that had no candidate pair, no bridge at all.
 
     \b
     Example:
       amplify bridges --workspace ws --top 5
+      amplify bridges --workspace ws --kind state_media,ministry
       amplify bridges --workspace ws --format csv --table evidence
     """
     from amplify.analyze.bridging import bridges as run
 
+    link_kinds, outlet_kinds = kind_values(kinds, outlet_kinds)
     try:
-        ws, links, posts, outlets, _ = _open(workspace, linkset)
+        ws, links, posts, outlets, st = _open(workspace, linkset)
         rep = run(links, posts, outlets, top=top, evidence=evidence, seed=seed, parents_only=not all_links,
-                  since=since, until=until, texts=ws)
+                  since=since, until=until, texts=ws, kinds=link_kinds, outlet_kinds=outlet_kinds,
+                  ties=not no_ties, window=st.get("window", "7D"))
+    except usage_errors() as exc:
+        bad_kind(exc)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
+    print_warnings(rep.warnings, quiet)
     if fmt == "json":
         emit_json(rep.to_dict())
         return
@@ -273,8 +214,12 @@ def bridges(workspace, top, evidence, seed, all_links, since, until, which, link
         emit_table(rep.table if which == "bridges" else rep.evidence, "csv", raw=raw)
         return
     click.echo(f"Bridges between camps ({rep.settings['outlets']:,} outlets, {rep.settings['edges']:,} outlet "
-               f"pairs; betweenness {rep.settings['betweenness']}, distance = 1/echoes)")
-    t = rep.table
+               f"pairs; betweenness {rep.settings['betweenness']}, distance = 1/echoes; "
+               f"{rep.settings['ranked']:,} outlet(s) carry a cross-camp cascade)")
+    t = rep.table[rep.table["rank"].notna()]
+    if t.empty:
+        click.echo("No outlet carries a cross-camp cascade: no bridge to rank.")
+        return
     _table(t[["rank", "outlet", "group", "kind", "bridge_score", "main_role", "main_route", "betweenness",
               "participation", "constraint"]], "table")
     _heading("Why")
@@ -300,66 +245,91 @@ def bridges(workspace, top, evidence, seed, all_links, since, until, which, link
 @since_option
 @until_option
 @click.option("--top", "-k", type=click.IntRange(1), default=10, show_default=True, help="Routes to show.")
-@click.option("--all-links", is_flag=True, help="Also follow also-matches, not only each echo's parent.")
-@click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(["repost", "quote_post", "verbatim", "quote", "paraphrase"]),
-              help="Only these link kinds (repeatable).")
+@click.option("--all-links", is_flag=True, help="Rank every link alike, not parent cascades first.")
+@click.option("--parents-only", is_flag=True, help="Follow parent links only (no also-match routes).")
+@click.option("--no-cites", is_flag=True, help="Do not look for routes that start with a citation of --from.")
+@kind_option
+@outlet_kind_option
+@no_ties_option
 @linkset_option
 @format_option
 @raw_option
 @quiet_option
-def paths(workspace, source, target, max_hops, since, until, top, all_links, kinds, linkset, fmt, raw, quiet):
+def paths(workspace, source, target, max_hops, since, until, top, all_links, parents_only, no_cites, kinds,
+          outlet_kinds, no_ties, linkset, fmt, raw, quiet):
     """How did content travel from X to Y, hop by hop? X and Y are outlets or camps.
 
     Time-respecting paths on the post graph (each hop later than the one
-    before), aggregated to outlet routes and ranked by hops, then by the total
-    lag of their fastest example. Each hop shows both posts, their times, the
-    lag, link kind, score and the matched text. No path: a message (an empty
-    list in JSON), exit code 0.
+    before), aggregated to outlet routes. Routes are ranked by their cascades
+    along parent links (the route the content took: A -> B -> C when B
+    quoted A and C copied B); routes found only through also-matches follow,
+    marked; then routes that start with a citation ("X ~> B -> Y": B named X
+    without echoing a post of it). Each hop shows both posts, their times,
+    the lag, link kind and score, and the matched text. No path: a message
+    (an empty list in JSON), exit code 0.
 
     \b
     Example:
       amplify paths --workspace ws --from mfa_china --to sputnik_int
       amplify paths --workspace ws --from CN --to RU --max-hops 3 --since 2022-01-10 --format json
+      amplify paths --workspace ws --from CN --to RU --kind state_media,ministry
     """
     from amplify.analyze.paths import amplification_paths
 
+    link_kinds, outlet_kind_list = kind_values(kinds, outlet_kinds)
     try:
         ws, links, posts, outlets, _ = _open(workspace, linkset)
         rep = amplification_paths(links, posts, outlets, source=source, target=target, max_hops=max_hops,
                                   since=since, until=until, top=top, parents_only=not all_links,
-                                  kinds=kinds or None, texts=ws)
+                                  also_matches=not parents_only, kinds=link_kinds, texts=ws, ties=not no_ties,
+                                  cites=not no_cites, outlet_kinds=outlet_kind_list)
+    except usage_errors() as exc:
+        bad_kind(exc)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
+    print_warnings(rep.warnings, quiet)
     if fmt == "json":
         emit_json(rep.to_list())
         return
     if fmt == "csv":
         emit_table(rep.hops, "csv", raw=raw)
         return
+    safe = lambda v: terminal_safe(v, collapse_breaks=True)  # noqa: E731  (outlet names and ids are data)
     if rep.empty:
         window = "" if since is None and until is None else f" between {since or 'the start'} and {until or 'the end'}"
-        click.echo(f"No amplification path from {source} to {target} within {max_hops} hop(s){window}.")
+        click.echo(f"No amplification path from {safe(source)} to {safe(target)} within {max_hops} hop(s){window}.")
         return
     n = int(rep.post_paths.shape[0])
     click.echo(f"{len(rep.paths):,} route(s) shown of {rep.post_paths['route'].nunique():,} found "
-               f"({n:,} post-level paths) from {source} ({rep.settings['source_is']}) to {target} "
-               f"({rep.settings['target_is']}), at most {max_hops} hop(s)")
+               f"({n:,} post-level paths) from {safe(source)} ({rep.settings['source_is']}) to {safe(target)} "
+               f"({rep.settings['target_is']}), at most {max_hops} hop(s); ranked by cascades along parent links"
+               + ("" if not all_links else " and also-matches alike")
+               + f". via: parents = every hop the echo's most likely source; also-match = through other matches; "
+               f"cites = starts where a post names {safe(source)} (~>) without echoing it")
     routes = rep.paths.copy()
     routes["fastest"] = routes["total_lag_s"].map(_fmt_s)
     routes["median"] = routes["median_total_lag_s"].map(_fmt_s)
-    _table(routes[["rank", "route", "hops", "cascades", "fastest", "median", "first_time", "last_time"]], "table")
+    _table(routes[["rank", "route", "via", "hops", "parent_cascades", "cascades", "fastest", "median",
+                   "first_time", "last_time"]], "table")
     for rank, grp in rep.hops.groupby("rank", sort=True):
-        _heading(f"#{rank} {grp['route'].iloc[0]}  (fastest example)")
+        via = rep.paths.loc[rep.paths["rank"] == rank, "via"].iloc[0]
+        _heading(f"#{rank} {safe(grp['route'].iloc[0])}  ({via}; best example)")
         for h in grp.itertuples(index=False):
-            click.echo(f"  hop {h.hop}: {h.source_outlet} [{h.source_group}] {h.source_id} "
-                       f"{h.source_time:%Y-%m-%d %H:%M} -> {h.target_outlet} [{h.target_group}] {h.target_id} "
-                       f"{h.target_time:%Y-%m-%d %H:%M}  +{_fmt_s(h.lag_s)}  {h.kind} {h.score:.0f}"
-                       + ("  attributed" if h.attributed else ""))
+            if h.kind == "cites":
+                click.echo(f"  hop {h.hop}: {safe(h.source_outlet)} [{safe(h.source_group)}] named by "
+                           f"{safe(h.target_outlet)} [{safe(h.target_group)}] {safe(h.target_id)} "
+                           f"{h.target_time:%Y-%m-%d %H:%M}  cites (no matched post)")
+            else:
+                mark = ("  parent" if h.is_parent else "  also-match") + ("  tie (same time, no direction)"
+                                                                          if h.tie else "")
+                click.echo(f"  hop {h.hop}: {safe(h.source_outlet)} [{safe(h.source_group)}] {safe(h.source_id)} "
+                           f"{h.source_time:%Y-%m-%d %H:%M} -> {safe(h.target_outlet)} [{safe(h.target_group)}] "
+                           f"{safe(h.target_id)} {h.target_time:%Y-%m-%d %H:%M}  +{_fmt_s(h.lag_s)}  {h.kind} "
+                           f"{h.score:.0f}" + ("  attributed" if h.attributed else "") + mark)
             if h.source_text:
-                click.echo(f"      from: {terminal_safe(_cut(h.source_text), collapse_breaks=True)}")
+                click.echo(f"      from: {safe(_cut(h.source_text))}")
             if h.target_text and h.target_text != h.source_text:
-                click.echo(f"      to:   {terminal_safe(_cut(h.target_text), collapse_breaks=True)}")
+                click.echo(f"      to:   {safe(_cut(h.target_text))}")
 
 
 def _cut(s: str, n: int = 160) -> str:
@@ -462,21 +432,27 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
               help="Surge rule: standard deviations above the baseline mean.")
 @click.option("--min-count", type=click.IntRange(0), default=10, show_default=True,
               help="Surge rule: fewest mentions in a surge period.")
+@click.option("--surge-on", type=click.Choice(["share", "count"]), default="share", show_default=True,
+              help="Surge rule: mentions against the baseline's share of the posts published, or raw counts.")
 @format_option
 @raw_option
 @quiet_option
 def volume(workspace, terms, by, freq, since, until, compare_since, compare_until, baseline, zscore, min_count,
-           fmt, raw, quiet):
+           surge_on, fmt, raw, quiet):
     """How often do outlets mention a term, per period and camp? Comparisons and surges.
 
     Counts posts mentioning each term (case-insensitive, on word boundaries;
     Chinese and Japanese as substrings) per period and per camp, outlet or
-    outlet kind. With two terms or a comparison period, prints a sentence
-    such as "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs
-    2,674 mentioning Ukraine in all of December 2021". A period is flagged as
-    a surge when its count is at least --min-count and above the mean plus
-    --z standard deviations (at least sqrt(mean) and 1) of the --baseline
-    previous non-surge periods.
+    outlet kind, with the share of that camp's posts (shown as "12 (4.1%)");
+    a camp's periods before its first post or after its last are blank, not
+    zero. With two terms or a comparison period, prints a sentence such as
+    "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs 2,674
+    mentioning Ukraine in all of December 2021". A period is flagged as a
+    surge when its count is at least --min-count and above the baseline plus
+    --z standard deviations (at least sqrt(mean) and 1); the baseline is the
+    --baseline previous periods (by default the mentions their share of
+    posts predicts for this period's posts), leaving out surges younger than
+    --baseline periods: a level that holds becomes the new baseline.
 
     \b
     Example:
@@ -495,7 +471,7 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
         posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
         outlets = ws.outlets()
         vol = term_volume(posts, outlets, list(terms), by=by, freq=freq, since=since, until=until,
-                          baseline=baseline, z=zscore, min_count=min_count)
+                          baseline=baseline, z=zscore, min_count=min_count, surge_on=surge_on)
         comparison, sentence = None, None
         if len(terms) > 1 or compare_since is not None:
             comparison, sentence = compare_volume(
@@ -520,10 +496,12 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
         total = v[v["key"] == "all"]["mentions"].sum() if (v["key"] == "all").any() else v["mentions"].sum()
         click.echo(f"== {term}: {total:,} posts mentioning it, per {dict(D='day', W='week', M='month')[freq]} "
                    f"and {by}")
-        wide = v.pivot_table(index="period", columns="key", values="mentions", aggfunc="sum", sort=False)
+        cells = [("" if not cov else f"{int(m):,} ({100 * sh:.2g}%)" if sh < 0.1 else f"{int(m):,} ({100 * sh:.0f}%)")
+                 for m, sh, cov in zip(v["mentions"].fillna(0), v["share"].fillna(0), v["covered"])]
+        wide = v.assign(cell=cells).pivot(index="period", columns="key", values="cell")
         wide = wide.loc[v["period"].drop_duplicates()]
         if by == "outlet":
-            keep = v.groupby("key")["mentions"].sum().sort_values(ascending=False).head(12).index
+            keep = v.groupby("key")["mentions"].sum().astype("int64").sort_values(ascending=False).head(12).index
             wide = wide[[k for k in wide.columns if k in keep]]
         flags = v[v["key"] == "all"].set_index("period")["surge"] if (v["key"] == "all").any() else None
         wide = wide.reset_index()

@@ -5,31 +5,36 @@ from __future__ import annotations
 import click
 
 from amplify.cli.common import note, quiet_option, raw_option, workspace_option
+from amplify.cli.route_options import (bad_kind, kind_values, no_ties_option, outlet_kind_option, print_warnings,
+                                       usage_errors)
 from amplify.schema import LINK_KINDS
+
+no_cites_option = click.option("--no-cites", is_flag=True,
+                               help="Do not look for citations (posts naming an outlet without echoing it).")
 
 # The choices below repeat amplify.render's LEVELS, COLOR_BY, SIZE_BY and FORMATS so that
 # `amplify --help` does not import the renderer; tests/test_render_cli.py checks they agree.
 
 
-def _kinds(values) -> list[str] | None:
-    """``--kind quote --kind verbatim`` or ``--kinds quote,verbatim`` -> ``["quote", "verbatim"]``."""
-    out = []
-    for v in values or ():
-        out += [k.strip() for k in str(v).split(",") if k.strip()]
-    bad = [k for k in out if k not in LINK_KINDS]
-    if bad:
-        raise click.BadParameter(f"unknown kind(s) {bad}; choose from {', '.join(LINK_KINDS)}",
-                                 param_hint="--kinds")
-    return out or None
+def _kinds(values, outlet_values=()) -> tuple[list[str] | None, list[str] | None]:
+    """``--kind quote --kind state_media`` or ``--kinds quote,state_media`` -> (link kinds, outlet kinds).
+
+    A value that is not a link kind is an outlet kind, checked against the
+    outlets table when the command runs.
+    """
+    return kind_values(values, outlet_values)
 
 
 def filter_options(f):
-    """--since/--until/--kinds/--linkset/--all-links, shared by the three commands."""
+    """--since/--until/--kinds/--outlet-kind/--no-ties/--linkset/--all-links, shared by the three commands."""
+    f = no_ties_option(f)
+    f = outlet_kind_option(f)
     f = click.option("--all-links", is_flag=True,
                      help="Count every link, not only each echo's most likely direct source.")(f)
     f = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")(f)
     f = click.option("--kinds", "--kind", "kinds", multiple=True, metavar="KIND[,KIND]",
-                     help=f"Only these link kinds ({', '.join(LINK_KINDS)}); repeat or separate by commas.")(f)
+                     help=f"Only these link kinds ({', '.join(LINK_KINDS)}) and/or outlet kinds of the outlets "
+                          "table (e.g. state_media,ministry: only those outlets); repeat or separate by commas.")(f)
     f = click.option("--until", metavar="TIME", help="Only echoes published before this time (UTC).")(f)
     f = click.option("--since", metavar="TIME", help="Only echoes published at or after this time (UTC).")(f)
     return f
@@ -53,13 +58,14 @@ def _fail(exc: Exception):
 @click.option("--size-by", type=click.Choice(["echoes", "betweenness", "pagerank", "posts"]), default="echoes",
               show_default=True, help="Node size.")
 @filter_options
+@no_cites_option
 @click.option("--focus", metavar="OUTLET_OR_POST",
               help="Post level: draw this post's cascade in time order (or an outlet's cascades). "
                    "Outlet/camp level: this node and its neighbours.")
 @click.option("--title", help="Page heading.")
 @quiet_option
-def html(workspace, out, level, top, color_by, size_by, since, until, kinds, linkset, all_links, focus, title,
-         quiet):
+def html(workspace, out, level, top, color_by, size_by, since, until, kinds, linkset, all_links, outlet_kinds,
+         no_ties, no_cites, focus, title, quiet):
     """Write the interactive network as one HTML file that opens in any browser, offline.
 
     Colour shows the camp (legend on the page), node size the chosen metric,
@@ -78,12 +84,17 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
     from amplify.render.network import write_network
     from amplify.workspace import WorkspaceError
 
+    link_kinds, outlet_kind_list = _kinds(kinds, outlet_kinds)
     try:
         page = write_network(workspace, out, level=level, top=top or None, color_by=color_by, size_by=size_by,
-                             since=since, until=until, kinds=_kinds(kinds), focus=focus, linkset=linkset,
-                             title=title, parents_only=not all_links)
+                             since=since, until=until, kinds=link_kinds, focus=focus, linkset=linkset,
+                             title=title, parents_only=not all_links, ties=not no_ties, cites=not no_cites,
+                             outlet_kinds=outlet_kind_list)
+    except usage_errors() as exc:
+        bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:
         _fail(exc)
+    print_warnings(page.warnings, quiet)
     note(f"wrote {out}: {page.n_nodes:,} {level} nodes, {page.n_edges:,} edges", quiet)
     if page.pruning_note:
         note(page.pruning_note, quiet)
@@ -99,10 +110,11 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
 @click.option("--top", type=int, default=15, show_default=True, help="Rows in the top-outlet tables.")
 @click.option("--cascades", type=int, default=5, show_default=True, help="Largest cascades shown.")
 @click.option("--no-analyses", is_flag=True, help="Leave out synergy and bridges (faster).")
+@no_cites_option
 @click.option("--title", help="Report heading.")
 @quiet_option
-def report(workspace, out, network_href, since, until, kinds, linkset, all_links, top, cascades, no_analyses,
-           title, quiet):
+def report(workspace, out, network_href, since, until, kinds, linkset, all_links, outlet_kinds, no_ties, top,
+           cascades, no_analyses, no_cites, title, quiet):
     """Write a one-page, printable HTML report: headline numbers, links per kind,
     camp-to-camp echoes, top outlets, the largest cascades with their evidence,
     a volume timeline per camp, synergy and bridges.
@@ -116,10 +128,13 @@ def report(workspace, out, network_href, since, until, kinds, linkset, all_links
 
     if all_links:
         note("--all-links has no effect on the report: its tables count each echo once", quiet)
+    link_kinds, outlet_kind_list = _kinds(kinds, outlet_kinds)
     try:
         write_report(workspace, out, network_href=network_href or None, since=since, until=until,
-                     kinds=_kinds(kinds), linkset=linkset, top=top, cascades=cascades, analyses=not no_analyses,
-                     title=title)
+                     kinds=link_kinds, linkset=linkset, top=top, cascades=cascades, analyses=not no_analyses,
+                     title=title, ties=not no_ties, cites=not no_cites, outlet_kinds=outlet_kind_list)
+    except usage_errors() as exc:
+        bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:
         _fail(exc)
     note(f"wrote {out}", quiet)
@@ -134,10 +149,12 @@ def report(workspace, out, network_href, since, until, kinds, linkset, all_links
               help="The file; for csv the edges file (nodes go to <stem>-nodes.csv) or a folder "
                    "(edges.csv and nodes.csv inside).")
 @filter_options
+@no_cites_option
 @click.option("--focus", metavar="OUTLET_OR_POST", help="Only this node's neighbourhood (post level: its cascade).")
 @raw_option
 @quiet_option
-def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, focus, raw, quiet):
+def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, outlet_kinds, no_ties, no_cites, focus,
+           raw, quiet):
     """Export the graph for Gephi (GEXF, GraphML) or scripts (node-link JSON, CSV).
 
     GEXF and GraphML keep camp, kind, counts, scores and lags as typed
@@ -153,8 +170,9 @@ def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, 
       amplify export -w ws --format csv --out links.csv      # + links-nodes.csv
       amplify export -w ws --format csv --out graph/         # graph/edges.csv + graph/nodes.csv
     """
-    from amplify.render.export import FORMATS, write_export
-    from amplify.workspace import WorkspaceError
+    from amplify.render.export import FORMATS, export_graph
+    from amplify.render.views import workspace_view
+    from amplify.workspace import Workspace, WorkspaceError
 
     if fmt is None:
         import os
@@ -163,11 +181,17 @@ def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, 
         if suffix not in FORMATS:
             raise click.UsageError("give --format (gexf, graphml, json or csv): it cannot be told from --out")
         fmt = suffix
-    try:
-        paths = write_export(workspace, out, fmt, level=level, since=since, until=until, kinds=_kinds(kinds),
-                             focus=focus, linkset=linkset, parents_only=not all_links, raw=raw)
+    link_kinds, outlet_kind_list = _kinds(kinds, outlet_kinds)
+    try:   # what render.export.write_export does, keeping the graph for its warnings
+        g = workspace_view(Workspace.open(workspace), linkset=linkset, level=level, since=since, until=until,
+                           kinds=link_kinds, focus=focus, parents_only=not all_links, ties=not no_ties,
+                           cites=not no_cites, outlet_kinds=outlet_kind_list)
+        paths = export_graph(g, out, fmt, raw=raw)
+    except usage_errors() as exc:
+        bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:
         _fail(exc)
+    print_warnings(g.graph.get("warnings"), quiet)
     note("wrote " + ", ".join(str(p) for p in paths), quiet)
 
 

@@ -300,7 +300,8 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = 
 
 def write_export(ws, out, fmt: str | None = None, *, level: str = "outlet", since=None, until=None, kinds=None,
                  focus: str | None = None, linkset: str | None = None, parents_only: bool = True,
-                 examples: int = 3, raw: bool = False) -> list[Path]:
+                 examples: int = 3, raw: bool = False, ties: bool = True, cites: bool = True,
+                 outlet_kinds=None) -> list[Path]:
     """Export a workspace's graph: what ``amplify export`` does. Returns the files written.
 
     ``ws`` is a :class:`~amplify.workspace.Workspace` or a path to one;
@@ -312,5 +313,6 @@ def write_export(ws, out, fmt: str | None = None, *, level: str = "outlet", sinc
     if not hasattr(ws, "posts"):
         ws = Workspace.open(ws)
     g = workspace_view(ws, linkset=linkset, level=level, since=since, until=until, kinds=kinds, focus=focus,
-                       parents_only=parents_only, examples=examples)
+                       parents_only=parents_only, examples=examples, ties=ties, cites=cites,
+                       outlet_kinds=outlet_kinds)
     return export_graph(g, out, fmt, raw=raw)

@@ -181,7 +181,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         timed=timed,
     )
     result = NetworkPage(html=page, n_nodes=n_nodes, n_edges=n_edges, level=level, pruning_note=prune_note,
-                         legend=legend.entries, title=title)
+                         legend=legend.entries, title=title, warnings=list(graph.graph.get("warnings") or []))
     if out is not None:
         result.save(out)
     return result
@@ -189,7 +189,8 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
 
 def write_network(ws, out, *, level: str = "outlet", top: int | None = DEFAULT_TOP, color_by: str = "group",
                   size_by: str = "echoes", since=None, until=None, kinds=None, focus: str | None = None,
-                  linkset: str | None = None, title: str | None = None, parents_only: bool = True) -> NetworkPage:
+                  linkset: str | None = None, title: str | None = None, parents_only: bool = True,
+                  ties: bool = True, cites: bool = True, outlet_kinds=None) -> NetworkPage:
     """The network page of a workspace, written to ``out``: what ``amplify html`` does.
 
     ``ws`` is a :class:`~amplify.workspace.Workspace` or a path to one. See
@@ -200,7 +201,7 @@ def write_network(ws, out, *, level: str = "outlet", top: int | None = DEFAULT_T
     if not hasattr(ws, "posts"):
         ws = Workspace.open(ws)
     g = workspace_view(ws, linkset=linkset, level=level, since=since, until=until, kinds=kinds, focus=focus,
-                       parents_only=parents_only)
+                       parents_only=parents_only, ties=ties, cites=cites, outlet_kinds=outlet_kinds)
     return network_html(g, out, title=title, color_by=color_by, size_by=size_by, top=top)
 
 
@@ -220,6 +221,7 @@ class NetworkPage:
     legend: list = field(default_factory=list)
     title: str = ""
     path: Path | None = None
+    warnings: list = field(default_factory=list)
 
     def save(self, path) -> Path:
         """Write the page to ``path`` (temporary file, then rename); returns the path."""
@@ -346,13 +348,30 @@ def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, 
 
 
 def _edge_records(g: nx.DiGraph, level: str) -> tuple[list[dict], list[float]]:
-    """One vis-network edge per edge of ``g`` (width by echo count, arrow to the echo), and the counts."""
+    """One vis-network edge per edge of ``g`` (width by echo count, arrow to the echo), and the counts.
+
+    An outlet or camp edge without echoes is drawn in its own style: undirected
+    co-publications (``ties``) dashed and without an arrow, once per pair;
+    citations without a matched post (``cites``) dotted, arrow to the citing
+    outlet. Its width follows those counts.
+    """
     counts = [float(d.get("count", 1)) for *_, d in g.edges(data=True)]
-    cmax = max(counts) if counts else 1.0
+    strength = [c if c > 0 else float(d.get("ties", 0) or d.get("cites", 0) or 1)
+                for c, (*_, d) in zip(counts, g.edges(data=True))]
+    cmax = max(strength) if strength else 1.0
     records = []
-    for (a, b, d), c in zip(g.edges(data=True), counts):
-        width = 1.0 + 7.0 * math.sqrt(c / cmax) if cmax > 1 else 1.5
+    drawn_ties = set()
+    for (a, b, d), c, w in zip(g.edges(data=True), counts, strength):
+        width = 1.0 + 7.0 * math.sqrt(w / cmax) if cmax > 1 else 1.5
         rec = {"width": round(width, 2), "arrows": "to", "tip": edge_tip(a, b, d, level), "count": int(c)}
+        if level != "post" and c == 0:
+            if d.get("ties"):
+                if (b, a) in drawn_ties:
+                    continue                       # one line per pair of outlets: the tie has no direction
+                drawn_ties.add((a, b))
+                rec.update(arrows="", dashes=[8, 6])
+            elif d.get("cites"):
+                rec.update(dashes=[2, 5])
         if level == "camp":
             rec["label"] = fmt_int(c)
         rec.update({"from": _node_id(a), "to": _node_id(b)})
@@ -368,6 +387,8 @@ def _page_text(meta: dict, title: str | None, level: str, unit: str, n_nodes: in
     summary = f"{fmt_int(n_nodes)} {unit} · {fmt_int(n_edges)} echo links"
     if level != "post" and counts:
         summary += f" ({fmt_int(int(sum(counts)))} echoes)"
+    if meta.get("n_cites"):
+        summary += f" · {fmt_int(meta['n_cites'])} citations without a matched post (dotted)"
     if meta.get("period"):
         summary += f" · {meta['period'][0][:10]} to {meta['period'][1][:10]}"
     filters = []
@@ -377,4 +398,10 @@ def _page_text(meta: dict, title: str | None, level: str, unit: str, n_nodes: in
         filters.append(f"kinds: {meta['kinds']}")
     if meta.get("parents_only") is False:
         filters.append("all links (not only each echo's direct source)")
+    if meta.get("outlet_kinds"):
+        filters.append(f"outlet kinds: {meta['outlet_kinds']}")
+    if meta.get("ties") is False:
+        filters.append("ties (posts of one timestamp) left out")
+    elif meta.get("ties_note"):
+        filters.append("ties: " + meta["ties_note"] + " Dashed lines without an arrow are co-publications.")
     return title, summary, filters

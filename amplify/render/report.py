@@ -48,6 +48,7 @@ from amplify.graph import annotate_links, filter_links, group_edges, outlet_node
 from amplify.render.colors import camp_colors
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
+from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
 from amplify.render.textsafe import clean_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
@@ -150,7 +151,9 @@ def timeline_svg(counts: pd.DataFrame, colors: dict | None = None, *, title: str
     """An inline SVG line chart: one line per column of ``counts`` (index: dates).
 
     All labels are escaped; the figure scales to the page width and prints.
-    ``y_label`` names the unit in the accessible description.
+    ``y_label`` names the unit in the accessible description. Every date
+    label shows its year; a missing value (NaN: outside a series' coverage)
+    breaks the line rather than drawing a zero.
     """
     if counts is None or counts.empty:
         return '<p class="empty">No data for this figure.</p>'
@@ -159,7 +162,8 @@ def timeline_svg(counts: pd.DataFrame, colors: dict | None = None, *, title: str
     pw, ph = width - ml - mr, height - mt - mb
     x = np.arange(len(counts))
     xs = ml + (x / max(len(counts) - 1, 1)) * pw
-    vmax = float(np.nanmax(counts.to_numpy(dtype=float))) if counts.size else 1.0
+    vmax = float(np.nanmax(counts.to_numpy(dtype=float))) if counts.size and np.isfinite(
+        counts.to_numpy(dtype=float)).any() else 1.0
     ticks = _nice_ticks(vmax)
     top = ticks[-1] or 1.0
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" '
@@ -174,13 +178,21 @@ def timeline_svg(counts: pd.DataFrame, colors: dict | None = None, *, title: str
     dates = [pd.Timestamp(d) for d in counts.index]
     n_lab = min(8, len(dates))
     for i in sorted(set(np.linspace(0, len(dates) - 1, n_lab).round().astype(int).tolist())):
-        parts.append(f'<text x="{xs[i]:.1f}" y="{mt + ph + 18}" class="xt">{esc(dates[i].strftime("%d %b"))}</text>')
+        # every label carries its year: a figure cut out of the page still says when
+        parts.append(f'<text x="{xs[i]:.1f}" y="{mt + ph + 18}" class="xt">'
+                     f'{esc(dates[i].strftime("%d %b %Y"))}</text>')
     for j, col in enumerate(counts.columns):
-        ys = mt + ph - (counts[col].to_numpy(dtype=float) / top) * ph
-        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+        vals = counts[col].to_numpy(dtype=float)
+        ys = mt + ph - (vals / top) * ph
         c = colors.get(col, "#888888")
-        parts.append(f'<polyline points="{pts}" fill="none" stroke="{esc(c)}" stroke-width="2" '
-                     f'stroke-linejoin="round"><title>{esc(col)}</title></polyline>')
+        # missing values (outside a camp's coverage) break the line instead of drawing zeros
+        ok = np.isfinite(vals)
+        run_id = np.cumsum(np.r_[True, ok[1:] != ok[:-1]])
+        for r in np.unique(run_id[ok]):
+            sel = ok & (run_id == r)
+            pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs[sel], ys[sel]))
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{esc(c)}" stroke-width="2" '
+                         f'stroke-linejoin="round"><title>{esc(col)}</title></polyline>')
         ly = mt + 6 + j * 18
         parts.append(f'<rect x="{ml + pw + 14}" y="{ly - 9}" width="12" height="12" rx="2" fill="{esc(c)}"/>')
         total = int(np.nansum(counts[col].to_numpy(dtype=float)))
@@ -280,7 +292,7 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
     return out
 
 
-def _analysis_sections(links, posts, outlets, since, until, kinds) -> list[Section]:
+def _analysis_sections(links, posts, outlets, since, until, kinds, ties=True, notes=None) -> list[Section]:
     """Synergy and bridges from :mod:`amplify.analyze`, when it is installed and works."""
     try:
         from amplify.analyze import bridges, camp_synergy
@@ -319,7 +331,9 @@ def _analysis_sections(links, posts, outlets, since, until, kinds) -> list[Secti
     except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
         out.append(Section("Synergy between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
     try:
-        rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds)
+        rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds, ties=ties)
+        if notes is not None:
+            notes.extend(w for w in rep.warnings if w not in notes)
         t = rep.table
         cols = [c for c in ("rank", "outlet", "group", "kind", "main_role", "main_route", "bridge_score",
                             "betweenness", "reason") if c in t.columns]
@@ -360,7 +374,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                  outlets: pd.DataFrame | None = None, linkset: str | None = None, since=None, until=None,
                  kinds=None, sections: Sequence[Section | tuple] | None = None, network_href: str | None =
                  "network.html", title: str | None = None, top: int = 15, cascades: int = 5,
-                 analyses: bool = True) -> str:
+                 analyses: bool = True, ties: bool = True, cites: bool = True, outlet_kinds=None) -> str:
     """The report page as one HTML string.
 
     Parameters
@@ -381,8 +395,23 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         Largest cascades shown.
     analyses : bool
         Add synergy and bridges from :mod:`amplify.analyze` if it is available.
+    ties : bool
+        Count ties (links between posts of one timestamp): as echoes where
+        evidence directs them, else as co-publications (default); False
+        leaves them out.
+    cites : bool
+        Count citations without a matched post (section "Co-publications and
+        citations").
+    outlet_kinds : list of str, optional
+        Only outlets of these kinds.
     """
     links, posts, outlets, meta = _tables_of(ws, links, posts, outlets, linkset)
+    if outlet_kinds:
+        from amplify.analyze.outlet_kinds import select_outlet_kinds
+
+        links, posts, outlets = select_outlet_kinds(links, posts, outlets, outlet_kinds)
+    rel = prepare_relations(links, posts, outlets, ties=ties, cites=cites)
+    links = rel.links
     if network_href is not None and ":" in network_href.split("/")[0] and \
             not network_href.lower().startswith(("http:", "https:", "file:")):
         raise ValueError(f"network_href must be a relative path or an http(s)/file address, not {network_href!r}")
@@ -404,8 +433,17 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                                     "(each echo counted once, from its most likely direct source)."),
         _timeline_section(posts, outlets, ann, colors),
     ]
+    rel_table, rel_text = relations_section_parts(rel, posts, outlets, since=since, until=until, kinds=kinds)
+    if len(rel_table) or rel.cites is not None or rel.ties is not None:
+        built.insert(2, Section("Co-publications and citations", table=rel_table, text=rel_text, id="relations"))
+    built.insert(3, Section("Strongest relations between outlets", id="strongest",
+                            table=strongest_relations(rel, posts, outlets, top=top, since=since, until=until,
+                                                      kinds=kinds),
+                            text="Outlet pairs by echoes (each echo counted once, from its direct source), and "
+                                 "why each points the way it does: same-time echoes are directed only by evidence."))
+    warnings = list(rel.warnings)
     if analyses:
-        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds))
+        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds, ties=ties, notes=warnings))
     built.extend(_extra_sections(sections))
 
     from amplify import __version__
@@ -413,7 +451,10 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     rendered = [{"title": s.title, "anchor": s.anchor(), "body": _section_body(s)} for s in built]
     return template_env().get_template("report.html.j2").render(
         title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps),
-        notes=_notes(meta), filters=_filters(since, until, kinds), sections=rendered, network_href=network_href,
+        notes=_notes(meta) + warnings, filters=_filters(since, until, kinds) + (
+            [f"outlet kinds: {', '.join(outlet_kinds)}"] if outlet_kinds else []) + (
+            [] if ties else ["ties (posts of one timestamp) left out"]),
+        sections=rendered, network_href=network_href,
         meta=meta, version=__version__,
         generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )
@@ -513,14 +554,29 @@ def _timeline_section(posts, outlets, ann, colors) -> Section:
     vol = pd.crosstab(day.to_numpy(), pg) if len(posts) else pd.DataFrame()
     if len(vol):
         full = pd.date_range(vol.index.min(), vol.index.max(), freq="D")
-        vol = vol.reindex(full, fill_value=0)
+        vol = _within_coverage(vol.reindex(full, fill_value=0), day, pg)
     fig = timeline_svg(vol, colors, title="Posts per day, by camp", y_label="posts")
     if len(ann):
         eday = pd.to_datetime(ann["target_time"], utc=True).dt.floor("D").dt.tz_convert(None)
         ev = pd.crosstab(eday.to_numpy(), ann["target_group"].astype(str).to_numpy())
         ev = ev.reindex(vol.index if len(vol) else ev.index, fill_value=0)
+        if len(vol):
+            ev = ev.astype(float).where(vol.reindex(columns=ev.columns).notna(), np.nan)
         fig += timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes")
-    return Section("Volume over time", html=fig, id="timeline")
+    return Section("Volume over time", html=fig, id="timeline",
+                   note="A camp's line starts at its first post and ends at its last: outside that range "
+                        "nothing was collected, which is not the same as nothing published.")
+
+
+def _within_coverage(counts: pd.DataFrame, day: pd.Series, camp: np.ndarray) -> pd.DataFrame:
+    """Daily counts per camp, missing (NaN) before the camp's first post and after its last."""
+    span = pd.DataFrame({"day": day.to_numpy(), "camp": camp}).groupby("camp")["day"].agg(["min", "max"])
+    out = counts.astype(float)
+    for c in out.columns:
+        if c in span.index:
+            outside = (out.index < span.at[c, "min"]) | (out.index > span.at[c, "max"])
+            out.loc[outside, c] = np.nan
+    return out
 
 
 def _extra_sections(sections) -> list[Section]:

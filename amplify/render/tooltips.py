@@ -39,6 +39,11 @@ def _lag_rows(d: dict) -> list:
     return rows
 
 
+def _relation_rows(d: dict, *pairs) -> list:
+    """Rows for the counts of ``pairs`` ((attribute, label)) that are there and not zero."""
+    return [[label, fmt_int(d[key])] for key, label in pairs if d.get(key)]
+
+
 def _example_tips(examples) -> list:
     out = []
     for x in examples or []:
@@ -80,6 +85,8 @@ def node_tip(n, d: dict, level: str, size_by: str, value: float, color_label: st
     rows += [["Posts", fmt_int(d.get("posts", 0))],
              ["Echoed by others", fmt_int(d.get("echoes_given", 0))],
              ["Echoes of others", fmt_int(d.get("echoes_received", 0))]] + _lag_rows(d)
+    rows += _relation_rows(d, ("ties", "Co-publications (same time, no direction)"),
+                           ("cited", "Named by others (no matched post)"), ("citing", "Names others (no matched post)"))
     if size_by not in ("echoes", "posts"):
         rows.append([size_by.capitalize(), f"{value:.4g}"])
     if color_label.startswith("Community"):
@@ -102,6 +109,9 @@ def edge_tip(a, b, d: dict, level: str) -> dict:
                 "ex": [{"head": "as it appears in the echo", "text": d.get("passage", "")}] if d.get("passage") else []}
     count = d.get("count", 1)
     rows = [["Echoes", fmt_int(count)]]
+    rows += _relation_rows(d, ("oriented_ties", "of them, same-time posts directed by evidence"),
+                           ("ties", "Co-publications (same time, no direction)"),
+                           ("cites", f"Posts of {b} naming {a} (no matched post)"))
     kinds = [f"{k} {fmt_int(d[f'n_{k}'])}" for k in schema.LINK_KINDS if d.get(f"n_{k}")]
     if kinds:
         rows.append(["Kinds", ", ".join(kinds)])

@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
-from amplify.graph import annotate_links, filter_links, group_graph, outlet_graph, outlet_nodes, post_graph
+from amplify.analyze.cites import find_cites
+from amplify.analyze.outlet_kinds import select_outlet_kinds
+from amplify.analyze.ties import orient_ties
+from amplify.graph import annotate_links, filter_links, group_graph, outlet_graph, outlet_nodes, post_graph, without_ties
 from amplify.render.layout import time_layout
 from amplify.render.readable import fmt_int, fmt_time, shorten
 from amplify.render.textsafe import clean_text, is_missing, jsonable
@@ -31,7 +34,8 @@ LEVELS = ("outlet", "camp", "post")
 
 def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
                level: str = "outlet", since=None, until=None, kinds=None, parents_only: bool = True,
-               focus: str | None = None, examples: int = 3, text_limit: int = 280) -> nx.DiGraph:
+               focus: str | None = None, examples: int = 3, text_limit: int = 280, ties: bool = True,
+               cites: pd.DataFrame | bool | None = None, outlet_kinds=None) -> nx.DiGraph:
     """The graph a network page or an export shows, with evidence attached.
 
     Parameters
@@ -53,6 +57,16 @@ def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
         Matched passages kept per node and per edge (``examples`` attribute).
     text_limit : int
         Passages and post texts are cut to this many characters.
+    ties : bool
+        Orient ties by their evidence (:func:`amplify.analyze.ties.orient_ties`)
+        and count the rest as undirected co-publications (default), or leave
+        every tie out.
+    cites : DataFrame or bool, optional
+        Citations without a matched post (:func:`amplify.analyze.cites.find_cites`),
+        or True to find them here; outlet and camp levels draw them as their
+        own edges (``cites``).
+    outlet_kinds : list of str, optional
+        Only outlets of these kinds (:func:`amplify.analyze.outlet_kinds.select_outlet_kinds`).
 
     Returns
     -------
@@ -62,33 +76,54 @@ def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
         ``lag_s_median`` (its echoes of others), ``lag_s_median_given``, ``first``
         and ``last`` (its first and last post, ISO strings) and ``examples`` (a
         list of dicts); edges carry ``count``, mean ``score``, ``lag_s_median``,
-        ``first``, ``last``, ``n_<kind>`` and ``examples``. Post nodes carry
+        ``first``, ``last``, ``n_<kind>``, ``ties`` (undirected co-publications),
+        ``oriented_ties``, ``cites`` (with ``cites``), ``relation`` (``echo``,
+        ``tie``, ``cites`` joined by ``+``: what the edge holds) and
+        ``examples``. Post nodes carry
         ``outlet``, ``group``, ``kind``, ``time``, ``text``, ``echoes`` (cascade
         size below the post) and ``direct``; post edges the link's evidence and
         ``passage``. ``graph.graph`` records the level, filters, totals and focus.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    if outlet_kinds:
+        links, posts, outlets = select_outlet_kinds(links, posts, outlets, outlet_kinds)
+    tie_summary = None
+    if ties:
+        links, tie_summary = orient_ties(links, posts, outlets)
+    else:
+        links = without_ties(links)
+    if cites is True:
+        cites = find_cites(posts, outlets, links) if level != "post" else None
+    elif cites is False:
+        cites = None
     ls = filter_links(links, posts, since=since, until=until, kinds=kinds, parents_only=parents_only)
     texts = posts.set_index("post_id")["text"]
     ann = annotate_links(ls, posts, outlets)
     meta = {"level": level, "since": iso_z(since) if since is not None else None,
             "until": iso_z(until) if until is not None else None, "kinds": _kinds_label(kinds),
-            "parents_only": bool(parents_only), "n_links": int(len(ls)), "n_posts": int(len(posts))}
+            "parents_only": bool(parents_only), "n_links": int(len(ls)), "n_posts": int(len(posts)),
+            "ties": bool(ties), "outlet_kinds": ", ".join(outlet_kinds) if outlet_kinds else None}
+    meta["warnings"] = []
+    if tie_summary is not None and tie_summary.warning():
+        meta["ties_note"] = tie_summary.warning()
+        meta["warnings"].append(tie_summary.warning())
+    if cites is not None:
+        meta["n_cites"] = int(len(cites))
     if len(posts):
         meta["period"] = [iso_z(posts["published_at"].min()), iso_z(posts["published_at"].max())]
-    filters = dict(since=since, until=until, kinds=kinds, parents_only=parents_only)
+    filters = dict(since=since, until=until, kinds=kinds, parents_only=parents_only, ties=ties, cites=cites)
     evidence = dict(examples=examples, texts=texts, text_limit=text_limit)
 
     if level == "post":
         g = _post_view(ls, ann, posts, outlets, focus, text_limit)
     elif level == "outlet":
-        g = outlet_graph(links, posts, outlets, **filters) if len(ls) else \
+        g = outlet_graph(links, posts, outlets, **filters) if len(links) else \
             _nodes_only(outlet_nodes(ls, posts, outlets), "outlet")
         times = posts.groupby("outlet", observed=True)["published_at"].agg(["min", "max"])
         _attach_evidence(g, ann, times, "source_outlet", "target_outlet", **evidence)
     else:
-        if len(ls):
+        if len(links):
             g = group_graph(links, posts, outlets, **filters)
         else:
             on = outlet_nodes(ls, posts, outlets)
@@ -104,19 +139,23 @@ def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
             for k in ("first", "last"):
                 if d.get(k):
                     d[k] = iso_z(d[k])
+            d["relation"] = "+".join(r for r, c in (("echo", "count"), ("tie", "ties"), ("cites", "cites"))
+                                     if d.get(c)) or "echo"
     g.graph.update(meta)
     if focus is not None and level != "post":
         g = _ego(g, focus, posts, outlets, level)
     return g
 
 
-def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", **kw) -> nx.DiGraph:
-    """:func:`graph_view` of a :class:`~amplify.workspace.Workspace` (its latest link set by default)."""
-    cols = [c for c in ("post_id", "outlet", "published_at", "text", "url") if c in ws.post_columns() or
-            c in ("post_id", "outlet", "published_at", "text")]
+def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cites: bool = True,
+                   **kw) -> nx.DiGraph:
+    """:func:`graph_view` of a :class:`~amplify.workspace.Workspace` (its latest link set by default),
+    with its citations (``cites``; outlet and camp levels)."""
+    cols = [c for c in ("post_id", "outlet", "published_at", "text", "url", "reposted_id", "quoted_id")
+            if c in ws.post_columns() or c in ("post_id", "outlet", "published_at", "text")]
     posts = ws.posts(columns=cols)
     links = ws.links(linkset=linkset)
-    g = graph_view(links, posts, ws.outlets(), level=level, **kw)
+    g = graph_view(links, posts, ws.outlets(), level=level, cites=bool(cites) and level != "post", **kw)
     g.graph["n_outlets"] = int(posts["outlet"].nunique())
     return g
 

@@ -1,0 +1,91 @@
+"""What the analysis commands share: opening the workspace, tables and warnings on screen."""
+
+from __future__ import annotations
+
+
+import click
+import pandas as pd
+
+from amplify.cli.common import emit_table, terminal_safe
+
+__all__ = ["screen_cell", "screen", "table", "heading", "open_workspace", "user_errors", "fmt_s", "warn"]
+
+
+def screen_cell(v):
+    """A table cell for a terminal: empty when missing, text on one line with control characters escaped."""
+    if v is None or v is pd.NA or v != v:
+        return ""
+    return terminal_safe(v, collapse_breaks=True) if isinstance(v, str) else v
+
+
+def screen(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit for a terminal: no control characters or line breaks in text cells."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object).map(screen_cell)
+    return out
+
+
+def table(df: pd.DataFrame, fmt: str, max_rows: int = 50) -> None:
+    emit_table(screen(df) if fmt == "table" else df, fmt, max_rows=max_rows)
+
+
+def heading(text: str) -> None:
+    click.echo(f"\n== {text}")
+
+
+def open_workspace(workspace, linkset, *, text=False):
+    """(ws, links, posts, outlets, settings of the link set)."""
+    from amplify.analyze import load
+    from amplify.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    links, posts, outlets = load(ws, linkset, text=text)
+    settings = {}
+    try:
+        sets = ws.linksets()
+        pick = [s for s in sets if linkset and s["id"].startswith(linkset)] or \
+            [s for s in sets if s.get("latest")] or sets[-1:]
+        settings = dict(pick[0].get("settings", {})) if pick else {}
+    except Exception:  # noqa: BLE001 - settings are a convenience (the window), never required
+        settings = {}
+    return ws, links, posts, outlets, settings
+
+
+def user_errors() -> tuple:
+    """The exceptions that mean "the arguments or the workspace are wrong": shown as a one-line error.
+
+    Anything else (a ``KeyError`` or ``ValueError`` from a bug, say) is left to
+    surface with its traceback. Imported when a command runs, so that
+    ``amplify --help`` does not load the analyses.
+    """
+    from amplify.analyze.errors import AnalysisError
+    from amplify.schema import SchemaError
+    from amplify.workspace import WorkspaceError
+
+    return (AnalysisError, WorkspaceError, SchemaError)
+
+
+def fmt_s(s) -> str:
+    if s is None or s != s:
+        return "-"
+    s = float(s)
+    if s < 120:
+        return f"{s:.0f}s"
+    if s < 7200:
+        return f"{s / 60:.0f}m"
+    if s < 172800:
+        return f"{s / 3600:.1f}h"
+    return f"{s / 86400:.1f}d"
+
+
+# --------------------------------------------------------------------------- synergy
+
+
+def warn(warnings, quiet: bool = False) -> None:
+    """Each warning on stderr, one line each (unless --quiet: then JSON and table output still carry them)."""
+    if quiet:
+        return
+    for w in warnings:
+        click.echo(f"warning: {terminal_safe(str(w), collapse_breaks=True)}", err=True)
