@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings
@@ -29,6 +31,9 @@ __all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record
 
 #: Bumped whenever a change to detection can change its links.
 DETECTOR_VERSION = 2
+# When the posts within two windows of the new ones are more than this share
+# of the corpus, an incremental run makes one pass over everything instead.
+_FULL_PASS_SHARE = 0.6
 
 
 def settings_record(settings: DetectSettings) -> dict:
@@ -98,9 +103,16 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     posts = ws.posts()
     target_mask, needed = _affected(posts, new, pd.Timedelta(cfg.window))
     targets = posts.loc[target_mask, "post_id"]
+    old = ws.links(linkset=lid)
+    if needed.mean() > _FULL_PASS_SHARE:
+        # the new posts touch most of the corpus: one pass over all of it costs
+        # less than the window bookkeeping, and its links are the same
+        merged = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats)
+        ws.save_links(merged, record, covered_through=last, inputs=inputs)
+        return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),
+                         len(merged) - len(old), stats)
     fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
                    progress=progress, stats=stats)
-    old = ws.links(linkset=lid)
     keep = ~old["target_id"].isin(set(targets))
     merged = pd.concat([old[keep], fresh], ignore_index=True)
     merged = merged.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
@@ -129,19 +141,31 @@ def _affected(posts: pd.DataFrame, new: pd.DataFrame, w: pd.Timedelta) -> tuple[
     # target too; it needs the posts within one window of it and its source.
     extra = np.zeros(len(posts), dtype=bool)
     sources = set()
+    ids = posts["post_id"].to_numpy(dtype=object)
+    is_new = None
     for col in ("reposted_id", "quoted_id"):
         if col in posts.columns:
             ref = posts[col].astype(object).where(posts[col].notna(), None).to_numpy(dtype=object)
             has = pd.notna(ref) & (ref != "")
-            is_new = posts["post_id"].isin(new_ids).to_numpy()
-            involved = has & (is_new | pd.Series(ref).isin(new_ids).to_numpy())
+            if not has.any():
+                continue
+            if is_new is None:
+                is_new = _isin(ids, new_ids)
+            involved = has & (is_new | _isin(np.where(has, ref, ""), new_ids))
             extra |= involved & ~affected
             sources.update(ref[has & (involved | affected)])
     if sources:
-        needed |= posts["post_id"].isin(sources).to_numpy()
+        needed |= _isin(ids, sources)
     if extra.any():
         needed |= _within(t, extra, w)
     return affected | extra, needed
+
+
+def _isin(values: np.ndarray, members) -> np.ndarray:
+    """Which ``values`` (strings) are in ``members``: Arrow's hash join (pandas'
+    ``isin`` over Arrow strings builds a Python list per call)."""
+    return pc.is_in(pa.array(values, type=pa.string()),
+                    value_set=pa.array(list(members), type=pa.string())).to_numpy(zero_copy_only=False)
 
 
 def _within(t: pd.Series, marked: np.ndarray, w: pd.Timedelta) -> np.ndarray:

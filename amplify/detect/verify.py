@@ -404,7 +404,9 @@ def _passages_all(posts, limits, src, tgt, starts, spans):
         if s != last:
             last = s
             ssh = posts.shingles[posts.shingle_offsets[s]:posts.shingle_offsets[s + 1]]
-            order = np.argsort(ssh)
+            # stable: copies of a repeated shingle stay in text order whatever else the
+            # post shares, so a run over fewer posts (incremental) aligns the same way
+            order = np.argsort(ssh, kind="mergesort")
             source = _Source(order, ssh[order], empty_keys, empty_counts, empty_counts)
         _align(posts, limits, s, tgt[r], source, row, runs)
         n = min(row[_PASSAGES], starts[r + 1] - starts[r])
@@ -426,7 +428,9 @@ def _verify_all(posts, limits, src, tgt, res):
         if s != last:
             last = s
             ssh = posts.shingles[posts.shingle_offsets[s]:posts.shingle_offsets[s + 1]]
-            order = np.argsort(ssh)
+            # stable: copies of a repeated shingle stay in text order whatever else the
+            # post shares, so a run over fewer posts (incremental) aligns the same way
+            order = np.argsort(ssh, kind="mergesort")
             # the source's bag of tokens: a table 2-4x its length, built lazily
             size = bag_table_size(posts.token_offsets[s + 1] - posts.token_offsets[s])
             keys, counts, left = source.bag_keys, source.bag_counts, source.bag_left
