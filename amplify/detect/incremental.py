@@ -103,14 +103,14 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     posts = ws.posts()
     target_mask, needed = _affected(posts, new, pd.Timedelta(cfg.window))
     targets = posts.loc[target_mask, "post_id"]
-    old = ws.links(linkset=lid)
     if needed.mean() > _FULL_PASS_SHARE:
         # the new posts touch most of the corpus: one pass over all of it costs
         # less than the window bookkeeping, and its links are the same
         merged = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats)
         ws.save_links(merged, record, covered_through=last, inputs=inputs)
         return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),
-                         len(merged) - len(old), stats)
+                         len(merged) - int(existing["n_links"]), stats)
+    old = ws.links(linkset=lid)
     fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
                    progress=progress, stats=stats)
     keep = ~old["target_id"].isin(set(targets))
