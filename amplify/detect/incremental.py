@@ -101,15 +101,15 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
 
     new = ws.posts(columns=["post_id", "published_at"], since_seq=int(existing["covered_through"]))
     posts = ws.posts()
-    target_mask, needed = _affected(posts, new, pd.Timedelta(cfg.window))
-    targets = posts.loc[target_mask, "post_id"]
-    if needed.mean() > _FULL_PASS_SHARE:
+    if _time_span_share(posts, new, pd.Timedelta(cfg.window)) > _FULL_PASS_SHARE:
         # the new posts touch most of the corpus: one pass over all of it costs
         # less than the window bookkeeping, and its links are the same
         merged = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats)
         ws.save_links(merged, record, covered_through=last, inputs=inputs)
-        return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),
+        return DetectRun(lid, "incremental", len(new), len(posts), len(merged),
                          len(merged) - int(existing["n_links"]), stats)
+    target_mask, needed = _affected(posts, new, pd.Timedelta(cfg.window))
+    targets = posts.loc[target_mask, "post_id"]
     old = ws.links(linkset=lid)
     fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
                    progress=progress, stats=stats)
@@ -119,6 +119,15 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     ws.save_links(merged, record, covered_through=last, inputs=inputs)
     return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),
                      len(merged) - len(old), stats)
+
+
+def _time_span_share(posts: pd.DataFrame, new: pd.DataFrame, w: pd.Timedelta) -> float:
+    """Share of the posts within two windows of the new posts' time span: a
+    lower bound of what an incremental run would have to read."""
+    t_new = pd.to_datetime(new["published_at"], utc=True)
+    t = pd.to_datetime(posts["published_at"], utc=True)
+    inside = (t >= t_new.min() - 2 * w) & (t <= t_new.max() + 2 * w)
+    return float(inside.mean()) if len(t) else 0.0
 
 
 def _affected(posts: pd.DataFrame, new: pd.DataFrame, w: pd.Timedelta) -> tuple[np.ndarray, np.ndarray]:
