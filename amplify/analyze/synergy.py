@@ -104,6 +104,7 @@ References
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -302,7 +303,10 @@ def _settings(f: Frame, scope: Scope, ev: EchoEvents, label: _Label, show, gname
               n_camps) -> dict:
     relab = label.relabellings
     return {"groups": [gnames[i] for i in show], "permutations": int(label.draws),
-            "permutations_asked": int(permutations), "relabellings": relab if relab < 2 ** 53 else float(relab),
+            "permutations_asked": int(permutations),
+            # exact below 2**53; a float up to 1e300; beyond, only its order of magnitude (no float holds it)
+            "relabellings": relab if relab < 2 ** 53 else float(relab) if relab < 10 ** 300 else None,
+            "relabellings_log10": round(math.log10(relab), 2) if relab > 0 else 0.0,
             "label_exact": bool(label.exact), "time_shift": time_shift, "window": str(window),
             "seed": seed if isinstance(seed, int) else None, "alpha": alpha, "freq": freq,
             "kinds": list(kinds) if kinds else None,
@@ -359,7 +363,8 @@ def _label_test(f: Frame, scope: Scope, ev: EchoEvents, so, to, cells, periods, 
     for x in range(K):
         for y in range(K):
             if sizes[x] and sizes[y]:
-                floor = 1.0 / pair_relabellings(sizes, x, y)
+                # int / int: exact for any count (a float of a count of 10**400 labellings overflows)
+                floor = 1 / pair_relabellings(sizes, x, y)
                 min_p[x, y] = floor if exact else max(floor, 1.0 / (draws + 1))
     # the most X -> Y echoes these outlets could show: all X's outlets give, or all Y's outlets receive
     sg, tg = f.group_of_outlet[so], f.group_of_outlet[to]

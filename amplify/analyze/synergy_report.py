@@ -137,7 +137,7 @@ class SynergyReport:
         """The tests of this report, named and explained in a few lines (as the command prints them)."""
         st = self.settings
         drawn = (f"all {st['relabellings']:,} distinct labellings enumerated (exact)" if st["label_exact"] else
-                 f"{st['permutations']:,} of {st['relabellings']:,.3g} distinct labellings drawn")
+                 f"{st['permutations']:,} of {_count(st)} distinct labellings drawn")
         return [
             "Tests (SOURCE -> TARGET: TARGET's outlets echo SOURCE's posts):",
             "  post level, risk-set test (post_*): given that a post of TARGET echoed another outlet's post, is the "
@@ -337,3 +337,9 @@ def _post_trend(fig, x, y) -> dict:
             "post_p": float(fig.p[x, y]), "post_ratio": round(o / e, 3) if ok else np.nan,
             "post_ratio_lo": round(float(lo) / e, 3) if ok else np.nan,
             "post_ratio_hi": round(float(hi) / e, 3) if ok else np.nan}
+
+
+def _count(settings: dict) -> str:
+    """The number of distinct labellings for a reader: ``1.2e+04``, or ``about 10^361`` beyond any float."""
+    n = settings.get("relabellings")
+    return f"{n:,.3g}" if n is not None else f"about 10^{settings.get('relabellings_log10', 0):.0f}"
