@@ -510,9 +510,11 @@ def _kinds_section(filt_all: pd.DataFrame) -> Section:
     else:
         kinds_table = pd.DataFrame()
     return Section("Links per kind", table=kinds_table,
-                   text="repost and quote_post come from the platforms' own ids; verbatim, quote and "
-                        "paraphrase are found in the text. An echo is a link from the target's most likely "
-                        "direct source (parent); the other links are also-matches.")
+                   text="repost and quote_post come from the platforms' own ids; verbatim, quote, reuse "
+                        "(several passages) and paraphrase are found in the text; a template (same frame, "
+                        "other numbers or names) is not an echo and is not counted here. An echo is a link "
+                        "from the target's most likely direct source (parent); the other links are "
+                        "also-matches.")
 
 
 def _camps_section(links, posts, outlets, par, camps, *, since, until, kinds) -> Section:
