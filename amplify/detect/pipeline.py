@@ -378,19 +378,7 @@ def describe_passages(links: pd.DataFrame, passages: PassageList, corpus: Corpus
     bounds = np.concatenate([[0], np.cumsum(per)])
     span_rows = passages.offsets[r][owner] + np.arange(len(owner)) - bounds[owner]
     tok = passages.spans[span_rows]
-    s_post, t_post = passages.src[r][owner], passages.tgt[r][owner]
-    queries = []
-    for post, start, end in ((s_post, tok[:, 0], tok[:, 1]), (t_post, tok[:, 2], tok[:, 3])):
-        m = lengths[post]
-        queries += [(post, np.clip(start, 0, np.maximum(m - 1, 0)), m),
-                    (post, np.clip(end, 1, np.maximum(m, 1)) - 1, m)]
-    starts, ends = char_offsets(corpus.texts, np.concatenate([corpus.order[q[0]] for q in queries]),
-                                np.concatenate([q[1] for q in queries]), np.concatenate([q[2] for q in queries]),
-                                workers=workers)
-    k = len(tok)
-    s0, s1 = np.maximum(starts[:k], 0), ends[k:2 * k]
-    t0, t1 = np.maximum(starts[2 * k:3 * k], 0), ends[3 * k:]
-    chars = np.stack([s0, np.maximum(s1, s0), t0, np.maximum(t1, t0)], axis=1)
+    chars = _char_spans(corpus, lengths, passages.src[r][owner], passages.tgt[r][owner], tok, workers)
     # a tie listed reversed shows its passages reversed too
     swapped = (links["src"].to_numpy(np.int64)[li] != passages.src[r])[owner]
     chars[swapped] = chars[swapped][:, [2, 3, 0, 1]]
@@ -409,24 +397,31 @@ def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, wo
     """
     if len(links) == 0:
         return links
-    src, tgt = links["src"].to_numpy(), links["tgt"].to_numpy()
-    passages = [links[c].to_numpy() for c in _SPAN_COLUMNS]
+    tok = np.stack([links[c].to_numpy(np.int64) for c in _SPAN_COLUMNS], axis=1)
+    chars = _char_spans(corpus, lengths, links["src"].to_numpy(), links["tgt"].to_numpy(), tok, workers)
+    return links.assign(**{c: chars[:, i] for i, c in enumerate(_SPAN_COLUMNS)})
+
+
+def _char_spans(corpus: Corpus, lengths: np.ndarray, src: np.ndarray, tgt: np.ndarray, tok: np.ndarray,
+                workers: int) -> np.ndarray:
+    """Token spans ``tok`` (rows ``[source_start, source_end, target_start, target_end]``,
+    ends exclusive, in posts ``src`` and ``tgt``) as character spans of the original
+    texts, in one compiled scan. A post without tokens gets an empty span at its start."""
     rows, toks, lens = [], [], []
-    for post, start, end in ((src, passages[0], passages[1]), (tgt, passages[2], passages[3])):
+    for post, start, end in ((src, tok[:, 0], tok[:, 1]), (tgt, tok[:, 2], tok[:, 3])):
         n = lengths[post]
-        first = np.clip(start, 0, np.maximum(n - 1, 0))
-        last = np.clip(end, 1, np.maximum(n, 1)) - 1
         rows += [corpus.order[post], corpus.order[post]]
-        toks += [first, last]
+        toks += [np.clip(start, 0, np.maximum(n - 1, 0)), np.clip(end, 1, np.maximum(n, 1)) - 1]
         lens += [n, n]
     starts, ends = char_offsets(corpus.texts, np.concatenate(rows), np.concatenate(toks), np.concatenate(lens),
                                 workers=workers)
-    k = len(src)
-    spans = []
-    for q in (0, 2 * k):  # the source's queries, then the target's: first tokens, then last tokens
+    k = len(tok)
+    out = np.empty((k, 4), dtype=np.int64)
+    for side, q in ((0, 0), (2, 2 * k)):  # the source's queries, then the target's: first tokens, then last tokens
         start = np.maximum(starts[q:q + k], 0)        # -1: a post without tokens
-        spans += [start, np.maximum(ends[q + k:q + 2 * k], start)]
-    return links.assign(**dict(zip(_SPAN_COLUMNS, spans)))
+        out[:, side] = start
+        out[:, side + 1] = np.maximum(ends[q + k:q + 2 * k], start)
+    return out
 
 
 def add_native_links(links: pd.DataFrame, corpus: Corpus, stats: DetectStats) -> pd.DataFrame:
