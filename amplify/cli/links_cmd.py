@@ -6,6 +6,7 @@ import click
 
 from amplify.cli.common import emit_table, raw_option, workspace_option
 from amplify.io import atomic_output
+from amplify.schema import LINK_KINDS
 from amplify.workspace import Workspace, WorkspaceError
 # the join lives in the workspace's query layer; still importable from here, as before
 from amplify.workspace.queries import PASSAGE_CHARS, links_with_evidence
@@ -27,7 +28,7 @@ TABLE_COLUMNS = ["source_outlet", "target_outlet", "kind", "score", "lag_s", "at
 @click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
 @click.option("--parents-only", is_flag=True, help="Only each echo's most likely direct source.")
 @click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(["repost", "quote_post", "verbatim", "quote", "paraphrase"]),
+              type=click.Choice(list(LINK_KINDS)),
               help="Only these kinds (repeatable).")
 @click.option("--limit", type=int, default=None, help=f"At most this many rows (table output: {TABLE_ROWS}).")
 @raw_option
@@ -35,8 +36,11 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw):
     """Print or write the links: who echoes whom, how, how closely, how late, with the matched text.
 
     Columns: source_id, target_id, kind, score, source_start, source_end,
-    target_start, target_end, lag_s, attributed, is_parent, tie, then each
-    side's outlet, group, time and matched text.
+    target_start, target_end, lag_s, attributed, is_parent, tie,
+    source_coverage, target_coverage, passages (every reused passage when
+    there are two or more), then each side's outlet, group, time and matched
+    text. A template link (same frame, other facts) is listed, but it is not
+    an echo.
 
     CSV is for spreadsheets: a cell that begins with = + - @ gets a leading '
     so that it is not run as a formula; --raw writes it as stored.
