@@ -85,6 +85,8 @@ POSTS: tuple[Column, ...] = (
     Column("url", STRING, False, "address of the post"),
     Column("lang", STRING, False, "language code, if the source gives one"),
     Column("title", STRING, False, "headline, for articles"),
+    Column("speaker", STRING, False, "who speaks in the post (a transcript's spokesperson, an article's author): "
+                                     "an echo naming them is attributed"),
     Column("reposted_id", STRING, False, "post_id this post reposts (retweet, forward)"),
     Column("quoted_id", STRING, False, "post_id this post quotes (quote tweet)"),
     Column("replied_id", STRING, False, "post_id this post replies to"),
@@ -110,13 +112,16 @@ LINKS: tuple[Column, ...] = (
     Column("target_start", "int64", True, "start of the matched text in the target"),
     Column("target_end", "int64", True, "end of the matched text in the target (exclusive)"),
     Column("lag_s", "float64", True, "target time minus source time, seconds (>= 0)"),
-    Column("attributed", "bool", True, "the target names the source outlet"),
-    Column("is_parent", "bool", True, "the source is the target's single most likely direct source"),
+    Column("attributed", "bool", True, "the target names the source outlet, an alias, or the source's speaker"),
+    Column("is_parent", "bool", True, "the source is the target's most likely direct source (one per quoted "
+                                      "passage: a target quoting two sources has two parents)"),
     Column("tie", "bool", True, "both posts share one timestamp: the direction is not known"),
     Column("source_coverage", "float64", False, "share of the source inside reused passages (0-1; NaN: not measured)"),
     Column("target_coverage", "float64", False, "share of the target inside reused passages (0-1; NaN: not measured)"),
     Column("passages", STRING, False, "every reused passage when there are two or more: JSON list of "
                                       "[source_start, source_end, target_start, target_end] character offsets"),
+    Column("time_reference", STRING, False, "for a link past the window: the time the target says the words were "
+                                            "said ('last month', 'on 8 May'), '' when it says none"),
 )
 
 TABLES = {"posts": POSTS, "outlets": OUTLETS, "links": LINKS}

@@ -135,8 +135,12 @@ def test_window_bounds_the_lag():
         ("w1", "a", "2022-01-01T08:00:00Z", STATEMENT),
         ("w2", "b", "2022-01-09T08:00:00Z", STATEMENT),
     ])
-    assert len(detect(posts)) == 0
-    assert _pairs(detect(posts, window="10D")) == {("w1", "w2")}
+    assert len(detect(posts, quote_window="0D")) == 0
+    assert _pairs(detect(posts, window="10D", quote_window="0D")) == {("w1", "w2")}
+    # a long statement copied whole is found past the window, up to quote_window (issue #19)
+    assert len(STATEMENT.split()) >= DetectSettings().quote_window_words
+    assert _pairs(detect(posts)) == {("w1", "w2")}
+    assert len(detect(posts, quote_window="7D12h")) == 0
 
 
 def test_cross_group_only():
@@ -201,7 +205,9 @@ def test_results_identical_across_runs_workers_and_input_order():
     pd.testing.assert_frame_equal(one, shuffled)
 
 
-def test_targets_give_the_links_of_a_full_run():
+@pytest.mark.parametrize("window,quote_window", [("7D", "0D"), ("3D", "8D")])
+def test_targets_give_the_links_of_a_full_run(window, quote_window):
+    cfg = DetectSettings(window=window, quote_window=quote_window)
     rng = np.random.default_rng(8)
     base = [_filler(40, 300 + i) for i in range(200)]
     rows = []
@@ -210,11 +216,12 @@ def test_targets_give_the_links_of_a_full_run():
         rows.append((f"q{i:04d}", f"o{i % 11}", pd.Timestamp("2022-01-01", tz="UTC")
                      + pd.Timedelta(hours=int(rng.integers(0, 24 * 20))), text))
     posts = _posts(rows)
-    full = detect(posts)
+    full = detect(posts, settings=cfg)
     t = pd.to_datetime(posts["published_at"], utc=True)
     cut = pd.Timestamp("2022-01-10", tz="UTC")
     targets = posts.loc[t >= cut, "post_id"]
-    part = detect(posts[t >= cut - pd.Timedelta("7D")], targets=targets)  # and all later posts
+    # the posts within one horizon before the first target, and all later posts
+    part = detect(posts[t >= cut - pd.Timedelta(cfg.horizon_ns)], settings=cfg, targets=targets)
     expected = full[full["target_id"].isin(set(targets))].reset_index(drop=True)
     assert len(expected) > 20
     pd.testing.assert_frame_equal(part.reset_index(drop=True), expected)

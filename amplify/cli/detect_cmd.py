@@ -16,7 +16,11 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.command("detect")
 @workspace_option
 @click.option("--window", default=_DEFAULTS.window, show_default=True,
-              help="Longest lag between a source and its echo (e.g. 7D, 36h).")
+              help="Longest lag between a source and its echo (e.g. 7D, 36h); long quotes: --quote-window.")
+@click.option("--quote-window", default=_DEFAULTS.quote_window, show_default=True,
+              help="Longest lag for a long quote (a passage of --quote-window-words quoted whole); 0D: none.")
+@click.option("--quote-window-words", type=int, default=_DEFAULTS.quote_window_words, show_default=True,
+              help="Shortest passage, in words, found past --window.")
 @click.option("--min-quote-words", "min_quote_tokens", type=int, default=_DEFAULTS.min_quote_tokens,
               show_default=True, help="Shortest quoted passage, in words (characters for Chinese/Japanese).")
 @click.option("--shingle", type=int, default=_DEFAULTS.shingle, show_default=True,
@@ -45,7 +49,7 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.option("--workers", type=int, default=2, show_default=True, help="Threads to use.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
-def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
+def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
             paraphrase_min_ratio, reuse_min_coverage, short_words, rare_share, rare_min_posts, min_contained_words, same_outlet,
             cross_group_only, full, workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
@@ -59,12 +63,14 @@ def command(workspace, window, min_quote_tokens, shingle, verbatim_min, quote_mi
     Example:
       amplify detect --workspace ws
       amplify detect --workspace ws --window 3D --cross-group-only
+      amplify detect --workspace ws --quote-window 90D
     """
     from amplify.detect.incremental import detect_workspace
     from amplify.workspace import Workspace, WorkspaceError
 
     try:
-        settings = DetectSettings(window=window, shingle=shingle, min_quote_tokens=min_quote_tokens,
+        settings = DetectSettings(window=window, quote_window=quote_window, quote_window_words=quote_window_words,
+                                  shingle=shingle, min_quote_tokens=min_quote_tokens,
                                   verbatim_min=verbatim_min, quote_min=quote_min,
                                   paraphrase_min_dice=paraphrase_min_dice,
                                   paraphrase_min_ratio=paraphrase_min_ratio,

@@ -3,7 +3,10 @@
 "the Chinese Foreign Ministry said", "according to TASS", "@globaltimesnews
 reports": a target is *attributed* when its text names the source's outlet --
 its handle, its display ``name`` or one of its ``aliases`` (``|``-separated)
-from the outlets table -- as a whole word or phrase, ignoring case: the
+from the outlets table -- or the source post's ``speaker`` ("spokesperson
+Hua Chunying said", "Lavrov said": the full name, or its last word when that
+is 5 letters or more), so a transcript's spokesperson needs no alias list;
+as a whole word or phrase, ignoring case: the
 characters on either side of the name are not letters or digits
 (``str.isalnum``), so "TASS" is found in "(TASS)" and "@TASS" but not in
 "TASSEL". Scripts written without spaces have no such edges: where the name
@@ -26,7 +29,7 @@ from numba import njit
 
 from amplify.text import LOWER_ALNUM, LOWER_CP, LOWER_NO_SPACE, decode_utf8, lower_table, text_buffers, text_chunks
 
-__all__ = ["attributed", "outlet_names"]
+__all__ = ["attributed", "outlet_names", "speaker_names"]
 
 
 def outlet_names(outlets: pd.DataFrame | None) -> dict[str, list[str]]:
@@ -42,6 +45,16 @@ def outlet_names(outlets: pd.DataFrame | None) -> dict[str, list[str]]:
                 found += [x.strip() for x in v.split("|") if x.strip()]
         names[str(row.outlet)] = sorted({x for x in found if len(x) >= 3}, key=len, reverse=True)
     return names
+
+
+def speaker_names(speaker) -> list[str]:
+    """Names a speaker is cited by: the full name and, for a name of two
+    words or more, its last word when it has 5 letters or more ("Lavrov")."""
+    if not isinstance(speaker, str) or len(speaker.strip()) < 3:
+        return []
+    name = " ".join(speaker.split())
+    words = name.split(" ")
+    return [name] + ([words[-1]] if len(words) >= 2 and len(words[-1]) >= 5 else [])
 
 
 @njit(cache=True, nogil=True)
@@ -98,7 +111,7 @@ def _names_in(data, boff, rows, codes, name_of, name_off, name_cps, table, buf, 
 
 
 def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None, *, rows=None,
-               workers: int = 2) -> np.ndarray:
+               workers: int = 2, speakers=None) -> np.ndarray:
     """For each link (source outlet, target text): does the text name the outlet?
 
     Parameters
@@ -111,6 +124,9 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None, *, ro
         texts are neither copied nor repeated.
     workers : int
         Threads.
+    speakers : sequence of str, one per link, optional
+        The source post's speaker ("" or None where none): naming them
+        attributes the link too.
 
     Examples
     --------
@@ -126,8 +142,15 @@ def attributed(source_outlets, target_texts, outlets: pd.DataFrame | None, *, ro
     chunks, starts = text_chunks(target_texts)
     rows = np.arange(len(out), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
     names = outlet_names(outlets)
-    codes, uniques = pd.factorize(source_outlets)
-    cited = [names.get(str(o)) or [str(o)] for o in uniques]
+    if speakers is None:
+        codes, uniques = pd.factorize(source_outlets)
+        cited = [names.get(str(o)) or [str(o)] for o in uniques]
+    else:
+        speakers = np.asarray(speakers, dtype=object)
+        speakers = np.where(pd.isna(speakers), "", speakers)
+        codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([source_outlets, speakers]))
+        cited = [sorted(set(names.get(str(o)) or [str(o)]) | set(speaker_names(sp)), key=len, reverse=True)
+                 for o, sp in uniques]
     flat = [x for c in cited for x in c]
     table = lower_table()
     fold = lambda name: [int(table[ord(ch)] & LOWER_CP) for ch in name]  # noqa: E731  (as the kernel folds texts)

@@ -35,7 +35,7 @@ from amplify.detect.settings import DetectSettings
 from amplify.detect.verify import Evidence
 
 __all__ = ["VERBATIM", "QUOTE", "PARAPHRASE", "REUSE", "TEMPLATE", "NO_ECHO", "worth_verifying", "classify",
-           "needs_agreement", "scores", "shown_passages"]
+           "needs_agreement", "scores", "shown_passages", "far_pair_worth_verifying", "long_quote"]
 
 #: Kinds of text echoes (see :data:`amplify.schema.LINK_KINDS` for all link kinds).
 VERBATIM, QUOTE, PARAPHRASE = "verbatim", "quote", "paraphrase"
@@ -112,6 +112,23 @@ def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSett
     return (rare >= settings.shingle) \
         | (pairs.shared >= np.maximum(_FEW_SHARED, _SHARED_SHARE_OF_SOURCE * n_shingles[src])) \
         | ((rare >= _PARAPHRASE_MIN_RARE) & (pairs.shared >= _PARAPHRASE_MIN_SHARED) & fits)
+
+
+def far_pair_worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSettings) -> np.ndarray:
+    """Which pairs found past ``window`` (:func:`amplify.detect.pipeline.block_far`)
+    may still be long quotes: both texts hold ``quote_window_words`` tokens and the
+    pair shares at least ``shingle`` shingles that are rare over ``quote_window``
+    (a quote of 12 words, one word changed, keeps 4 or more)."""
+    long = np.minimum(lengths[pairs.src], lengths[pairs.tgt]) >= settings.quote_window_words
+    return long & (pairs.rare >= settings.shingle)
+
+
+def long_quote(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
+    """Which echoes may be linked past ``window``, up to ``quote_window``: a
+    passage of at least ``quote_window_words`` words taken whole (``verbatim``,
+    ``quote`` or ``reuse``). A paraphrase or a template is weak evidence that
+    weeks of other news would drown; a long verbatim passage is not."""
+    return np.isin(kinds, (VERBATIM, QUOTE, REUSE)) & (evidence.region_words() >= settings.quote_window_words)
 
 
 def needs_agreement(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:

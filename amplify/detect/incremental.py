@@ -1,9 +1,10 @@
 """Detection over a workspace: only what is new is matched, with the links of a full run.
 
 Detection decisions about a target post depend only on posts published
-within one window before or after it (see :mod:`amplify.detect.candidates`).
-So when posts are added, only targets published within a window of a new
-post can change; they are recomputed from the posts within two windows, and
+within one horizon before or after it (the longer of ``window`` and
+``quote_window``; see :mod:`amplify.detect.candidates`). So when posts are
+added, only targets published within a horizon of a new post can change; they
+are recomputed from the posts within two horizons, and
 their old links are replaced. The result is exactly the link set a full run
 over all posts would give (tested), at the cost of the affected time span
 instead of the whole corpus.
@@ -23,14 +24,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from amplify.detect.parents import mark_parents
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings
+from amplify.utc import to_ns
 from amplify.workspace import linkset_id
 
 __all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record", "outlets_fingerprint"]
 
 #: Bumped whenever a change to detection can change its links.
-DETECTOR_VERSION = 2
+DETECTOR_VERSION = 3
 # When the posts within two windows of the new ones are more than this share
 # of the corpus, an incremental run makes one pass over everything instead.
 _FULL_PASS_SHARE = 0.6
@@ -101,20 +104,24 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
 
     new = ws.posts(columns=["post_id", "published_at"], since_seq=int(existing["covered_through"]))
     posts = ws.posts()
-    if _time_span_share(posts, new, pd.Timedelta(cfg.window)) > _FULL_PASS_SHARE:
+    if _time_span_share(posts, new, pd.Timedelta(cfg.horizon_ns)) > _FULL_PASS_SHARE:
         # the new posts touch most of the corpus: one pass over all of it costs
         # less than the window bookkeeping, and its links are the same
         merged = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats)
         ws.save_links(merged, record, covered_through=last, inputs=inputs)
         return DetectRun(lid, "incremental", len(new), len(posts), len(merged),
                          len(merged) - int(existing["n_links"]), stats)
-    target_mask, needed = _affected(posts, new, pd.Timedelta(cfg.window))
+    target_mask, needed = _affected(posts, new, pd.Timedelta(cfg.horizon_ns))
     targets = posts.loc[target_mask, "post_id"]
     old = ws.links(linkset=lid)
     fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
                    progress=progress, stats=stats)
     keep = ~old["target_id"].isin(set(targets))
     merged = pd.concat([old[keep], fresh], ignore_index=True)
+    # a parent may rest on a link into another post (a relay: A -> B for C's
+    # parent B -> C), so parents are chosen again over the whole link set
+    source_time = pd.Series(to_ns(posts["published_at"]), index=posts["post_id"].to_numpy())
+    merged = mark_parents(merged, source_time.reindex(merged["source_id"].to_numpy()).to_numpy())
     merged = merged.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
     ws.save_links(merged, record, covered_through=last, inputs=inputs)
     return DetectRun(lid, "incremental", len(new), int(target_mask.sum()), len(merged),

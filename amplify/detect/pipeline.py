@@ -6,7 +6,8 @@ concept) with its own docstring; :func:`detect` only strings them together:
 1. :func:`order_posts` -- number the posts in time order;
 2. :func:`tokenise` -- tokens (:mod:`amplify.text`) and the index of shared
    shingles (:mod:`amplify.detect.shingles`);
-3. :func:`block` -- candidate pairs (:mod:`amplify.detect.candidates`);
+3. :func:`block` -- candidate pairs (:mod:`amplify.detect.candidates`),
+   and :func:`block_far` -- the pairs past ``window`` that may be long quotes;
 4. :func:`filter_pairs` -- the outlet, camp and target filters and the cheap
    evidence test (:func:`amplify.detect.classify.worth_verifying`);
 5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair,
@@ -14,11 +15,13 @@ concept) with its own docstring; :func:`detect` only strings them together:
    where the verdict needs it (:mod:`amplify.detect.content`);
 6. :func:`echo_links` -- its kind (:func:`~amplify.detect.classify.classify`),
    score and passage;
-7. :func:`locate_passages` -- token spans -> character spans in the texts;
+7. :func:`locate_passages` -- token spans -> character spans in the texts,
+   and :func:`drop_names` -- quotes that are only a name and title;
 8. :func:`add_native_links` -- reposts and quote posts;
 9. :func:`mirror_ties` -- pairs with equal times in both directions;
 10. :func:`finish_links` -- ids, lags, attribution, and
-    :func:`~amplify.detect.parents.mark_parents`.
+    :func:`~amplify.detect.parents.mark_parents`; :func:`note_time_references`
+    -- what a long quote says of when its words were said.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ import pyarrow.compute as pc
 from amplify import schema
 from amplify.detect.attribution import attributed
 from amplify.detect.candidates import Candidates, candidate_pairs
-from amplify.detect.classify import NO_ECHO, classify, needs_agreement, scores, shown_passages, worth_verifying
+from amplify.detect.classify import (NO_ECHO, classify, far_pair_worth_verifying, long_quote, needs_agreement, scores,
+                                     shown_passages, worth_verifying)
 from amplify.detect.content import content_agreement, unasked
+from amplify.detect.names import name_like_passages
 from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
 from amplify.detect.settings import DetectSettings
@@ -46,16 +51,20 @@ from amplify.detect.shingles import ShingleIndex, build_index, shared_set, shing
 from amplify.detect.verify import Evidence, passage_spans, verify_pairs
 from amplify.progress import Stages
 from amplify.text import Tokens, as_arrow_text, char_offsets, tokenize
+from amplify.text.time_words import time_reference
 from amplify.utc import to_ns
 
-__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs", "check_content",
+__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "block_far", "filter_pairs",
+           "check_content",
            "echo_links",
-           "locate_passages", "add_native_links", "mirror_ties", "finish_links"]
+           "locate_passages", "drop_names", "note_time_references", "add_native_links", "mirror_ties", "finish_links"]
 
 _STAGES = ["tokenise", "block", "verify", "orient"]
 # the columns of the posts table detection reads (the texts are read in place)
-_POST_COLUMNS = ("post_id", "outlet", "published_at", "reposted_id", "quoted_id")
+_POST_COLUMNS = ("post_id", "outlet", "published_at", "reposted_id", "quoted_id", "speaker")
 _SPAN_COLUMNS = ["source_start", "source_end", "target_start", "target_end"]
+# a quote covering this share of either text finds that text whole in the other
+_WHOLE_TEXT = 0.9
 
 
 @dataclass
@@ -195,6 +204,9 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     # a hash join (numpy's isin sorts object arrays with Python comparisons: minutes at 200k)
     want = None if targets is None else pd.Index(corpus.ids).isin(pd.Index(list(targets), dtype=object))
     pairs = filter_pairs(block(index, corpus.times, cfg, workers), corpus, tokens.lengths, cfg, want)
+    far = block_far(index, corpus.times, tokens.lengths, cfg, workers)
+    if far is not None:
+        pairs = _merge_pairs(pairs, filter_pairs(far, corpus, tokens.lengths, cfg, want, far=True))
     stats.candidate_pairs = len(pairs.src)
     stats.seconds["block"] = time.perf_counter() - t0
 
@@ -205,7 +217,7 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
                             min_contained_words=cfg.min_contained_words, dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del pairs
     evidence = check_content(evidence, tokens, corpus.times, cfg)
-    echoes = echo_links(evidence, cfg)
+    echoes = echo_links(evidence, cfg, corpus.times)
     every_passage = list_passages(echoes, tokens, index, cfg)
     del index
     del evidence
@@ -214,12 +226,15 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
 
     t0 = time.perf_counter()
     stage.start("orient", f"{len(echoes):,} links")
-    links = add_native_links(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, stats)
+    links = add_native_links(drop_names(locate_passages(echoes, corpus, tokens.lengths, workers), corpus),
+                             corpus, stats)
     links = mirror_ties(links, corpus.times)
     links["passages"] = describe_passages(links, every_passage, corpus, tokens.lengths, workers)
-    if want is not None:
-        links = links[want[links["tgt"].to_numpy()]]
-    out = finish_links(links, corpus, outlets, workers)
+    wanted = None if want is None else want[links["tgt"].to_numpy()]
+    # parents are chosen with every link in view (a relay's evidence A -> B may be a link into
+    # a post that is not wanted), then the links of unwanted targets go
+    out = finish_links(links, corpus, outlets, workers, keep=wanted)
+    out["time_reference"] = note_time_references(out, corpus, cfg)
     stats.ties = int(out["tie"].sum())
     stats.links = len(out)
     stats.seconds["orient"] = time.perf_counter() - t0
@@ -282,8 +297,45 @@ def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: 
                            keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
 
 
+def block_far(index: ShingleIndex, times: np.ndarray, lengths: np.ndarray, cfg: DetectSettings,
+              workers: int) -> Candidates | None:
+    """Candidate long quotes: pairs more than ``window`` and at most
+    ``quote_window`` apart that share shingles rare over ``quote_window``
+    (None when ``quote_window`` is not longer than ``window``).
+
+    The same sort-based join as :func:`block`, over the posts long enough to
+    hold a long quote (``quote_window_words`` tokens). A shingle held by more
+    than ``common_at`` posts within the long horizon pairs only its earliest
+    and latest holders, so the long look-back finds rare passages -- a
+    sentence of one press conference -- without pairing the months of news
+    that share a topic's phrases: its cost grows with the posts, not with
+    the horizon.
+    """
+    if cfg.quote_window_ns <= cfg.window_ns:
+        return None
+    long = lengths >= cfg.quote_window_words
+    per_post = np.diff(index.offsets)
+    keep = np.repeat(long, per_post)
+    offsets = np.zeros(len(per_post) + 1, dtype=np.int64)
+    np.cumsum(np.where(long, per_post, 0), out=offsets[1:])
+    sub = ShingleIndex(index.hashes[keep], index.positions[keep], offsets)
+    found = candidate_pairs(sub, times, cfg.quote_window_ns, min_shared=cfg.shingle, common_at=cfg.common_at,
+                            keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
+    past = times[found.tgt] - times[found.src] > cfg.window_ns
+    return Candidates(found.src[past], found.tgt[past], found.shared[past], found.rare[past],
+                      found.n_keys, found.n_rows, found.seconds)
+
+
+def _merge_pairs(near: Candidates, far: Candidates) -> Candidates:
+    """Both sets of pairs (disjoint: ``far`` lie past the window), sorted by ``(tgt, src)``."""
+    src, tgt = np.concatenate([near.src, far.src]), np.concatenate([near.tgt, far.tgt])
+    order = np.lexsort((src, tgt))
+    return Candidates(src[order], tgt[order], np.concatenate([near.shared, far.shared])[order],
+                      np.concatenate([near.rare, far.rare])[order], near.n_keys, near.n_rows, near.seconds)
+
+
 def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: DetectSettings,
-                 want: np.ndarray | None) -> Candidates:
+                 want: np.ndarray | None, *, far: bool = False) -> Candidates:
     """The candidate pairs worth verifying, with int64 post numbers.
 
     Drops pairs of one outlet (unless ``same_outlet``), of one group (with
@@ -299,7 +351,7 @@ def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: De
         keep &= corpus.group_code[src] != corpus.group_code[tgt]
     if want is not None:
         keep &= want[tgt] | ((corpus.times[src] == corpus.times[tgt]) & want[src])
-    keep &= worth_verifying(pairs, lengths, cfg)
+    keep &= (far_pair_worth_verifying if far else worth_verifying)(pairs, lengths, cfg)
     return Candidates(src[keep].astype(np.int64), tgt[keep].astype(np.int64), pairs.shared[keep].astype(np.int64),
                       pairs.rare[keep].astype(np.int64), pairs.n_keys, pairs.n_rows, pairs.seconds)
 
@@ -317,8 +369,11 @@ def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: De
     return dataclasses.replace(evidence, agreement=agreement)
 
 
-def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:
+def echo_links(evidence: Evidence, cfg: DetectSettings, times: np.ndarray | None = None) -> pd.DataFrame:
     """The verified pairs that are echoes, as links between post numbers.
+
+    With ``times``, a pair more than ``window`` apart is an echo only when it
+    is a long quote (:func:`~amplify.detect.classify.long_quote`).
 
     Columns ``src``, ``tgt``, ``kind`` and ``score`` (rounded to 2 decimals)
     from :mod:`amplify.detect.classify`, the passage each link shows,
@@ -327,6 +382,9 @@ def echo_links(evidence: Evidence, cfg: DetectSettings) -> pd.DataFrame:
     """
     kinds = classify(evidence, cfg)
     echo = kinds != NO_ECHO
+    if times is not None:
+        far = times[evidence.tgt] - times[evidence.src] > cfg.window_ns
+        echo &= ~far | long_quote(evidence, kinds, cfg)
     passages = shown_passages(evidence, kinds)
     return pd.DataFrame({"src": evidence.src[echo], "tgt": evidence.tgt[echo], "kind": kinds[echo],
                          "score": np.round(scores(evidence, kinds)[echo], 2),
@@ -402,6 +460,30 @@ def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, wo
     return links.assign(**{c: chars[:, i] for i, c in enumerate(_SPAN_COLUMNS)})
 
 
+def drop_names(links: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """``links`` without the quotes whose passage is a name and title
+    (:mod:`amplify.detect.names`): fifteen words of "Director of the Office of
+    the Foreign Affairs Commission ..." are shared by any two texts about the
+    man, and are no evidence that one took them from the other. A text found
+    whole in the other (a headline republished) is a quote however many names
+    it holds."""
+    if len(links) == 0:
+        return links
+    # a short text found whole in another is a republication, names or not
+    whole = np.maximum(links["source_coverage"].to_numpy(), links["target_coverage"].to_numpy()) >= _WHOLE_TEXT
+    quote = np.flatnonzero((links["kind"] == "quote").to_numpy() & ~whole)
+    if len(quote) == 0:
+        return links
+    names = name_like_passages(corpus.texts, [
+        (corpus.order[links[post].to_numpy()[quote]], links[start].to_numpy()[quote], links[end].to_numpy()[quote])
+        for post, start, end in (("src", "source_start", "source_end"), ("tgt", "target_start", "target_end"))])
+    if not names.any():
+        return links
+    drop = np.zeros(len(links), dtype=bool)
+    drop[quote[names]] = True
+    return links[~drop]
+
+
 def _char_spans(corpus: Corpus, lengths: np.ndarray, src: np.ndarray, tgt: np.ndarray, tok: np.ndarray,
                 workers: int) -> np.ndarray:
     """Token spans ``tok`` (rows ``[source_start, source_end, target_start, target_end]``,
@@ -453,9 +535,34 @@ def mirror_ties(links: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
     return pd.concat([links, rev], ignore_index=True).drop_duplicates(["src", "tgt"], keep="first")
 
 
-def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | None, workers: int) -> pd.DataFrame:
+def note_time_references(links: pd.DataFrame, corpus: Corpus, cfg: DetectSettings) -> np.ndarray:
+    """The ``time_reference`` column: for links past ``window`` (long quotes),
+    the time phrase nearest the quoted passage in the target ("last month";
+    :func:`amplify.text.time_words.time_reference`), else ""."""
+    out = np.full(len(links), "", dtype=object)
+    far = np.flatnonzero(links["lag_s"].to_numpy() * 1e9 > cfg.window_ns)
+    if len(far) == 0:
+        return out
+    row_of = dict(zip(corpus.ids.tolist(), corpus.order.tolist()))
+    for i, tid, a, b in zip(far.tolist(), links["target_id"].to_numpy()[far].tolist(),
+                            links["target_start"].to_numpy()[far].tolist(), links["target_end"].to_numpy()[far].tolist()):
+        out[i] = time_reference(corpus.texts[row_of[tid]].as_py() or "", a, b)
+    return out
+
+
+def _speakers(corpus: Corpus, posts: np.ndarray) -> np.ndarray | None:
+    """The ``speaker`` of each of ``posts`` ("" where none), or None without the column."""
+    if "speaker" not in corpus.posts:
+        return None
+    col = corpus.posts["speaker"]
+    return col.astype(object).where(col.notna(), "").to_numpy(dtype=object)[posts]
+
+
+def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | None, workers: int,
+                 keep: np.ndarray | None = None) -> pd.DataFrame:
     """The canonical links table: post ids, lags, attribution, ties and
-    parents, sorted by ``(target_id, source_id)``."""
+    parents, sorted by ``(target_id, source_id)``; only the rows ``keep``
+    (a mask over ``links``) when given, their parents chosen among all."""
     s, t = links["src"].to_numpy(), links["tgt"].to_numpy()
     times = corpus.times
     out = pd.DataFrame({
@@ -463,7 +570,8 @@ def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | No
         "score": links["score"].to_numpy(dtype=np.float64),
         **{c: links[c].to_numpy(np.int64) for c in _SPAN_COLUMNS},
         "lag_s": (times[t] - times[s]) / 1e9,
-        "attributed": attributed(corpus.outlets[s], corpus.texts, outlets, rows=corpus.order[t], workers=workers),
+        "attributed": attributed(corpus.outlets[s], corpus.texts, outlets, rows=corpus.order[t], workers=workers,
+                                 speakers=_speakers(corpus, s)),
         "is_parent": False,
         "tie": times[s] == times[t],
         # platform links (reposts, quote posts) are not measured: NaN
@@ -472,4 +580,6 @@ def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | No
         "passages": links["passages"].to_numpy(object) if "passages" in links else "",
     })
     out = mark_parents(out, times[s])
+    if keep is not None:
+        out = out[keep]
     return out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)

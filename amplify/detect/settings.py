@@ -35,7 +35,17 @@ class DetectSettings:
     Attributes
     ----------
     window : str
-        Longest lag between a source and its echo (pandas offset, e.g. ``"7D"``, ``"36h"``).
+        Longest lag between a source and its echo (pandas offset, e.g. ``"7D"``, ``"36h"``),
+        except for long quotes (``quote_window``).
+    quote_window : str
+        Longest lag for a *long quote*: a passage of at least
+        ``quote_window_words`` words quoted whole (``verbatim``, ``quote`` or
+        ``reuse``) and made of shingles that are rare over this horizon. A
+        ministry's statement is quoted weeks or months later; paraphrases and
+        other weak evidence keep ``window``. Equal to or shorter than
+        ``window``, it turns the long look-back off.
+    quote_window_words : int
+        Shortest passage, in words, that is found past ``window``.
     shingle : int
         Tokens per shingle (words; characters for scripts without spaces).
     min_shared : int
@@ -76,6 +86,8 @@ class DetectSettings:
     """
 
     window: str = "7D"
+    quote_window: str = "180D"
+    quote_window_words: int = 12
     shingle: int = 4
     min_shared: int = 2
     min_quote_tokens: int = 10
@@ -103,9 +115,16 @@ class DetectSettings:
             window = None
         if window is None or window is pd.NaT or window <= pd.Timedelta(0):
             raise SettingsError("window", f"must be a positive duration such as '7D' or '36h' (got {self.window!r})")
+        try:
+            far = pd.Timedelta(self.quote_window)
+        except (ValueError, TypeError):
+            far = None
+        if far is None or far is pd.NaT or far < pd.Timedelta(0):
+            raise SettingsError("quote_window",
+                                f"must be a duration such as '180D', or '0D' for none (got {self.quote_window!r})")
         for name, low in (("shingle", 1), ("min_shared", 1), ("min_quote_tokens", 1), ("common_at", 1),
                           ("keep_first", 0), ("keep_last", 0), ("short_words", 0), ("rare_min_posts", 0),
-                          ("min_contained_words", 1)):
+                          ("min_contained_words", 1), ("quote_window_words", 1)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
@@ -125,3 +144,14 @@ class DetectSettings:
     def window_ns(self) -> int:
         """:attr:`window` in nanoseconds."""
         return int(pd.Timedelta(self.window).value)
+
+    @property
+    def quote_window_ns(self) -> int:
+        """:attr:`quote_window` in nanoseconds."""
+        return int(pd.Timedelta(self.quote_window).value)
+
+    @property
+    def horizon_ns(self) -> int:
+        """The longest lag of any link, in nanoseconds: every decision about a
+        target depends only on the posts within this much of it."""
+        return max(self.window_ns, self.quote_window_ns)

@@ -36,6 +36,7 @@ POST_ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "permalink"),
     "lang": ("lang", "language"),
     "title": ("title", "headline"),
+    "speaker": ("speaker", "spokesperson", "byline"),
     "reposted_id": ("reposted_id", "retweeted_id", "retweeted_status_id", "repost_of", "forwarded_id"),
     "quoted_id": ("quoted_id", "quoted_status_id", "quoted_status_id_str", "quote_of"),
     "replied_id": ("replied_id", "in_reply_to_status_id", "in_reply_to_status_id_str", "in_reply_to_id",

@@ -29,8 +29,8 @@ _MAX_ITERATIONS, _MIN_ITERATIONS, _ITERATION_BUDGET = 600, 50, 150_000
 def time_layout(g: nx.DiGraph, dx: float = CASCADE_DX, dy: float = CASCADE_DY) -> None:
     """Positions for a cascade: a tidy tree, left to right; sets ``x``/``y`` on every node.
 
-    A post's column is its hop count from the cascade's first post (every echo
-    stands right of its source, so later in time); the echoes of one source are
+    A post's column is one past its deepest source's (every echo stands right
+    of each of its sources, so later in time); the echoes of one source are
     stacked top to bottom in the order they were published, and a source sits
     level with the middle of its echoes. Marks the graph ``layout="time"``.
     """
@@ -71,6 +71,14 @@ def time_layout(g: nx.DiGraph, dx: float = CASCADE_DX, dy: float = CASCADE_DY) -
         if n not in row:  # cycles cannot happen (links point forward in time); be safe
             depth[n], row[n] = 0, next_row
             next_row += 1
+    # A post quoting two sources has two parents: its column is one past its
+    # deepest source's, so every edge still points right.
+    if nx.is_directed_acyclic_graph(g):
+        for n in nx.topological_sort(g):
+            preds = list(g.predecessors(n))
+            if preds:
+                depth[n] = max(depth[n], 1 + max(depth[p] for p in preds))
+    for n in g:
         g.nodes[n]["x"] = depth[n] * dx
         g.nodes[n]["y"] = row[n] * dy
     g.graph["layout"] = "time"
