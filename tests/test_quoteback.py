@@ -108,6 +108,9 @@ def test_name_like_reads_case_only_where_it_tells():
     title_case = f"Talks Attended By {NAME.title()}"
     assert name_like(title_case, 0, len(title_case)) is None  # Title Case: case cannot tell
     assert name_like("中共中央政治局委员、中央外事工作委员会办公室主任杨洁篪", 0, 10) is None
+    shout = f"{FILLER[0]} IRANIAN MEDIA PROTECTED DECLINING DRONES OVER THE UNFAIR ROCKET IN BRITAIN. {FILLER[1]}"
+    at = shout.index("IRANIAN")
+    assert name_like(shout, at, shout.index(" BRITAIN") + 8) is None  # a line in capitals: case cannot tell
 
 
 def test_an_article_quoting_two_press_conferences_has_two_parents():

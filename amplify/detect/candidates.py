@@ -33,6 +33,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 from numba import njit
@@ -74,6 +75,10 @@ class Candidates:
     n_keys: int = 0
     n_rows: int = 0
     seconds: dict = field(default_factory=dict)
+    #: with ``far_window``: the pairs more than ``window`` and at most
+    #: ``far_window`` apart sharing ``far_min_shared`` shingles rare over
+    #: ``far_window`` (see :func:`candidate_pairs`)
+    far: Optional["Candidates"] = None
 
 
 @njit(cache=True, nogil=True)
@@ -149,25 +154,27 @@ def _rows(keys, times, window, common_at, docs, lo_out, base):
 
 
 @njit(cache=True, nogil=True)
-def _count_rows(docs, seg_lo, seg_hi, d_lo, d_hi, counts):
-    """``counts[d + 1]`` = rows of post ``d``, for the posts ``d_lo <= d < d_hi``."""
+def _count_rows(docs, lo, seg_lo, seg_hi, d_lo, d_hi, counts, skip_common):
+    """``counts[d + 1]`` = rows of post ``d``, for the posts ``d_lo <= d < d_hi``
+    (with ``skip_common``, only the rows whose shingle is not common there)."""
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi:
+            if d_lo <= d < d_hi and not (skip_common and lo[i] < 0):
                 counts[d + 1] += 1
 
 
 @njit(cache=True, nogil=True)
-def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob):
+def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, skip_common):
     """Counting sort of the rows of posts ``d_lo <= d < d_hi``: post ``d``
     owns rows ``pos[off[d]:off[d + 1]]``, whose window starts are copied
-    beside them into ``lob`` (so walking a post's rows reads one place, not two)."""
+    beside them into ``lob`` (so walking a post's rows reads one place, not two;
+    ``skip_common`` as in :func:`_count_rows`)."""
     ptr = off[d_lo:d_hi].copy()
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi:
+            if d_lo <= d < d_hi and not (skip_common and lo[i] < 0):
                 k = ptr[d - d_lo]
                 pos[k] = i
                 lob[k] = lo[i]
@@ -278,6 +285,8 @@ def candidate_pairs(
     keep_first: int = 3,
     keep_last: int = 3,
     workers: int = 2,
+    far_window: int = 0,
+    far_min_shared: int = 4,
 ) -> Candidates:
     """Pairs of posts that share at least ``min_shared`` shingles inside the window.
 
@@ -300,6 +309,14 @@ def candidate_pairs(
         Threads; the keys are split by shingle hash into this many slices
         sorted in parallel, and targets are shared out in chunks (numpy and
         the compiled loops release the GIL).
+    far_window : int
+        A longer horizon for long quotes (0: none). The same sorted keys are
+        joined again over it, counting only shingles that are not common over
+        it (no partner is kept for a common one), and the pairs more than
+        ``window`` apart that share ``far_min_shared`` of them are returned as
+        :attr:`Candidates.far`. One sort serves both horizons.
+    far_min_shared : int
+        Rare shingles a pair past ``window`` must share.
 
     Returns
     -------
@@ -331,6 +348,9 @@ def candidate_pairs(
         list(ex.map(np.ndarray.sort, views))
         seconds["sort"] = -t0 + (t0 := time.perf_counter())
         docs, lo, seg_lo, seg_hi = _rows_of_slices(ex, views, bounds, times, window, common_at)
+        far_rows = None
+        if far_window > window:
+            far_rows = _rows_of_slices(ex, views, bounds, times, far_window, common_at)
         del views, part  # the keys have become rows
         seconds["rows"] = -t0 + (t0 := time.perf_counter())
         off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers)
@@ -339,14 +359,32 @@ def candidate_pairs(
         n_rows = int(off[-1])
         parts = _count_pairs(ex, off, pos, lob, docs, n_posts, keep_first, keep_last, min_shared, workers)
         seconds["count"] = -t0 + (t0 := time.perf_counter())
-    del docs, off, pos, lob
+        del docs, off, pos, lob
+        far = None
+        if far_rows is not None:
+            far_docs, far_lo, far_seg_lo, far_seg_hi = far_rows
+            del far_rows
+            off, pos, lob = _group_rows(ex, far_docs, far_lo, far_seg_lo, far_seg_hi, n_posts, workers,
+                                        skip_common=True)
+            del far_lo
+            found = _joined(_count_pairs(ex, off, pos, lob, far_docs, n_posts, 0, 0, far_min_shared, workers))
+            del far_docs, off, pos, lob
+            past = times[found.tgt] - times[found.src] > window
+            far = Candidates(found.src[past], found.tgt[past], found.shared[past], found.rare[past])
+            seconds["far"] = -t0 + (t0 := time.perf_counter())
+    out = _joined(parts)
+    return Candidates(out.src, out.tgt, out.shared, out.rare, n_keys, n_rows, seconds, far)
+
+
+def _joined(parts) -> Candidates:
+    """The chunks' ``[src, tgt, shared, rare]`` as one :class:`Candidates`."""
     if not parts:  # no posts
         src, tgt, shared, rare = (np.zeros(0, np.int32) for _ in range(4))
     elif len(parts) == 1:
         src, tgt, shared, rare = parts[0]
     else:
         src, tgt, shared, rare = (np.concatenate(c) for c in zip(*parts))
-    return Candidates(src, tgt, shared, rare, n_keys, n_rows, seconds)
+    return Candidates(src, tgt, shared, rare)
 
 
 def _rows_of_slices(ex, views, bounds, times, window, common_at):
@@ -361,18 +399,22 @@ def _rows_of_slices(ex, views, bounds, times, window, common_at):
     return docs, lo, np.asarray(bounds[:-1], np.int64), np.asarray(ends, np.int64)
 
 
-def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers):
+def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers, skip_common=False):
     """Counting sort of the rows by post: post ``d`` owns rows
     ``pos[off[d]:off[d + 1]]`` and their window starts ``lob[...]``. Each
-    thread sorts the rows of its own range of posts."""
+    thread sorts the rows of its own range of posts. With ``skip_common``, a
+    row whose shingle is common at its post is left out (it pairs that post
+    with nobody when no partner is kept for common shingles; it still counts
+    as a partner of the later posts it is rare for)."""
     split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
     ranges = list(zip(split[:-1], split[1:]))
     off = np.zeros(n_posts + 1, np.int64)
-    list(ex.map(lambda r: _count_rows(docs, seg_lo, seg_hi, r[0], r[1], off), ranges))
+    list(ex.map(lambda r: _count_rows(docs, lo, seg_lo, seg_hi, r[0], r[1], off, skip_common), ranges))
     np.cumsum(off, out=off)
     pos = np.empty(off[-1], np.int32)
     lob = np.empty(off[-1], np.int32)
-    list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob), ranges))
+    list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob, skip_common),
+                ranges))
     return off, pos, lob
 
 

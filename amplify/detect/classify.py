@@ -115,7 +115,7 @@ def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSett
 
 
 def far_pair_worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSettings) -> np.ndarray:
-    """Which pairs found past ``window`` (:func:`amplify.detect.pipeline.block_far`)
+    """Which pairs found past ``window`` (:func:`amplify.detect.pipeline.block`)
     may still be long quotes: both texts hold ``quote_window_words`` tokens and the
     pair shares at least ``shingle`` shingles that are rare over ``quote_window``
     (a quote of 12 words, one word changed, keeps 4 or more)."""

@@ -7,7 +7,7 @@ concept) with its own docstring; :func:`detect` only strings them together:
 2. :func:`tokenise` -- tokens (:mod:`amplify.text`) and the index of shared
    shingles (:mod:`amplify.detect.shingles`);
 3. :func:`block` -- candidate pairs (:mod:`amplify.detect.candidates`),
-   and :func:`block_far` -- the pairs past ``window`` that may be long quotes;
+   and the pairs past ``window`` that may be long quotes;
 4. :func:`filter_pairs` -- the outlet, camp and target filters and the cheap
    evidence test (:func:`amplify.detect.classify.worth_verifying`);
 5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair,
@@ -54,7 +54,7 @@ from amplify.text import Tokens, as_arrow_text, char_offsets, tokenize
 from amplify.text.time_words import time_reference
 from amplify.utc import to_ns
 
-__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "block_far", "filter_pairs",
+__all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs",
            "check_content",
            "echo_links",
            "locate_passages", "drop_names", "note_time_references", "add_native_links", "mirror_ties", "finish_links"]
@@ -203,10 +203,11 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     stage.start("block", f"{len(index.hashes):,} shared shingles")
     # a hash join (numpy's isin sorts object arrays with Python comparisons: minutes at 200k)
     want = None if targets is None else pd.Index(corpus.ids).isin(pd.Index(list(targets), dtype=object))
-    pairs = filter_pairs(block(index, corpus.times, cfg, workers), corpus, tokens.lengths, cfg, want)
-    far = block_far(index, corpus.times, tokens.lengths, cfg, workers)
-    if far is not None:
-        pairs = _merge_pairs(pairs, filter_pairs(far, corpus, tokens.lengths, cfg, want, far=True))
+    found = block(index, corpus.times, cfg, workers)
+    pairs = filter_pairs(found, corpus, tokens.lengths, cfg, want)
+    if found.far is not None:
+        pairs = _merge_pairs(pairs, filter_pairs(found.far, corpus, tokens.lengths, cfg, want, far=True))
+    del found
     stats.candidate_pairs = len(pairs.src)
     stats.seconds["block"] = time.perf_counter() - t0
 
@@ -226,7 +227,7 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
 
     t0 = time.perf_counter()
     stage.start("orient", f"{len(echoes):,} links")
-    links = add_native_links(drop_names(locate_passages(echoes, corpus, tokens.lengths, workers), corpus),
+    links = add_native_links(drop_names(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, workers),
                              corpus, stats)
     links = mirror_ties(links, corpus.times)
     links["passages"] = describe_passages(links, every_passage, corpus, tokens.lengths, workers)
@@ -292,38 +293,20 @@ def tokenise(corpus: Corpus, shingle: int, workers: int, stats: DetectStats) -> 
 
 def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: int) -> Candidates:
     """Candidate pairs: posts sharing ``min_shared`` shingles inside the window
-    (see :mod:`amplify.detect.candidates`)."""
-    return candidate_pairs(index, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
-                           keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
+    (see :mod:`amplify.detect.candidates`), and in ``.far`` the candidate long
+    quotes: pairs more than ``window`` and at most ``quote_window`` apart that
+    share ``shingle`` shingles rare over ``quote_window``.
 
-
-def block_far(index: ShingleIndex, times: np.ndarray, lengths: np.ndarray, cfg: DetectSettings,
-              workers: int) -> Candidates | None:
-    """Candidate long quotes: pairs more than ``window`` and at most
-    ``quote_window`` apart that share shingles rare over ``quote_window``
-    (None when ``quote_window`` is not longer than ``window``).
-
-    The same sort-based join as :func:`block`, over the posts long enough to
-    hold a long quote (``quote_window_words`` tokens). A shingle held by more
-    than ``common_at`` posts within the long horizon pairs only its earliest
-    and latest holders, so the long look-back finds rare passages -- a
-    sentence of one press conference -- without pairing the months of news
-    that share a topic's phrases: its cost grows with the posts, not with
-    the horizon.
+    The long look-back joins the same sorted shingles again over the long
+    horizon, but a shingle held by more than ``common_at`` posts within it
+    pairs nobody: the look-back finds rare passages -- a sentence of one press
+    conference -- without pairing months of news that share a topic's
+    phrases, and its cost grows with the posts, not with the horizon.
     """
-    if cfg.quote_window_ns <= cfg.window_ns:
-        return None
-    long = lengths >= cfg.quote_window_words
-    per_post = np.diff(index.offsets)
-    keep = np.repeat(long, per_post)
-    offsets = np.zeros(len(per_post) + 1, dtype=np.int64)
-    np.cumsum(np.where(long, per_post, 0), out=offsets[1:])
-    sub = ShingleIndex(index.hashes[keep], index.positions[keep], offsets)
-    found = candidate_pairs(sub, times, cfg.quote_window_ns, min_shared=cfg.shingle, common_at=cfg.common_at,
-                            keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers)
-    past = times[found.tgt] - times[found.src] > cfg.window_ns
-    return Candidates(found.src[past], found.tgt[past], found.shared[past], found.rare[past],
-                      found.n_keys, found.n_rows, found.seconds)
+    far = cfg.quote_window_ns if cfg.quote_window_ns > cfg.window_ns else 0
+    return candidate_pairs(index, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
+                           keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers,
+                           far_window=far, far_min_shared=cfg.shingle)
 
 
 def _merge_pairs(near: Candidates, far: Candidates) -> Candidates:
@@ -460,7 +443,7 @@ def locate_passages(links: pd.DataFrame, corpus: Corpus, lengths: np.ndarray, wo
     return links.assign(**{c: chars[:, i] for i, c in enumerate(_SPAN_COLUMNS)})
 
 
-def drop_names(links: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+def drop_names(links: pd.DataFrame, corpus: Corpus, workers: int = 2) -> pd.DataFrame:
     """``links`` without the quotes whose passage is a name and title
     (:mod:`amplify.detect.names`): fifteen words of "Director of the Office of
     the Foreign Affairs Commission ..." are shared by any two texts about the
@@ -476,7 +459,8 @@ def drop_names(links: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
         return links
     names = name_like_passages(corpus.texts, [
         (corpus.order[links[post].to_numpy()[quote]], links[start].to_numpy()[quote], links[end].to_numpy()[quote])
-        for post, start, end in (("src", "source_start", "source_end"), ("tgt", "target_start", "target_end"))])
+        for post, start, end in (("src", "source_start", "source_end"), ("tgt", "target_start", "target_end"))],
+        workers=workers)
     if not names.any():
         return links
     drop = np.zeros(len(links), dtype=bool)
