@@ -25,6 +25,7 @@ COMMANDS = [
     ("ingest_cmd", "command"),
     ("detect_cmd", "command"),
     ("links_cmd", "command"),
+    ("explain_cmd", "command"),
     ("info_cmd", "command"),
     ("check_cmd", "command"),
     ("generate_cmd", "command"),
