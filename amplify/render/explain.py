@@ -17,7 +17,7 @@ acting, so a hostile post cannot add markup, run script or reorder the page.
 ...     passages=[(3, 21, 6, 21)])
 >>> explain_record(ex)["lag"]
 '3 h 12 min'
->>> "<b>talks" in explain_html(ex), "&lt;b&gt;talks" in explain_html(ex)
+>>> "<b>talks" in explain_html(ex), "&lt;b&gt;" in explain_html(ex)
 (False, True)
 """
 
