@@ -30,7 +30,7 @@ import pandas as pd
 
 from amplify.analyze.errors import AnalysisError
 
-__all__ = ["Explanation", "explain_link", "link_spans", "highlight_segments"]
+__all__ = ["Explanation", "explain_link", "explain_pair", "link_spans", "highlight_segments"]
 
 _POST_COLUMNS = ["post_id", "outlet", "published_at", "text"]
 _OUTLET_FIELDS = ("group", "kind", "name", "country")
@@ -121,14 +121,18 @@ class Explanation:
         return highlight_segments(getattr(self, side)["text"], [(p[k], p[k + 1]) for p in self.passages])
 
 
-def _post_records(ws, ids: list[str]) -> dict[str, dict]:
-    posts = ws.posts(columns=_POST_COLUMNS, ids=ids)
-    outlets = ws.outlets().set_index("outlet")
+def _post_records(posts: pd.DataFrame, outlets: pd.DataFrame | None, ids) -> dict[str, dict]:
+    """Post id -> record (outlet, time, whole text and the outlet's fields) for the posts ``ids`` of ``posts``."""
+    ids = {str(i) for i in ids}
+    sel = posts[posts["post_id"].astype(str).isin(ids)]
+    meta_of = (outlets.drop_duplicates("outlet").set_index("outlet") if outlets is not None and len(outlets)
+               else pd.DataFrame())
     out = {}
-    for row in posts.itertuples(index=False):  # a handful of posts: the two of the link and the also-matches
+    for row in sel.itertuples(index=False):  # a handful of posts: the two of the link and the also-matches
+        text = getattr(row, "text", None)
         rec = {"post_id": str(row.post_id), "outlet": row.outlet, "published_at": row.published_at,
-               "text": "" if pd.isna(row.text) else str(row.text)}
-        meta = outlets.loc[row.outlet] if row.outlet in outlets.index else None
+               "text": "" if text is None or pd.isna(text) else str(text)}
+        meta = meta_of.loc[row.outlet] if row.outlet in meta_of.index else None
         for f in _OUTLET_FIELDS:
             v = meta.get(f) if meta is not None and f in meta.index else None
             rec[f] = None if v is None or pd.isna(v) else str(v)
@@ -137,7 +141,10 @@ def _post_records(ws, ids: list[str]) -> dict[str, dict]:
 
 
 def explain_link(ws, source_id: str, target_id: str, linkset: str | None = None) -> Explanation:
-    """The whole evidence of the link ``source_id -> target_id``.
+    """The whole evidence of the link ``source_id -> target_id`` of a workspace's link set.
+
+    Reads the link set and only the posts it needs (the two of the link and
+    the target's other sources); see :func:`explain_pair` for tables.
 
     Parameters
     ----------
@@ -176,37 +183,60 @@ def explain_link(ws, source_id: str, target_id: str, linkset: str | None = None)
     """
     source_id, target_id = str(source_id), str(target_id)
     links = ws.links(linkset=linkset)
-    lid = _linkset_id(ws, linkset)
+    tgt = links["target_id"].astype(str).to_numpy()
+    ids = {source_id, target_id, *links["source_id"].astype(str).to_numpy()[tgt == target_id]}
+    posts = ws.posts(columns=_POST_COLUMNS, ids=sorted(ids))
+    return explain_pair(links, posts, ws.outlets(), source_id, target_id, linkset=_linkset_id(ws, linkset),
+                        where=f"workspace {ws.path}")
+
+
+def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None, source_id: str,
+                 target_id: str, *, linkset: str = "", where: str = "the posts table") -> Explanation:
+    """The whole evidence of the link ``source_id -> target_id`` from the canonical tables.
+
+    ``posts`` needs ``post_id``, ``outlet``, ``published_at`` and ``text``
+    (at least for the two posts); ``outlets`` may be None. Raises
+    :class:`AnalysisError` like :func:`explain_link`.
+
+    >>> links = pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "kind": ["quote"], "score": [100.0],
+    ...     "source_start": [0], "source_end": [5], "target_start": [4], "target_end": [9], "lag_s": [90.0],
+    ...     "attributed": [False], "is_parent": [True], "tie": [False]})
+    >>> posts = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["x", "y"], "text": ["hello", "RT: hello"],
+    ...     "published_at": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 00:01:30"], utc=True)})
+    >>> explain_pair(links, posts, None, "a", "b").segments("target")
+    [('RT: ', ()), ('hello', (1,))]
+    """
+    source_id, target_id = str(source_id), str(target_id)
     src = links["source_id"].astype(str).to_numpy()
     tgt = links["target_id"].astype(str).to_numpy()
     hit = np.flatnonzero((src == source_id) & (tgt == target_id))
+    into = links.iloc[np.flatnonzero(tgt == target_id)]
+    recs = _post_records(posts, outlets, {source_id, target_id, *into["source_id"].astype(str)})
+    missing = [p for p in (source_id, target_id) if p not in recs]
+    if missing:
+        raise AnalysisError(f"no post {missing[0]!r} in {where} (post ids are the post_id column; "
+                            f"see `amplify links --format csv`)")
     if not len(hit):
-        posts = _post_records(ws, [source_id, target_id])
-        missing = [p for p in (source_id, target_id) if p not in posts]
-        if missing:
-            raise AnalysisError(f"no post {missing[0]!r} in workspace {ws.path} (post ids are the post_id column; "
-                                f"see `amplify links --format csv`)")
         reverse = np.any((src == target_id) & (tgt == source_id))
         hint = (f"; there is a link the other way: `amplify explain {target_id} {source_id}`" if reverse else
                 "; the detector did not link these posts (see `amplify trace` for what each one echoes)")
-        raise AnalysisError(f"no link from post {source_id!r} to post {target_id!r} in link set {lid}{hint}")
+        raise AnalysisError(f"no link from post {source_id!r} to post {target_id!r}"
+                            f"{' in link set ' + linkset if linkset else ''}{hint}")
     link = _row(links, hit[0])
-    into = links.iloc[np.flatnonzero(tgt == target_id)]
-    posts = _post_records(ws, sorted({source_id, target_id, *into["source_id"].astype(str)}))
     also = []
     parent = None
     for i in range(len(into)):
         row = _row(into, i)
         sid = str(row["source_id"])
-        rec = {"source_id": sid, "outlet": posts.get(sid, {}).get("outlet"), "group": posts.get(sid, {}).get("group"),
+        rec = {"source_id": sid, "outlet": recs.get(sid, {}).get("outlet"), "group": recs.get(sid, {}).get("group"),
                "kind": row["kind"], "score": row["score"], "lag_s": row["lag_s"], "is_parent": bool(row["is_parent"])}
         if rec["is_parent"]:
             parent = {**rec, "is_this_link": sid == source_id}
         if sid != source_id:
             also.append(rec)
-    also.sort(key=lambda r: (-float(r["score"]) if pd.notna(r["score"]) else 0.0, r["source_id"]))
-    return Explanation(link=link, source=posts[source_id], target=posts[target_id], passages=link_spans(link),
-                       parent=parent, also=also, linkset=lid)
+    also.sort(key=lambda r: (-float(r["score"]) if r["score"] is not None else 0.0, r["source_id"]))
+    return Explanation(link=link, source=recs[source_id], target=recs[target_id], passages=link_spans(link),
+                       parent=parent, also=also, linkset=linkset)
 
 
 def _row(df: pd.DataFrame, i: int) -> dict:

@@ -139,6 +139,7 @@ def _who(rec: dict) -> str:
     if name and name != rec.get("outlet"):
         bits.append(f"({_esc(name)})")
     if camp:
+        bits[-1] += ","
         bits.append(f"camp {_esc(camp)}")
     return " ".join(bits)
 
