@@ -202,7 +202,7 @@ def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     ...     "source_start": [0], "source_end": [5], "target_start": [4], "target_end": [9], "lag_s": [90.0],
     ...     "attributed": [False], "is_parent": [True], "tie": [False]})
     >>> posts = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["x", "y"], "text": ["hello", "RT: hello"],
-    ...     "published_at": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 00:01:30"], utc=True)})
+    ...     "published_at": pd.to_datetime(["2024-01-01 00:00:00", "2024-01-01 00:01:30"], utc=True)})
     >>> explain_pair(links, posts, None, "a", "b").segments("target")
     [('RT: ', ()), ('hello', (1,))]
     """
