@@ -143,3 +143,14 @@ def test_record_and_fragment_without_passages():
                      target={"post_id": "b", "outlet": "y", "text": ""})
     assert explain_record(ex)["source"]["highlights"] == []
     assert "none (a platform link)" in explain_html(ex)
+
+
+def test_report_shows_evidence_side_by_side_escaped(ws):
+    from amplify.render.report import build_report
+
+    page = build_report(ws, analyses=False, network_href=None)
+    assert 'id="evidence"' in page and "Evidence, side by side" in page
+    section = page[page.index('id="evidence"'):]
+    assert "<details" in section and "<mark" in section
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)" in page
+    assert "\x1b" not in page

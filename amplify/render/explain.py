@@ -24,10 +24,9 @@ acting, so a hostile post cannot add markup, run script or reorder the page.
 from __future__ import annotations
 
 import html
-import re
 
 from amplify.render.readable import fmt_lag, fmt_time
-from amplify.render.textsafe import clean_text, is_missing, jsonable
+from amplify.render.textsafe import ACTING_CHARS, clean_text, is_missing, jsonable
 
 __all__ = ["explain_record", "explain_html", "kind_sentence", "KIND_SENTENCES", "EXPLAIN_CSS"]
 
@@ -44,8 +43,6 @@ KIND_SENTENCES = {
     "semantic": "the same meaning in other words",
 }
 
-# characters that would act rather than show: C0/C1 controls (but tab and line breaks), bidi overrides
-_ACTING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 #: The fragment's style sheet (scoped to ``.amp-explain``); pages that show many fragments include it once.
 EXPLAIN_CSS = """
@@ -110,7 +107,7 @@ def _esc(v) -> str:
     """Data text as HTML: escaped, and characters that would act shown as escapes."""
     text = clean_text(v)
     out, pos = [], 0
-    for m in _ACTING.finditer(text):
+    for m in ACTING_CHARS.finditer(text):
         out.append(html.escape(text[pos:m.start()]))
         c = ord(m.group())
         shown = f"\\x{c:02x}" if c < 256 else f"\\u{c:04x}"

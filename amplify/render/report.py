@@ -34,7 +34,6 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-import html as _html
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +48,8 @@ from amplify.render.colors import camp_colors
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
-from amplify.render.textsafe import clean_text, is_missing
+from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html
+from amplify.render.textsafe import clean_text, html_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
 
@@ -91,7 +91,7 @@ class Section:
 
 
 def esc(s) -> str:
-    return _html.escape(clean_text(s), quote=True)
+    return html_text(s)  # escaped, and control / bidi characters shown rather than acting
 
 
 def _cell(v, fmt: Callable | None = None) -> tuple[str, bool]:
@@ -424,13 +424,16 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     camps = sorted(set(nodes["group"].astype(str)))
     colors = camp_colors(camps)
 
+    casc = largest_cascades(filt_all, posts, outlets, n=cascades)
     built = [
         _kinds_section(filt_all),
         _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds),
         _outlets_section(nodes, top),
-        Section("Largest cascades", html=_cascades_html(largest_cascades(filt_all, posts, outlets, n=cascades), colors),
+        Section("Largest cascades", html=_cascades_html(casc, colors),
                 id="cascades", text="A cascade is a post and every post that echoed it, directly or through others "
                                     "(each echo counted once, from its most likely direct source)."),
+        Section("Evidence, side by side", html=evidence_html(filt_all, posts, outlets, casc), id="evidence",
+                text=EVIDENCE_TEXT),
         _timeline_section(posts, outlets, ann, colors),
     ]
     rel_table, rel_text = relations_section_parts(rel, posts, outlets, since=since, until=until, kinds=kinds)
