@@ -121,9 +121,10 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        outlets = read_outlets(outlets_file, encoding=encoding) if outlets_file else None
+        outlets = read_outlets(outlets_file, encoding=encoding, map_flag="header") if outlets_file else None
         res = read_posts(list(files), mapping=mapping or None, time_format=time_format, fmt=fmt,
-                         progress=not quiet, encoding=encoding, max_field=max_field) if files else None
+                         progress=not quiet, encoding=encoding, max_field=max_field,
+                         map_flag="--map") if files else None
     except IngestError as exc:
         result = getattr(exc, "result", None)
         if result is not None and len(result.rejects):

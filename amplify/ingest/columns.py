@@ -98,9 +98,9 @@ def resolve_columns(columns, mapping: dict | None, aliases: dict[str, tuple[str,
             real = part if part in columns else by_norm.get(_norm_name(part))
             if real is None:
                 raise IngestError(
-                    f"{path}: {map_flag} {canon}={source_label(src)}: no column {part!r} in this file; "
+                    f"{path}: {how_to_map(map_flag, canon, source_label(src))}: no column {part!r} in this file; "
                     f"found columns: {', '.join(columns) or '(none)'}",
-                    path=path, found=columns, missing=canon, flag=f"{map_flag} {canon}=COLUMN")
+                    path=path, found=columns, missing=canon, flag=how_to_map(map_flag, canon))
             reals.append(real)
         colmap[canon] = reals[0] if len(reals) == 1 else tuple(reals)
         used.update(reals)
@@ -119,10 +119,29 @@ def resolve_columns(columns, mapping: dict | None, aliases: dict[str, tuple[str,
         raise IngestError(
             f"{path}: no column for {c!r} (looked for {', '.join(aliases[c])}); "
             f"found columns: {', '.join(columns) or '(none)'}. "
-            f"Name the column with {map_flag} {c}=COLUMN" + (f" (also missing: {', '.join(missing[1:])})"
-                                                             if len(missing) > 1 else ""),
-            path=path, found=columns, missing=c, flag=f"{map_flag} {c}=COLUMN")
+            f"Name the column with {how_to_map(map_flag, c)}" + (f" (also missing: {', '.join(missing[1:])})"
+                                                                 if len(missing) > 1 else ""),
+            path=path, found=columns, missing=c, flag=how_to_map(map_flag, c))
     return colmap
+
+
+#: ``map_flag`` of the Python API: messages then say ``mapping={"text": "COLUMN"}``, not a CLI flag.
+PYTHON_MAPPING = "mapping"
+#: ``map_flag`` of a file read without any mapping option: messages say which header to give the column.
+HEADER_ONLY = "header"
+
+
+def how_to_map(map_flag: str, canon: str, src: str = "COLUMN") -> str:
+    """How the user names a column, in their own terms: ``--map text=COLUMN`` or ``mapping={"text": "COLUMN"}``.
+
+    >>> how_to_map("--map", "text"), how_to_map(PYTHON_MAPPING, "text", "title")
+    ('--map text=COLUMN', 'mapping={"text": "title"}')
+    """
+    if map_flag == PYTHON_MAPPING:
+        return f'mapping={{"{canon}": "{src}"}}'
+    if map_flag == HEADER_ONLY:  # a file the command line reads without a mapping option (the outlets table)
+        return f"the header {canon} (rename the file's column)"
+    return f"{map_flag} {canon}={src}"
 
 
 def source_label(src) -> str:
