@@ -39,6 +39,7 @@ COMMANDS = [
     ("analyze_cmds", "trace"),
     ("analyze_cmds", "volume"),
     ("analyze_cmds", "summary"),
+    ("vocabulary", "command"),  # `amplify flags` (hidden): the README's table of shared flags
 ]
 
 

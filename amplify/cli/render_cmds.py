@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from amplify.cli.common import note, quiet_option, raw_option, workspace_option
+from amplify.cli.vocabulary import TIME, deprecated_alias
 from amplify.cli.route_options import (bad_kind, kind_values, no_ties_option, outlet_kind_option, print_warnings,
                                        usage_errors)
 from amplify.schema import LINK_KINDS
@@ -32,11 +33,12 @@ def filter_options(f):
     f = click.option("--all-links", is_flag=True,
                      help="Count every link, not only each echo's most likely direct source.")(f)
     f = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")(f)
-    f = click.option("--kinds", "--kind", "kinds", multiple=True, metavar="KIND[,KIND]",
+    f = deprecated_alias("--kinds", "--kind", "kinds", multiple=True)(f)
+    f = click.option("--kind", "kinds", multiple=True, metavar="KIND[,KIND]",
                      help=f"Only these link kinds ({', '.join(LINK_KINDS)}) and/or outlet kinds of the outlets "
                           "table (e.g. state_media,ministry: only those outlets); repeat or separate by commas.")(f)
-    f = click.option("--until", metavar="TIME", help="Only echoes published before this time (UTC).")(f)
-    f = click.option("--since", metavar="TIME", help="Only echoes published at or after this time (UTC).")(f)
+    f = click.option("--until", type=TIME, help="Only echoes published before this time (UTC).")(f)
+    f = click.option("--since", type=TIME, help="Only echoes published at or after this time (UTC).")(f)
     return f
 
 
@@ -50,7 +52,7 @@ def _fail(exc: Exception):
               help="The page to write (one self-contained file).")
 @click.option("--level", type=click.Choice(["outlet", "camp", "post"]), default="outlet", show_default=True,
               help="Nodes are outlets, camps or posts.")
-@click.option("--top", type=int, default=300, show_default=True,
+@click.option("--top", "-n", type=int, default=300, show_default=True,
               help="Keep the N nodes with the largest --size-by value (posts: the largest cascades); "
                    "0 = all (at most 5,000). The page states the rule.")
 @click.option("--color-by", type=click.Choice(["group", "kind", "community"]), default="group", show_default=True,
@@ -107,7 +109,7 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
 @click.option("--network", "network_href", default="network.html", show_default=True,
               help="Link to the network page (relative to the report); '' for none.")
 @filter_options
-@click.option("--top", type=int, default=15, show_default=True, help="Rows in the top-outlet tables.")
+@click.option("--top", "-n", type=int, default=15, show_default=True, help="Rows in the top-outlet tables.")
 @click.option("--cascades", type=int, default=5, show_default=True, help="Largest cascades shown.")
 @click.option("--no-analyses", is_flag=True, help="Leave out synergy and bridges (faster).")
 @no_cites_option
