@@ -27,6 +27,7 @@ COMMANDS = [
     ("links_cmd", "command"),
     ("explain_cmd", "command"),
     ("info_cmd", "command"),
+    ("outlets_cmd", "command"),
     ("check_cmd", "command"),
     ("generate_cmd", "command"),
     ("demo_cmd", "command"),
