@@ -400,7 +400,8 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
         return
     s = rep.summary
     if rep.matches is not None:
-        click.echo(f"{len(rep.matches):,} post(s) carry the text; tracing from the earliest, {rep.post_id}")
+        click.echo(f"{len(rep.matches):,} post(s) carry the text, best match first; tracing from the best "
+                   f"(the earliest of the best), {rep.post_id}")
         _table(rep.matches.head(20), "table")
         click.echo("")
     click.echo(f"Origin {s['origin']} by {s['origin_outlet']} [{s['origin_group']}] at {s['origin_time']}; "
