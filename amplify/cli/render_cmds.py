@@ -26,6 +26,21 @@ def _kinds(values, outlet_values=()) -> tuple[list[str] | None, list[str] | None
     return kind_values(values, outlet_values)
 
 
+def _colors(ctx, param, value):
+    """``--colors RU=#c00,CN=#d4a000`` (repeatable) checked before anything runs."""
+    from amplify.render.colors import parse_colors
+
+    try:
+        return parse_colors(value) or None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+colors_option = click.option(
+    "--colors", callback=_colors, multiple=True, metavar="CAMP=#RGB[,...]",
+    help="Colours for camps, e.g. --colors RU=#c00,CN=#d4a000 (others keep the colour-blind-safe defaults).")
+
+
 def filter_options(f):
     """--since/--until/--kinds/--outlet-kind/--no-ties/--linkset/--all-links, shared by the three commands."""
     f = no_ties_option(f)
@@ -65,9 +80,10 @@ def _fail(exc: Exception):
               help="Post level: draw this post's cascade in time order (or an outlet's cascades). "
                    "Outlet/camp level: this node and its neighbours.")
 @click.option("--title", help="Page heading.")
+@colors_option
 @quiet_option
 def html(workspace, out, level, top, color_by, size_by, since, until, kinds, linkset, all_links, outlet_kinds,
-         no_ties, no_cites, focus, title, quiet):
+         no_ties, no_cites, focus, title, colors, quiet):
     """Write the interactive network as one HTML file that opens in any browser, offline.
 
     Colour shows the camp (legend on the page), node size the chosen metric,
@@ -91,7 +107,7 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
         page = write_network(workspace, out, level=level, top=top or None, color_by=color_by, size_by=size_by,
                              since=since, until=until, kinds=link_kinds, focus=focus, linkset=linkset,
                              title=title, parents_only=not all_links, ties=not no_ties, cites=not no_cites,
-                             outlet_kinds=outlet_kind_list)
+                             outlet_kinds=outlet_kind_list, colors=colors)
     except usage_errors() as exc:
         bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:
@@ -114,9 +130,10 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
 @click.option("--no-analyses", is_flag=True, help="Leave out synergy and bridges (faster).")
 @no_cites_option
 @click.option("--title", help="Report heading.")
+@colors_option
 @quiet_option
 def report(workspace, out, network_href, since, until, kinds, linkset, all_links, outlet_kinds, no_ties, top,
-           cascades, no_analyses, no_cites, title, quiet):
+           cascades, no_analyses, no_cites, title, colors, quiet):
     """Write a one-page, printable HTML report: headline numbers, links per kind,
     camp-to-camp echoes, top outlets, the largest cascades with their evidence,
     a volume timeline per camp, synergy and bridges.
@@ -134,7 +151,8 @@ def report(workspace, out, network_href, since, until, kinds, linkset, all_links
     try:
         write_report(workspace, out, network_href=network_href or None, since=since, until=until,
                      kinds=link_kinds, linkset=linkset, top=top, cascades=cascades, analyses=not no_analyses,
-                     title=title, ties=not no_ties, cites=not no_cites, outlet_kinds=outlet_kind_list)
+                     title=title, ties=not no_ties, cites=not no_cites, outlet_kinds=outlet_kind_list,
+                     colors=colors)
     except usage_errors() as exc:
         bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:
@@ -153,10 +171,11 @@ def report(workspace, out, network_href, since, until, kinds, linkset, all_links
 @filter_options
 @no_cites_option
 @click.option("--focus", metavar="OUTLET_OR_POST", help="Only this node's neighbourhood (post level: its cascade).")
+@colors_option
 @raw_option
 @quiet_option
 def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, outlet_kinds, no_ties, no_cites, focus,
-           raw, quiet):
+           colors, raw, quiet):
     """Export the graph for Gephi (GEXF, GraphML) or scripts (node-link JSON, CSV).
 
     GEXF and GraphML keep camp, kind, counts, scores and lags as typed
@@ -188,7 +207,7 @@ def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, 
         g = workspace_view(Workspace.open(workspace), linkset=linkset, level=level, since=since, until=until,
                            kinds=link_kinds, focus=focus, parents_only=not all_links, ties=not no_ties,
                            cites=not no_cites, outlet_kinds=outlet_kind_list)
-        paths = export_graph(g, out, fmt, raw=raw)
+        paths = export_graph(g, out, fmt, raw=raw, colors=colors)
     except usage_errors() as exc:
         bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:

@@ -46,7 +46,7 @@ import networkx as nx
 import numpy as np
 
 from amplify.analyze.centrality import BETWEENNESS_EXACT_MAX, BETWEENNESS_SOURCES, MEASURES, node_measure
-from amplify.render.colors import COLOR_BY, Legend, build_legend, color_keys
+from amplify.render.colors import COLOR_BY, Legend, build_legend, color_keys, parse_colors
 from amplify.render.layout import seed_positions
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import fmt_int
@@ -96,7 +96,7 @@ _UNITS = {"outlet": "outlets", "camp": "camps", "post": "posts"}
 
 def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color_by: str = "group",
                  size_by: str = "echoes", top: int | None = None, note: str | None = None,
-                 drop_isolated: bool | None = None, labels: int | None = None) -> NetworkPage:
+                 drop_isolated: bool | None = None, labels: int | None = None, colors=None) -> NetworkPage:
     """Draw ``graph`` as a self-contained interactive HTML page.
 
     Parameters
@@ -128,6 +128,10 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
     labels : int, optional
         Nodes whose labels show at the first view (the largest; others appear
         when zooming in). Default: all up to 60 nodes, else 40.
+    colors : dict or str, optional
+        Colours chosen for camps (or kinds): ``{"RU": "#cc0000"}`` or
+        ``"RU=#c00,CN=#d4a000"`` (:func:`amplify.render.colors.parse_colors`);
+        the others keep the colour-blind-safe defaults.
 
     Returns
     -------
@@ -153,7 +157,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
                            _size_phrase(size_by, level, len(g)), unit)
     if top is None and prune_note:
         prune_note += f" (A page holds at most {fmt_int(MAX_NODES)} nodes.)"
-    legend = build_legend(g, g_all, keys, color_by, level)
+    legend = build_legend(g, g_all, keys, color_by, level, parse_colors(colors))
 
     n_labels = labels if labels is not None else \
         (len(g) if len(g) <= LABEL_ALL_UP_TO or (timed and len(g) <= LABEL_ALL_UP_TO_TIMED) else LABELS_DEFAULT)
@@ -190,7 +194,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
 def write_network(ws, out, *, level: str = "outlet", top: int | None = DEFAULT_TOP, color_by: str = "group",
                   size_by: str = "echoes", since=None, until=None, kinds=None, focus: str | None = None,
                   linkset: str | None = None, title: str | None = None, parents_only: bool = True,
-                  ties: bool = True, cites: bool = True, outlet_kinds=None) -> NetworkPage:
+                  ties: bool = True, cites: bool = True, outlet_kinds=None, colors=None) -> NetworkPage:
     """The network page of a workspace, written to ``out``: what ``amplify html`` does.
 
     ``ws`` is a :class:`~amplify.workspace.Workspace` or a path to one. See
@@ -202,7 +206,7 @@ def write_network(ws, out, *, level: str = "outlet", top: int | None = DEFAULT_T
         ws = Workspace.open(ws)
     g = workspace_view(ws, linkset=linkset, level=level, since=since, until=until, kinds=kinds, focus=focus,
                        parents_only=parents_only, ties=ties, cites=cites, outlet_kinds=outlet_kinds)
-    return network_html(g, out, title=title, color_by=color_by, size_by=size_by, top=top)
+    return network_html(g, out, title=title, color_by=color_by, size_by=size_by, top=top, colors=colors)
 
 
 @dataclass

@@ -44,7 +44,7 @@ import pandas as pd
 
 from amplify import schema
 from amplify.graph import annotate_links, filter_links, group_edges, outlet_nodes
-from amplify.render.colors import camp_colors
+from amplify.render.colors import camp_colors, parse_colors
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
@@ -374,7 +374,8 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                  outlets: pd.DataFrame | None = None, linkset: str | None = None, since=None, until=None,
                  kinds=None, sections: Sequence[Section | tuple] | None = None, network_href: str | None =
                  "network.html", title: str | None = None, top: int = 15, cascades: int = 5,
-                 analyses: bool = True, ties: bool = True, cites: bool = True, outlet_kinds=None) -> str:
+                 analyses: bool = True, ties: bool = True, cites: bool = True, outlet_kinds=None,
+                 colors=None) -> str:
     """The report page as one HTML string.
 
     Parameters
@@ -422,7 +423,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     ann = annotate_links(par, posts, outlets)
     nodes = outlet_nodes(links, posts, outlets, since=since, until=until, kinds=kinds)
     camps = sorted(set(nodes["group"].astype(str)))
-    colors = camp_colors(camps)
+    colors = camp_colors(camps, parse_colors(colors))
 
     casc = largest_cascades(filt_all, posts, outlets, n=cascades)
     built = [
