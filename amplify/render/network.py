@@ -79,6 +79,8 @@ __all__ = [
 SIZE_BY = MEASURES
 #: Larger graphs are always pruned to this many nodes (a browser lays out 5,000 in seconds).
 MAX_NODES = 5000
+#: The ring around the focused node (``--focus``).
+FOCUS_RING = "#111111"
 #: The command line's default ``--top``.
 DEFAULT_TOP = 300
 #: Nodes labelled at the first view, by default: all of a small graph (or of a cascade in time order) ...
@@ -163,7 +165,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         (len(g) if len(g) <= LABEL_ALL_UP_TO or (timed and len(g) <= LABEL_ALL_UP_TO_TIMED) else LABELS_DEFAULT)
     label_rank = {n: i for i, n in enumerate(sorted(g.nodes, key=lambda x: (-vals.get(x, 0.0), str(x))))}
     nodes = _node_records(g, vals, legend, legend_title, label_rank, n_labels, level=level, size_by=size_by,
-                          timed=timed)
+                          timed=timed, focus=graph.graph.get("focus"))
     edges, counts_e = _edge_records(g, level)
     n_nodes, n_edges = len(g), g.number_of_edges()
     physics_on = not timed and n_nodes > 1
@@ -174,7 +176,9 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         "legend": legend.entries,
         "meta": {"level": level, "n_nodes": n_nodes, "n_edges": n_edges, "physics": physics_on,
                  "labelled": [_node_id(n) for n in g if label_rank[n] < min(n_labels, LABELLED_LISTED)],
-                 "unit": unit, "legend_title": legend_title, "title": title},
+                 "unit": unit, "legend_title": legend_title, "title": title,
+                 "focus": _node_id(graph.graph["focus"]) if graph.graph.get("focus") in g else None,
+                 "time_axis": graph.graph.get("time_axis") if timed else None},
     }
     js, css = vis_assets()
     page = template_env().get_template("network.html.j2").render(
@@ -317,7 +321,7 @@ def _node_id(n):
 
 
 def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, label_rank: dict, n_labels: int, *,
-                  level: str, size_by: str, timed: bool) -> list[dict]:
+                  level: str, size_by: str, timed: bool, focus=None) -> list[dict]:
     """One vis-network node per node of ``g``: size by value (area), colour, label, tooltip, position.
 
     The keys are in the order the page has always had them (colour, size, font,
@@ -346,7 +350,12 @@ def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, 
             rec.update(x=float(d["x"]), y=float(d["y"]), physics=False)
         elif n in seeds:
             rec.update(x=round(seeds[n][0], 1), y=round(seeds[n][1], 1))
-        rec.update(id=nid, label=clean_text(node_label(n, d, level)) or nid, shape="dot")
+        rec.update(id=nid, label=clean_text(node_label(n, d, level, timed)) or nid, shape="dot")
+        if focus is not None and n == focus:  # the node the page is about: a dark ring and a bold label
+            rec.update(borderWidth=4, borderWidthSelected=5, focused=True,
+                       color={"background": rec["color"], "border": FOCUS_RING,
+                              "highlight": {"background": rec["color"], "border": FOCUS_RING}},
+                       font={"size": rec["font"]["size"] + 3, "color": "#000000"})
         records.append(rec)
     return records
 

@@ -15,11 +15,17 @@ from amplify.render.textsafe import is_missing
 __all__ = ["node_label", "search_text", "node_tip", "edge_tip"]
 
 
-def node_label(n, d: dict, level: str) -> str:
-    """The label drawn on the canvas: the outlet or camp; for a post, its outlet and ``MM-DD HH:MM``."""
+def node_label(n, d: dict, level: str, timed: bool = False) -> str:
+    """The label drawn on the canvas: the outlet or camp; for a post, its outlet and ``MM-DD HH:MM``.
+
+    In a cascade drawn in time order (``timed``) the label is one line, so that
+    it stays inside its row (the axis carries the time; the label the minute).
+    """
     if level == "post":
         t = d.get("time") or ""
-        return f"{d.get('outlet', n)}\n{t[5:10]} {t[11:16]}" if t else str(d.get("outlet", n))
+        if not t:
+            return str(d.get("outlet", n))
+        return f"{d.get('outlet', n)} · {t[5:10]} {t[11:16]}" if timed else f"{d.get('outlet', n)}\n{t[5:10]} {t[11:16]}"
     return str(n)
 
 
