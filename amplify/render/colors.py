@@ -28,15 +28,16 @@ COLOR_BY = ("group", "kind", "community")
 # Fixed colours for the usual camps, so RU is the same colour in every figure of a paper; other
 # labels take the next free colour of PALETTE in sorted order. Both are colour-blind safe: the
 # Okabe & Ito (2008) colours first, then Paul Tol's (2021) muted and dark ones, distinct under the
-# common colour-vision deficiencies and in greyscale print as far as eight colours can be.
+# common colour-vision deficiencies as far as eight colours can be; the pale ones (yellow, light cyan) come
+# last, as they fade on white.
 CAMP_COLORS = {
     "RU": "#D55E00", "CN": "#E69F00", "IR": "#009E73", "WEST": "#0072B2", "US": "#56B4E9",
-    "EU": "#332288", "UA": "#F0E442", "TR": "#CC79A7", "KP": "#882255", "BY": "#44AA99",
+    "EU": "#332288", "UA": "#CC79A7", "TR": "#AA4499", "KP": "#661100", "BY": "#999933",
     schema.UNKNOWN_GROUP: "#9e9e9e",
 }
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#332288",
-           "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#DDCC77", "#88CCEE", "#CC6677",
-           "#661100", "#6699CC", "#000000", "#888888")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288", "#117733",
+           "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#661100", "#6699CC", "#DDCC77",
+           "#88CCEE", "#F0E442", "#000000", "#888888")
 OTHER_COLOR = "#c7c7c7"
 #: The colour key of an outlet without a kind.
 UNKNOWN_KIND = "unknown kind"

@@ -92,7 +92,7 @@ LABELLED_LISTED = 40
 #: Above this many nodes a graph starts from seeded positions (one disc per colour).
 SEED_POSITIONS_ABOVE = 300
 # Node radius range (pixels): big graphs, cascades in time order, others.
-_SIZES = {"big": (5.0, 34.0), "timed": (10.0, 26.0), "normal": (8.0, 40.0)}
+_SIZES = {"big": (5.0, 34.0), "timed": (8.0, 18.0), "normal": (8.0, 40.0)}
 _UNITS = {"outlet": "outlets", "camp": "camps", "post": "posts"}
 
 

@@ -48,6 +48,7 @@ from amplify.render.colors import camp_colors, parse_colors
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
+from amplify.render.report_analyses import analysis_sections
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html
 from amplify.render.textsafe import clean_text, html_text, is_missing
 
@@ -292,60 +293,6 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
     return out
 
 
-def _analysis_sections(links, posts, outlets, since, until, kinds, ties=True, notes=None) -> list[Section]:
-    """Synergy and bridges from :mod:`amplify.analyze`, when it is installed and works."""
-    try:
-        from amplify.analyze import bridges, camp_synergy
-        from amplify.analyze.synergy import DEFAULT_PERMUTATIONS
-    except ImportError:
-        return []
-    out = []
-    try:
-        rep = camp_synergy(links, posts, outlets, permutations=DEFAULT_PERMUTATIONS, seed=0, since=since,
-                           until=until, kinds=kinds)
-        rec = rep.reciprocity
-        cols = [c for c in ("a", "b", "status", "a_to_b", "p_post_ab", "p_ab", "b_to_a", "p_post_ba", "p_ba",
-                            "leader", "lead_s_median", "note") if c in rec.columns]
-        table = rec[cols].copy()
-        if "lead_s_median" in table.columns:
-            table["lead_s_median"] = table["lead_s_median"].map(fmt_lag)
-            table = table.rename(columns={"lead_s_median": "median lead"})
-        table = table.rename(columns={"p_post_ab": "p a->b (posts)", "p_ab": "p a->b (outlets)",
-                                      "p_post_ba": "p b->a (posts)", "p_ba": "p b->a (outlets)"})
-        st = rep.settings
-        label = (f"all {st['relabellings']:,} distinct labellings, exact" if st["label_exact"] else
-                 f"{st['permutations']:,} draws, seed 0")
-        warn = "".join(f"<li>{esc(w)}</li>" for w in rep.warnings)
-        out.append(Section("Synergy between camps", table=table,
-                           html=f'<p><strong>Warnings</strong></p><ul class="warnings">{warn}</ul>' if warn else None,
-                           text=f"Echoes between each pair of camps compared with chance, among the "
-                                f"{st['outlets']:,} outlets with a post in the period, by two tests. Post level "
-                                "(risk-set test): given that a post of one camp echoed another outlet's post, is the "
-                                "source in the other camp more often than that camp's share of the posts published "
-                                "in the window before it? Outlet level (label-permutation test): do the two camps' "
-                                f"outlets echo each other more than with camp labels shuffled across outlets "
-                                f"({label})? The verdict uses the post-level test where it can reach 0.01, else the "
-                                "outlet-level test; 'mutual' means both directions are significant, 'not testable' "
-                                "that no test can tell.",
-                           note="amplify.analyze.camp_synergy"))
-    except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
-        out.append(Section("Synergy between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
-    try:
-        rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds, ties=ties)
-        if notes is not None:
-            notes.extend(w for w in rep.warnings if w not in notes)
-        t = rep.table
-        cols = [c for c in ("rank", "outlet", "group", "kind", "main_role", "main_route", "bridge_score",
-                            "betweenness", "reason") if c in t.columns]
-        out.append(Section("Bridges between camps", table=t[cols],
-                           text="Outlets that carry one camp's content into another (brokerage roles, "
-                                "betweenness, participation across communities).",
-                           note="amplify.analyze.bridges"))
-    except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
-        out.append(Section("Bridges between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
-    return out
-
-
 # --------------------------------------------------------------------------- the report
 
 
@@ -447,7 +394,8 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                                  "why each points the way it does: same-time echoes are directed only by evidence."))
     warnings = list(rel.warnings)
     if analyses:
-        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds, ties=ties, notes=warnings))
+        built.extend(Section(**s) for s in analysis_sections(links, posts, outlets, since, until, kinds, ties=ties,
+                                                             notes=warnings))
     built.extend(_extra_sections(sections))
 
     from amplify import __version__
