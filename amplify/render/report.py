@@ -49,7 +49,7 @@ from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
 from amplify.render.report_analyses import analysis_sections
-from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html
+from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
@@ -509,14 +509,15 @@ def _timeline_section(posts, outlets, ann, colors) -> Section:
     if len(vol):
         full = pd.date_range(vol.index.min(), vol.index.max(), freq="D")
         vol = _within_coverage(vol.reindex(full, fill_value=0), day, pg)
-    fig = timeline_svg(vol, colors, title="Posts per day, by camp", y_label="posts")
+    fig = svg_download(timeline_svg(vol, colors, title="Posts per day, by camp", y_label="posts"), "posts-per-day")
     if len(ann):
         eday = pd.to_datetime(ann["target_time"], utc=True).dt.floor("D").dt.tz_convert(None)
         ev = pd.crosstab(eday.to_numpy(), ann["target_group"].astype(str).to_numpy())
         ev = ev.reindex(vol.index if len(vol) else ev.index, fill_value=0)
         if len(vol):
             ev = ev.astype(float).where(vol.reindex(columns=ev.columns).notna(), np.nan)
-        fig += timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes")
+        fig += svg_download(timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes"),
+                            "echoes-per-day")
     return Section("Volume over time", html=fig, id="timeline",
                    note="A camp's line starts at its first post and ends at its last: outside that range "
                         "nothing was collected, which is not the same as nothing published.")

@@ -19,7 +19,9 @@ True
 
 from __future__ import annotations
 
+import base64
 import html as _html
+import re
 
 import pandas as pd
 
@@ -29,7 +31,7 @@ from amplify.render.explain import EXPLAIN_CSS, explain_html
 from amplify.render.readable import fmt_lag
 from amplify.render.textsafe import clean_text
 
-__all__ = ["evidence_html", "EVIDENCE_TEXT"]
+__all__ = ["evidence_html", "EVIDENCE_TEXT", "svg_download"]
 
 #: The section's lead paragraph.
 EVIDENCE_TEXT = ("Both texts of the first echoes of each cascade above, whole, with every matched passage marked in "
@@ -72,3 +74,24 @@ def evidence_html(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFram
             out.append(f'<details class="evidence-pair"><summary>{_html.escape(summary)}</summary>'
                        f"{explain_html(ex, css=False)}</details>")
     return "".join(out) if len(out) > 1 else '<p class="empty">No cascades.</p>'
+
+
+def svg_download(svg: str, name: str) -> str:
+    """A figure of the report followed by a link that saves it as an SVG file (for a paper; no script needed).
+
+    The figure is made by code (:func:`amplify.render.report.timeline_svg`, its
+    text escaped there); the link is a ``data:`` address of the same bytes.
+
+    >>> svg_download('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "x").count('download="x.svg"')
+    1
+    """
+    if "<svg" not in svg:
+        return svg
+    body = svg[svg.index("<svg"):]
+    if "xmlns=" not in body[:200]:
+        body = body.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    body = re.sub(r"</svg>.*", "</svg>", body, flags=re.S)
+    data = base64.b64encode(('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode("utf-8")).decode("ascii")
+    safe = re.sub(r"[^a-z0-9-]", "", name.lower()) or "figure"
+    return (f'{svg}<p class="note"><a download="{safe}.svg" href="data:image/svg+xml;base64,{data}">'
+            f"Save this figure as SVG</a></p>")
