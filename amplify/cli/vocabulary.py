@@ -49,6 +49,7 @@ VOCABULARY = {
     "--table": "which table of the analysis to print",
     "--posts": "size of the generated corpus",
     "--encoding": "text encoding of the input files",
+    "--colors": "camp colours, e.g. RU=#c00,CN=#d4a000 (the others keep the colour-blind-safe defaults)",
 }
 
 #: Each short flag, and the long flags it may stand for (one meaning each).
