@@ -60,7 +60,11 @@ def _example_tips(examples) -> list:
         if x.get("score") is not None:
             head += f" {float(x['score']):.0f}"
         head += f" · after {fmt_lag(x.get('lag_s'))}"
-        out.append({"head": head, "text": x.get("text", "")})
+        tip = {"head": head, "text": x.get("text", "")}
+        if x.get("source_id") is not None and x.get("target_id") is not None:
+            # both texts whole, every passage marked: the command that shows this example's evidence
+            tip["cmd"] = f"amplify explain {x['source_id']} {x['target_id']} --workspace WS"
+        out.append(tip)
     return out
 
 
