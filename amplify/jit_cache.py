@@ -22,12 +22,17 @@ to a writable folder to choose the place).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["configure", "writable", "PACKAGES_WITH_KERNELS", "STATE"]
+__all__ = ["configure", "writable", "PACKAGES_WITH_KERNELS", "STATE", "cold_packages", "COMPILING_NOTE"]
+
+#: What a command says before it compiles the kernels (so the first minute is not silent).
+COMPILING_NOTE = ("first run on this machine: compiling amplify's kernels with numba (about a minute, once; later "
+                  "runs load them in seconds)")
 
 #: The packages of amplify whose modules hold compiled kernels (numba caches beside each module).
 PACKAGES_WITH_KERNELS = ("text", "ingest", "detect", "analyze")
@@ -113,3 +118,41 @@ def configure(package: Path | None = None) -> dict:
     _say(f"{why}, nor is the temporary folder {temp.parent}; compiled code is not cached: each run compiles "
          f"again (slower to start, same results). Set NUMBA_CACHE_DIR to a writable folder to cache it")
     return STATE
+
+
+def cold_packages(package: Path | None = None) -> list[str]:
+    """The packages of :data:`PACKAGES_WITH_KERNELS` with no compiled kernel cached yet (all of them on a first run).
+
+    Looks where :func:`configure` told numba to cache: beside the modules
+    (``__pycache__/*.nbi``), or under ``NUMBA_CACHE_DIR`` / numba's user folder,
+    where numba mirrors the package's path. With no cache at all every run
+    compiles, so every package is cold.
+
+    >>> isinstance(cold_packages(), list)
+    True
+    """
+    package = package or Path(__file__).resolve().parent
+    state = configure(package)
+    if state.get("where") == "none":
+        return list(PACKAGES_WITH_KERNELS)
+    given = os.environ.get("NUMBA_CACHE_DIR")
+    cold = []
+    for sub in PACKAGES_WITH_KERNELS:
+        folder = package / sub
+        if given:  # numba caches only there: <NUMBA_CACHE_DIR>/<folder name>_<sha1 of the folder's path>
+            places = [Path(given) / _numba_subpath(folder)]
+        else:  # beside the module when it can write there, else numba's user folder
+            places = [folder / "__pycache__"]
+            try:
+                places.append(_user_cache() / _numba_subpath(folder))
+            except RuntimeError:  # no home folder
+                pass
+        if not any(any(p.glob("*.nbi")) for p in places if p.is_dir()):
+            cold.append(sub)
+    return cold
+
+
+def _numba_subpath(folder: Path) -> str:
+    """The folder numba caches a module of ``folder`` in, under a cache root (numba's own rule)."""
+    path = os.path.abspath(folder)
+    return f"{os.path.basename(path)}_{hashlib.sha1(path.encode()).hexdigest()}"

@@ -149,19 +149,12 @@ def test_hostile_outlet_names_survive(ws):
 
 
 @pytest.mark.parametrize("cmd, args, message", [
-    (synergy, ["--since", "garbage", "-n", "10"], "Unknown datetime string format, unable to parse: garbage"),
-    (synergy, ["--groups", "XX", "-n", "10"], "unknown camp(s) ['XX']; camps are ['CN', 'IR', 'RU', 'WEST']"),
-    (bridges, ["--until", "2022-13-45"], "month must be in 1..12: 2022-13-45"),
-    (paths, ["--from", "CN", "--to", "RU", "--since", "3000-01-01"],
-     "Cannot cast 3000-01-01 00:00:00+00:00 to unit='ns' without overflow."),
+    (synergy, ["--groups", "XX", "--permutations", "10"], "unknown camp(s) ['XX']; camps are ['CN', 'IR', 'RU', 'WEST']"),
     (paths, ["--from", "nobody", "--to", "RU"],
      "'nobody' is neither an outlet nor a camp in this corpus; camps are CN, IR, RU, WEST"),
     (trace, ["no-such-post"], "post 'no-such-post' is not in the corpus"),
     (trace, ["--text", "   "], "the text to find is empty"),
     (volume, ["--term", "*"], "empty term"),
-    (volume, ["--term", "x", "--since", "yesterday-ish"], "Unknown datetime string format, unable to parse: yesterday-ish"),
-    (volume, ["--term", "x", "--compare-since", "x", "--compare-until", "y"],
-     "Unknown datetime string format, unable to parse: x"),
     (volume, ["--term", "x", "--term", "x"], "give another term or another period to compare with"),
     (summary, ["--linkset", "no-such-set"], "link set 'no-such-set' is unknown; available: "),
 ])
@@ -176,9 +169,27 @@ def test_a_user_error_is_one_line_and_exit_code_1(ws, cmd, args, message):
         assert error == f"Error: {message}"
 
 
+@pytest.mark.parametrize("cmd, args, flag, reason", [
+    (synergy, ["--since", "garbage", "--permutations", "10"], "--since",
+     "Unknown datetime string format, unable to parse: garbage"),
+    (bridges, ["--until", "2022-13-45"], "--until", "month must be in 1..12: 2022-13-45"),
+    (paths, ["--from", "CN", "--to", "RU", "--since", "3000-01-01"], "--since", "without overflow"),
+    (volume, ["--term", "x", "--since", "yesterday-ish"], "--since",
+     "Unknown datetime string format, unable to parse: yesterday-ish"),
+    (volume, ["--term", "x", "--compare-since", "x", "--compare-until", "y"], "--compare-since",
+     "Unknown datetime string format, unable to parse: x"),
+])
+def test_a_time_that_is_not_one_is_a_usage_error(ws, cmd, args, flag, reason):
+    """Every time flag is one type (TIME): checked before the command runs, exit code 2, the flag and why named."""
+    path, _ = ws
+    res = run(cmd, "--workspace", path, *args, ok=False)
+    assert res.exit_code == 2 and res.stdout == ""
+    assert f"Invalid value for '{flag}'" in res.stderr and "is not a time" in res.stderr and reason in res.stderr
+
+
 @pytest.mark.parametrize("bug", [KeyError, ValueError])
 @pytest.mark.parametrize("module, function, cmd, args", [
-    ("amplify.analyze.synergy", "camp_synergy", synergy, ["-n", "10"]),
+    ("amplify.analyze.synergy", "camp_synergy", synergy, ["--permutations", "10"]),
     ("amplify.analyze.bridging", "bridges", bridges, []),
     ("amplify.analyze.paths", "amplification_paths", paths, ["--from", "CN", "--to", "RU"]),
     ("amplify.analyze.trace", "trace_post", trace, ["p1"]),

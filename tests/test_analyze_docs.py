@@ -13,10 +13,11 @@ MODULES = ["amplify.analyze", "amplify.analyze.synergy", "amplify.analyze.nulls"
            "amplify.analyze.participation", "amplify.analyze.structural_holes", "amplify.analyze.csr",
            "amplify.analyze.paths", "amplify.analyze.trace", "amplify.analyze.volume", "amplify.analyze.summary",
            "amplify.analyze.frame", "amplify.analyze.tables", "amplify.analyze.text_families",
-           "amplify.analyze.errors", "amplify.analyze.centrality", "amplify.analyze.communities"]
+           "amplify.analyze.errors", "amplify.analyze.centrality", "amplify.analyze.communities",
+           "amplify.analyze.explain"]
 
 #: Modules with no method to cite: the summary and the shared machinery.
-WITHOUT_REFERENCES = {"summary", "frame", "tables", "errors"}
+WITHOUT_REFERENCES = {"summary", "frame", "tables", "errors", "explain"}
 
 
 @pytest.mark.parametrize("name", MODULES)

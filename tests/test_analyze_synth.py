@@ -209,7 +209,9 @@ def test_trace_text_finds_the_root(world0):
         tr = trace_text(passage, links, c.posts, c.outlets, frame=f)
         assert tr.origin == root
         assert root in set(tr.matches["post_id"])
-        assert tr.matches["time"].is_monotonic_increasing
+        m = tr.matches  # best match first, the earliest first among equals
+        assert m["score"].is_monotonic_decreasing
+        assert all(g["time"].is_monotonic_increasing for _, g in m.groupby("score"))
 
 
 # --------------------------------------------------------------------------- volume, summary

@@ -357,3 +357,33 @@ def test_a_large_graph_settles_quickly(browser, tmp_path):
         v.assert_clean()
     finally:
         v.close()
+
+
+def test_post_page_shows_both_texts_side_by_side(browser, tmp_path):
+    """Clicking an echo (or a post) on a post page shows both texts with every matched passage marked."""
+    statement = ("The spokesperson said the talks in Geneva on regional security went well and both sides agreed "
+                 "to meet again next week")
+    posts = pd.DataFrame({"post_id": ["s", "t"], "outlet": ["mfa", "tass"],
+                          "published_at": pd.to_datetime(["2024-03-01 08:00:00", "2024-03-01 11:00:00"], utc=True),
+                          "text": [HOSTILE + " " + statement, "TASS: " + statement + " " + HOSTILE]})
+    outlets = pd.DataFrame({"outlet": ["mfa", "tass"], "group": ["CN", "RU"]})
+    from amplify.detect import detect
+
+    links = detect(posts, outlets)
+    assert len(links) == 1
+    page = network_html(graph_view(links, posts, outlets, level="post"), tmp_path / "post.html")
+    v = Visit(browser, page.path)
+    try:
+        eid = v.ev("window.amplify.edges.getIds()[0]")
+        v.ev("(id) => window.amplify.showDetails('e', id)", eid)
+        marks = v.ev("Array.from(document.querySelectorAll('#details-body .tip-sides mark')).map(m => m.textContent)")
+        assert sum("talks in Geneva" in m for m in marks) >= 2, marks  # marked in both texts
+        sides = v.ev("Array.from(document.querySelectorAll('#details-body .tip-sides blockquote'))"
+                     ".map(b => b.textContent)")
+        assert sides[0].startswith("</script><script>") and sides[1].startswith("TASS: ")  # shown as text
+        v.ev("() => window.amplify.showDetails('n', 't')")
+        assert "Its direct source, side by side" in v.page.inner_text("#details-body")
+        v.page.wait_for_timeout(200)
+        v.assert_clean()
+    finally:
+        v.close()

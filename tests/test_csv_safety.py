@@ -309,8 +309,8 @@ ANALYSES = {
     "trace": ["trace", "1"],
     "paths": ["paths", "--from", "=CN", "--to", "-RU"],
     "bridges": ["bridges"],
-    "synergy": ["synergy", "-n", "20"],
-    "narratives": ["synergy", "-n", "20", "--table", "narratives"],
+    "synergy": ["synergy", "--permutations", "20"],
+    "narratives": ["synergy", "--permutations", "20", "--table", "narratives"],
     "volume": ["volume", "--term", "Kazakhstan", "--by", "outlet"],
     "summary": ["summary", "--permutations", "20"],
 }

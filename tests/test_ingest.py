@@ -239,7 +239,8 @@ def test_missing_required_column_names_file_columns_and_flag(tmp_path):
     msg = str(ei.value)
     assert str(p) in msg
     assert "found columns: id, words, when, outlet" in msg
-    assert "'text'" in msg and "--map text=COLUMN" in msg
+    assert "'text'" in msg and 'mapping={"text": "COLUMN"}' in msg  # Python users are not told a CLI flag
+    assert "--map" not in msg
     assert isinstance(ei.value, ValueError)
     assert ei.value.missing == "text" and ei.value.found == ["id", "words", "when", "outlet"]
     with pytest.raises(IngestError, match="no column 'nope'"):
@@ -495,7 +496,7 @@ def test_read_outlets_conflict_and_missing_group(tmp_path):
         read_outlets(p)
     q = tmp_path / "o2.csv"
     q.write_text("account,notes\ntass,x\n")
-    with pytest.raises(IngestError, match="--outlets-map group=COLUMN"):
+    with pytest.raises(IngestError, match=r'mapping=\{"group": "COLUMN"\}'):
         read_outlets(q)
 
 

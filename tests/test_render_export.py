@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from amplify import schema
+from amplify.render.colors import CAMP_COLORS
 from amplify.render.export import csv_paths, export_graph, gephi_graph, write_export, xml_text
 from amplify.render.network import graph_view
 
@@ -84,7 +85,9 @@ def test_gexf_typed_attributes_and_timeline(views, tmp_path):
     e = back.edges["mfa_china", "tass"]
     assert e["count"] == 1 and e["score"] == 95.5 and isinstance(e["score"], float)
     assert e["lag_s_median"] == 3600.0 and e["start"] == "2022-01-05T11:00:00Z"
-    assert back.nodes["tass"]["viz"]["color"] == {"r": 0xd1, "g": 0x49, "b": 0x5b, "a": 1.0}
+    h = CAMP_COLORS["RU"].lstrip("#")  # RU's colour-blind-safe default
+    assert back.nodes["tass"]["viz"]["color"] == {"r": int(h[0:2], 16), "g": int(h[2:4], 16), "b": int(h[4:6], 16),
+                                                  "a": 1.0}
     # attribute declarations are typed for Gephi
     types = {a.get("title"): a.get("type") for a in ET.parse(path).getroot().iter("{http://www.gexf.net/1.2draft}attribute")}
     assert types["count"] in ("long", "integer") and types["score"] == "double" and types["group"] == "string"

@@ -415,7 +415,8 @@ def test_summary_synergy_and_report_give_the_same_z_and_p(tmp_path):
     rec = next(r for r in syn["reciprocity"] if (r["a"], r["b"]) == ("CN", "RU"))
     row = re.search(r"<tr><td>CN</td><td>RU</td>(.*?)</tr>", section).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-    shown = [f"{v:.3g}" if v < 0.01 else f"{v:,.2f}" for v in (rec["p_post_ab"], rec["p_ab"])]
+    # p-values as the report writes them (render.report_analyses): to 0.001, "< 0.001" below, HTML-escaped
+    shown = ["&lt; 0.001" if v < 0.001 else f"{v:.3f}" for v in (rec["p_post_ab"], rec["p_ab"])]
     assert cells[0] == "mutual" and cells[2:4] == shown
     assert "Warnings" in section and "time-shift test: the period" in section
 

@@ -10,6 +10,7 @@ returns DataFrames (or a small dataclass of DataFrames):
 :func:`~amplify.analyze.paths.amplification_paths`   how did content travel from X to Y, hop by hop?
 :func:`~amplify.analyze.trace.trace_post`            where did this post's text first appear, and where did it go?
 :func:`~amplify.analyze.trace.trace_text`            the same for a free text
+:func:`~amplify.analyze.explain.explain_link`        one link with both texts whole and its passages
 :func:`~amplify.analyze.volume.term_volume`          how often does a set of outlets mention a term?
 :func:`~amplify.analyze.volume.compare_volume`       this term this week against that term last month
 :func:`~amplify.analyze.summary.summarize`           the headline numbers of a corpus
@@ -65,6 +66,7 @@ from amplify.analyze.synergy_report import SynergyReport
 from amplify.analyze.tables import load, matched_text, post_texts
 from amplify.analyze.text_families import families
 from amplify.analyze.trace import find_text, trace_post, trace_text
+from amplify.analyze.explain import explain_link, explain_pair
 from amplify.analyze.volume import compare_volume, mentions, surges, term_volume
 # ``to_ns`` here has always been the scalar form (one time -> int); amplify.utc.to_ns is the column form.
 from amplify.analyze.centrality import node_measure, pagerank
@@ -87,6 +89,8 @@ __all__ = [
     "amplification_paths",
     "trace_post",
     "trace_text",
+    "explain_link",
+    "explain_pair",
     "find_text",
     "term_volume",
     "compare_volume",

@@ -20,9 +20,12 @@ the lower-cased corpus counts the occurrences of the query's rarest-looking
 tokens (its longest words; pairs of characters for scripts written without
 spaces); posts holding at least half as many as there are patterns are the
 candidates, those with most first.
-Texts shorter than ``shingle + min_shared - 1`` tokens cannot be matched by
-detection: they are found by substring search on the normalised text instead
-(kind ``substring``). :func:`trace_text` traces from the earliest match.
+Every post holding the text itself (as whole words of the normalised text) is
+found too, by substring search (kind ``substring``), however long the post:
+a short phrase inside a long post is no echo of the phrase, but it carries
+it; texts shorter than ``shingle + min_shared - 1`` tokens are found this way
+only. Matches come best first, and :func:`trace_text` traces from the best
+(the earliest of those that match best).
 
 The cascade is the tree of parent links, the unit of diffusion studies of
 reshared content (Leskovec et al. 2009 follow quoted phrases across outlets;
@@ -313,9 +316,11 @@ def find_text(text: str, texts, outlets: pd.DataFrame | None = None, *, settings
     Returns
     -------
     DataFrame
-        One row per matching post, earliest first: ``post_id``, ``outlet``,
-        ``group``, ``time``, ``kind``, ``score``, ``text`` (the passage that
-        matches, from the post).
+        One row per matching post, best match first (highest ``score``, then
+        earliest): ``post_id``, ``outlet``, ``group``, ``time``, ``kind``,
+        ``score``, ``text`` (the passage that matches, from the post). A post
+        that holds the whole text as words in a row scores 100, whatever
+        else it says (kind ``substring`` when detection did not link it).
 
     Examples
     --------
@@ -344,25 +349,20 @@ def find_text(text: str, texts, outlets: pd.DataFrame | None = None, *, settings
     cfg = settings or DetectSettings()
     norm = pc.utf8_lower(arr)
     short = len(toks) < cfg.shingle + cfg.min_shared - 1
-    if short or not pats:
-        from amplify.text import normalize
+    from amplify.text import normalize
 
-        needle = normalize(text)
-        if not needle:
-            return pd.DataFrame(columns=cols)
-        # substring of the normalised text, on the posts holding the query's longest token
-        hit = np.zeros(len(df), dtype=bool)
-        longest = max(toks, key=len) if toks else needle
-        first = np.flatnonzero(pc.match_substring(norm, longest).to_numpy(zero_copy_only=False))
-        for i in first[:max_candidates * 10]:
-            if f" {needle} " in f" {normalize(arr[int(i)].as_py())} ":
-                hit[i] = True
-        rows = df[hit]
-        out = pd.DataFrame({"post_id": rows["post_id"].astype(str).to_numpy(), "outlet": rows["outlet"].to_numpy(),
-                            "time": pd.to_datetime(rows["published_at"], utc=True).to_numpy(),
-                            "kind": "substring", "score": 100.0,
-                            "text": [matched_text(t, 0, 300) for t in rows["text"]]})
-        return _finish(out, outlets, cols)
+    needle = normalize(text)
+    if not needle:
+        return pd.DataFrame(columns=cols)
+    # every post holding the phrase itself, whatever its length (a phrase in a long post is no echo of it)
+    hit = _contained(needle, toks, arr, norm, max_candidates)
+    rows = df[hit]
+    contained = pd.DataFrame({"post_id": rows["post_id"].astype(str).to_numpy(), "outlet": rows["outlet"].to_numpy(),
+                              "time": pd.to_datetime(rows["published_at"], utc=True).to_numpy(),
+                              "kind": "substring", "score": 100.0,
+                              "text": [_around(t, needle) for t in rows["text"]]})
+    if short or not pats:
+        return _finish(contained, outlets, cols)
     # one pass: occurrences of any of the patterns (a post holding the passage holds all of them)
     alternation = "|".join(re.escape(p) for p in pats)
     count = pc.count_substring_regex(norm, alternation).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -372,7 +372,7 @@ def find_text(text: str, texts, outlets: pd.DataFrame | None = None, *, settings
         keep = np.lexsort((cand, -count[cand]))[:max_candidates]
         cand = np.sort(cand[keep])
     if len(cand) == 0:
-        return pd.DataFrame(columns=cols)
+        return _finish(contained, outlets, cols)
     sub = df.iloc[cand][["post_id", "outlet", "published_at", "text"]].copy()
     sub["post_id"] = sub["post_id"].astype(str)
     t = pd.to_datetime(sub["published_at"], utc=True)
@@ -389,7 +389,7 @@ def find_text(text: str, texts, outlets: pd.DataFrame | None = None, *, settings
     found = _detect(both, None, settings=cfg, targets=[qid])
     found = found[found["target_id"] == qid]
     if found.empty:
-        return pd.DataFrame(columns=cols)
+        return _finish(contained, outlets, cols)
     rows = sub.set_index("post_id").loc[found["source_id"].to_numpy()]
     out = pd.DataFrame({
         "post_id": found["source_id"].astype(str).to_numpy(), "outlet": rows["outlet"].to_numpy(),
@@ -397,7 +397,42 @@ def find_text(text: str, texts, outlets: pd.DataFrame | None = None, *, settings
         "score": found["score"].to_numpy(),
         "text": [matched_text(tx, a, b) for tx, a, b in zip(rows["text"], found["source_start"],
                                                           found["source_end"])]})
-    return _finish(out, outlets, cols)
+    # a post holding the whole phrase is a perfect match of it, whatever detection calls the pair
+    extra = contained[~contained["post_id"].isin(set(out["post_id"]))]
+    out.loc[out["post_id"].isin(set(contained["post_id"])), "score"] = 100.0
+    return _finish(pd.concat([out, extra], ignore_index=True) if len(extra) else out, outlets, cols)
+
+
+def _contained(needle: str, toks: list, arr, norm, max_candidates: int) -> np.ndarray:
+    """Which texts hold the normalised phrase ``needle`` as whole words (a mask over ``arr``).
+
+    Prefilter: the lower-cased texts holding the phrase's three longest tokens
+    (one Arrow pass each); only those are normalised and searched.
+    """
+    import pyarrow.compute as pc
+
+    from amplify.text import normalize
+
+    hit = np.zeros(len(arr), dtype=bool)
+    keys = sorted(set(toks), key=lambda t: (-len(t), t))[:3] or [needle]
+    mask = None
+    for k in keys:
+        m = pc.match_substring(norm, k).fill_null(False)
+        mask = m if mask is None else pc.and_(mask, m)
+    first = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    padded = f" {needle} "
+    for i in first[:max_candidates * 10]:  # the few posts holding every key token
+        if padded in f" {normalize(arr[int(i)].as_py())} ":
+            hit[i] = True
+    return hit
+
+
+def _around(text, needle: str, width: int = 300) -> str:
+    """The post's text from a little before the phrase (the phrase in context), cut to ``width``."""
+    t = str(text)
+    at = t.lower().find(needle.split()[0]) if needle else -1
+    start = max(0, at - 60) if at >= 0 else 0
+    return ("…" if start else "") + (matched_text(t, start, len(t), width) or "")
 
 
 def _finish(out, outlets, cols):
@@ -405,13 +440,15 @@ def _finish(out, outlets, cols):
         else pd.Series(dtype=object)
     out["group"] = [g.get(o, "unknown") if isinstance(o, str) else "unknown" for o in out["outlet"].astype(str)]
     out["time"] = pd.to_datetime(out["time"], utc=True)
-    return out.sort_values(["time", "post_id"]).reset_index(drop=True)[cols]
+    out["score"] = out["score"].astype(float)
+    # best match first; among equals the earliest (the likeliest origin)
+    return out.sort_values(["score", "time", "post_id"], ascending=[False, True, True]).reset_index(drop=True)[cols]
 
 
 def trace_text(text: str, links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
                texts=None, settings=None, max_depth: int | None = None, frame: Frame | None = None,
                **find_kw) -> TraceReport:
-    """Find the posts carrying ``text`` (:func:`find_text`) and trace from the earliest.
+    """Find the posts carrying ``text`` (:func:`find_text`) and trace from the best match (earliest among the best).
 
     Parameters
     ----------

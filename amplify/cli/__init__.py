@@ -18,14 +18,16 @@ import sys
 import click
 
 from amplify import __version__
-from amplify.cli.common import debug_enabled, user_error
+from amplify.cli.common import compiling_note, debug_enabled, user_error
 
 # module name -> attribute holding the click command, in --help order
 COMMANDS = [
     ("ingest_cmd", "command"),
     ("detect_cmd", "command"),
     ("links_cmd", "command"),
+    ("explain_cmd", "command"),
     ("info_cmd", "command"),
+    ("outlets_cmd", "command"),
     ("check_cmd", "command"),
     ("generate_cmd", "command"),
     ("demo_cmd", "command"),
@@ -38,6 +40,7 @@ COMMANDS = [
     ("analyze_cmds", "trace"),
     ("analyze_cmds", "volume"),
     ("analyze_cmds", "summary"),
+    ("vocabulary", "command"),  # `amplify flags` (hidden): the README's table of shared flags
 ]
 
 
@@ -93,4 +96,7 @@ def main(argv: list[str] | None = None) -> None:  # console-script entry point
     stop = args.index("--") if "--" in args else len(args)
     if "--debug" in args[:stop]:
         args = ["--debug"] + [a for i, a in enumerate(args) if not (a == "--debug" and i < stop)]
+    said = compiling_note(args[:stop])  # a first run compiles for a minute: say so before it starts
+    if said:
+        click.echo(said, err=True)
     cli.main(args=args, prog_name="amplify")

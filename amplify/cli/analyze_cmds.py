@@ -25,14 +25,16 @@ from amplify.cli.analysis_output import screen as _screen
 from amplify.cli.analysis_output import table as _table
 from amplify.cli.analysis_output import user_errors as _user_errors
 from amplify.cli.analysis_output import warn as _warn
+from amplify.cli.vocabulary import TIME, deprecated_alias
 from amplify.cli.route_options import (bad_kind, kind_option, kind_values, no_ties_option, outlet_kind_option,
                                        print_warnings, usage_errors)
 
 __all__ = ["synergy", "bridges", "paths", "trace", "volume", "summary", "COMMANDS"]
 
 linkset_option = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
-since_option = click.option("--since", help="Only from this time on (UTC unless it says otherwise), e.g. 2022-01-05.")
-until_option = click.option("--until", help="Only before this time, e.g. 2022-01-12.")
+since_option = click.option("--since", type=TIME,
+                            help="Only from this time on (UTC unless it says otherwise), e.g. 2022-01-05.")
+until_option = click.option("--until", type=TIME, help="Only before this time, e.g. 2022-01-12.")
 
 @click.command("synergy")
 @workspace_option
@@ -40,7 +42,7 @@ until_option = click.option("--until", help="Only before this time, e.g. 2022-01
               help="Camps to compare (e.g. --groups RU CN, or --groups RU,CN); default: every camp. Only their "
                    "outlets are tested.")
 @click.argument("more_groups", nargs=-1, metavar="[CAMP]...")
-@click.option("--permutations", "-n", type=click.IntRange(0), default=1000, show_default=True,
+@click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
               help="Draws of the label and time-shift nulls (the same default in summary and report); the label "
                    "test enumerates every labelling instead when there are no more than n.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the null models.")
@@ -67,6 +69,8 @@ until_option = click.option("--until", help="Only before this time, e.g. 2022-01
 @format_option
 @raw_option
 @quiet_option
+@deprecated_alias("-n", "--permutations N", "permutations", type=click.IntRange(0),
+                  why=" on synergy (-n is --top, how many rows, on every other command)")
 def synergy(workspace, groups, more_groups, permutations, seed, alpha, freq, no_time_shift, all_links, kinds,
             outlet_kinds, include_unknown, exclude_ties, since, until, narratives, which, linkset, fmt, raw, quiet):
     """Do camps echo each other more than chance? Observed vs expected echoes per pair of camps.
@@ -244,7 +248,7 @@ def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_t
 @click.option("--max-hops", type=click.IntRange(1, 20), default=4, show_default=True)
 @since_option
 @until_option
-@click.option("--top", "-k", type=click.IntRange(1), default=10, show_default=True, help="Routes to show.")
+@click.option("--top", "-n", type=click.IntRange(1), default=10, show_default=True, help="Routes to show.")
 @click.option("--all-links", is_flag=True, help="Rank every link alike, not parent cascades first.")
 @click.option("--parents-only", is_flag=True, help="Follow parent links only (no also-match routes).")
 @click.option("--no-cites", is_flag=True, help="Do not look for routes that start with a citation of --from.")
@@ -255,6 +259,8 @@ def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_t
 @format_option
 @raw_option
 @quiet_option
+@deprecated_alias("-k", "--top N (or -n N)", "top", type=click.IntRange(1),
+                  why=" (-n is how many rows on every command)")
 def paths(workspace, source, target, max_hops, since, until, top, all_links, parents_only, no_cites, kinds,
           outlet_kinds, no_ties, linkset, fmt, raw, quiet):
     """How did content travel from X to Y, hop by hop? X and Y are outlets or camps.
@@ -344,7 +350,7 @@ def _cut(s: str, n: int = 160) -> str:
 @click.argument("post_id", required=False)
 @click.option("--text", help="Trace the posts that carry this text instead of a post id.")
 @click.option("--max-depth", type=click.IntRange(1), help="Depth limit of the downstream cascade.")
-@click.option("--limit", type=int, default=50, show_default=True, help="Cascade rows shown in table output.")
+@click.option("--limit", "-n", type=int, default=50, show_default=True, help="Cascade rows shown in table output.")
 @linkset_option
 @format_option
 @raw_option
@@ -394,7 +400,8 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
         return
     s = rep.summary
     if rep.matches is not None:
-        click.echo(f"{len(rep.matches):,} post(s) carry the text; tracing from the earliest, {rep.post_id}")
+        click.echo(f"{len(rep.matches):,} post(s) carry the text, best match first; tracing from the best "
+                   f"(the earliest of the best), {rep.post_id}")
         _table(rep.matches.head(20), "table")
         click.echo("")
     click.echo(f"Origin {s['origin']} by {s['origin_outlet']} [{s['origin_group']}] at {s['origin_time']}; "
@@ -424,8 +431,8 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
 @click.option("--freq", type=click.Choice(["D", "W", "M"]), default="D", show_default=True)
 @since_option
 @until_option
-@click.option("--compare-since", help="Start of the period to compare with.")
-@click.option("--compare-until", help="End of the period to compare with.")
+@click.option("--compare-since", type=TIME, help="Start of the period to compare with.")
+@click.option("--compare-until", type=TIME, help="End of the period to compare with.")
 @click.option("--baseline", type=click.IntRange(1), default=7, show_default=True,
               help="Surge rule: earlier periods in the baseline.")
 @click.option("--z", "zscore", type=float, default=3.0, show_default=True,

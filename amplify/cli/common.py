@@ -216,3 +216,27 @@ def _is_arrow(exc: BaseException) -> bool:
 
 def _one_line(exc: BaseException, width: int = 300) -> str:
     return terminal_safe(str(exc) or type(exc).__name__, width, collapse_breaks=True)
+
+
+#: The packages whose compiled kernels each command runs (see :mod:`amplify.jit_cache`).
+KERNELS_OF = {"ingest": ("text", "ingest"), "detect": ("text", "detect"),
+              "demo": ("text", "ingest", "detect", "analyze")}
+KERNELS_OF.update({c: ("analyze",) for c in ("synergy", "bridges", "paths", "trace", "volume", "summary", "html",
+                                             "report", "export")})
+
+
+def compiling_note(args) -> str | None:
+    """The note a command line prints before a first run compiles the kernels, or None.
+
+    ``args`` is the command line after ``amplify``; nothing is said for
+    ``--help``, ``--quiet`` or a command that compiles nothing, or when the
+    kernels it runs are cached already.
+    """
+    args = [str(a) for a in args]
+    name = next((a for a in args if not a.startswith("-")), None)
+    wanted = KERNELS_OF.get(name)
+    if not wanted or {"-q", "--quiet", "-h", "--help"} & set(args):
+        return None
+    from amplify.jit_cache import COMPILING_NOTE, cold_packages
+
+    return f"amplify: {COMPILING_NOTE}" if set(wanted) & set(cold_packages()) else None

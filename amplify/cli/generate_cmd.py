@@ -15,7 +15,7 @@ from amplify.cli.common import note, quiet_option
               help="Number of posts (exact).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Random seed: the same seed writes the same files, byte for byte.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder to write the corpus into (created if needed).")
 @click.option("--days", type=click.IntRange(min=2), default=30, show_default=True,
               help="Length of the period in days.")

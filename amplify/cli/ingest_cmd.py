@@ -80,13 +80,16 @@ def _mapping(pairs) -> dict:
 @click.option("--input-format", "fmt",
               type=click.Choice(["csv", "tsv", "jsonl", "json", "parquet", "twitter", "telegram"]),
               help="Force the input format (default: recognised from name and content).")
+@click.option("--outlet", "whole_outlet", metavar="NAME",
+              help="Every post of these files is this outlet's (a site's own export without an author column); "
+                   "wins over any outlet column.")
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Where to write rejected rows (default: WORKSPACE/rejects/ingest-TIME.csv).")
 @click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @raw_option
 @quiet_option
-def command(files, workspace, outlets_file, maps, time_format, encoding, max_field, fmt, rejects, out_fmt, raw,
-            quiet):
+def command(files, workspace, outlets_file, maps, time_format, encoding, max_field, fmt, whole_outlet, rejects,
+            out_fmt, raw, quiet):
     """Read posts (and an outlets table) into a workspace, creating it if needed.
 
     FILES may be CSV/TSV, JSON Lines, Parquet, Twitter/X API v2 pages or a
@@ -106,6 +109,7 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
       amplify ingest posts.csv tweets.jsonl --outlets outlets.csv --workspace ws
       amplify ingest ruwa.csv --map outlet=Site --map published_at=Date \\
           --map 'text=title|desc' --workspace ws
+      amplify ingest tass-export.csv --outlet tass --workspace ws
     """
     from amplify.ingest import IngestError, complete_outlets, read_outlets, read_posts
     from amplify.workspace import Workspace, WorkspaceError
@@ -115,15 +119,24 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
     if list(files).count("-") + (outlets_file == "-") > 1:
         raise click.UsageError("standard input (-) can be read only once: give - once")
     mapping = _mapping(maps)
+    if whole_outlet is not None:
+        from amplify.ingest.columns import Constant
+
+        if "outlet" in mapping:
+            raise click.UsageError("give either --outlet NAME (the whole file) or --map outlet=COLUMN, not both")
+        if not whole_outlet.strip():
+            raise click.BadParameter("the outlet name is empty", param_hint="--outlet")
+        mapping["outlet"] = Constant(whole_outlet)
     report: dict = {}
     try:
         ws = Workspace.open(workspace, create=True)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        outlets = read_outlets(outlets_file, encoding=encoding) if outlets_file else None
+        outlets = read_outlets(outlets_file, encoding=encoding, map_flag="header") if outlets_file else None
         res = read_posts(list(files), mapping=mapping or None, time_format=time_format, fmt=fmt,
-                         progress=not quiet, encoding=encoding, max_field=max_field) if files else None
+                         progress=not quiet, encoding=encoding, max_field=max_field,
+                         map_flag="--map") if files else None
     except IngestError as exc:
         result = getattr(exc, "result", None)
         if result is not None and len(result.rejects):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from amplify.cli.common import emit_table, raw_option, workspace_option
+from amplify.cli.common import emit_table, note, quiet_option, raw_option, workspace_option
+from amplify.cli.vocabulary import split_list
 from amplify.io import atomic_output
 from amplify.schema import LINK_KINDS
 from amplify.workspace import Workspace, WorkspaceError
@@ -24,15 +25,15 @@ TABLE_COLUMNS = ["source_outlet", "target_outlet", "kind", "score", "lag_s", "at
 @workspace_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
               show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (required for parquet).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for parquet).")
 @click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
 @click.option("--parents-only", is_flag=True, help="Only each echo's most likely direct source.")
-@click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(list(LINK_KINDS)),
-              help="Only these kinds (repeatable).")
-@click.option("--limit", type=int, default=None, help=f"At most this many rows (table output: {TABLE_ROWS}).")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND[,KIND]",
+              help=f"Only these link kinds ({', '.join(LINK_KINDS)}); repeat the flag or separate by commas.")
+@click.option("--limit", "-n", type=int, default=None, help=f"At most this many rows (table output: {TABLE_ROWS}).")
 @raw_option
-def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw):
+@quiet_option
+def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw, quiet):
     """Print or write the links: who echoes whom, how, how closely, how late, with the matched text.
 
     Columns: source_id, target_id, kind, score, source_start, source_end,
@@ -50,6 +51,11 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw):
       amplify links --workspace ws --format csv --out links.csv
       amplify links --workspace ws --kind quote --parents-only
     """
+    kinds = split_list(kinds)
+    unknown = [k for k in kinds if k not in LINK_KINDS]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r} is not a link kind: give one of {', '.join(LINK_KINDS)}",
+                                 param_hint="--kind")
     if limit is None and fmt == "table" and not out:
         limit_read = TABLE_ROWS
     else:
@@ -67,12 +73,17 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw):
             raise click.UsageError("--format parquet needs --out FILE")
         with atomic_output(out, "wb") as fh:
             df.to_parquet(fh, index=False)
-        click.echo(f"wrote {len(df):,} links to {out}", err=True)
+        note(f"wrote {len(df):,} links to {out}", quiet)
         return
     if out:
         with atomic_output(out, "w") as fh:
             emit_table(df, fmt, fh, max_rows=len(df) + 1, raw=raw)
-        click.echo(f"wrote {len(df):,} links to {out}", err=True)
+        note(f"wrote {len(df):,} links to {out}", quiet)
     else:
-        shown = df if fmt != "table" else df[TABLE_COLUMNS]
+        shown = df
+        if fmt == "table":  # for people: the lag in words ("3 h 12 min"); files keep lag_s in seconds
+            from amplify.render.readable import fmt_lag
+
+            shown = df[TABLE_COLUMNS].copy()
+            shown.insert(TABLE_COLUMNS.index("lag_s"), "lag", [fmt_lag(v) for v in shown.pop("lag_s")])
         emit_table(shown, fmt, max_rows=limit or TABLE_ROWS, raw=raw)

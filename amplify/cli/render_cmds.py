@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from amplify.cli.common import note, quiet_option, raw_option, workspace_option
+from amplify.cli.vocabulary import TIME, deprecated_alias
 from amplify.cli.route_options import (bad_kind, kind_values, no_ties_option, outlet_kind_option, print_warnings,
                                        usage_errors)
 from amplify.schema import LINK_KINDS
@@ -25,6 +26,21 @@ def _kinds(values, outlet_values=()) -> tuple[list[str] | None, list[str] | None
     return kind_values(values, outlet_values)
 
 
+def _colors(ctx, param, value):
+    """``--colors RU=#c00,CN=#d4a000`` (repeatable) checked before anything runs."""
+    from amplify.render.colors import parse_colors
+
+    try:
+        return parse_colors(value) or None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+colors_option = click.option(
+    "--colors", callback=_colors, multiple=True, metavar="CAMP=#RGB[,...]",
+    help="Colours for camps, e.g. --colors RU=#c00,CN=#d4a000 (others keep the colour-blind-safe defaults).")
+
+
 def filter_options(f):
     """--since/--until/--kinds/--outlet-kind/--no-ties/--linkset/--all-links, shared by the three commands."""
     f = no_ties_option(f)
@@ -32,11 +48,12 @@ def filter_options(f):
     f = click.option("--all-links", is_flag=True,
                      help="Count every link, not only each echo's most likely direct source.")(f)
     f = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")(f)
-    f = click.option("--kinds", "--kind", "kinds", multiple=True, metavar="KIND[,KIND]",
+    f = deprecated_alias("--kinds", "--kind", "kinds", multiple=True)(f)
+    f = click.option("--kind", "kinds", multiple=True, metavar="KIND[,KIND]",
                      help=f"Only these link kinds ({', '.join(LINK_KINDS)}) and/or outlet kinds of the outlets "
                           "table (e.g. state_media,ministry: only those outlets); repeat or separate by commas.")(f)
-    f = click.option("--until", metavar="TIME", help="Only echoes published before this time (UTC).")(f)
-    f = click.option("--since", metavar="TIME", help="Only echoes published at or after this time (UTC).")(f)
+    f = click.option("--until", type=TIME, help="Only echoes published before this time (UTC).")(f)
+    f = click.option("--since", type=TIME, help="Only echoes published at or after this time (UTC).")(f)
     return f
 
 
@@ -50,7 +67,7 @@ def _fail(exc: Exception):
               help="The page to write (one self-contained file).")
 @click.option("--level", type=click.Choice(["outlet", "camp", "post"]), default="outlet", show_default=True,
               help="Nodes are outlets, camps or posts.")
-@click.option("--top", type=int, default=300, show_default=True,
+@click.option("--top", "-n", type=int, default=300, show_default=True,
               help="Keep the N nodes with the largest --size-by value (posts: the largest cascades); "
                    "0 = all (at most 5,000). The page states the rule.")
 @click.option("--color-by", type=click.Choice(["group", "kind", "community"]), default="group", show_default=True,
@@ -63,9 +80,10 @@ def _fail(exc: Exception):
               help="Post level: draw this post's cascade in time order (or an outlet's cascades). "
                    "Outlet/camp level: this node and its neighbours.")
 @click.option("--title", help="Page heading.")
+@colors_option
 @quiet_option
 def html(workspace, out, level, top, color_by, size_by, since, until, kinds, linkset, all_links, outlet_kinds,
-         no_ties, no_cites, focus, title, quiet):
+         no_ties, no_cites, focus, title, colors, quiet):
     """Write the interactive network as one HTML file that opens in any browser, offline.
 
     Colour shows the camp (legend on the page), node size the chosen metric,
@@ -89,7 +107,7 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
         page = write_network(workspace, out, level=level, top=top or None, color_by=color_by, size_by=size_by,
                              since=since, until=until, kinds=link_kinds, focus=focus, linkset=linkset,
                              title=title, parents_only=not all_links, ties=not no_ties, cites=not no_cites,
-                             outlet_kinds=outlet_kind_list)
+                             outlet_kinds=outlet_kind_list, colors=colors)
     except usage_errors() as exc:
         bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:
@@ -107,14 +125,15 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
 @click.option("--network", "network_href", default="network.html", show_default=True,
               help="Link to the network page (relative to the report); '' for none.")
 @filter_options
-@click.option("--top", type=int, default=15, show_default=True, help="Rows in the top-outlet tables.")
+@click.option("--top", "-n", type=int, default=15, show_default=True, help="Rows in the top-outlet tables.")
 @click.option("--cascades", type=int, default=5, show_default=True, help="Largest cascades shown.")
 @click.option("--no-analyses", is_flag=True, help="Leave out synergy and bridges (faster).")
 @no_cites_option
 @click.option("--title", help="Report heading.")
+@colors_option
 @quiet_option
 def report(workspace, out, network_href, since, until, kinds, linkset, all_links, outlet_kinds, no_ties, top,
-           cascades, no_analyses, no_cites, title, quiet):
+           cascades, no_analyses, no_cites, title, colors, quiet):
     """Write a one-page, printable HTML report: headline numbers, links per kind,
     camp-to-camp echoes, top outlets, the largest cascades with their evidence,
     a volume timeline per camp, synergy and bridges.
@@ -132,7 +151,8 @@ def report(workspace, out, network_href, since, until, kinds, linkset, all_links
     try:
         write_report(workspace, out, network_href=network_href or None, since=since, until=until,
                      kinds=link_kinds, linkset=linkset, top=top, cascades=cascades, analyses=not no_analyses,
-                     title=title, ties=not no_ties, cites=not no_cites, outlet_kinds=outlet_kind_list)
+                     title=title, ties=not no_ties, cites=not no_cites, outlet_kinds=outlet_kind_list,
+                     colors=colors)
     except usage_errors() as exc:
         bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:
@@ -151,10 +171,11 @@ def report(workspace, out, network_href, since, until, kinds, linkset, all_links
 @filter_options
 @no_cites_option
 @click.option("--focus", metavar="OUTLET_OR_POST", help="Only this node's neighbourhood (post level: its cascade).")
+@colors_option
 @raw_option
 @quiet_option
 def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, outlet_kinds, no_ties, no_cites, focus,
-           raw, quiet):
+           colors, raw, quiet):
     """Export the graph for Gephi (GEXF, GraphML) or scripts (node-link JSON, CSV).
 
     GEXF and GraphML keep camp, kind, counts, scores and lags as typed
@@ -186,7 +207,7 @@ def export(workspace, fmt, level, out, since, until, kinds, linkset, all_links, 
         g = workspace_view(Workspace.open(workspace), linkset=linkset, level=level, since=since, until=until,
                            kinds=link_kinds, focus=focus, parents_only=not all_links, ties=not no_ties,
                            cites=not no_cites, outlet_kinds=outlet_kind_list)
-        paths = export_graph(g, out, fmt, raw=raw)
+        paths = export_graph(g, out, fmt, raw=raw, colors=colors)
     except usage_errors() as exc:
         bad_kind(exc)
     except (WorkspaceError, ValueError, KeyError) as exc:

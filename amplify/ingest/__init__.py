@@ -93,7 +93,7 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024
 
 def read_posts(paths, mapping: dict | None = None, time_format: str | None = None, fmt: str | None = None,
                progress: bool = False, *, encoding: str | None = None, keep_extra: bool = True,
-               map_flag: str = "--map", max_field: int = DEFAULT_MAX_FIELD) -> IngestResult:
+               map_flag: str = "mapping", max_field: int = DEFAULT_MAX_FIELD) -> IngestResult:
     """Read post exports into one validated ``posts`` table, with rejects and per-file reports.
 
     Parameters
@@ -122,7 +122,8 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     keep_extra
         Keep the source's other columns after the canonical ones (default).
     map_flag
-        How the mapping option is spelled in messages (the CLI's flag).
+        How the mapping option is spelled in messages: ``"mapping"`` (this
+        function's argument, the default) or the CLI's ``"--map"``.
     max_field
         The longest value kept, in bytes (default 1 MiB); a row holding a
         longer one is rejected with its size.

@@ -22,13 +22,15 @@ from amplify.ingest.blank import is_blank
 from amplify.ingest.report import IngestError
 from amplify.ingest.values import to_str
 
-__all__ = ["POST_ALIASES", "OUTLET_ALIASES", "REQUIRED_POSTS", "resolve_columns", "source_label", "source_values"]
+__all__ = ["POST_ALIASES", "OUTLET_ALIASES", "REQUIRED_POSTS", "resolve_columns", "source_label", "source_values",
+           "Constant", "how_to_map", "PYTHON_MAPPING", "HEADER_ONLY"]
 
 #: Source column names recognised for each canonical posts column, in order of
 #: preference (compared case-insensitively, spaces and hyphens read as ``_``).
 POST_ALIASES: dict[str, tuple[str, ...]] = {
     "post_id": ("post_id", "id_str", "id", "tweet_id", "message_id", "status_id"),
-    "text": ("text", "full_text", "content", "message", "body"),
+    # a headline is the text when the file has nothing longer (a feed of titles); it stays `title` otherwise
+    "text": ("text", "full_text", "content", "message", "body", "headline", "title"),
     "published_at": ("published_at", "created_at", "date", "timestamp", "publish_date", "time",
                      "datetime", "published", "date_published", "pubdate", "posted_at"),
     "outlet": ("outlet", "author", "username", "screen_name", "user.screen_name", "user.username",
@@ -61,6 +63,36 @@ REQUIRED_POSTS = ("text", "published_at", "outlet")
 CANONICAL_SHORTHANDS = {"id": "post_id", "time": "published_at", "date": "published_at"}
 
 
+class Constant:
+    """One value for every row instead of a column: ``{"outlet": Constant("tass")}`` (the CLI's ``--outlet``).
+
+    It names no source column (iterating it gives none), so the readers that
+    list a mapping's columns pass over it.
+
+    >>> resolve_columns(["date", "text"], {"outlet": Constant("tass")}, POST_ALIASES, path="a.csv")["outlet"]
+    Constant('tass')
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str):
+        if not str(value).strip():
+            raise IngestError("the outlet given for a whole file must not be empty")
+        self.value = str(value).strip()
+
+    def __iter__(self):
+        return iter(())
+
+    def __repr__(self) -> str:
+        return f"Constant({self.value!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Constant) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(("Constant", self.value))
+
+
 def _norm_name(name) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
@@ -88,8 +120,11 @@ def resolve_columns(columns, mapping: dict | None, aliases: dict[str, tuple[str,
         canon = CANONICAL_SHORTHANDS.get(canon, canon)
         if canon not in aliases:
             raise IngestError(f"cannot map {canon!r}: known columns are {', '.join(aliases)}")
-        if src is None or src == "":
+        if src is None or (isinstance(src, str) and src == ""):
             off.add(canon)
+            continue
+        if isinstance(src, Constant):
+            colmap[canon] = src
             continue
         parts = [src] if isinstance(src, str) else list(src)
         if len(parts) == 1 and parts[0] not in columns and "|" in parts[0]:
@@ -99,9 +134,9 @@ def resolve_columns(columns, mapping: dict | None, aliases: dict[str, tuple[str,
             real = part if part in columns else by_norm.get(_norm_name(part))
             if real is None:
                 raise IngestError(
-                    f"{path}: {map_flag} {canon}={source_label(src)}: no column {part!r} in this file; "
+                    f"{path}: {how_to_map(map_flag, canon, source_label(src))}: no column {part!r} in this file; "
                     f"found columns: {', '.join(columns) or '(none)'}",
-                    path=path, found=columns, missing=canon, flag=f"{map_flag} {canon}=COLUMN")
+                    path=path, found=columns, missing=canon, flag=how_to_map(map_flag, canon))
             reals.append(real)
         colmap[canon] = reals[0] if len(reals) == 1 else tuple(reals)
         used.update(reals)
@@ -120,20 +155,44 @@ def resolve_columns(columns, mapping: dict | None, aliases: dict[str, tuple[str,
         raise IngestError(
             f"{path}: no column for {c!r} (looked for {', '.join(aliases[c])}); "
             f"found columns: {', '.join(columns) or '(none)'}. "
-            f"Name the column with {map_flag} {c}=COLUMN" + (f" (also missing: {', '.join(missing[1:])})"
-                                                             if len(missing) > 1 else ""),
-            path=path, found=columns, missing=c, flag=f"{map_flag} {c}=COLUMN")
+            f"Name the column with {how_to_map(map_flag, c)}" + (f" (also missing: {', '.join(missing[1:])})"
+                                                                 if len(missing) > 1 else ""),
+            path=path, found=columns, missing=c, flag=how_to_map(map_flag, c))
     return colmap
+
+
+#: ``map_flag`` of the Python API: messages then say ``mapping={"text": "COLUMN"}``, not a CLI flag.
+PYTHON_MAPPING = "mapping"
+#: ``map_flag`` of a file read without any mapping option: messages say which header to give the column.
+HEADER_ONLY = "header"
+
+
+def how_to_map(map_flag: str, canon: str, src: str = "COLUMN") -> str:
+    """How the user names a column, in their own terms: ``--map text=COLUMN`` or ``mapping={"text": "COLUMN"}``.
+
+    >>> how_to_map("--map", "text"), how_to_map(PYTHON_MAPPING, "text", "title")
+    ('--map text=COLUMN', 'mapping={"text": "title"}')
+    """
+    if map_flag == PYTHON_MAPPING:
+        return f'mapping={{"{canon}": "{src}"}}'
+    if map_flag == HEADER_ONLY:  # a file the command line reads without a mapping option (the outlets table)
+        return f"the header {canon} (rename the file's column)"
+    return f"{map_flag} {canon}={src}"
 
 
 def source_label(src) -> str:
     """A source column, or several (``("title", "desc")`` -> ``"title|desc"``), for messages."""
+    if isinstance(src, Constant):
+        return f"(the whole file: {src.value})"
     return src if isinstance(src, str) else "|".join(map(str, src))
 
 
 def source_values(frame: pd.DataFrame, src, *, as_string: bool = True) -> pd.Series:
     """The values of source column ``src`` (or, for a tuple, the first non-blank of its
-    columns row by row), as ``string`` when ``as_string`` (always for a tuple)."""
+    columns row by row), as ``string`` when ``as_string`` (always for a tuple); a :class:`Constant`
+    fills every row."""
+    if isinstance(src, Constant):
+        return pd.Series([src.value] * len(frame), dtype="string")
     if isinstance(src, str):
         s = frame[src]
         return (to_str(s) if as_string else s).reset_index(drop=True)

@@ -25,7 +25,7 @@ SHOWN_CONFLICTS = 10
 
 
 def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, encoding: str | None = None,
-                 map_flag: str = "--outlets-map") -> pd.DataFrame:
+                 map_flag: str = "mapping") -> pd.DataFrame:
     """Read an outlets table (CSV/TSV/JSON Lines/JSON/Parquet) into validated ``outlets``.
 
     Columns are recognised by name (see :data:`OUTLET_ALIASES`: ``handle``/``account``

@@ -63,7 +63,7 @@ __all__ = ["network_html", "write_network", "graph_view", "workspace_view", "Net
 
 
 def render_all(ws, out_dir, *, top: int | None = 300, title: str | None = None, formats=FORMATS,
-               cascade: bool = True, analyses: bool = True, linkset: str | None = None) -> dict:
+               cascade: bool = True, analyses: bool = True, linkset: str | None = None, colors=None) -> dict:
     """Write the network page, the report, the largest cascade and the exports into ``out_dir``.
 
     Files: ``network.html`` (outlets), ``cascade.html`` (the largest cascade, post
@@ -82,6 +82,8 @@ def render_all(ws, out_dir, *, top: int | None = 300, title: str | None = None, 
         Export formats to write.
     cascade, analyses : bool
         Write ``cascade.html``; add synergy and bridges to the report.
+    colors : dict or str, optional
+        Camp colours (``"RU=#c00,CN=#d4a000"``) for the pages and the exports.
 
     Returns
     -------
@@ -96,18 +98,18 @@ def render_all(ws, out_dir, *, top: int | None = 300, title: str | None = None, 
     out.mkdir(parents=True, exist_ok=True)
     files: dict = {}
     g = workspace_view(ws, linkset=linkset, level="outlet")
-    files["network.html"] = network_html(g, out / "network.html", top=top, title=title).path
+    files["network.html"] = network_html(g, out / "network.html", top=top, title=title, colors=colors).path
     names = {"gexf": "network.gexf", "graphml": "network.graphml", "json": "network.json",
              "csv": "network-edges.csv"}
     for fmt in formats:
-        files[fmt] = export_graph(g, out / names[fmt], fmt)
+        files[fmt] = export_graph(g, out / names[fmt], fmt, colors=colors)
     if cascade:
         links = ws.links(linkset=linkset)
         posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
         best = largest_cascades(links, posts, ws.outlets(), n=1, evidence=0)
         if best:
             cg = workspace_view(ws, linkset=linkset, level="post", focus=best[0]["root"]["post_id"])
-            files["cascade.html"] = network_html(cg, out / "cascade.html", top=None).path
+            files["cascade.html"] = network_html(cg, out / "cascade.html", top=None, colors=colors).path
     files["report.html"] = write_report(ws, out / "report.html", network_href="network.html", linkset=linkset,
-                                        title=title, analyses=analyses)
+                                        title=title, analyses=analyses, colors=colors)
     return files

@@ -8,6 +8,7 @@ readable: beyond the palette's size, the smallest colours become one "other".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -19,21 +20,24 @@ from amplify.analyze.communities import louvain_partition
 from amplify.render.textsafe import clean_text
 
 __all__ = ["COLOR_BY", "CAMP_COLORS", "PALETTE", "OTHER_COLOR", "UNKNOWN_KIND", "camp_colors", "color_keys",
-           "Legend", "build_legend"]
+           "Legend", "build_legend", "parse_colors"]
 
 #: What node colour shows.
 COLOR_BY = ("group", "kind", "community")
 
-# Fixed colours for the usual camps, so RU is red in every figure of a paper; other
-# labels take the next free colour of PALETTE in sorted order.
+# Fixed colours for the usual camps, so RU is the same colour in every figure of a paper; other
+# labels take the next free colour of PALETTE in sorted order. Both are colour-blind safe: the
+# Okabe & Ito (2008) colours first, then Paul Tol's (2021) muted and dark ones, distinct under the
+# common colour-vision deficiencies as far as eight colours can be; the pale ones (yellow, light cyan) come
+# last, as they fade on white.
 CAMP_COLORS = {
-    "RU": "#d1495b", "CN": "#edae49", "IR": "#2e933c", "WEST": "#00798c", "US": "#30638e",
-    "EU": "#3d5a80", "UA": "#5fa8d3", "TR": "#8d6a9f", "KP": "#6d3b47", "BY": "#e07a5f",
+    "RU": "#D55E00", "CN": "#E69F00", "IR": "#009E73", "WEST": "#0072B2", "US": "#56B4E9",
+    "EU": "#332288", "UA": "#CC79A7", "TR": "#AA4499", "KP": "#661100", "BY": "#999933",
     schema.UNKNOWN_GROUP: "#9e9e9e",
 }
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-           "#9c755f", "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#1f77b4", "#2ca02c", "#d62728",
-           "#9467bd", "#7f7f7f", "#aec7e8", "#ffbb78")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288", "#117733",
+           "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#661100", "#6699CC", "#DDCC77",
+           "#88CCEE", "#F0E442", "#000000", "#888888")
 OTHER_COLOR = "#c7c7c7"
 #: The colour key of an outlet without a kind.
 UNKNOWN_KIND = "unknown kind"
@@ -41,19 +45,59 @@ UNKNOWN_KIND = "unknown kind"
 _NO_KEY = "?"
 
 
-def camp_colors(labels: Iterable[str]) -> dict:
-    """A colour per camp label: fixed ones for the usual camps, the palette for the rest.
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def parse_colors(spec) -> dict:
+    """``"RU=#c00,CN=#d4a000"`` (or a dict, or repeated specs) as ``{label: '#rrggbb'}``.
+
+    Only ``#rgb`` / ``#rrggbb`` colours are taken (they go into pages and files as they are).
+
+    >>> parse_colors("RU=#c00, CN=#d4a000")
+    {'RU': '#cc0000', 'CN': '#d4a000'}
+    >>> parse_colors("RU=red")
+    Traceback (most recent call last):
+    ...
+    ValueError: colour 'red' for 'RU' is not #rgb or #rrggbb (e.g. RU=#c00,CN=#d4a000)
+    """
+    if not spec:
+        return {}
+    items = spec.items() if isinstance(spec, dict) else [
+        part.split("=", 1) if "=" in part else (part, "")
+        for s in ([spec] if isinstance(spec, str) else spec) for part in str(s).split(",") if part.strip()]
+    out = {}
+    for label, color in items:
+        label, color = str(label).strip(), str(color).strip()
+        if not label or not _HEX.fullmatch(color):
+            raise ValueError(f"colour {color!r} for {label!r} is not #rgb or #rrggbb (e.g. RU=#c00,CN=#d4a000)")
+        if len(color) == 4:
+            color = "#" + "".join(ch * 2 for ch in color[1:])
+        out[label] = color.lower()
+    return out
+
+
+def camp_colors(labels: Iterable[str], chosen: dict | None = None) -> dict:
+    """A colour per camp label: ``chosen`` ones first, fixed ones for the usual camps, the palette for the rest.
+
+    No two labels share a colour while the palette lasts (a colour chosen or
+    fixed is taken out of it).
 
     >>> camp_colors(["RU", "blue team", "CN"])
-    {'CN': '#edae49', 'RU': '#d1495b', 'blue team': '#4e79a7'}
+    {'CN': '#E69F00', 'RU': '#D55E00', 'blue team': '#0072B2'}
+    >>> camp_colors(["RU", "CN"], {"RU": "#cc0000"})
+    {'RU': '#cc0000', 'CN': '#E69F00'}
     """
     out, used = {}, set()
     labels = sorted({str(x) for x in labels})
+    for lab, col in (chosen or {}).items():
+        if lab in labels:
+            out[lab] = col
+            used.add(col.lower())
     for lab in labels:
-        if lab in CAMP_COLORS:
+        if lab not in out and lab in CAMP_COLORS and CAMP_COLORS[lab].lower() not in used:
             out[lab] = CAMP_COLORS[lab]
-            used.add(CAMP_COLORS[lab])
-    free = [c for c in PALETTE if c not in used]
+            used.add(CAMP_COLORS[lab].lower())
+    free = [c for c in PALETTE if c.lower() not in used]
     i = 0
     for lab in labels:
         if lab not in out:
@@ -103,7 +147,8 @@ class Legend:
         return self.keys.get(node, _NO_KEY)
 
 
-def build_legend(drawn: nx.DiGraph, whole: nx.DiGraph, keys: dict, color_by: str, level: str) -> Legend:
+def build_legend(drawn: nx.DiGraph, whole: nx.DiGraph, keys: dict, color_by: str, level: str,
+                 chosen: dict | None = None) -> Legend:
     """The legend of ``drawn`` (the graph on the page), its keys from :func:`color_keys`.
 
     Counts are over the nodes drawn; a community's "mostly ..." share is over
@@ -124,7 +169,9 @@ def build_legend(drawn: nx.DiGraph, whole: nx.DiGraph, keys: dict, color_by: str
             labels[k] = f"{k}: mostly {s.index[0]} ({100 * s.iloc[0] / s.sum():.0f}%)"
     else:
         ordered = sorted(counts, key=lambda k: (-counts[k], k))
-        colors = camp_colors(counts) if color_by == "group" else _palette_colors(sorted(counts))
+        colors = camp_colors(counts, chosen) if color_by == "group" else _palette_colors(sorted(counts))
+        if color_by == "kind" and chosen:
+            colors.update({k: v for k, v in chosen.items() if k in colors})
         if color_by == "kind" and UNKNOWN_KIND in colors:
             colors[UNKNOWN_KIND] = CAMP_COLORS[schema.UNKNOWN_GROUP]
         labels = {k: k for k in ordered}

@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.io import atomic_output, write_csv
-from amplify.render.colors import camp_colors
+from amplify.render.colors import camp_colors, parse_colors
 from amplify.render.output import user_permissions
 from amplify.render.textsafe import clean_text, is_missing, jsonable
 from amplify.render.views import workspace_view
@@ -150,7 +150,7 @@ def _unify_types(items: list[dict]) -> None:
                 d[k] = to(d[k])
 
 
-def gephi_graph(graph: nx.DiGraph, *, timeline: bool = True, viz: bool = True) -> nx.DiGraph:
+def gephi_graph(graph: nx.DiGraph, *, timeline: bool = True, viz: bool = True, colors=None) -> nx.DiGraph:
     """A copy of ``graph`` that GEXF/GraphML writers accept and Gephi reads well.
 
     Node ids and strings are XML-safe, attributes are scalars of one type per
@@ -183,7 +183,8 @@ def gephi_graph(graph: nx.DiGraph, *, timeline: bool = True, viz: bool = True) -
                       if k not in _RESERVED})
     _unify_types(nodes)
     _unify_types(edges)
-    colors = camp_colors({str(d.get("group", "unknown")) for _, d in graph.nodes(data=True)}) if viz else {}
+    colors = camp_colors({str(d.get("group", "unknown")) for _, d in graph.nodes(data=True)},
+                         parse_colors(colors)) if viz else {}
     vmax = max([float(d.get("echoes", 0) or 0) for _, d in graph.nodes(data=True)] + [1.0])
     for (n, d), a in zip(graph.nodes(data=True), nodes):
         label = d.get("label") or (f"{d.get('outlet', n)} {str(d.get('time', ''))[:16]}" if level == "post" else n)
@@ -250,7 +251,7 @@ def _columns(rows, first) -> list[str]:
     return cols
 
 
-def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = False) -> list[Path]:
+def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = False, colors=None) -> list[Path]:
     """Write ``graph`` to ``out`` as ``fmt`` (default: from the file's suffix); returns the files written.
 
     Parameters
@@ -264,6 +265,8 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = 
         CSV only: write text cells as they are, without the leading ``'`` on
         cells that begin with ``= + - @`` (see the module docs). The other
         formats are never changed.
+    colors : dict or str, optional
+        GEXF only: camp colours chosen (``"RU=#c00,CN=#d4a000"``).
     """
     if fmt is None:
         suffix = Path(str(out)).suffix.lower().lstrip(".")
@@ -272,7 +275,7 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = 
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     out = Path(out)
     if fmt == "gexf":
-        g = gephi_graph(graph)
+        g = gephi_graph(graph, colors=colors)
         with atomic_output(out, "wb") as fh:
             user_permissions(fh)
             nx.write_gexf(g, fh, version="1.2draft")
@@ -301,7 +304,7 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = 
 def write_export(ws, out, fmt: str | None = None, *, level: str = "outlet", since=None, until=None, kinds=None,
                  focus: str | None = None, linkset: str | None = None, parents_only: bool = True,
                  examples: int = 3, raw: bool = False, ties: bool = True, cites: bool = True,
-                 outlet_kinds=None) -> list[Path]:
+                 outlet_kinds=None, colors=None) -> list[Path]:
     """Export a workspace's graph: what ``amplify export`` does. Returns the files written.
 
     ``ws`` is a :class:`~amplify.workspace.Workspace` or a path to one;
@@ -315,4 +318,4 @@ def write_export(ws, out, fmt: str | None = None, *, level: str = "outlet", sinc
     g = workspace_view(ws, linkset=linkset, level=level, since=since, until=until, kinds=kinds, focus=focus,
                        parents_only=parents_only, examples=examples, ties=ties, cites=cites,
                        outlet_kinds=outlet_kinds)
-    return export_graph(g, out, fmt, raw=raw)
+    return export_graph(g, out, fmt, raw=raw, colors=colors)

@@ -1,7 +1,8 @@
 """Where nodes start: a cascade as a tree in time order, big graphs in one disc per colour.
 
-* :func:`time_layout` -- a cascade (post level, focused) as a tidy tree, left
-  to right in time; the page then runs no physics at all;
+* :func:`time_layout` -- a cascade (post level, focused) as a tidy tree with
+  time on the horizontal axis (log scale); the page then runs no physics and
+  draws the axis;
 * :func:`seed_positions` -- starting positions for big graphs, so the few
   physics iterations they get only polish the picture;
 * :func:`physics_iterations` -- how many iterations a page runs before the
@@ -14,10 +15,17 @@ import math
 
 import networkx as nx
 
-__all__ = ["time_layout", "seed_positions", "physics_iterations", "CASCADE_DX", "CASCADE_DY", "SEED_SPACING"]
+__all__ = ["time_layout", "time_x", "seed_positions", "physics_iterations", "CASCADE_DX", "CASCADE_DY",
+           "SEED_SPACING", "TIME_SCALE", "TIME_TICKS"]
 
-#: Horizontal distance between hops of a cascade, and vertical distance between its rows (pixels).
-CASCADE_DX, CASCADE_DY = 230.0, 52.0
+#: Least horizontal gap between a post and its source, and the vertical distance between rows (pixels):
+#: a row holds one node and its one-line label.
+CASCADE_DX, CASCADE_DY = 60.0, 66.0
+#: Pixels per unit of log(1 + minutes since the cascade's first post): the time axis.
+TIME_SCALE = 170.0
+#: Where the time axis has ticks (seconds after the first post) and what they say.
+TIME_TICKS = ((0, "0"), (60, "+1 min"), (600, "+10 min"), (3600, "+1 h"), (6 * 3600, "+6 h"), (86400, "+1 d"),
+              (3 * 86400, "+3 d"), (7 * 86400, "+7 d"), (30 * 86400, "+30 d"))
 #: Distance between neighbouring nodes of a seeded disc (pixels).
 SEED_SPACING = 26.0
 # A gap between two cascades, in rows.
@@ -26,13 +34,27 @@ _CASCADE_GAP = 0.6
 _MAX_ITERATIONS, _MIN_ITERATIONS, _ITERATION_BUDGET = 600, 50, 150_000
 
 
-def time_layout(g: nx.DiGraph, dx: float = CASCADE_DX, dy: float = CASCADE_DY) -> None:
-    """Positions for a cascade: a tidy tree, left to right; sets ``x``/``y`` on every node.
+def time_x(seconds: float, scale: float = TIME_SCALE) -> float:
+    """Where a post ``seconds`` after the first one stands: ``scale * log(1 + minutes)``.
 
-    A post's column is one past its deepest source's (every echo stands right
-    of each of its sources, so later in time); the echoes of one source are
-    stacked top to bottom in the order they were published, and a source sits
-    level with the middle of its echoes. Marks the graph ``layout="time"``.
+    A log scale keeps the first minutes of a cascade apart and still fits a week.
+
+    >>> time_x(0), round(time_x(3600))
+    (0.0, 699)
+    """
+    return scale * math.log1p(max(float(seconds), 0.0) / 60.0)
+
+
+def time_layout(g: nx.DiGraph, dx: float = CASCADE_DX, dy: float = CASCADE_DY) -> None:
+    """Positions for a cascade, time left to right; sets ``x``/``y`` on every node.
+
+    ``x`` is the time since the cascade's first post on a log scale
+    (:func:`time_x`), nudged right to stand at least ``dx`` right of its source
+    when it would touch it. Every post has a row of its own (so no label meets
+    another): a source, then its echoes below it in the order they were
+    published, each followed by its own echoes (depth first). Marks the graph
+    ``layout="time"`` and records the axis in ``g.graph["time_axis"]``
+    (``start`` ISO time, ``ticks``: ``[x, label]``).
     """
     if not len(g):
         return
@@ -50,38 +72,57 @@ def time_layout(g: nx.DiGraph, dx: float = CASCADE_DX, dy: float = CASCADE_DY) -
     roots = sorted((n for n in g if n not in parent), key=lambda n: (times[n], str(n)))
     depth, row = {}, {}
     next_row = 0.0
-    for r in roots:
-        stack = [(r, 0, False)]
+    for r in roots:  # each post on a row of its own, a source just above its echoes (depth-first, in time order)
+        stack = [(r, 0)]
         while stack:
-            v, dep, done = stack.pop()
-            if done:
-                kids = children[v]
-                row[v] = (row[kids[0]] + row[kids[-1]]) / 2 if kids else next_row
-                if not kids:
-                    next_row += 1
-                continue
+            v, dep = stack.pop()
             if v in depth:  # already placed (a second parent): leave it where it is
                 continue
-            depth[v] = dep
-            stack.append((v, dep, True))
+            depth[v], row[v] = dep, next_row
+            next_row += 1
             for c in reversed(children[v]):
-                stack.append((c, dep + 1, False))
+                stack.append((c, dep + 1))
         next_row += _CASCADE_GAP
     for n in g:
         if n not in row:  # cycles cannot happen (links point forward in time); be safe
             depth[n], row[n] = 0, next_row
             next_row += 1
-    # A post quoting two sources has two parents: its column is one past its
-    # deepest source's, so every edge still points right.
-    if nx.is_directed_acyclic_graph(g):
-        for n in nx.topological_sort(g):
-            preds = list(g.predecessors(n))
-            if preds:
-                depth[n] = max(depth[n], 1 + max(depth[p] for p in preds))
+    stamps = {n: _seconds(times[n]) for n in g}
+    known = [v for v in stamps.values() if v is not None]
+    t0 = min(known) if known else 0.0
+    x: dict = {}
+    order = sorted(g, key=lambda v: (depth[v], times[v], str(v)))
+    if nx.is_directed_acyclic_graph(g):  # every source before its echoes, a second parent too
+        rank = {v: i for i, v in enumerate(order)}
+        order = list(nx.lexicographical_topological_sort(g, key=lambda v: rank[v]))
+    for n in order:
+        at = time_x(stamps[n] - t0) if stamps[n] is not None else depth[n] * dx
+        # right of each of its sources (a post quoting two has two parents)
+        placed = [x[p] for p in g.predecessors(n) if p in x]
+        if placed:
+            at = max(at, max(placed) + dx)
+        x[n] = at
     for n in g:
-        g.nodes[n]["x"] = depth[n] * dx
+        g.nodes[n]["x"] = round(x[n], 1)
         g.nodes[n]["y"] = row[n] * dy
     g.graph["layout"] = "time"
+    if known:
+        span = max(known) - t0
+        ticks = [[round(time_x(s), 1), lab] for s, lab in TIME_TICKS if s <= max(span, 60)]
+        start = min((times[n] for n in g if stamps[n] == t0), default="")
+        g.graph["time_axis"] = {"start": start, "ticks": ticks}
+
+
+def _seconds(t) -> float | None:
+    """An ISO time as seconds since the epoch (None when missing or unreadable)."""
+    if not t:
+        return None
+    try:
+        from datetime import datetime
+
+        return datetime.fromisoformat(str(t).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
 
 def seed_positions(nodes: list, keys: dict, vals: dict, spacing: float = SEED_SPACING) -> dict:

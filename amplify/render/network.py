@@ -46,7 +46,7 @@ import networkx as nx
 import numpy as np
 
 from amplify.analyze.centrality import BETWEENNESS_EXACT_MAX, BETWEENNESS_SOURCES, MEASURES, node_measure
-from amplify.render.colors import COLOR_BY, Legend, build_legend, color_keys
+from amplify.render.colors import COLOR_BY, Legend, build_legend, color_keys, parse_colors
 from amplify.render.layout import seed_positions
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import fmt_int
@@ -79,6 +79,8 @@ __all__ = [
 SIZE_BY = MEASURES
 #: Larger graphs are always pruned to this many nodes (a browser lays out 5,000 in seconds).
 MAX_NODES = 5000
+#: The ring around the focused node (``--focus``).
+FOCUS_RING = "#111111"
 #: The command line's default ``--top``.
 DEFAULT_TOP = 300
 #: Nodes labelled at the first view, by default: all of a small graph (or of a cascade in time order) ...
@@ -90,13 +92,13 @@ LABELLED_LISTED = 40
 #: Above this many nodes a graph starts from seeded positions (one disc per colour).
 SEED_POSITIONS_ABOVE = 300
 # Node radius range (pixels): big graphs, cascades in time order, others.
-_SIZES = {"big": (5.0, 34.0), "timed": (10.0, 26.0), "normal": (8.0, 40.0)}
+_SIZES = {"big": (5.0, 34.0), "timed": (8.0, 18.0), "normal": (8.0, 40.0)}
 _UNITS = {"outlet": "outlets", "camp": "camps", "post": "posts"}
 
 
 def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color_by: str = "group",
                  size_by: str = "echoes", top: int | None = None, note: str | None = None,
-                 drop_isolated: bool | None = None, labels: int | None = None) -> NetworkPage:
+                 drop_isolated: bool | None = None, labels: int | None = None, colors=None) -> NetworkPage:
     """Draw ``graph`` as a self-contained interactive HTML page.
 
     Parameters
@@ -128,6 +130,10 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
     labels : int, optional
         Nodes whose labels show at the first view (the largest; others appear
         when zooming in). Default: all up to 60 nodes, else 40.
+    colors : dict or str, optional
+        Colours chosen for camps (or kinds): ``{"RU": "#cc0000"}`` or
+        ``"RU=#c00,CN=#d4a000"`` (:func:`amplify.render.colors.parse_colors`);
+        the others keep the colour-blind-safe defaults.
 
     Returns
     -------
@@ -153,13 +159,13 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
                            _size_phrase(size_by, level, len(g)), unit)
     if top is None and prune_note:
         prune_note += f" (A page holds at most {fmt_int(MAX_NODES)} nodes.)"
-    legend = build_legend(g, g_all, keys, color_by, level)
+    legend = build_legend(g, g_all, keys, color_by, level, parse_colors(colors))
 
     n_labels = labels if labels is not None else \
         (len(g) if len(g) <= LABEL_ALL_UP_TO or (timed and len(g) <= LABEL_ALL_UP_TO_TIMED) else LABELS_DEFAULT)
     label_rank = {n: i for i, n in enumerate(sorted(g.nodes, key=lambda x: (-vals.get(x, 0.0), str(x))))}
     nodes = _node_records(g, vals, legend, legend_title, label_rank, n_labels, level=level, size_by=size_by,
-                          timed=timed)
+                          timed=timed, focus=graph.graph.get("focus"))
     edges, counts_e = _edge_records(g, level)
     n_nodes, n_edges = len(g), g.number_of_edges()
     physics_on = not timed and n_nodes > 1
@@ -170,7 +176,9 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         "legend": legend.entries,
         "meta": {"level": level, "n_nodes": n_nodes, "n_edges": n_edges, "physics": physics_on,
                  "labelled": [_node_id(n) for n in g if label_rank[n] < min(n_labels, LABELLED_LISTED)],
-                 "unit": unit, "legend_title": legend_title, "title": title},
+                 "unit": unit, "legend_title": legend_title, "title": title,
+                 "focus": _node_id(graph.graph["focus"]) if graph.graph.get("focus") in g else None,
+                 "time_axis": graph.graph.get("time_axis") if timed else None},
     }
     js, css = vis_assets()
     page = template_env().get_template("network.html.j2").render(
@@ -190,7 +198,7 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
 def write_network(ws, out, *, level: str = "outlet", top: int | None = DEFAULT_TOP, color_by: str = "group",
                   size_by: str = "echoes", since=None, until=None, kinds=None, focus: str | None = None,
                   linkset: str | None = None, title: str | None = None, parents_only: bool = True,
-                  ties: bool = True, cites: bool = True, outlet_kinds=None) -> NetworkPage:
+                  ties: bool = True, cites: bool = True, outlet_kinds=None, colors=None) -> NetworkPage:
     """The network page of a workspace, written to ``out``: what ``amplify html`` does.
 
     ``ws`` is a :class:`~amplify.workspace.Workspace` or a path to one. See
@@ -202,7 +210,7 @@ def write_network(ws, out, *, level: str = "outlet", top: int | None = DEFAULT_T
         ws = Workspace.open(ws)
     g = workspace_view(ws, linkset=linkset, level=level, since=since, until=until, kinds=kinds, focus=focus,
                        parents_only=parents_only, ties=ties, cites=cites, outlet_kinds=outlet_kinds)
-    return network_html(g, out, title=title, color_by=color_by, size_by=size_by, top=top)
+    return network_html(g, out, title=title, color_by=color_by, size_by=size_by, top=top, colors=colors)
 
 
 @dataclass
@@ -313,7 +321,7 @@ def _node_id(n):
 
 
 def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, label_rank: dict, n_labels: int, *,
-                  level: str, size_by: str, timed: bool) -> list[dict]:
+                  level: str, size_by: str, timed: bool, focus=None) -> list[dict]:
     """One vis-network node per node of ``g``: size by value (area), colour, label, tooltip, position.
 
     The keys are in the order the page has always had them (colour, size, font,
@@ -342,7 +350,12 @@ def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, 
             rec.update(x=float(d["x"]), y=float(d["y"]), physics=False)
         elif n in seeds:
             rec.update(x=round(seeds[n][0], 1), y=round(seeds[n][1], 1))
-        rec.update(id=nid, label=clean_text(node_label(n, d, level)) or nid, shape="dot")
+        rec.update(id=nid, label=clean_text(node_label(n, d, level, timed)) or nid, shape="dot")
+        if focus is not None and n == focus:  # the node the page is about: a dark ring and a bold label
+            rec.update(borderWidth=4, borderWidthSelected=5, focused=True,
+                       color={"background": rec["color"], "border": FOCUS_RING,
+                              "highlight": {"background": rec["color"], "border": FOCUS_RING}},
+                       font={"size": rec["font"]["size"] + 3, "color": "#000000"})
         records.append(rec)
     return records
 
@@ -364,6 +377,8 @@ def _edge_records(g: nx.DiGraph, level: str) -> tuple[list[dict], list[float]]:
     for (a, b, d), c, w in zip(g.edges(data=True), counts, strength):
         width = 1.0 + 7.0 * math.sqrt(w / cmax) if cmax > 1 else 1.5
         rec = {"width": round(width, 2), "arrows": "to", "tip": edge_tip(a, b, d, level), "count": int(c)}
+        for side in rec["tip"].get("sides", ()):
+            side["node"] = _node_id(side["node"])  # the id the page knows the post by
         if level != "post" and c == 0:
             if d.get("ties"):
                 if (b, a) in drawn_ties:

@@ -34,7 +34,6 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-import html as _html
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,11 +44,13 @@ import pandas as pd
 
 from amplify import schema
 from amplify.graph import annotate_links, filter_links, group_edges, outlet_nodes
-from amplify.render.colors import camp_colors
+from amplify.render.colors import camp_colors, parse_colors
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
-from amplify.render.textsafe import clean_text, is_missing
+from amplify.render.report_analyses import analysis_sections
+from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
+from amplify.render.textsafe import clean_text, html_text, is_missing
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
 
@@ -91,7 +92,7 @@ class Section:
 
 
 def esc(s) -> str:
-    return _html.escape(clean_text(s), quote=True)
+    return html_text(s)  # escaped, and control / bidi characters shown rather than acting
 
 
 def _cell(v, fmt: Callable | None = None) -> tuple[str, bool]:
@@ -292,60 +293,6 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
     return out
 
 
-def _analysis_sections(links, posts, outlets, since, until, kinds, ties=True, notes=None) -> list[Section]:
-    """Synergy and bridges from :mod:`amplify.analyze`, when it is installed and works."""
-    try:
-        from amplify.analyze import bridges, camp_synergy
-        from amplify.analyze.synergy import DEFAULT_PERMUTATIONS
-    except ImportError:
-        return []
-    out = []
-    try:
-        rep = camp_synergy(links, posts, outlets, permutations=DEFAULT_PERMUTATIONS, seed=0, since=since,
-                           until=until, kinds=kinds)
-        rec = rep.reciprocity
-        cols = [c for c in ("a", "b", "status", "a_to_b", "p_post_ab", "p_ab", "b_to_a", "p_post_ba", "p_ba",
-                            "leader", "lead_s_median", "note") if c in rec.columns]
-        table = rec[cols].copy()
-        if "lead_s_median" in table.columns:
-            table["lead_s_median"] = table["lead_s_median"].map(fmt_lag)
-            table = table.rename(columns={"lead_s_median": "median lead"})
-        table = table.rename(columns={"p_post_ab": "p a->b (posts)", "p_ab": "p a->b (outlets)",
-                                      "p_post_ba": "p b->a (posts)", "p_ba": "p b->a (outlets)"})
-        st = rep.settings
-        label = (f"all {st['relabellings']:,} distinct labellings, exact" if st["label_exact"] else
-                 f"{st['permutations']:,} draws, seed 0")
-        warn = "".join(f"<li>{esc(w)}</li>" for w in rep.warnings)
-        out.append(Section("Synergy between camps", table=table,
-                           html=f'<p><strong>Warnings</strong></p><ul class="warnings">{warn}</ul>' if warn else None,
-                           text=f"Echoes between each pair of camps compared with chance, among the "
-                                f"{st['outlets']:,} outlets with a post in the period, by two tests. Post level "
-                                "(risk-set test): given that a post of one camp echoed another outlet's post, is the "
-                                "source in the other camp more often than that camp's share of the posts published "
-                                "in the window before it? Outlet level (label-permutation test): do the two camps' "
-                                f"outlets echo each other more than with camp labels shuffled across outlets "
-                                f"({label})? The verdict uses the post-level test where it can reach 0.01, else the "
-                                "outlet-level test; 'mutual' means both directions are significant, 'not testable' "
-                                "that no test can tell.",
-                           note="amplify.analyze.camp_synergy"))
-    except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
-        out.append(Section("Synergy between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
-    try:
-        rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds, ties=ties)
-        if notes is not None:
-            notes.extend(w for w in rep.warnings if w not in notes)
-        t = rep.table
-        cols = [c for c in ("rank", "outlet", "group", "kind", "main_role", "main_route", "bridge_score",
-                            "betweenness", "reason") if c in t.columns]
-        out.append(Section("Bridges between camps", table=t[cols],
-                           text="Outlets that carry one camp's content into another (brokerage roles, "
-                                "betweenness, participation across communities).",
-                           note="amplify.analyze.bridges"))
-    except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
-        out.append(Section("Bridges between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
-    return out
-
-
 # --------------------------------------------------------------------------- the report
 
 
@@ -374,7 +321,8 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                  outlets: pd.DataFrame | None = None, linkset: str | None = None, since=None, until=None,
                  kinds=None, sections: Sequence[Section | tuple] | None = None, network_href: str | None =
                  "network.html", title: str | None = None, top: int = 15, cascades: int = 5,
-                 analyses: bool = True, ties: bool = True, cites: bool = True, outlet_kinds=None) -> str:
+                 analyses: bool = True, ties: bool = True, cites: bool = True, outlet_kinds=None,
+                 colors=None) -> str:
     """The report page as one HTML string.
 
     Parameters
@@ -422,15 +370,18 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     ann = annotate_links(par, posts, outlets)
     nodes = outlet_nodes(links, posts, outlets, since=since, until=until, kinds=kinds)
     camps = sorted(set(nodes["group"].astype(str)))
-    colors = camp_colors(camps)
+    colors = camp_colors(camps, parse_colors(colors))
 
+    casc = largest_cascades(filt_all, posts, outlets, n=cascades)
     built = [
         _kinds_section(filt_all),
         _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds),
         _outlets_section(nodes, top),
-        Section("Largest cascades", html=_cascades_html(largest_cascades(filt_all, posts, outlets, n=cascades), colors),
+        Section("Largest cascades", html=_cascades_html(casc, colors),
                 id="cascades", text="A cascade is a post and every post that echoed it, directly or through others "
                                     "(each echo counted once, from its most likely direct source)."),
+        Section("Evidence, side by side", html=evidence_html(filt_all, posts, outlets, casc), id="evidence",
+                text=EVIDENCE_TEXT),
         _timeline_section(posts, outlets, ann, colors),
     ]
     rel_table, rel_text = relations_section_parts(rel, posts, outlets, since=since, until=until, kinds=kinds)
@@ -443,7 +394,8 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
                                  "why each points the way it does: same-time echoes are directed only by evidence."))
     warnings = list(rel.warnings)
     if analyses:
-        built.extend(_analysis_sections(links, posts, outlets, since, until, kinds, ties=ties, notes=warnings))
+        built.extend(Section(**s) for s in analysis_sections(links, posts, outlets, since, until, kinds, ties=ties,
+                                                             notes=warnings))
     built.extend(_extra_sections(sections))
 
     from amplify import __version__
@@ -557,14 +509,15 @@ def _timeline_section(posts, outlets, ann, colors) -> Section:
     if len(vol):
         full = pd.date_range(vol.index.min(), vol.index.max(), freq="D")
         vol = _within_coverage(vol.reindex(full, fill_value=0), day, pg)
-    fig = timeline_svg(vol, colors, title="Posts per day, by camp", y_label="posts")
+    fig = svg_download(timeline_svg(vol, colors, title="Posts per day, by camp", y_label="posts"), "posts-per-day")
     if len(ann):
         eday = pd.to_datetime(ann["target_time"], utc=True).dt.floor("D").dt.tz_convert(None)
         ev = pd.crosstab(eday.to_numpy(), ann["target_group"].astype(str).to_numpy())
         ev = ev.reindex(vol.index if len(vol) else ev.index, fill_value=0)
         if len(vol):
             ev = ev.astype(float).where(vol.reindex(columns=ev.columns).notna(), np.nan)
-        fig += timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes")
+        fig += svg_download(timeline_svg(ev, colors, title="Echoes per day, by the echoing camp", y_label="echoes"),
+                            "echoes-per-day")
     return Section("Volume over time", html=fig, id="timeline",
                    note="A camp's line starts at its first post and ends at its last: outside that range "
                         "nothing was collected, which is not the same as nothing published.")

@@ -17,8 +17,10 @@ The HTML templates escape everything else (Jinja's autoescape).
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -26,7 +28,10 @@ import pandas as pd
 
 from amplify.utc import iso_z
 
-__all__ = ["clean_text", "is_missing", "jsonable", "script_json", "inline_safe"]
+__all__ = ["clean_text", "is_missing", "jsonable", "script_json", "inline_safe", "html_text", "ACTING_CHARS"]
+
+#: Characters that act rather than show: C0/C1 controls (but tab and line breaks), bidi overrides and isolates.
+ACTING_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(s: Any) -> str:
@@ -109,3 +114,15 @@ def inline_safe(code: str) -> str:
     's = "<\\\\/script><\\\\!--"'
     """
     return code.replace("</script", "<\\/script").replace("</style", "<\\/style").replace("<!--", "<\\!--")
+
+
+def html_text(s: Any) -> str:
+    r"""Data text for HTML (element text or an attribute value): escaped, and characters that would act
+    (an ANSI escape, a bidi override that reorders the page) shown as ``\xNN`` / ``\uNNNN``.
+
+    >>> html_text("<b>x</b>\x1b[31m\u202e\"")
+    '&lt;b&gt;x&lt;/b&gt;\\x1b[31m\\u202e&quot;'
+    """
+    text = ACTING_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", clean_text(s))
+    return html.escape(text, quote=True)

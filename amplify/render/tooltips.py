@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from amplify import schema
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
+from amplify.render.textsafe import is_missing
 
 __all__ = ["node_label", "search_text", "node_tip", "edge_tip"]
 
 
-def node_label(n, d: dict, level: str) -> str:
-    """The label drawn on the canvas: the outlet or camp; for a post, its outlet and ``MM-DD HH:MM``."""
+def node_label(n, d: dict, level: str, timed: bool = False) -> str:
+    """The label drawn on the canvas: the outlet or camp; for a post, its outlet and ``MM-DD HH:MM``.
+
+    In a cascade drawn in time order (``timed``) the label is one line, so that
+    it stays inside its row (the axis carries the time; the label the minute).
+    """
     if level == "post":
         t = d.get("time") or ""
-        return f"{d.get('outlet', n)}\n{t[5:10]} {t[11:16]}" if t else str(d.get("outlet", n))
+        if not t:
+            return str(d.get("outlet", n))
+        return f"{d.get('outlet', n)} · {t[5:10]} {t[11:16]}" if timed else f"{d.get('outlet', n)}\n{t[5:10]} {t[11:16]}"
     return str(n)
 
 
@@ -53,7 +60,11 @@ def _example_tips(examples) -> list:
         if x.get("score") is not None:
             head += f" {float(x['score']):.0f}"
         head += f" · after {fmt_lag(x.get('lag_s'))}"
-        out.append({"head": head, "text": x.get("text", "")})
+        tip = {"head": head, "text": x.get("text", "")}
+        if x.get("source_id") is not None and x.get("target_id") is not None:
+            # both texts whole, every passage marked: the command that shows this example's evidence
+            tip["cmd"] = f"amplify explain {x['source_id']} {x['target_id']} --workspace WS"
+        out.append(tip)
     return out
 
 
@@ -72,7 +83,10 @@ def node_tip(n, d: dict, level: str, size_by: str, value: float, color_label: st
                  ["Cascade below", fmt_int(d.get("echoes", 0))]]
         if d.get("url"):
             rows.append(["URL", d["url"]])
-        return {"title": f"Post {n}", "rows": rows, "text": d.get("text", "")}
+        tip = {"title": f"Post {n}", "rows": rows, "text": d.get("text", "")}
+        if d.get("full_text"):
+            tip["full"] = d["full_text"]  # the details panel shows this much, passages marked
+        return tip
     if level == "camp":
         rows = [["Outlets", fmt_int(d.get("outlets", 0))], ["Posts", fmt_int(d.get("posts", 0))],
                 ["Echoes given", fmt_int(d.get("echoes_given", 0))],
@@ -105,8 +119,18 @@ def edge_tip(a, b, d: dict, level: str) -> dict:
     if level == "post":
         rows = [["Kind", d.get("kind", "")], ["Score", f"{float(d.get('score', 0)):.0f}"],
                 ["Lag", fmt_lag(d.get("lag_s"))], ["Names the source", "yes" if d.get("attributed") else "no"]]
-        return {"title": f"{a} → {b}", "rows": rows, "ex_title": "Matched passage",
-                "ex": [{"head": "as it appears in the echo", "text": d.get("passage", "")}] if d.get("passage") else []}
+        for key, label in (("source_coverage", "Share of the source matched"),
+                           ("target_coverage", "Share of the echo matched")):
+            if d.get(key) is not None and not is_missing(d.get(key)):
+                rows.append([label, f"{100 * float(d[key]):.0f} %"])
+        tip = {"title": f"{a} → {b}", "rows": rows, "ex_title": "Matched passage",
+               "ex": [{"head": "as it appears in the echo", "text": d.get("passage", "")}] if d.get("passage") else []}
+        marks = d.get("marks") or []
+        # the details panel shows both posts side by side, every passage marked (the page's script reads the
+        # texts from the two nodes' tips; marks are character ranges, never markup)
+        tip["sides"] = [{"node": a, "head": f"Source (earlier): {a}", "marks": [[m[0], m[1]] for m in marks]},
+                        {"node": b, "head": f"Echo (later): {b}", "marks": [[m[2], m[3]] for m in marks]}]
+        return tip
     count = d.get("count", 1)
     rows = [["Echoes", fmt_int(count)]]
     rows += _relation_rows(d, ("oriented_ties", "of them, same-time posts directed by evidence"),

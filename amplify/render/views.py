@@ -18,6 +18,7 @@ import pandas as pd
 
 from amplify import schema
 from amplify.analyze.cites import find_cites
+from amplify.analyze.explain import link_spans
 from amplify.analyze.outlet_kinds import select_outlet_kinds
 from amplify.analyze.ties import orient_ties
 from amplify.graph import annotate_links, filter_links, group_graph, outlet_graph, outlet_nodes, post_graph, without_ties
@@ -30,6 +31,8 @@ __all__ = ["LEVELS", "graph_view", "workspace_view", "graph_level", "ordered_sub
 
 #: Graph levels: outlets, camps (groups) or posts.
 LEVELS = ("outlet", "camp", "post")
+#: How much of a post the side-by-side view of a post page carries (``amplify explain`` shows it whole).
+SIDE_CHARS = 4000
 
 
 def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
@@ -363,8 +366,10 @@ def _post_view(ls, ann, posts, outlets, focus, text_limit) -> nx.DiGraph:
             g.add_node(s)
     _describe_posts(g, p, outlets, text_limit)
     passages = dict(zip(zip(ann["source_id"], ann["target_id"]), _passages(ann, p["text"], text_limit)))
+    marks = {(s, t): link_spans(r) for s, t, r in zip(ann["source_id"], ann["target_id"], ann.to_dict("records"))}
     for a, b, d in g.edges(data=True):
         d["passage"] = passages.get((a, b), "")
+        d["marks"] = [list(m) for m in marks.get((a, b), [])]  # every passage, for the side-by-side view
     if focus is not None:
         g.graph["focus"] = str(focus)
         total = len(g)
@@ -396,6 +401,8 @@ def _describe_posts(g: nx.DiGraph, posts_by_id: pd.DataFrame, outlets, text_limi
             d["kind"] = str(kinds.get(r["outlet"]))
         d["time"] = iso_z(r["published_at"])
         d["text"] = shorten(r["text"], text_limit)
+        if len(d["text"]) < len(clean_text(r["text"])):  # the side-by-side view reads further
+            d["full_text"] = shorten(r["text"], SIDE_CHARS)
         if "url" in r.index and not is_missing(r["url"]):
             d["url"] = clean_text(r["url"])
         d["direct"] = int(g.out_degree(n))

@@ -1,0 +1,196 @@
+"""One link's evidence for people: a JSON record and an HTML fragment (both texts, passages marked).
+
+:func:`explain_record` is the JSON form of an
+:class:`~amplify.analyze.explain.Explanation` (every value plain, the lag in
+seconds and in words, each text with its highlighted ranges);
+:func:`explain_html` is a self-contained HTML fragment -- a ``<section>``
+with its own small style sheet -- that a page, the report or a notebook can
+show as it is. Every piece of data text is escaped (``html.escape``), control
+and bidi-override characters are shown as ``\\xNN`` / ``\\uNNNN`` instead of
+acting, so a hostile post cannot add markup, run script or reorder the page.
+
+>>> from amplify.analyze.explain import Explanation
+>>> ex = Explanation(link={"kind": "quote", "score": 97.0, "lag_s": 11520.0, "attributed": True,
+...     "is_parent": True, "tie": False, "source_coverage": 0.5, "target_coverage": 0.25},
+...     source={"post_id": "1", "outlet": "mfa", "text": "<b>talks</b> went well"},
+...     target={"post_id": "2", "outlet": "tass", "text": "TASS: talks went well"},
+...     passages=[(3, 21, 6, 21)])
+>>> explain_record(ex)["lag"]
+'3 h 12 min'
+>>> "<b>talks" in explain_html(ex), "&lt;b&gt;" in explain_html(ex)
+(False, True)
+"""
+
+from __future__ import annotations
+
+import html
+
+from amplify.render.readable import fmt_lag, fmt_time
+from amplify.render.textsafe import ACTING_CHARS, clean_text, is_missing, jsonable
+
+__all__ = ["explain_record", "explain_html", "kind_sentence", "KIND_SENTENCES", "EXPLAIN_CSS"]
+
+#: What each link kind says, in words (kinds added later fall back on their name).
+KIND_SENTENCES = {
+    "repost": "a platform repost of the source (no text matching needed)",
+    "quote_post": "a platform quote post of the source",
+    "verbatim": "the whole text copied, near-identical",
+    "quote": "a passage of the source quoted inside the target",
+    "reuse": "several lightly edited passages of the source reused",
+    "paraphrase": "the source restated: most of its words, whatever the order",
+    "template": "the same frame with other facts: NOT an echo",
+    "translation": "the source translated",
+    "semantic": "the same meaning in other words",
+}
+
+
+#: The fragment's style sheet (scoped to ``.amp-explain``); pages that show many fragments include it once.
+EXPLAIN_CSS = """
+.amp-explain{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:100%}
+.amp-explain h3{font-size:15px;margin:.2em 0 .4em}
+.amp-explain dl{display:grid;grid-template-columns:max-content 1fr;gap:.15em .8em;margin:.3em 0 .8em}
+.amp-explain dt{color:#555}.amp-explain dd{margin:0}
+.amp-explain .amp-sides{display:grid;grid-template-columns:1fr 1fr;gap:1em}
+.amp-explain .amp-side h4{font-size:13px;margin:.2em 0;color:#333}
+.amp-explain .amp-text{white-space:pre-wrap;overflow-wrap:anywhere;max-height:24em;overflow:auto;
+  border:1px solid #ccc;border-radius:4px;padding:.5em;background:#fafafa;unicode-bidi:plaintext}
+.amp-explain mark{background:#ffe08a;color:#000;border-radius:2px;padding:0 1px}
+.amp-explain mark.amp-p2{background:#a6dcf0}.amp-explain mark.amp-p3{background:#c8e6a0}
+.amp-explain mark.amp-p4{background:#f5c1d6}.amp-explain mark.amp-many{background:#f9b26b}
+.amp-explain .amp-ctl{color:#a00;font-family:monospace;font-size:90%}
+.amp-explain .amp-warn{color:#a00;font-weight:600}
+.amp-explain ul{margin:.2em 0 .6em 1.2em;padding:0}
+@media (max-width:700px){.amp-explain .amp-sides{grid-template-columns:1fr}}
+"""
+
+
+def kind_sentence(kind) -> str:
+    """``'quote'`` -> ``'quote: a passage of the source quoted inside the target'``."""
+    kind = clean_text(kind)
+    said = KIND_SENTENCES.get(kind)
+    return f"{kind}: {said}" if said else kind
+
+
+def _pct(v) -> str | None:
+    return None if v is None or is_missing(v) else f"{100 * float(v):.0f} %"
+
+
+def _side_record(ex, side: str) -> dict:
+    rec = {k: jsonable(v) for k, v in getattr(ex, side).items()}
+    rec["highlights"] = []
+    pos = 0
+    for piece, covering in ex.segments(side):
+        if covering:
+            rec["highlights"].append({"start": pos, "end": pos + len(piece), "passages": list(covering)})
+        pos += len(piece)
+    return rec
+
+
+def explain_record(ex) -> dict:
+    """The JSON form of an :class:`~amplify.analyze.explain.Explanation` (plain values only).
+
+    Keys: ``linkset``, ``link`` (every link column), ``kind_says``, ``lag``
+    (in words), ``source`` and ``target`` (post, outlet, camp, time, whole
+    text and ``highlights``: character ranges with the passage numbers that
+    cover them), ``passages``, ``parent`` and ``also`` (the target's other
+    sources).
+    """
+    link = {k: jsonable(v) for k, v in ex.link.items()}
+    return {"linkset": ex.linkset, "link": link, "kind_says": kind_sentence(link.get("kind")),
+            "lag": fmt_lag(link.get("lag_s")),
+            "source": _side_record(ex, "source"), "target": _side_record(ex, "target"),
+            "passages": [list(p) for p in ex.passages],
+            "parent": jsonable(ex.parent), "also": jsonable([{**a, "lag": fmt_lag(a.get("lag_s"))} for a in ex.also])}
+
+
+def _esc(v) -> str:
+    """Data text as HTML: escaped, and characters that would act shown as escapes."""
+    text = clean_text(v)
+    out, pos = [], 0
+    for m in ACTING_CHARS.finditer(text):
+        out.append(html.escape(text[pos:m.start()]))
+        c = ord(m.group())
+        shown = f"\\x{c:02x}" if c < 256 else f"\\u{c:04x}"
+        out.append(f'<span class="amp-ctl">{shown}</span>')
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _text_html(ex, side: str) -> str:
+    parts = []
+    for piece, covering in ex.segments(side):
+        if not covering:
+            parts.append(_esc(piece))
+            continue
+        cls = f"amp-p{(covering[0] - 1) % 4 + 1}" if len(covering) == 1 else "amp-many"
+        title = "passage " + ", ".join(str(c) for c in covering)
+        parts.append(f'<mark class="{cls}" title="{title}">{_esc(piece)}</mark>')
+    return "".join(parts)
+
+
+def _who(rec: dict) -> str:
+    name = rec.get("name")
+    camp = rec.get("group")
+    bits = [f"<b>{_esc(rec.get('outlet'))}</b>"]
+    if name and name != rec.get("outlet"):
+        bits.append(f"({_esc(name)})")
+    if camp:
+        bits[-1] += ","
+        bits.append(f"camp {_esc(camp)}")
+    return " ".join(bits)
+
+
+def _source_line(a: dict) -> str:
+    score = "" if a.get("score") is None or is_missing(a.get("score")) else f", score {float(a['score']):.0f}"
+    return (f"<li>{_esc(a.get('outlet'))} post <code>{_esc(a.get('source_id'))}</code>: {_esc(a.get('kind'))}"
+            f"{score}, {_esc(fmt_lag(a.get('lag_s')))} earlier{' (parent)' if a.get('is_parent') else ''}</li>")
+
+
+def explain_html(ex, *, css: bool = True) -> str:
+    """An HTML fragment showing one link: the verdict, both texts whole with passages marked, the context.
+
+    Parameters
+    ----------
+    ex : amplify.analyze.explain.Explanation
+    css : bool, default True
+        Start with the fragment's ``<style>`` (pages showing many fragments
+        put :data:`EXPLAIN_CSS` once in their head and pass ``css=False``).
+    """
+    link = ex.link
+    kind = link.get("kind")
+    rows = [("kind", _esc(kind_sentence(kind)) if kind != "template"
+             else f'<span class="amp-warn">{_esc(kind_sentence(kind))}</span>')]
+    if link.get("score") is not None and not is_missing(link.get("score")):
+        rows.append(("score", f"{float(link['score']):.0f} of 100"))
+    cov = [c for c in (_pct(link.get("source_coverage")), _pct(link.get("target_coverage")))]
+    if any(cov):
+        rows.append(("coverage", f"{cov[0] or '–'} of the source, {cov[1] or '–'} of the target inside matched passages"))
+    rows.append(("passages", f"{len(ex.passages)} matched" if ex.passages else "none (a platform link)"))
+    lag = fmt_lag(link.get("lag_s"))
+    rows.append(("lag", _esc(lag) + (" (same timestamp: the direction is not known)" if link.get("tie") else "")))
+    rows.append(("attribution", "the target names the source's outlet" if link.get("attributed")
+                 else "the target does not name the source's outlet"))
+    if ex.parent is None:
+        rows.append(("parent", "the target has no parent"))
+    elif ex.parent.get("is_this_link"):
+        rows.append(("parent", "this source is the target's most likely direct source"))
+    else:
+        rows.append(("parent", f"the target's most likely direct source is another post: {_esc(ex.parent.get('outlet'))} "
+                               f"<code>{_esc(ex.parent.get('source_id'))}</code>"))
+    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    sides = []
+    for side, label in (("source", "Source (earlier)"), ("target", "Target (later)")):
+        rec = getattr(ex, side)
+        sides.append(f'<div class="amp-side"><h4>{label}: {_who(rec)}, {_esc(fmt_time(rec.get("published_at")))}, '
+                     f'post <code>{_esc(rec.get("post_id"))}</code></h4>'
+                     f'<div class="amp-text" dir="auto">{_text_html(ex, side)}</div></div>')
+    also = ""
+    if ex.also:
+        also = (f"<h4>The target also matches {len(ex.also)} other earlier post{'s' if len(ex.also) != 1 else ''}</h4>"
+                f"<ul>{''.join(_source_line(a) for a in ex.also[:20])}</ul>")
+        if len(ex.also) > 20:
+            also += f"<p>… and {len(ex.also) - 20} more</p>"
+    style = f"<style>{EXPLAIN_CSS}</style>" if css else ""
+    return (f'{style}<section class="amp-explain"><h3>{_esc(ex.source.get("outlet"))} → {_esc(ex.target.get("outlet"))}'
+            f"</h3><dl>{dl}</dl><div class=\"amp-sides\">{''.join(sides)}</div>{also}</section>")

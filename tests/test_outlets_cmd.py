@@ -1,0 +1,74 @@
+"""``amplify outlets`` (by volume, a template for camps), ``ingest --outlet NAME``, headlines as text."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+
+from amplify.cli import cli
+from amplify.ingest import read_posts
+from amplify.ingest.columns import Constant
+from amplify.workspace import Workspace
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_whole_file_outlet_headlines_and_the_template_round_trip(tmp_path):
+    a = tmp_path / "tass.csv"
+    a.write_text("date,headline\n2024-03-01,Talks in Geneva went well\n2024-03-02,Markets rose again\n"
+                 "2024-03-03,Rain all week\n", encoding="utf-8")
+    b = tmp_path / "rt.csv"
+    b.write_text("time,title,author\n2024-03-01T10:00:00Z,Geneva talks went well,someone\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    r = _run("ingest", a, "--outlet", "tass", "-w", ws, "-q")
+    assert r.exit_code == 0, r.output
+    r = _run("ingest", b, "--outlet", "rt_com", "-w", ws, "-q")  # --outlet wins over the author column
+    assert r.exit_code == 0, r.output
+    posts = Workspace.open(ws).posts()
+    assert sorted(posts["outlet"].unique()) == ["rt_com", "tass"]
+    assert "Talks in Geneva went well" in set(posts["text"])  # the headline column is the text
+
+    r = _run("outlets", "-w", ws, "--format", "json")
+    rows = json.loads(r.output)
+    assert [x["outlet"] for x in rows] == ["tass", "rt_com"] and [x["posts"] for x in rows] == [3, 1]
+    assert all(x["group"] is None for x in rows)
+
+    tpl = tmp_path / "outlets.csv"
+    r = _run("outlets", "-w", ws, "--write-template", tpl)
+    assert r.exit_code == 0 and "2 without a camp" in r.output
+    t = pd.read_csv(tpl)
+    assert list(t.columns) == ["outlet", "group", "kind", "name", "country", "aliases"]
+    assert list(t["outlet"]) == ["tass", "rt_com"]
+    r = _run("outlets", "-w", ws, "--write-template", tpl)  # never over a filled-in file
+    assert r.exit_code == 1 and "exists" in r.output
+    t["group"] = ["RU", "RU"]
+    t.to_csv(tpl, index=False)
+    r = _run("ingest", "--outlets", tpl, "-w", ws, "-q")
+    assert r.exit_code == 0, r.output
+    r = _run("outlets", "-w", ws, "--format", "json")
+    assert [x["group"] for x in json.loads(r.output)] == ["RU", "RU"]
+
+
+def test_outlet_flag_conflicts_and_python_constant(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("date,text,site\n2024-03-01,hello there,x\n", encoding="utf-8")
+    r = _run("ingest", a, "--outlet", "tass", "--map", "outlet=site", "-w", tmp_path / "ws")
+    assert r.exit_code == 2 and "not both" in r.output
+    r = _run("ingest", a, "--outlet", "  ", "-w", tmp_path / "ws")
+    assert r.exit_code == 2 and "empty" in r.output
+    res = read_posts(a, mapping={"outlet": Constant("tass")})
+    assert list(res.posts["outlet"]) == ["tass"]
+    assert res.files[0].column_mapping["outlet"] == "(the whole file: tass)"
+
+
+def test_title_stays_title_when_there_is_a_text_column(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("date,title,text,author\n2024-03-01,Short title,The long body of the article,x\n",
+                 encoding="utf-8")
+    res = read_posts(a)
+    assert res.posts.loc[0, "text"] == "The long body of the article"
+    assert res.posts.loc[0, "title"] == "Short title"
