@@ -1,0 +1,113 @@
+"""Web addresses a post links to: found in its text and platform fields, normalised.
+
+Coordinated accounts often push one link rather than one text. The posts
+table keeps the addresses each post carries as an optional list column
+``urls`` (:data:`amplify.schema.POSTS`), normalised so that one page is one
+key however it was written:
+
+* scheme and host in lower case, ``www.`` dropped, a default port dropped;
+* tracking parameters dropped: ``utm_*``, ``fbclid``, ``gclid`` (and the
+  few others in :data:`TRACKING`); the other parameters kept in their order;
+* the fragment (``#...``) and a trailing slash of the path dropped.
+
+The text used for echo matching is never changed: detection strips URLs
+itself when it tokenises.
+
+Examples
+--------
+>>> normalize_url("HTTPS://WWW.Example.com/news/Story/?utm_source=tw&id=7&fbclid=x#top")
+'https://example.com/news/Story?id=7'
+>>> urls_in_text("read https://t.co/abc, and www.rt.com/news/1/.")
+['https://t.co/abc', 'http://www.rt.com/news/1/']
+>>> post_urls("see https://x.org/a?gclid=1", ["https://www.x.org/a/", "https://y.org"])
+['https://x.org/a', 'https://y.org']
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = ["normalize_url", "urls_in_text", "post_urls", "TRACKING"]
+
+#: Query parameters that identify a campaign or a click, not a page (``utm_*`` too).
+TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid", "yclid", "_ga",
+                      "ref_src", "ref_url"})
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+# an address in running text: a scheme, or www.; ends before whitespace, quotes and angle brackets
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\u00ab\u00bb\u201c\u201d]+")
+# punctuation that closes a sentence rather than the address
+_TRAILING = ".,;:!?)]}\u2026"
+
+
+def normalize_url(url) -> str | None:
+    """One page, one spelling: the normalised address, or None when it is not a web address.
+
+    >>> normalize_url("http://Example.COM:80/a/b/?x=1&utm_medium=social")
+    'http://example.com/a/b?x=1'
+    >>> normalize_url("mailto:someone@example.com") is None
+    True
+    """
+    if url is None or not isinstance(url, str):
+        return None
+    s = url.strip()
+    if not s:
+        return None
+    if s.lower().startswith("www."):
+        s = "http://" + s
+    try:
+        parts = urlsplit(s)
+        port = parts.port
+    except ValueError:  # a malformed port or bracketed host: not an address we can key
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith("utm_") and k.lower() not in TRACKING]
+    path = parts.path.rstrip("/")
+    return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+
+
+def urls_in_text(text) -> list[str]:
+    """The addresses written in a text, as written (closing punctuation left out), in order.
+
+    >>> urls_in_text("(see http://a.org/x).")
+    ['http://a.org/x']
+    """
+    if not isinstance(text, str) or ("http" not in text and "www." not in text.lower()):
+        return []
+    out = []
+    for m in _URL.finditer(text):
+        u = m.group(0).rstrip(_TRAILING)
+        if u.lower().startswith("www."):
+            u = "http://" + u
+        if len(u) > 8:
+            out.append(u)
+    return out
+
+
+def post_urls(text, *fields) -> list[str]:
+    """The normalised addresses of one post: its text's, then each platform field's, each once.
+
+    ``fields`` are lists (or single strings) of addresses the platform gives
+    (Twitter's expanded URLs, Telegram's text links); None is skipped.
+    """
+    out: dict[str, None] = {}
+    for u in urls_in_text(text):
+        n = normalize_url(u)
+        if n:
+            out.setdefault(n)
+    for f in fields:
+        if f is None:
+            continue
+        for u in ([f] if isinstance(f, str) else list(f)):
+            n = normalize_url(u)
+            if n:
+                out.setdefault(n)
+    return list(out)
