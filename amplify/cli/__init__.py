@@ -38,6 +38,7 @@ COMMANDS = [
     ("analyze_cmds", "trace"),
     ("analyze_cmds", "volume"),
     ("analyze_cmds", "summary"),
+    ("coordination_cmd", "command"),
 ]
 
 
