@@ -106,6 +106,7 @@ def parse_within(within) -> int:
             ns = int(round(float(within) * 1e9))
         else:
             s = str(within).strip()
+            s = s[:-1] + "D" if s[-1:] == "d" and s[:-1].strip().replace(".", "", 1).isdigit() else s
             ns = int(pd.Timedelta(float(s), unit="s").value if s.replace(".", "", 1).isdigit()
                      else pd.Timedelta(s).value)
     except (ValueError, TypeError) as exc:

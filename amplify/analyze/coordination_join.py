@@ -88,6 +88,8 @@ def co_posts(post, key, times, outlet_of_post, within_ns: int):
     """
     post = np.asarray(post, np.int64)
     key = np.asarray(key, np.int64)
+    once = distinct_post_pairs(post, key)        # a post carries a key once
+    post, key = post[once], key[once]
     t = np.asarray(times, np.int64)[post]
     acct = np.asarray(outlet_of_post, np.int64)[post]
     order = np.lexsort((post, t, key))
@@ -188,6 +190,8 @@ def shared_content(post, key, times, outlet_of_post, n_outlets: int, A, B):
     """
     post = np.asarray(post, np.int64)
     key = np.asarray(key, np.int64)
+    once = distinct_post_pairs(post, key)
+    post, key = post[once], key[once]
     t_all = np.asarray(times, np.int64)
     acct = np.asarray(outlet_of_post, np.int64)[post]
     order = np.lexsort((t_all[post], key, acct))

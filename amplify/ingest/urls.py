@@ -80,7 +80,10 @@ def urls_in_text(text) -> list[str]:
     >>> urls_in_text("(see http://a.org/x).")
     ['http://a.org/x']
     """
-    if not isinstance(text, str) or ("http" not in text and "www." not in text.lower()):
+    if not isinstance(text, str):
+        return []
+    low = text.lower()
+    if "http" not in low and "www." not in low:
         return []
     out = []
     for m in _URL.finditer(text):
