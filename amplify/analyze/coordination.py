@@ -292,11 +292,13 @@ def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.Da
         raise AnalysisError(f"null must be one of {', '.join(NULLS)} (got {null!r})")
     min_repeats = int(min_repeats)
     w = parse_within(within)
-    J = parse_within(jitter) if jitter is not None else max(parse_within(DEFAULT_JITTER), 10 * w)
+    J = parse_within(jitter) if jitter is not None else None
     f = frame if frame is not None else Frame.build(links, posts, outlets)
     if f.n_posts == 0:
         raise AnalysisError("no posts: nothing to look for coordination in")
     ok, warnings, unit = _usable_posts(f, w)
+    if J is None:  # ten intervals (or ten time units, for coarse times), and 10 minutes at least
+        J = max(parse_within(DEFAULT_JITTER), 10 * w, 10 * unit)
     if null == "jitter" and J < 5 * max(w, unit):
         warnings.append(f"the jitter ({_within_words(J)}) is not much longer than the interval: the null keeps "
                         "nearly all of the alignment it should break, so few pairs can stand out")
@@ -313,7 +315,9 @@ def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.Da
     pair, _, _, d = shared_content(kp, kk, f.times, f.outlet_of_post, len(f.outlets), A, B)
     offsets = np.searchsorted(pair, np.arange(len(A) + 1)).astype(np.int64)
     if null == "jitter":
-        obs, p, mean, sd = jitter_null(offsets, d, w, max(J, unit))
+        # times on a lattice of `unit`: |d| <= w there is |d| < w + unit, so the jittered (continuous)
+        # difference is counted within w + unit / 2 (a continuity correction; negligible for seconds)
+        obs, p, mean, sd = jitter_null(offsets, d, w, J, unit // 2)
     else:
         obs, p, mean, sd = shift_null_exact(offsets, d, w, unit, period)
     if len(obs) and not np.array_equal(obs, table["co_posts"].to_numpy()):
@@ -348,10 +352,15 @@ def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.Da
                 "coordinated_pairs": int(table["coordinated"].sum()), "co_posting_pairs": any_pairs,
                 "co_posts": int(len(distinct_post_pairs(a, b))), "posts": int(f.n_posts),
                 "posts_used": int(ok.sum()), "keyed_posts": int(len(np.unique(kp))),
-                "time_unit": unit_name(unit), "null": null, "jitter": _within_words(max(J, unit)),
+                "time_unit": unit_name(unit), "null": null, "jitter": _within_words(J),
                 "period_days": round(period_days, 3)}
     return CoordinationReport(table, clusters, settings, warnings)
 
 
 def _within_words(ns: int) -> str:
-    return str(pd.Timedelta(int(ns), "ns")).replace("0 days ", "") if ns % 10**9 else f"{ns // 10**9}s"
+    """``60s``, ``5min``, ``2h``, ``1d`` (the coarsest unit that divides it), else seconds with decimals."""
+    ns = int(ns)
+    for unit, name in ((86_400 * 10**9, "d"), (3_600 * 10**9, "h"), (60 * 10**9, "min")):
+        if ns and ns % unit == 0 and ns >= unit and not (name == "min" and ns < 5 * unit):
+            return f"{ns // unit}{name}"
+    return f"{ns // 10**9}s" if ns % 10**9 == 0 else f"{ns / 1e9:g}s"

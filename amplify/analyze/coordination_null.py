@@ -124,7 +124,7 @@ def _jitter_tails(offsets, q, obs, p):
         p[i] = poisson_binomial_tail(q[s:e], np.ones(e - s, np.int64), obs[i])
 
 
-def jitter_null(offsets, d, within_ns: int, jitter_ns: int):
+def jitter_null(offsets, d, within_ns: int, jitter_ns: int, half_unit_ns: int = 0):
     """The jitter null of every pair (module documentation).
 
     Parameters
@@ -135,6 +135,10 @@ def jitter_null(offsets, d, within_ns: int, jitter_ns: int):
         ``t_b - t_a`` of every pair of posts sharing a content key, nanoseconds.
     within_ns, jitter_ns : int
         The interval :math:`w` and the jitter :math:`J`.
+    half_unit_ns : int
+        Half the time unit of the data: times on a lattice are co-posts
+        within :math:`w` exactly when the continuous difference is within
+        :math:`w + u/2` (continuity correction; needed for ``w = 0``).
 
     Returns
     -------
@@ -155,7 +159,7 @@ def jitter_null(offsets, d, within_ns: int, jitter_ns: int):
     d = np.asarray(d, np.int64)
     n = len(offsets) - 1
     inside = (np.abs(d) <= within_ns).astype(np.int64)
-    q = jitter_probability(d, within_ns, jitter_ns)
+    q = jitter_probability(d, within_ns + half_unit_ns, jitter_ns)
     obs = np.add.reduceat(inside, offsets[:-1]) if n and len(d) else np.zeros(n, np.int64)
     mean = np.add.reduceat(q, offsets[:-1]) if n and len(d) else np.zeros(n)
     var = np.add.reduceat(q * (1 - q), offsets[:-1]) if n and len(d) else np.zeros(n)
