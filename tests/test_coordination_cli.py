@@ -67,7 +67,7 @@ def test_day_only_workspace_is_one_line_error(tmp_path):
 
 @pytest.mark.parametrize("raw, want", [
     ("https://WWW.Example.COM/a/?utm_campaign=x&b=2#frag", "https://example.com/a?b=2"),
-    ("http://example.com:8080/x/", "http://example.com:8080/x"),
+    ("http://example.com:8080/x/", "https://example.com:8080/x"),
     ("https://example.com:443/", "https://example.com"),
     ("https://t.me/channel/123?gclid=9&fbclid=1", "https://t.me/channel/123"),
     ("ftp://example.com/file", None),
@@ -82,5 +82,30 @@ def test_urls_in_text_and_post_urls():
     text = "Breaking: «https://rt.com/news/1/» and www.tass.com/x, (see https://a.org/b?c=d)."
     assert urls_in_text(text) == ["https://rt.com/news/1/", "http://www.tass.com/x", "https://a.org/b?c=d"]
     assert post_urls(text, ["https://www.rt.com/news/1?utm_source=tg"], None, "https://new.org") == [
-        "https://rt.com/news/1", "http://tass.com/x", "https://a.org/b?c=d", "https://new.org"]
+        "https://rt.com/news/1", "https://tass.com/x", "https://a.org/b?c=d", "https://new.org"]
     assert urls_in_text(None) == [] and urls_in_text("no address here") == []
+
+
+def test_ingest_keeps_urls_from_text_and_platform_fields(tmp_path):
+    from amplify.ingest import read_posts
+
+    tweets = {"data": [
+        {"id": "1", "author_id": "9", "created_at": "2022-03-01T10:00:00.000Z", "text": "look https://t.co/abc",
+         "entities": {"urls": [{"url": "https://t.co/abc", "expanded_url": "https://www.rt.com/news/1/?utm_source=tw"}]}},
+        {"id": "2", "author_id": "9", "created_at": "2022-03-01T10:00:30.000Z", "text": "no link at all"}],
+        "includes": {"users": [{"id": "9", "username": "acct"}]}}
+    (tmp_path / "t.json").write_text(json.dumps(tweets))
+    chat = {"name": "chan", "type": "public_channel", "id": 5, "messages": [
+        {"id": 1, "type": "message", "date": "2022-03-01T10:00:00", "date_unixtime": "1646128800", "from": "chan",
+         "text": ["read ", {"type": "text_link", "text": "this", "href": "https://RT.com/news/1"}]}]}
+    (tmp_path / "tg.json").write_text(json.dumps(chat))
+    pd.DataFrame({"id": ["a", "b"], "author": ["x", "y"], "time": ["2022-03-01T10:00:00Z"] * 2,
+                  "content": ["see www.rt.com/news/1 now", "plain"]}).to_csv(tmp_path / "p.csv", index=False)
+    posts = read_posts([str(tmp_path / "t.json"), str(tmp_path / "tg.json"), str(tmp_path / "p.csv")],
+                       mapping={"post_id": "id", "outlet": "author", "published_at": "time",
+                                "text": "content"}).posts
+    got = dict(zip(posts["post_id"], [list(u) if u is not None else None for u in posts["urls"]]))
+    assert got["1"] == ["https://t.co/abc", "https://rt.com/news/1"] and got["2"] == []
+    assert got["chan/1"] == ["https://rt.com/news/1"]
+    assert got["a"] == ["https://rt.com/news/1"] and got["b"] == []
+    assert posts.loc[posts["post_id"] == "1", "text"].iloc[0] == "look https://t.co/abc"   # text unchanged

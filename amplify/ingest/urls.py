@@ -5,7 +5,8 @@ table keeps the addresses each post carries as an optional list column
 ``urls`` (:data:`amplify.schema.POSTS`), normalised so that one page is one
 key however it was written:
 
-* scheme and host in lower case, ``www.`` dropped, a default port dropped;
+* scheme and host in lower case, ``http`` read as ``https`` (one page served both ways), ``www.``
+  dropped, a default port dropped;
 * tracking parameters dropped: ``utm_*``, ``fbclid``, ``gclid`` (and the
   few others in :data:`TRACKING`); the other parameters kept in their order;
 * the fragment (``#...``) and a trailing slash of the path dropped.
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["normalize_url", "urls_in_text", "post_urls", "TRACKING"]
+__all__ = ["normalize_url", "urls_in_text", "post_urls", "urls_column", "tweet_urls", "telegram_links", "TRACKING"]
 
 #: Query parameters that identify a campaign or a click, not a page (``utm_*`` too).
 TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid", "yclid", "_ga",
@@ -44,7 +45,7 @@ def normalize_url(url) -> str | None:
     """One page, one spelling: the normalised address, or None when it is not a web address.
 
     >>> normalize_url("http://Example.COM:80/a/b/?x=1&utm_medium=social")
-    'http://example.com/a/b?x=1'
+    'https://example.com/a/b?x=1'
     >>> normalize_url("mailto:someone@example.com") is None
     True
     """
@@ -68,6 +69,7 @@ def normalize_url(url) -> str | None:
         host = host[4:]
     if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
+    scheme = "https"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not k.lower().startswith("utm_") and k.lower() not in TRACKING]
     path = parts.path.rstrip("/")
@@ -114,3 +116,80 @@ def post_urls(text, *fields) -> list[str]:
             if n:
                 out.setdefault(n)
     return list(out)
+
+
+def urls_column(texts, given=None) -> list:
+    """The ``urls`` column: per post, :func:`post_urls` of its text and of ``given`` (addresses in any
+    written form: a platform's list joined by spaces, a user's column), a list (empty when none).
+
+    Only texts that hold ``http`` or ``www.`` are looked at in Python (an Arrow filter finds them), so a
+    corpus without links costs one vectorised pass.
+
+    >>> urls_column(["no link", "see https://www.a.org/x/?utm_source=1"], [None, "https://b.org"])
+    [[], ['https://a.org/x', 'https://b.org']]
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pd.Series(texts).reset_index(drop=True)
+    arr = pa.array(t.astype(object).where(t.notna(), None).to_numpy(dtype=object), type=pa.string(),
+                   from_pandas=True)
+    hit = pc.match_substring_regex(arr, r"(?i)https?://|www\.").fill_null(False).to_numpy(zero_copy_only=False)
+    g = None
+    if given is not None:
+        g = pd.Series(given).reset_index(drop=True)
+        hit = hit | g.notna().to_numpy(dtype=bool)
+    out = [[] for _ in range(len(t))]
+    for i in np.flatnonzero(hit).tolist():
+        extra = urls_in_text(g.iloc[i]) if g is not None and isinstance(g.iloc[i], str) else []
+        out[i] = post_urls(t.iloc[i], extra)
+    return out
+
+
+def tweet_urls(tweet) -> str | None:
+    """The expanded addresses of a tweet's ``entities.urls`` (API v2 and v1.1; v1.1's
+    ``extended_tweet`` too), joined by spaces for the raw table; None when there is none.
+
+    >>> tweet_urls({"entities": {"urls": [{"url": "https://t.co/x", "expanded_url": "https://rt.com/a"}]}})
+    'https://rt.com/a'
+    """
+    out = []
+    for holder in (tweet, tweet.get("extended_tweet") if isinstance(tweet, dict) else None):
+        ent = holder.get("entities") if isinstance(holder, dict) else None
+        items = ent.get("urls") if isinstance(ent, dict) else None
+        for u in items if isinstance(items, list) else []:
+            if isinstance(u, dict):
+                v = u.get("unwound_url") or u.get("expanded_url") or u.get("url")
+                if isinstance(v, str) and v.strip():
+                    out.append(v.strip())
+    return " ".join(dict.fromkeys(out)) or None
+
+
+def telegram_links(message) -> str | None:
+    """The addresses of a Telegram message's ``text_link`` entities (``href``) and ``link`` entities,
+    in ``text`` or ``text_entities``, joined by spaces; None when there is none.
+
+    >>> telegram_links({"text": ["read ", {"type": "text_link", "text": "this", "href": "https://t.me/c/1"}]})
+    'https://t.me/c/1'
+    """
+    out = []
+
+    def walk(v, depth=0):
+        if depth > 20:
+            return
+        if isinstance(v, dict):
+            kind = v.get("type")
+            if kind == "text_link" and isinstance(v.get("href"), str):
+                out.append(v["href"])
+            elif kind in ("link", "url") and isinstance(v.get("text"), str):
+                out.append(v["text"])
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x, depth + 1)
+
+    if isinstance(message, dict):
+        walk(message.get("text"))
+        walk(message.get("text_entities"))
+    return " ".join(dict.fromkeys(u.strip() for u in out if u.strip())) or None

@@ -25,7 +25,7 @@ Examples
 >>> c = generate(n_posts=500, seed=2, coordinated_groups=2)
 >>> sorted(c.truth["coordination"])
 ['busy', 'groups', 'pairs', 'posts']
->>> len(c.truth["coordination"]["groups"]), c.posts["post_id"].str.startswith("c").sum() > 100
+>>> len(c.truth["coordination"]["groups"]), bool(c.posts["post_id"].str.startswith("c").sum() > 100)
 (2, True)
 """
 
