@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = ["normalize_url", "urls_in_text", "post_urls", "urls_column", "tweet_urls", "telegram_links", "TRACKING"]
@@ -41,6 +42,11 @@ _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\u00ab\u00bb\u201c\u201d]+
 _TRAILING = ".,;:!?)]}\u2026"
 
 
+@lru_cache(maxsize=1 << 16)  # one link is posted many times; keyed by the address as written
+def _normalize(s: str) -> str | None:
+    return _normalize_uncached(s)
+
+
 def normalize_url(url) -> str | None:
     """One page, one spelling: the normalised address, or None when it is not a web address.
 
@@ -51,6 +57,10 @@ def normalize_url(url) -> str | None:
     """
     if url is None or not isinstance(url, str):
         return None
+    return _normalize(url)
+
+
+def _normalize_uncached(url: str) -> str | None:
     s = url.strip()
     if not s:
         return None
@@ -134,17 +144,25 @@ def urls_column(texts, given=None) -> list:
     import pyarrow.compute as pc
 
     t = pd.Series(texts).reset_index(drop=True)
-    arr = pa.array(t.astype(object).where(t.notna(), None).to_numpy(dtype=object), type=pa.string(),
-                   from_pandas=True)
+    try:  # Arrow-backed strings (what ingest makes) are read in place
+        arr = pa.array(t.array)
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            raise TypeError(arr.type)
+    except (TypeError, ValueError, pa.ArrowException):
+        arr = pa.array(t.astype(object).where(t.notna(), None).to_numpy(dtype=object), type=pa.string(),
+                       from_pandas=True)
     hit = pc.match_substring_regex(arr, r"(?i)https?://|www\.").fill_null(False).to_numpy(zero_copy_only=False)
     g = None
     if given is not None:
-        g = pd.Series(given).reset_index(drop=True)
+        g = pd.Series(given).reset_index(drop=True).astype(object)
         hit = hit | g.notna().to_numpy(dtype=bool)
-    out = [[] for _ in range(len(t))]
-    for i in np.flatnonzero(hit).tolist():
-        extra = urls_in_text(g.iloc[i]) if g is not None and isinstance(g.iloc[i], str) else []
-        out[i] = post_urls(t.iloc[i], extra)
+    rows = np.flatnonzero(hit)
+    texts_hit = arr.take(pa.array(rows, type=pa.int64())).to_pylist()
+    given_hit = g.to_numpy()[rows].tolist() if g is not None else [None] * len(rows)
+    empty: list = []
+    out = [empty] * len(t)   # one shared empty list: the rows without an address (never mutated)
+    for i, text, extra in zip(rows.tolist(), texts_hit, given_hit):
+        out[i] = post_urls(text, urls_in_text(extra) if isinstance(extra, str) else [])
     return out
 
 
