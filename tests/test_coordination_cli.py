@@ -109,3 +109,23 @@ def test_ingest_keeps_urls_from_text_and_platform_fields(tmp_path):
     assert got["chan/1"] == ["https://rt.com/news/1"]
     assert got["a"] == ["https://rt.com/news/1"] and got["b"] == []
     assert posts.loc[posts["post_id"] == "1", "text"].iloc[0] == "look https://t.co/abc"   # text unchanged
+
+
+def test_pages_show_coordination(workspace, tmp_path):
+    from amplify.render.coordination import COORDINATION_COLOR
+    from amplify.workspace import Workspace
+    from amplify.render.views import workspace_view
+
+    ws, c = workspace
+    g = workspace_view(Workspace.open(ws))
+    flagged = {tuple(sorted((a, b))) for a, b, d in g.edges(data=True) if d.get("coordinated")}
+    assert flagged == set(map(tuple, c.truth["coordination"]["pairs"]))
+    assert all("coordinated" in d["relation"] for *_, d in g.edges(data=True) if d.get("coordinated"))
+    r = CliRunner()
+    assert r.invoke(cli, ["html", "--workspace", ws, "--out", str(tmp_path / "n.html")]).exit_code == 0
+    assert COORDINATION_COLOR in (tmp_path / "n.html").read_text()
+    assert r.invoke(cli, ["report", "--workspace", ws, "--out", str(tmp_path / "r.html")]).exit_code == 0
+    page = (tmp_path / "r.html").read_text()
+    assert '<section id="coordination">' in page and "coord1_1" in page
+    res = r.invoke(cli, ["summary", "--workspace", ws, "--format", "json", "-q"])
+    assert res.exit_code == 0 and len(json.loads(res.stdout)["coordination"]) == 2
