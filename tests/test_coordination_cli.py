@@ -105,9 +105,9 @@ def test_ingest_keeps_urls_from_text_and_platform_fields(tmp_path):
                        mapping={"post_id": "id", "outlet": "author", "published_at": "time",
                                 "text": "content"}).posts
     got = dict(zip(posts["post_id"], [list(u) if u is not None else None for u in posts["urls"]]))
-    assert got["1"] == ["https://t.co/abc", "https://rt.com/news/1"] and got["2"] == []
+    assert got["1"] == ["https://t.co/abc", "https://rt.com/news/1"] and got["2"] is None
     assert got["chan/1"] == ["https://rt.com/news/1"]
-    assert got["a"] == ["https://rt.com/news/1"] and got["b"] == []
+    assert got["a"] == ["https://rt.com/news/1"] and got["b"] is None
     assert posts.loc[posts["post_id"] == "1", "text"].iloc[0] == "look https://t.co/abc"   # text unchanged
 
 

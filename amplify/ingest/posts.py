@@ -299,10 +299,14 @@ def _accepted(raw: RawTable, frame: pd.DataFrame, colmap: dict, vals: dict, tp: 
     if keep_extra:
         for name, s in _extra_columns(frame, colmap, okidx):
             out[name] = s
-    # the addresses of each post, normalised (its text's, and a platform's or the source's `urls`);
-    # the text itself is left as it is
+    # the addresses of each post, normalised (its text's, and a platform's or the source's `urls`),
+    # None where there is none; the text itself is left as it is
     given = frame.iloc[okidx]["urls"] if "urls" in frame.columns and "urls" not in _canonical_of(colmap) else None
-    out["urls"] = urls_column(text, None if given is None else given.reset_index(drop=True))
+    urls = urls_column(text, None if given is None else given.reset_index(drop=True))
+    if any(u is not None for u in urls):  # no column at all when no post links anywhere
+        out["urls"] = urls
+    elif "urls" in out.columns:
+        out = out.drop(columns=["urls"])
     out["_row"] = rows_ok
     out["_naive"] = tp.naive[okidx]
     return out

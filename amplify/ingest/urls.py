@@ -130,13 +130,14 @@ def post_urls(text, *fields) -> list[str]:
 
 def urls_column(texts, given=None) -> list:
     """The ``urls`` column: per post, :func:`post_urls` of its text and of ``given`` (addresses in any
-    written form: a platform's list joined by spaces, a user's column), a list (empty when none).
+    written form: a platform's list joined by spaces, a user's column), a list; None for a post
+    without an address (so that a corpus without links stores nothing, and tables compare as before).
 
     Only texts that hold ``http`` or ``www.`` are looked at in Python (an Arrow filter finds them), so a
     corpus without links costs one vectorised pass.
 
     >>> urls_column(["no link", "see https://www.a.org/x/?utm_source=1"], [None, "https://b.org"])
-    [[], ['https://a.org/x', 'https://b.org']]
+    [None, ['https://a.org/x', 'https://b.org']]
     """
     import numpy as np
     import pandas as pd
@@ -159,10 +160,9 @@ def urls_column(texts, given=None) -> list:
     rows = np.flatnonzero(hit)
     texts_hit = arr.take(pa.array(rows, type=pa.int64())).to_pylist()
     given_hit = g.to_numpy()[rows].tolist() if g is not None else [None] * len(rows)
-    empty: list = []
-    out = [empty] * len(t)   # one shared empty list: the rows without an address (never mutated)
+    out: list = [None] * len(t)
     for i, text, extra in zip(rows.tolist(), texts_hit, given_hit):
-        out[i] = post_urls(text, urls_in_text(extra) if isinstance(extra, str) else [])
+        out[i] = post_urls(text, urls_in_text(extra) if isinstance(extra, str) else []) or None
     return out
 
 
