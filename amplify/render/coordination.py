@@ -23,7 +23,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-__all__ = ["coordination_section", "coordination_overlay", "coordination_edge_style", "COORDINATION_COLOR"]
+__all__ = ["coordination_section", "coordination_overlay", "coordination_edge_style", "coordination_tip",
+           "COORDINATION_COLOR"]
 
 #: The colour of coordination edges on the network page (not a camp colour of the palette).
 COORDINATION_COLOR = "#7048e8"
@@ -129,3 +130,9 @@ def coordination_tip_row(d: dict) -> list:
     return [["Coordinated posting", f"{int(d['coordinated']):,} co-posts of {int(d.get('coordination_items', 0)):,} "
                                     f"contents, median gap {d.get('coordination_gap_s', 0):.0f} s"
              + (f", z {z:.1f}" if z is not None else "") + f", q {d.get('coordination_q', 1):.2g}"]]
+
+
+def coordination_tip(tip: dict, d: dict) -> dict:
+    """An edge's tooltip with the coordination row added (the same tooltip for other edges)."""
+    row = coordination_tip_row(d)
+    return {**tip, "rows": list(tip.get("rows", [])) + row} if row else tip
