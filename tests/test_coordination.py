@@ -242,3 +242,12 @@ def test_planting_leaves_the_default_corpus_unchanged():
     kept = more.posts[~more.posts["post_id"].str.startswith("c")].reset_index(drop=True)
     pd.testing.assert_frame_equal(kept, base.posts)
     assert "coordination" not in base.truth
+
+
+def test_louvain_splits_two_groups_joined_by_one_pair():
+    pairs = pd.DataFrame({"account_a": ["a", "a", "b", "x", "x", "y", "c"],
+                          "account_b": ["b", "c", "c", "y", "z", "z", "x"],
+                          "coordinated": True, "co_posts": [9, 9, 9, 9, 9, 9, 1],
+                          "first": pd.Timestamp("2022-01-01", tz="UTC"), "last": pd.Timestamp("2022-01-02", tz="UTC")})
+    assert coordination_clusters(pairs)["size"].tolist() == [6]
+    assert coordination_clusters(pairs, communities=True)["size"].tolist() == [3, 3]

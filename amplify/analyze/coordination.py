@@ -245,7 +245,7 @@ def _pair_table(frame: Frame, a, b, k, min_repeats: int):
 
 def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
                  within=DEFAULT_WITHIN, min_repeats: int = DEFAULT_MIN_REPEATS, by: str = "text",
-                 alpha: float = DEFAULT_ALPHA, null: str = "jitter", jitter=None,
+                 alpha: float = DEFAULT_ALPHA, null: str = "jitter", jitter=None, communities: bool = False,
                  frame: Frame | None = None, texts=None) -> CoordinationReport:
     """Pairs of accounts that co-post the same content within ``within``, at least ``min_repeats`` times.
 
@@ -268,6 +268,9 @@ def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.Da
     jitter : str, number or Timedelta, optional
         How far the jitter null moves each post, either way (default: 10
         minutes, or ten times the interval when that is longer).
+    communities : bool
+        Split the clusters (connected components) into Louvain communities
+        (:func:`amplify.analyze.communities.louvain_partition`, seed 0).
     frame : Frame, optional
         The coded tables, when the caller has them.
     texts : DataFrame or Workspace, optional
@@ -338,7 +341,7 @@ def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.Da
     pair_keys["pair"] = kmap[pair_keys["pair"].to_numpy()] if len(pair_keys) else pair_keys["pair"]
     table = table.iloc[order].reset_index(drop=True)[PAIR_COLUMNS]
     clusters = coordination_clusters(table, f, pair_keys, keys.labels, texts=texts if texts is not None else
-                                     (posts if "text" in posts.columns else None))
+                                     (posts if "text" in posts.columns else None), communities=communities)
     period_days = period / 86_400e9
     floor = (2 * w // unit + 1) / max(-(-period // unit), 1)
     if null == "shift" and len(table) and floor > alpha / max(len(table), 1):
@@ -353,7 +356,8 @@ def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.Da
                 "co_posts": int(len(distinct_post_pairs(a, b))), "posts": int(f.n_posts),
                 "posts_used": int(ok.sum()), "keyed_posts": int(len(np.unique(kp))),
                 "time_unit": unit_name(unit), "null": null, "jitter": _within_words(J),
-                "period_days": round(period_days, 3)}
+                "period_days": round(period_days, 3),
+                "clusters": "Louvain communities" if communities else "connected components"}
     return CoordinationReport(table, clusters, settings, warnings)
 
 

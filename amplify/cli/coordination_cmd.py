@@ -44,6 +44,8 @@ def _posts(ws, by: str):
                    "scale), or one account's whole timeline shifted against the other's.")
 @click.option("--jitter", default=None, help="How far the jitter null moves each post either way "
                                              "(default: 10min, or ten times --within when longer).")
+@click.option("--communities", is_flag=True,
+              help="Split clusters (connected groups of coordinated accounts) into Louvain communities.")
 @click.option("--top", type=click.IntRange(1), default=50, show_default=True, help="Pairs shown in table output.")
 @click.option("--all-pairs", is_flag=True, help="Show every pair tested, not only the coordinated ones.")
 @click.option("--table", "which", type=click.Choice(["pairs", "clusters"]), default="pairs", show_default=True,
@@ -52,8 +54,8 @@ def _posts(ws, by: str):
 @format_option
 @raw_option
 @quiet_option
-def command(workspace, within, min_repeats, by, alpha, null, jitter, top, all_pairs, which, linkset, fmt, raw,
-            quiet):
+def command(workspace, within, min_repeats, by, alpha, null, jitter, communities, top, all_pairs, which, linkset,
+            fmt, raw, quiet):
     """Which accounts post the same content within seconds of each other, again and again?
 
     Pairs of accounts (outlets) whose posts carry one content (--by) within
@@ -79,7 +81,7 @@ def command(workspace, within, min_repeats, by, alpha, null, jitter, top, all_pa
         posts = _posts(ws, by)
         note(f"{len(posts):,} posts, {len(links):,} links; co-posts by {by} within {within}", quiet)
         rep = coordination(links, posts, outlets, within=within, min_repeats=min_repeats, by=by, alpha=alpha,
-                           null=null, jitter=jitter, texts=ws)
+                           null=null, jitter=jitter, communities=communities, texts=ws)
     except user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     warn(rep.warnings, quiet)
