@@ -91,7 +91,8 @@ def test_ingest_keeps_urls_from_text_and_platform_fields(tmp_path):
 
     tweets = {"data": [
         {"id": "1", "author_id": "9", "created_at": "2022-03-01T10:00:00.000Z", "text": "look https://t.co/abc",
-         "entities": {"urls": [{"url": "https://t.co/abc", "expanded_url": "https://www.rt.com/news/1/?utm_source=tw"}]}},
+         "entities": {"urls": [{"url": "https://t.co/abc",
+                                "expanded_url": "https://www.rt.com/news/1/?utm_source=tw"}]}},
         {"id": "2", "author_id": "9", "created_at": "2022-03-01T10:00:30.000Z", "text": "no link at all"}],
         "includes": {"users": [{"id": "9", "username": "acct"}]}}
     (tmp_path / "t.json").write_text(json.dumps(tweets))
