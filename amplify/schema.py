@@ -91,6 +91,8 @@ POSTS: tuple[Column, ...] = (
     Column("quoted_id", STRING, False, "post_id this post quotes (quote tweet)"),
     Column("replied_id", STRING, False, "post_id this post replies to"),
     Column("origin", STRING, False, "where the row came from: 'file:row'"),
+    Column("urls", "object", False, "web addresses the post links to (text and platform fields), normalised: "
+                                    "a list of str, None when it links nowhere (amplify.ingest.urls)"),
 )
 
 OUTLETS: tuple[Column, ...] = (

@@ -13,12 +13,15 @@ each on its own after one warm-up call that compiles the numba kernels:
   camp CN to camp RU;
 * ``trace`` of the post with the largest cascade, and of a free text;
 * ``volume`` of one term per day and camp, with surges;
-* ``summary``.
+* ``summary``;
+* ``coordination`` by text, url and any (``--within 60s``), with the peak
+  memory (resident set size) of the process after it.
 
 Usage::
 
     python benchmarks/analysis_speed.py --posts 200000
     python benchmarks/analysis_speed.py --posts 1000000 --workspace /tmp/ws1m   # reused when present
+    python benchmarks/analysis_speed.py --workspace /tmp/ws1m --only coordination
 
 The figures go to stdout as a table (and ``--json FILE`` writes them).
 """
@@ -38,13 +41,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def build(path: Path, n: int, seed: int) -> dict:
+def build(path: Path, n: int, seed: int, groups: int = 0) -> dict:
     from amplify.detect.incremental import detect_workspace
     from amplify.synth import generate
     from amplify.workspace import Workspace
 
     t0 = time.perf_counter()
-    c = generate(n_posts=n, seed=seed)
+    c = generate(n_posts=n, seed=seed, coordinated_groups=groups)
     t_gen = time.perf_counter() - t0
     ws = Workspace.open(path, create=True)
     t0 = time.perf_counter()
@@ -83,6 +86,9 @@ def main(argv=None) -> int:
     ap.add_argument("--workspace", help="workspace folder; built if missing, reused if present")
     ap.add_argument("--json", help="also write the timings to this JSON file")
     ap.add_argument("--no-warmup", action="store_true", help="time the first call (includes JIT compilation)")
+    ap.add_argument("--coordinated-groups", type=int, default=0,
+                    help="plant this many coordinated groups when building (amplify.synth.coordination)")
+    ap.add_argument("--only", choices=["coordination"], help="time only reading, coding and this analysis")
     args = ap.parse_args(argv)
 
     from amplify.analyze import Frame, load
@@ -99,7 +105,7 @@ def main(argv=None) -> int:
     info = {}
     if not (path / "manifest.json").exists():
         print(f"building a workspace of {args.posts:,} posts in {path} ...", flush=True)
-        info = build(path, args.posts, args.seed)
+        info = build(path, args.posts, args.seed, args.coordinated_groups)
         print(f"  generate {info['generate_s']:.1f} s, ingest {info['ingest_s']:.1f} s, "
               f"detect {info['detect_s']:.1f} s, {info['links']:,} links", flush=True)
     ws = Workspace.open(path)
@@ -108,6 +114,9 @@ def main(argv=None) -> int:
     warm = not args.no_warmup
     L, P, O = timed("read links + posts (no text) + outlets", lambda: load(Workspace.open(path)), res, warm)
     f = timed("code the tables (Frame)", lambda: Frame.build(L, P, O), res, warm)
+    if args.only == "coordination":
+        _coordination(L, P, O, f, ws, res, warm)
+        return _finish(args, ws, info, res, tmp)
     R = args.permutations
     timed(f"synergy, {R} label perms + {R} time shifts", lambda: camp_synergy(
         L, P, O, permutations=R, frame=f, top_narratives=10, texts=ws), res, warm)
@@ -131,6 +140,7 @@ def main(argv=None) -> int:
         return term_volume(posts, O, ["Kazakhstan"], freq="D")
     timed("volume --term Kazakhstan (reads texts)", vol, res, warm)
     timed("summary (1000 perms, as synergy)", lambda: summarize(L, P, O, frame=f, texts=ws), res, warm)
+    _coordination(L, P, O, f, ws, res, warm)
     # The same questions as an analyst asks them: whole commands in a fresh process (start-up,
     # reading the workspace and printing included).
     for label, args_ in (("amplify summary (CLI)", ["summary"]),
@@ -138,8 +148,35 @@ def main(argv=None) -> int:
                          ("amplify bridges (CLI)", ["bridges"]),
                          ("amplify paths --from CN --to RU (CLI)", ["paths", "--from", "CN", "--to", "RU"]),
                          ("amplify trace POST_ID (CLI)", ["trace", pid]),
-                         ("amplify volume --term Kazakhstan (CLI)", ["volume", "--term", "Kazakhstan"])):
+                         ("amplify volume --term Kazakhstan (CLI)", ["volume", "--term", "Kazakhstan"]),
+                         ("amplify coordination (CLI)", ["coordination"])):
         timed(label, lambda a=args_: _cli(*a, "--workspace", path, "--format", "json"), res, warm=False)
+    return _finish(args, ws, info, res, tmp)
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, MB (Linux reports kB, macOS bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _coordination(L, P, O, f, ws, res, warm) -> None:
+    """``coordination`` by text, url and any over the frame; the peak memory after it."""
+    from amplify.analyze.coordination import coordination
+
+    cols = ["post_id", "outlet", "published_at", "text"] + (["urls"] if "urls" in ws.post_columns() else [])
+    posts = ws.posts(columns=cols)
+    print(f"{'  (posts with text for --by url/any read)':<48} peak RSS {_peak_rss_mb():,.0f} MB", flush=True)
+    for by in ("text", "url", "any"):
+        rep = timed(f"coordination --by {by} (60s, 3 repeats)", lambda b=by: coordination(
+            L, posts if b != "text" else P, O, by=b, frame=f, texts=ws), res, warm)
+        print(f"{'':<48} {rep.settings['co_posts']:,} co-posts, {rep.settings['tested_pairs']:,} pairs tested, "
+              f"{rep.settings['coordinated_pairs']:,} coordinated; peak RSS {_peak_rss_mb():,.0f} MB", flush=True)
+
+
+def _finish(args, ws, info, res, tmp) -> int:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"posts": ws.n_posts, "build": info, "timings_s": dict(res)}, fh, indent=1)

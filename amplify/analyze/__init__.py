@@ -14,6 +14,7 @@ returns DataFrames (or a small dataclass of DataFrames):
 :func:`~amplify.analyze.volume.term_volume`          how often does a set of outlets mention a term?
 :func:`~amplify.analyze.volume.compare_volume`       this term this week against that term last month
 :func:`~amplify.analyze.summary.summarize`           the headline numbers of a corpus
+:func:`~amplify.analyze.coordination.coordination`   who posts the same content within seconds, again and again?
 ===================================================  ===========================================================
 
 The command line (:mod:`amplify.cli.analyze_cmds`) has one command per
@@ -70,6 +71,7 @@ from amplify.analyze.explain import explain_link, explain_pair
 from amplify.analyze.volume import compare_volume, mentions, surges, term_volume
 # ``to_ns`` here has always been the scalar form (one time -> int); amplify.utc.to_ns is the column form.
 from amplify.analyze.centrality import node_measure, pagerank
+from amplify.analyze.coordination import coordination
 from amplify.analyze.communities import louvain_partition
 from amplify.utc import from_ns
 from amplify.utc import timestamp_ns as to_ns
@@ -97,6 +99,7 @@ __all__ = [
     "surges",
     "mentions",
     "summarize",
+    "coordination",
     # the graph measures
     "brokerage_roles",
     "participation_coefficient",

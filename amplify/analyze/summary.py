@@ -7,7 +7,9 @@ defaults, so the same seed gives the same z and p there and here: only pairs
 of camps with more echoes than the post-level test expects, significant ones
 first); the top bridges (:func:`~amplify.analyze.bridging.bridges`); and the
 largest cascades -- the trees of parent links with the most posts, each with
-its origin, reach across outlets and camps, depth and duration. The synergy
+its origin, reach across outlets and camps, depth and duration; and the
+largest clusters of coordinated accounts
+(:func:`~amplify.analyze.coordination.coordination` with its defaults). The synergy
 warnings (questions it could not answer) come along in ``warnings``.
 """
 
@@ -44,10 +46,11 @@ class Summary:
     cascades: pd.DataFrame
     settings: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    coordination: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict:
         return {"camps": self.camps, "kinds": self.kinds, "synergy": self.synergy, "bridges": self.bridges,
-                "cascades": self.cascades}
+                "cascades": self.cascades, "coordination": self.coordination}
 
     def to_dict(self) -> dict:
         import json
@@ -76,7 +79,8 @@ class Summary:
         with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 60):
             for title, df in (("Camps", self.camps), ("Links per kind", self.kinds),
                               ("Strongest synergy (target camp echoes source camp)", self.synergy),
-                              ("Top bridges", self.bridges), ("Largest cascades", self.cascades)):
+                              ("Top bridges", self.bridges), ("Largest cascades", self.cascades),
+                              ("Coordinated posting (clusters of accounts)", self.coordination)):
                 out.append(f"== {title}")
                 out.append(df.to_string(index=False) if len(df) else "(none)")
                 out.append("")
@@ -218,9 +222,23 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
         br = pd.DataFrame(columns=["rank", "outlet", "group", "bridge_score", "main_role", "main_route",
                                    "betweenness"])
     casc = largest_cascades(f, top=top, texts=src_texts)
+    coord = _coordination_clusters(L, posts, outlets, f, top, warnings, src_texts)
     settings = {"top": top, "permutations": permutations, "time_shift": time_shift, "window": str(window),
                 "seed": seed}
-    return Summary(corpus, camps, kinds, syn, br, casc, settings, warnings)
+    return Summary(corpus, camps, kinds, syn, br, casc, settings, warnings, coord)
+
+
+def _coordination_clusters(links, posts, outlets, frame, top: int, warnings: list, texts=None) -> pd.DataFrame:
+    """The ``top`` largest clusters of coordinated accounts (the coordination command's defaults)."""
+    from amplify.analyze.coordination import coordination
+
+    cols = ["cluster", "size", "accounts", "camps", "co_posts", "span_h", "top_content"]
+    try:
+        rep = coordination(links, posts, outlets, frame=frame, texts=texts)
+    except AnalysisError as exc:  # e.g. dates without times: say so, the rest of the summary stands
+        warnings.append(f"coordinated posting not computed: {exc}")
+        return pd.DataFrame(columns=cols)
+    return rep.clusters[cols].head(top).reset_index(drop=True)
 
 
 def _strongest(pairs: pd.DataFrame, top: int) -> pd.DataFrame:

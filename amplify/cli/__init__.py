@@ -41,6 +41,7 @@ COMMANDS = [
     ("analyze_cmds", "volume"),
     ("analyze_cmds", "summary"),
     ("vocabulary", "command"),  # `amplify flags` (hidden): the README's table of shared flags
+    ("coordination_cmd", "command"),
 ]
 
 

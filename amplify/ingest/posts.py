@@ -32,6 +32,7 @@ from amplify.ingest.raw import RawTable
 from amplify.ingest.report import IngestError
 from amplify.ingest.times import TimeParse, parse_times_detail
 from amplify.ingest.typed import cell_problem, rule_of, time_column, typed_column
+from amplify.ingest.urls import urls_column
 from amplify.ingest.values import shorten, to_str
 from amplify.utc import to_ns
 
@@ -298,6 +299,14 @@ def _accepted(raw: RawTable, frame: pd.DataFrame, colmap: dict, vals: dict, tp: 
     if keep_extra:
         for name, s in _extra_columns(frame, colmap, okidx):
             out[name] = s
+    # the addresses of each post, normalised (its text's, and a platform's or the source's `urls`),
+    # None where there is none; the text itself is left as it is
+    given = frame.iloc[okidx]["urls"] if "urls" in frame.columns and "urls" not in _canonical_of(colmap) else None
+    urls = urls_column(text, None if given is None else given.reset_index(drop=True))
+    if any(u is not None for u in urls):  # no column at all when no post links anywhere
+        out["urls"] = urls
+    elif "urls" in out.columns:
+        out = out.drop(columns=["urls"])
     out["_row"] = rows_ok
     out["_naive"] = tp.naive[okidx]
     return out

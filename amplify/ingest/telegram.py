@@ -35,12 +35,13 @@ from amplify.ingest.json_records import json_error
 from amplify.ingest.raw import RawTable, as_loaded, json_decoded, json_document
 from amplify.ingest.report import IngestError
 from amplify.ingest.typed import Problem, as_id, as_plain, flatten_text
+from amplify.ingest.urls import telegram_links
 from amplify.ingest.values import shorten
 
 __all__ = ["looks_like", "read", "message_text"]
 
 _CHANNEL_TYPES = {"public_channel", "private_channel", "channel"}
-_COLS = ("post_id", "outlet", "published_at", "text", "replied_id", "forwarded_from")
+_COLS = ("post_id", "outlet", "published_at", "text", "replied_id", "forwarded_from", "urls")
 
 
 def looks_like(obj) -> bool:
@@ -159,7 +160,8 @@ class _Messages:
             when = msg.get("date")
             self.local_dates += 1
         prefix = cname or str(outlet)
-        rec = {"post_id": f"{prefix}/{mid}", "outlet": str(outlet), "published_at": when, "text": text}
+        rec = {"post_id": f"{prefix}/{mid}", "outlet": str(outlet), "published_at": when, "text": text,
+               "urls": telegram_links(msg)}
         reply = _field(msg, "reply_to_message_id", as_id)
         if reply is not None:
             rec["replied_id"] = f"{prefix}/{reply}"

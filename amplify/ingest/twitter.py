@@ -41,12 +41,14 @@ from amplify.ingest.oversize import MAX_JSON_DEPTH
 from amplify.ingest.raw import RawTable, as_loaded, json_decoded, json_document, loads
 from amplify.ingest.report import IngestError
 from amplify.ingest.typed import Problem, as_id, as_plain, flatten_text
+from amplify.ingest.urls import tweet_urls
 from amplify.ingest.values import shorten
 
 __all__ = ["looks_like", "read", "tweet_url"]
 
 _REF = {"retweeted": "reposted_id", "quoted": "quoted_id", "replied_to": "replied_id"}
-_COLS = ("post_id", "outlet", "published_at", "text", "url", "lang", "reposted_id", "quoted_id", "replied_id")
+_COLS = ("post_id", "outlet", "published_at", "text", "url", "lang", "reposted_id", "quoted_id", "replied_id",
+         "urls")
 
 
 def tweet_url(username: str | None, tweet_id: str) -> str:
@@ -220,7 +222,8 @@ class _Tweets:
             self.reject(row, "author_id", why, author)
             return
         rec = {"post_id": tid, "outlet": username, "published_at": t.get("created_at"), "text": text,
-               "url": tweet_url(username, tid), "lang": _get(t, "lang", as_plain, strict=True)}
+               "url": tweet_url(username, tid), "lang": _get(t, "lang", as_plain, strict=True),
+               "urls": tweet_urls(t)}
         refs = t.get("referenced_tweets")
         for ref in refs if isinstance(refs, list) else []:
             if isinstance(ref, dict) and ref.get("type") in _REF and ref.get("id") is not None:
@@ -256,7 +259,8 @@ class _Tweets:
             self.reject(row, "user.screen_name", "missing outlet", user)
         else:
             rec = {"post_id": tid, "outlet": username, "published_at": t.get("created_at"), "text": text,
-                   "url": tweet_url(username, tid), "lang": _get(t, "lang", as_plain, strict=True)}
+                   "url": tweet_url(username, tid), "lang": _get(t, "lang", as_plain, strict=True),
+                   "urls": tweet_urls(t)}
             rs = t.get("retweeted_status")
             qs = t.get("quoted_status")
             if isinstance(rs, dict):

@@ -47,6 +47,7 @@ import numpy as np
 
 from amplify.analyze.centrality import BETWEENNESS_EXACT_MAX, BETWEENNESS_SOURCES, MEASURES, node_measure
 from amplify.render.colors import COLOR_BY, Legend, build_legend, color_keys, parse_colors
+from amplify.render.coordination import coordination_edge_style, coordination_tip
 from amplify.render.layout import seed_positions
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import fmt_int
@@ -389,6 +390,7 @@ def _edge_records(g: nx.DiGraph, level: str) -> tuple[list[dict], list[float]]:
                 rec.update(dashes=[2, 5])
         if level == "camp":
             rec["label"] = fmt_int(c)
+        rec.update(coordination_edge_style(d), tip=coordination_tip(rec["tip"], d))
         rec.update({"from": _node_id(a), "to": _node_id(b)})
         records.append(rec)
     return records, counts

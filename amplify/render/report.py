@@ -45,6 +45,7 @@ import pandas as pd
 from amplify import schema
 from amplify.graph import annotate_links, filter_links, group_edges, outlet_nodes
 from amplify.render.colors import camp_colors, parse_colors
+from amplify.render.coordination import coordination_section
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
@@ -396,6 +397,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     if analyses:
         built.extend(Section(**s) for s in analysis_sections(links, posts, outlets, since, until, kinds, ties=ties,
                                                              notes=warnings))
+        built.append(coordination_section(links, posts, outlets))
     built.extend(_extra_sections(sections))
 
     from amplify import __version__

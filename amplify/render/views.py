@@ -22,6 +22,7 @@ from amplify.analyze.explain import link_spans
 from amplify.analyze.outlet_kinds import select_outlet_kinds
 from amplify.analyze.ties import orient_ties
 from amplify.graph import annotate_links, filter_links, group_graph, outlet_graph, outlet_nodes, post_graph, without_ties
+from amplify.render.coordination import coordination_overlay
 from amplify.render.layout import time_layout
 from amplify.render.readable import fmt_int, fmt_time, shorten
 from amplify.render.textsafe import clean_text, is_missing, jsonable
@@ -145,6 +146,7 @@ def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
             d["relation"] = "+".join(r for r, c in (("echo", "count"), ("tie", "ties"), ("cites", "cites"))
                                      if d.get(c)) or "echo"
     g.graph.update(meta)
+    g = coordination_overlay(g, links, posts, outlets) if level == "outlet" and len(posts) else g
     if focus is not None and level != "post":
         g = _ego(g, focus, posts, outlets, level)
     return g

@@ -53,6 +53,7 @@ def generate(
     *,
     echo_fraction: float = 0.3,
     profile: str | Profile = "default",
+    coordinated_groups: int = 0,
 ) -> Corpus:
     """Generate a seeded corpus with known echoes, structure and negatives.
 
@@ -84,6 +85,11 @@ def generate(
         profiles keep every post, link and negative of the default world as
         it is and *add* their posts (ids ``r0000001`` ...), so the corpus has
         more than ``n_posts`` posts; see :mod:`amplify.synth.real_patterns`.
+    coordinated_groups : int
+        Groups of accounts that post one item within seconds, again and
+        again, planted among busy uncoordinated accounts
+        (:mod:`amplify.synth.coordination`; their own random stream, added
+        last: 0, the default, changes nothing).
 
     Returns
     -------
@@ -136,6 +142,10 @@ def generate(
     if not prof.is_default:
         # Drawn from the profile's own stream, after everything else: the default world is unchanged.
         corpus = apply_profile(corpus, out, params, prof)
+    if int(coordinated_groups) > 0:
+        from amplify.synth.coordination import plant_coordination
+
+        corpus = plant_coordination(corpus, params, int(coordinated_groups))
     return corpus
 
 
