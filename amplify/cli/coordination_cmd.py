@@ -46,7 +46,7 @@ def _posts(ws, by: str):
                                              "(default: 10min, or ten times --within when longer).")
 @click.option("--communities", is_flag=True,
               help="Split clusters (connected groups of coordinated accounts) into Louvain communities.")
-@click.option("--top", type=click.IntRange(1), default=50, show_default=True, help="Pairs shown in table output.")
+@click.option("--top", "-n", type=click.IntRange(1), default=50, show_default=True, help="Pairs shown in table output.")
 @click.option("--all-pairs", is_flag=True, help="Show every pair tested, not only the coordinated ones.")
 @click.option("--table", "which", type=click.Choice(["pairs", "clusters"]), default="pairs", show_default=True,
               help="With --format csv: the table to write.")
