@@ -158,3 +158,21 @@ def test_the_horizon_is_validated_and_recorded():
     assert cfg.horizon_ns == pd.Timedelta("60D").value
     assert DetectSettings(quote_window="0D").horizon_ns == pd.Timedelta("7D").value
     assert cfg.to_dict()["quote_window"] == "60D"
+
+
+def test_trace_follows_every_parent_and_lists_a_post_once():
+    from amplify.analyze.trace import trace_post
+    posts = _corpus(_transcript(0, ANSWER_1), _transcript(10, ANSWER_2, speaker="Hua Chunying"),
+                    _article("both", 40.5, f"{FILLER[0]} Zhao Lijian said: \"{ANSWER_1}\" {FILLER[1]} "
+                                           f"Hua Chunying added that \"{ANSWER_2}\" {FILLER[2]}"),
+                    _article("again", 41.5, f"{FILLER[3]} \"{ANSWER_1}\" and \"{ANSWER_2}\" {FILLER[4]}",
+                             outlet="rt"))
+    links = detect(posts)
+    rep = trace_post(links, posts, post_id="both")
+    row = rep.cascade.set_index("post_id").loc["both"]
+    # (the filler sentences it shares with filler posts are passages of their own, with their own parents)
+    assert {"mfa-0", "mfa-10"} <= set(row["parents"].split(", "))
+    assert rep.upstream["post_id"].tolist()[0] == "mfa-0"  # the chain follows the earliest source
+    # downstream of the first transcript, a post reached through two parents is listed once
+    down = trace_post(links, posts, post_id="mfa-0").cascade
+    assert down["post_id"].is_unique and "both" in set(down["post_id"])

@@ -167,6 +167,10 @@ def trace_post(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
     # parents, same-time reprints that evidence directs among them (amplify.analyze.ties; never in a circle)
     pm = f.link_mask(parents_only=True, undirected=False)
     pl = np.flatnonzero(pm)
+    # A post quoting passages of several sources has several parents (amplify.detect.parents):
+    # the chain upstream follows the earliest (written last, so it wins), the cascade holds the
+    # post once, and its rows name every parent.
+    pl = pl[np.lexsort((-pl, -f.times[f.src[pl]]))]
     parent_link = np.full(n, -1, dtype=np.int64)
     parent_link[f.tgt[pl]] = pl
     parent = np.full(n, -1, dtype=np.int64)
@@ -206,15 +210,20 @@ def trace_post(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
             break
     tree = np.concatenate(nodes)
     depth = np.concatenate(depths)
+    # a post reached through two parents is listed once, at its first depth
+    tree, first = np.unique(tree, return_index=True)
+    depth = depth[first]
     src_texts = texts if texts is not None else (posts if "text" in posts.columns else None)
     on_path = set(chain)
     cascade = _rows(f, tree, depth, parent, parent_link, origin, src_texts)
     cascade["on_path"] = [i in on_path for i in tree]
+    cascade["parents"] = _all_parents(f, pl, tree)
     cascade["is_query"] = tree == q
     cascade = cascade.assign(_t=f.times[tree], _i=tree).sort_values(["_t", "depth", "_i"]) \
         .drop(columns=["_t", "_i"]).reset_index(drop=True)
     up = _rows(f, np.asarray(chain, dtype=np.int64), np.arange(len(chain), dtype=np.int64), parent,
                parent_link, origin, src_texts)
+    up["parents"] = _all_parents(f, pl, np.asarray(chain, dtype=np.int64))
     groups = cascade["group"].value_counts()
     summary = {
         "post_id": str(post_id), "origin": f.post_ids[origin],
@@ -226,6 +235,15 @@ def trace_post(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
         "hops_to_post": len(chain) - 1, "truncated": truncated,
     }
     return TraceReport(str(post_id), f.post_ids[origin], up, cascade, summary)
+
+
+def _all_parents(f: Frame, parent_links: np.ndarray, posts: np.ndarray) -> list:
+    """Every parent of each post, as post ids joined by ", " ("" for an origin): a post that
+    quotes passages of several sources has one parent per passage."""
+    by = pd.Series(f.src[parent_links]).groupby(f.tgt[parent_links]).agg(list)
+    ids = f.post_ids
+    return [", ".join(str(ids[p]) for p in sorted(by.get(int(i), []), key=lambda p: (f.times[p], p)))
+            for i in posts.tolist()]
 
 
 def _rows(f: Frame, idx, depth, parent, parent_link, origin, texts) -> pd.DataFrame:

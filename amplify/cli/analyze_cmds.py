@@ -418,6 +418,10 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
                            since_origin=rep.cascade["lag_from_origin_s"].map(_fmt_s))
     _table(c[["depth", "post_id", "parent_id", "outlet", "group", "time", "kind", "lag", "since_origin",
               "on_path"]], "table", max_rows=limit)
+    several = c[c["parents"].str.contains(", ", regex=False)] if "parents" in c else c.iloc[:0]
+    if len(several):
+        _heading("Posts quoting passages of several sources (one parent per passage)")
+        _table(several[["post_id", "outlet", "parents"]], "table", max_rows=limit)
 
 
 # --------------------------------------------------------------------------- volume
