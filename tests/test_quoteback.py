@@ -176,3 +176,20 @@ def test_trace_follows_every_parent_and_lists_a_post_once():
     # downstream of the first transcript, a post reached through two parents is listed once
     down = trace_post(links, posts, post_id="mfa-0").cascade
     assert down["post_id"].is_unique and "both" in set(down["post_id"])
+
+
+def test_explain_names_the_answer_quoted_its_question_and_when_it_was_said():
+    from amplify.analyze.explain import explain_pair
+    from amplify.render.explain import explain_html, explain_record
+    posts = _corpus(_transcript(0, ANSWER_1), _transcript(10, ANSWER_2, speaker="Hua Chunying"),
+                    _article("both", 40.5, f"{FILLER[0]} Zhao Lijian said last month: \"{ANSWER_1}\" {FILLER[1]} "
+                                           f"Hua Chunying added that \"{ANSWER_2}\" {FILLER[2]}"))
+    links = detect(posts)
+    ex = explain_pair(links, posts, None, "mfa-0", "both")
+    assert ex.answers[0]["paragraph"] == 2
+    assert ex.answers[0]["question"].startswith("Q: The US keeps accusing China")
+    assert {p["source_id"] for p in ex.parents} >= {"mfa-0", "mfa-10"}
+    rec = explain_record(ex)
+    assert rec["link"]["time_reference"] == "last month" and rec["answers"][0]["paragraph"] == 2
+    html = explain_html(ex)
+    assert "the answer to &ldquo;Q: The US keeps accusing China" in html and "mfa-10" in html

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.analyze.errors import AnalysisError
+from amplify.text.paragraphs import paragraph_at, question_for
 
 __all__ = ["Explanation", "explain_link", "explain_pair", "link_spans", "highlight_segments"]
 
@@ -105,6 +106,14 @@ class Explanation:
         ``kind``, ``score``, ``lag_s``, ``is_parent``), best score first.
     linkset : str
         The link set read.
+    answers : list of dict
+        For each passage, where it lies in a source of several paragraphs (a
+        press-conference transcript): ``paragraph`` (1-based) and, when the
+        paragraph answers a question ("Q: ...", "问：..."), ``question`` (its
+        text); None for a passage of a one-paragraph source.
+    parents : list of dict
+        Every parent of the target (one per quoted passage: an article quoting
+        two press conferences has two), as in ``also`` with ``is_this_link``.
     """
 
     link: dict
@@ -114,6 +123,8 @@ class Explanation:
     parent: dict | None = None
     also: list = field(default_factory=list)
     linkset: str = ""
+    answers: list = field(default_factory=list)
+    parents: list = field(default_factory=list)
 
     def segments(self, side: str) -> list[tuple[str, tuple[int, ...]]]:
         """The ``source`` or ``target`` text cut into pieces by passage (see :func:`highlight_segments`)."""
@@ -225,18 +236,38 @@ def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     link = _row(links, hit[0])
     also = []
     parent = None
+    parents = []
     for i in range(len(into)):
         row = _row(into, i)
         sid = str(row["source_id"])
         rec = {"source_id": sid, "outlet": recs.get(sid, {}).get("outlet"), "group": recs.get(sid, {}).get("group"),
                "kind": row["kind"], "score": row["score"], "lag_s": row["lag_s"], "is_parent": bool(row["is_parent"])}
         if rec["is_parent"]:
-            parent = {**rec, "is_this_link": sid == source_id}
+            parents.append({**rec, "is_this_link": sid == source_id})
+            # this link when it is one of the parents, else the first
+            if parent is None or sid == source_id:
+                parent = parents[-1]
         if sid != source_id:
             also.append(rec)
     also.sort(key=lambda r: (-float(r["score"]) if r["score"] is not None else 0.0, r["source_id"]))
-    return Explanation(link=link, source=recs[source_id], target=recs[target_id], passages=link_spans(link),
-                       parent=parent, also=also, linkset=linkset)
+    passages = link_spans(link)
+    return Explanation(link=link, source=recs[source_id], target=recs[target_id], passages=passages,
+                       parent=parent, also=also, linkset=linkset, answers=answers_of(recs[source_id]["text"], passages),
+                       parents=parents)
+
+
+def answers_of(text: str, passages) -> list:
+    """Where each passage lies in a source of several paragraphs: its paragraph
+    (1-based) and the question that paragraph answers (see :attr:`Explanation.answers`)."""
+    out = []
+    for p in passages:
+        par = paragraph_at(text or "", int(p[0]))
+        if par is None:
+            out.append(None)
+            continue
+        q = question_for(text, par)
+        out.append({"paragraph": par.index + 1, "question": text[q[0]:q[1]] if q else None})
+    return out
 
 
 def _row(df: pd.DataFrame, i: int) -> dict:

@@ -55,8 +55,16 @@ def explain_text(ex, color: bool = False) -> str:
         lines.append(f"  coverage     {pct[0]} of the source, {pct[1]} of the target inside matched passages")
     lines.append(f"  passages     {len(ex.passages) or 'none (a platform link)'}")
     lines.append(f"  lag          {rec['lag']}" + (" (same timestamp: direction unknown)" if link.get("tie") else ""))
-    lines.append("  attribution  " + ("the target names the source's outlet" if link.get("attributed")
-                                      else "the target does not name the source's outlet"))
+    lines.append("  attribution  " + ("the target names the source's outlet or speaker" if link.get("attributed")
+                                      else "the target does not name the source's outlet or speaker"))
+    if link.get("time_reference"):
+        lines.append("  said when    the target says " + terminal_safe(f"\"{link['time_reference']}\"",
+                                                                      collapse_breaks=True))
+    for i, ans in enumerate(rec.get("answers") or []):
+        if ans:
+            q = f": the answer to {ans['question']!r}" if ans.get("question") else ""
+            lines.append(f"  passage {i + 1}    " + terminal_safe(f"paragraph {ans['paragraph']} of the source{q}",
+                                                                collapse_breaks=True)[:300])
     par = rec["parent"]
     if par is None:
         lines.append("  parent       the target has no parent")
@@ -65,6 +73,11 @@ def explain_text(ex, color: bool = False) -> str:
     else:
         lines.append("  parent       another post: " + terminal_safe(f"{par.get('outlet')} {par.get('source_id')}",
                                                                    collapse_breaks=True))
+    others = [p for p in rec.get("parents") or [] if not p.get("is_this_link")]
+    if others and par is not None and par.get("is_this_link"):
+        lines.append("  also parents " + terminal_safe(", ".join(f"{p.get('outlet')} {p.get('source_id')}"
+                                                                 for p in others), collapse_breaks=True)
+                     + " (other passages of the target)")
     for side, label in (("source", "SOURCE (earlier)"), ("target", "TARGET (later)")):
         lines += ["", f"{label}: {who(side)}", "".join(_mark(p, c, color) for p, c in ex.segments(side))]
     if rec["also"]:

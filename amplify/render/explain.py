@@ -100,7 +100,8 @@ def explain_record(ex) -> dict:
             "lag": fmt_lag(link.get("lag_s")),
             "source": _side_record(ex, "source"), "target": _side_record(ex, "target"),
             "passages": [list(p) for p in ex.passages],
-            "parent": jsonable(ex.parent), "also": jsonable([{**a, "lag": fmt_lag(a.get("lag_s"))} for a in ex.also])}
+            "parent": jsonable(ex.parent), "also": jsonable([{**a, "lag": fmt_lag(a.get("lag_s"))} for a in ex.also]),
+            "parents": jsonable(getattr(ex, "parents", [])), "answers": jsonable(getattr(ex, "answers", []))}
 
 
 def _esc(v) -> str:
@@ -169,8 +170,18 @@ def explain_html(ex, *, css: bool = True) -> str:
     rows.append(("passages", f"{len(ex.passages)} matched" if ex.passages else "none (a platform link)"))
     lag = fmt_lag(link.get("lag_s"))
     rows.append(("lag", _esc(lag) + (" (same timestamp: the direction is not known)" if link.get("tie") else "")))
-    rows.append(("attribution", "the target names the source's outlet" if link.get("attributed")
-                 else "the target does not name the source's outlet"))
+    rows.append(("attribution", "the target names the source's outlet or speaker" if link.get("attributed")
+                 else "the target does not name the source's outlet or speaker"))
+    if link.get("time_reference"):
+        rows.append(("said when", f"the target says &ldquo;{_esc(link['time_reference'])}&rdquo;"))
+    for i, ans in enumerate(getattr(ex, "answers", []) or []):
+        if ans:
+            q = f": the answer to &ldquo;{_esc(ans['question'])}&rdquo;" if ans.get("question") else ""
+            rows.append((f"passage {i + 1}", f"paragraph {ans['paragraph']} of the source{q}"))
+    others = [p for p in (getattr(ex, "parents", []) or []) if not p.get("is_this_link")]
+    if others and ex.parent is not None and ex.parent.get("is_this_link"):
+        rows.append(("other parents", "the target quotes other passages from "
+                     + ", ".join(f"{_esc(p.get('outlet'))} <code>{_esc(p.get('source_id'))}</code>" for p in others)))
     if ex.parent is None:
         rows.append(("parent", "the target has no parent"))
     elif ex.parent.get("is_this_link"):
