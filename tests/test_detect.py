@@ -332,3 +332,13 @@ def test_cli_names_the_flag_of_a_bad_setting(tmp_path):
     assert res.exit_code == 2
     assert "--paraphrase-min-overlap must be a number from 0 to 1" in res.output
     assert "Traceback" not in res.output
+
+
+def test_one_duration_one_spelling_one_link_set():
+    # "--window 7days" made a second link set beside "7D" (issue #14): now both are "7D"
+    from amplify.detect.incremental import settings_record
+    from amplify.workspace import linkset_id
+    a, b, c = DetectSettings(window="7days"), DetectSettings(window="168h"), DetectSettings()
+    assert a.window == b.window == c.window == "7D"
+    assert linkset_id(settings_record(a)) == linkset_id(settings_record(c))
+    assert DetectSettings(window="36 hours").window == "36h" != DetectSettings(window="2D").window

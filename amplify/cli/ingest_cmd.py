@@ -83,13 +83,16 @@ def _mapping(pairs) -> dict:
 @click.option("--outlet", "whole_outlet", metavar="NAME",
               help="Every post of these files is this outlet's (a site's own export without an author column); "
                    "wins over any outlet column.")
+@click.option("--no-header", "no_header", is_flag=True,
+              help="CSV/TSV files without a header line: the first line is a post, columns are column_1, "
+                   "column_2 ... (map them: --map text=column_3).")
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Where to write rejected rows (default: WORKSPACE/rejects/ingest-TIME.csv).")
 @click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @raw_option
 @quiet_option
-def command(files, workspace, outlets_file, maps, time_format, encoding, max_field, fmt, whole_outlet, rejects,
-            out_fmt, raw, quiet):
+def command(files, workspace, outlets_file, maps, time_format, encoding, max_field, fmt, whole_outlet, no_header,
+            rejects, out_fmt, raw, quiet):
     """Read posts (and an outlets table) into a workspace, creating it if needed.
 
     FILES may be CSV/TSV, JSON Lines, Parquet, Twitter/X API v2 pages or a
@@ -110,6 +113,8 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
       amplify ingest ruwa.csv --map outlet=Site --map published_at=Date \\
           --map 'text=title|desc' --workspace ws
       amplify ingest tass-export.csv --outlet tass --workspace ws
+      amplify ingest dump.csv --no-header --map text=column_2 --map published_at=column_1 \\
+          --outlet tass --workspace ws
     """
     from amplify.ingest import IngestError, complete_outlets, read_outlets, read_posts
     from amplify.workspace import Workspace, WorkspaceError
@@ -136,7 +141,7 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
         outlets = read_outlets(outlets_file, encoding=encoding, map_flag="header") if outlets_file else None
         res = read_posts(list(files), mapping=mapping or None, time_format=time_format, fmt=fmt,
                          progress=not quiet, encoding=encoding, max_field=max_field,
-                         map_flag="--map") if files else None
+                         map_flag="--map", header=not no_header) if files else None
     except IngestError as exc:
         result = getattr(exc, "result", None)
         if result is not None and len(result.rejects):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DetectSettings", "SettingsError"]
+__all__ = ["DetectSettings", "SettingsError", "canonical_duration"]
 
 
 class SettingsError(ValueError):
@@ -24,6 +24,21 @@ class SettingsError(ValueError):
         self.problem = problem
 
 
+def canonical_duration(value) -> str:
+    """A duration in one spelling: whole days as ``"7D"``, else whole hours
+    (``"36h"``), minutes (``"90min"``) or seconds (``"45s"``).
+
+    >>> [canonical_duration(x) for x in ("7days", "168h", "36 hours", "90min", "0D")]
+    ['7D', '7D', '36h', '90min', '0D']
+    """
+    td = pd.Timedelta(value)
+    for unit, name in ((pd.Timedelta("1D"), "D"), (pd.Timedelta("1h"), "h"), (pd.Timedelta("1min"), "min")):
+        if td % unit == pd.Timedelta(0):
+            return f"{td // unit}{name}"
+    seconds = td / pd.Timedelta("1s")
+    return f"{seconds:g}s"
+
+
 @dataclass(frozen=True)
 class DetectSettings:
     """Every knob of detection, with defaults that work on news and social posts.
@@ -36,7 +51,9 @@ class DetectSettings:
     ----------
     window : str
         Longest lag between a source and its echo (pandas offset, e.g. ``"7D"``, ``"36h"``),
-        except for long quotes (``quote_window``).
+        except for long quotes (``quote_window``). Stored in one spelling
+        (:func:`canonical_duration`: ``"7days"`` and ``"168h"`` become ``"7D"``), so
+        one duration makes one link set.
     quote_window : str
         Longest lag for a *long quote*: a passage of at least
         ``quote_window_words`` words quoted whole (``verbatim``, ``quote`` or
@@ -122,6 +139,9 @@ class DetectSettings:
         if far is None or far is pd.NaT or far < pd.Timedelta(0):
             raise SettingsError("quote_window",
                                 f"must be a duration such as '180D', or '0D' for none (got {self.quote_window!r})")
+        # one spelling per duration: "7days", "168h" and "7D" are one setting, so one link set
+        object.__setattr__(self, "window", canonical_duration(window))
+        object.__setattr__(self, "quote_window", canonical_duration(far))
         for name, low in (("shingle", 1), ("min_shared", 1), ("min_quote_tokens", 1), ("common_at", 1),
                           ("keep_first", 0), ("keep_last", 0), ("short_words", 0), ("rare_min_posts", 0),
                           ("min_contained_words", 1), ("quote_window_words", 1)):

@@ -93,7 +93,7 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024
 
 def read_posts(paths, mapping: dict | None = None, time_format: str | None = None, fmt: str | None = None,
                progress: bool = False, *, encoding: str | None = None, keep_extra: bool = True,
-               map_flag: str = "mapping", max_field: int = DEFAULT_MAX_FIELD) -> IngestResult:
+               map_flag: str = "mapping", max_field: int = DEFAULT_MAX_FIELD, header: bool = True) -> IngestResult:
     """Read post exports into one validated ``posts`` table, with rejects and per-file reports.
 
     Parameters
@@ -127,6 +127,10 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     max_field
         The longest value kept, in bytes (default 1 MiB); a row holding a
         longer one is rejected with its size.
+    header
+        ``False`` for CSV/TSV files without a header line: the first line is a
+        post, and the columns are named ``column_1``, ``column_2`` ... (map
+        them, e.g. ``{"text": "column_3"}``).
 
     Raises
     ------
@@ -149,7 +153,7 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
         raise IngestError("standard input (-) can be read only once; give it once", flag="-")
     reports, accepted, rejects, id_cols = _read_each(
         paths, mapping, time_format, fmt, progress, encoding=encoding, keep_extra=keep_extra, map_flag=map_flag,
-        max_field=max_field)
+        max_field=max_field, header=header)
     paths = [display_name(p) for p in paths]  # "-" is named <stdin> from here on
     allacc = pd.concat(accepted, ignore_index=True) if accepted else pd.DataFrame()
     allacc, dup_rejects, collapsed = collapse_duplicates(allacc, paths, id_cols)
@@ -167,7 +171,7 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
 
 
 def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, encoding, keep_extra: bool,
-               map_flag: str, max_field: int):
+               map_flag: str, max_field: int, header: bool = True):
     """Read and map every file: ``(reports, accepted frames, rejects frames, post_id source columns)``."""
     sizes = [Path(p).stat().st_size if p != "-" and Path(p).is_file() else 0 for p in paths]
     show = bool(progress) and sum(sizes) >= PROGRESS_MIN_BYTES
@@ -185,7 +189,7 @@ def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, e
         for i, path in enumerate(paths):
             if bar is not None:
                 bar.set_postfix_str(Path(path).name)
-            raw = read_table(path, fmt, encoding, max_field=max_field)
+            raw = read_table(path, fmt, encoding, max_field=max_field, header=header)
             res = to_posts(raw, None if raw.canonical else mapping, time_format,
                            keep_extra=keep_extra or raw.canonical, map_flag=map_flag)
             rep = FileReport(path=display_name(path), format=raw.format, rows_read=raw.rows_read,

@@ -36,23 +36,31 @@ __all__ = ["SEPARATORS", "read_delimited", "sniff_separator"]
 
 
 
-def read_delimited(data, path: str, fmt: str, encoding: str | None = None, force_slow: bool = False) -> RawTable:
+def read_delimited(data, path: str, fmt: str, encoding: str | None = None, force_slow: bool = False,
+                   header: bool = True) -> RawTable:
     """Read a CSV (``fmt="csv"``) or TSV file; ``force_slow`` skips the fast reader.
 
     ``data`` is the :class:`~amplify.ingest.loading.Loaded` input (or, from
-    older callers, the file's bytes, loaded here with ``encoding``).
+    older callers, the file's bytes, loaded here with ``encoding``). With
+    ``header=False`` the first line is data too, and the columns are named
+    ``column_1``, ``column_2`` ... (as many as the first line has fields).
     """
     src = data if isinstance(data, Loaded) else loaded_from_bytes(
         data, path, fmt=fmt, encoding=encoding, max_field=max(DEFAULT_MAX_FIELD, len(data) + 1))
     enc = src.encoding or "utf-8"
     try:
-        return _read_utf8(src.data, path, fmt, enc, [], force_slow)
+        return _read_utf8(src.data, path, fmt, enc, [], force_slow, header)
     except UnicodeDecodeError:
         pass
     settled = settle_invalid(src.data, src, path)
     if settled.utf8 is not None:
-        return _read_utf8(settled.utf8, path, fmt, settled.encoding, settled.notes, force_slow)
-    return _read_text(settled.text, path, fmt, settled.encoding, settled.notes)
+        return _read_utf8(settled.utf8, path, fmt, settled.encoding, settled.notes, force_slow, header)
+    return _read_text(settled.text, path, fmt, settled.encoding, settled.notes, header)
+
+
+def _numbered(raw_names: list) -> list[str]:
+    """Names of the columns of a file without a header line: ``column_1`` ..."""
+    return [f"column_{i + 1}" for i in range(len(raw_names))]
 
 
 def _header_line(data: bytes):
@@ -77,7 +85,8 @@ def _header_line(data: bytes):
         return line, line_no, sep, nl
 
 
-def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_slow: bool) -> RawTable:
+def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_slow: bool,
+               header: bool = True) -> RawTable:
     line, line_no, sep, nl = _header_line(data)
     if not line.strip():
         raise IngestError(f"{path}: the file is empty (no header line)")
@@ -91,6 +100,11 @@ def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_sl
     names = header_names(raw_names)
     body_start = nl + 1 if nl >= 0 else len(data)
     first_body_line = line_no + 1
+    if not header:  # the first line is a row
+        names = _numbered(raw_names)
+        body_start = (nl if nl >= 0 else len(data)) - len(line)
+        first_body_line = line_no
+        notes = notes + [f"no header line: columns named column_1 to column_{len(names)}"]
     table = None
     if not force_slow:
         table = read_fast(data, body_start, names, sep, first_body_line)
@@ -112,7 +126,7 @@ def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_sl
                     maybe_nul=data.find(b"\x00", body_start) >= 0)
 
 
-def _read_text(text: str, path: str, fmt: str, enc: str, notes: list) -> RawTable:
+def _read_text(text: str, path: str, fmt: str, enc: str, notes: list, has_header: bool = True) -> RawTable:
     """A text holding bytes that were not valid (as surrogates): the strict reader, values kept as
     Python strings, so that :func:`~amplify.ingest.posts.to_posts` rejects the rows that hold one."""
     lines_before, sep = 0, None
@@ -145,9 +159,15 @@ def _read_text(text: str, path: str, fmt: str, enc: str, notes: list) -> RawTabl
         raise IngestError(f"{path}: line {line_no}: cannot read the header line: {exc}", path=path) from exc
     names = header_names(raw_names)
     body = text[nl + 1:] if nl >= 0 else ""
-    frame, rows, rejects, blank = read_strict(body, names, sep, line_no + 1, as_objects=True)
+    first = line_no + 1
+    if not has_header:  # the first line is a row
+        names = _numbered(raw_names)
+        body = text[pos:]
+        first = line_no
+        notes = notes + [f"no header line: columns named column_1 to column_{len(names)}"]
+    frame, rows, rejects, blank = read_strict(body, names, sep, first, as_objects=True)
     if sep == "\t" and rejects:
-        plain = read_plain_tsv(body, names, line_no + 1, as_objects=True)
+        plain = read_plain_tsv(body, names, first, as_objects=True)
         if plain is not None:
             frame, rows, rejects, blank = plain
             notes = notes + ["quotes read as part of the text (tab-separated without CSV quoting)"]

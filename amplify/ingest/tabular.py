@@ -135,7 +135,7 @@ def _sniff_json(data, fmt_hint: str | None, first: str) -> str:
 
 
 def read_table(path, fmt: str | None = None, encoding: str | None = None, *, force_slow: bool = False,
-               max_field: int = DEFAULT_MAX_FIELD) -> RawTable:
+               max_field: int = DEFAULT_MAX_FIELD, header: bool = True) -> RawTable:
     """Read one file into a :class:`RawTable` (any format in :data:`FORMATS`).
 
     ``path`` is a file, a named pipe or ``"-"`` (standard input), read once.
@@ -143,13 +143,14 @@ def read_table(path, fmt: str | None = None, encoding: str | None = None, *, for
     order mark or UTF-16's zero bytes show); ``max_field`` is the longest
     value kept, in bytes (longer ones are rejected with their row);
     ``force_slow`` reads CSV/TSV with the strict reader only (to compare the
-    two readers).
+    two readers); ``header=False``: a CSV/TSV file has no header line (its
+    columns are ``column_1`` ...).
     """
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     src = load_input(path, fmt, encoding, max_field)
     try:
-        raw = _read_loaded(src, fmt, force_slow)
+        raw = _read_loaded(src, fmt, force_slow, header)
     finally:
         forget_json()
     raw.max_field = max_field
@@ -161,14 +162,14 @@ def read_table(path, fmt: str | None = None, encoding: str | None = None, *, for
     return raw
 
 
-def _read_loaded(src: Loaded, fmt: str | None, force_slow: bool) -> RawTable:
+def _read_loaded(src: Loaded, fmt: str | None, force_slow: bool, header: bool = True) -> RawTable:
     path = src.path
     fmt = fmt or detect_format(src.name, src)
     deep = src.family == "json" and src.filter.first_deep_line
     if deep and (fmt in ("json", "telegram") or (fmt == "twitter" and _one_document(src))):
         _too_deep(src)
     if fmt in ("csv", "tsv"):
-        return read_delimited(src, path, fmt, src.encoding, force_slow)
+        return read_delimited(src, path, fmt, src.encoding, force_slow, header)
     if fmt == "jsonl":
         return read_jsonl(src, path)
     if fmt == "json":
