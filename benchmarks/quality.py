@@ -87,10 +87,13 @@ def score_links(truth: pd.DataFrame, negatives: pd.DataFrame | None, links: pd.D
     correct = np.array([bool(x) for x in shared], dtype=bool)
     found = {(t, r) for t, rs, ok in zip(links["target_id"], shared, correct) if ok for r in rs}
     hit = np.array([(t, r) in found for t, r in zip(truth["target_id"], truth["root_id"])], dtype=bool)
-    parents = links[links["is_parent"]].set_index("target_id")["source_id"].astype(object)
+    # a target quoting passages of several sources has several parents (one per passage): its
+    # parent is exact when it has one parent and that is the planted one
+    parents = links[links["is_parent"]].groupby("target_id")["source_id"].agg(set)
     planted_parents = truth.groupby("target_id")["source_id"].agg(set)
     detected = parents.reindex(truth["target_id"]).to_numpy(dtype=object)
-    exact = np.array([d in planted_parents[t] for d, t in zip(detected, truth["target_id"])], dtype=bool)
+    exact = np.array([isinstance(d, set) and len(d) == 1 and next(iter(d)) in planted_parents[t]
+                      for d, t in zip(detected, truth["target_id"])], dtype=bool)
     out = {"links": len(links), "precision": float(correct.mean()) if len(links) else float("nan"),
            "recall": float(hit.mean()) if len(truth) else float("nan"),
            "exact_parent": float(exact.mean()) if len(truth) else float("nan"), "by_kind": {}, "by_lag": {},

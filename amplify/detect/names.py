@@ -30,7 +30,7 @@ from amplify.text import LOWER_ALNUM, LOWER_CP, decode_utf8, lower_table, slice_
 __all__ = ["name_like", "name_like_passages", "case_informative", "MIN_CHOSEN_WORDS"]
 
 #: A passage with fewer lower-case chosen words than this is a name and title.
-MIN_CHOSEN_WORDS = 3
+MIN_CHOSEN_WORDS = 2
 # below this share of lower-case words among a text's longer words, its case says nothing (Title Case, capitals)
 _MIN_LOWER_SHARE = 0.3
 # ... and a name-and-title passage is at least this share capitalised words
