@@ -89,7 +89,9 @@ def score_links(truth: pd.DataFrame, negatives: pd.DataFrame | None, links: pd.D
     hit = np.array([(t, r) in found for t, r in zip(truth["target_id"], truth["root_id"])], dtype=bool)
     # a target quoting passages of several sources has several parents (one per passage): its
     # parent is exact when it has one parent and that is the planted one
-    parents = links[links["is_parent"]].groupby("target_id")["source_id"].agg(set)
+    par = links[links["is_parent"]]
+    parents = pd.Series([set(v) for v in par.groupby("target_id")["source_id"].agg(list)],
+                        index=par.groupby("target_id")["source_id"].agg(list).index, dtype=object)
     planted_parents = truth.groupby("target_id")["source_id"].agg(set)
     detected = parents.reindex(truth["target_id"]).to_numpy(dtype=object)
     exact = np.array([isinstance(d, set) and len(d) == 1 and next(iter(d)) in planted_parents[t]
