@@ -60,7 +60,10 @@ UNKNOWN_GROUP = "unknown"
 #: from platform ids (a retweet, a quote tweet, a forward); the others are
 #: found in the text by :func:`amplify.detect`. ``template`` (same frame, other
 #: facts) is kept to be seen but is not an echo.
-LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "reuse", "paraphrase", "template")
+LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "reuse", "paraphrase", "template",
+              "translation", "semantic")
+# ``translation`` (the echo is in another language) and ``semantic`` (same language, other
+# words) come from the semantic stage of detection (``detect --semantic``).
 
 
 class SchemaError(ValueError):
@@ -89,6 +92,8 @@ POSTS: tuple[Column, ...] = (
     Column("quoted_id", STRING, False, "post_id this post quotes (quote tweet)"),
     Column("replied_id", STRING, False, "post_id this post replies to"),
     Column("origin", STRING, False, "where the row came from: 'file:row'"),
+    Column("lang_detected", STRING, False, "language identified offline by amplify (ISO 639-1; 'und': too short "
+                                           "to tell); see amplify.text.language"),
 )
 
 OUTLETS: tuple[Column, ...] = (
@@ -117,6 +122,8 @@ LINKS: tuple[Column, ...] = (
     Column("target_coverage", "float64", False, "share of the target inside reused passages (0-1; NaN: not measured)"),
     Column("passages", STRING, False, "every reused passage when there are two or more: JSON list of "
                                       "[source_start, source_end, target_start, target_end] character offsets"),
+    Column("aligned", STRING, False, "translation and semantic links: every aligned sentence pair, JSON list of "
+                                     "[source_start, source_end, target_start, target_end, cosine x 100]"),
 )
 
 TABLES = {"posts": POSTS, "outlets": OUTLETS, "links": LINKS}
