@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from amplify.detect.encoders import Encoder
 from amplify.detect.sentences import Units, split_units
@@ -117,13 +118,45 @@ def embed_posts(ids, texts, encoder: Encoder, cache=None) -> Embedded:
     return Embedded(lang, units, vectors)
 
 
-def _top_mean(s: np.ndarray, k: int) -> np.ndarray:
-    """Mean of each row's ``k`` largest values (masked cells hold -1 and count as 0)."""
-    if s.shape[1] == 0:
-        return np.zeros(s.shape[0], dtype=np.float32)
-    kk = min(k, s.shape[1])
-    top = np.partition(s, s.shape[1] - kk, axis=1)[:, -kk:]
-    return np.maximum(top, 0).sum(axis=1) / k
+@njit(cache=True, nogil=True)
+def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, floor, k, before, after,
+                out_t, out_s, out_c):
+    """One pass over a block of cosines ``s`` (rows: units ``a..``, columns: units ``lo..``):
+    each row's density before and after it (mean of its ``k`` best cosines with other
+    outlets, negatives as 0), and the earlier units at ``floor`` or more. Returns the
+    number of candidates written, or -1 when ``out_*`` are too small."""
+    n_out = 0
+    top = np.zeros(k, dtype=np.float32)
+    for r in range(s.shape[0]):
+        u = a + r
+        ou = outlet[u]
+        for side in range(2):
+            c0 = (lo_all[u] if side == 0 else first_all[u]) - lo
+            c1 = (eq_all[u] if side == 0 else hi_all[u]) - lo
+            top[:] = 0.0
+            for c in range(c0, c1):
+                if outlet[lo + c] == ou:
+                    continue
+                x = s[r, c]
+                if x > top[k - 1]:
+                    j = k - 1
+                    while j > 0 and top[j - 1] < x:
+                        top[j] = top[j - 1]
+                        j -= 1
+                    top[j] = x
+                if side == 0 and x >= floor:
+                    if n_out == len(out_t):
+                        return -1
+                    out_t[n_out] = u
+                    out_s[n_out] = lo + c
+                    out_c[n_out] = x
+                    n_out += 1
+            m = np.float32(top.sum() / k)
+            if side == 0:
+                before[u] = m
+            else:
+                after[u] = m
+    return n_out
 
 
 def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, window_ns: int, *,
@@ -160,18 +193,18 @@ def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, 
         b = min(n, a + max(1, _BLOCK_FLOATS // max(width, 1)))
         lo, hi = int(lo_all[a]), int(hi_all[b - 1])
         s = vectors[a:b] @ vectors[lo:hi].T
-        col = np.arange(lo, hi)
-        s[outlet[a:b, None] == outlet[None, lo:hi]] = -1.0
-        inside_before = (col[None, :] >= lo_all[a:b, None]) & (col[None, :] < eq_all[a:b, None])
-        inside_after = (col[None, :] >= first_all[a:b, None]) & (col[None, :] < hi_all[a:b, None])
-        # a unit is not its own neighbour (same outlet already masks it; kept explicit for clarity)
-        sb = np.where(inside_before, s, -1.0)
-        before[a:b] = _top_mean(sb, k)
-        after[a:b] = _top_mean(np.where(inside_after, s, -1.0), k)
-        r, c = np.nonzero(sb >= floor)
-        found_t.append(a + r)
-        found_s.append(lo + c)
-        found_c.append(sb[r, c])
+        cap = 8 * (b - a) + 1024
+        while True:
+            out_t, out_s = np.empty(cap, np.int64), np.empty(cap, np.int64)
+            out_c = np.empty(cap, np.float32)
+            got = _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, np.float32(floor), k,
+                              before, after, out_t, out_s, out_c)
+            if got >= 0:
+                break
+            cap *= 4
+        found_t.append(out_t[:got])
+        found_s.append(out_s[:got])
+        found_c.append(out_c[:got])
         a = b
     cat = (lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt))
     return cat(found_t, np.int64), cat(found_s, np.int64), cat(found_c, np.float32), before, after
