@@ -80,7 +80,11 @@ class Embedded:
 def _embed_fresh(texts: list, encoder: Encoder) -> Embedded:
     units = split_units(texts, **UNIT_SPLIT)
     pieces = [texts[p][s:e] for p, s, e in zip(units.post.tolist(), units.start.tolist(), units.end.tolist())]
-    return Embedded(identify_languages(texts), units, encoder.encode(pieces))
+    # stored as float16 (half the disk): rounded so here too, so that a run with stored vectors
+    # and one without give the same links
+    vectors = np.asarray(encoder.encode(pieces), dtype=np.float32).reshape(len(pieces), encoder.dim)
+    vectors = vectors.astype(np.float16).astype(np.float32)
+    return Embedded(identify_languages(texts), units, vectors)
 
 
 def embed_posts(ids, texts, encoder: Encoder, cache=None) -> Embedded:
@@ -113,7 +117,7 @@ def embed_posts(ids, texts, encoder: Encoder, cache=None) -> Embedded:
     order = np.lexsort((np.concatenate([old.units.start, new.units.start]), post))
     units = Units(post[order], np.concatenate([old.units.start, new.units.start])[order],
                   np.concatenate([old.units.end, new.units.end])[order])
-    vectors = np.concatenate([old.vectors.astype(np.float32), new.vectors]).reshape(-1, encoder.dim)[order]
+    vectors = np.concatenate([old.vectors.astype(np.float32).reshape(-1, encoder.dim), new.vectors])[order]
     assert len(lang) == n
     return Embedded(lang, units, vectors)
 
@@ -262,7 +266,9 @@ def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, gr
     order = np.argsort(units.post, kind="stable")  # posts are in time order, so units are too
     assert np.all(order == np.arange(len(order))), "units must be sorted by post"
     ut = times[units.post]
-    tu, su, cos, before, after = unit_neighbours(emb.vectors, ut, outlet_code[units.post], cfg.window_ns,
+    # units of one outlet are never compared, unless an outlet may echo itself: then only one post's units
+    code = np.arange(len(times)) if cfg.same_outlet else np.asarray(outlet_code)
+    tu, su, cos, before, after = unit_neighbours(emb.vectors, ut, code[units.post].astype(np.int64), cfg.window_ns,
                                                   floor=cfg.semantic_min)
     keep = np.ones(len(tu), dtype=bool)
     tp, sp = units.post[tu], units.post[su]
