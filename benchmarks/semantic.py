@@ -69,37 +69,6 @@ def store_for(posts: pd.DataFrame):
     return EmbeddingStore(Path(os.environ.get("TMPDIR", "/tmp")) / f"amplify-semantic-bench-{h}")
 
 
-class MemoryCache:
-    """Embeddings kept in memory between runs (the workspace keeps them on disk)."""
-
-    def __init__(self):
-        self.data = {}
-
-    def load(self, key, ids):
-        from amplify.detect.semantic import Embedded
-        from amplify.detect.sentences import Units
-        d = self.data.get(key, {})
-        have = np.array([i in d for i in ids], dtype=bool)
-        lang = np.array([d[i][0] if i in d else None for i in ids], dtype=object)
-        post, start, end, vecs = [], [], [], []
-        for k in np.flatnonzero(have):
-            _, s, e, v = d[ids[k]]
-            post += [k] * len(s)
-            start += list(s)
-            end += list(e)
-            vecs.append(v)
-        dim = 512
-        return have, Embedded(lang, Units(np.array(post, np.int64), np.array(start, np.int64),
-                                          np.array(end, np.int64)),
-                              np.concatenate(vecs) if vecs else np.zeros((0, dim), np.float32))
-
-    def save(self, key, ids, emb):
-        d = self.data.setdefault(key, {})
-        for k, i in enumerate(ids):
-            m = emb.units.post == k
-            d[i] = (emb.lang[k], emb.units.start[m], emb.units.end[m], emb.vectors[m])
-
-
 # --------------------------------------------------------------------------- data
 
 
@@ -378,7 +347,9 @@ def cost_posts(n: int, seed: int = 0) -> pd.DataFrame:
 def run_cost(args) -> None:
     posts = cost_posts(args.cost_posts)
     print(f"cost: {len(posts):,} real posts, mixed languages, 60 days, window 7D, workers 2", flush=True)
-    cache = MemoryCache()
+    cache = store_for(posts)
+    for f in cache.root.glob("*/part-*.npz"):  # the first run embeds everything
+        f.unlink()
     from amplify.detect import DetectStats
     for label in ("first run", "second run (embeddings cached)"):
         st = DetectStats()

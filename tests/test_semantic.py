@@ -15,7 +15,7 @@ import pytest
 from amplify import schema
 from amplify.detect import DetectSettings, SettingsError, detect
 from amplify.detect.encoders import get_encoder, register_encoder
-from amplify.detect.semantic import Embedded, align_posts, embed_posts, unit_neighbours
+from amplify.detect.semantic import align_posts, embed_posts, unit_neighbours
 from amplify.detect.sentences import Units, split_text, split_units
 from amplify.text.language import identify_languages
 from amplify.workspace.embeddings import EmbeddingStore

@@ -96,9 +96,9 @@ def embed_posts(ids, texts, encoder: Encoder, cache=None) -> Embedded:
         Post ids (the cache's key).
     texts : sequence of str
     encoder : :class:`~amplify.detect.encoders.Encoder`
-    cache : object with ``load(key, ids)`` and ``save(key, ids, embedded)``, optional
-        ``load`` returns ``(have, Embedded)``: which ids it holds, and their data
-        (``units.post`` numbering ``ids``); see :class:`amplify.workspace.embeddings.EmbeddingStore`.
+    cache : object with ``load(key, ids)`` and ``save(key, ids, *, lang, post, start, end, vectors)``, optional
+        As :class:`amplify.workspace.embeddings.EmbeddingStore`: ``load`` returns a dict of
+        ``have``, ``lang`` (per id) and ``post``, ``start``, ``end``, ``vectors`` (per unit).
     """
     ids = np.asarray(ids, dtype=object)
     texts = list(texts)
@@ -106,18 +106,20 @@ def embed_posts(ids, texts, encoder: Encoder, cache=None) -> Embedded:
     key = cache_key(encoder)
     if cache is None:
         return _embed_fresh(texts, encoder)
-    have, old = cache.load(key, ids)
-    miss = np.flatnonzero(~have)
+    old = cache.load(key, ids)
+    miss = np.flatnonzero(~old["have"])
     new = _embed_fresh([texts[i] for i in miss], encoder)
     if len(miss):
-        cache.save(key, ids[miss], new)
-    lang = np.asarray(old.lang, dtype=object).copy()
+        cache.save(key, ids[miss], lang=new.lang, post=new.units.post, start=new.units.start, end=new.units.end,
+                   vectors=new.vectors)
+    lang = np.asarray(old["lang"], dtype=object).copy()
     lang[miss] = new.lang
-    post = np.concatenate([old.units.post, miss[new.units.post]])
-    order = np.lexsort((np.concatenate([old.units.start, new.units.start]), post))
-    units = Units(post[order], np.concatenate([old.units.start, new.units.start])[order],
-                  np.concatenate([old.units.end, new.units.end])[order])
-    vectors = np.concatenate([old.vectors.astype(np.float32).reshape(-1, encoder.dim), new.vectors])[order]
+    post = np.concatenate([old["post"], miss[new.units.post]])
+    start = np.concatenate([old["start"], new.units.start])
+    order = np.lexsort((start, post))
+    units = Units(post[order], start[order], np.concatenate([old["end"], new.units.end])[order])
+    vectors = np.concatenate([np.asarray(old["vectors"], dtype=np.float32).reshape(-1, encoder.dim),
+                              new.vectors])[order]
     assert len(lang) == n
     return Embedded(lang, units, vectors)
 

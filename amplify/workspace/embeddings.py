@@ -16,14 +16,11 @@ manifest: deleting it only costs the embedding time again.
 Examples
 --------
 >>> import tempfile, numpy as np
->>> from amplify.detect.semantic import Embedded
->>> from amplify.detect.sentences import Units
 >>> store = EmbeddingStore(tempfile.mkdtemp())
->>> emb = Embedded(np.array(["en"], dtype=object), Units(np.array([0]), np.array([0]), np.array([5])),
-...                np.ones((1, 4), dtype=np.float32) / 2)
->>> store.save("toy.u1", np.array(["p1"], dtype=object), emb)
->>> have, got = store.load("toy.u1", np.array(["p0", "p1"], dtype=object))
->>> have.tolist(), got.lang.tolist(), got.units.post.tolist(), got.vectors.shape
+>>> store.save("toy.u1", np.array(["p1"], dtype=object), lang=np.array(["en"], dtype=object),
+...            post=np.array([0]), start=np.array([0]), end=np.array([5]), vectors=np.ones((1, 4)) / 2)
+>>> got = store.load("toy.u1", np.array(["p0", "p1"], dtype=object))
+>>> got["have"].tolist(), got["lang"].tolist(), got["post"].tolist(), got["vectors"].shape
 ([False, True], [None, 'en'], [1], (1, 4))
 """
 
@@ -86,22 +83,19 @@ class EmbeddingStore:
                 "end": np.concatenate([x["end"] for x in parts]),
                 "vectors": np.concatenate([x["vectors"] for x in parts])}
 
-    def load(self, key: str, ids):
-        """``(have, Embedded)``: which of ``ids`` the store holds, and their data
-        (``units.post`` numbers ``ids``; a missing id's language is None)."""
-        from amplify.detect.semantic import Embedded  # the record the semantic stage speaks
-        from amplify.detect.sentences import Units
-
+    def load(self, key: str, ids) -> dict:
+        """What the store holds of ``ids``: a dict of ``have`` (bool per id), ``lang``
+        (per id; None where missing), and the units of the held posts, sorted by post and
+        start: ``post`` (positions in ``ids``), ``start``, ``end``, ``vectors`` (float32)."""
         ids = np.asarray(ids, dtype=object)
         data = self._read(key)
         if data is None:
-            return (np.zeros(len(ids), dtype=bool),
-                    Embedded(np.full(len(ids), None, dtype=object), Units(*(np.zeros(0, np.int64),) * 3),
-                             np.zeros((0, 0), dtype=np.float32)))
+            empty = np.zeros(0, np.int64)
+            return {"have": np.zeros(len(ids), dtype=bool), "lang": np.full(len(ids), None, dtype=object),
+                    "post": empty, "start": empty, "end": empty, "vectors": np.zeros((0, 0), dtype=np.float32)}
         stored = pd.Index(data["ids"])
         if stored.has_duplicates:  # two runs raced on one post: either copy is the same
-            keep = ~stored.duplicated()
-            data = _subset(data, keep)
+            data = _subset(data, ~stored.duplicated())
             stored = pd.Index(data["ids"])
         where = stored.get_indexer(pd.Index(ids))
         have = where >= 0
@@ -113,19 +107,20 @@ class EmbeddingStore:
         new_post = pos_of[data["post"]]
         sel = np.flatnonzero(new_post >= 0)
         order = sel[np.lexsort((data["start"][sel], new_post[sel]))]
-        units = Units(new_post[order], data["start"][order].astype(np.int64), data["end"][order].astype(np.int64))
-        return have, Embedded(lang, units, data["vectors"][order].astype(np.float32))
+        return {"have": have, "lang": lang, "post": new_post[order], "start": data["start"][order].astype(np.int64),
+                "end": data["end"][order].astype(np.int64), "vectors": data["vectors"][order].astype(np.float32)}
 
-    def save(self, key: str, ids, emb) -> None:
-        """Add the embeddings of ``ids`` (``emb.units.post`` numbering them) as a new part."""
+    def save(self, key: str, ids, *, lang, post, start, end, vectors) -> None:
+        """Add the posts ``ids`` (their ``lang``) and their units (``post`` numbering ``ids``,
+        character ``start`` and ``end``, ``vectors``) as a new part."""
         d = self._dir(key)
         d.mkdir(parents=True, exist_ok=True)
         parts = self._parts(key)
         n = int(_PART.match(parts[-1].name).group(1)) + 1 if parts else 0
         buf = io.BytesIO()
-        np.savez(buf, ids=np.asarray(ids, dtype=str), lang=np.asarray(emb.lang, dtype=str),
-                 post=np.asarray(emb.units.post, dtype=np.int64), start=np.asarray(emb.units.start, dtype=np.int64),
-                 end=np.asarray(emb.units.end, dtype=np.int64), vectors=np.asarray(emb.vectors, dtype=np.float16))
+        np.savez(buf, ids=np.asarray(ids, dtype=str), lang=np.asarray(lang, dtype=str),
+                 post=np.asarray(post, dtype=np.int64), start=np.asarray(start, dtype=np.int64),
+                 end=np.asarray(end, dtype=np.int64), vectors=np.asarray(vectors, dtype=np.float16))
         atomic_write_bytes(d / f"part-{n:06d}.npz", buf.getvalue())
 
     def languages(self, key: str) -> pd.DataFrame:
