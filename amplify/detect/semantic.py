@@ -194,10 +194,13 @@ def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, 
     hi_all = np.searchsorted(times, times + window_ns, side="right")
     a = 0
     while a < n:
-        # as many query rows as keep the block under _BLOCK_FLOATS
-        width = int(hi_all[a] - lo_all[a]) + 1
-        b = min(n, a + max(1, _BLOCK_FLOATS // max(width, 1)))
-        lo, hi = int(lo_all[a]), int(hi_all[b - 1])
+        # as many query rows as keep the block (rows x the keys of all their windows) under
+        # _BLOCK_FLOATS: the keys run from the first row's window start to the last row's end
+        lo = int(lo_all[a])
+        span = min(n - a, _BLOCK_FLOATS)
+        cost = np.arange(1, span + 1, dtype=np.int64) * (hi_all[a:a + span] - lo)
+        b = a + max(1, int(np.searchsorted(cost, _BLOCK_FLOATS, side="right")))
+        hi = int(hi_all[b - 1])
         s = vectors[a:b] @ vectors[lo:hi].T
         cap = 8 * (b - a) + 1024
         while True:
