@@ -256,9 +256,9 @@ def run_echoes(args) -> None:
         write_sample(args.sample, posts, links[links["kind"].isin(["translation", "semantic"])], truth)
     if args.sweep:
         print("  sweep: semantic_min margin coverage -> recall/precision per pair")
-        for cmin in (0.4, 0.45, 0.5, 0.55):
-            for marg in (1.1, 1.2, 1.3, 1.4):
-                for cov in (0.5, 0.6):
+        for cmin in (0.45, 0.5):
+            for marg in (1.2, 1.25, 1.3):
+                for cov in (0.6,):
                     lk = detect(posts.drop(columns="true_lang"), outlets, semantic=True, embeddings=cache,
                                 semantic_min=cmin, semantic_margin=marg, semantic_min_coverage=cov)
                     rs = score_echoes(posts, lk, truth)

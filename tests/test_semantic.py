@@ -325,3 +325,16 @@ def test_real_model_links_zh_ru_en_translations_and_not_unrelated_news():
     assert not any(p[0].startswith("u") or p[1].startswith("u") for p in pairs)
     assert set(links["kind"]) == {"translation"}
     assert (links["score"] > 50).all()
+
+
+def test_sentences_whose_numbers_differ_are_not_aligned():
+    en = "The maximum load for one sleeping place is 140 kg, the maker said."
+    ru = "Максимальная нагрузка на одно спальное место составляет 150 кг, сообщил производитель."
+    ru_same = ru.replace("150", "140")
+    enc = get_encoder("toy")
+    base = np.random.default_rng(7).standard_normal(enc.dim)
+    for s in (en, ru, ru_same):
+        enc.meaning[s] = base
+    assert detect(_posts([("a", "bbc", 0, en), ("b", "tass", 2, ru)]), **TOY).empty
+    links = detect(_posts([("a", "bbc", 0, en), ("b", "tass", 2, ru_same)]), **TOY)
+    assert links["kind"].tolist() == ["translation"]

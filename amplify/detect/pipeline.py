@@ -504,9 +504,9 @@ def add_semantic_links(links: pd.DataFrame, corpus: Corpus, cfg: DetectSettings,
     t0 = time.perf_counter()
     texts = corpus.texts.take(pa.array(corpus.order)).to_pylist()
     emb = embed_posts(corpus.ids, texts, get_encoder(cfg.encoder, workers), cache=embeddings)
-    del texts
     stats.embedded_posts = len(corpus.ids)
-    found = semantic_links(emb, corpus.times, corpus.outlet_code, corpus.group_code, cfg, want=want)
+    found = semantic_links(emb, corpus.times, corpus.outlet_code, corpus.group_code, cfg, want=want, texts=texts)
+    del texts
     if not cfg.same_outlet:
         found = found[corpus.outlet_code[found["src"].to_numpy(np.int64)]
                       != corpus.outlet_code[found["tgt"].to_numpy(np.int64)]]

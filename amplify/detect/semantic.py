@@ -39,6 +39,7 @@ of the target, as the lexical stage's do, so incremental detection stays exact.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -250,8 +251,29 @@ def align_posts(tgt_u, src_u, cos, before, after, units: Units, *, cos_min: floa
     return df[np.maximum(df["source_coverage"], df["target_coverage"]) >= min_coverage].reset_index(drop=True)
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers_agree(texts: list, units: Units, tu: np.ndarray, su: np.ndarray, ask: np.ndarray) -> np.ndarray:
+    """For the candidate pairs ``ask``: False where both units hold numbers and share none."""
+    out = np.ones(len(tu), dtype=bool)
+    memo: dict[int, frozenset] = {}
+
+    def numbers(u: int) -> frozenset:
+        if u not in memo:
+            piece = texts[units.post[u]][units.start[u]:units.end[u]]
+            memo[u] = frozenset(x.replace(",", "").lstrip("0") or "0" for x in _NUMBER.findall(piece))
+        return memo[u]
+
+    for i in np.flatnonzero(ask):
+        a, b = numbers(int(tu[i])), numbers(int(su[i]))
+        if a and b and not (a & b):
+            out[i] = False
+    return out
+
+
 def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, group_code: np.ndarray, cfg,
-                   *, want: np.ndarray | None = None) -> pd.DataFrame:
+                   *, want: np.ndarray | None = None, texts: list | None = None) -> pd.DataFrame:
     """The ``translation`` and ``semantic`` links among posts numbered in time order.
 
     Parameters
@@ -260,6 +282,10 @@ def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, gr
     times, outlet_code, group_code : per post
     cfg : :class:`~amplify.detect.settings.DetectSettings`
     want : bool mask over the posts, optional (only links into these targets)
+    texts : list of str, optional
+        The posts' texts: with them, two sentences that both hold numbers but
+        share none are not aligned (a translation keeps its numbers: "140 kg"
+        is not "150 kg").
 
     Returns
     -------
@@ -281,6 +307,9 @@ def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, gr
         keep &= group_code[tp] != group_code[sp]
     if want is not None:
         keep &= want[tp] | ((times[tp] == times[sp]) & want[sp])
+    if texts is not None:  # asked only of the pairs that pass the cosine and the margin: few
+        margin = cos / np.maximum((before[tu] + after[su]) / 2, 1e-6)
+        keep &= _numbers_agree(texts, units, tu, su, keep & (margin >= cfg.semantic_margin))
     al = align_posts(tu[keep], su[keep], cos[keep], before, after, units, cos_min=cfg.semantic_min,
                      margin_min=cfg.semantic_margin, min_coverage=cfg.semantic_min_coverage)
     cols = ["src", "tgt", "kind", "score", "source_start", "source_end", "target_start", "target_end",
