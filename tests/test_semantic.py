@@ -266,7 +266,7 @@ def test_store_round_trip_and_embeddings_are_computed_once(tmp_path):
     np.testing.assert_array_equal(again.vectors[again.units.post == 2], first.vectors[first.units.post == 0])
     more = embed_posts(np.array(["a", "d"], dtype=object), [zh, ru], enc, cache=store)
     assert ToyEncoder.calls == n_units + 1 and more.lang.tolist() == ["zh", "ru"]
-    langs = store.languages("toy.u1")
+    langs = store.languages("toy.u2")
     assert dict(zip(langs["post_id"], langs["lang_detected"])) == {"a": "zh", "b": "und", "c": "en", "d": "ru"}
     with pytest.raises(ValueError):
         store.load("../escape", ids)

@@ -56,8 +56,11 @@ __all__ = ["Embedded", "embed_posts", "unit_neighbours", "align_posts", "semanti
 #: The kinds this stage makes.
 SEMANTIC_KINDS = ("translation", "semantic")
 #: How texts are cut into units (:func:`~amplify.detect.sentences.split_units`); part of the cache key.
-UNIT_SPLIT = {"short_chars": 280, "min_chars": 25, "max_chars": 400}
-_UNITS_VERSION = 1
+#: Every text is cut into sentences, short ones too: a paragraph of three sentences translated inside
+#: an article is found sentence by sentence (as one unit it met each translated sentence at a
+#: lower cosine); pieces under 25 characters join their neighbour.
+UNIT_SPLIT = {"short_chars": 0, "min_chars": 25, "max_chars": 400}
+_UNITS_VERSION = 2
 #: Neighbours per unit whose mean cosine is its density.
 _K = 4
 #: Floats in one block of the similarity matrix (64 MB).
