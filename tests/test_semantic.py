@@ -110,6 +110,8 @@ def test_pieces_under_min_chars_join_and_over_max_chars_are_cut():
 def test_languages_are_identified_offline():
     got = identify_languages([MEANINGS[0][0], MEANINGS[0][1], MEANINGS[0][2], "ok", None, "12 34"])
     assert got.tolist() == ["en", "ru", "zh", "und", "und", "und"]
+    # short Chinese headlines the model alone calls Japanese; kana make Japanese
+    assert identify_languages(["国际米兰解锁第3000场意甲比赛-中新网", "東京で会議が開かれました"]).tolist() == ["zh", "ja"]
 
 
 # ----------------------------------------------------------------------------- neighbours and alignment
@@ -266,7 +268,7 @@ def test_store_round_trip_and_embeddings_are_computed_once(tmp_path):
     np.testing.assert_array_equal(again.vectors[again.units.post == 2], first.vectors[first.units.post == 0])
     more = embed_posts(np.array(["a", "d"], dtype=object), [zh, ru], enc, cache=store)
     assert ToyEncoder.calls == n_units + 1 and more.lang.tolist() == ["zh", "ru"]
-    langs = store.languages("toy.u2")
+    langs = store.languages("toy.u3")
     assert dict(zip(langs["post_id"], langs["lang_detected"])) == {"a": "zh", "b": "und", "c": "en", "d": "ru"}
     with pytest.raises(ValueError):
         store.load("../escape", ids)

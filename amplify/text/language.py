@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 
@@ -38,6 +39,10 @@ def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier  # the model ships with the package
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_CHINESE = {"wuu", "yue", "gan", "hak", "nan", "cdo", "lzh", "cjy", "hsn"}
 
 
 def _letters(text: str) -> int:
@@ -66,5 +71,13 @@ def identify_languages(texts) -> np.ndarray:
             out.append(UNDETERMINED)
             continue
         head = text[:PREFIX_CHARS]
-        out.append(ident.classify(head)[0] if _letters(head) >= MIN_LETTERS else UNDETERMINED)
+        if _letters(head) < MIN_LETTERS:
+            out.append(UNDETERMINED)
+            continue
+        lang = ident.classify(head)[0]
+        # the model calls short Chinese headlines Japanese or Wu; Japanese is written with kana,
+        # and a Chinese variety in writing is Chinese to a reader (and to the encoder)
+        if lang in _CHINESE or (lang == "ja" and not _KANA.search(head)):
+            lang = "zh"
+        out.append(lang)
     return np.asarray(out, dtype=object)
