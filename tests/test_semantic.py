@@ -340,3 +340,27 @@ def test_sentences_whose_numbers_differ_are_not_aligned():
     assert detect(_posts([("a", "bbc", 0, en), ("b", "tass", 2, ru)]), **TOY).empty
     links = detect(_posts([("a", "bbc", 0, en), ("b", "tass", 2, ru_same)]), **TOY)
     assert links["kind"].tolist() == ["translation"]
+
+
+def test_cli_detect_semantic_then_links_kind_translation(tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+    from amplify.workspace import Workspace
+
+    en, ru, zh = MEANINGS[0]
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with ws.writer():
+        ws.add_posts(_posts([("zh1", "mfa", 0, zh), ("ru1", "sputnik", 3, ru), ("x", "bbc", 4, FILLER[3])]))
+    run = CliRunner().invoke(cli, ["detect", "--workspace", str(tmp_path / "ws"), "--semantic", "-q",
+                                   "--format", "json"], catch_exceptions=False)
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output)["semantic_links"] >= 1
+    got = CliRunner().invoke(cli, ["links", "--workspace", str(tmp_path / "ws"), "--kind", "translation",
+                                   "--format", "csv"], catch_exceptions=False)
+    assert got.exit_code == 0, got.output
+    rows = pd.read_csv(pd.io.common.StringIO(got.output))
+    assert list(zip(rows["source_id"], rows["target_id"])) == [("zh1", "ru1")]
+    assert (tmp_path / "ws" / "embeddings").is_dir()
+    settings = Workspace.open(tmp_path / "ws").linksets()[-1]["settings"]
+    assert settings["semantic"] is True and settings["encoder"] == "use-m3"
