@@ -60,7 +60,10 @@ UNKNOWN_GROUP = "unknown"
 #: from platform ids (a retweet, a quote tweet, a forward); the others are
 #: found in the text by :func:`amplify.detect`. ``template`` (same frame, other
 #: facts) is kept to be seen but is not an echo.
-LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "reuse", "paraphrase", "template")
+LINK_KINDS = ("repost", "quote_post", "verbatim", "quote", "reuse", "paraphrase", "template",
+              "translation", "semantic")
+# ``translation`` (the echo is in another language) and ``semantic`` (same language, other
+# words) come from the semantic stage of detection (``detect --semantic``).
 
 
 class SchemaError(ValueError):
@@ -93,6 +96,8 @@ POSTS: tuple[Column, ...] = (
     Column("origin", STRING, False, "where the row came from: 'file:row'"),
     Column("urls", "object", False, "web addresses the post links to (text and platform fields), normalised: "
                                     "a list of str, None when it links nowhere (amplify.ingest.urls)"),
+    Column("lang_detected", STRING, False, "language identified offline by amplify (ISO 639-1; 'und': too short "
+                                           "to tell); see amplify.text.language"),
 )
 
 OUTLETS: tuple[Column, ...] = (
@@ -124,6 +129,8 @@ LINKS: tuple[Column, ...] = (
                                       "[source_start, source_end, target_start, target_end] character offsets"),
     Column("time_reference", STRING, False, "for a link past the window: the time the target says the words were "
                                             "said ('last month', 'on 8 May'), '' when it says none"),
+    Column("aligned", STRING, False, "translation and semantic links: every aligned sentence pair, JSON list of "
+                                     "[source_start, source_end, target_start, target_end, cosine x 100]"),
 )
 
 TABLES = {"posts": POSTS, "outlets": OUTLETS, "links": LINKS}

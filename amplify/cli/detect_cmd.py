@@ -45,13 +45,24 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
               help="A short text of at least this many words found whole inside another is a quote.")
 @click.option("--same-outlet", is_flag=True, help="Also link an outlet echoing itself.")
 @click.option("--cross-group-only", is_flag=True, help="Keep only links between different groups (camps).")
+@click.option("--semantic/--no-semantic", default=_DEFAULTS.semantic, show_default=True,
+              help="Also find echoes in another language ('translation') or in other words ('semantic') with a "
+                   "multilingual sentence encoder (offline; embeds about 100 posts/s once per post, so off by default: "
+                   "see the README).")
+@click.option("--semantic-min", type=float, default=_DEFAULTS.semantic_min, show_default=True,
+              help="Smallest cosine (0-1) of two aligned sentences (with --semantic).")
+@click.option("--semantic-margin", type=float, default=_DEFAULTS.semantic_margin, show_default=True,
+              help="How much closer (ratio) two aligned sentences must be than to their nearest neighbours.")
+@click.option("--semantic-min-coverage", type=float, default=_DEFAULTS.semantic_min_coverage, show_default=True,
+              help="Share (0-1) of one post that aligned sentences must cover (with --semantic).")
 @click.option("--full", is_flag=True, help="Recompute everything instead of only what is new.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Threads to use.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
             paraphrase_min_ratio, reuse_min_coverage, short_words, rare_share, rare_min_posts, min_contained_words, same_outlet,
-            cross_group_only, full, workers, fmt, quiet):
+            cross_group_only, semantic, semantic_min, semantic_margin, semantic_min_coverage, full, workers, fmt,
+            quiet):
     """Find every post that echoes an earlier post of another outlet.
 
     Links are stored in the workspace as a link set keyed by these settings:
@@ -64,6 +75,7 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
       amplify detect --workspace ws
       amplify detect --workspace ws --window 3D --cross-group-only
       amplify detect --workspace ws --quote-window 90D
+      amplify detect --workspace ws --semantic    # also translations and restatements
     """
     from amplify.detect.incremental import detect_workspace
     from amplify.workspace import Workspace, WorkspaceError
@@ -77,7 +89,8 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                                   reuse_min_coverage=reuse_min_coverage, short_words=short_words,
                                   rare_share=rare_share, rare_min_posts=rare_min_posts,
                                   min_contained_words=min_contained_words, same_outlet=same_outlet,
-                                  cross_group_only=cross_group_only)
+                                  cross_group_only=cross_group_only, semantic=semantic, semantic_min=semantic_min,
+                                  semantic_margin=semantic_margin, semantic_min_coverage=semantic_min_coverage)
     except SettingsError as exc:
         flag = _FLAG_OF.get(exc.setting, "--" + exc.setting.replace("_", "-"))
         raise click.UsageError(f"{flag} {exc.problem}") from exc
@@ -92,7 +105,8 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
         emit_json({"linkset": run.linkset, "mode": run.mode, "new_posts": run.new_posts,
                    "targets_recomputed": run.targets_recomputed, "links": run.links_total,
                    "links_changed": run.links_changed, "candidate_pairs": st.candidate_pairs,
-                   "native_missing": st.native_missing, "ties": st.ties, "seconds": st.seconds})
+                   "native_missing": st.native_missing, "ties": st.ties, "seconds": st.seconds,
+                   "semantic_links": st.semantic_links})
         return
     click.echo(str(run))
     if run.mode != "up to date":

@@ -29,6 +29,7 @@ from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings
 from amplify.utc import to_ns
 from amplify.workspace import linkset_id
+from amplify.workspace.embeddings import EmbeddingStore
 
 __all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record", "outlets_fingerprint"]
 
@@ -88,6 +89,8 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     # 'unknown') concern new posts, which are matched anyway
     inputs = {"outlets_sha1": outlets_fingerprint(ws.outlets(fill_missing=False))}
     stats = DetectStats()
+    # the semantic stage's sentence vectors, kept beside the posts: each post is embedded once
+    store = EmbeddingStore(ws.path) if cfg.semantic else None
     # attribution and camp filters read the outlets table: if it changed since
     # the set was computed, every link may change
     stale = existing is not None and existing.get("inputs", {}).get("outlets_sha1") != inputs["outlets_sha1"]
@@ -96,7 +99,8 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
         return DetectRun(lid, "up to date", 0, 0, n, 0, stats)
     if existing is None or full or stale:
         posts = ws.posts()
-        links = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats)
+        links = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats,
+                       embeddings=store)
         ws.save_links(links, record, covered_through=last, inputs=inputs)
         old_n = int(existing["n_links"]) if existing is not None else 0
         mode = "full (outlets changed)" if stale and not full else "full"
@@ -107,7 +111,8 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     if _time_span_share(posts, new, pd.Timedelta(cfg.horizon_ns)) > _FULL_PASS_SHARE:
         # the new posts touch most of the corpus: one pass over all of it costs
         # less than the window bookkeeping, and its links are the same
-        merged = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats)
+        merged = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats,
+                        embeddings=store)
         ws.save_links(merged, record, covered_through=last, inputs=inputs)
         return DetectRun(lid, "incremental", len(new), len(posts), len(merged),
                          len(merged) - int(existing["n_links"]), stats)
@@ -115,7 +120,7 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     targets = posts.loc[target_mask, "post_id"]
     old = ws.links(linkset=lid)
     fresh = detect(posts[needed], outlets, settings=cfg, targets=targets, workers=workers,
-                   progress=progress, stats=stats)
+                   progress=progress, stats=stats, embeddings=store)
     keep = ~old["target_id"].isin(set(targets))
     merged = pd.concat([old[keep], fresh], ignore_index=True)
     # a parent may rest on a link into another post (a relay: A -> B for C's

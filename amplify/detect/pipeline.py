@@ -22,6 +22,10 @@ concept) with its own docstring; :func:`detect` only strings them together:
 10. :func:`finish_links` -- ids, lags, attribution, and
     :func:`~amplify.detect.parents.mark_parents`; :func:`note_time_references`
     -- what a long quote says of when its words were said.
+
+With ``semantic=True``, :func:`add_semantic_links` (between 7 and 8) adds the
+``translation`` and ``semantic`` links of :mod:`amplify.detect.semantic` for
+the pairs the lexical steps did not link.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from amplify.detect.content import content_agreement, unasked
 from amplify.detect.names import name_like_passages
 from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
+from amplify.detect.semantic import embed_posts, semantic_links
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import ShingleIndex, build_index, shared_set, shingles
 from amplify.detect.verify import Evidence, passage_spans, verify_pairs
@@ -57,7 +62,8 @@ from amplify.utc import to_ns
 __all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block", "filter_pairs",
            "check_content",
            "echo_links",
-           "locate_passages", "drop_names", "note_time_references", "add_native_links", "mirror_ties", "finish_links"]
+           "locate_passages", "drop_names", "note_time_references", "add_native_links", "mirror_ties", "finish_links",
+           "add_semantic_links"]
 
 _STAGES = ["tokenise", "block", "verify", "orient"]
 # the columns of the posts table detection reads (the texts are read in place)
@@ -81,6 +87,8 @@ class DetectStats:
     native_missing: int = 0
     ties: int = 0
     seconds: dict = field(default_factory=dict)
+    semantic_links: int = 0
+    embedded_posts: int = 0
 
 
 @dataclass
@@ -123,6 +131,7 @@ def detect(
     workers: int = 2,
     progress: bool = False,
     stats: DetectStats | None = None,
+    embeddings=None,
     **overrides,
 ) -> pd.DataFrame:
     """Find every post that echoes an earlier post of another outlet.
@@ -147,6 +156,10 @@ def detect(
         Show a progress bar per stage on stderr.
     stats : DetectStats, optional
         Filled with counts and timings.
+    embeddings : optional
+        Where the semantic stage keeps each post's sentence vectors between
+        runs (:class:`amplify.workspace.embeddings.EmbeddingStore`); without
+        it they are computed afresh.
 
     Returns
     -------
@@ -177,14 +190,15 @@ def detect(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run(posts, outlets, cfg, targets, workers, progress, stats if stats is not None else DetectStats())
+        return _run(posts, outlets, cfg, targets, workers, progress, stats if stats is not None else DetectStats(),
+                    embeddings)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: bool,
-         stats: DetectStats) -> pd.DataFrame:
+         stats: DetectStats, embeddings=None) -> pd.DataFrame:
     """The steps, timed per stage; each step's array is freed once the next no longer needs it."""
     posts = schema.validate_posts(posts)
     if outlets is not None:
@@ -227,8 +241,10 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
 
     t0 = time.perf_counter()
     stage.start("orient", f"{len(echoes):,} links")
-    links = add_native_links(drop_names(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, workers),
-                             corpus, stats)
+    links = drop_names(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, workers)
+    if cfg.semantic:
+        links = add_semantic_links(links, corpus, cfg, want, embeddings, workers, stats)
+    links = add_native_links(links, corpus, stats)
     links = mirror_ties(links, corpus.times)
     links["passages"] = describe_passages(links, every_passage, corpus, tokens.lengths, workers)
     wanted = None if want is None else want[links["tgt"].to_numpy()]
@@ -562,8 +578,40 @@ def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | No
         **{c: links[c].to_numpy(np.float64) if c in links else np.full(len(links), np.nan)
            for c in ("source_coverage", "target_coverage")},
         "passages": links["passages"].to_numpy(object) if "passages" in links else "",
+        # the semantic stage's aligned sentences (absent without it)
+        **({"aligned": links["aligned"].fillna("").to_numpy(object)} if "aligned" in links else {}),
     })
     out = mark_parents(out, times[s])
     if keep is not None:
         out = out[keep]
     return out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def add_semantic_links(links: pd.DataFrame, corpus: Corpus, cfg: DetectSettings, want: np.ndarray | None,
+                       embeddings, workers: int, stats: DetectStats) -> pd.DataFrame:
+    """``links`` (character spans) with the semantic stage's ``translation`` and
+    ``semantic`` links (:mod:`amplify.detect.semantic`) after them, for the
+    pairs (either direction) the lexical steps left unlinked; column
+    ``aligned`` holds their aligned sentences (``""`` on lexical links)."""
+    from amplify.detect.encoders import get_encoder
+
+    t0 = time.perf_counter()
+    texts = corpus.texts.take(pa.array(corpus.order)).to_pylist()
+    emb = embed_posts(corpus.ids, texts, get_encoder(cfg.encoder, workers), cache=embeddings)
+    stats.embedded_posts = len(corpus.ids)
+    found = semantic_links(emb, corpus.times, corpus.outlet_code, corpus.group_code, cfg, want=want, texts=texts)
+    del texts
+    if not cfg.same_outlet:
+        found = found[corpus.outlet_code[found["src"].to_numpy(np.int64)]
+                      != corpus.outlet_code[found["tgt"].to_numpy(np.int64)]]
+    n = len(corpus.ids)
+    linked = set((links["src"].to_numpy(np.int64) * n + links["tgt"].to_numpy(np.int64)).tolist())
+    linked |= set((links["tgt"].to_numpy(np.int64) * n + links["src"].to_numpy(np.int64)).tolist())
+    s, t = found["src"].to_numpy(np.int64), found["tgt"].to_numpy(np.int64)
+    found = found[~pd.Series(s * n + t).isin(linked).to_numpy()]
+    stats.semantic_links = len(found)
+    stats.seconds["semantic"] = time.perf_counter() - t0
+    if found.empty:
+        return links
+    return pd.concat([links.assign(aligned=""), found.astype({"src": np.int64, "tgt": np.int64})],
+                     ignore_index=True)

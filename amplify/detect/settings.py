@@ -10,6 +10,9 @@ import pandas as pd
 
 __all__ = ["DetectSettings", "SettingsError", "canonical_duration"]
 
+# the semantic stage's settings (recorded with a link set only when the stage runs)
+_SEMANTIC_FIELDS = ("semantic", "semantic_min", "semantic_margin", "semantic_min_coverage", "encoder")
+
 
 class SettingsError(ValueError):
     """A detection setting out of its range.
@@ -100,6 +103,18 @@ class DetectSettings:
         Keep only links between outlets of different groups (camps).
     common_at, keep_first, keep_last : int
         Viral/boilerplate bound, see :mod:`amplify.detect.candidates`.
+    semantic : bool
+        Also run the semantic stage (:mod:`amplify.detect.semantic`): echoes
+        in another language (``translation``) or in other words (``semantic``).
+    semantic_min : float
+        Smallest cosine (0-1) of two aligned sentences.
+    semantic_margin : float
+        Smallest ratio of that cosine to the mean cosine of both sentences'
+        closest neighbours in the window (>= 1: closer than to anything else).
+    semantic_min_coverage : float
+        Share (0-1) of one post's text its aligned sentences must cover.
+    encoder : str
+        Sentence encoder (:func:`amplify.detect.encoders.get_encoder`).
     """
 
     window: str = "7D"
@@ -122,6 +137,11 @@ class DetectSettings:
     common_at: int = 25
     keep_first: int = 3
     keep_last: int = 3
+    semantic: bool = False
+    semantic_min: float = 0.5
+    semantic_margin: float = 1.2
+    semantic_min_coverage: float = 0.6
+    encoder: str = "use-m3"
 
     def __post_init__(self):
         # Checked once, here, so that a bad value fails before any work with a message that names
@@ -150,15 +170,24 @@ class DetectSettings:
                 raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
         for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
                            ("paraphrase_min_dice", 1.0), ("rare_share", 1.0),
-                           ("reuse_min_coverage", 1.0)):
+                           ("reuse_min_coverage", 1.0), ("semantic_min", 1.0), ("semantic_min_coverage", 1.0),
+                           ("semantic_margin", 100.0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
                     or not 0.0 <= float(value) <= high:
                 raise SettingsError(name, f"must be a number from 0 to {high:g} (got {value!r})")
 
     def to_dict(self) -> dict:
-        """The settings as a plain dict (field name -> value)."""
-        return dataclasses.asdict(self)
+        """The settings as a plain dict (field name -> value).
+
+        Without the semantic stage its knobs are left out, so a link set
+        computed without it keeps the id it had before the stage existed.
+        """
+        out = dataclasses.asdict(self)
+        if not self.semantic:
+            for name in _SEMANTIC_FIELDS:
+                out.pop(name)
+        return out
 
     @property
     def window_ns(self) -> int:

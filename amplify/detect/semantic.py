@@ -1,0 +1,344 @@
+"""The semantic stage: echoes in another language (``translation``) or in other words (``semantic``).
+
+No lexical rule sees a Chinese statement echoed in Russian. This stage embeds
+each post's sentences (:mod:`amplify.detect.sentences`) with a multilingual
+sentence encoder (:mod:`amplify.detect.encoders`), finds for each sentence the
+closest sentences of other outlets inside the time window, and links two posts
+when enough of one is aligned, sentence by sentence, with the other:
+
+1. **embed** (:func:`embed_posts`): language of each post
+   (:mod:`amplify.text.language`), units, one vector per unit; a cache (the
+   workspace's, :mod:`amplify.workspace.embeddings`) keeps them per post and
+   encoder, so a second run embeds only new posts;
+2. **neighbours** (:func:`unit_neighbours`): units in time order; each block of
+   units is compared with the units inside one window of it by one exact
+   matrix product (never all pairs of the corpus). A pair is a candidate when its
+   cosine reaches ``semantic_floor``. Each unit also gets its *density*: the mean
+   cosine of its ``k`` closest units of other outlets in the window before it (a
+   target) and after it (a source);
+3. **verify** (:func:`align_posts`): a candidate pair of units is *aligned* when its
+   cosine reaches ``semantic_min`` and its *margin* -- cosine over the mean
+   density of both sides (the ratio margin of bitext mining; it discounts
+   sentences that are close to everything, such as boilerplate and generic news
+   phrases) -- reaches ``semantic_margin``; each unit is aligned at most once
+   per post pair (best first); two posts are linked when the aligned units cover
+   ``semantic_min_coverage`` of one of them.
+
+A link's ``score`` is 100 times the mean cosine of its aligned units (weighted
+by their length), its span the stretch from the first to the last aligned unit
+on each side, and ``aligned`` lists every aligned pair as
+``[source_start, source_end, target_start, target_end, score]`` in characters
+of the original texts. Lag, attribution and parents are those of every other
+link (:func:`amplify.detect.pipeline.finish_links`).
+
+**Locality.** A target's density reads the window before it, a source's the
+window after it: every number about a pair comes from posts within one window
+of the target, as the lexical stage's do, so incremental detection stays exact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numba import njit
+
+from amplify.detect.encoders import Encoder
+from amplify.detect.sentences import Units, split_units
+from amplify.text.language import UNDETERMINED, identify_languages
+
+__all__ = ["Embedded", "embed_posts", "unit_neighbours", "align_posts", "semantic_links", "cache_key",
+           "SEMANTIC_KINDS", "UNIT_SPLIT"]
+
+#: The kinds this stage makes.
+SEMANTIC_KINDS = ("translation", "semantic")
+#: How texts are cut into units (:func:`~amplify.detect.sentences.split_units`); part of the cache key.
+#: Every text is cut into sentences, short ones too: a paragraph of three sentences translated inside
+#: an article is found sentence by sentence (as one unit it met each translated sentence at a
+#: lower cosine); pieces under 25 characters join their neighbour.
+UNIT_SPLIT = {"short_chars": 0, "min_chars": 25, "max_chars": 400}
+_UNITS_VERSION = 3  # how texts are cut and their language told: stored with the vectors
+#: Neighbours per unit whose mean cosine is its density.
+_K = 4
+#: Floats in one block of the similarity matrix (64 MB).
+_BLOCK_FLOATS = 1 << 24
+
+
+def cache_key(encoder: Encoder) -> str:
+    """The name embeddings are cached under: the encoder and the way texts were cut."""
+    return f"{encoder.name}.u{_UNITS_VERSION}"
+
+
+@dataclass
+class Embedded:
+    """Each post's language, its units and their vectors; ``units.post`` numbers posts as given."""
+
+    lang: np.ndarray
+    units: Units
+    vectors: np.ndarray
+
+
+def _embed_fresh(texts: list, encoder: Encoder) -> Embedded:
+    units = split_units(texts, **UNIT_SPLIT)
+    pieces = [texts[p][s:e] for p, s, e in zip(units.post.tolist(), units.start.tolist(), units.end.tolist())]
+    # stored as float16 (half the disk): rounded so here too, so that a run with stored vectors
+    # and one without give the same links
+    vectors = np.asarray(encoder.encode(pieces), dtype=np.float32).reshape(len(pieces), encoder.dim)
+    vectors = vectors.astype(np.float16).astype(np.float32)
+    return Embedded(identify_languages(texts), units, vectors)
+
+
+def embed_posts(ids, texts, encoder: Encoder, cache=None) -> Embedded:
+    """Language, units and vectors of every post, computed once per post and encoder.
+
+    Parameters
+    ----------
+    ids : sequence of str
+        Post ids (the cache's key).
+    texts : sequence of str
+    encoder : :class:`~amplify.detect.encoders.Encoder`
+    cache : object with ``load(key, ids)`` and ``save(key, ids, *, lang, post, start, end, vectors)``, optional
+        As :class:`amplify.workspace.embeddings.EmbeddingStore`: ``load`` returns a dict of
+        ``have``, ``lang`` (per id) and ``post``, ``start``, ``end``, ``vectors`` (per unit).
+    """
+    ids = np.asarray(ids, dtype=object)
+    texts = list(texts)
+    n = len(ids)
+    key = cache_key(encoder)
+    if cache is None:
+        return _embed_fresh(texts, encoder)
+    old = cache.load(key, ids)
+    miss = np.flatnonzero(~old["have"])
+    new = _embed_fresh([texts[i] for i in miss], encoder)
+    if len(miss):
+        cache.save(key, ids[miss], lang=new.lang, post=new.units.post, start=new.units.start, end=new.units.end,
+                   vectors=new.vectors)
+    lang = np.asarray(old["lang"], dtype=object).copy()
+    lang[miss] = new.lang
+    post = np.concatenate([old["post"], miss[new.units.post]])
+    start = np.concatenate([old["start"], new.units.start])
+    order = np.lexsort((start, post))
+    units = Units(post[order], start[order], np.concatenate([old["end"], new.units.end])[order])
+    vectors = np.concatenate([np.asarray(old["vectors"], dtype=np.float32).reshape(-1, encoder.dim),
+                              new.vectors])[order]
+    assert len(lang) == n
+    return Embedded(lang, units, vectors)
+
+
+@njit(cache=True, nogil=True)
+def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, floor, k, before, after,
+                out_t, out_s, out_c):
+    """One pass over a block of cosines ``s`` (rows: units ``a..``, columns: units ``lo..``):
+    each row's density before and after it (mean of its ``k`` best cosines with other
+    outlets, negatives as 0), and the earlier units at ``floor`` or more. Returns the
+    number of candidates written, or -1 when ``out_*`` are too small."""
+    n_out = 0
+    top = np.zeros(k, dtype=np.float32)
+    for r in range(s.shape[0]):
+        u = a + r
+        ou = outlet[u]
+        for side in range(2):
+            c0 = (lo_all[u] if side == 0 else first_all[u]) - lo
+            c1 = (eq_all[u] if side == 0 else hi_all[u]) - lo
+            top[:] = 0.0
+            for c in range(c0, c1):
+                if outlet[lo + c] == ou:
+                    continue
+                x = s[r, c]
+                if x > top[k - 1]:
+                    j = k - 1
+                    while j > 0 and top[j - 1] < x:
+                        top[j] = top[j - 1]
+                        j -= 1
+                    top[j] = x
+                if side == 0 and x >= floor:
+                    if n_out == len(out_t):
+                        return -1
+                    out_t[n_out] = u
+                    out_s[n_out] = lo + c
+                    out_c[n_out] = x
+                    n_out += 1
+            m = np.float32(top.sum() / k)
+            if side == 0:
+                before[u] = m
+            else:
+                after[u] = m
+    return n_out
+
+
+def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, window_ns: int, *,
+                    floor: float, k: int = _K) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate unit pairs and each unit's density, by exact products per time block.
+
+    Parameters
+    ----------
+    vectors : (n, d) float32, unit rows, sorted by ``times``
+    times : (n,) int64 nanoseconds, non-decreasing
+    outlet : (n,) int codes; units of one outlet are never compared
+    window_ns : int
+    floor : float
+        Smallest cosine of a candidate pair.
+
+    Returns
+    -------
+    tgt, src, cos : arrays over the candidate pairs (``times[src] <= times[tgt]``,
+        within the window, other outlets)
+    before, after : (n,) float32, each unit's density in the window before and after it
+    """
+    n = len(vectors)
+    before = np.zeros(n, dtype=np.float32)
+    after = np.zeros(n, dtype=np.float32)
+    found_t, found_s, found_c = [], [], []
+    lo_all = np.searchsorted(times, times - window_ns, side="left")
+    eq_all = np.searchsorted(times, times, side="right")     # keys at or before a unit's time end here
+    first_all = np.searchsorted(times, times, side="left")   # keys at or after it start here
+    hi_all = np.searchsorted(times, times + window_ns, side="right")
+    a = 0
+    while a < n:
+        # as many query rows as keep the block (rows x the keys of all their windows) under
+        # _BLOCK_FLOATS: the keys run from the first row's window start to the last row's end
+        lo = int(lo_all[a])
+        span = min(n - a, _BLOCK_FLOATS)
+        cost = np.arange(1, span + 1, dtype=np.int64) * (hi_all[a:a + span] - lo)
+        b = a + max(1, int(np.searchsorted(cost, _BLOCK_FLOATS, side="right")))
+        hi = int(hi_all[b - 1])
+        s = vectors[a:b] @ vectors[lo:hi].T
+        cap = 8 * (b - a) + 1024
+        while True:
+            out_t, out_s = np.empty(cap, np.int64), np.empty(cap, np.int64)
+            out_c = np.empty(cap, np.float32)
+            got = _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, np.float32(floor), k,
+                              before, after, out_t, out_s, out_c)
+            if got >= 0:
+                break
+            cap *= 4
+        found_t.append(out_t[:got])
+        found_s.append(out_s[:got])
+        found_c.append(out_c[:got])
+        a = b
+    cat = (lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt))
+    return cat(found_t, np.int64), cat(found_s, np.int64), cat(found_c, np.float32), before, after
+
+
+def align_posts(tgt_u, src_u, cos, before, after, units: Units, *, cos_min: float, margin_min: float,
+                min_coverage: float) -> pd.DataFrame:
+    """Aligned units, one-to-one per post pair, and the post pairs they cover enough of.
+
+    Returns one row per aligned unit pair of a linked post pair: ``src``, ``tgt``
+    (post numbers), ``su``, ``tu`` (units) and ``cos``; plus, per row, the
+    pair's ``source_coverage`` and ``target_coverage`` (share of each post's
+    unit characters aligned).
+    """
+    margin = cos / np.maximum((before[tgt_u] + after[src_u]) / 2, 1e-6)
+    ok = (cos >= cos_min) & (margin >= margin_min)
+    df = pd.DataFrame({"tgt": units.post[tgt_u[ok]], "src": units.post[src_u[ok]], "tu": tgt_u[ok],
+                       "su": src_u[ok], "cos": cos[ok]})
+    df = df[df["src"] != df["tgt"]]
+    if df.empty:
+        return df.assign(source_coverage=[], target_coverage=[])
+    # best first; each unit once per post pair (greedy one-to-one alignment)
+    df = df.sort_values(["tgt", "src", "cos"], ascending=[True, True, False], kind="stable")
+    df = df.drop_duplicates(["tgt", "src", "tu"]).drop_duplicates(["tgt", "src", "su"])
+    ulen = (units.end - units.start).astype(np.float64)
+    total = np.bincount(units.post, weights=ulen, minlength=int(units.post.max()) + 1)
+    df["slen"] = ulen[df["su"].to_numpy()]
+    df["tlen"] = ulen[df["tu"].to_numpy()]
+    g = df.groupby(["tgt", "src"], sort=False)
+    cov_s = g["slen"].transform("sum").to_numpy() / total[df["src"].to_numpy()]
+    cov_t = g["tlen"].transform("sum").to_numpy() / total[df["tgt"].to_numpy()]
+    df["source_coverage"] = np.minimum(cov_s, 1.0)
+    df["target_coverage"] = np.minimum(cov_t, 1.0)
+    return df[np.maximum(df["source_coverage"], df["target_coverage"]) >= min_coverage].reset_index(drop=True)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers_agree(texts: list, units: Units, tu: np.ndarray, su: np.ndarray, ask: np.ndarray) -> np.ndarray:
+    """For the candidate pairs ``ask``: False where both units hold numbers and share none."""
+    out = np.ones(len(tu), dtype=bool)
+    memo: dict[int, frozenset] = {}
+
+    def numbers(u: int) -> frozenset:
+        if u not in memo:
+            piece = texts[units.post[u]][units.start[u]:units.end[u]]
+            memo[u] = frozenset(x.replace(",", "").lstrip("0") or "0" for x in _NUMBER.findall(piece))
+        return memo[u]
+
+    for i in np.flatnonzero(ask):
+        a, b = numbers(int(tu[i])), numbers(int(su[i]))
+        if a and b and not (a & b):
+            out[i] = False
+    return out
+
+
+def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, group_code: np.ndarray, cfg,
+                   *, want: np.ndarray | None = None, texts: list | None = None) -> pd.DataFrame:
+    """The ``translation`` and ``semantic`` links among posts numbered in time order.
+
+    Parameters
+    ----------
+    emb : :class:`Embedded` of the posts (``units.post`` = post number)
+    times, outlet_code, group_code : per post
+    cfg : :class:`~amplify.detect.settings.DetectSettings`
+    want : bool mask over the posts, optional (only links into these targets)
+    texts : list of str, optional
+        The posts' texts: with them, two sentences that both hold numbers but
+        share none are not aligned (a translation keeps its numbers: "140 kg"
+        is not "150 kg").
+
+    Returns
+    -------
+    DataFrame with ``src``, ``tgt``, ``kind``, ``score``, ``source_start`` ...
+    ``target_end`` (characters), ``source_coverage``, ``target_coverage`` and
+    ``aligned`` (JSON), one row per linked pair, sorted by ``(tgt, src)``.
+    """
+    units = emb.units
+    order = np.argsort(units.post, kind="stable")  # posts are in time order, so units are too
+    assert np.all(order == np.arange(len(order))), "units must be sorted by post"
+    ut = times[units.post]
+    # units of one outlet are never compared, unless an outlet may echo itself: then only one post's units
+    code = np.arange(len(times)) if cfg.same_outlet else np.asarray(outlet_code)
+    tu, su, cos, before, after = unit_neighbours(emb.vectors, ut, code[units.post].astype(np.int64), cfg.window_ns,
+                                                  floor=cfg.semantic_min)
+    keep = np.ones(len(tu), dtype=bool)
+    tp, sp = units.post[tu], units.post[su]
+    if cfg.cross_group_only:
+        keep &= group_code[tp] != group_code[sp]
+    if want is not None:
+        keep &= want[tp] | ((times[tp] == times[sp]) & want[sp])
+    if texts is not None:  # asked only of the pairs that pass the cosine and the margin: few
+        margin = cos / np.maximum((before[tu] + after[su]) / 2, 1e-6)
+        keep &= _numbers_agree(texts, units, tu, su, keep & (margin >= cfg.semantic_margin))
+    al = align_posts(tu[keep], su[keep], cos[keep], before, after, units, cos_min=cfg.semantic_min,
+                     margin_min=cfg.semantic_margin, min_coverage=cfg.semantic_min_coverage)
+    cols = ["src", "tgt", "kind", "score", "source_start", "source_end", "target_start", "target_end",
+            "source_coverage", "target_coverage", "aligned"]
+    if al.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("kind", "aligned") else np.float64) for c in cols})
+    al = al.sort_values(["tgt", "src", "tu"], kind="stable").reset_index(drop=True)
+    ss, se = units.start[al["su"]], units.end[al["su"]]
+    ts, te = units.start[al["tu"]], units.end[al["tu"]]
+    w = (al["slen"] + al["tlen"]).to_numpy()
+    al = al.assign(ss=ss, se=se, ts=ts, te=te, wc=al["cos"] * w, w=w)
+    g = al.groupby(["tgt", "src"], sort=False)
+    out = g.agg(source_start=("ss", "min"), source_end=("se", "max"), target_start=("ts", "min"),
+                target_end=("te", "max"), wc=("wc", "sum"), w=("w", "sum"),
+                source_coverage=("source_coverage", "first"), target_coverage=("target_coverage", "first"))
+    out = out.reset_index()
+    pieces = np.stack([ss, se, ts, te, np.round(al["cos"].to_numpy() * 100).astype(np.int64)], axis=1).tolist()
+    bounds = np.flatnonzero(np.r_[True, (al["tgt"].to_numpy()[1:] != al["tgt"].to_numpy()[:-1])
+                                   | (al["src"].to_numpy()[1:] != al["src"].to_numpy()[:-1]), True])
+    aligned = [json.dumps(pieces[x:y], separators=(",", ":")) for x, y in zip(bounds[:-1], bounds[1:])]
+    lang = np.asarray(emb.lang, dtype=object)
+    ls, lt = lang[out["src"].to_numpy()], lang[out["tgt"].to_numpy()]
+    other = (ls != lt) & (ls != UNDETERMINED) & (lt != UNDETERMINED)
+    out["kind"] = np.where(other, "translation", "semantic")
+    out["score"] = np.round(100 * out["wc"] / out["w"], 2)
+    out["aligned"] = aligned
+    out["source_coverage"] = out["source_coverage"].round(4)
+    out["target_coverage"] = out["target_coverage"].round(4)
+    return out[cols].sort_values(["tgt", "src"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,383 @@
+"""The semantic stage on real text: cross-language echoes, restatements, cost (issue #13).
+
+Every figure is computed here from ``../shared/data`` (a set that is absent is
+skipped with a message); none is typed in.
+
+1. **Cross-language echoes** (``--only echoes``). Sentences of the WMT news test
+   sets (ru-en, zh-en, zh-ru; rows that share an English sentence are one
+   meaning, used once): an outlet of one camp posts a sentence (or a paragraph of
+   2-3 consecutive sentences of one document), an outlet of another camp posts its
+   translation 1-48 h later -- a third of the time as a paragraph inside a longer
+   article of other sentences. Around them, at least 20,000 unrelated real posts
+   of the same 30 days in the three languages: the other WMT sentences (one
+   language of each meaning, so no distractor translates another), UCI
+   headlines, RUWA headlines, the ministry's Chinese press-conference paragraphs.
+   Printed per language pair at default settings: recall (echoes linked) and
+   precision (translation links between the pair's languages that are echoes).
+2. **Same-language restatements** (``--only pairs``): MRPC train and Twitter-URL
+   train, laid out as ``benchmarks/real_quality.py`` lays them (one pair per
+   window), F1 and AP with the semantic stage on beside lexical-only.
+3. **Cost** (``--only cost``): ``--cost-posts`` (default 100,000) real posts of
+   mixed languages over 60 days: posts/s for embedding (first run) and for the
+   rest of the stage (second run, embeddings cached), peak memory, total time.
+
+``--sweep`` prints recall/precision over a grid of the three thresholds (the
+embeddings are computed once); ``--sample FILE`` writes links side by side.
+
+Run::
+
+    python benchmarks/semantic.py
+    python benchmarks/semantic.py --only echoes --sweep
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from amplify.detect import detect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import average_precision, labelled_pairs  # noqa: E402
+
+SHARED = Path(os.environ.get("AMPLIFY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+WMT = SHARED / "wmt-parallel-dev"
+PAIRS = (("ru", "en"), ("zh", "en"), ("zh", "ru"))
+CAMPS = {"CN": ["xinhua", "cgtn", "globaltimes", "mfa_china", "peoples_daily"],
+         "RU": ["tass", "rt", "sputnik", "ria", "mid_rf"],
+         "WEST": ["reuters", "bbc", "ap", "dw", "guardian"]}
+T0 = pd.Timestamp("2022-03-01", tz="UTC")
+DAYS = 30
+
+
+def store_for(posts: pd.DataFrame):
+    """An embedding store for these posts, reused by later runs over the same texts."""
+    import hashlib
+
+    from amplify.workspace.embeddings import EmbeddingStore
+    h = hashlib.sha1("\x00".join(posts["post_id"] + "\x01" + posts["text"]).encode()).hexdigest()[:12]
+    return EmbeddingStore(Path(os.environ.get("TMPDIR", "/tmp")) / f"amplify-semantic-bench-{h}")
+
+
+# --------------------------------------------------------------------------- data
+
+
+def wmt_meanings() -> pd.DataFrame | None:
+    """One row per English sentence of the three WMT files, with its ``ru`` and ``zh`` where known,
+    and the document and position of the row it came from first."""
+    if not WMT.is_dir():
+        print(f"(WMT not found at {WMT}: skipped)", file=sys.stderr)
+        return None
+    rows = []
+    for name, cols in (("ru-en.tsv", {"xx": "ru"}), ("zh-en.tsv", {"xx": "zh"}), ("zh-ru.tsv", {})):
+        df = pd.read_csv(WMT / name, sep="\t", dtype=str).rename(columns=cols)
+        df["file"] = name
+        df["pos"] = np.arange(len(df))
+        rows.append(df[[c for c in ("id", "docid", "file", "pos", "en", "ru", "zh") if c in df]])
+    df = pd.concat(rows, ignore_index=True).dropna(subset=["en"])
+    # one meaning per English sentence, however it is spaced or punctuated (the 2022 en->ru and
+    # en->zh sets translate one English text)
+    df["key"] = df["en"].str.lower().str.replace(r"[\W_]+", "", regex=True)
+    first = df.groupby("key", sort=False).agg({"id": "first", "docid": "first", "file": "first", "pos": "first",
+                                               "en": "first", "ru": "first", "zh": "first"})
+    return first.reset_index(drop=True)
+
+
+def distractor_pool() -> dict[str, list[str]]:
+    """Unrelated real texts by language, from the sets other than WMT."""
+    pool = {"en": [], "zh": [], "ru": []}
+    uci = SHARED / "uci-news-subset" / "uci-news-aggregator.csv"
+    if uci.is_file():
+        pool["en"] += pd.read_csv(uci, dtype=str, on_bad_lines="skip")["TITLE"].dropna().tolist()
+    ruwa = SHARED / "ruwa" / "RUWA_01.08.23.csv.zip"
+    if ruwa.is_file():
+        with zipfile.ZipFile(ruwa) as z:
+            name = next(n for n in z.namelist() if n.endswith(".csv") and not n.startswith("__MACOSX"))
+            pool["en"] += pd.read_csv(z.open(name), dtype=str)["title"].dropna().tolist()
+    mfa = SHARED / "mfa-press-2018-2019" / "transcripts.jsonl.gz"
+    if mfa.is_file():
+        with gzip.open(mfa, "rt", encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                if r["lang"] == "zh":  # Chinese only: the English transcripts translate them
+                    pool["zh"] += [p for p in r["paragraphs"] if len(p) >= 10]
+    return pool
+
+
+def echo_corpus(seed: int = 0, n_single: int = 300, n_para: int = 100, n_distractors: int = 22000):
+    """Posts, outlets and the planted echoes (a DataFrame of source_id, target_id, pair)."""
+    rng = np.random.default_rng(seed)
+    m = wmt_meanings()
+    if m is None:
+        return None
+    used = np.zeros(len(m), dtype=bool)
+    # documents (docid, else 20 consecutive rows of a file): half give the echoes and the articles'
+    # other sentences, half the WMT distractors, so no distractor shares a document with an echo
+    doc = m["docid"].where(m["docid"].notna(), m["file"] + ":" + (m["pos"] // 20).astype(str)).to_numpy()
+    docs = np.unique(doc.astype(str))
+    echo_doc = np.isin(doc.astype(str), rng.choice(docs, size=len(docs) // 2, replace=False))
+    posts, truth = [], []
+    outlet_camp = {o: c for c, os_ in CAMPS.items() for o in os_}
+    outlets = list(outlet_camp)
+
+    def other_camp_outlet(src_outlet):
+        return rng.choice([o for o in outlets if outlet_camp[o] != outlet_camp[src_outlet]])
+
+    def when():
+        return T0 + pd.Timedelta(seconds=float(rng.uniform(0, (DAYS - 3) * 86400)))
+
+    def filler(lang, k):
+        """k unused sentences of ``lang`` (they are used up: no distractor repeats them)."""
+        free = np.flatnonzero(~used & echo_doc & m[lang].notna().to_numpy())
+        pick = rng.choice(free, size=k, replace=False)
+        used[pick] = True
+        return m[lang].to_numpy()[pick].tolist()
+
+    n = 0
+    for a, b in PAIRS:
+        both = np.flatnonzero(~used & echo_doc & m[a].notna().to_numpy() & m[b].notna().to_numpy())
+        rng.shuffle(both)
+        singles, rest = both[:n_single], both[n_single:]
+        used[singles] = True
+        items = [([i], False) for i in singles]
+        # paragraphs: 2-3 consecutive rows of one document, each with both languages
+        mm = m.iloc[rest].sort_values(["file", "pos"])
+        starts = [j for j in range(len(mm) - 3) if mm["docid"].iloc[j] == mm["docid"].iloc[j + 2]
+                  and isinstance(mm["docid"].iloc[j], str) and mm["pos"].iloc[j + 2] - mm["pos"].iloc[j] == 2]
+        rng.shuffle(starts)
+        taken = 0
+        for j in starts:
+            if taken == n_para:
+                break
+            rows = mm.index[j:j + 2 + int(rng.integers(0, 2))].to_numpy()
+            if used[rows].any():
+                continue
+            used[rows] = True
+            items.append((list(rows), True))
+            taken += 1
+        for rows, para in items:
+            sl, tl = (a, b) if rng.random() < 0.5 else (b, a)
+            so = rng.choice(outlets)
+            to = other_camp_outlet(so)
+            t = when()
+            sep = "" if sl == "zh" else " "
+            src_text = sep.join(m[sl].to_numpy()[rows])
+            tsep = "" if tl == "zh" else " "
+            tgt_text = tsep.join(m[tl].to_numpy()[rows])
+            # a third of the echoes: the translation is a paragraph inside a longer article
+            if para or rng.random() < 1 / 3:
+                before, after = filler(tl, int(rng.integers(2, 5))), filler(tl, int(rng.integers(2, 5)))
+                tgt_text = tsep.join(before) + "\n\n" + tgt_text + "\n\n" + tsep.join(after)
+            lag = pd.Timedelta(hours=float(rng.uniform(1, 48)))
+            posts += [(f"e{n}s", so, t, src_text, sl), (f"e{n}t", to, t + lag, tgt_text, tl)]
+            truth.append((f"e{n}s", f"e{n}t", f"{a}-{b}", "article" if tgt_text.count("\n\n") else "post"))
+            n += 1
+    # distractors: the WMT sentences of documents no echo or article took a sentence from, each
+    # document in one language (two sentences of one document in two languages are often about
+    # one thing: that would plant unlabelled echoes), then the other sets
+    touched = set(doc[used]) | set(doc[echo_doc])
+    texts = []
+    doc_lang = {}
+    for i in np.flatnonzero(~used):
+        if doc[i] in touched:
+            continue
+        if doc[i] not in doc_lang:
+            langs = [x for x in ("en", "ru", "zh") if isinstance(m.at[i, x], str)]
+            # Russian where there is one: the other sets hold none
+            doc_lang[doc[i]] = "ru" if "ru" in langs and rng.random() < 0.8 else langs[int(rng.integers(len(langs)))]
+        lang = doc_lang[doc[i]]
+        if isinstance(m.at[i, lang], str):
+            texts.append((m.at[i, lang], lang))
+    n_wmt = len(texts)
+    pool = distractor_pool()
+    for lang, xs in pool.items():
+        xs = list(dict.fromkeys(xs))
+        rng.shuffle(xs)
+        texts += [(x, lang) for x in xs[:max(0, (n_distractors - n_wmt) // 2)]]
+    texts = texts[:max(n_distractors, n_wmt)] if len(texts) > n_distractors else texts
+    for k, (x, lang) in enumerate(texts):
+        posts.append((f"d{k}", rng.choice(outlets), T0 + pd.Timedelta(seconds=float(rng.uniform(0, DAYS * 86400))),
+                      x, lang))
+    df = pd.DataFrame(posts, columns=["post_id", "outlet", "published_at", "text", "true_lang"])
+    out = pd.DataFrame({"outlet": outlets, "group": [outlet_camp[o] for o in outlets]})
+    return df, out, pd.DataFrame(truth, columns=["source_id", "target_id", "pair", "shape"])
+
+
+def score_echoes(posts, links, truth) -> list[dict]:
+    """Recall and precision of translation links per language pair."""
+    lang = dict(zip(posts["post_id"], posts["true_lang"]))
+    tr = links[links["kind"] == "translation"]
+    found = set(zip(tr["source_id"], tr["target_id"]))
+    anylink = set(zip(links["source_id"], links["target_id"]))
+    true = set(zip(truth["source_id"], truth["target_id"]))
+    rows = []
+    for a, b in PAIRS:
+        t = truth[truth["pair"] == f"{a}-{b}"]
+        hit = np.array([(s, g) in found for s, g in zip(t["source_id"], t["target_id"])])
+        hit_any = np.array([(s, g) in anylink for s, g in zip(t["source_id"], t["target_id"])])
+        art = (t["shape"] == "article").to_numpy()
+        pl = tr[[{lang[s], lang[g]} == {a, b} for s, g in zip(tr["source_id"], tr["target_id"])]]
+        tp = sum((s, g) in true for s, g in zip(pl["source_id"], pl["target_id"]))
+        rows.append({"pair": f"{a}-{b}", "echoes": len(t), "recall": hit.mean(), "recall_any_link": hit_any.mean(),
+                     "recall_in_article": hit[art].mean() if art.any() else float("nan"),
+                     "links": len(pl), "precision": tp / max(len(pl), 1)})
+    return rows
+
+
+def run_echoes(args) -> None:
+    built = echo_corpus(args.seed, n_distractors=args.distractors)
+    if built is None:
+        return
+    posts, outlets, truth = built
+    print(f"cross-language echoes: {len(truth):,} planted among {len(posts) - 2 * len(truth):,} unrelated posts "
+          f"({posts['true_lang'].value_counts().to_dict()}), {DAYS} days, window 7D", flush=True)
+    cache = store_for(posts)
+    t = time.perf_counter()
+    links = detect(posts.drop(columns="true_lang"), outlets, semantic=True, embeddings=cache)
+    print(f"  first run (embedding included) {time.perf_counter() - t:.1f}s", flush=True)
+    for r in score_echoes(posts, links, truth):
+        print(f"  {r['pair']}: {r['echoes']} echoes, recall {r['recall']:.3f} (in articles "
+              f"{r['recall_in_article']:.3f}; any kind {r['recall_any_link']:.3f}), "
+              f"{r['links']} translation links, precision {r['precision']:.3f}")
+    same = links[links["kind"] == "semantic"]
+    print(f"  same-language semantic links among these posts: {len(same)} (not scored: UCI/RUWA stories "
+          f"hold real restatements)")
+    if args.sample:
+        write_sample(args.sample, posts, links[links["kind"].isin(["translation", "semantic"])], truth)
+    if args.sweep:
+        print("  sweep: semantic_min margin coverage -> recall/precision per pair")
+        for cmin in (0.45, 0.5):
+            for marg in (1.2, 1.25, 1.3):
+                for cov in (0.6,):
+                    lk = detect(posts.drop(columns="true_lang"), outlets, semantic=True, embeddings=cache,
+                                semantic_min=cmin, semantic_margin=marg, semantic_min_coverage=cov)
+                    rs = score_echoes(posts, lk, truth)
+                    print(f"    {cmin:.2f} {marg:.2f} {cov:.2f}  " + "  ".join(
+                        f"{r['pair']} {r['recall']:.3f}/{r['precision']:.3f}" for r in rs), flush=True)
+
+
+def write_sample(path, posts, links, truth, n=40) -> None:
+    text = dict(zip(posts["post_id"], posts["text"]))
+    true = set(zip(truth["source_id"], truth["target_id"]))
+    rng = np.random.default_rng(1)
+    pick = links.iloc[rng.permutation(len(links))[:n]]
+    with open(path, "w", encoding="utf-8") as f:
+        for r in pick.itertuples():
+            f.write(f"=== {r.kind} score {r.score} planted={(r.source_id, r.target_id) in true} aligned={r.aligned}\n")
+            f.write(f"SOURCE {r.source_id}: {text[r.source_id][:600]!r}\n")
+            f.write(f"TARGET {r.target_id}: {text[r.target_id][:600]!r}\n\n")
+    print(f"  wrote {len(pick)} links to {path}")
+
+
+# --------------------------------------------------------------------------- labelled pairs
+
+
+def pair_scores(a, b, semantic: bool) -> np.ndarray:
+    """Each pair's link score (0 = not linked), pairs laid 8 days apart as real_quality lays them."""
+    score = np.zeros(len(a))
+    t0 = pd.Timestamp("1980-01-01", tz="UTC")
+    chunk = 8000
+    for c in range(0, len(a), chunk):
+        idx = np.arange(c, min(c + chunk, len(a)))
+        ta = [t0 + k * pd.Timedelta("8D") for k in range(len(idx))]
+        posts = pd.DataFrame({"post_id": [f"a{i}" for i in idx] + [f"b{i}" for i in idx],
+                              "outlet": ["outlet_a"] * len(idx) + ["outlet_b"] * len(idx),
+                              "published_at": ta + [t + pd.Timedelta("1h") for t in ta],
+                              "text": [a[i] for i in idx] + [b[i] for i in idx]})
+        links = detect(posts, semantic=semantic)
+        links = links[(links["source_id"].str[1:] == links["target_id"].str[1:]) & (links["kind"] != "template")]
+        score[links["target_id"].str[1:].astype(int).to_numpy()] = links["score"].to_numpy()
+    return score
+
+
+def run_pairs(args) -> None:
+    for name, a, b, y in labelled_pairs():
+        y = y.astype(bool)
+        for semantic in (False, True):
+            t = time.perf_counter()
+            s = pair_scores(a, b, semantic)
+            pred = s > 0
+            tp = int((pred & y).sum())
+            p, r = tp / max(pred.sum(), 1), tp / max(y.sum(), 1)
+            print(f"{name}: {'semantic on ' if semantic else 'lexical only'}  F1 {2 * p * r / max(p + r, 1e-12):.3f} "
+                  f"P {p:.3f} R {r:.3f} AP {average_precision(y, s):.3f} ({time.perf_counter() - t:.0f}s)",
+                  flush=True)
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def cost_posts(n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` real posts (WMT sides, UCI, RUWA, ministry paragraphs in both languages, tweets) over 60 days."""
+    rng = np.random.default_rng(seed)
+    texts = []
+    m = wmt_meanings()
+    if m is not None:
+        for lang in ("en", "ru", "zh"):
+            texts += m[lang].dropna().tolist()
+    for xs in distractor_pool().values():
+        texts += xs
+    mfa = SHARED / "mfa-press-2018-2019" / "transcripts.jsonl.gz"
+    if mfa.is_file():
+        with gzip.open(mfa, "rt", encoding="utf-8") as f:
+            texts += [p for line in f for p in json.loads(line)["paragraphs"] if json.loads(line)["lang"] == "en"]
+    tw = SHARED / "twitter-url-train" / "b.toks"
+    if tw.is_file():
+        texts += tw.read_text("utf-8").splitlines()
+    texts = list(dict.fromkeys(x for x in texts if isinstance(x, str) and x.strip()))
+    rng.shuffle(texts)
+    texts = texts[:n]
+    outlets = [o for os_ in CAMPS.values() for o in os_]
+    return pd.DataFrame({"post_id": [f"p{i}" for i in range(len(texts))],
+                         "outlet": rng.choice(outlets, len(texts)),
+                         "published_at": T0 + pd.to_timedelta(rng.uniform(0, 60 * 86400, len(texts)), unit="s"),
+                         "text": texts})
+
+
+def run_cost(args) -> None:
+    posts = cost_posts(args.cost_posts)
+    print(f"cost: {len(posts):,} real posts, mixed languages, 60 days, window 7D, workers 2", flush=True)
+    cache = store_for(posts)
+    for f in cache.root.glob("*/part-*.npz"):  # the first run embeds everything
+        f.unlink()
+    from amplify.detect import DetectStats
+    for label in ("first run", "second run (embeddings cached)"):
+        st = DetectStats()
+        t = time.perf_counter()
+        links = detect(posts, semantic=True, embeddings=cache, stats=st)
+        total = time.perf_counter() - t
+        sem = st.seconds.get("semantic", 0.0)
+        print(f"  {label}: total {total:.1f}s, semantic stage {sem:.1f}s ({len(posts) / max(sem, 1e-9):,.0f} posts/s), "
+              f"lexical {total - sem:.1f}s; {st.semantic_links:,} semantic/translation links of {len(links):,}; "
+              f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB", flush=True)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", nargs="*", choices=["echoes", "pairs", "cost"], default=["echoes", "pairs", "cost"])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--distractors", type=int, default=22000)
+    ap.add_argument("--cost-posts", type=int, default=100_000)
+    ap.add_argument("--sweep", action="store_true")
+    ap.add_argument("--sample", help="write a sample of the links, both texts, to this file")
+    args = ap.parse_args(argv)
+    if "echoes" in args.only:
+        run_echoes(args)
+    if "pairs" in args.only:
+        run_pairs(args)
+    if "cost" in args.only:
+        run_cost(args)
+
+
+if __name__ == "__main__":
+    main()
