@@ -31,15 +31,15 @@ def canonical_duration(value) -> str:
     """A duration in one spelling: whole days as ``"7D"``, else whole hours
     (``"36h"``), minutes (``"90min"``) or seconds (``"45s"``).
 
-    >>> [canonical_duration(x) for x in ("7days", "168h", "36 hours", "90min", "0D")]
-    ['7D', '7D', '36h', '90min', '0D']
+    >>> [canonical_duration(x) for x in ("7days", "168h", "36 hours", "90min", "0D", "2970000.5s")]
+    ['7D', '7D', '36h', '90min', '0D', '2970000500ms']
     """
     td = pd.Timedelta(value)
-    for unit, name in ((pd.Timedelta("1D"), "D"), (pd.Timedelta("1h"), "h"), (pd.Timedelta("1min"), "min")):
+    for unit, name in ((pd.Timedelta("1D"), "D"), (pd.Timedelta("1h"), "h"), (pd.Timedelta("1min"), "min"),
+                       (pd.Timedelta("1s"), "s"), (pd.Timedelta("1ms"), "ms"), (pd.Timedelta("1us"), "us")):
         if td % unit == pd.Timedelta(0):
             return f"{td // unit}{name}"
-    seconds = td / pd.Timedelta("1s")
-    return f"{seconds:g}s"
+    return f"{td.value}ns"  # exact, whatever the duration
 
 
 @dataclass(frozen=True)
