@@ -5,7 +5,7 @@ transcripts (``../shared/data/mfa-press-2018-2019``): long documents of many
 answers, one post each, published by ``mfa_china`` with the spokesperson as
 ``speaker``. Targets are real news articles (the English, Russian and Chinese
 documents of ``../shared/data/wmt-parallel-dev``, MRPC's and UCI's sentences
-in runs of 4-10 consecutive real sentences) published 1-90 days after a press
+in runs of 4-10 consecutive real sentences) published 1-180 days after a press
 conference by news outlets, among at least 5,000 unrelated real articles
 spread over the same two years. Built cases:
 
@@ -50,7 +50,7 @@ import pandas as pd
 from amplify.detect import DetectSettings, detect
 
 SHARED = Path(os.environ.get("AMPLIFY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
-LAG_BANDS = [(1, 7), (8, 30), (31, 60), (61, 90)]
+LAG_BANDS = [(1, 7), (8, 30), (31, 60), (61, 90), (91, 180)]
 OUTLETS = ["sputnik", "rt", "tass", "globaltimes", "xinhua_en", "cgtn", "scmp", "reuters", "ap", "bbc"]
 _CAP = r"[A-Z][\w'.-]*"
 # "Name Name, member of the Political Bureau of ..." and "Director of the Office of ... Name"
@@ -164,7 +164,7 @@ def edit_one_word(sentence: str, rng: np.random.Generator) -> str:
     return " ".join(words[:i] + words[i + 1:])
 
 
-def build(seed: int = 19, quotes: int = 300, two_source: int = 60, names: int = 200, unrelated: int = 5000):
+def build(seed: int = 19, quotes: int = 375, two_source: int = 60, names: int = 200, unrelated: int = 5000):
     """The corpus and its cases (see the module docstring)."""
     rng = np.random.default_rng(seed)
     docs = transcripts()
@@ -179,7 +179,7 @@ def build(seed: int = 19, quotes: int = 300, two_source: int = 60, names: int = 
     when = dict(zip(docs["post_id"], docs["published_at"]))
     speaker = dict(zip(docs["post_id"], docs["speaker"]))
     t_min = docs["published_at"].min()
-    span = (docs["published_at"].max() + pd.Timedelta(days=90) - t_min).value
+    span = (docs["published_at"].max() + pd.Timedelta(days=180) - t_min).value
 
     posts, cases = [], []
 
