@@ -543,10 +543,11 @@ def note_time_references(links: pd.DataFrame, corpus: Corpus, cfg: DetectSetting
     far = np.flatnonzero(links["lag_s"].to_numpy() * 1e9 > cfg.window_ns)
     if len(far) == 0:
         return out
-    row_of = dict(zip(corpus.ids.tolist(), corpus.order.tolist()))
-    for i, tid, a, b in zip(far.tolist(), links["target_id"].to_numpy()[far].tolist(),
-                            links["target_start"].to_numpy()[far].tolist(), links["target_end"].to_numpy()[far].tolist()):
-        out[i] = time_reference(corpus.texts[row_of[tid]].as_py() or "", a, b)
+    # only the far links' targets are looked up (a dict of every post id cost 0.5 s at 1M posts)
+    rows = corpus.order[pd.Index(corpus.ids).get_indexer(links["target_id"].to_numpy()[far])]
+    for i, row, a, b in zip(far.tolist(), rows.tolist(), links["target_start"].to_numpy()[far].tolist(),
+                            links["target_end"].to_numpy()[far].tolist()):
+        out[i] = time_reference(corpus.texts[row].as_py() or "", a, b)
     return out
 
 
