@@ -43,3 +43,16 @@ def test_cli_no_header(tmp_path):
     assert "2 new" in r.output
     r = CliRunner().invoke(cli, ["ingest", str(p), "--no-header", "-w", str(tmp_path / "w2"), "-q"])
     assert r.exit_code == 1 and "column_1, column_2, column_3" in r.output
+
+
+def test_empty_and_ragged_files_say_so_in_one_line(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["ingest", str(empty), "--no-header", "-w", str(tmp_path / "w"), "-q"])
+    assert r.exit_code == 1 and "the file is empty (no row)" in r.output and "Traceback" not in r.output
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("2022-01-05,tass\n2022-01-06,rt,third field,fourth\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["ingest", str(ragged), "--no-header", "--map", "text=column_3",
+                                 "-w", str(tmp_path / "w2"), "-q"])
+    # the columns are the first line's: a wider later row is not silently cut into them
+    assert r.exit_code == 1 and "found columns: column_1, column_2" in r.output

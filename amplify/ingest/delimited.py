@@ -89,7 +89,7 @@ def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_sl
                header: bool = True) -> RawTable:
     line, line_no, sep, nl = _header_line(data)
     if not line.strip():
-        raise IngestError(f"{path}: the file is empty (no header line)")
+        raise IngestError(f"{path}: the file is empty" + (" (no header line)" if header else " (no row)"))
     header_text = line.decode("utf-8").rstrip("\r")
     if sep is None:
         sep = sniff_separator(header_text, fmt)
@@ -146,7 +146,7 @@ def _read_text(text: str, path: str, fmt: str, enc: str, notes: list, has_header
     header = line.rstrip("\r")
     line_no = lines_before + 1
     if not header.strip():
-        raise IngestError(f"{path}: the file is empty (no header line)", path=path)
+        raise IngestError(f"{path}: the file is empty" + (" (no header line)" if has_header else " (no row)"), path=path)
     bad = first_surrogate(header)
     if bad is not None:
         raise IngestError(f"{path}: line {line_no} (the header): {describe_surrogate(bad, enc)}; "
