@@ -53,13 +53,15 @@ from __future__ import annotations
 import numpy as np
 
 from amplify.analyze.frame import Frame
+from amplify.detect.parents import RELAY_KINDS, RELAY_MORE_CHARS
 
 __all__ = ["explained_links", "route_parents", "MORE_CHARS", "COPY_KINDS"]
 
-#: How many characters more of B than of A the echo C must carry for B to be its relay.
-MORE_CHARS = 10
-#: Link kinds that copy text, and so can make a relay.
-COPY_KINDS = ("repost", "quote_post", "verbatim", "quote")
+#: How many characters more of B than of A the echo C must carry for B to be its relay
+#: (one rule with detection's parents: :data:`amplify.detect.parents.RELAY_MORE_CHARS`).
+MORE_CHARS = RELAY_MORE_CHARS
+#: Link kinds that copy text, and so can make a relay (:data:`amplify.detect.parents.RELAY_KINDS`).
+COPY_KINDS = RELAY_KINDS
 
 
 def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -> tuple[np.ndarray, np.ndarray]:
