@@ -152,3 +152,54 @@ def test_shingles_are_the_same_on_any_number_of_threads(parallel_paths, lengths,
     # post p's keys carry p, one per n-token window
     assert np.array_equal(np.diff(o1), np.maximum(np.array(lengths, dtype=np.int64) - n + 1, 0))
     assert np.array_equal(k1 & np.uint64((1 << DOC_BITS) - 1), np.repeat(np.arange(len(lengths)), np.diff(o1)))
+
+
+def far_reference(posts_shingles, times, window, far_window, common_at, far_min_shared):
+    """Pairs more than ``window`` and at most ``far_window`` apart sharing
+    ``far_min_shared`` shingles that are not common over ``+- far_window``
+    at the target, straight from the documented rule."""
+    holders = defaultdict(list)
+    for d, shs in enumerate(posts_shingles):
+        for s in set(shs):
+            holders[s].append(d)
+    shared = Counter()
+    for docs in holders.values():
+        docs.sort()
+        for i, d in enumerate(docs):
+            t = times[d]
+            inside = [q for q in docs if t - far_window <= times[q] <= t + far_window]
+            if len(inside) - 1 > common_at:
+                continue
+            for q in docs[:i]:
+                if t - far_window <= times[q] < t - window:
+                    shared[q, d] += 1
+    return {p: (c, c) for p, c in shared.items() if c >= far_min_shared}
+
+
+def _check_far(corpus, window, extra, common_at, far_min_shared, workers):
+    shingle_sets, times = corpus
+    times = np.sort(np.asarray(times, dtype=np.int64))
+    cand = C.candidate_pairs(index_of(shingle_sets), times, window, common_at=common_at,
+                             far_window=window + extra, far_min_shared=far_min_shared, workers=workers)
+    far = cand.far
+    got = {(int(s), int(t)): (int(a), int(b)) for s, t, a, b in zip(far.src, far.tgt, far.shared, far.rare)}
+    assert got == far_reference(shingle_sets, times, window, window + extra, common_at, far_min_shared)
+    order = np.lexsort((far.src, far.tgt))
+    assert np.array_equal(order, np.arange(len(order)))
+    # the near pairs do not change when the long horizon is asked for
+    near = C.candidate_pairs(index_of(shingle_sets), times, window, common_at=common_at, workers=workers)
+    for f in ("src", "tgt", "shared", "rare"):
+        assert np.array_equal(getattr(near, f), getattr(cand, f))
+
+
+@settings(max_examples=150, deadline=None)
+@given(corpora, st.integers(0, 8), st.integers(1, 20), st.integers(0, 6), st.integers(1, 3))
+def test_far_horizon_matches_reference(corpus, window, extra, common_at, far_min_shared):
+    _check_far(corpus, window, extra, common_at, far_min_shared, workers=1)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corpora, st.integers(0, 8), st.integers(1, 20), st.integers(0, 6), st.integers(1, 3), st.integers(2, 3))
+def test_far_horizon_parallel_paths_match_reference(parallel_paths, corpus, window, extra, common_at,
+                                                    far_min_shared, workers):
+    _check_far(corpus, window, extra, common_at, far_min_shared, workers=workers)

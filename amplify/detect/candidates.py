@@ -106,7 +106,7 @@ def _partition_index(hashes, off, workers, out):
 
 
 @njit(cache=True, nogil=True)
-def _rows(keys, times, window, common_at, docs, lo_out, base):
+def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_out):
     """Rows of one sorted slice of keys, written from ``docs[base]`` on.
 
     A row is one (shingle, post) occurrence -- a shingle repeated inside a
@@ -115,11 +115,19 @@ def _rows(keys, times, window, common_at, docs, lo_out, base):
     row of the same shingle inside ``[t_r - window, t_r]``, stored as
     ``-(lo + 1)`` when the shingle is *common* at ``r``: more than
     ``common_at`` other posts hold it inside ``[t_r - window, t_r + window]``.
+
+    With ``far_window > window`` the same pass fills ``far_out`` for the long
+    horizon: the first row inside ``[t_r - far_window, t_r]``, or ``-1`` when
+    the row can pair nobody past ``window`` -- its shingle is common over
+    ``+- far_window``, or no earlier row of it lies more than ``window``
+    before ``t_r``. The rows are the same for both horizons, so they are
+    written once and only the window starts differ.
     Returns the end of the rows written.
     """
     n = len(keys)
     shift = np.uint64(DOC_BITS)
     mask = np.uint64((1 << DOC_BITS) - 1)
+    far = far_window > window
     o = base
     g = 0
     while g < n:
@@ -141,6 +149,8 @@ def _rows(keys, times, window, common_at, docs, lo_out, base):
             continue
         lo = start
         hi = start
+        flo = start
+        fhi = start
         for r in range(start, o):
             if hi < r:
                 hi = r
@@ -150,6 +160,14 @@ def _rows(keys, times, window, common_at, docs, lo_out, base):
             while hi + 1 < o and times[docs[hi + 1]] <= t + window:
                 hi += 1
             lo_out[r] = lo if hi - lo <= common_at else -(lo + 1)
+            if far:
+                if fhi < r:
+                    fhi = r
+                while times[docs[flo]] < t - far_window:
+                    flo += 1
+                while fhi + 1 < o and times[docs[fhi + 1]] <= t + far_window:
+                    fhi += 1
+                far_out[r] = flo if flo < lo and fhi - flo <= common_at else -1
     return o
 
 
@@ -347,10 +365,9 @@ def candidate_pairs(
         views = [part[bounds[w]:bounds[w + 1]] for w in range(len(bounds) - 1)]
         list(ex.map(np.ndarray.sort, views))
         seconds["sort"] = -t0 + (t0 := time.perf_counter())
-        docs, lo, seg_lo, seg_hi = _rows_of_slices(ex, views, bounds, times, window, common_at)
-        far_rows = None
-        if far_window > window:
-            far_rows = _rows_of_slices(ex, views, bounds, times, far_window, common_at)
+        far = far_window > window
+        docs, lo, far_lo, seg_lo, seg_hi = _rows_of_slices(ex, views, bounds, times, window, common_at,
+                                                            far_window if far else 0)
         del views, part  # the keys have become rows
         seconds["rows"] = -t0 + (t0 := time.perf_counter())
         off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers)
@@ -359,21 +376,22 @@ def candidate_pairs(
         n_rows = int(off[-1])
         parts = _count_pairs(ex, off, pos, lob, docs, n_posts, keep_first, keep_last, min_shared, workers)
         seconds["count"] = -t0 + (t0 := time.perf_counter())
-        del docs, off, pos, lob
-        far = None
-        if far_rows is not None:
-            far_docs, far_lo, far_seg_lo, far_seg_hi = far_rows
-            del far_rows
-            off, pos, lob = _group_rows(ex, far_docs, far_lo, far_seg_lo, far_seg_hi, n_posts, workers,
-                                        skip_common=True)
+        del off, pos, lob
+        far_found = None
+        if far:
+            # only the rows with a partner older than the window are grouped: a pair
+            # more than ``window`` apart is counted at each of its target's rows, and
+            # at each of them the source lies before the near window's start
+            off, pos, lob = _group_rows(ex, docs, far_lo, seg_lo, seg_hi, n_posts, workers, skip_common=True)
             del far_lo
-            found = _joined(_count_pairs(ex, off, pos, lob, far_docs, n_posts, 0, 0, far_min_shared, workers))
-            del far_docs, off, pos, lob
+            found = _joined(_count_pairs(ex, off, pos, lob, docs, n_posts, 0, 0, far_min_shared, workers))
+            del off, pos, lob
             past = times[found.tgt] - times[found.src] > window
-            far = Candidates(found.src[past], found.tgt[past], found.shared[past], found.rare[past])
+            far_found = Candidates(found.src[past], found.tgt[past], found.shared[past], found.rare[past])
             seconds["far"] = -t0 + (t0 := time.perf_counter())
+        del docs
     out = _joined(parts)
-    return Candidates(out.src, out.tgt, out.shared, out.rare, n_keys, n_rows, seconds, far)
+    return Candidates(out.src, out.tgt, out.shared, out.rare, n_keys, n_rows, seconds, far_found)
 
 
 def _joined(parts) -> Candidates:
@@ -387,16 +405,20 @@ def _joined(parts) -> Candidates:
     return Candidates(src, tgt, shared, rare)
 
 
-def _rows_of_slices(ex, views, bounds, times, window, common_at):
+def _rows_of_slices(ex, views, bounds, times, window, common_at, far_window=0):
     """Rows (see :func:`_rows`) of each sorted slice of keys, slice ``w``
-    written from ``bounds[w]`` on. Returns ``(docs, lo, seg_lo, seg_hi)``:
-    slice ``w``'s rows are ``seg_lo[w]:seg_hi[w]`` of ``docs`` and ``lo``."""
+    written from ``bounds[w]`` on. Returns ``(docs, lo, far_lo, seg_lo,
+    seg_hi)``: slice ``w``'s rows are ``seg_lo[w]:seg_hi[w]`` of ``docs``,
+    ``lo`` and (with ``far_window``, else ``None``) ``far_lo``."""
     n_keys = int(bounds[-1])
     docs = np.empty(n_keys, np.int32)
     lo = np.empty(n_keys, np.int32)
-    ends = list(ex.map(lambda w: _rows(views[w], times, window, common_at, docs, lo, bounds[w]),
+    far_lo = np.empty(n_keys if far_window else 0, np.int32)
+    ends = list(ex.map(lambda w: _rows(views[w], times, window, common_at, docs, lo, bounds[w],
+                                       far_window, far_lo),
                        range(len(views))))
-    return docs, lo, np.asarray(bounds[:-1], np.int64), np.asarray(ends, np.int64)
+    return docs, lo, (far_lo if far_window else None), np.asarray(bounds[:-1], np.int64), \
+        np.asarray(ends, np.int64)
 
 
 def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers, skip_common=False):
