@@ -582,10 +582,25 @@ def finish_links(links: pd.DataFrame, corpus: Corpus, outlets: pd.DataFrame | No
         # the semantic stage's aligned sentences (absent without it)
         **({"aligned": links["aligned"].fillna("").to_numpy(object)} if "aligned" in links else {}),
     })
-    out = mark_parents(out, times[s])
+    rank = _id_rank(corpus.ids)
+    out = mark_parents(out, times[s], id_rank=(rank[s], rank[t]))
+    sr, tr = rank[s], rank[t]
     if keep is not None:
-        out = out[keep]
-    return out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
+        out, sr, tr = out[keep], sr[keep], tr[keep]
+    # sorted by (target_id, source_id): by their ranks, not the strings (a stable sort, as before)
+    return out.take(np.lexsort((sr, tr))).reset_index(drop=True)
+
+
+def _id_rank(ids: np.ndarray) -> np.ndarray:
+    """Each post's rank among the post ids in string order (Arrow sorts a
+    million ids in a fraction of the time pandas needs for two id columns)."""
+    try:
+        order = pc.sort_indices(pa.array(ids, type=pa.string())).to_numpy()
+    except (pa.ArrowException, TypeError, ValueError):  # not all strings: Python's order
+        order = np.argsort(pd.factorize(ids, sort=True)[0], kind="stable")
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    return rank
 
 
 def add_semantic_links(links: pd.DataFrame, corpus: Corpus, cfg: DetectSettings, want: np.ndarray | None,
