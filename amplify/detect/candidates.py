@@ -200,6 +200,41 @@ def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, skip_comm
 
 
 @njit(cache=True, nogil=True)
+def _count_rows_both(docs, lo, far_lo, seg_lo, seg_hi, d_lo, d_hi, counts, far_counts):
+    """:func:`_count_rows` for both horizons in one pass over the rows: every
+    row for the window, and for the long horizon the rows whose ``far_lo`` is
+    not negative (see :func:`_rows`)."""
+    for s in range(len(seg_lo)):
+        for i in range(seg_lo[s], seg_hi[s]):
+            d = docs[i]
+            if d_lo <= d < d_hi:
+                counts[d + 1] += 1
+                if far_lo[i] >= 0:
+                    far_counts[d + 1] += 1
+
+
+@njit(cache=True, nogil=True)
+def _rows_by_post_both(docs, lo, far_lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, far_off, far_pos, far_lob):
+    """:func:`_rows_by_post` for both horizons in one pass over the rows."""
+    ptr = off[d_lo:d_hi].copy()
+    far_ptr = far_off[d_lo:d_hi].copy()
+    for s in range(len(seg_lo)):
+        for i in range(seg_lo[s], seg_hi[s]):
+            d = docs[i]
+            if d_lo <= d < d_hi:
+                k = ptr[d - d_lo]
+                pos[k] = i
+                lob[k] = lo[i]
+                ptr[d - d_lo] = k + 1
+                f = far_lo[i]
+                if f >= 0:
+                    k = far_ptr[d - d_lo]
+                    far_pos[k] = i
+                    far_lob[k] = f
+                    far_ptr[d - d_lo] = k + 1
+
+
+@njit(cache=True, nogil=True)
 def _accumulate(off, pos, lob, docs, keep_first, keep_last, min_shared, d0, d1,
                 cnt, touched, src, tgt, shared, rare, o):
     """Pairs of targets ``d0 <= d < d1`` with the earlier posts they share shingles with.
@@ -370,7 +405,15 @@ def candidate_pairs(
                                                             far_window if far else 0)
         del views, part  # the keys have become rows
         seconds["rows"] = -t0 + (t0 := time.perf_counter())
-        off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers)
+        if far:
+            # both horizons grouped in one pass over the rows; for the long one only the
+            # rows with a partner older than the window: a pair more than ``window``
+            # apart is counted at each of its target's rows, and at each of them the
+            # source lies before the near window's start
+            (off, pos, lob), far_groups = _group_rows_both(ex, docs, lo, far_lo, seg_lo, seg_hi, n_posts, workers)
+            del far_lo
+        else:
+            off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers)
         del lo
         seconds["group"] = -t0 + (t0 := time.perf_counter())
         n_rows = int(off[-1])
@@ -379,11 +422,8 @@ def candidate_pairs(
         del off, pos, lob
         far_found = None
         if far:
-            # only the rows with a partner older than the window are grouped: a pair
-            # more than ``window`` apart is counted at each of its target's rows, and
-            # at each of them the source lies before the near window's start
-            off, pos, lob = _group_rows(ex, docs, far_lo, seg_lo, seg_hi, n_posts, workers, skip_common=True)
-            del far_lo
+            off, pos, lob = far_groups
+            del far_groups
             found = _joined(_count_pairs(ex, off, pos, lob, docs, n_posts, 0, 0, far_min_shared, workers))
             del off, pos, lob
             past = times[found.tgt] - times[found.src] > window
@@ -438,6 +478,23 @@ def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers, skip_common=Fals
     list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob, skip_common),
                 ranges))
     return off, pos, lob
+
+
+def _group_rows_both(ex, docs, lo, far_lo, seg_lo, seg_hi, n_posts, workers):
+    """:func:`_group_rows` for the window and (rows with ``far_lo >= 0`` only)
+    for the long horizon at once: ``((off, pos, lob), (far_off, far_pos, far_lob))``."""
+    split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
+    ranges = list(zip(split[:-1], split[1:]))
+    off = np.zeros(n_posts + 1, np.int64)
+    far_off = np.zeros(n_posts + 1, np.int64)
+    list(ex.map(lambda r: _count_rows_both(docs, lo, far_lo, seg_lo, seg_hi, r[0], r[1], off, far_off), ranges))
+    np.cumsum(off, out=off)
+    np.cumsum(far_off, out=far_off)
+    pos, lob = np.empty(off[-1], np.int32), np.empty(off[-1], np.int32)
+    far_pos, far_lob = np.empty(far_off[-1], np.int32), np.empty(far_off[-1], np.int32)
+    list(ex.map(lambda r: _rows_by_post_both(docs, lo, far_lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob,
+                                             far_off, far_pos, far_lob), ranges))
+    return (off, pos, lob), (far_off, far_pos, far_lob)
 
 
 def _count_pairs(ex, off, pos, lob, docs, n_posts, keep_first, keep_last, min_shared, workers):
