@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.detect import detect
-from amplify.detect.content import content_agreement, number_hashes
+from amplify.detect.content import BARE_FACT_TOKENS, content_agreement, number_hashes
 from amplify.graph import filter_links
 from amplify.text import tokenize
 
@@ -75,6 +75,19 @@ def test_a_short_headline_found_whole_in_another_is_a_quote():
     assert _kind(links, 0) == "quote"
 
 
+def test_a_bare_fact_many_outlets_write_is_no_quote_inside_a_longer_headline():
+    # "Apple releases iOS 7.1" is what every outlet writes of the event: inside a
+    # longer headline of its own it is not a quote of the short one ...
+    pairs = [("Apple releases iOS 7.1", "Apple releases iOS 7.1 for iPhone, iPad and iPod touch with new features")]
+    others = [f"{head} Apple releases iOS 7.1 {tail}" for head, tail in
+              zip(["Finally:", "Today", "Watch:", "Report:", "Confirmed:", "Update:", "Now", "Breaking:", "Tech:"],
+                  ["with CarPlay", "and bug fixes", "for iPad", "to all users", "after beta", "in Europe",
+                   "worldwide", "with Siri changes", "for older phones"])]
+    assert _kind(detect(_corpus(pairs, _background(200, "phones") + others)), 0) == ""
+    # ... while the same pair, where no other post words it so, stays a quote
+    assert _kind(detect(_corpus(pairs, _background(200, "phones") + others[:3])), 0) == "quote"
+
+
 def test_agreement_counts_follow_the_rule_written_plainly():
     rng = np.random.default_rng(3)
     vocab = [f"w{i}" for i in range(40)] + ["7", "12", "2022"]
@@ -97,6 +110,9 @@ def test_agreement_counts_follow_the_rule_written_plainly():
         assert got.short_rare_missing[r] == len(rare - words[b])
         assert got.short_numbers_missing[r] == len(nums - words[b])
         assert got.long_numbers_missing[r] == len({w for w in words[b] if w.isdigit()} - words[a])
+        shared = words[s] & words[t]
+        holding = sum(shared <= words[p] for p in inside if p not in (s, t))
+        assert got.overlap_posts[r] == (holding if 0 < len(shared) <= BARE_FACT_TOKENS else -1)
     assert all(h in numbers for h in tokenize(np.array(["7 12 2022 05"], dtype=object)).hashes.tolist())
 
 
