@@ -88,6 +88,17 @@ def test_a_bare_fact_many_outlets_write_is_no_quote_inside_a_longer_headline():
     assert _kind(detect(_corpus(pairs, _background(200, "phones") + others[:3])), 0) == "quote"
 
 
+def test_a_short_headline_restated_inside_a_long_wrapper_is_a_paraphrase():
+    # Censor.net rewords Ukrinform's headline inside its tag, date and section:
+    # the wrapper keeps Dice far below 0.6, yet 8 of the 10 tokens reappear in order
+    wrapper = "Iryna Vereshchuk: more than 1,500 civilians are in Russian captivity (20.06.22 19:54) « War in Ukraine | Censor.NET"
+    restated = [("More than 1,500 civilians held in Russian captivity - Vereshchuk", wrapper)]
+    assert _kind(detect(_corpus(restated, _background(200, "news"))), 0) == "paraphrase"
+    # the same words out of order are no restatement
+    shuffled = [("Vereshchuk: Russian captivity holds civilians, held there are more than 1,500", wrapper)]
+    assert _kind(detect(_corpus(shuffled, _background(200, "news"))), 0) == ""
+
+
 def test_agreement_counts_follow_the_rule_written_plainly():
     rng = np.random.default_rng(3)
     vocab = [f"w{i}" for i in range(40)] + ["7", "12", "2022"]
