@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.detect import detect
-from amplify.detect.content import BARE_FACT_TOKENS, content_agreement, number_hashes
+from amplify.detect.content import BARE_FACT_TOKENS, HOLDING_CAP, content_agreement, number_hashes
 from amplify.graph import filter_links
 from amplify.text import tokenize
 
@@ -123,7 +123,7 @@ def test_agreement_counts_follow_the_rule_written_plainly():
         assert got.long_numbers_missing[r] == len({w for w in words[b] if w.isdigit()} - words[a])
         shared = words[s] & words[t]
         holding = sum(shared <= words[p] for p in inside if p not in (s, t))
-        assert got.overlap_posts[r] == (holding if 0 < len(shared) <= BARE_FACT_TOKENS else -1)
+        assert got.overlap_posts[r] == (min(holding, HOLDING_CAP) if 0 < len(shared) <= BARE_FACT_TOKENS else -1)
     assert all(h in numbers for h in tokenize(np.array(["7 12 2022 05"], dtype=object)).hashes.tolist())
 
 

@@ -53,7 +53,7 @@ from numba import njit
 from amplify.detect.similarity import lcs
 from amplify.text import Tokens
 
-__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked", "BARE_FACT_TOKENS"]
+__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked", "BARE_FACT_TOKENS", "HOLDING_CAP"]
 
 # The largest number written out as a token that is recognised as a number;
 # longer digit runs (phone numbers, ids) are rare tokens anyway.
@@ -63,6 +63,12 @@ _FIELDS = 9
 # this many distinct tokens (a clause: the bare fact of an event); a longer
 # shared text held by many posts is a viral copy, not a stock phrasing.
 BARE_FACT_TOKENS = 8
+# ... counted up to this many (a rule needs to know "many", not how many), and
+# among at most _HOLDING_SCAN posts of the rarest shared token: a pair sharing
+# only words held by tens of thousands of posts would otherwise cost that much
+# (such a pair shares no name, and the topic rule judges it anyway).
+HOLDING_CAP = 100
+_HOLDING_SCAN = 10_000
 # below this many pairs one thread does it all
 _PARALLEL_MIN_PAIRS = 5000
 
@@ -86,7 +92,8 @@ class Agreement(NamedTuple):
     overlap_posts : ndarray of int64
         Other posts in the window (neither of the pair) that hold every
         distinct token the two texts share; counted only when they share at
-        most :data:`BARE_FACT_TOKENS` distinct tokens (-1 otherwise).
+        most :data:`BARE_FACT_TOKENS` distinct tokens (-1 otherwise), up to
+        :data:`HOLDING_CAP`.
     lcs_whole : ndarray of int64
         Longest common subsequence of the whole texts.
     short_half_words : ndarray of int64
@@ -195,7 +202,8 @@ def _contains(sorted_hashes, h):
 @njit(cache=True, nogil=True)
 def _holding_all(shared, ptr, posts, lo, hi, s, t):
     """Posts in ``[lo, hi)`` other than ``s`` and ``t`` that hold every token of ``shared``
-    (ids into the postings): the rarest token's posts, each looked up in the others' lists."""
+    (ids into the postings): the rarest token's posts, each looked up in the others' lists
+    (up to HOLDING_CAP, among the rarest token's first _HOLDING_SCAN posts)."""
     best, best_n = -1, np.int64(1) << 62
     for k in shared:
         lst = posts[ptr[k]:ptr[k + 1]]
@@ -204,7 +212,8 @@ def _holding_all(shared, ptr, posts, lo, hi, s, t):
             best, best_n = k, n
     lst = posts[ptr[best]:ptr[best + 1]]
     count = 0
-    for q in range(np.searchsorted(lst, lo), np.searchsorted(lst, hi)):
+    first = np.searchsorted(lst, lo)
+    for q in range(first, min(np.searchsorted(lst, hi), first + _HOLDING_SCAN)):
         p = lst[q]
         if p == s or p == t:
             continue
@@ -215,6 +224,8 @@ def _holding_all(shared, ptr, posts, lo, hi, s, t):
                 break
         if holds:
             count += 1
+            if count >= HOLDING_CAP:
+                break
     return count
 
 
