@@ -99,6 +99,19 @@ def test_a_short_headline_restated_inside_a_long_wrapper_is_a_paraphrase():
     assert _kind(detect(_corpus(shuffled, _background(200, "news"))), 0) == ""
 
 
+def test_short_texts_sharing_only_common_words_must_restate_most_of_the_shorter():
+    # every word of the shorter text is common this week; sharing 7 of its 10 in
+    # order is two outlets naming the same plant, not one restating the other
+    pairs = [("UN team to visit Ukraine's Zaporizhzhia nuclear power plant",
+              "IAEA experts head to Ukraine's Zaporizhzhia nuclear power plant")]
+    background = _background(150, "UN team to visit") + _background(150, "Ukraine's Zaporizhzhia nuclear power plant", 1)
+    assert _kind(detect(_corpus(pairs, background)), 0) == ""
+    # restating all 10 in order is an echo, common words or not
+    pairs = [("UN team to visit Ukraine's Zaporizhzhia nuclear power plant",
+              "Latest: UN team is set to visit Ukraine's Zaporizhzhia nuclear power plant this week")]
+    assert _kind(detect(_corpus(pairs, background)), 0) == "paraphrase"
+
+
 def test_agreement_counts_follow_the_rule_written_plainly():
     rng = np.random.default_rng(3)
     vocab = [f"w{i}" for i in range(40)] + ["7", "12", "2022"]

@@ -202,7 +202,7 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
       lengths, cannot see a headline reworded inside a long wrapper);
     * a short paraphrase must keep its word order (the common subsequence is
       at least 60 % of the words in common) and share more than its topic: a
-      rare word, or 60 % of the shorter text in order (a bag of topic words
+      rare word, or 80 % of the shorter text in order (a bag of topic words
       is not an echo);
     * a short quote, paraphrase or reuse whose shared words (a clause at
       most) are all held by 8 or more other posts of the window shares only
@@ -285,8 +285,9 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     shared_rare = ag.short_rare - ag.short_rare_missing
     in_common = np.where(evidence.bag_overlap >= 0, evidence.bag_overlap, ag.lcs_whole)
     in_order = ag.lcs_whole >= _SHORT_ORDER * in_common
-    aligned = ag.lcs_whole >= _SHORT_ORDER * np.minimum(evidence.src_tokens, evidence.tgt_tokens)
-    topical = short & ((kinds == PARAPHRASE) | (kinds == REUSE)) & ~differ & ~(in_order & ((shared_rare >= 1) | aligned))
+    # without a rare word in common, only a restatement (most of the shorter text in order) is an echo
+    restates = ag.lcs_whole >= _RESTATED * shorter
+    topical = short & ((kinds == PARAPHRASE) | (kinds == REUSE)) & ~differ & ~(in_order & ((shared_rare >= 1) | restates))
     # the words two short texts share are the event's bare fact when many other posts hold them all
     bare_fact = short & np.isin(kinds, (QUOTE, PARAPHRASE, REUSE)) & (ag.overlap_posts >= _BARE_FACT_POSTS)
     out = kinds.copy()
