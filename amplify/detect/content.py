@@ -89,16 +89,16 @@ class Agreement(NamedTuple):
     window_posts : ndarray of int64
         Posts inside the window the frequencies were counted in (with few,
         every word looks rare: rarity says nothing).
-    overlap_posts : ndarray of int64
-        Other posts in the window (neither of the pair) that hold every
-        distinct token the two texts share; counted only when they share at
-        most :data:`BARE_FACT_TOKENS` distinct tokens (-1 otherwise), up to
-        :data:`HOLDING_CAP`.
     lcs_whole : ndarray of int64
         Longest common subsequence of the whole texts.
     short_half_words : ndarray of int64
         Length of the shorter text in half-words (a word is 2, a character of
         a script without spaces 1).
+    overlap_posts : ndarray of int64
+        Other posts in the window (neither of the pair) that hold every
+        distinct token the two texts share; counted only when they share at
+        most :data:`BARE_FACT_TOKENS` distinct tokens (-1 otherwise), up to
+        :data:`HOLDING_CAP`.
     """
 
     short_rare: np.ndarray
