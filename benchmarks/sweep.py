@@ -17,6 +17,11 @@ defaults), and for each value this prints, all computed here:
 The defaults are marked ``*``. A default is chosen on the judged figures
 first; the generated ones only guard against regressions.
 
+Besides the settings, the rule constants of :mod:`amplify.detect.classify`
+that are not settings (``RULES``: the bare-fact and restated-text rules) are
+swept the same way, by setting the module's constant for the run and putting
+it back after.
+
 Run::
 
     python benchmarks/sweep.py
@@ -45,6 +50,11 @@ GRID = {
     "rare_share": [0.001, 0.0025, 0.005, 0.01, 0.02],
     "reuse_min_coverage": [0.3, 0.4, 0.5, 0.6, 0.8],
     "shingle": [3, 4, 5],
+}
+#: Rule constants of amplify.detect.classify swept the same way: name -> (constant, values).
+RULES = {
+    "bare_fact_posts": ("_BARE_FACT_POSTS", [4, 6, 8, 12, 20]),
+    "restated": ("_RESTATED", [0.7, 0.75, 0.8, 0.85, 0.9]),
 }
 
 
@@ -84,7 +94,8 @@ def generated_figures(settings: DetectSettings, profile: str, n_posts: int) -> d
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", nargs="+", choices=sorted(GRID), help="settings to sweep (default: all)")
+    ap.add_argument("--only", nargs="+", choices=sorted(GRID) + sorted(RULES),
+                    help="settings (or rule constants) to sweep (default: all)")
     ap.add_argument("--generated", action="store_true", help="also the realistic and heldout generated corpora")
     ap.add_argument("--posts", type=int, default=20000, help="generated corpus size")
     args = ap.parse_args(argv)
@@ -99,7 +110,10 @@ def main(argv=None) -> None:
     if args.generated:
         head += f"{'realistic P':>12}{'R':>7}{'heldout P':>11}{'R':>7}"
     print(head)
-    for name in args.only or list(GRID):
+    for name in args.only or list(GRID) + list(RULES):
+        if name in RULES:
+            _sweep_rule(name, verdicts, posts, args)
+            continue
         default = getattr(defaults, name)
         for value in sorted(set(GRID[name]) | {default}):
             try:
@@ -107,17 +121,35 @@ def main(argv=None) -> None:
             except ValueError as exc:  # a value the settings refuse
                 print(f"{name:<22}{value!s:>9}  refused: {exc}")
                 continue
-            f = judged_figures(settings, verdicts, posts)
-            mark = "*" if value == default else " "
-            line = (f"{name:<22}{value!s:>8}{mark}  {f['precision']:>9.3f}{f['recall']:>9.3f}{f['judged_links']:>8,}"
-                    f"{f['unjudged']:>9,}{f['republications']:>10}")
-            if args.generated:
-                r = generated_figures(settings, "realistic", args.posts)
-                h = generated_figures(settings, "heldout", args.posts)
-                line += f"{r['precision']:>12.3f}{r['recall']:>7.3f}{h['precision']:>11.3f}{h['recall']:>7.3f}"
-            print(line, flush=True)
+            print(_line(name, value, value == default, settings, verdicts, posts, args), flush=True)
         print()
 
+
+def _line(name, value, is_default: bool, settings: DetectSettings, verdicts, posts: dict, args) -> str:
+    """One row of the sweep: the judged figures (and the generated ones with ``--generated``)."""
+    f = judged_figures(settings, verdicts, posts)
+    mark = "*" if is_default else " "
+    line = (f"{name:<22}{value!s:>8}{mark}  {f['precision']:>9.3f}{f['recall']:>9.3f}{f['judged_links']:>8,}"
+            f"{f['unjudged']:>9,}{f['republications']:>10}")
+    if args.generated:
+        r = generated_figures(settings, "realistic", args.posts)
+        h = generated_figures(settings, "heldout", args.posts)
+        line += f"{r['precision']:>12.3f}{r['recall']:>7.3f}{h['precision']:>11.3f}{h['recall']:>7.3f}"
+    return line
+
+
+def _sweep_rule(name: str, verdicts, posts: dict, args) -> None:
+    """Sweep a constant of amplify.detect.classify (RULES), restoring it whatever happens."""
+    from amplify.detect import classify
+    constant, values = RULES[name]
+    default = getattr(classify, constant)
+    try:
+        for value in sorted(set(values) | {default}):
+            setattr(classify, constant, type(default)(value))
+            print(_line(name, value, value == default, DetectSettings(), verdicts, posts, args), flush=True)
+    finally:
+        setattr(classify, constant, default)
+    print()
 
 if __name__ == "__main__":
     main()

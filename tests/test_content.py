@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.detect import detect
-from amplify.detect.content import content_agreement, number_hashes
+from amplify.detect.content import BARE_FACT_TOKENS, HOLDING_CAP, content_agreement, number_hashes
 from amplify.graph import filter_links
 from amplify.text import tokenize
 
@@ -75,6 +75,43 @@ def test_a_short_headline_found_whole_in_another_is_a_quote():
     assert _kind(links, 0) == "quote"
 
 
+def test_a_bare_fact_many_outlets_write_is_no_quote_inside_a_longer_headline():
+    # "Apple releases iOS 7.1" is what every outlet writes of the event: inside a
+    # longer headline of its own it is not a quote of the short one ...
+    pairs = [("Apple releases iOS 7.1", "Apple releases iOS 7.1 for iPhone, iPad and iPod touch with new features")]
+    others = [f"{head} Apple releases iOS 7.1 {tail}" for head, tail in
+              zip(["Finally:", "Today", "Watch:", "Report:", "Confirmed:", "Update:", "Now", "Breaking:", "Tech:"],
+                  ["with CarPlay", "and bug fixes", "for iPad", "to all users", "after beta", "in Europe",
+                   "worldwide", "with Siri changes", "for older phones"])]
+    assert _kind(detect(_corpus(pairs, _background(200, "phones") + others)), 0) == ""
+    # ... while the same pair, where no other post words it so, stays a quote
+    assert _kind(detect(_corpus(pairs, _background(200, "phones") + others[:3])), 0) == "quote"
+
+
+def test_a_short_headline_restated_inside_a_long_wrapper_is_a_paraphrase():
+    # Censor.net rewords Ukrinform's headline inside its tag, date and section:
+    # the wrapper keeps Dice far below 0.6, yet 8 of the 10 tokens reappear in order
+    wrapper = "Iryna Vereshchuk: more than 1,500 civilians are in Russian captivity (20.06.22 19:54) « War in Ukraine | Censor.NET"
+    restated = [("More than 1,500 civilians held in Russian captivity - Vereshchuk", wrapper)]
+    assert _kind(detect(_corpus(restated, _background(200, "news"))), 0) == "paraphrase"
+    # the same words out of order are no restatement
+    shuffled = [("Vereshchuk: Russian captivity holds civilians, held there are more than 1,500", wrapper)]
+    assert _kind(detect(_corpus(shuffled, _background(200, "news"))), 0) == ""
+
+
+def test_short_texts_sharing_only_common_words_must_restate_most_of_the_shorter():
+    # every word of the shorter text is common this week; sharing 7 of its 10 in
+    # order is two outlets naming the same plant, not one restating the other
+    pairs = [("UN team to visit Ukraine's Zaporizhzhia nuclear power plant",
+              "IAEA experts head to Ukraine's Zaporizhzhia nuclear power plant")]
+    background = _background(150, "UN team to visit") + _background(150, "Ukraine's Zaporizhzhia nuclear power plant", 1)
+    assert _kind(detect(_corpus(pairs, background)), 0) == ""
+    # restating all 10 in order is an echo, common words or not
+    pairs = [("UN team to visit Ukraine's Zaporizhzhia nuclear power plant",
+              "Latest: UN team is set to visit Ukraine's Zaporizhzhia nuclear power plant this week")]
+    assert _kind(detect(_corpus(pairs, background)), 0) == "paraphrase"
+
+
 def test_agreement_counts_follow_the_rule_written_plainly():
     rng = np.random.default_rng(3)
     vocab = [f"w{i}" for i in range(40)] + ["7", "12", "2022"]
@@ -97,6 +134,9 @@ def test_agreement_counts_follow_the_rule_written_plainly():
         assert got.short_rare_missing[r] == len(rare - words[b])
         assert got.short_numbers_missing[r] == len(nums - words[b])
         assert got.long_numbers_missing[r] == len({w for w in words[b] if w.isdigit()} - words[a])
+        shared = words[s] & words[t]
+        holding = sum(shared <= words[p] for p in inside if p not in (s, t))
+        assert got.overlap_posts[r] == (min(holding, HOLDING_CAP) if 0 < len(shared) <= BARE_FACT_TOKENS else -1)
     assert all(h in numbers for h in tokenize(np.array(["7 12 2022 05"], dtype=object)).hashes.tolist())
 
 

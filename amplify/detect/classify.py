@@ -16,7 +16,10 @@ overridable, see :class:`amplify.detect.DetectSettings`):
 ``paraphrase``
     the target restates most of the source: bag-of-words Dice overlap
     ``>= 0.6`` (optionally also a token-level ``ratio`` floor, 0 by default),
-    so reordering, substitutions, insertions and deletions are tolerated.
+    so reordering, substitutions, insertions and deletions are tolerated; or,
+    for a short text (8 to ``short_words`` words), 80 % of its tokens
+    reappear in order inside the other, however long the other is (a
+    headline reworded inside a reprint's tag, date and section).
 
 A quote or paraphrase needs at least ``shingle`` *rare* shared shingles (not
 common inside the window, see :mod:`amplify.detect.candidates`) -- where two
@@ -79,6 +82,19 @@ _REUSED_PASSAGES = 2
 # they align as well as this (all but the names); otherwise it is nothing.
 _TEMPLATE_FRAME = 60.0
 _TEMPLATE_FRAME_NAMES = 75.0
+# A short text restated inside another: the longest common subsequence holds
+# at least this share of the shorter text's tokens, and the shorter text has
+# at least _RESTATED_MIN_TOKENS (a Censor.net reprint rewording an
+# Ukrinform headline inside its own tag, date and section: the wrapper keeps
+# Dice below any paraphrase threshold, whatever the headline shares).
+_RESTATED = 0.8
+_RESTATED_MIN_TOKENS = 8
+# A short pair shares only the bare fact of an event when at least this many
+# other posts of the window hold every token the two share (and they share a
+# clause at most, see amplify.detect.content.BARE_FACT_TOKENS). On the UCI
+# headlines "Mt. Gox files for US bankruptcy" is held by 26 other posts; of the
+# hand-checked links this rule drops, 8 were judged not, 1 unsure, 1 echo.
+_BARE_FACT_POSTS = 8
 
 
 def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSettings) -> np.ndarray:
@@ -134,9 +150,13 @@ def long_quote(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) 
 def needs_agreement(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
     """Which pairs :func:`classify` needs content agreement for
     (:mod:`amplify.detect.content`): echoes whose shorter text may be short,
-    and verbatim pairs (whose numbers may differ)."""
-    short = np.minimum(evidence.src_tokens, evidence.tgt_tokens) <= 2 * settings.short_words
-    return (kinds != NO_ECHO) & (short | (kinds == VERBATIM))
+    verbatim pairs (whose numbers may differ), and short pairs that are no
+    echo yet but whose shorter text may be restated in order inside the other
+    (its longest common subsequence is counted with the agreement)."""
+    shorter = np.minimum(evidence.src_tokens, evidence.tgt_tokens)
+    short = shorter <= 2 * settings.short_words
+    may_restate = (kinds == NO_ECHO) & short & (shorter >= _RESTATED_MIN_TOKENS)
+    return ((kinds != NO_ECHO) & (short | (kinds == VERBATIM))) | may_restate
 
 
 def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
@@ -176,10 +196,20 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
       / Sweden).
       Names are checked for short pairs only, numbers for short pairs and
       verbatim pairs;
+    * a short text of at least 8 tokens whose longest common subsequence
+      with the other holds 80 % of its tokens is restated there: a
+      paraphrase judged on the shorter text alone (Dice, which reads both
+      lengths, cannot see a headline reworded inside a long wrapper);
     * a short paraphrase must keep its word order (the common subsequence is
       at least 60 % of the words in common) and share more than its topic: a
-      rare word, or 60 % of the shorter text in order (a bag of topic words
-      is not an echo).
+      rare word, or 80 % of the shorter text in order (a bag of topic words
+      is not an echo);
+    * a short quote, paraphrase or reuse whose shared words (a clause at
+      most) are all held by 8 or more other posts of the window shares only
+      the bare fact of an event, in the words every outlet uses ("Apple
+      releases iOS 7.1" inside a longer headline of its own): no echo. A
+      verbatim copy stays one, and a longer shared text held by many posts
+      is a viral copy, not a bare fact.
 
     Parameters
     ----------
@@ -227,6 +257,11 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     ag = evidence.agreement
     asked = ag.short_half_words >= 0
     short = asked & (ag.short_half_words <= 2 * settings.short_words)
+    # a short text restated in order inside the other is a paraphrase judged on the
+    # shorter text alone (then held to the same content rules as any other)
+    shorter = np.minimum(evidence.src_tokens, evidence.tgt_tokens)
+    restated = short & (kinds == NO_ECHO) & (shorter >= _RESTATED_MIN_TOKENS) & (ag.lcs_whole >= _RESTATED * shorter)
+    kinds = np.where(restated, PARAPHRASE, kinds)
     numbers_differ = asked & (ag.short_numbers_missing > 0) & (ag.long_numbers_missing > 0) \
         & (short | (kinds == VERBATIM))
     # names differ: the short text loses most of its rare words, or two short
@@ -250,28 +285,37 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     shared_rare = ag.short_rare - ag.short_rare_missing
     in_common = np.where(evidence.bag_overlap >= 0, evidence.bag_overlap, ag.lcs_whole)
     in_order = ag.lcs_whole >= _SHORT_ORDER * in_common
-    aligned = ag.lcs_whole >= _SHORT_ORDER * np.minimum(evidence.src_tokens, evidence.tgt_tokens)
-    topical = short & ((kinds == PARAPHRASE) | (kinds == REUSE)) & ~differ & ~(in_order & ((shared_rare >= 1) | aligned))
+    # without a rare word in common, only a restatement (most of the shorter text in order) is an echo
+    restates = ag.lcs_whole >= _RESTATED * shorter
+    topical = short & ((kinds == PARAPHRASE) | (kinds == REUSE)) & ~differ & ~(in_order & ((shared_rare >= 1) | restates))
+    # the words two short texts share are the event's bare fact when many other posts hold them all
+    bare_fact = short & np.isin(kinds, (QUOTE, PARAPHRASE, REUSE)) & (ag.overlap_posts >= _BARE_FACT_POSTS)
     out = kinds.copy()
     template = differ & (frame >= np.where(numbers_differ, _TEMPLATE_FRAME, _TEMPLATE_FRAME_NAMES))
     out[differ] = NO_ECHO
     out[template] = TEMPLATE
     out[topical] = NO_ECHO
+    out[bare_fact & ~differ] = NO_ECHO
     return out
 
 
 def scores(evidence: Evidence, kinds: np.ndarray) -> np.ndarray:
     """The score (0-100) each kind reports: the whole-text ratio for verbatim
     and template, the passage's ratio for a quote, 100 x Dice for a
-    paraphrase, the share of the shorter text inside reused passages for reuse."""
+    paraphrase (or, for a short text restated inside another, the share of
+    the shorter text in order in the other when that is higher), the share of
+    the shorter text inside reused passages for reuse."""
     frame = evidence.whole_ratio()
+    para = evidence.dice()
     if evidence.agreement is not None:  # a template's whole ratio, computed with the agreement
         asked = evidence.agreement.lcs_whole >= 0
         frame = np.where(asked, 200.0 * evidence.agreement.lcs_whole
                          / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1), frame)
+        restated = evidence.agreement.lcs_whole / np.maximum(np.minimum(evidence.src_tokens, evidence.tgt_tokens), 1)
+        para = np.where(restated >= _RESTATED, np.maximum(para, restated), para)
     return np.where((kinds == VERBATIM) | (kinds == TEMPLATE), frame,
                     np.where(kinds == QUOTE, evidence.region_ratio(),
-                             np.where(kinds == REUSE, 100.0 * evidence.shorter_coverage(), 100.0 * evidence.dice())))
+                             np.where(kinds == REUSE, 100.0 * evidence.shorter_coverage(), 100.0 * para)))
 
 
 def shown_passages(evidence: Evidence, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -19,7 +19,12 @@ those agree:
   longer text, and those shared; of both, the numbers the other lacks (two
   texts each holding a number the other lacks state different figures: "476"
   and "391 patients discharged");
-* the longest common subsequence of the whole texts, for word order.
+* the longest common subsequence of the whole texts, for word order;
+* of the distinct tokens the two texts share (when they are few: a clause),
+  how many *other* posts of the window hold every one of them. Many outlets
+  write the bare fact of an event in the same few words ("Mt. Gox files for
+  US bankruptcy", "Apple releases iOS 7.1"); when many other posts hold all
+  that a pair shares, the pair shares only what covering the event forces.
 
 :func:`amplify.detect.classify.classify` turns these into rules: a short pair
 is an echo only when its rare words agree and it shares at least one of them,
@@ -48,12 +53,22 @@ from numba import njit
 from amplify.detect.similarity import lcs
 from amplify.text import Tokens
 
-__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked"]
+__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked", "BARE_FACT_TOKENS", "HOLDING_CAP"]
 
 # The largest number written out as a token that is recognised as a number;
 # longer digit runs (phone numbers, ids) are rare tokens anyway.
 _NUMBERS_UP_TO = 100_000
-_FIELDS = 8
+_FIELDS = 9
+# Posts holding every shared token are counted only for pairs sharing at most
+# this many distinct tokens (a clause: the bare fact of an event); a longer
+# shared text held by many posts is a viral copy, not a stock phrasing.
+BARE_FACT_TOKENS = 8
+# ... counted up to this many (a rule needs to know "many", not how many), and
+# among at most _HOLDING_SCAN posts of the rarest shared token: a pair sharing
+# only words held by tens of thousands of posts would otherwise cost that much
+# (such a pair shares no name, and the topic rule judges it anyway).
+HOLDING_CAP = 100
+_HOLDING_SCAN = 10_000
 # below this many pairs one thread does it all
 _PARALLEL_MIN_PAIRS = 5000
 
@@ -79,6 +94,11 @@ class Agreement(NamedTuple):
     short_half_words : ndarray of int64
         Length of the shorter text in half-words (a word is 2, a character of
         a script without spaces 1).
+    overlap_posts : ndarray of int64
+        Other posts in the window (neither of the pair) that hold every
+        distinct token the two texts share; counted only when they share at
+        most :data:`BARE_FACT_TOKENS` distinct tokens (-1 otherwise), up to
+        :data:`HOLDING_CAP`.
     """
 
     short_rare: np.ndarray
@@ -89,6 +109,7 @@ class Agreement(NamedTuple):
     short_half_words: np.ndarray
     long_rare_missing: np.ndarray
     window_posts: np.ndarray
+    overlap_posts: np.ndarray
 
 
 @functools.lru_cache(maxsize=1)
@@ -179,8 +200,39 @@ def _contains(sorted_hashes, h):
 
 
 @njit(cache=True, nogil=True)
+def _holding_all(shared, ptr, posts, lo, hi, s, t):
+    """Posts in ``[lo, hi)`` other than ``s`` and ``t`` that hold every token of ``shared``
+    (ids into the postings): the rarest token's posts, each looked up in the others' lists
+    (up to HOLDING_CAP, among the rarest token's first _HOLDING_SCAN posts)."""
+    best, best_n = -1, np.int64(1) << 62
+    for k in shared:
+        lst = posts[ptr[k]:ptr[k + 1]]
+        n = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
+        if n < best_n:
+            best, best_n = k, n
+    lst = posts[ptr[best]:ptr[best + 1]]
+    count = 0
+    first = np.searchsorted(lst, lo)
+    for q in range(first, min(np.searchsorted(lst, hi), first + _HOLDING_SCAN)):
+        p = lst[q]
+        if p == s or p == t:
+            continue
+        holds = True
+        for k in shared:
+            if k != best and not _contains(posts[ptr[k]:ptr[k + 1]], p):
+                holds = False
+                break
+        if holds:
+            count += 1
+            if count >= HOLDING_CAP:
+                break
+    return count
+
+
+@njit(cache=True, nogil=True)
 def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, numbers, src, tgt,
-           rare_share, rare_min, short_half_words, out):
+           rare_share, rare_min, short_half_words, bare_fact_tokens, out):
+    shared_keys = np.empty(bare_fact_tokens, dtype=np.int64)
     for r in range(len(src)):
         s, t = src[r], tgt[r]
         S = hashes[offsets[s]:offsets[s + 1]]
@@ -215,11 +267,17 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
         sa = np.sort(A)
         sb = np.sort(B)
         n_rare = n_missing = a_num = 0
+        n_shared = 0
         for i in range(len(sa)):
             h = sa[i]
             if i > 0 and sa[i - 1] == h:
                 continue
             in_b = _contains(sb, h)
+            if in_b and n_shared < len(shared_keys):
+                shared_keys[n_shared] = _find(keys, ids, h)
+                n_shared += 1
+            elif in_b:
+                n_shared += 1
             if _contains(numbers, h):
                 if not in_b:
                     a_num += 1
@@ -255,6 +313,8 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
         out[r, 4] = lcs(S, T)
         out[r, 6] = b_missing
         out[r, 7] = hi - lo
+        if 0 < n_shared <= len(shared_keys):
+            out[r, 8] = _holding_all(shared_keys[:n_shared], ptr, posts, lo, hi, s, t)
 
 
 def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: np.ndarray, *,
@@ -317,7 +377,7 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
             ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked))
         args = (tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
                 number_hashes())
-        limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words))
+        limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words), np.int64(BARE_FACT_TOKENS))
         bounds = np.linspace(0, len(src), max(1, workers) + 1).astype(int)
         if workers <= 1 or len(src) < _PARALLEL_MIN_PAIRS:
             _agree(*args, src, tgt, *limits, out)
