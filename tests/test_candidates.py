@@ -203,3 +203,29 @@ def test_far_horizon_matches_reference(corpus, window, extra, common_at, far_min
 def test_far_horizon_parallel_paths_match_reference(parallel_paths, corpus, window, extra, common_at,
                                                     far_min_shared, workers):
     _check_far(corpus, window, extra, common_at, far_min_shared, workers=workers)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sets(st.tuples(st.integers(0, 30), st.integers(0, 30)).filter(lambda p: p[0] < p[1]), max_size=60),
+       st.integers(0, 2**32 - 1))
+def test_far_pairs_slot_into_the_sorted_near_pairs(pairs, seed):
+    # detection merges the long look-back's pairs into the window's: the result is
+    # what one sort of both by (tgt, src) gives, every column carried along
+    from amplify.detect.pipeline import _merge_pairs
+
+    pairs = sorted(pairs, key=lambda p: (p[1], p[0]))
+    far_mask = np.random.default_rng(seed).random(len(pairs)) < 0.3
+
+    def cand(sel):
+        ps = [p for p, f in zip(pairs, far_mask) if f == sel]
+        src = np.array([p[0] for p in ps], np.int32)
+        tgt = np.array([p[1] for p in ps], np.int32)
+        return C.Candidates(src, tgt, src.astype(np.int64) * 7 + 1, tgt.astype(np.int64) * 3 + 2)
+
+    near, far = cand(False), cand(True)
+    got = _merge_pairs(near, far)
+    src, tgt = np.concatenate([near.src, far.src]), np.concatenate([near.tgt, far.tgt])
+    order = np.lexsort((src, tgt))
+    assert np.array_equal(got.src, src[order]) and np.array_equal(got.tgt, tgt[order])
+    assert np.array_equal(got.shared, np.concatenate([near.shared, far.shared])[order])
+    assert np.array_equal(got.rare, np.concatenate([near.rare, far.rare])[order])

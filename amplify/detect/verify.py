@@ -452,7 +452,8 @@ def _limits(shingle, gap, verbatim_min, quote_min, min_quote_words, min_containe
 
 
 def passage_spans(tokens: Tokens, index: ShingleIndex, src: np.ndarray, tgt: np.ndarray, counts: np.ndarray, *,
-                  shingle: int, min_quote_words: float = 10, gap: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  shingle: int, min_quote_words: float = 10, gap: int | None = None,
+                  workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Every reused passage of the pairs ``(src[i], tgt[i])``, as verification found them.
 
     Parameters
@@ -465,6 +466,8 @@ def passage_spans(tokens: Tokens, index: ShingleIndex, src: np.ndarray, tgt: np.
         Their ``Evidence.passages``.
     shingle, min_quote_words, gap
         As given to :func:`verify_pairs`.
+    workers : int
+        Threads; each aligns the pairs of its own sources.
 
     Returns
     -------
@@ -481,7 +484,17 @@ def passage_spans(tokens: Tokens, index: ShingleIndex, src: np.ndarray, tgt: np.
     starts = np.concatenate([[0], np.cumsum(counts[by_src])]).astype(np.int64)
     grouped = np.zeros((starts[-1], 4), dtype=np.int64)
     if len(src):
-        _passages_all(posts, limits, src[by_src], tgt[by_src], starts, grouped)
+        s_by, t_by = src[by_src], tgt[by_src]
+        # chunks of about equal pairs, cut where the source changes (a source's shingles are sorted once)
+        cuts = np.searchsorted(s_by, s_by[np.linspace(0, len(s_by), max(1, workers) * 4 + 1).astype(np.int64)[1:-1]])
+        edges = np.unique(np.r_[0, cuts, len(s_by)])
+        chunks = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+        if workers <= 1 or len(chunks) == 1:
+            _passages_all(posts, limits, s_by, t_by, starts, grouped)
+        else:
+            with ThreadPoolExecutor(workers) as ex:
+                list(ex.map(lambda c: _passages_all(posts, limits, s_by[c[0]:c[1]], t_by[c[0]:c[1]],
+                                                    starts[c[0]:c[1] + 1], grouped), chunks))
     # back into the pairs' order
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     spans = np.zeros_like(grouped)
