@@ -153,21 +153,25 @@ def _find(keys, ids, h):
 
 
 @njit(cache=True, nogil=True)
-def _postings(hashes, offsets, lo_post, hi_post, keys, ids, n_keys):
-    """For each asked token, the posts in ``[lo_post, hi_post)`` that hold it,
-    in post order (CSR: ``ptr``, ``posts``)."""
-    counts = np.zeros(n_keys + 1, dtype=np.int64)
+def _posting_counts(hashes, offsets, lo_post, hi_post, keys, ids, n_keys):
+    """For each asked token, how many posts in ``[lo_post, hi_post)`` hold it."""
+    counts = np.zeros(n_keys, dtype=np.int64)
     last = np.full(n_keys, -1, dtype=np.int64)
     for p in range(lo_post, hi_post):
         for q in range(offsets[p], offsets[p + 1]):
             k = _find(keys, ids, hashes[q])
             if k >= 0 and last[k] != p:
                 last[k] = p
-                counts[k + 1] += 1
-    ptr = np.cumsum(counts)
-    posts = np.empty(ptr[-1], dtype=np.int64)
-    fill = ptr[:-1].copy()
-    last[:] = -1
+                counts[k] += 1
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def _posting_fill(hashes, offsets, lo_post, hi_post, keys, ids, fill, posts):
+    """Write the posts in ``[lo_post, hi_post)`` that hold each asked token
+    from ``fill[token]`` on, in post order."""
+    fill = fill.copy()
+    last = np.full(len(fill), -1, dtype=np.int64)
     for p in range(lo_post, hi_post):
         for q in range(offsets[p], offsets[p + 1]):
             k = _find(keys, ids, hashes[q])
@@ -175,6 +179,26 @@ def _postings(hashes, offsets, lo_post, hi_post, keys, ids, n_keys):
                 last[k] = p
                 posts[fill[k]] = p
                 fill[k] += 1
+
+
+def _postings(hashes, offsets, lo_post, hi_post, keys, ids, n_keys, workers=2):
+    """For each asked token, the posts in ``[lo_post, hi_post)`` that hold it,
+    in post order (CSR: ``ptr``, ``posts``). The posts are split into one
+    range per thread: each counts its range, and then writes its posts after
+    those of the earlier ranges, so the lists come out in post order."""
+    cuts = np.linspace(lo_post, hi_post, max(1, workers) + 1).astype(np.int64)
+    ranges = list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+    with ThreadPoolExecutor(len(ranges)) as ex:
+        counts = list(ex.map(lambda r: _posting_counts(hashes, offsets, r[0], r[1], keys, ids, n_keys), ranges))
+        ptr = np.zeros(n_keys + 1, dtype=np.int64)
+        np.cumsum(np.sum(counts, axis=0), out=ptr[1:])
+        posts = np.empty(ptr[-1], dtype=np.int64)
+        starts, fill = [], ptr[:-1].copy()
+        for c in counts:
+            starts.append(fill.copy())
+            fill += c
+        list(ex.map(lambda i: _posting_fill(hashes, offsets, ranges[i][0], ranges[i][1], keys, ids, starts[i], posts),
+                    range(len(ranges))))
     return ptr, posts
 
 
@@ -374,7 +398,7 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
             t_short = times[tgt[maybe_short]]
             first = int(np.searchsorted(times, t_short.min() - window_ns, side="left"))
             last = int(np.searchsorted(times, t_short.max() + window_ns, side="right"))
-            ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked))
+            ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked), workers)
         args = (tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
                 number_hashes())
         limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words), np.int64(BARE_FACT_TOKENS))
