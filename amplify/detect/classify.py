@@ -95,6 +95,11 @@ _RESTATED_MIN_TOKENS = 8
 # headlines "Mt. Gox files for US bankruptcy" is held by 26 other posts; of the
 # hand-checked links this rule drops, 8 were judged not, 1 unsure, 1 echo.
 _BARE_FACT_POSTS = 8
+# Two texts of at most this many tokens may be a paraphrase without shared
+# shingles (amplify.detect.short_candidates pairs them on rare words), when
+# they share at least _REWORDED_RARE rare words in order.
+_REWORDED_WORDS = 15
+_REWORDED_RARE = 2
 
 
 def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSettings) -> np.ndarray:
@@ -239,9 +244,11 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
         & (evidence.region_ratio() >= settings.quote_min) & not_boiler
     # a paraphrase is judged on the whole text: its matches must spread over
     # half of the source (a shared sign-off or stock phrase does not)
+    # ... or both texts are short: a reworded headline keeps no shingles to spread, so
+    # only the content rules (asked for every short echo) can admit it -- see _content_rules
     is_para = ~is_verbatim & ~is_quote & (evidence.dice() >= settings.paraphrase_min_dice) \
         & (whole >= settings.paraphrase_min_ratio) \
-        & ((rare >= _PARAPHRASE_MIN_RARE) | (evidence.source_spread() >= _MOST_OF_SOURCE))
+        & ((rare >= _PARAPHRASE_MIN_RARE) | (evidence.source_spread() >= _MOST_OF_SOURCE) | _reworded(evidence))
     is_reuse = ~is_verbatim & ~is_quote & ~is_para & (rare >= settings.shingle) \
         & ((evidence.shorter_coverage() >= settings.reuse_min_coverage)
            | (evidence.long_passages >= _REUSED_PASSAGES))
@@ -250,6 +257,14 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     if evidence.agreement is None:
         return kinds
     return _content_rules(evidence, kinds, settings)
+
+
+def _reworded(evidence: Evidence) -> np.ndarray:
+    """Pairs of two short texts (at most :data:`_REWORDED_WORDS` tokens each) whose
+    shingles alone would not make a paraphrase: fewer than 2 rare ones, spread
+    over less than half of the source (a headline reworded in 6 to 15 words)."""
+    both_short = np.maximum(evidence.src_tokens, evidence.tgt_tokens) <= _REWORDED_WORDS
+    return both_short & (evidence.rare < _PARAPHRASE_MIN_RARE) & (evidence.source_spread() < _MOST_OF_SOURCE)
 
 
 def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
@@ -296,6 +311,11 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     out[template] = TEMPLATE
     out[topical] = NO_ECHO
     out[bare_fact & ~differ] = NO_ECHO
+    # a short rewording (no shingles to vouch for it) must share at least
+    # _REWORDED_RARE rare words, in order, and lose none of its numbers
+    reworded = asked & (kinds == PARAPHRASE) & _reworded(evidence) & ~restates
+    weak = reworded & ~((shared_rare >= _REWORDED_RARE) & in_order & (ag.short_numbers_missing == 0))
+    out[weak & (out == PARAPHRASE)] = NO_ECHO
     return out
 
 

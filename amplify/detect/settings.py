@@ -103,6 +103,10 @@ class DetectSettings:
         Keep only links between outlets of different groups (camps).
     common_at, keep_first, keep_last : int
         Viral/boilerplate bound, see :mod:`amplify.detect.candidates`.
+    short_block_words : int
+        Posts of at most this many tokens are also paired when they share
+        rare words, not only shingles (:mod:`amplify.detect.short_candidates`:
+        short rewordings rarely keep two 4-word shingles); 0 turns it off.
     semantic : bool
         Also run the semantic stage (:mod:`amplify.detect.semantic`): echoes
         in another language (``translation``) or in other words (``semantic``).
@@ -137,6 +141,7 @@ class DetectSettings:
     common_at: int = 25
     keep_first: int = 3
     keep_last: int = 3
+    short_block_words: int = 15
     semantic: bool = False
     semantic_min: float = 0.5
     semantic_margin: float = 1.2
@@ -164,7 +169,8 @@ class DetectSettings:
         object.__setattr__(self, "quote_window", canonical_duration(far))
         for name, low in (("shingle", 1), ("min_shared", 1), ("min_quote_tokens", 1), ("common_at", 1),
                           ("keep_first", 0), ("keep_last", 0), ("short_words", 0), ("rare_min_posts", 0),
-                          ("min_contained_words", 1), ("quote_window_words", 1)):
+                          ("min_contained_words", 1), ("quote_window_words", 1),
+                          ("short_block_words", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
