@@ -39,7 +39,8 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
               help="Texts of at most this many words are short: their names, numbers and rare words must agree.")
 @click.option("--short-block-words", type=int, default=_DEFAULTS.short_block_words, show_default=True,
               help="Texts of at most this many words are also compared when they share two rare words, not only "
-                   "4-word runs (short rewordings); 0: off.")
+                   "4-word runs (short rewordings; 15 is a good value); 0: off. Off by default: on "
+                   "news headlines it also links many same-event headlines.")
 @click.option("--rare-share", type=float, default=_DEFAULTS.rare_share, show_default=True,
               help="A word is rare when at most this share of the posts in the window hold it (or --rare-posts).")
 @click.option("--rare-posts", "rare_min_posts", type=int, default=_DEFAULTS.rare_min_posts, show_default=True,

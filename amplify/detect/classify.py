@@ -100,6 +100,10 @@ _BARE_FACT_POSTS = 8
 # they share at least _REWORDED_RARE rare words in order.
 _REWORDED_WORDS = 15
 _REWORDED_RARE = 2
+# ... and the shorter holds at least this many: a headline of five words or
+# fewer reworded is its bare fact ("Newegg - Titanfall Sweepstakes" /
+# "Newegg Announces Titanfall Sweepstakes").
+_REWORDED_MIN_WORDS = 6
 
 
 def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSettings) -> np.ndarray:
@@ -260,10 +264,11 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
 
 
 def _reworded(evidence: Evidence) -> np.ndarray:
-    """Pairs of two short texts (at most :data:`_REWORDED_WORDS` tokens each) whose
+    """Pairs of two short texts (``_REWORDED_MIN_WORDS`` to ``_REWORDED_WORDS`` tokens each) whose
     shingles alone would not make a paraphrase: fewer than 2 rare ones, spread
     over less than half of the source (a headline reworded in 6 to 15 words)."""
-    both_short = np.maximum(evidence.src_tokens, evidence.tgt_tokens) <= _REWORDED_WORDS
+    both_short = (np.maximum(evidence.src_tokens, evidence.tgt_tokens) <= _REWORDED_WORDS) \
+        & (np.minimum(evidence.src_tokens, evidence.tgt_tokens) >= _REWORDED_MIN_WORDS)
     return both_short & (evidence.rare < _PARAPHRASE_MIN_RARE) & (evidence.source_spread() < _MOST_OF_SOURCE)
 
 
