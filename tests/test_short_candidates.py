@@ -125,3 +125,8 @@ def test_the_setting_is_checked():
     with pytest.raises(SettingsError, match="short_block_words"):
         DetectSettings(short_block_words=-1)
     assert DetectSettings(short_block_words=0).short_block_words == 0
+
+
+def test_off_the_setting_leaves_the_link_set_id_alone():
+    assert "short_block_words" not in DetectSettings().to_dict()
+    assert DetectSettings(short_block_words=15).to_dict()["short_block_words"] == 15

@@ -265,11 +265,14 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
 
 def _reworded(evidence: Evidence) -> np.ndarray:
     """Pairs of two short texts (``_REWORDED_MIN_WORDS`` to ``_REWORDED_WORDS`` tokens each) whose
-    shingles alone would not make a paraphrase: fewer than 2 rare ones, spread
+    shingles alone would not make a paraphrase: fewer than 2 in common, spread
     over less than half of the source (a headline reworded in 6 to 15 words)."""
     both_short = (np.maximum(evidence.src_tokens, evidence.tgt_tokens) <= _REWORDED_WORDS) \
         & (np.minimum(evidence.src_tokens, evidence.tgt_tokens) >= _REWORDED_MIN_WORDS)
-    return both_short & (evidence.rare < _PARAPHRASE_MIN_RARE) & (evidence.source_spread() < _MOST_OF_SOURCE)
+    # fewer than two shingles in common: only the short join
+    # (amplify.detect.short_candidates) verifies such pairs, so with it off no link changes
+    few = evidence.shared < _FEW_SHARED
+    return both_short & few & (evidence.source_spread() < _MOST_OF_SOURCE)
 
 
 def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:

@@ -191,9 +191,12 @@ class DetectSettings:
         """The settings as a plain dict (field name -> value).
 
         Without the semantic stage its knobs are left out, so a link set
-        computed without it keeps the id it had before the stage existed.
+        computed without it keeps the id it had before the stage existed;
+        so is ``short_block_words`` when it is 0 (off).
         """
         out = dataclasses.asdict(self)
+        if not self.short_block_words:  # off: the link set keeps the id it had before the setting existed
+            out.pop("short_block_words")
         if not self.semantic:
             for name in _SEMANTIC_FIELDS:
                 out.pop(name)
