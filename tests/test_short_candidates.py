@@ -130,3 +130,31 @@ def test_the_setting_is_checked():
 def test_off_the_setting_leaves_the_link_set_id_alone():
     assert "short_block_words" not in DetectSettings().to_dict()
     assert DetectSettings(short_block_words=15).to_dict()["short_block_words"] == 15
+
+
+def test_incremental_links_equal_a_full_run():
+    # short headlines reworded from a few statements, spread over 30 days (most of their links
+    # found by the short join only): the links of the
+    # posts of days 12-14 are the same whether detection sees every post or only those within
+    # the window around them (a word's rarity is counted around the target only)
+    rng = np.random.default_rng(3)
+    frames = ["{n} says {t} talks in {p} will resume soon", "{t} talks will resume soon in {p}, {n} says",
+              "{n}: {t} talks to resume in {p} soon"]
+    texts, times = [], []
+    for i in range(400):
+        k = rng.integers(60)
+        text = frames[rng.integers(3)].format(n=f"name{k}", t=f"topic{k}", p=f"place{k}")
+        texts.append(f"{text} w{rng.integers(1000)}")
+        times.append(pd.Timestamp("2024-01-01", tz="UTC") + pd.Timedelta(hours=float(rng.uniform(0, 30 * 24))))
+    posts = pd.DataFrame({"post_id": [f"p{i:03d}" for i in range(400)], "outlet": [f"o{i % 7}" for i in range(400)],
+                          "published_at": times, "text": texts})
+    t = pd.to_datetime(posts["published_at"])
+    targets = posts["post_id"][(t >= "2024-01-12") & (t < "2024-01-15")].tolist()
+    near = posts[(t >= pd.Timestamp("2024-01-12", tz="UTC") - pd.Timedelta("7D"))
+                 & (t < pd.Timestamp("2024-01-15", tz="UTC") + pd.Timedelta("7D"))]
+    cfg = dict(short_block_words=15, quote_window="0D")
+    full = detect(posts, targets=targets, **cfg)
+    part = detect(near, targets=targets, **cfg)
+    cols = ["source_id", "target_id", "kind", "score"]
+    assert len(full) > 0
+    pd.testing.assert_frame_equal(full[cols].reset_index(drop=True), part[cols].reset_index(drop=True))
