@@ -133,10 +133,10 @@ def test_off_the_setting_leaves_the_link_set_id_alone():
 
 
 def test_incremental_links_equal_a_full_run():
-    # short headlines reworded from a few statements, spread over 30 days (most of their links
-    # found by the short join only): the links of the
-    # posts of days 12-14 are the same whether detection sees every post or only those within
-    # the window around them (a word's rarity is counted around the target only)
+    # short headlines reworded from a few statements, spread over 30 days (4 of the 27 links
+    # are found by the short join only): the links of the posts of days 12-14 are the same
+    # whether detection sees every post or only those within the window around them (a
+    # word's rarity is counted around the target only)
     rng = np.random.default_rng(3)
     frames = ["{n} says {t} talks in {p} will resume soon", "{t} talks will resume soon in {p}, {n} says",
               "{n}: {t} talks to resume in {p} soon"]
