@@ -583,7 +583,7 @@ def score(verdicts_path: Path, settings: DetectSettings, only: list[str], show: 
         results.append(score_set(d, links, verdicts) | {"near_misses": near_miss_estimate(d, p, links, verdicts)})
     if not results:
         raise JudgedError("no data: neither UCI nor RUWA was found (set AMPLIFY_SHARED_DATA)")
-    changed = {k: v for k, v in settings.to_dict().items() if DetectSettings().to_dict()[k] != v}
+    changed = {k: v for k, v in settings.to_dict().items() if DetectSettings().to_dict().get(k) != v}
     print(f"verdicts: {verdicts_path} ({len(verdicts)} pairs, {verdicts['verdict'].value_counts().to_dict()}); "
           f"settings: {changed or 'defaults'}\n")
     report(results, posts, show)

@@ -95,6 +95,14 @@ _RESTATED_MIN_TOKENS = 8
 # headlines "Mt. Gox files for US bankruptcy" is held by 26 other posts; of the
 # hand-checked links this rule drops, 8 were judged not, 1 unsure, 1 echo.
 _BARE_FACT_POSTS = 8
+# Two texts of at most short_block_words tokens may be a paraphrase without
+# shared shingles (amplify.detect.short_candidates pairs them on rare words),
+# when they share at least this many rare words in order.
+_REWORDED_RARE = 2
+# ... and the shorter holds at least this many: a headline of five words or
+# fewer reworded is its bare fact ("Newegg - Titanfall Sweepstakes" /
+# "Newegg Announces Titanfall Sweepstakes").
+_REWORDED_MIN_WORDS = 6
 
 
 def worth_verifying(pairs: Candidates, lengths: np.ndarray, settings: DetectSettings) -> np.ndarray:
@@ -239,9 +247,11 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
         & (evidence.region_ratio() >= settings.quote_min) & not_boiler
     # a paraphrase is judged on the whole text: its matches must spread over
     # half of the source (a shared sign-off or stock phrase does not)
+    # ... or both texts are short: a reworded headline keeps no shingles to spread, so
+    # only the content rules (asked for every short echo) can admit it -- see _content_rules
     is_para = ~is_verbatim & ~is_quote & (evidence.dice() >= settings.paraphrase_min_dice) \
         & (whole >= settings.paraphrase_min_ratio) \
-        & ((rare >= _PARAPHRASE_MIN_RARE) | (evidence.source_spread() >= _MOST_OF_SOURCE))
+        & ((rare >= _PARAPHRASE_MIN_RARE) | (evidence.source_spread() >= _MOST_OF_SOURCE) | _reworded(evidence, settings))
     is_reuse = ~is_verbatim & ~is_quote & ~is_para & (rare >= settings.shingle) \
         & ((evidence.shorter_coverage() >= settings.reuse_min_coverage)
            | (evidence.long_passages >= _REUSED_PASSAGES))
@@ -250,6 +260,18 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     if evidence.agreement is None:
         return kinds
     return _content_rules(evidence, kinds, settings)
+
+
+def _reworded(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
+    """Pairs of two short texts (``_REWORDED_MIN_WORDS`` to ``short_block_words`` tokens each) whose
+    shingles alone would not make a paraphrase: fewer than 2 in common, spread
+    over less than half of the source (a headline reworded in 6 to 15 words)."""
+    both_short = (np.maximum(evidence.src_tokens, evidence.tgt_tokens) <= settings.short_block_words) \
+        & (np.minimum(evidence.src_tokens, evidence.tgt_tokens) >= _REWORDED_MIN_WORDS)
+    # fewer than two shingles in common: only the short join
+    # (amplify.detect.short_candidates) verifies such pairs, so with it off no link changes
+    few = evidence.shared < _FEW_SHARED
+    return both_short & few & (evidence.source_spread() < _MOST_OF_SOURCE)
 
 
 def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
@@ -296,6 +318,11 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     out[template] = TEMPLATE
     out[topical] = NO_ECHO
     out[bare_fact & ~differ] = NO_ECHO
+    # a short rewording (no shingles to vouch for it) must share at least
+    # _REWORDED_RARE rare words, in order, and lose none of its numbers
+    reworded = asked & (kinds == PARAPHRASE) & _reworded(evidence, settings) & ~restates
+    weak = reworded & ~((shared_rare >= _REWORDED_RARE) & in_order & (ag.short_numbers_missing == 0))
+    out[weak & (out == PARAPHRASE)] = NO_ECHO
     return out
 
 

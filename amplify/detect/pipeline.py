@@ -51,6 +51,7 @@ from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
 from amplify.detect.semantic import embed_posts, semantic_links
 from amplify.detect.settings import DetectSettings
+from amplify.detect.short_candidates import merge_short_pairs, short_pair_worth_verifying, short_pairs
 from amplify.detect.shingles import ShingleIndex, build_index, shared_set, shingles
 from amplify.detect.verify import Evidence, passage_spans, verify_pairs
 from amplify.progress import Stages
@@ -220,6 +221,10 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     pairs = filter_pairs(found, corpus, tokens.lengths, cfg, want)
     if found.far is not None:
         pairs = _merge_pairs(pairs, filter_pairs(found.far, corpus, tokens.lengths, cfg, want, far=True))
+    if cfg.short_block_words:  # short posts sharing rare words (amplify.detect.short_candidates)
+        short = short_pairs(tokens.hashes, tokens.offsets, corpus.times, cfg.window_ns, cfg.short_block_words,
+                            workers=workers)
+        pairs = merge_short_pairs(pairs, filter_pairs(short, corpus, tokens.lengths, cfg, want, short=True), found)
     del found
     stats.candidate_pairs = len(pairs.src)
     stats.seconds["block"] = time.perf_counter() - t0
@@ -345,13 +350,15 @@ def _merge_pairs(near: Candidates, far: Candidates) -> Candidates:
 
 
 def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: DetectSettings,
-                 want: np.ndarray | None, *, far: bool = False) -> Candidates:
+                 want: np.ndarray | None, *, far: bool = False, short: bool = False) -> Candidates:
     """The candidate pairs worth verifying, with int64 post numbers.
 
     Drops pairs of one outlet (unless ``same_outlet``), of one group (with
     ``cross_group_only``), of no wanted target (``want``: a mask over the
     posts, or None for all; a pair with equal times may be a link of either
-    post), and those :func:`~amplify.detect.classify.worth_verifying` rules out.
+    post), and those :func:`~amplify.detect.classify.worth_verifying` rules out
+    (``far``: :func:`~amplify.detect.classify.far_pair_worth_verifying`; ``short``:
+    :func:`~amplify.detect.short_candidates.short_pair_worth_verifying`).
     """
     src, tgt = pairs.src, pairs.tgt
     keep = np.ones(len(src), dtype=bool)
@@ -361,7 +368,8 @@ def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: De
         keep &= corpus.group_code[src] != corpus.group_code[tgt]
     if want is not None:
         keep &= want[tgt] | ((corpus.times[src] == corpus.times[tgt]) & want[src])
-    keep &= (far_pair_worth_verifying if far else worth_verifying)(pairs, lengths, cfg)
+    keep &= (far_pair_worth_verifying if far else short_pair_worth_verifying if short else worth_verifying)(
+        pairs, lengths, cfg)
     return Candidates(src[keep].astype(np.int64), tgt[keep].astype(np.int64), pairs.shared[keep].astype(np.int64),
                       pairs.rare[keep].astype(np.int64), pairs.n_keys, pairs.n_rows, pairs.seconds)
 

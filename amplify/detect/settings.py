@@ -103,6 +103,14 @@ class DetectSettings:
         Keep only links between outlets of different groups (camps).
     common_at, keep_first, keep_last : int
         Viral/boilerplate bound, see :mod:`amplify.detect.candidates`.
+    short_block_words : int
+        Posts of at most this many tokens are also paired when they share
+        rare words, not only shingles (:mod:`amplify.detect.short_candidates`:
+        short rewordings rarely keep two 4-word shingles); 0 (the default)
+        turns it off. 15 finds more short echoes on tweets and headline pairs
+        (MRPC, Twitter-URL), but on the UCI and RUWA headlines most of the
+        links it adds are the bare fact of an event in each outlet's words
+        (see the README's Performance section), so it is off by default.
     semantic : bool
         Also run the semantic stage (:mod:`amplify.detect.semantic`): echoes
         in another language (``translation``) or in other words (``semantic``).
@@ -137,6 +145,7 @@ class DetectSettings:
     common_at: int = 25
     keep_first: int = 3
     keep_last: int = 3
+    short_block_words: int = 0
     semantic: bool = False
     semantic_min: float = 0.5
     semantic_margin: float = 1.2
@@ -164,7 +173,8 @@ class DetectSettings:
         object.__setattr__(self, "quote_window", canonical_duration(far))
         for name, low in (("shingle", 1), ("min_shared", 1), ("min_quote_tokens", 1), ("common_at", 1),
                           ("keep_first", 0), ("keep_last", 0), ("short_words", 0), ("rare_min_posts", 0),
-                          ("min_contained_words", 1), ("quote_window_words", 1)):
+                          ("min_contained_words", 1), ("quote_window_words", 1),
+                          ("short_block_words", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
@@ -181,9 +191,12 @@ class DetectSettings:
         """The settings as a plain dict (field name -> value).
 
         Without the semantic stage its knobs are left out, so a link set
-        computed without it keeps the id it had before the stage existed.
+        computed without it keeps the id it had before the stage existed;
+        so is ``short_block_words`` when it is 0 (off).
         """
         out = dataclasses.asdict(self)
+        if not self.short_block_words:  # off: the link set keeps the id it had before the setting existed
+            out.pop("short_block_words")
         if not self.semantic:
             for name in _SEMANTIC_FIELDS:
                 out.pop(name)
