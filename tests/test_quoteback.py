@@ -225,3 +225,21 @@ def test_a_source_chosen_for_one_passage_does_not_claim_a_second_it_said_in_part
     assert both == {"s1", "s2"}
     # ... but where its two pieces are the same passage, it keeps it alone
     assert _passage_links([("s1", 1, [(100, 150), (140, 180)]), ("s2", 5, [(100, 180)])]) == {"s1"}
+
+
+def test_a_quote_opening_with_a_phrase_the_source_says_twice_is_found_whole_weeks_later():
+    # "The Hong Kong SAR government and the" opens two sentences of the answer; the article quotes
+    # the second. The passage must start with the sentence, not where the phrase stops repeating:
+    # cut short, the 14-word quote fell under the 12 words of the long look-back.
+    answer = ("The Hong Kong SAR government and the police have handled the rally according to law. "
+              "You seem to be very interested in Hong Kong affairs. "
+              "The Hong Kong SAR government and the Chief Executive made statements on this issue.")
+    quoted = "The Hong Kong SAR government and the Chief Executive made statements on this issue"
+    posts = _corpus(_transcript(0, answer),
+                    _article("a", 40.5, f"{FILLER[0]} According to the Chinese Foreign Ministry, \"{quoted}.\" "
+                                        f"{FILLER[1]}"))
+    links = detect(posts)
+    hit = links[(links["source_id"] == "mfa-0") & (links["target_id"] == "a")]
+    assert len(hit) == 1
+    text = posts.set_index("post_id").loc["a", "text"]
+    assert text[hit["target_start"].iat[0]:hit["target_end"].iat[0]].startswith("The Hong Kong SAR government")
