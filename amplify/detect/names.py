@@ -10,7 +10,11 @@ institutions are capitalised ("Director of the Office of ..."), chosen words
 are not. A passage is *name-like* when it holds fewer than
 :data:`MIN_CHOSEN_WORDS` lower-case words that are neither function words
 ("of", "the", "и") nor the words of titles and attributions ("member",
-"spokesperson", "said", "заявил"), and more than half of its other words are
+"spokesperson", "said", "заявил") nor words that only join names ("the
+establishment of Huawei ...", "Corridor, including the ..."), when it has no
+predicate (an announcement made of names, "Premier Li Keqiang will co-host
+the 4th Regular Prime Ministers' Meeting", is a statement; see
+:func:`_chosen_and_predicate`), and more than half of its other words are
 capitalised (a capital opening a sentence does not count). The test needs case to mean something, so
 it is skipped (the passage counts as content) where the text is mostly
 capitalised (a headline in Title Case, a text in capitals) and for scripts
