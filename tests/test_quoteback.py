@@ -193,3 +193,53 @@ def test_explain_names_the_answer_quoted_its_question_and_when_it_was_said():
     assert rec["link"]["time_reference"] == "last month" and rec["answers"][0]["paragraph"] == 2
     html = explain_html(ex)
     assert "the answer to &ldquo;Q: The US keeps accusing China" in html and "mfa-10" in html
+
+
+def _passage_links(rows):
+    """Quote links into one target ``t``: (source, day, target spans as [(start, end), ...])."""
+    from amplify.detect.parents import mark_parents
+
+    links = pd.DataFrame({
+        "source_id": [r[0] for r in rows], "target_id": "t", "kind": "quote", "score": 100.0,
+        "attributed": True, "tie": False,
+        "target_start": [r[2][0][0] for r in rows], "target_end": [r[2][-1][1] for r in rows],
+        "passages": ["" if len(r[2]) == 1 else "[" + ",".join(f"[0,1,{a},{b}]" for a, b in r[2]) + "]"
+                     for r in rows],
+    })
+    out = mark_parents(links, np.array([r[1] for r in rows], dtype=np.int64))
+    return set(out.loc[out["is_parent"], "source_id"])
+
+
+def test_the_post_that_said_the_whole_sentence_is_its_parent_not_one_that_said_part():
+    # an earlier transcript said the end of the sentence; a later one said all of it
+    assert _passage_links([("early_part", 1, [(120, 200)]), ("later_whole", 5, [(100, 200)])]) == {"later_whole"}
+    # the same passage in two carriers keeps the earlier (one parent per passage)
+    assert _passage_links([("early", 1, [(100, 200)]), ("later", 5, [(100, 200)])]) == {"early"}
+    # a word more is not noise: the fuller carrier still wins; a shorter one never does
+    assert _passage_links([("early", 1, [(100, 200)]), ("later_short", 5, [(110, 200)])]) == {"early"}
+
+
+def test_a_source_chosen_for_one_passage_does_not_claim_a_second_it_said_in_part():
+    # "s1" said passage 1 (0-80) and the end of passage 2 (130-180); "s2" said passage 2 whole
+    both = _passage_links([("s1", 1, [(0, 80), (130, 180)]), ("s2", 5, [(100, 180)])])
+    assert both == {"s1", "s2"}
+    # ... but where its two pieces are the same passage, it keeps it alone
+    assert _passage_links([("s1", 1, [(100, 150), (140, 180)]), ("s2", 5, [(100, 180)])]) == {"s1"}
+
+
+def test_a_quote_opening_with_a_phrase_the_source_says_twice_is_found_whole_weeks_later():
+    # "The Hong Kong SAR government and the" opens two sentences of the answer; the article quotes
+    # the second. The passage must start with the sentence, not where the phrase stops repeating:
+    # cut short, the 14-word quote fell under the 12 words of the long look-back.
+    answer = ("The Hong Kong SAR government and the police have handled the rally according to law. "
+              "You seem to be very interested in Hong Kong affairs. "
+              "The Hong Kong SAR government and the Chief Executive made statements on this issue.")
+    quoted = "The Hong Kong SAR government and the Chief Executive made statements on this issue"
+    posts = _corpus(_transcript(0, answer),
+                    _article("a", 40.5, f"{FILLER[0]} According to the Chinese Foreign Ministry, \"{quoted}.\" "
+                                        f"{FILLER[1]}"))
+    links = detect(posts)
+    hit = links[(links["source_id"] == "mfa-0") & (links["target_id"] == "a")]
+    assert len(hit) == 1
+    text = posts.set_index("post_id").loc["a", "text"]
+    assert text[hit["target_start"].iat[0]:hit["target_end"].iat[0]].startswith("The Hong Kong SAR government")

@@ -10,7 +10,11 @@ institutions are capitalised ("Director of the Office of ..."), chosen words
 are not. A passage is *name-like* when it holds fewer than
 :data:`MIN_CHOSEN_WORDS` lower-case words that are neither function words
 ("of", "the", "и") nor the words of titles and attributions ("member",
-"spokesperson", "said", "заявил"), and more than half of its other words are
+"spokesperson", "said", "заявил") nor words that only join names ("the
+establishment of Huawei ...", "Corridor, including the ..."), when it has no
+predicate (an announcement made of names, "Premier Li Keqiang will co-host
+the 4th Regular Prime Ministers' Meeting", is a statement; see
+:func:`_chosen_and_predicate`), and more than half of its other words are
 capitalised (a capital opening a sentence does not count). The test needs case to mean something, so
 it is skipped (the passage counts as content) where the text is mostly
 capitalised (a headline in Title Case, a text in capitals) and for scripts
@@ -46,6 +50,7 @@ _SENTENCE_START = re.compile(r"[.!?:;«“\"]\s*")
 _NOT_CHOSEN = frozenset("""
 a an the of for to in on at by with from and or but as is are was were be been its it this that these those
 who whom which whose also has have had will would not no than then there their they he she his her we our us
+be been being
 i you your my me him them into about over under after before between during while when where what how
 said says say told tells according added stated noted declared announced spoke speaking
 member members director chairman chairwoman chair president vice deputy minister ministers ministry secretary
@@ -62,6 +67,23 @@ der die das des dem den und von zu mit für im am ist sagte
 le la les des du de et en au aux un une est a dit
 el la los las del de y en un una es dijo
 """.split())
+
+# auxiliaries and modals: one followed closely by a chosen word makes a predicate ("will attend")
+_AUXILIARIES = frozenset("will would shall should can could may might must has have had is are was were "
+                         "do does did be been".split())
+# articles and determiners: after "X of" they lead into a name; after a verb, into its object
+_DETERMINERS = frozenset("the a an this that these those its their his her our".split())
+# pronoun subjects: a content word right after one is its verb ("we welcome", "I also stressed")
+_PRONOUNS = frozenset("i we he she they you".split())  # "I'd refer you", "we'll": the part before the apostrophe
+_APOSTROPHE = re.compile(r"['’]")
+# adverbs that may stand between a subject and its verb
+# the suffixes of nouns made from verbs: such a noun heads an "X of Name" that names an
+# event or an institution ("the establishment of ...", "the 4th meeting of ...")
+_NOMINAL_SUFFIXES = ("ment", "ments", "tion", "tions", "sion", "sions", "ing", "ings", "ance", "ence", "ship")
+_ADVERBS = frozenset("also both then again not already still just".split())
+_PUNCTUATION = re.compile(r"[^\w\s'’-]")
+# common irregular past tenses of announcements ("Wang Yi met with ..."); regular ones end in -ed
+_IRREGULAR_PAST = frozenset("met held made took gave paid sent led left went came saw won spoke wrote".split())
 
 
 def _word_hash(word: str, table: np.ndarray) -> int:
@@ -84,12 +106,13 @@ def _stop_hashes() -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _chosen_words(data, boff, table, stop, out):
+def _chosen_words(data, boff, table, stop, of_hash, out):
     """``out[p]``: the chosen words of passage ``p`` (UTF-8 ``data[boff[p]:boff[p + 1]]``)
     as the screen counts them: words (letters, digits, ``_``, and ``'`` ``’`` ``-``
     inside) of 3+ characters whose first character case-folding leaves alone (lower
     case, or a script without case, which Python then leaves alone too), less those
-    whose folded hash is a function or title word's. Never fewer than
+    whose folded hash is a function or title word's, those ending in ``-ing`` and
+    those followed by "of" (the hash ``of_hash``). Never more than
     :func:`name_like` counts, so the screen lets every name through."""
     cpmask = np.uint32(LOWER_CP)
     alnum = np.uint32(LOWER_ALNUM)
@@ -100,7 +123,11 @@ def _chosen_words(data, boff, table, stop, out):
         n = 0
         inword = False
         cand = False
+        pending = False  # the last word counts unless the next one is "of"
         length = 0
+        c1 = np.uint32(0)
+        c2 = np.uint32(0)
+        c3 = np.uint32(0)
         h = np.uint64(_FNV_OFFSET)
         while j <= end:
             w = 1
@@ -119,14 +146,76 @@ def _chosen_words(data, boff, table, stop, out):
                     cand = f == cp and not (48 <= cp <= 57) and cp != 95
                 length += 1
                 h = (h ^ np.uint64(f)) * prime
+                c1, c2, c3 = c2, c3, f
             elif inword:
                 inword = False
-                if cand and length >= 3:
+                if pending and h != of_hash:
+                    n += 1
+                pending = False
+                if cand and length >= 3 and not (c1 == 105 and c2 == 110 and c3 == 103):  # not "-ing"
                     k = np.searchsorted(stop, h)
-                    if k >= len(stop) or stop[k] != h:
-                        n += 1
+                    pending = k >= len(stop) or stop[k] != h
             j += w
-        out[p] = n
+        out[p] = n + pending
+
+
+def _chosen_and_predicate(text: str, found: list) -> tuple[int, bool]:
+    """How many words of a passage (its word matches ``found`` in ``text``)
+    a writer chose, and whether the passage says something (has a predicate).
+
+    A lower-case word of 3+ letters that is not a function or title word is
+    chosen, except the words that only join names into a longer name: a
+    noun made from a verb ("-ment", "-tion", "-ing" ...) heading an "X of
+    Name" phrase ("the establishment of Huawei Technical Support Center",
+    "the third meeting of the China-Saudi Arabia ... Joint Committee" -- the
+    shape of "member of the Political Bureau") and an
+    ``-ing`` word used as a preposition (no auxiliary before it, an article
+    or a name after it: "Corridor, including the ...", "regarding Huawei").
+
+    A passage has a predicate -- it is a statement, however many names it
+    holds -- when a lower-case word of content is the verb of a clause:
+
+    * after an auxiliary or modal ("will co-host", "will be held", "is visiting");
+    * after a pronoun subject ("we welcome", "I also stressed");
+    * right after a capitalised subject, in the past tense ("Wang Yi met
+      with", "Li Keqiang co-chaired") or in the present with its object
+      ("China welcomes the appointment").
+
+    Words of attribution ("said", "told") are no predicate here: "said Dr.
+    Julie Gerberding, director of the federal Centers for Disease Control" is
+    the very name and title that independent texts share.
+    """
+    words = [m.group(0) for m in found]
+    low = [w.lower() for w in words]
+    n = len(words)
+    chosen = 0
+    statement = False
+    for i, w in enumerate(words):
+        if not w[0].islower() or len(w) < 3 or low[i] in _NOT_CHOSEN:
+            continue
+        before = low[max(0, i - 3):i]
+        nxt = words[i + 1] if i + 1 < n else ""
+        j = i - 1  # the subject's last word, past an adverb ("Wang also met")
+        while j > 0 and low[j] in _ADVERBS:
+            j -= 1
+        joined = j >= 0 and not _PUNCTUATION.search(text, found[j].end(), found[i].start())
+        if any(x in _AUXILIARIES for x in before) \
+                or any(_APOSTROPHE.split(x)[0] in _PRONOUNS for x in low[max(0, i - 2):i]):
+            statement = True
+        elif joined and words[j][0].isupper() and (
+                low[i].endswith("ed") or low[i] in _IRREGULAR_PAST
+                or low[i].endswith("s") and not low[i].endswith("ss") and nxt.lower() in _DETERMINERS):
+            statement = True
+        if statement:
+            return chosen + 1, True
+        if low[i].endswith("ing") and (nxt.lower() in _DETERMINERS or nxt[:1].isupper()):
+            continue  # "including the", "regarding Huawei": a preposition joining names
+        if nxt.lower() == "of" and i + 2 < n and low[i].endswith(_NOMINAL_SUFFIXES):
+            k = i + 2 + (low[i + 2] in _DETERMINERS and i + 3 < n)
+            if words[k][0].isupper():
+                continue  # the head of "X of Name", like "member of the Political Bureau"
+        chosen += 1
+    return chosen, statement
 
 
 def _has_case(ch: str) -> bool:
@@ -151,11 +240,12 @@ def name_like(text: str, start: int, end: int, *, informative: bool | None = Non
     >>> name_like(q, 10, len(q) - 2)
     False
     """
-    words = _WORD.findall(text, start, end)
+    found = list(_WORD.finditer(text, start, end))
+    words = [m.group(0) for m in found]
     if not words or not all(_has_case(w[0]) for w in words):
         return None  # a script without case (or mixed with one): case cannot tell names apart
-    chosen = sum(1 for w in words if w[0].islower() and len(w) >= 3 and w.lower() not in _NOT_CHOSEN)
-    if chosen >= MIN_CHOSEN_WORDS:
+    chosen, statement = _chosen_and_predicate(text, found)
+    if chosen >= MIN_CHOSEN_WORDS or statement:
         return False
     longer = [w for w in words if len(w) >= 3]
     if sum(w.isupper() for w in longer) * 2 >= len(longer):
@@ -186,7 +276,8 @@ def _screen(passages, workers: int) -> np.ndarray:
     out = np.zeros(len(passages), dtype=np.int64)
     if len(passages):
         data, boff = text_buffers(passages)
-        _chosen_words(data, boff, lower_table(), _stop_hashes(), out)
+        table = lower_table()
+        _chosen_words(data, boff, table, _stop_hashes(), np.uint64(_word_hash("of", table)), out)
     return out < MIN_CHOSEN_WORDS
 
 

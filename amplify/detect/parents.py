@@ -31,6 +31,12 @@ parents already chosen becomes a parent too: the most likely source of that
 passage. A link whose passage a chosen parent already covers (the same
 sentence, found again in a post that carried it) stays an also-match, so a
 target quoting one passage from several carriers keeps one parent for it.
+Evidence goes before time here: a first choice that carried only part of the
+quoted passage gives way to a link equal on score and attribution that
+carried all of it (:data:`FULLER_MORE_CHARS` more), and a parent chosen for
+another passage does not claim a passage it said only in part (the ministry
+says "Hong Kong affairs are purely China's internal affairs" often, "I stress
+again that ..." once).
 
 Every other link stays in the table as an *also-match* (``is_parent = False``).
 
@@ -51,7 +57,7 @@ from numba import njit
 
 from amplify.detect.native import NATIVE_KINDS
 
-__all__ = ["mark_parents", "NEW_PASSAGE_SHARE", "RELAY_KINDS", "RELAY_MORE_CHARS"]
+__all__ = ["mark_parents", "NEW_PASSAGE_SHARE", "RELAY_KINDS", "RELAY_MORE_CHARS", "FULLER_MORE_CHARS"]
 
 #: A passage link becomes a further parent when at least this share of its
 #: passages in the target lies outside the chosen parents' passages.
@@ -62,6 +68,10 @@ _PASSAGE_KINDS = ("quote", "reuse")
 RELAY_KINDS = ("repost", "quote_post", "verbatim", "quote")
 #: How many characters more of B than of A the echo C must carry for B to be its relay.
 RELAY_MORE_CHARS = 10
+#: A passage parent gives way to a link that carries the same passage with this many
+#: characters more (a word) and this many times as many in all.
+FULLER_MORE_CHARS = 3
+FULLER_RATIO = 1.0
 
 
 def mark_parents(links: pd.DataFrame, source_time: np.ndarray, *, id_rank=None) -> pd.DataFrame:
@@ -193,7 +203,23 @@ def _passage_parents(links: pd.DataFrame, order: np.ndarray, is_parent: np.ndarr
     if len(ordered) == 0:
         return
     offsets, flat = _target_spans(links, ordered)
-    extra = _choose(first, offsets, flat, NEW_PASSAGE_SHARE)
+    # evidence before time: a first choice that carries only part of the target's quoted
+    # passage gives way to a link equal on score and attribution that carries all of it
+    # (an earlier post that said part of the sentence is a less likely source than the
+    # post that said it whole)
+    score = np.round(links["score"].to_numpy(np.float64)[ordered])
+    unattributed = ~links["attributed"].to_numpy(dtype=bool)[ordered]
+    swap = _fuller_first(first, offsets, flat, score, unattributed, FULLER_MORE_CHARS, FULLER_RATIO)
+    if (swap != np.arange(len(ordered))).any():
+        is_parent[ordered[first]] = False
+        ordered = ordered[swap]
+        counts = np.diff(offsets)[swap]  # the same spans, in the new order of their links
+        moved = np.zeros_like(offsets)
+        np.cumsum(counts, out=moved[1:])
+        flat = flat[np.repeat(offsets[:-1][swap] - moved[:-1], counts) + np.arange(moved[-1])]
+        offsets = moved
+        is_parent[ordered[first]] = True
+    extra = _choose(first, offsets, flat, NEW_PASSAGE_SHARE, RELAY_MORE_CHARS)
     is_parent[ordered[extra]] = True
 
 
@@ -228,10 +254,64 @@ def _target_spans(links: pd.DataFrame, rows: np.ndarray):
 
 
 @njit(cache=True)
-def _choose(first, offsets, spans, share):
+def _union_within(spans, a, b):
+    """How many characters of ``[a, b)`` the ``spans`` cover (their union)."""
+    part = spans[np.argsort(spans[:, 0])]
+    out = 0
+    end = a
+    for s in range(len(part)):
+        lo = max(part[s, 0], end)
+        hi = min(part[s, 1], b)
+        if hi > lo:
+            out += hi - lo
+            end = hi
+    return out
+
+
+@njit(cache=True)
+def _fuller_first(first, offsets, spans, score, unattributed, more, ratio):
+    """An order of the links (targets in runs starting where ``first``) in which a
+    run's first link, when it has a single span, gives way to the later link of equal
+    ``score`` and ``unattributed`` whose spans cover the first one's and ``more``
+    characters besides, ``ratio`` times as many in all (the fullest such)."""
+    n = len(first)
+    order = np.arange(n)
+    i = 0
+    while i < n:
+        end = i + 1
+        while end < n and not first[end]:
+            end += 1
+        if offsets[i + 1] - offsets[i] == 1:
+            a, b = spans[offsets[i], 0], spans[offsets[i], 1]
+            best, best_len = -1, b - a
+            for j in range(i + 1, end):
+                if score[j] != score[i] or unattributed[j] != unattributed[i]:
+                    continue
+                mine = spans[offsets[j]:offsets[j + 1]]
+                total = _union_within(mine, -1, 1 << 62)
+                if _union_within(mine, a, b) == b - a and total - (b - a) >= more and total >= ratio * (b - a) \
+                        and total > best_len:
+                    best, best_len = j, total
+            if best >= 0:  # the fuller link first; the rest (the old first among them) keep their order
+                order[i] = best
+                for k in range(i + 1, best + 1):
+                    order[k] = k - 1
+        i = end
+    return order
+
+
+@njit(cache=True)
+def _choose(first, offsets, spans, share, more):
     """Greedy per target (runs starting where ``first``): the first link is the
     parent; a later one is chosen when at least ``share`` of its spans' length
-    lies outside the spans chosen so far. Returns the later links chosen."""
+    lies outside the spans chosen so far. Returns the later links chosen.
+
+    A chosen link with a passage elsewhere in the target does not claim a
+    passage that a later link carries whole: when a later span holds one of
+    its spans and
+    ``more`` characters besides (and a tenth more), the chosen link only said
+    part of that sentence (its parent role is its other passage), and the
+    later link is that passage's fuller source."""
     n = len(first)
     out = np.zeros(n, dtype=np.bool_)
     chosen = np.empty(n, dtype=np.int64)
@@ -251,7 +331,15 @@ def _choose(first, offsets, spans, share):
             best = 0
             for c in range(k):
                 j = chosen[c]
+                several = False  # j has a passage elsewhere in the target, so stays a parent for it
                 for t in range(offsets[j], offsets[j + 1]):
+                    if spans[t, 1] <= a or spans[t, 0] >= b:
+                        several = True
+                for t in range(offsets[j], offsets[j + 1]):
+                    part = spans[t, 1] - spans[t, 0]
+                    if several and a <= spans[t, 0] and spans[t, 1] <= b \
+                            and (b - a) - part >= more and (b - a) >= 1.1 * part:
+                        continue  # a part of this passage, said by a source chosen for another
                     lo = max(a, spans[t, 0])
                     hi = min(b, spans[t, 1])
                     if hi - lo > best:

@@ -309,11 +309,36 @@ def _align(posts, limits, s, t, source, out, runs):
             cb = max(cb, i + n)
             cd = j + n
         else:
-            if cnt >= _PASSAGE_MIN_SHINGLES:
+            # A new run: the target's shingles just before it may lie on its diagonal too, as
+            # copies of a phrase the source says more than once ("The Hong Kong SAR government
+            # and the" said twice), first matched to the other copy. Extend the run back over
+            # them; a previous run it takes in whole was that wrong copy.
+            back = 0
+            ni, nj = i, j
+            q = jj - 1
+            while q >= shoff[t]:
+                pj = np.int64(shpos[q])
+                want = ni - (nj - pj)
+                if nj - pj > gap or want < 0:
+                    break
+                hq = posts.shingles[q]
+                kq = np.searchsorted(ssorted, hq)
+                hit = False
+                while kq < ns and ssorted[kq] == hq:
+                    if np.int64(shpos[sa + order[kq]]) == want:
+                        hit = True
+                        break
+                    kq += 1
+                if not hit:
+                    break
+                back += 1
+                ni, nj = want, pj
+                q -= 1
+            if cnt >= _PASSAGE_MIN_SHINGLES and not (back > 0 and nj <= cc):
                 runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2], runs[n_runs, 3] = ca, cb, cc, cd
                 n_runs += 1
-            cnt = 1
-            ca, cb, cc, cd = i, i + n, j, j + n
+            cnt = 1 + back
+            ca, cb, cc, cd = ni, i + n, nj, j + n
         if cnt > best_cnt:
             best_cnt = cnt
             b0, b1, b2, b3 = ca, cb, cc, cd
