@@ -35,7 +35,7 @@ import pandas as pd
 
 from amplify import schema
 from amplify.analyze.errors import AnalysisError, user_time_ns
-from amplify.analyze.ties import TieSummary, orient_ties
+from amplify.analyze.ties import TieSummary, orient_ties, resolution_ties
 from amplify.graph import undirected_mask, without_ties
 from amplify.utc import from_ns, to_ns
 
@@ -161,9 +161,15 @@ class Frame:
         summary = TieSummary(links=int(len(links)))
         if ties:
             links, summary = orient_ties(links, posts, outlets, texts=texts)
-        else:
-            summary.tie_links = int(links["tie"].sum()) if len(links) and "tie" in links.columns else 0
-            links = without_ties(links)
+        else:       # the same rule, every tie left out: equal timestamps and orders the resolution hides
+            hidden = resolution_ties(links, posts) if "direction" not in links.columns else \
+                np.zeros(len(links), dtype=bool)
+            summary.tie_links = (int(links["tie"].sum()) if len(links) and "tie" in links.columns else 0) + \
+                int(hidden.sum())
+            summary.pairs = (int(links["tie"].sum()) // 2 if len(links) and "tie" in links.columns else 0) + \
+                int(hidden.sum())          # equal-time ties are listed both ways, hidden orders once
+            summary.left_out = True
+            links = without_ties(links[~hidden] if hidden.any() else links)
         if len(links):
             s, t = lookup_positions(ids, links["source_id"], links["target_id"])
             ok = (s >= 0) & (t >= 0)

@@ -233,26 +233,32 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     keep = ok_time[lsrc] & ok_time[ltgt]
     lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
     start = in_t & ok_time
+    csr = _in_csr(n, ltgt)             # built once, for both searches
     found, truncated, visited = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops,
-                                        max_partial=max_partial)
+                                        max_partial=max_partial, csr=csr)
     text_source = texts if texts is not None else (posts if "text" in posts.columns else None)
     cite_paths: list = []
     cited_by: dict = {}
     if cites and text_source is not None:
-        # one read of every text this call may show: the heads, and X's posts that start a hop
-        shown = visited | (in_s & np.isin(np.arange(n), lsrc))
-        texts_read = text_table(text_source, f.post_ids[np.flatnonzero(shown)])
-        text_source = pd.DataFrame({"post_id": pd.array(texts_read.column("post_id"), dtype=pd.ArrowDtype(pa.string())),
-                                    "text": pd.array(texts_read.column("text"), dtype=pd.ArrowDtype(pa.string()))})
         heads = np.flatnonzero(visited & ~in_s)
-        cite_post, cited_by = _citing_posts(f, heads, s_out, text_source, outlets)
+        if _is_workspace(text_source):
+            # the names every stored post holds were found once and kept (amplify.workspace.cites_store)
+            cite_post, cited_by = _stored_citing_posts(f, heads, s_out, text_source)
+        else:
+            # one read of every text this call may show: the heads, and X's posts that start a hop
+            shown = visited | (in_s & np.isin(np.arange(n), lsrc))
+            texts_read = text_table(text_source, f.post_ids[np.flatnonzero(shown)])
+            text_source = pd.DataFrame({
+                "post_id": pd.array(texts_read.column("post_id"), dtype=pd.ArrowDtype(pa.string())),
+                "text": pd.array(texts_read.column("text"), dtype=pd.ArrowDtype(pa.string()))})
+            cite_post, cited_by = _citing_posts(f, heads, s_out, text_source, outlets)
         if cited_by:
             # a post of Y that names X is a route of one hop; the others need links down to Y
             zero = np.flatnonzero(start & cite_post & ~in_s)
             if len(zero):
                 cite_paths.append((np.zeros((len(zero), 0), dtype=np.int64), zero))
             for arr in _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops - 1,
-                               max_partial=max_partial, cite_stop=cite_post)[0]:
+                               max_partial=max_partial, cite_stop=cite_post, csr=csr)[0]:
                 k = lidx[arr[:, ::-1]]
                 cite_paths.append((k, f.src[k[:, 0]]))
 
@@ -299,12 +305,48 @@ def _citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, texts, outlets
         outlets = pd.DataFrame({"outlet": f.outlets[s_out], "group": f.groups[f.group_of_outlet[s_out]]})
     rows, named = outlets_named(tx, f.outlets[f.outlet_of_post[heads]], outlets,
                                 cited=f.outlets[s_out])
-    if not len(rows):
+    return _not_echoed(f, heads[rows], named)
+
+
+def _is_workspace(x) -> bool:
+    return hasattr(x, "manifest") and hasattr(x, "path") and hasattr(x, "posts")
+
+
+def _stored_citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, ws) -> tuple[np.ndarray, dict]:
+    """:func:`_citing_posts` from the names stored in the workspace (found once per posts part)."""
+    from amplify.workspace.cites_store import CitesStore
+
+    if not len(heads):
+        return np.zeros(f.n_posts, dtype=bool), {}
+    t = CitesStore(ws).pairs()
+    t = t.filter(pc.is_in(t.column("cited_outlet"), value_set=pa.array(f.outlets[s_out].tolist(), pa.string())))
+    if not t.num_rows:
+        return np.zeros(f.n_posts, dtype=bool), {}
+    # only the posts the search reached can start a route
+    at = pc.index_in(t.column("post_id"), value_set=pa.array(f.post_ids[heads].tolist(), pa.string()))
+    at = at.to_numpy(zero_copy_only=False)
+    hit = ~pd.isna(at)
+    if not hit.any():
+        return np.zeros(f.n_posts, dtype=bool), {}
+    post = heads[at[hit].astype(np.int64)]
+    named = np.asarray(t.column("cited_outlet").to_pylist(), dtype=object)[hit]
+    return _not_echoed(f, post, named)
+
+
+def _not_echoed(f: Frame, post: np.ndarray, named: np.ndarray) -> tuple[np.ndarray, dict]:
+    """The (post, outlet named) pairs where the post echoes no post of that outlet: a mask over the posts
+    and, per citing post, the outlets it names."""
+    cite_post = np.zeros(f.n_posts, dtype=bool)
+    if not len(post):
         return cite_post, {}
-    post, code = heads[rows], pd.Index(f.outlets).get_indexer(named).astype(np.int64)
-    # an echo of a post of the named outlet is not a citation (any link, parent or not)
+    code = pd.Index(f.outlets).get_indexer(named).astype(np.int64)
+    # an echo of a post of the named outlet is not a citation (any link, parent or not): the links into
+    # the candidate posts only, not a sort of every link
     n = np.int64(len(f.outlets))
-    echoed = np.unique(f.tgt.astype(np.int64) * n + f.outlet_of_post[f.src])
+    cand = np.zeros(f.n_posts, dtype=bool)
+    cand[post] = True
+    into = cand[f.tgt]
+    echoed = np.unique(f.tgt[into].astype(np.int64) * n + f.outlet_of_post[f.src[into]])
     key = post * n + code
     at = np.searchsorted(echoed, key)
     keep = ~((at < len(echoed)) & (echoed[np.minimum(at, max(len(echoed) - 1, 0))] == key)) if len(echoed) \
@@ -329,7 +371,8 @@ def _warnings(f: Frame, truncated: bool, max_partial: int, no_texts: bool) -> li
     return out
 
 
-def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, cite_stop=None):
+def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, cite_stop=None,
+            csr=None):
     """Backward search over the links ``lsrc -> ltgt``, from the posts in ``start`` to posts in ``stop``.
 
     Posts are masks over the ``n`` posts. One step extends every partial
@@ -344,7 +387,7 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
     begin a route.
     """
     in_s, in_t = stop, avoid
-    ptr, order = _in_csr(n, ltgt)
+    ptr, order = csr if csr is not None else _in_csr(n, ltgt)
     visited = start.copy()
     found: list[np.ndarray] = []
     head = np.flatnonzero(start & (np.diff(ptr) > 0))
@@ -381,7 +424,14 @@ def _route_names(f: Frame, seq: np.ndarray) -> np.ndarray:
     """``a -> b -> c`` for each row of post indices ``seq`` (each distinct route written once)."""
     if not len(seq):
         return np.zeros(0, dtype=object)
-    codes, inverse = np.unique(f.outlet_of_post[seq], axis=0, return_inverse=True)
+    oc = f.outlet_of_post[seq].astype(np.int64)
+    base = max(len(f.outlets), 1)
+    if base ** oc.shape[1] < 2 ** 62:      # one integer per route: a 1-d unique, much faster than rows
+        key = oc @ (base ** np.arange(oc.shape[1] - 1, -1, -1, dtype=np.int64))
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        codes = oc[first]
+    else:
+        codes, inverse = np.unique(oc, axis=0, return_inverse=True)
     names = np.asarray([" -> ".join(f.outlets[row].tolist()) for row in codes], dtype=object)
     return names[np.asarray(inverse).reshape(-1)]
 

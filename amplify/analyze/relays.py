@@ -82,9 +82,12 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     ok = np.ones(n_links, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).copy()
     if len(f.undirected) == n_links:
         ok &= ~f.undirected
-    idx = np.flatnonzero(ok)
-    if targets is not None:
-        idx = idx[np.isin(f.tgt[idx], np.asarray(targets, dtype=np.int64))]
+    if targets is not None:          # a mask over the posts: no sort of every link's target
+        wanted = np.zeros(max(f.n_posts, 1), dtype=bool)
+        wanted[np.asarray(targets, dtype=np.int64)] = True
+        idx = np.flatnonzero(ok & wanted[f.tgt])
+    else:
+        idx = np.flatnonzero(ok)
     if len(idx) < 2:
         return explained, relay
     tgt = f.tgt[idx]
@@ -109,15 +112,18 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     te = f.links["target_end"].to_numpy(np.int64)
     len_x, len_y = te[x] - ts[x], te[y] - ts[y]
     score = f.links["score"].to_numpy(np.float64)
-    copies = f.links["kind"].isin(list(COPY_KINDS)).to_numpy()
-    more = (len_y >= 1.1 * len_x) & (len_y - len_x >= MORE_CHARS) & copies[y] & (score[y] >= score[x])
+    copies_y = np.isin(f.links["kind"].to_numpy(dtype=object)[y], list(COPY_KINDS))
+    more = (len_y >= 1.1 * len_x) & (len_y - len_x >= MORE_CHARS) & copies_y & (score[y] >= score[x])
     inside = (ts[y] <= ts[x]) & (te[x] <= te[y]) & more & (f.times[b] <= f.times[f.tgt[x]]) & (a != b)
     x, y, a, b = x[inside], y[inside], a[inside], b[inside]
     if not len(x):
         return explained, relay
     # ... and B echoes A: the link A -> B exists
     n = np.int64(max(f.n_posts, 1))
-    keys = np.unique(f.src[ok].astype(np.int64) * n + f.tgt[ok].astype(np.int64))
+    from_a = np.zeros(max(f.n_posts, 1), dtype=bool)      # only the links out of the A's: a small sort
+    from_a[a] = True
+    sel = ok & from_a[f.src]
+    keys = np.unique(f.src[sel].astype(np.int64) * n + f.tgt[sel].astype(np.int64))
     want = a.astype(np.int64) * n + b.astype(np.int64)
     at = np.searchsorted(keys, want)
     hit = (at < len(keys)) & (keys[np.minimum(at, len(keys) - 1)] == want)

@@ -57,9 +57,10 @@ until_option = click.option("--until", type=TIME, help="Only before this time, e
               help="Only outlets of these kinds (the outlets table's kind), e.g. state_media,ministry.")
 @click.option("--include-unknown", is_flag=True,
               help="Also test outlets missing from the outlets table, as camp 'unknown' (left out by default).")
-@click.option("--exclude-ties", is_flag=True,
+@click.option("--no-ties", "--exclude-ties", "exclude_ties", is_flag=True,
               help="Leave out links whose order is unknown (equal times, or one day at date-only resolution); "
-                   "by default they count as co-publications, half an echo each way.")
+                   "by default those evidence directs count as echoes, the rest as co-publications, half an echo "
+                   "each way (the tie rule of every analysis).")
 @since_option
 @until_option
 @click.option("--narratives", type=int, default=10, show_default=True, help="Shared narratives to list.")
