@@ -123,6 +123,8 @@ class Frame:
     _index: pd.Index | None = field(default=None, repr=False)
     undirected: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     ties: TieSummary = field(default_factory=TieSummary)
+    #: The post ids as one Arrow array (lookups by hash without Python strings), when built from tables.
+    arrow_ids: object = field(default=None, repr=False)
 
     @classmethod
     def build(cls, links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.DataFrame | None = None,
@@ -178,10 +180,11 @@ class Frame:
             s, t = s[ok].astype(np.int64), t[ok].astype(np.int64)
         else:
             kept, s, t, dropped = links.reset_index(drop=True), np.zeros(0, np.int64), np.zeros(0, np.int64), 0
+        arrow_ids = ids
         ids = np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object)
         index = None
         return cls(ids, times, outlet_of_post, names, groups, group_of_outlet, kinds, kept, s, t, dropped, index,
-                   undirected_mask(kept), summary)
+                   undirected_mask(kept), summary, arrow_ids)
 
     # convenience views ---------------------------------------------------------------
     @property

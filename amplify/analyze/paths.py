@@ -58,6 +58,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -234,8 +235,10 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
     start = in_t & ok_time
     csr = _in_csr(n, ltgt)             # built once, for both searches
-    found, truncated, visited = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops,
-                                        max_partial=max_partial, csr=csr)
+    want_cites = cites and (texts is not None or "text" in posts.columns)
+    found, truncated, visited, partial = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t,
+                                                 max_hops=max_hops, max_partial=max_partial, csr=csr,
+                                                 keep_partial=want_cites)
     text_source = texts if texts is not None else (posts if "text" in posts.columns else None)
     cite_paths: list = []
     cited_by: dict = {}
@@ -257,8 +260,8 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
             zero = np.flatnonzero(start & cite_post & ~in_s)
             if len(zero):
                 cite_paths.append((np.zeros((len(zero), 0), dtype=np.int64), zero))
-            for arr in _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops - 1,
-                               max_partial=max_partial, cite_stop=cite_post, csr=csr)[0]:
+            # the partial paths of the search that stop at a citing post (one search serves both)
+            for arr in (p_[cite_post[h_]] for p_, h_ in partial[:max_hops - 1] if cite_post[h_].any()):
                 k = lidx[arr[:, ::-1]]
                 cite_paths.append((k, f.src[k[:, 0]]))
 
@@ -278,12 +281,15 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
             settings, warnings)
     echo_paths = [lidx[arr[:, ::-1]] for arr in found]
     if parent is None:     # the echoes' direct sources, found only where a path passes
-        on_paths = np.unique(np.concatenate([k.ravel() for k in echo_paths] +
-                                            [k.ravel() for k, _ in cite_paths] + [np.zeros(0, np.int64)]))
-        parent = route_parents(f, mask, targets=np.unique(f.tgt[on_paths]))
+        on_paths = np.zeros(len(f.links), dtype=bool)        # masks, not a sort of every hop
+        for k in [k for k in echo_paths] + [k for k, _ in cite_paths]:
+            on_paths[k.ravel()] = True
+        hit = np.zeros(f.n_posts, dtype=bool)
+        hit[f.tgt[on_paths]] = True
+        parent = route_parents(f, mask, targets=np.flatnonzero(hit))
     agg, best, pp = _routes(f, echo_paths, cite_paths, cited_by, top, parent, prefer_parents=parents_only)
     hops = _hop_table(f, agg, best, text_source, parent)
-    pp_out = pp.drop(columns=["_links", "_head", "_cited", "_ties"])
+    pp_out = pp.drop(columns=["_head", "_cited", "_ties"])
     for c in ("start", "end"):
         pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
     return PathsReport(agg, hops, pp_out, settings, warnings)
@@ -323,7 +329,10 @@ def _stored_citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, ws) -> 
     if not t.num_rows:
         return np.zeros(f.n_posts, dtype=bool), {}
     # only the posts the search reached can start a route
-    at = pc.index_in(t.column("post_id"), value_set=pa.array(f.post_ids[heads].tolist(), pa.string()))
+    ids = f.arrow_ids if f.arrow_ids is not None else pa.array(f.post_ids.tolist(), pa.string())
+    vs = ids.take(pa.array(heads, pa.int64()))
+    vs = (vs.combine_chunks() if isinstance(vs, pa.ChunkedArray) else vs).cast(pa.string())
+    at = pc.index_in(t.column("post_id"), value_set=vs)
     at = at.to_numpy(zero_copy_only=False)
     hit = ~pd.isna(at)
     if not hit.any():
@@ -371,8 +380,8 @@ def _warnings(f: Frame, truncated: bool, max_partial: int, no_texts: bool) -> li
     return out
 
 
-def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, cite_stop=None,
-            csr=None):
+def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, csr=None,
+            keep_partial: bool = False):
     """Backward search over the links ``lsrc -> ltgt``, from the posts in ``start`` to posts in ``stop``.
 
     Posts are masks over the ``n`` posts. One step extends every partial
@@ -381,15 +390,16 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
     ``avoid`` (a path passes through neither end's outlets) or a post it
     already holds (undirected ties are listed both ways). Returns the paths
     found (one matrix of link indices into ``lsrc`` per length, latest hop
-    first), whether ``max_partial`` cut the search, and every post that was
-    a head. With ``cite_stop``, the paths returned are instead those whose
-    head is in ``cite_stop`` (and not in ``stop``): where a citation may
-    begin a route.
+    first), whether ``max_partial`` cut the search, every post that was a
+    head and, with ``keep_partial``, per length the partial paths that go on
+    and their heads (in neither end's outlets): where a citation may begin a
+    route.
     """
     in_s, in_t = stop, avoid
     ptr, order = csr if csr is not None else _in_csr(n, ltgt)
     visited = start.copy()
     found: list[np.ndarray] = []
+    partial: list = []
     head = np.flatnonzero(start & (np.diff(ptr) > 0))
     frontier = np.zeros((len(head), 0), dtype=np.int64)
     truncated = False
@@ -409,31 +419,60 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
         paths, new_head = paths[fresh], new_head[fresh]
         visited[new_head] = True
         done = in_s[new_head]
-        end = done if cite_stop is None else cite_stop[new_head] & ~done & ~in_t[new_head]
-        if end.any():
-            found.append(paths[end])
+        if done.any():
+            found.append(paths[done])
         go = ~done & ~in_t[new_head]
         frontier, head = paths[go], new_head[go]
+        if keep_partial:
+            partial.append((frontier, head))
         if len(head) > max_partial:
             truncated = True
             frontier, head = frontier[:max_partial], head[:max_partial]
-    return found, truncated, visited
+    return found, truncated, visited, partial
 
 
-def _route_names(f: Frame, seq: np.ndarray) -> np.ndarray:
-    """``a -> b -> c`` for each row of post indices ``seq`` (each distinct route written once)."""
-    if not len(seq):
-        return np.zeros(0, dtype=object)
+def _route_keys(f: Frame, seq: np.ndarray, cited: np.ndarray | None) -> np.ndarray:
+    """One row of integers per path: the cited outlet's code (-1: none), then the outlets of its posts."""
     oc = f.outlet_of_post[seq].astype(np.int64)
-    base = max(len(f.outlets), 1)
-    if base ** oc.shape[1] < 2 ** 62:      # one integer per route: a 1-d unique, much faster than rows
-        key = oc @ (base ** np.arange(oc.shape[1] - 1, -1, -1, dtype=np.int64))
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        codes = oc[first]
-    else:
-        codes, inverse = np.unique(oc, axis=0, return_inverse=True)
-    names = np.asarray([" -> ".join(f.outlets[row].tolist()) for row in codes], dtype=object)
-    return names[np.asarray(inverse).reshape(-1)]
+    c = np.full((len(seq), 1), -1, dtype=np.int64) if cited is None else \
+        pd.Index(f.outlets).get_indexer(cited).astype(np.int64).reshape(-1, 1)
+    return np.c_[c, oc]
+
+
+def _route_strings(f: Frame, keys: np.ndarray) -> np.ndarray:
+    """``a -> b -> c`` (``x ~> a -> b`` when a citation begins it) for each distinct route row of
+    :func:`_route_keys` (padded with -2), joined by Arrow, not one Python join per route."""
+    out = np.empty(len(keys), dtype=object)
+    width = (keys >= -1).sum(axis=1)
+    names = f.outlets.astype(object)
+    for w in np.unique(width):
+        rows = np.flatnonzero(width == w)
+        cols = [pa.array(names[keys[rows, j]].tolist(), pa.string()) for j in range(1, w)]
+        joined = pc.binary_join_element_wise(*cols, " -> ") if len(cols) > 1 else cols[0]
+        cited = keys[rows, 0] >= 0
+        text = np.asarray(joined.to_pylist(), dtype=object)
+        if cited.any():
+            pre = pa.array(names[keys[rows[cited], 0]].tolist(), pa.string())
+            text[cited] = np.asarray(pc.binary_join_element_wise(pre, pa.array(text[cited].tolist(), pa.string()),
+                                                                  CITE_ARROW).to_pylist(), dtype=object)
+        out[rows] = text
+    return out
+
+
+def _group_median(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Median of ``values`` per ``group`` (0..n_groups-1; NaN for an empty group), by one sort."""
+    out = np.full(n_groups, np.nan)
+    if not len(group):
+        return out
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    start = np.searchsorted(g, np.arange(n_groups), "left")
+    count = np.searchsorted(g, np.arange(n_groups), "right") - start
+    has = count > 0
+    lo = start[has] + (count[has] - 1) // 2
+    hi = start[has] + count[has] // 2
+    out[has] = (v[lo] + v[hi]) / 2
+    return out
 
 
 def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.ndarray, *, prefer_parents: bool):
@@ -446,58 +485,95 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     the best post-level path per route (indexed by route) and every
     post-level path. ``parent`` marks the links each echo took
     (:func:`~amplify.analyze.relays.route_parents`).
+
+    Routes are coded as integers (the outlets along them) and counted with
+    array operations; only the distinct routes are written out as text.
     """
     und = f.undirected if len(f.undirected) == len(parent) else np.zeros(len(parent), dtype=bool)
-    frames = []
+    blocks = []          # (seq, links, hops, parents, ties, head, cited)
     for k in echo_paths:
         seq = np.c_[f.src[k[:, 0]], f.tgt[k]]
-        frames.append(pd.DataFrame({
-            "route": _route_names(f, seq), "hops": k.shape[1], "posts": f.post_ids[seq].tolist(),
-            "start": f.times[seq[:, 0]], "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1),
-            "via": "", "_links": list(k), "_head": -1, "_cited": None, "_ties": und[k].any(axis=1)}))
+        blocks.append((seq, k, k.shape[1], parent[k].all(axis=1), und[k].any(axis=1), np.full(len(k), -1), None))
     for k, head in cite_paths:
         seq = np.c_[head, f.tgt[k]] if k.shape[1] else head.reshape(-1, 1)
         who = [cited_by[int(h)] for h in head]
-        reps = np.asarray([len(w) for w in who])
+        reps = np.asarray([len(w) for w in who], dtype=np.int64)
         idx = np.repeat(np.arange(len(head)), reps)
         cited = np.asarray([o for w in who for o in w], dtype=object)
         seq, k = seq[idx], k[idx]
-        frames.append(pd.DataFrame({
-            "route": cited + CITE_ARROW + _route_names(f, seq), "hops": k.shape[1] + 1,
-            "posts": f.post_ids[seq].tolist(), "start": f.times[seq[:, 0]],
-            "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1) if k.shape[1] else True,
-            "via": VIA[2], "_links": list(k), "_head": seq[:, 0], "_cited": cited,
-            "_ties": und[k].any(axis=1) if k.shape[1] else False}))
-    pp = pd.concat(frames, ignore_index=True)
-    pp["total_lag_s"] = (pp["end"] - pp["start"]) / 1e9
-    pp["via"] = np.where(pp["via"] == VIA[2], VIA[2], np.where(pp["parents"], VIA[0], VIA[1]))
-    pp = pp[["route", "hops", "posts", "start", "end", "total_lag_s", "parents", "via", "_links", "_head", "_cited",
-             "_ties"]]
-    pp = pp.sort_values(["hops", "total_lag_s", "start"], kind="stable").reset_index(drop=True)
-    agg = pp.groupby("route", sort=False).agg(hops=("hops", "first"), cascades=("hops", "size"),
-                                               first_time=("start", "min"), last_time=("end", "max"),
-                                               parent_cascades=("parents", "sum"), tie_cascades=("_ties", "sum"),
-                                               cite=("_cited", "count")).reset_index()
+        blocks.append((seq, k, k.shape[1] + 1, parent[k].all(axis=1) if k.shape[1] else np.ones(len(k), bool),
+                       und[k].any(axis=1) if k.shape[1] else np.zeros(len(k), bool), seq[:, 0], cited))
+    width = max(b[0].shape[1] for b in blocks) + 1
+    keys = np.concatenate([np.pad(_route_keys(f, b[0], b[6]), ((0, 0), (0, width - b[0].shape[1] - 1)),
+                                  constant_values=-2) for b in blocks])
+    hops = np.concatenate([np.full(len(b[0]), b[2], dtype=np.int64) for b in blocks])
+    parents = np.concatenate([b[3] for b in blocks])
+    ties = np.concatenate([b[4] for b in blocks])
+    head = np.concatenate([b[5] for b in blocks]).astype(np.int64)
+    is_cite = np.concatenate([np.full(len(b[0]), b[6] is not None) for b in blocks])
+    cited = np.concatenate([b[6] if b[6] is not None else np.full(len(b[0]), None, dtype=object) for b in blocks])
+    start = np.concatenate([f.times[b[0][:, 0]] for b in blocks])
+    end = np.concatenate([f.times[b[0][:, -1]] for b in blocks])
+    lw = max(b[1].shape[1] for b in blocks)
+    links = np.concatenate([np.pad(b[1], ((0, 0), (0, lw - b[1].shape[1])), constant_values=-1) for b in blocks])
+    posts = list(itertools.chain.from_iterable(f.post_ids[b[0]].tolist() for b in blocks))
+    lag = (end - start) / 1e9
+
+    # every path in the order they are listed: fewer hops, then faster, then earlier
+    order = np.lexsort((start, lag, hops))
+    keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links = (
+        x[order] for x in (keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links))
+    posts = [posts[i] for i in order]
+    base = np.int64(len(f.outlets) + 2)       # codes run from -2 (padding) to len(outlets) - 1
+    if float(base) ** keys.shape[1] < 2.0 ** 62:    # one integer per route: hashed, no sort of rows
+        flat = (keys + 2) @ (base ** np.arange(keys.shape[1] - 1, -1, -1, dtype=np.int64))
+    else:
+        flat = pd.Series([tuple(r) for r in keys.tolist()], dtype=object)
+    # routes numbered by first appearance, as a groupby in path order numbers them
+    rid, _ = pd.factorize(flat)
+    rid = np.asarray(rid, dtype=np.int64)
+    R = int(rid.max()) + 1
+    first = np.full(R, len(rid), dtype=np.int64)
+    np.minimum.at(first, rid, np.arange(len(rid)))
+    uniq = keys[first]
+    names = _route_strings(f, uniq)
+    route = names[rid]
+    via = np.where(is_cite, VIA[2], np.where(parents, VIA[0], VIA[1]))
+    pp = pd.DataFrame({"route": route, "hops": hops, "posts": posts, "start": start, "end": end, "total_lag_s": lag,
+                       "parents": parents, "via": via, "_head": head,
+                       "_cited": pd.Series(cited, dtype=object),
+                       "_ties": ties})
+
+    n_par = np.bincount(rid, weights=parents, minlength=R).astype(np.int64)
+    first_time = np.full(R, np.iinfo(np.int64).max)
+    last_time = np.full(R, np.iinfo(np.int64).min)
+    np.minimum.at(first_time, rid, start)
+    np.maximum.at(last_time, rid, end)
     # the lags of a route are those of the way the content took it: its parent cascades when it has any
-    has_parents = pp["route"].map(agg.set_index("route")["parent_cascades"] > 0).to_numpy()
-    lags = pp[pp["parents"].to_numpy() | ~has_parents].groupby("route", sort=False)["total_lag_s"]
-    agg.insert(3, "total_lag_s", agg["route"].map(lags.min()).to_numpy())
-    agg.insert(4, "median_total_lag_s", agg["route"].map(lags.median()).to_numpy())
-    agg["via"] = np.where(agg.pop("cite") > 0, VIA[2], np.where(agg["parent_cascades"] > 0, VIA[0], VIA[1]))
-    for c in ("parent_cascades", "tie_cascades"):
-        agg[c] = agg[c].astype(np.int64)
-    via_rank = agg["via"].map({VIA[0]: 0, VIA[1]: 1 if prefer_parents else 0, VIA[2]: 2})
-    key = pd.DataFrame({"v": via_rank, "p": -agg["parent_cascades"] if prefer_parents else 0,
-                        "c": -agg["cascades"], "h": agg["hops"], "l": agg["total_lag_s"], "r": agg["route"]})
+    sel = parents | (n_par[rid] == 0)
+    fastest = np.full(R, np.inf)
+    np.minimum.at(fastest, rid[sel], lag[sel])
+    agg = pd.DataFrame({"route": names, "hops": hops[first], "cascades": np.bincount(rid, minlength=R),
+                        "total_lag_s": fastest, "median_total_lag_s": _group_median(rid[sel], lag[sel], R),
+                        "first_time": first_time, "last_time": last_time, "parent_cascades": n_par,
+                        "tie_cascades": np.bincount(rid, weights=ties, minlength=R).astype(np.int64),
+                        "_cite": np.bincount(rid, weights=is_cite, minlength=R) > 0})
+    agg["via"] = np.where(agg.pop("_cite"), VIA[2], np.where(n_par > 0, VIA[0], VIA[1]))
+    via_rank = np.where(agg["via"] == VIA[2], 2, np.where(agg["via"] == VIA[0], 0, 1 if prefer_parents else 0))
+    key = pd.DataFrame({"v": via_rank, "p": -n_par if prefer_parents else 0, "c": -agg["cascades"],
+                        "h": agg["hops"], "l": agg["total_lag_s"], "r": agg["route"]})
     agg = agg.loc[key.sort_values(["v", "p", "c", "h", "l", "r"], kind="stable").index].reset_index(drop=True)
     if top is not None:
         agg = agg.head(int(top))
     agg.insert(0, "rank", np.arange(1, len(agg) + 1))
     for c in ("first_time", "last_time"):
-        agg[c] = pd.to_datetime(agg[c], utc=True)
-    # the best example: a parent cascade when there is one, then the fastest
-    best = pp.assign(_np=~pp["parents"]).sort_values(["_np", "total_lag_s", "start"], kind="stable") \
-        .drop_duplicates("route", keep="first").set_index("route")
+        agg[c] = pd.to_datetime(agg[c].to_numpy(dtype=np.int64), utc=True)
+    # the best example of each route kept: a parent cascade when there is one, then the fastest
+    want = pd.Index(agg["route"]).get_indexer(route)
+    cand = np.flatnonzero(want >= 0)
+    pick = cand[np.lexsort((start[cand], lag[cand], ~parents[cand], rid[cand]))]
+    pick = pick[np.r_[True, rid[pick][1:] != rid[pick][:-1]]] if len(pick) else pick
+    best = pp.iloc[pick].assign(_links=[row[row >= 0] for row in links[pick]]).set_index("route")
     return agg, best, pp
 
 

@@ -64,7 +64,8 @@ MORE_CHARS = RELAY_MORE_CHARS
 COPY_KINDS = RELAY_KINDS
 
 
-def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -> tuple[np.ndarray, np.ndarray]:
+def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None,
+                    only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Links (in ``mask``) explained by a relay, and the relay explaining each.
 
     Returns ``explained`` (bool per link of ``f.links``) and ``relay`` (the
@@ -72,7 +73,9 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     highest score, then the latest source). Undirected ties neither explain
     nor are explained. ``targets`` (post indices) limits the work to the
     links into those posts (the evidence ``A -> B`` is still looked up among
-    all links of ``mask``).
+    all links of ``mask``). ``only`` (bool per link) asks about those links
+    alone (their relays may be any link of ``mask``): :func:`route_parents`
+    asks about parents only, one per target instead of every pair.
     """
     n_links = len(f.links)
     explained = np.zeros(n_links, dtype=bool)
@@ -98,13 +101,12 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     many = deg >= 2
     if not many.any():
         return explained, relay
-    # every ordered pair (x, y) of in-links of one target, x != y
-    g_start, g_deg = starts[many], deg[many]
-    pairs_per = g_deg * g_deg
-    base = np.repeat(g_start, pairs_per)
-    within = np.arange(pairs_per.sum()) - np.repeat(np.cumsum(pairs_per) - pairs_per, pairs_per)
-    d = np.repeat(g_deg, pairs_per)
-    x, y = idx[base + within // d], idx[base + within % d]
+    # every ordered pair (x, y) of in-links of one target, x != y (x among ``only``)
+    grp = np.repeat(np.arange(len(starts)), deg)
+    xsel = np.flatnonzero(many[grp] & (np.asarray(only, dtype=bool)[idx] if only is not None else True))
+    d = deg[grp[xsel]]
+    within = np.arange(d.sum()) - np.repeat(np.cumsum(d) - d, d)
+    x, y = idx[np.repeat(xsel, d)], idx[np.repeat(starts[grp[xsel]], d) + within]
     keep = x != y
     x, y = x[keep], y[keep]
     a, b = f.src[x], f.src[y]
@@ -145,7 +147,7 @@ def route_parents(f: Frame, mask: np.ndarray | None = None, *, targets=None) -> 
     ``targets`` only, when given; the others keep detection's flag).
     """
     parent = f.links["is_parent"].to_numpy(dtype=bool).copy() if len(f.links) else np.zeros(0, dtype=bool)
-    explained, relay = explained_links(f, mask, targets=targets)
+    explained, relay = explained_links(f, mask, targets=targets, only=parent)
     moved = parent & explained & (relay >= 0)
     if moved.any():
         parent[moved] = False
