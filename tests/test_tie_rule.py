@@ -93,6 +93,9 @@ def test_one_warning_with_one_count_in_every_analysis(world, frame):
     assert note in s.warnings and sum(TIE_PHRASE in w for w in s.warnings) == 1
     assert (s.corpus["ties"], s.corpus["tie_pairs"], s.corpus["copublications"]) == \
         (frame.ties.tie_links, frame.ties.pairs, frame.ties.undirected)
+    # the same-day reprints are echoes in the summary too (they vanished from it when ties were never counted)
+    camps = s.camps.set_index("camp")
+    assert s.corpus["echoes"] >= len(world["reprints"]) and camps.loc["UA", "echoes_received"] >= len(world["reprints"])
     assert note in bridges(links, posts, outlets).warnings
     assert note in amplification_paths(links, posts, outlets, source="UA", target="INT").warnings
 
