@@ -123,3 +123,15 @@ def test_the_report_reads_the_stored_names(ws, monkeypatch):
     page = build_report(ws, network_href=None)
     assert calls == [] and "Co-publications and citations" in page
     assert "mfa_china" in page[page.index("Co-publications and citations"):]
+
+
+def test_a_read_only_workspace_still_answers(ws, monkeypatch):
+    """Where the store cannot be written (a read-only copy of a workspace) the names are found and used."""
+    import amplify.workspace.cites_store as store
+
+    def refuse(*a, **k):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(store, "atomic_write_bytes", refuse)
+    got = workspace_cites(ws)
+    assert len(got) >= 3 and CitesStore(ws).scanned_parts() == []

@@ -123,15 +123,26 @@ class CitesStore:
         parts = self.ws.manifest["posts"]["parts"]
         have = set(self.scanned_parts())
         todo = [p for p in parts if int(p["seq"]) not in have]
+        fresh: dict = {}
         if todo:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._drop_other_keys()
+            writable = True
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._drop_other_keys()
+            except OSError:          # a read-only workspace: the names are found, used, and not kept
+                writable = False
             for p in bar(todo, total=len(todo), desc="finding outlets named in the texts (once)",
-                                  enabled=progress, unit="part"):
-                buf = io.BytesIO()
-                pq.write_table(self._scan(p, workers), buf)
-                atomic_write_bytes(self._file(p["seq"]), buf.getvalue())
-        tables = [pq.read_table(self._file(p["seq"])) for p in parts]
+                         enabled=progress, unit="part"):
+                fresh[int(p["seq"])] = table = self._scan(p, workers)
+                if writable:
+                    buf = io.BytesIO()
+                    pq.write_table(table, buf)
+                    try:
+                        atomic_write_bytes(self._file(p["seq"]), buf.getvalue())
+                    except OSError:
+                        writable = False
+        tables = [fresh[int(p["seq"])] if int(p["seq"]) in fresh else pq.read_table(self._file(p["seq"]))
+                  for p in parts]
         if not tables:
             return pa.table({"post_id": pa.array([], pa.string()), "cited_outlet": pa.array([], pa.string())})
         return pa.concat_tables(tables)
