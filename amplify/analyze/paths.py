@@ -58,7 +58,6 @@ References
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -516,14 +515,20 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     end = np.concatenate([f.times[b[0][:, -1]] for b in blocks])
     lw = max(b[1].shape[1] for b in blocks)
     links = np.concatenate([np.pad(b[1], ((0, 0), (0, lw - b[1].shape[1])), constant_values=-1) for b in blocks])
-    posts = list(itertools.chain.from_iterable(f.post_ids[b[0]].tolist() for b in blocks))
+    sw = max(b[0].shape[1] for b in blocks)
+    seqs = np.concatenate([np.pad(b[0], ((0, 0), (0, sw - b[0].shape[1])), constant_values=-1) for b in blocks])
     lag = (end - start) / 1e9
 
     # every path in the order they are listed: fewer hops, then faster, then earlier
     order = np.lexsort((start, lag, hops))
-    keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links = (
-        x[order] for x in (keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links))
-    posts = [posts[i] for i in order]
+    keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs = (
+        x[order] for x in (keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs))
+    # each path's post ids, earliest first: one list per path, made per length in one call
+    posts = np.empty(len(seqs), dtype=object)
+    width = (seqs >= 0).sum(axis=1)
+    for w in np.unique(width):
+        rows = np.flatnonzero(width == w)
+        posts[rows] = pd.Series(f.post_ids[seqs[rows, :w]].tolist(), dtype=object).to_numpy()
     base = np.int64(len(f.outlets) + 2)       # codes run from -2 (padding) to len(outlets) - 1
     if float(base) ** keys.shape[1] < 2.0 ** 62:    # one integer per route: hashed, no sort of rows
         flat = (keys + 2) @ (base ** np.arange(keys.shape[1] - 1, -1, -1, dtype=np.int64))

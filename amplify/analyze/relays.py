@@ -114,7 +114,7 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None,
     te = f.links["target_end"].to_numpy(np.int64)
     len_x, len_y = te[x] - ts[x], te[y] - ts[y]
     score = f.links["score"].to_numpy(np.float64)
-    copies_y = np.isin(f.links["kind"].to_numpy(dtype=object)[y], list(COPY_KINDS))
+    copies_y = f.links["kind"].take(y).isin(list(COPY_KINDS)).to_numpy(dtype=bool)   # only the y rows
     more = (len_y >= 1.1 * len_x) & (len_y - len_x >= MORE_CHARS) & copies_y & (score[y] >= score[x])
     inside = (ts[y] <= ts[x]) & (te[x] <= te[y]) & more & (f.times[b] <= f.times[f.tgt[x]]) & (a != b)
     x, y, a, b = x[inside], y[inside], a[inside], b[inside]
