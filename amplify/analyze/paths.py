@@ -110,9 +110,16 @@ class PathsReport:
 
     paths: pd.DataFrame
     hops: pd.DataFrame
-    post_paths: pd.DataFrame
+    _post_paths: object = field(repr=False)      # the table, or what makes it when first asked for
     settings: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+
+    @property
+    def post_paths(self) -> pd.DataFrame:
+        """Every post-level path found (made when first asked for: at 1M posts a query finds 100,000s)."""
+        if callable(self._post_paths):
+            self._post_paths = self._post_paths()
+        return self._post_paths
 
     @property
     def empty(self) -> bool:
@@ -270,6 +277,7 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
                 "outlet_kinds": list(outlet_kinds) if outlet_kinds else None,
                 "since": str(since) if since is not None else None,
                 "until": str(until) if until is not None else None, "truncated": truncated}
+    settings.update(post_paths=0, routes_found=0)
     warnings = _warnings(f, truncated, max_partial, cites and text_source is None)
     if not found and not cite_paths:
         return PathsReport(
@@ -286,12 +294,11 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
         hit = np.zeros(f.n_posts, dtype=bool)
         hit[f.tgt[on_paths]] = True
         parent = route_parents(f, mask, targets=np.flatnonzero(hit))
-    agg, best, pp = _routes(f, echo_paths, cite_paths, cited_by, top, parent, prefer_parents=parents_only)
+    agg, best, post_paths, found_n = _routes(f, echo_paths, cite_paths, cited_by, top, parent,
+                                             prefer_parents=parents_only)
+    settings.update(found_n)
     hops = _hop_table(f, agg, best, text_source, parent)
-    pp_out = pp.drop(columns=["_head", "_cited", "_ties"])
-    for c in ("start", "end"):
-        pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
-    return PathsReport(agg, hops, pp_out, settings, warnings)
+    return PathsReport(agg, hops, post_paths, settings, warnings)
 
 
 def _citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, texts, outlets) -> tuple[np.ndarray, dict]:
@@ -481,8 +488,9 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     ``f.links``, earliest hop first) per path length; ``cite_paths`` pairs
     of (links, citing post) for routes that begin with a citation of the
     outlets ``cited_by[post]``. Returns the ranked routes (``top`` of them),
-    the best post-level path per route (indexed by route) and every
-    post-level path. ``parent`` marks the links each echo took
+    the best post-level path per route (indexed by route), a function that
+    makes the table of every post-level path (only when asked for), and the
+    counts of paths and routes found. ``parent`` marks the links each echo took
     (:func:`~amplify.analyze.relays.route_parents`).
 
     Routes are coded as integers (the outlets along them) and counted with
@@ -523,31 +531,29 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     order = np.lexsort((start, lag, hops))
     keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs = (
         x[order] for x in (keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs))
-    # each path's post ids, earliest first: one list per path, made per length in one call
-    posts = np.empty(len(seqs), dtype=object)
-    width = (seqs >= 0).sum(axis=1)
-    for w in np.unique(width):
-        rows = np.flatnonzero(width == w)
-        posts[rows] = pd.Series(f.post_ids[seqs[rows, :w]].tolist(), dtype=object).to_numpy()
+    # routes numbered by first appearance, as a groupby in path order numbers them: the route's columns
+    # folded in one at a time (code so far x outlets + next outlet, hashed), so no number overflows
     base = np.int64(len(f.outlets) + 2)       # codes run from -2 (padding) to len(outlets) - 1
-    if float(base) ** keys.shape[1] < 2.0 ** 62:    # one integer per route: hashed, no sort of rows
-        flat = (keys + 2) @ (base ** np.arange(keys.shape[1] - 1, -1, -1, dtype=np.int64))
-    else:
-        flat = pd.Series([tuple(r) for r in keys.tolist()], dtype=object)
-    # routes numbered by first appearance, as a groupby in path order numbers them
-    rid, _ = pd.factorize(flat)
-    rid = np.asarray(rid, dtype=np.int64)
+    rid = np.zeros(len(keys), dtype=np.int64)
+    for j in range(keys.shape[1]):
+        rid = np.asarray(pd.factorize(rid * base + (keys[:, j] + 2))[0], dtype=np.int64)
     R = int(rid.max()) + 1
     first = np.full(R, len(rid), dtype=np.int64)
     np.minimum.at(first, rid, np.arange(len(rid)))
     uniq = keys[first]
     names = _route_strings(f, uniq)
-    route = names[rid]
-    via = np.where(is_cite, VIA[2], np.where(parents, VIA[0], VIA[1]))
-    pp = pd.DataFrame({"route": route, "hops": hops, "posts": posts, "start": start, "end": end, "total_lag_s": lag,
-                       "parents": parents, "via": via, "_head": head,
-                       "_cited": pd.Series(cited, dtype=object),
-                       "_ties": ties})
+
+    def post_paths() -> pd.DataFrame:
+        """Every post-level path as a table (each path's post ids, earliest first, made per length)."""
+        posts = np.empty(len(seqs), dtype=object)
+        width = (seqs >= 0).sum(axis=1)
+        for w in np.unique(width):
+            rows = np.flatnonzero(width == w)
+            posts[rows] = pd.Series(f.post_ids[seqs[rows, :w]].tolist(), dtype=object).to_numpy()
+        return pd.DataFrame({"route": names[rid], "hops": hops, "posts": posts,
+                             "start": pd.to_datetime(start, utc=True), "end": pd.to_datetime(end, utc=True),
+                             "total_lag_s": lag, "parents": parents,
+                             "via": np.where(is_cite, VIA[2], np.where(parents, VIA[0], VIA[1]))})
 
     n_par = np.bincount(rid, weights=parents, minlength=R).astype(np.int64)
     first_time = np.full(R, np.iinfo(np.int64).max)
@@ -562,7 +568,7 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
                         "total_lag_s": fastest, "median_total_lag_s": _group_median(rid[sel], lag[sel], R),
                         "first_time": first_time, "last_time": last_time, "parent_cascades": n_par,
                         "tie_cascades": np.bincount(rid, weights=ties, minlength=R).astype(np.int64),
-                        "_cite": np.bincount(rid, weights=is_cite, minlength=R) > 0})
+                        "_cite": np.bincount(rid, weights=is_cite, minlength=R) > 0, "_rid": np.arange(R)})
     agg["via"] = np.where(agg.pop("_cite"), VIA[2], np.where(n_par > 0, VIA[0], VIA[1]))
     via_rank = np.where(agg["via"] == VIA[2], 2, np.where(agg["via"] == VIA[0], 0, 1 if prefer_parents else 0))
     key = pd.DataFrame({"v": via_rank, "p": -n_par if prefer_parents else 0, "c": -agg["cascades"],
@@ -574,12 +580,14 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     for c in ("first_time", "last_time"):
         agg[c] = pd.to_datetime(agg[c].to_numpy(dtype=np.int64), utc=True)
     # the best example of each route kept: a parent cascade when there is one, then the fastest
-    want = pd.Index(agg["route"]).get_indexer(route)
-    cand = np.flatnonzero(want >= 0)
+    kept = np.zeros(R, dtype=bool)
+    kept[agg.pop("_rid").to_numpy()] = True
+    cand = np.flatnonzero(kept[rid])
     pick = cand[np.lexsort((start[cand], lag[cand], ~parents[cand], rid[cand]))]
     pick = pick[np.r_[True, rid[pick][1:] != rid[pick][:-1]]] if len(pick) else pick
-    best = pp.iloc[pick].assign(_links=[row[row >= 0] for row in links[pick]]).set_index("route")
-    return agg, best, pp
+    best = pd.DataFrame({"route": names[rid[pick]], "_cited": pd.Series(cited[pick], dtype=object),
+                         "_head": head[pick], "_links": [row[row >= 0] for row in links[pick]]}).set_index("route")
+    return agg, best, post_paths, {"post_paths": int(len(rid)), "routes_found": int(R)}
 
 
 _HOP_COLS = ["rank", "route", "hop", "source_id", "source_outlet", "source_group", "source_time", "target_id",

@@ -306,8 +306,8 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
         window = "" if since is None and until is None else f" between {since or 'the start'} and {until or 'the end'}"
         click.echo(f"No amplification path from {safe(source)} to {safe(target)} within {max_hops} hop(s){window}.")
         return
-    n = int(rep.post_paths.shape[0])
-    click.echo(f"{len(rep.paths):,} route(s) shown of {rep.post_paths['route'].nunique():,} found "
+    n = int(rep.settings["post_paths"])
+    click.echo(f"{len(rep.paths):,} route(s) shown of {rep.settings['routes_found']:,} found "
                f"({n:,} post-level paths) from {safe(source)} ({rep.settings['source_is']}) to {safe(target)} "
                f"({rep.settings['target_is']}), at most {max_hops} hop(s); ranked by cascades along parent links"
                + ("" if not all_links else " and also-matches alike")
