@@ -64,6 +64,9 @@ CITES_DIR = "cites"
 #: Bumped whenever the way names are found changes (so stored pairs are scanned again).
 RULE_VERSION = 1
 _PART = re.compile(r"^part-(\d+)\.parquet$")
+#: In-process memory of the last key computed (per workspace snapshot) and of the last pairs read.
+_KEYS: dict = {}
+_PAIRS: dict = {}
 
 
 class CitesStore:
@@ -81,12 +84,19 @@ class CitesStore:
         from amplify.detect.attribution import outlet_names
 
         self.ws = ws
-        self.outlets = outlets if outlets is not None else ws.outlets()
-        names = outlet_names(self.outlets)
-        # sorted: outlet_names orders names of one length as a set iterates (it varies between processes)
-        blob = json.dumps({"rule": RULE_VERSION, "names": {k: sorted(names[k]) for k in sorted(names)}},
-                          ensure_ascii=False, sort_keys=True).encode("utf-8")
-        self.key = hashlib.sha1(blob).hexdigest()[:16]
+        snapshot = (str(Path(ws.path).resolve()), int(ws.generation))
+        if outlets is None and snapshot in _KEYS:         # one snapshot of a workspace has one outlets table
+            self.outlets, self.key = _KEYS[snapshot]
+        else:
+            self.outlets = outlets if outlets is not None else ws.outlets()
+            names = outlet_names(self.outlets)
+            # sorted: outlet_names orders names of one length as a set iterates (it varies between processes)
+            blob = json.dumps({"rule": RULE_VERSION, "names": {k: sorted(names[k]) for k in sorted(names)}},
+                              ensure_ascii=False, sort_keys=True).encode("utf-8")
+            self.key = hashlib.sha1(blob).hexdigest()[:16]
+            if outlets is None:
+                _KEYS.clear()
+                _KEYS[snapshot] = (self.outlets, self.key)
         self.root = Path(ws.path) / CITES_DIR
         self.folder = self.root / self.key
 
@@ -141,11 +151,16 @@ class CitesStore:
                         atomic_write_bytes(self._file(p["seq"]), buf.getvalue())
                     except OSError:
                         writable = False
+        memo = (str(self.folder.resolve()), tuple(int(p["seq"]) for p in parts))
+        if not fresh and memo in _PAIRS:                  # read once per process (parts never change)
+            return _PAIRS[memo]
         tables = [fresh[int(p["seq"])] if int(p["seq"]) in fresh else pq.read_table(self._file(p["seq"]))
                   for p in parts]
-        if not tables:
-            return pa.table({"post_id": pa.array([], pa.string()), "cited_outlet": pa.array([], pa.string())})
-        return pa.concat_tables(tables)
+        out = pa.concat_tables(tables) if tables else \
+            pa.table({"post_id": pa.array([], pa.string()), "cited_outlet": pa.array([], pa.string())})
+        _PAIRS.clear()
+        _PAIRS[memo] = out
+        return out
 
     def _drop_other_keys(self) -> None:
         """Names stored under another key answer another outlets table: remove them (best effort)."""
