@@ -162,7 +162,7 @@ def _paths(L, P, O, f, ws, path, res, warm) -> None:
     """``paths`` alone: the function (the names cited in the texts read from the workspace's store,
     found on the first call and kept), with and without citations, and the whole command."""
     from amplify.analyze.paths import amplification_paths
-    from amplify.workspace.cites_store import CitesStore
+    from amplify.analyze.cites_store import CitesStore
 
     t0 = time.perf_counter()
     n = CitesStore(ws).pairs().num_rows

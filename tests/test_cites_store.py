@@ -1,7 +1,7 @@
 """The outlets each post names, found once per workspace and kept (#11: paths searched every text per query).
 
 ``paths`` took 2.5 s of its 4.2 s at 1M posts scanning texts for citations on every query. The names
-are now found once per posts part (:mod:`amplify.workspace.cites_store`) and read back by ``paths``,
+are now found once per posts part (:mod:`amplify.analyze.cites_store`) and read back by ``paths``,
 the report and the network page. These tests check that the stored names give exactly what a scan
 gives, that a part is scanned once, that an append scans only the new part, and that changing an
 outlet's names scans again.
@@ -17,7 +17,7 @@ from amplify.analyze.paths import amplification_paths
 from amplify.analyze.ties import orient_ties
 from amplify.detect.incremental import detect_workspace
 from amplify.workspace import Workspace
-from amplify.workspace.cites_store import CitesStore, workspace_cites
+from amplify.analyze.cites_store import CitesStore, workspace_cites
 
 MFA = "The United States must stop interfering in the internal affairs of Kazakhstan at once, Beijing says"
 
@@ -127,7 +127,7 @@ def test_the_report_reads_the_stored_names(ws, monkeypatch):
 
 def test_a_read_only_workspace_still_answers(ws, monkeypatch):
     """Where the store cannot be written (a read-only copy of a workspace) the names are found and used."""
-    import amplify.workspace.cites_store as store
+    import amplify.analyze.cites_store as store
 
     def refuse(*a, **k):
         raise PermissionError("read-only file system")

@@ -251,7 +251,7 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     if cites and text_source is not None:
         heads = np.flatnonzero(visited & ~in_s)
         if _is_workspace(text_source):
-            # the names every stored post holds were found once and kept (amplify.workspace.cites_store)
+            # the names every stored post holds were found once and kept (amplify.analyze.cites_store)
             cite_post, cited_by = _stored_citing_posts(f, heads, s_out, text_source)
         else:
             # one read of every text this call may show: the heads, and X's posts that start a hop
@@ -326,7 +326,7 @@ def _is_workspace(x) -> bool:
 
 def _stored_citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, ws) -> tuple[np.ndarray, dict]:
     """:func:`_citing_posts` from the names stored in the workspace (found once per posts part)."""
-    from amplify.workspace.cites_store import CitesStore
+    from amplify.analyze.cites_store import CitesStore
 
     if not len(heads):
         return np.zeros(f.n_posts, dtype=bool), {}

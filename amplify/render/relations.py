@@ -51,7 +51,7 @@ def prepare_relations(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: 
     """Orient the ties (or leave them out) and find the citations, as ``amplify report`` does.
 
     ``stored_cites``: the names the posts cite, already found (a workspace's
-    store, :func:`amplify.workspace.cites_store.workspace_cites` without
+    store, :func:`amplify.analyze.cites_store.workspace_cites` without
     links); only the echo filter is applied here.
     """
     links = links if links is not None else schema.empty_links()

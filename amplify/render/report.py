@@ -363,7 +363,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         links, posts, outlets = select_outlet_kinds(links, posts, outlets, outlet_kinds)
     stored = None
     if cites and ws_obj is not None:     # the names cited, found once per workspace and kept
-        from amplify.workspace.cites_store import workspace_cites
+        from amplify.analyze.cites_store import workspace_cites
 
         stored = workspace_cites(ws_obj, outlets, None, posts=posts)
     rel = prepare_relations(links, posts, outlets, ties=ties, cites=cites, stored_cites=stored)

@@ -165,7 +165,7 @@ def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cit
     if found and not kw.get("outlet_kinds"):
         # the names cited, found once per workspace and kept; echoes judged on the links as graph_view counts
         # them (ties oriented once here: graph_view keeps an oriented table, and its summary, as it is)
-        from amplify.workspace.cites_store import workspace_cites
+        from amplify.analyze.cites_store import workspace_cites
 
         links = orient_ties(links, posts, outlets)[0] if kw.get("ties", True) else without_ties(links)
         found = workspace_cites(ws, outlets, links, posts=posts)

@@ -197,7 +197,7 @@ def workspace_cites(ws, outlets: pd.DataFrame | None = None, links: pd.DataFrame
     """
     import pyarrow.compute as pc
 
-    from amplify.analyze.cites import CITE_COLUMNS, _not_echoes
+    from amplify.analyze.cites import CITE_COLUMNS, without_echoes
 
     t = CitesStore(ws).pairs(workers=workers, progress=progress)
     wanted = None
@@ -220,5 +220,5 @@ def workspace_cites(ws, outlets: pd.DataFrame | None = None, links: pd.DataFrame
                         "_row": row})
     out = out.sort_values(["_row", "cited_outlet"], kind="stable").drop(columns="_row").reset_index(drop=True)
     if links is not None and len(links) and len(out):
-        out = _not_echoes(out, links, p if posts is not None else ws.posts(columns=["post_id", "outlet"]))
+        out = without_echoes(out, links, p if posts is not None else ws.posts(columns=["post_id", "outlet"]))
     return out[CITE_COLUMNS].reset_index(drop=True)
