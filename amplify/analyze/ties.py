@@ -297,7 +297,8 @@ def orient_ties(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame 
     summary = TieSummary(links=int(len(links)))
     if "direction" in links.columns:
         return links, oriented_summary(links)
-    hidden = resolution_ties(links, posts)
+    # (a table without parent flags -- a bare list of pairs -- has no parent to re-choose: equal times only)
+    hidden = resolution_ties(links, posts) if "is_parent" in links.columns else np.zeros(len(links), dtype=bool)
     if not len(links) or (("tie" not in links.columns or not links["tie"].any()) and not hidden.any()):
         return links, summary              # nothing to orient: the links as they are
     out = links.assign(direction="time", detected_parent=links["is_parent"].to_numpy(dtype=bool))
