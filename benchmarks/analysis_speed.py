@@ -22,6 +22,7 @@ Usage::
     python benchmarks/analysis_speed.py --posts 200000
     python benchmarks/analysis_speed.py --posts 1000000 --workspace /tmp/ws1m   # reused when present
     python benchmarks/analysis_speed.py --workspace /tmp/ws1m --only coordination
+    python benchmarks/analysis_speed.py --workspace /tmp/ws1m --only paths
 
 The figures go to stdout as a table (and ``--json FILE`` writes them).
 """
@@ -88,7 +89,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-warmup", action="store_true", help="time the first call (includes JIT compilation)")
     ap.add_argument("--coordinated-groups", type=int, default=0,
                     help="plant this many coordinated groups when building (amplify.synth.coordination)")
-    ap.add_argument("--only", choices=["coordination"], help="time only reading, coding and this analysis")
+    ap.add_argument("--only", choices=["coordination", "paths"], help="time only reading, coding and this analysis")
     args = ap.parse_args(argv)
 
     from amplify.analyze import Frame, load
@@ -116,6 +117,9 @@ def main(argv=None) -> int:
     f = timed("code the tables (Frame)", lambda: Frame.build(L, P, O), res, warm)
     if args.only == "coordination":
         _coordination(L, P, O, f, ws, res, warm)
+        return _finish(args, ws, info, res, tmp)
+    if args.only == "paths":
+        _paths(L, P, O, f, ws, path, res, warm)
         return _finish(args, ws, info, res, tmp)
     R = args.permutations
     timed(f"synergy, {R} label perms + {R} time shifts", lambda: camp_synergy(
@@ -152,6 +156,26 @@ def main(argv=None) -> int:
                          ("amplify coordination (CLI)", ["coordination"])):
         timed(label, lambda a=args_: _cli(*a, "--workspace", path, "--format", "json"), res, warm=False)
     return _finish(args, ws, info, res, tmp)
+
+
+def _paths(L, P, O, f, ws, path, res, warm) -> None:
+    """``paths`` alone: the function (the names cited in the texts read from the workspace's store,
+    found on the first call and kept), with and without citations, and the whole command."""
+    from amplify.analyze.paths import amplification_paths
+    from amplify.analyze.cites_store import CitesStore
+
+    t0 = time.perf_counter()
+    n = CitesStore(ws).pairs().num_rows
+    print(f"{'  names cited in the texts (stored; found once)':<48} {time.perf_counter() - t0:6.2f} s, "
+          f"{n:,} (post, outlet) pairs", flush=True)
+    for src, tgt in (("mfa_china", "RU"), ("CN", "RU")):
+        for cites in (True, False):
+            timed(f"paths {src} -> {tgt}{'' if cites else ' --no-cites'}", lambda s=src, t=tgt, c=cites:
+                  amplification_paths(L, P, O, source=s, target=t, frame=f, texts=ws, cites=c), res, warm)
+    for _ in range(3):
+        timed("amplify paths --from CN --to RU (CLI)",
+              lambda: _cli("paths", "--from", "CN", "--to", "RU", "--workspace", path, "--format", "json"),
+              res, warm=False)
 
 
 def _peak_rss_mb() -> float:

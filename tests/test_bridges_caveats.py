@@ -127,3 +127,17 @@ def test_command_prints_warnings_and_takes_kinds(tmp_path):
     data = json.loads(CliRunner().invoke(bridges_cmd, ["--workspace", str(tmp_path / "ws"), "--format", "json",
                                                        "--kind", "ministry,diplomat,state_media"]).stdout)
     assert [b["outlet"] for b in data["bridges"] if b["rank"] is not None] == ["embassy"] and data["warnings"]
+
+
+def test_unknown_is_no_camp_and_wins_no_bridge(world):
+    """Issue #11, item 3: outlets missing from the outlets table formed a camp 'unknown' that won the top bridges.
+
+    With the ministry left out of the table, every chain mfa -> embassy -> tass begins outside every camp:
+    it is no cross-camp cascade, and the embassy is not ranked for it; a warning says why."""
+    outlets = world["outlets"][world["outlets"]["outlet"] != "mfa"]
+    rep = bridges(world["links"], world["posts"], outlets, top=None)
+    assert rep.table.set_index("outlet").loc["mfa", "group"] == "unknown"
+    assert rep.table["rank"].isna().all() and (rep.table["bridge_score"] == 0).all()
+    assert any("missing from the outlets table" in w and "not counted as cross-camp" in w for w in rep.warnings)
+    named = bridges(world["links"], world["posts"], world["outlets"], top=None)
+    assert named.table.set_index("outlet").loc["embassy", "rank"] == 1

@@ -92,6 +92,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from amplify import schema
 from amplify.analyze.betweenness import betweenness_from_edges, weighted_betweenness
 from amplify.analyze.brokerage import CROSS_CAMP_ROLES, ROLES, brokerage_from_edges, brokerage_roles, role_codes
 from amplify.analyze.coverage import unpairable_outlets, unpairable_warning
@@ -290,7 +291,13 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
     ch = _flows(f, mask)
     ga, gb, gc = g[ch.a], g[ch.b], g[ch.c]
     role = role_codes(ga, gb, gc)
-    flow = np.bincount(ch.b * len(ROLES) + role, minlength=n * len(ROLES)).reshape(n, len(ROLES))
+    # 'unknown' is no camp: a chain that begins or ends at an outlet missing from the outlets table is
+    # not a cross-camp cascade (else the missing outlets, all one "camp", win every bridge); code "none"
+    known = f.groups != schema.UNKNOWN_GROUP
+    outside = ~(known[ga] & known[gc]) & np.isin(role, CROSS_CAMP_ROLES) if len(role) else np.zeros(0, bool)
+    role = np.where(outside, len(ROLES), role)
+    ok = role < len(ROLES)
+    flow = np.bincount(ch.b[ok] * len(ROLES) + role[ok], minlength=n * len(ROLES)).reshape(n, len(ROLES))
     score = flow[:, list(CROSS_CAMP_ROLES)].sum(axis=1)
     struct_cross = roles[:, list(CROSS_CAMP_ROLES)].sum(axis=1)
 
@@ -331,6 +338,10 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
                 "distance": "1 / echoes", "ranked": n_ranked, "ties": bool(ties),
                 "outlet_kinds": list(outlet_kinds) if outlet_kinds else None}
     warnings = _warnings(f, posts, n_ranked, window)
+    if outside.any():
+        warnings.append(f"{int(outside.sum()):,} cascade(s) begin or end at outlets missing from the outlets table "
+                        f"(camp '{schema.UNKNOWN_GROUP}'): not counted as cross-camp, since 'unknown' is no camp "
+                        "(name their camps: amplify outlets --write-template FILE)")
     return BridgeReport(shown.reset_index(drop=True), ev, [{f.outlets[i] for i in c} for c in comms], settings,
                         warnings)
 

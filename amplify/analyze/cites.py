@@ -59,7 +59,7 @@ from amplify.detect.attribution import attributed, outlet_names
 from amplify.text import LOWER_CP, decode_utf8, lower_table, text_buffers, text_chunks
 from amplify.utc import to_ns
 
-__all__ = ["find_cites", "outlets_named", "CITE_COLUMNS", "CITES_KIND"]
+__all__ = ["find_cites", "outlets_named", "without_echoes", "CITE_COLUMNS", "CITES_KIND"]
 
 #: Columns of a cites table.
 CITE_COLUMNS = ["post_id", "outlet", "published_at", "cited_outlet"]
@@ -287,6 +287,14 @@ def _among(values, wanted) -> np.ndarray:
 
     hit = pc.is_in(arrow_strings(values), value_set=arrow_strings(pd.Series(np.asarray(wanted, dtype=object))))
     return hit.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def without_echoes(cites: pd.DataFrame, links: pd.DataFrame | None, posts: pd.DataFrame) -> pd.DataFrame:
+    """``cites`` (a table of :data:`CITE_COLUMNS`, e.g. read from a workspace's stored names) without the
+    (post, outlet) pairs where the post echoes a post of the outlet in ``links``."""
+    if links is None or not len(links) or not len(cites):
+        return cites
+    return _not_echoes(cites, links, posts).reset_index(drop=True)
 
 
 def _not_echoes(cites: pd.DataFrame, links: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:

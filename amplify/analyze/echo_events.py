@@ -13,7 +13,10 @@ Directed echo
 Co-publication
     A link whose order is unknown: both posts carry one timestamp (``tie``),
     or they fall in one unit of the coarser time resolution of their outlets
-    (one day, for an outlet that gives dates without times). Which echoed
+    (one day, for an outlet that gives dates without times), and no evidence
+    directs it -- the tie rule of :func:`amplify.analyze.ties.orient_ties`,
+    which the frame applies once for every analysis (a tie that platform
+    ids, attribution or containment directs is a directed echo). Which echoed
     which is unknown, so the pair counts as an undirected co-publication:
     half an echo each way (two events of weight ½). With parents only, a post
     that has no directed parent contributes its closest such partner (in the
@@ -75,6 +78,7 @@ import pandas as pd
 
 from amplify.analyze.frame import Frame
 from amplify.analyze.resolution import order_unknown, post_resolution
+from amplify.graph import undirected_mask
 
 __all__ = ["EchoEvents", "echo_events", "HALF", "NATIVE_KINDS"]
 
@@ -172,10 +176,17 @@ def echo_events(f: Frame, tested: np.ndarray, *, parents_only: bool = True, kind
     so, to = f.outlet_of_post[s], f.outlet_of_post[t]
     same = so == to
     both = tested[so] & tested[to] if n else np.zeros(0, bool)
-    strict = L["tie"].to_numpy(dtype=bool) if n and "tie" in L.columns else np.zeros(n, bool)
-    unordered = strict | order_unknown(f.times[s], unit[s], phase[s], f.times[t], unit[t], phase[t]) if n \
-        else np.zeros(0, bool)
-    parent = L["is_parent"].to_numpy(dtype=bool) if n else np.zeros(0, bool)
+    strict = f.times[s] == f.times[t] if n else np.zeros(0, bool)      # equal timestamps
+    tie = L["tie"].to_numpy(dtype=bool) if n and "tie" in L.columns else np.zeros(n, bool)
+    if ties and n and "direction" in L.columns:
+        # the frame's ties are oriented (amplify.analyze.ties, the one rule every analysis uses): a tie that
+        # evidence directs is an echo like any other; the rest are the undirected co-publications
+        unordered = undirected_mask(L)
+    else:
+        unordered = tie | order_unknown(f.times[s], unit[s], phase[s], f.times[t], unit[t], phase[t]) if n \
+            else np.zeros(0, bool)
+    parent_col = "detected_parent" if not ties and "detected_parent" in L.columns else "is_parent"
+    parent = L[parent_col].to_numpy(dtype=bool) if n else np.zeros(0, bool)
     keep = base & ~same & both
     if parents_only:
         directed = keep & parent & ~unordered

@@ -35,7 +35,7 @@ import pandas as pd
 
 from amplify import schema
 from amplify.analyze.errors import AnalysisError, user_time_ns
-from amplify.analyze.ties import TieSummary, orient_ties
+from amplify.analyze.ties import TieSummary, orient_ties, resolution_ties
 from amplify.graph import undirected_mask, without_ties
 from amplify.utc import from_ns, to_ns
 
@@ -123,6 +123,8 @@ class Frame:
     _index: pd.Index | None = field(default=None, repr=False)
     undirected: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     ties: TieSummary = field(default_factory=TieSummary)
+    #: The post ids as one Arrow array (lookups by hash without Python strings), when built from tables.
+    arrow_ids: object = field(default=None, repr=False)
 
     @classmethod
     def build(cls, links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.DataFrame | None = None,
@@ -161,9 +163,15 @@ class Frame:
         summary = TieSummary(links=int(len(links)))
         if ties:
             links, summary = orient_ties(links, posts, outlets, texts=texts)
-        else:
-            summary.tie_links = int(links["tie"].sum()) if len(links) and "tie" in links.columns else 0
-            links = without_ties(links)
+        else:       # the same rule, every tie left out: equal timestamps and orders the resolution hides
+            hidden = resolution_ties(links, posts) if "direction" not in links.columns else \
+                np.zeros(len(links), dtype=bool)
+            summary.tie_links = (int(links["tie"].sum()) if len(links) and "tie" in links.columns else 0) + \
+                int(hidden.sum())
+            summary.pairs = (int(links["tie"].sum()) // 2 if len(links) and "tie" in links.columns else 0) + \
+                int(hidden.sum())          # equal-time ties are listed both ways, hidden orders once
+            summary.left_out = True
+            links = without_ties(links[~hidden] if hidden.any() else links)
         if len(links):
             s, t = lookup_positions(ids, links["source_id"], links["target_id"])
             ok = (s >= 0) & (t >= 0)
@@ -172,10 +180,11 @@ class Frame:
             s, t = s[ok].astype(np.int64), t[ok].astype(np.int64)
         else:
             kept, s, t, dropped = links.reset_index(drop=True), np.zeros(0, np.int64), np.zeros(0, np.int64), 0
+        arrow_ids = ids
         ids = np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object)
         index = None
         return cls(ids, times, outlet_of_post, names, groups, group_of_outlet, kinds, kept, s, t, dropped, index,
-                   undirected_mask(kept), summary)
+                   undirected_mask(kept), summary, arrow_ids)
 
     # convenience views ---------------------------------------------------------------
     @property

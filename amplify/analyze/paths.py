@@ -110,9 +110,16 @@ class PathsReport:
 
     paths: pd.DataFrame
     hops: pd.DataFrame
-    post_paths: pd.DataFrame
+    _post_paths: object = field(repr=False)      # the table, or what makes it when first asked for
     settings: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+
+    @property
+    def post_paths(self) -> pd.DataFrame:
+        """Every post-level path found (made when first asked for: at 1M posts a query finds 100,000s)."""
+        if callable(self._post_paths):
+            self._post_paths = self._post_paths()
+        return self._post_paths
 
     @property
     def empty(self) -> bool:
@@ -233,26 +240,34 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     keep = ok_time[lsrc] & ok_time[ltgt]
     lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
     start = in_t & ok_time
-    found, truncated, visited = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops,
-                                        max_partial=max_partial)
+    csr = _in_csr(n, ltgt)             # built once, for both searches
+    want_cites = cites and (texts is not None or "text" in posts.columns)
+    found, truncated, visited, partial = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t,
+                                                 max_hops=max_hops, max_partial=max_partial, csr=csr,
+                                                 keep_partial=want_cites)
     text_source = texts if texts is not None else (posts if "text" in posts.columns else None)
     cite_paths: list = []
     cited_by: dict = {}
     if cites and text_source is not None:
-        # one read of every text this call may show: the heads, and X's posts that start a hop
-        shown = visited | (in_s & np.isin(np.arange(n), lsrc))
-        texts_read = text_table(text_source, f.post_ids[np.flatnonzero(shown)])
-        text_source = pd.DataFrame({"post_id": pd.array(texts_read.column("post_id"), dtype=pd.ArrowDtype(pa.string())),
-                                    "text": pd.array(texts_read.column("text"), dtype=pd.ArrowDtype(pa.string()))})
         heads = np.flatnonzero(visited & ~in_s)
-        cite_post, cited_by = _citing_posts(f, heads, s_out, text_source, outlets)
+        if _is_workspace(text_source):
+            # the names every stored post holds were found once and kept (amplify.analyze.cites_store)
+            cite_post, cited_by = _stored_citing_posts(f, heads, s_out, text_source)
+        else:
+            # one read of every text this call may show: the heads, and X's posts that start a hop
+            shown = visited | (in_s & np.isin(np.arange(n), lsrc))
+            texts_read = text_table(text_source, f.post_ids[np.flatnonzero(shown)])
+            text_source = pd.DataFrame({
+                "post_id": pd.array(texts_read.column("post_id"), dtype=pd.ArrowDtype(pa.string())),
+                "text": pd.array(texts_read.column("text"), dtype=pd.ArrowDtype(pa.string()))})
+            cite_post, cited_by = _citing_posts(f, heads, s_out, text_source, outlets)
         if cited_by:
             # a post of Y that names X is a route of one hop; the others need links down to Y
             zero = np.flatnonzero(start & cite_post & ~in_s)
             if len(zero):
                 cite_paths.append((np.zeros((len(zero), 0), dtype=np.int64), zero))
-            for arr in _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t, max_hops=max_hops - 1,
-                               max_partial=max_partial, cite_stop=cite_post)[0]:
+            # the partial paths of the search that stop at a citing post (one search serves both)
+            for arr in (p_[cite_post[h_]] for p_, h_ in partial[:max_hops - 1] if cite_post[h_].any()):
                 k = lidx[arr[:, ::-1]]
                 cite_paths.append((k, f.src[k[:, 0]]))
 
@@ -262,6 +277,7 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
                 "outlet_kinds": list(outlet_kinds) if outlet_kinds else None,
                 "since": str(since) if since is not None else None,
                 "until": str(until) if until is not None else None, "truncated": truncated}
+    settings.update(post_paths=0, routes_found=0)
     warnings = _warnings(f, truncated, max_partial, cites and text_source is None)
     if not found and not cite_paths:
         return PathsReport(
@@ -272,15 +288,17 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
             settings, warnings)
     echo_paths = [lidx[arr[:, ::-1]] for arr in found]
     if parent is None:     # the echoes' direct sources, found only where a path passes
-        on_paths = np.unique(np.concatenate([k.ravel() for k in echo_paths] +
-                                            [k.ravel() for k, _ in cite_paths] + [np.zeros(0, np.int64)]))
-        parent = route_parents(f, mask, targets=np.unique(f.tgt[on_paths]))
-    agg, best, pp = _routes(f, echo_paths, cite_paths, cited_by, top, parent, prefer_parents=parents_only)
+        on_paths = np.zeros(len(f.links), dtype=bool)        # masks, not a sort of every hop
+        for k in [k for k in echo_paths] + [k for k, _ in cite_paths]:
+            on_paths[k.ravel()] = True
+        hit = np.zeros(f.n_posts, dtype=bool)
+        hit[f.tgt[on_paths]] = True
+        parent = route_parents(f, mask, targets=np.flatnonzero(hit))
+    agg, best, post_paths, found_n = _routes(f, echo_paths, cite_paths, cited_by, top, parent,
+                                             prefer_parents=parents_only)
+    settings.update(found_n)
     hops = _hop_table(f, agg, best, text_source, parent)
-    pp_out = pp.drop(columns=["_links", "_head", "_cited", "_ties"])
-    for c in ("start", "end"):
-        pp_out[c] = pd.to_datetime(pp_out[c], utc=True)
-    return PathsReport(agg, hops, pp_out, settings, warnings)
+    return PathsReport(agg, hops, post_paths, settings, warnings)
 
 
 def _citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, texts, outlets) -> tuple[np.ndarray, dict]:
@@ -299,12 +317,51 @@ def _citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, texts, outlets
         outlets = pd.DataFrame({"outlet": f.outlets[s_out], "group": f.groups[f.group_of_outlet[s_out]]})
     rows, named = outlets_named(tx, f.outlets[f.outlet_of_post[heads]], outlets,
                                 cited=f.outlets[s_out])
-    if not len(rows):
+    return _not_echoed(f, heads[rows], named)
+
+
+def _is_workspace(x) -> bool:
+    return hasattr(x, "manifest") and hasattr(x, "path") and hasattr(x, "posts")
+
+
+def _stored_citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, ws) -> tuple[np.ndarray, dict]:
+    """:func:`_citing_posts` from the names stored in the workspace (found once per posts part)."""
+    from amplify.analyze.cites_store import CitesStore
+
+    if not len(heads):
+        return np.zeros(f.n_posts, dtype=bool), {}
+    t = CitesStore(ws).pairs()
+    t = t.filter(pc.is_in(t.column("cited_outlet"), value_set=pa.array(f.outlets[s_out].tolist(), pa.string())))
+    if not t.num_rows:
+        return np.zeros(f.n_posts, dtype=bool), {}
+    # only the posts the search reached can start a route
+    ids = f.arrow_ids if f.arrow_ids is not None else pa.array(f.post_ids.tolist(), pa.string())
+    vs = ids.take(pa.array(heads, pa.int64()))
+    vs = (vs.combine_chunks() if isinstance(vs, pa.ChunkedArray) else vs).cast(pa.string())
+    at = pc.index_in(t.column("post_id"), value_set=vs)
+    at = at.to_numpy(zero_copy_only=False)
+    hit = ~pd.isna(at)
+    if not hit.any():
+        return np.zeros(f.n_posts, dtype=bool), {}
+    post = heads[at[hit].astype(np.int64)]
+    named = np.asarray(t.column("cited_outlet").to_pylist(), dtype=object)[hit]
+    return _not_echoed(f, post, named)
+
+
+def _not_echoed(f: Frame, post: np.ndarray, named: np.ndarray) -> tuple[np.ndarray, dict]:
+    """The (post, outlet named) pairs where the post echoes no post of that outlet: a mask over the posts
+    and, per citing post, the outlets it names."""
+    cite_post = np.zeros(f.n_posts, dtype=bool)
+    if not len(post):
         return cite_post, {}
-    post, code = heads[rows], pd.Index(f.outlets).get_indexer(named).astype(np.int64)
-    # an echo of a post of the named outlet is not a citation (any link, parent or not)
+    code = pd.Index(f.outlets).get_indexer(named).astype(np.int64)
+    # an echo of a post of the named outlet is not a citation (any link, parent or not): the links into
+    # the candidate posts only, not a sort of every link
     n = np.int64(len(f.outlets))
-    echoed = np.unique(f.tgt.astype(np.int64) * n + f.outlet_of_post[f.src])
+    cand = np.zeros(f.n_posts, dtype=bool)
+    cand[post] = True
+    into = cand[f.tgt]
+    echoed = np.unique(f.tgt[into].astype(np.int64) * n + f.outlet_of_post[f.src[into]])
     key = post * n + code
     at = np.searchsorted(echoed, key)
     keep = ~((at < len(echoed)) & (echoed[np.minimum(at, max(len(echoed) - 1, 0))] == key)) if len(echoed) \
@@ -329,7 +386,8 @@ def _warnings(f: Frame, truncated: bool, max_partial: int, no_texts: bool) -> li
     return out
 
 
-def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, cite_stop=None):
+def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, csr=None,
+            keep_partial: bool = False):
     """Backward search over the links ``lsrc -> ltgt``, from the posts in ``start`` to posts in ``stop``.
 
     Posts are masks over the ``n`` posts. One step extends every partial
@@ -338,15 +396,16 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
     ``avoid`` (a path passes through neither end's outlets) or a post it
     already holds (undirected ties are listed both ways). Returns the paths
     found (one matrix of link indices into ``lsrc`` per length, latest hop
-    first), whether ``max_partial`` cut the search, and every post that was
-    a head. With ``cite_stop``, the paths returned are instead those whose
-    head is in ``cite_stop`` (and not in ``stop``): where a citation may
-    begin a route.
+    first), whether ``max_partial`` cut the search, every post that was a
+    head and, with ``keep_partial``, per length the partial paths that go on
+    and their heads (in neither end's outlets): where a citation may begin a
+    route.
     """
     in_s, in_t = stop, avoid
-    ptr, order = _in_csr(n, ltgt)
+    ptr, order = csr if csr is not None else _in_csr(n, ltgt)
     visited = start.copy()
     found: list[np.ndarray] = []
+    partial: list = []
     head = np.flatnonzero(start & (np.diff(ptr) > 0))
     frontier = np.zeros((len(head), 0), dtype=np.int64)
     truncated = False
@@ -366,24 +425,60 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
         paths, new_head = paths[fresh], new_head[fresh]
         visited[new_head] = True
         done = in_s[new_head]
-        end = done if cite_stop is None else cite_stop[new_head] & ~done & ~in_t[new_head]
-        if end.any():
-            found.append(paths[end])
+        if done.any():
+            found.append(paths[done])
         go = ~done & ~in_t[new_head]
         frontier, head = paths[go], new_head[go]
+        if keep_partial:
+            partial.append((frontier, head))
         if len(head) > max_partial:
             truncated = True
             frontier, head = frontier[:max_partial], head[:max_partial]
-    return found, truncated, visited
+    return found, truncated, visited, partial
 
 
-def _route_names(f: Frame, seq: np.ndarray) -> np.ndarray:
-    """``a -> b -> c`` for each row of post indices ``seq`` (each distinct route written once)."""
-    if not len(seq):
-        return np.zeros(0, dtype=object)
-    codes, inverse = np.unique(f.outlet_of_post[seq], axis=0, return_inverse=True)
-    names = np.asarray([" -> ".join(f.outlets[row].tolist()) for row in codes], dtype=object)
-    return names[np.asarray(inverse).reshape(-1)]
+def _route_keys(f: Frame, seq: np.ndarray, cited: np.ndarray | None) -> np.ndarray:
+    """One row of integers per path: the cited outlet's code (-1: none), then the outlets of its posts."""
+    oc = f.outlet_of_post[seq].astype(np.int64)
+    c = np.full((len(seq), 1), -1, dtype=np.int64) if cited is None else \
+        pd.Index(f.outlets).get_indexer(cited).astype(np.int64).reshape(-1, 1)
+    return np.c_[c, oc]
+
+
+def _route_strings(f: Frame, keys: np.ndarray) -> np.ndarray:
+    """``a -> b -> c`` (``x ~> a -> b`` when a citation begins it) for each distinct route row of
+    :func:`_route_keys` (padded with -2), joined by Arrow, not one Python join per route."""
+    out = np.empty(len(keys), dtype=object)
+    width = (keys >= -1).sum(axis=1)
+    names = f.outlets.astype(object)
+    for w in np.unique(width):
+        rows = np.flatnonzero(width == w)
+        cols = [pa.array(names[keys[rows, j]].tolist(), pa.string()) for j in range(1, w)]
+        joined = pc.binary_join_element_wise(*cols, " -> ") if len(cols) > 1 else cols[0]
+        cited = keys[rows, 0] >= 0
+        text = np.asarray(joined.to_pylist(), dtype=object)
+        if cited.any():
+            pre = pa.array(names[keys[rows[cited], 0]].tolist(), pa.string())
+            text[cited] = np.asarray(pc.binary_join_element_wise(pre, pa.array(text[cited].tolist(), pa.string()),
+                                                                  CITE_ARROW).to_pylist(), dtype=object)
+        out[rows] = text
+    return out
+
+
+def _group_median(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Median of ``values`` per ``group`` (0..n_groups-1; NaN for an empty group), by one sort."""
+    out = np.full(n_groups, np.nan)
+    if not len(group):
+        return out
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    start = np.searchsorted(g, np.arange(n_groups), "left")
+    count = np.searchsorted(g, np.arange(n_groups), "right") - start
+    has = count > 0
+    lo = start[has] + (count[has] - 1) // 2
+    hi = start[has] + count[has] // 2
+    out[has] = (v[lo] + v[hi]) / 2
+    return out
 
 
 def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.ndarray, *, prefer_parents: bool):
@@ -393,62 +488,106 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     ``f.links``, earliest hop first) per path length; ``cite_paths`` pairs
     of (links, citing post) for routes that begin with a citation of the
     outlets ``cited_by[post]``. Returns the ranked routes (``top`` of them),
-    the best post-level path per route (indexed by route) and every
-    post-level path. ``parent`` marks the links each echo took
+    the best post-level path per route (indexed by route), a function that
+    makes the table of every post-level path (only when asked for), and the
+    counts of paths and routes found. ``parent`` marks the links each echo took
     (:func:`~amplify.analyze.relays.route_parents`).
+
+    Routes are coded as integers (the outlets along them) and counted with
+    array operations; only the distinct routes are written out as text.
     """
     und = f.undirected if len(f.undirected) == len(parent) else np.zeros(len(parent), dtype=bool)
-    frames = []
+    blocks = []          # (seq, links, hops, parents, ties, head, cited)
     for k in echo_paths:
         seq = np.c_[f.src[k[:, 0]], f.tgt[k]]
-        frames.append(pd.DataFrame({
-            "route": _route_names(f, seq), "hops": k.shape[1], "posts": f.post_ids[seq].tolist(),
-            "start": f.times[seq[:, 0]], "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1),
-            "via": "", "_links": list(k), "_head": -1, "_cited": None, "_ties": und[k].any(axis=1)}))
+        blocks.append((seq, k, k.shape[1], parent[k].all(axis=1), und[k].any(axis=1), np.full(len(k), -1), None))
     for k, head in cite_paths:
         seq = np.c_[head, f.tgt[k]] if k.shape[1] else head.reshape(-1, 1)
         who = [cited_by[int(h)] for h in head]
-        reps = np.asarray([len(w) for w in who])
+        reps = np.asarray([len(w) for w in who], dtype=np.int64)
         idx = np.repeat(np.arange(len(head)), reps)
         cited = np.asarray([o for w in who for o in w], dtype=object)
         seq, k = seq[idx], k[idx]
-        frames.append(pd.DataFrame({
-            "route": cited + CITE_ARROW + _route_names(f, seq), "hops": k.shape[1] + 1,
-            "posts": f.post_ids[seq].tolist(), "start": f.times[seq[:, 0]],
-            "end": f.times[seq[:, -1]], "parents": parent[k].all(axis=1) if k.shape[1] else True,
-            "via": VIA[2], "_links": list(k), "_head": seq[:, 0], "_cited": cited,
-            "_ties": und[k].any(axis=1) if k.shape[1] else False}))
-    pp = pd.concat(frames, ignore_index=True)
-    pp["total_lag_s"] = (pp["end"] - pp["start"]) / 1e9
-    pp["via"] = np.where(pp["via"] == VIA[2], VIA[2], np.where(pp["parents"], VIA[0], VIA[1]))
-    pp = pp[["route", "hops", "posts", "start", "end", "total_lag_s", "parents", "via", "_links", "_head", "_cited",
-             "_ties"]]
-    pp = pp.sort_values(["hops", "total_lag_s", "start"], kind="stable").reset_index(drop=True)
-    agg = pp.groupby("route", sort=False).agg(hops=("hops", "first"), cascades=("hops", "size"),
-                                               first_time=("start", "min"), last_time=("end", "max"),
-                                               parent_cascades=("parents", "sum"), tie_cascades=("_ties", "sum"),
-                                               cite=("_cited", "count")).reset_index()
+        blocks.append((seq, k, k.shape[1] + 1, parent[k].all(axis=1) if k.shape[1] else np.ones(len(k), bool),
+                       und[k].any(axis=1) if k.shape[1] else np.zeros(len(k), bool), seq[:, 0], cited))
+    width = max(b[0].shape[1] for b in blocks) + 1
+    keys = np.concatenate([np.pad(_route_keys(f, b[0], b[6]), ((0, 0), (0, width - b[0].shape[1] - 1)),
+                                  constant_values=-2) for b in blocks])
+    hops = np.concatenate([np.full(len(b[0]), b[2], dtype=np.int64) for b in blocks])
+    parents = np.concatenate([b[3] for b in blocks])
+    ties = np.concatenate([b[4] for b in blocks])
+    head = np.concatenate([b[5] for b in blocks]).astype(np.int64)
+    is_cite = np.concatenate([np.full(len(b[0]), b[6] is not None) for b in blocks])
+    cited = np.concatenate([b[6] if b[6] is not None else np.full(len(b[0]), None, dtype=object) for b in blocks])
+    start = np.concatenate([f.times[b[0][:, 0]] for b in blocks])
+    end = np.concatenate([f.times[b[0][:, -1]] for b in blocks])
+    lw = max(b[1].shape[1] for b in blocks)
+    links = np.concatenate([np.pad(b[1], ((0, 0), (0, lw - b[1].shape[1])), constant_values=-1) for b in blocks])
+    sw = max(b[0].shape[1] for b in blocks)
+    seqs = np.concatenate([np.pad(b[0], ((0, 0), (0, sw - b[0].shape[1])), constant_values=-1) for b in blocks])
+    lag = (end - start) / 1e9
+
+    # every path in the order they are listed: fewer hops, then faster, then earlier
+    order = np.lexsort((start, lag, hops))
+    keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs = (
+        x[order] for x in (keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs))
+    # routes numbered by first appearance, as a groupby in path order numbers them: the route's columns
+    # folded in one at a time (code so far x outlets + next outlet, hashed), so no number overflows
+    base = np.int64(len(f.outlets) + 2)       # codes run from -2 (padding) to len(outlets) - 1
+    rid = np.zeros(len(keys), dtype=np.int64)
+    for j in range(keys.shape[1]):
+        rid = np.asarray(pd.factorize(rid * base + (keys[:, j] + 2))[0], dtype=np.int64)
+    R = int(rid.max()) + 1
+    first = np.full(R, len(rid), dtype=np.int64)
+    np.minimum.at(first, rid, np.arange(len(rid)))
+    uniq = keys[first]
+    names = _route_strings(f, uniq)
+
+    def post_paths() -> pd.DataFrame:
+        """Every post-level path as a table (each path's post ids, earliest first, made per length)."""
+        posts = np.empty(len(seqs), dtype=object)
+        width = (seqs >= 0).sum(axis=1)
+        for w in np.unique(width):
+            rows = np.flatnonzero(width == w)
+            posts[rows] = pd.Series(f.post_ids[seqs[rows, :w]].tolist(), dtype=object).to_numpy()
+        return pd.DataFrame({"route": names[rid], "hops": hops, "posts": posts,
+                             "start": pd.to_datetime(start, utc=True), "end": pd.to_datetime(end, utc=True),
+                             "total_lag_s": lag, "parents": parents,
+                             "via": np.where(is_cite, VIA[2], np.where(parents, VIA[0], VIA[1]))})
+
+    n_par = np.bincount(rid, weights=parents, minlength=R).astype(np.int64)
+    first_time = np.full(R, np.iinfo(np.int64).max)
+    last_time = np.full(R, np.iinfo(np.int64).min)
+    np.minimum.at(first_time, rid, start)
+    np.maximum.at(last_time, rid, end)
     # the lags of a route are those of the way the content took it: its parent cascades when it has any
-    has_parents = pp["route"].map(agg.set_index("route")["parent_cascades"] > 0).to_numpy()
-    lags = pp[pp["parents"].to_numpy() | ~has_parents].groupby("route", sort=False)["total_lag_s"]
-    agg.insert(3, "total_lag_s", agg["route"].map(lags.min()).to_numpy())
-    agg.insert(4, "median_total_lag_s", agg["route"].map(lags.median()).to_numpy())
-    agg["via"] = np.where(agg.pop("cite") > 0, VIA[2], np.where(agg["parent_cascades"] > 0, VIA[0], VIA[1]))
-    for c in ("parent_cascades", "tie_cascades"):
-        agg[c] = agg[c].astype(np.int64)
-    via_rank = agg["via"].map({VIA[0]: 0, VIA[1]: 1 if prefer_parents else 0, VIA[2]: 2})
-    key = pd.DataFrame({"v": via_rank, "p": -agg["parent_cascades"] if prefer_parents else 0,
-                        "c": -agg["cascades"], "h": agg["hops"], "l": agg["total_lag_s"], "r": agg["route"]})
+    sel = parents | (n_par[rid] == 0)
+    fastest = np.full(R, np.inf)
+    np.minimum.at(fastest, rid[sel], lag[sel])
+    agg = pd.DataFrame({"route": names, "hops": hops[first], "cascades": np.bincount(rid, minlength=R),
+                        "total_lag_s": fastest, "median_total_lag_s": _group_median(rid[sel], lag[sel], R),
+                        "first_time": first_time, "last_time": last_time, "parent_cascades": n_par,
+                        "tie_cascades": np.bincount(rid, weights=ties, minlength=R).astype(np.int64),
+                        "_cite": np.bincount(rid, weights=is_cite, minlength=R) > 0, "_rid": np.arange(R)})
+    agg["via"] = np.where(agg.pop("_cite"), VIA[2], np.where(n_par > 0, VIA[0], VIA[1]))
+    via_rank = np.where(agg["via"] == VIA[2], 2, np.where(agg["via"] == VIA[0], 0, 1 if prefer_parents else 0))
+    key = pd.DataFrame({"v": via_rank, "p": -n_par if prefer_parents else 0, "c": -agg["cascades"],
+                        "h": agg["hops"], "l": agg["total_lag_s"], "r": agg["route"]})
     agg = agg.loc[key.sort_values(["v", "p", "c", "h", "l", "r"], kind="stable").index].reset_index(drop=True)
     if top is not None:
         agg = agg.head(int(top))
     agg.insert(0, "rank", np.arange(1, len(agg) + 1))
     for c in ("first_time", "last_time"):
-        agg[c] = pd.to_datetime(agg[c], utc=True)
-    # the best example: a parent cascade when there is one, then the fastest
-    best = pp.assign(_np=~pp["parents"]).sort_values(["_np", "total_lag_s", "start"], kind="stable") \
-        .drop_duplicates("route", keep="first").set_index("route")
-    return agg, best, pp
+        agg[c] = pd.to_datetime(agg[c].to_numpy(dtype=np.int64), utc=True)
+    # the best example of each route kept: a parent cascade when there is one, then the fastest
+    kept = np.zeros(R, dtype=bool)
+    kept[agg.pop("_rid").to_numpy()] = True
+    cand = np.flatnonzero(kept[rid])
+    pick = cand[np.lexsort((start[cand], lag[cand], ~parents[cand], rid[cand]))]
+    pick = pick[np.r_[True, rid[pick][1:] != rid[pick][:-1]]] if len(pick) else pick
+    best = pd.DataFrame({"route": names[rid[pick]], "_cited": pd.Series(cited[pick], dtype=object),
+                         "_head": head[pick], "_links": [row[row >= 0] for row in links[pick]]}).set_index("route")
+    return agg, best, post_paths, {"post_paths": int(len(rid)), "routes_found": int(R)}
 
 
 _HOP_COLS = ["rank", "route", "hop", "source_id", "source_outlet", "source_group", "source_time", "target_id",

@@ -64,7 +64,8 @@ MORE_CHARS = RELAY_MORE_CHARS
 COPY_KINDS = RELAY_KINDS
 
 
-def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -> tuple[np.ndarray, np.ndarray]:
+def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None,
+                    only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Links (in ``mask``) explained by a relay, and the relay explaining each.
 
     Returns ``explained`` (bool per link of ``f.links``) and ``relay`` (the
@@ -72,7 +73,9 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     highest score, then the latest source). Undirected ties neither explain
     nor are explained. ``targets`` (post indices) limits the work to the
     links into those posts (the evidence ``A -> B`` is still looked up among
-    all links of ``mask``).
+    all links of ``mask``). ``only`` (bool per link) asks about those links
+    alone (their relays may be any link of ``mask``): :func:`route_parents`
+    asks about parents only, one per target instead of every pair.
     """
     n_links = len(f.links)
     explained = np.zeros(n_links, dtype=bool)
@@ -82,9 +85,12 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     ok = np.ones(n_links, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).copy()
     if len(f.undirected) == n_links:
         ok &= ~f.undirected
-    idx = np.flatnonzero(ok)
-    if targets is not None:
-        idx = idx[np.isin(f.tgt[idx], np.asarray(targets, dtype=np.int64))]
+    if targets is not None:          # a mask over the posts: no sort of every link's target
+        wanted = np.zeros(max(f.n_posts, 1), dtype=bool)
+        wanted[np.asarray(targets, dtype=np.int64)] = True
+        idx = np.flatnonzero(ok & wanted[f.tgt])
+    else:
+        idx = np.flatnonzero(ok)
     if len(idx) < 2:
         return explained, relay
     tgt = f.tgt[idx]
@@ -95,13 +101,12 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     many = deg >= 2
     if not many.any():
         return explained, relay
-    # every ordered pair (x, y) of in-links of one target, x != y
-    g_start, g_deg = starts[many], deg[many]
-    pairs_per = g_deg * g_deg
-    base = np.repeat(g_start, pairs_per)
-    within = np.arange(pairs_per.sum()) - np.repeat(np.cumsum(pairs_per) - pairs_per, pairs_per)
-    d = np.repeat(g_deg, pairs_per)
-    x, y = idx[base + within // d], idx[base + within % d]
+    # every ordered pair (x, y) of in-links of one target, x != y (x among ``only``)
+    grp = np.repeat(np.arange(len(starts)), deg)
+    xsel = np.flatnonzero(many[grp] & (np.asarray(only, dtype=bool)[idx] if only is not None else True))
+    d = deg[grp[xsel]]
+    within = np.arange(d.sum()) - np.repeat(np.cumsum(d) - d, d)
+    x, y = idx[np.repeat(xsel, d)], idx[np.repeat(starts[grp[xsel]], d) + within]
     keep = x != y
     x, y = x[keep], y[keep]
     a, b = f.src[x], f.src[y]
@@ -109,15 +114,18 @@ def explained_links(f: Frame, mask: np.ndarray | None = None, *, targets=None) -
     te = f.links["target_end"].to_numpy(np.int64)
     len_x, len_y = te[x] - ts[x], te[y] - ts[y]
     score = f.links["score"].to_numpy(np.float64)
-    copies = f.links["kind"].isin(list(COPY_KINDS)).to_numpy()
-    more = (len_y >= 1.1 * len_x) & (len_y - len_x >= MORE_CHARS) & copies[y] & (score[y] >= score[x])
+    copies_y = f.links["kind"].take(y).isin(list(COPY_KINDS)).to_numpy(dtype=bool)   # only the y rows
+    more = (len_y >= 1.1 * len_x) & (len_y - len_x >= MORE_CHARS) & copies_y & (score[y] >= score[x])
     inside = (ts[y] <= ts[x]) & (te[x] <= te[y]) & more & (f.times[b] <= f.times[f.tgt[x]]) & (a != b)
     x, y, a, b = x[inside], y[inside], a[inside], b[inside]
     if not len(x):
         return explained, relay
     # ... and B echoes A: the link A -> B exists
     n = np.int64(max(f.n_posts, 1))
-    keys = np.unique(f.src[ok].astype(np.int64) * n + f.tgt[ok].astype(np.int64))
+    from_a = np.zeros(max(f.n_posts, 1), dtype=bool)      # only the links out of the A's: a small sort
+    from_a[a] = True
+    sel = ok & from_a[f.src]
+    keys = np.unique(f.src[sel].astype(np.int64) * n + f.tgt[sel].astype(np.int64))
     want = a.astype(np.int64) * n + b.astype(np.int64)
     at = np.searchsorted(keys, want)
     hit = (at < len(keys)) & (keys[np.minimum(at, len(keys) - 1)] == want)
@@ -139,7 +147,7 @@ def route_parents(f: Frame, mask: np.ndarray | None = None, *, targets=None) -> 
     ``targets`` only, when given; the others keep detection's flag).
     """
     parent = f.links["is_parent"].to_numpy(dtype=bool).copy() if len(f.links) else np.zeros(0, dtype=bool)
-    explained, relay = explained_links(f, mask, targets=targets)
+    explained, relay = explained_links(f, mask, targets=targets, only=parent)
     moved = parent & explained & (relay >= 0)
     if moved.any():
         parent[moved] = False

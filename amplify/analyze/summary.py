@@ -85,7 +85,7 @@ class Summary:
                 out.append(df.to_string(index=False) if len(df) else "(none)")
                 out.append("")
         if self.warnings:
-            out.append("== Warnings (synergy)")
+            out.append("== Warnings")
             out += [f"- {w}" for w in self.warnings]
         return "\n".join(out).rstrip() + "\n"
 
@@ -100,7 +100,7 @@ def largest_cascades(frame: Frame, *, top: int = 5, texts=None) -> pd.DataFrame:
     """
     f = frame
     cols = ["root_id", "outlet", "group", "time", "posts", "outlets", "camps", "depth", "duration_h", "text"]
-    pm = f.link_mask(parents_only=True, no_ties=True)
+    pm = f.link_mask(parents_only=True)      # directed ties count (amplify.analyze.ties); co-publications never parent
     fam = families(f, pm)
     if not (fam >= 0).any() or top <= 0:
         return pd.DataFrame(columns=cols)
@@ -171,10 +171,11 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     >>> s.corpus["posts"], sorted(s.camps["camp"])
     (2000, ['CN', 'IR', 'RU', 'WEST'])
     """
-    f = frame if frame is not None else Frame.build(links, posts, outlets)
     src_texts = texts if texts is not None else (posts if "text" in posts.columns else None)
+    # one tie rule for every figure here, synergy's and bridges' included: ties oriented once, texts at hand
+    f = frame if frame is not None else Frame.build(links, posts, outlets, texts=src_texts)
     L = f.links
-    pm = f.link_mask(parents_only=True, no_ties=True)
+    pm = f.link_mask(parents_only=True)
     n_echo = int(pm.sum())
     a = f.outlet_of_post[f.src[pm]]
     b = f.outlet_of_post[f.tgt[pm]]
@@ -201,7 +202,8 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
               "last": from_ns(f.times.max()).isoformat() if f.n_posts else None,
               "links": int(len(L)), "echoes": n_echo,
               "echo_share": round(n_echo / f.n_posts, 4) if f.n_posts else 0.0,
-              "ties": int(L["tie"].sum()) if len(L) and "tie" in L.columns else 0,
+              "ties": int(f.ties.tie_links), "tie_pairs": int(f.ties.pairs),
+              "ties_directed": int(sum(f.ties.oriented.values())), "copublications": int(f.ties.undirected),
               "unknown_outlets": int((f.groups[f.group_of_outlet] == schema.UNKNOWN_GROUP).sum())}
 
     syn_cols = ["pair", "observed", "expected", "ratio", "z", "p", "p_shift", "significant", "lag_s_median",
@@ -215,6 +217,8 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
             warnings = [f"synergy not computed: {exc}"]
         else:
             syn, warnings = _strongest(rep.pairs, top)[syn_cols], list(rep.warnings)
+    if f.ties.warning() and f.ties.warning() not in warnings:     # synergy not run: the tie warning all the same
+        warnings.insert(0, f.ties.warning())
     if n_echo:
         br = bridges(L, posts, outlets, top=top, evidence=0, seed=seed, frame=f).table
         br = br[["rank", "outlet", "group", "bridge_score", "main_role", "main_route", "betweenness"]]

@@ -209,8 +209,10 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     include_unknown : bool
         Test outlets missing from the outlets table too, as camp ``unknown``.
     ties : bool
-        Count links whose order is unknown as co-publications (default), or
-        leave them out.
+        Orient links whose order is unknown by their evidence
+        (:func:`amplify.analyze.ties.orient_ties`, the rule every analysis
+        uses): directed ones count as echoes, the rest as co-publications
+        (default); False leaves every tie out.
 
     Returns
     -------
@@ -238,7 +240,9 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     .. [6] Gauvin et al. (2022), Randomized reference models for temporal networks, *SIAM Review* 64.
     .. [7] Breslow & Day (1987), *Statistical Methods in Cancer Research II* (Byar's approximation).
     """
-    f = frame if frame is not None else Frame.build(links, posts, outlets)
+    # the one tie rule of every analysis (amplify.analyze.ties): ties oriented by their evidence -- texts at hand
+    # for containment -- or, with ties=False, every tie left out
+    f = frame if frame is not None else Frame.build(links, posts, outlets, ties=ties, texts=texts)
     K = len(f.groups)
     if K == 0 or f.n_posts == 0:
         raise AnalysisError("no posts: nothing to analyse")
@@ -320,7 +324,8 @@ def _settings(f: Frame, scope: Scope, ev: EchoEvents, label: _Label, show, gname
             "echoes": int(label.echoes) if label.echoes == int(label.echoes) else label.echoes,
             "echoes_reference": int(ev.counts["directed"] + ev.counts["copublications"]),
             "directed_echoes": int(ev.counts["directed"]), "copublications": int(ev.counts["copublications"]),
-            "copublications_left_out": int(ev.counts["ties_left_out"]),
+            "copublications_left_out": int(ev.counts["ties_left_out"]) + (f.ties.pairs if f.ties.left_out else 0),
+            "tie_summary": f.ties.to_dict(),
             "outlets": int(scope.tested.sum()), "outlets_reference": int(scope.reference.sum()),
             "outlets_in_corpus": int(len(f.outlets)), "outlets_left_out": dict(scope.left_out),
             "camps_tested": int(n_camps)}

@@ -39,7 +39,7 @@ import pandas as pd
 
 from amplify.analyze.echo_events import EchoEvents
 from amplify.analyze.frame import Frame
-from amplify.analyze.resolution import DAY_NS, outlet_resolution
+from amplify.analyze.resolution import DAY_NS
 from amplify.analyze.synergy_scope import Scope
 
 __all__ = ["synergy_warnings", "SHIFT_MIN_WINDOWS"]
@@ -60,21 +60,19 @@ def _fmt_p(p) -> str:
 
 
 def _ties(f: Frame, scope: Scope, ev: EchoEvents, settings: dict) -> list[str]:
+    """The tie warning every analysis prints (one rule, one count: :meth:`TieSummary.warning`), then how
+    many of the undirected co-publications synergy itself counts."""
     out = []
+    note = f.ties.warning()
+    if note:
+        out.append(note)
     c = ev.counts
-    n = c["copublications"] or c["ties_left_out"]
-    if not n:
-        return out
-    unit, _ = outlet_resolution(f.times, f.outlet_of_post, len(f.outlets))
-    dated = [f.outlets[i] for i in np.flatnonzero((unit == DAY_NS) & scope.tested)]
-    dates = f" ({len(dated)} outlet(s) give dates without times: {_names(dated)})" if dated else ""
-    why = (f"{c['copub_equal_time']:,} with equal timestamps, {c['copub_resolution']:,} within one unit of an "
-           f"outlet's time resolution{dates}") if settings["ties"] else "equal timestamps or one day at date resolution"
-    if settings["ties"]:
-        out.append(f"{n:,} pair(s) of posts whose order is unknown ({why}) counted as undirected co-publications, "
-                   f"half an echo each way; leave them out with --exclude-ties (ties=False)")
-    else:
-        out.append(f"{n:,} co-publication(s) (posts whose order is unknown: {why}) left out (--exclude-ties)")
+    if settings["ties"] and c["copublications"]:
+        out.append(f"synergy counts {c['copublications']:,} of the undirected co-publications (those between "
+                   f"outlets under test{', each post with its closest partner' if settings['parents_only'] else ''})"
+                   f" as half an echo each way; --no-ties leaves them out")
+    elif not settings["ties"] and c["ties_left_out"] and not note:
+        out.append(f"{c['ties_left_out']:,} co-publication(s) (posts whose order is unknown) left out (--no-ties)")
     return out
 
 

@@ -37,6 +37,15 @@ counts in graphs, bridges, paths and traces. Evidence that runs in a circle
 (three posts of one moment each "containing" the next) proves nothing: such
 ties stay undirected.
 
+*Order hidden by the time resolution.* A link whose two times differ but
+fall in one unit of the coarser time resolution of the two outlets (a
+date-only site and a timed wire on one day; :mod:`amplify.analyze.resolution`)
+is a tie too: listed once, flagged ``tie`` here, and directed by the same
+evidence or left undirected. This is the one tie rule every analysis uses
+(synergy, summary, bridges, paths, graphs, the report): they all read the
+links :func:`orient_ties` returns, and all print :meth:`TieSummary.warning`,
+so the counts agree.
+
 *Undirected co-publication.* A tie without evidence stays listed both ways
 and is marked ``direction = "undirected"``: the graphs count it once per pair
 of posts as a co-publication of the two outlets, apart from the echoes
@@ -87,6 +96,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from amplify.analyze.resolution import order_unknown, post_resolution
 from amplify.analyze.tables import post_texts
 from amplify.detect.attribution import attributed
 from amplify.detect.native import NATIVE_KINDS
@@ -97,7 +107,7 @@ from amplify.text import tokenize
 from amplify.utc import to_ns
 
 __all__ = ["orient_ties", "TieSummary", "DIRECTIONS", "EVIDENCE", "MIN_CONTAINED_WORDS", "CONTAINED_SHARE",
-           "day_only_outlets", "undirected_mask", "without_ties"]
+           "day_only_outlets", "undirected_mask", "without_ties", "resolution_ties", "oriented_summary"]
 
 #: Evidence that gives a tie a direction, strongest first.
 EVIDENCE = ("platform", "attribution", "containment")
@@ -129,6 +139,11 @@ class TieSummary:
         Outlets whose times are all at midnight: dates without times.
     texts_checked : bool
         Whether the texts were at hand for containment.
+    resolution_pairs : int
+        Pairs of posts whose times differ but whose order the outlets' time
+        resolution hides (counted in ``pairs``).
+    left_out : bool
+        Every tie was left out (``--no-ties``), none oriented.
     """
 
     links: int = 0
@@ -139,6 +154,8 @@ class TieSummary:
     circular: int = 0
     day_only: list = field(default_factory=list)
     texts_checked: bool = True
+    resolution_pairs: int = 0
+    left_out: bool = False
 
     def warning(self, flag: str = "--no-ties") -> str | None:
         """One paragraph for stderr and the report, or None when there is no tie."""
@@ -147,10 +164,15 @@ class TieSummary:
         share = self.tie_links / max(self.links, 1)
         out = (f"{self.tie_links:,} of {self.links:,} links ({share:.0%}) join posts with the same timestamp "
                f"(ties: {self.pairs:,} pairs of posts), so time cannot say which came first")
+        if self.resolution_pairs:
+            out += (f" ({self.resolution_pairs:,} of these pairs have different times within one unit of an "
+                    f"outlet's time resolution, e.g. one day for an outlet that gives dates only)")
         if self.day_only:
             names = ", ".join(self.day_only[:5]) + (f" and {len(self.day_only) - 5:,} more"
                                                     if len(self.day_only) > 5 else "")
             out += f"; {len(self.day_only):,} outlet(s) give dates without times ({names})"
+        if self.left_out:
+            return out + f"; every tie is left out ({flag})."
         n_or = sum(self.oriented.values())
         how = ", ".join(f"{k} {v:,}" for k, v in self.oriented.items() if v) or "none"
         out += (f". {n_or:,} pair(s) were given a direction by evidence ({how}) and count as echoes; "
@@ -165,7 +187,8 @@ class TieSummary:
         """JSON-ready."""
         return {"links": self.links, "tie_links": self.tie_links, "pairs": self.pairs,
                 "oriented": dict(self.oriented), "undirected": self.undirected, "circular": self.circular,
-                "day_only_outlets": list(self.day_only), "texts_checked": self.texts_checked}
+                "day_only_outlets": list(self.day_only), "texts_checked": self.texts_checked,
+                "resolution_pairs": self.resolution_pairs, "left_out": self.left_out}
 
 
 def day_only_outlets(posts: pd.DataFrame, min_posts: int = 3) -> list[str]:
@@ -273,13 +296,15 @@ def orient_ties(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame 
     """
     summary = TieSummary(links=int(len(links)))
     if "direction" in links.columns:
-        und = undirected_mask(links)
-        summary.tie_links = int(links["tie"].sum()) if "tie" in links.columns else 0
-        summary.undirected = int(und.sum()) // 2
-        return links, summary
-    if not len(links) or "tie" not in links.columns or not links["tie"].any():
+        return links, oriented_summary(links)
+    # (a table without parent flags -- a bare list of pairs -- has no parent to re-choose: equal times only)
+    hidden = resolution_ties(links, posts) if "is_parent" in links.columns else np.zeros(len(links), dtype=bool)
+    if not len(links) or (("tie" not in links.columns or not links["tie"].any()) and not hidden.any()):
         return links, summary              # nothing to orient: the links as they are
     out = links.assign(direction="time", detected_parent=links["is_parent"].to_numpy(dtype=bool))
+    if hidden.any():                       # the same rule for ties the resolution hides: flagged, listed once
+        out["tie"] = (out["tie"].to_numpy(dtype=bool) if "tie" in out.columns else np.zeros(len(out), bool)) \
+            | hidden
     summary.day_only = day_only_outlets(posts)
     tie_rows = np.flatnonzero(out["tie"].to_numpy(dtype=bool))
     T = out.iloc[tie_rows]
@@ -291,6 +316,7 @@ def orient_ties(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame 
     lo, hi = np.where(sid < tid, sid, tid), np.where(sid < tid, tid, sid)
     pair, _ = pd.factorize(pd.Series(lo) + "\x00" + pd.Series(hi))
     summary.pairs = int(pair.max()) + 1 if len(pair) else 0
+    summary.resolution_pairs = int(len(np.unique(pair[hidden[tie_rows]]))) if hidden.any() else 0
 
     text_source = texts if texts is not None else (posts if "text" in posts.columns else None)
     summary.texts_checked = text_source is not None
@@ -333,16 +359,91 @@ def orient_ties(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame 
     col[tie_rows] = direction
     out["direction"] = col
     out = out.drop(index=out.index[tie_rows[drop]])
-    return _remark_parents(out, posts), summary
+    out = _remark_parents(out, posts)
+    out.attrs[_SUMMARY_ATTR] = {"rows": len(out), "summary": summary.to_dict()}
+    return out, summary
+
+
+#: Where :func:`orient_ties` leaves its summary on the links it returns (so a second call reports the first's).
+_SUMMARY_ATTR = "amplify_tie_summary"
+
+
+def oriented_summary(links: pd.DataFrame) -> TieSummary:
+    """The :class:`TieSummary` of links :func:`orient_ties` already returned.
+
+    The summary travels with the table (``DataFrame.attrs``); a table that
+    lost it (filtered, rebuilt) is counted again from its ``tie`` and
+    ``direction`` columns: each directed tie once, each undirected pair as its
+    rows (both ways for equal timestamps).
+    """
+    kept = links.attrs.get(_SUMMARY_ATTR)
+    if kept and kept.get("rows") == len(links):
+        d = dict(kept["summary"])
+        d["day_only"] = d.pop("day_only_outlets", [])
+        return TieSummary(**d)
+    tie = links["tie"].to_numpy(dtype=bool) if "tie" in links.columns and len(links) else np.zeros(len(links), bool)
+    direction = links["direction"].astype(str).to_numpy(dtype=object)
+    und = tie & (direction == "undirected")
+    oriented = {name: int((tie & (direction == name)).sum()) for name in EVIDENCE}
+    n_dir = sum(oriented.values())
+    s, t = links["source_id"].astype(str).to_numpy(dtype=object)[und], \
+        links["target_id"].astype(str).to_numpy(dtype=object)[und]
+    und_pairs = len(set(zip(np.where(s < t, s, t).tolist(), np.where(s < t, t, s).tolist())))
+    return TieSummary(links=int(len(links)) + n_dir, tie_links=int(und.sum()) + 2 * n_dir, pairs=und_pairs + n_dir,
+                      oriented=oriented, undirected=und_pairs)
+
+
+def resolution_ties(links: pd.DataFrame, posts: pd.DataFrame) -> np.ndarray:
+    """Per link: not a ``tie``, yet its two times fall in one unit of the coarser time resolution of its outlets.
+
+    A date-only site's post of 5 March and a wire's post at 14:00 that day
+    cannot be ordered (:func:`amplify.analyze.resolution.order_unknown`);
+    detection lists such a link once, from the earlier recorded time.
+
+    >>> import pandas as pd
+    >>> posts = pd.DataFrame({"post_id": ["s1", "s2", "s3", "w1", "w2", "w3"], "outlet": ["site"] * 3 + ["wire"] * 3,
+    ...     "published_at": ["2022-03-01", "2022-03-02", "2022-03-03", "2022-03-01 09:30:12Z",
+    ...                      "2022-03-02 10:00:03Z", "2022-03-04 08:10:44Z"]})
+    >>> links = pd.DataFrame({"source_id": ["s1", "w2"], "target_id": ["w1", "s3"], "lag_s": [34212.0, 50397.0],
+    ...                       "tie": [False, False]})
+    >>> resolution_ties(links, posts).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(links), dtype=bool)
+    if not len(links) or not len(posts):
+        return out
+    codes, names = pd.factorize(posts["outlet"].astype(str))
+    t = to_ns(posts["published_at"])
+    unit, phase = post_resolution(t, codes, len(names))
+    coarsest = int(unit.max())
+    if coarsest <= 10**9:                      # every time to the second: nothing is hidden
+        return out
+    cand = ~links["tie"].to_numpy(dtype=bool) if "tie" in links.columns else np.ones(len(links), bool)
+    if "lag_s" in links.columns:             # only links shorter than the coarsest unit can be hidden
+        lag = np.abs(links["lag_s"].to_numpy(dtype=np.float64))
+        cand &= ~(lag * 1e9 >= coarsest)
+    cand = np.flatnonzero(cand)
+    if not len(cand):
+        return out
+    index = pd.Index(posts["post_id"].astype(str).to_numpy(dtype=object))
+    a = index.get_indexer(links["source_id"].iloc[cand].astype(str).to_numpy(dtype=object))
+    b = index.get_indexer(links["target_id"].iloc[cand].astype(str).to_numpy(dtype=object))
+    ok = (a >= 0) & (b >= 0)
+    cand, a, b = cand[ok], a[ok], b[ok]
+    out[cand] = order_unknown(t[a], unit[a], phase[a], t[b], unit[b], phase[b])
+    return out
 
 
 def _remark_parents(links: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
-    """Parents chosen again, by detection's rules, for the targets of directed ties."""
-    dirty = links["tie"].to_numpy(dtype=bool) & (links["direction"] != "undirected").to_numpy()
+    """Parents chosen again, by detection's rules, for the targets of directed ties, and of ties left
+    undirected that detection had made parents (a link whose order the resolution hides)."""
+    undirected = (links["direction"] == "undirected").to_numpy()
+    tie = links["tie"].to_numpy(dtype=bool)
+    dirty = tie & (~undirected | links["is_parent"].to_numpy(dtype=bool))
     if not dirty.any():
         return links.reset_index(drop=True)
     targets = links["target_id"].to_numpy(dtype=object)
-    redo = np.isin(targets, np.unique(targets[dirty])) & (links["direction"] != "undirected").to_numpy()
+    redo = np.isin(targets, np.unique(targets[dirty])) & ~undirected
     sub = links[redo]
     times = pd.Series(to_ns(posts["published_at"]), index=posts["post_id"].astype(str).to_numpy())
     source_time = times.reindex(sub["source_id"].astype(str).to_numpy()).to_numpy()
@@ -350,5 +451,6 @@ def _remark_parents(links: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
     out = links.copy()
     flags = out["is_parent"].to_numpy(dtype=bool).copy()
     flags[np.flatnonzero(redo)] = marked["is_parent"].to_numpy(dtype=bool)
+    flags[undirected] = False                  # an undirected co-publication is never a parent
     out["is_parent"] = flags
     return out.reset_index(drop=True)

@@ -57,9 +57,10 @@ until_option = click.option("--until", type=TIME, help="Only before this time, e
               help="Only outlets of these kinds (the outlets table's kind), e.g. state_media,ministry.")
 @click.option("--include-unknown", is_flag=True,
               help="Also test outlets missing from the outlets table, as camp 'unknown' (left out by default).")
-@click.option("--exclude-ties", is_flag=True,
+@click.option("--no-ties", "--exclude-ties", "exclude_ties", is_flag=True,
               help="Leave out links whose order is unknown (equal times, or one day at date-only resolution); "
-                   "by default they count as co-publications, half an echo each way.")
+                   "by default those evidence directs count as echoes, the rest as co-publications, half an echo "
+                   "each way (the tie rule of every analysis).")
 @since_option
 @until_option
 @click.option("--narratives", type=int, default=10, show_default=True, help="Shared narratives to list.")
@@ -305,8 +306,8 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
         window = "" if since is None and until is None else f" between {since or 'the start'} and {until or 'the end'}"
         click.echo(f"No amplification path from {safe(source)} to {safe(target)} within {max_hops} hop(s){window}.")
         return
-    n = int(rep.post_paths.shape[0])
-    click.echo(f"{len(rep.paths):,} route(s) shown of {rep.post_paths['route'].nunique():,} found "
+    n = int(rep.settings["post_paths"])
+    click.echo(f"{len(rep.paths):,} route(s) shown of {rep.settings['routes_found']:,} found "
                f"({n:,} post-level paths) from {safe(source)} ({rep.settings['source_is']}) to {safe(target)} "
                f"({rep.settings['target_is']}), at most {max_hops} hop(s); ranked by cascades along parent links"
                + ("" if not all_links else " and also-matches alike")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from amplify import schema
-from amplify.analyze.cites import find_cites
+from amplify.analyze.cites import find_cites, without_echoes
 from amplify.analyze.ties import TieSummary, orient_ties
 from amplify.graph import annotate_links, cite_edges, filter_links, outlet_edges, tie_edges, without_ties
 
@@ -47,8 +47,13 @@ class Relations:
 
 
 def prepare_relations(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.DataFrame | None, *,
-                      ties: bool = True, cites: bool = True) -> Relations:
-    """Orient the ties (or leave them out) and find the citations, as ``amplify report`` does."""
+                      ties: bool = True, cites: bool = True, stored_cites: pd.DataFrame | None = None) -> Relations:
+    """Orient the ties (or leave them out) and find the citations, as ``amplify report`` does.
+
+    ``stored_cites``: the names the posts cite, already found (a workspace's
+    store, :func:`amplify.analyze.cites_store.workspace_cites` without
+    links); only the echo filter is applied here.
+    """
     links = links if links is not None else schema.empty_links()
     summary = None
     warnings = []
@@ -58,7 +63,10 @@ def prepare_relations(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: 
             warnings.append(summary.warning())
     else:
         links = without_ties(links)
-    found = find_cites(posts, outlets, links) if cites and "text" in posts.columns else None
+    if cites and stored_cites is not None:
+        found = without_echoes(stored_cites, links, posts)
+    else:
+        found = find_cites(posts, outlets, links) if cites and "text" in posts.columns else None
     return Relations(links, found, summary, warnings)
 
 

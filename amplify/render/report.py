@@ -313,6 +313,7 @@ def _tables_of(ws, links, posts, outlets, linkset):
         if chosen:
             meta["linkset"] = chosen["id"]
         meta["workspace"] = str(ws.path)
+        meta["_ws"] = ws
     if posts is None or links is None:
         raise ValueError("build_report needs a workspace, or links and posts")
     return links, posts, outlets, meta
@@ -355,11 +356,17 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         Only outlets of these kinds.
     """
     links, posts, outlets, meta = _tables_of(ws, links, posts, outlets, linkset)
+    ws_obj = meta.pop("_ws", None)
     if outlet_kinds:
         from amplify.analyze.outlet_kinds import select_outlet_kinds
 
         links, posts, outlets = select_outlet_kinds(links, posts, outlets, outlet_kinds)
-    rel = prepare_relations(links, posts, outlets, ties=ties, cites=cites)
+    stored = None
+    if cites and ws_obj is not None:     # the names cited, found once per workspace and kept
+        from amplify.analyze.cites_store import workspace_cites
+
+        stored = workspace_cites(ws_obj, outlets, None, posts=posts)
+    rel = prepare_relations(links, posts, outlets, ties=ties, cites=cites, stored_cites=stored)
     links = rel.links
     if network_href is not None and ":" in network_href.split("/")[0] and \
             not network_href.lower().startswith(("http:", "https:", "file:")):

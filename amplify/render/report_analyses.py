@@ -77,11 +77,12 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
     out = []
     try:
         rep = camp_synergy(links, posts, outlets, permutations=DEFAULT_PERMUTATIONS, seed=0, since=since,
-                           until=until, kinds=kinds)
+                           until=until, kinds=kinds, ties=ties)
         st = rep.settings
         label = (f"all {st['relabellings']:,} distinct labellings, exact" if st["label_exact"] else
                  f"{st['permutations']:,} draws, seed 0")
-        warn = "".join(f"<li>{html.escape(str(w))}</li>" for w in rep.warnings)
+        # the tie warning is the one at the top of the page (same rule, same count): not repeated here
+        warn = "".join(f"<li>{html.escape(str(w))}</li>" for w in rep.warnings if notes is None or w not in notes)
         out.append(dict(title="Synergy between camps", table=synergy_table(rep.reciprocity),
                         html=f'<p><strong>Warnings</strong></p><ul class="warnings">{warn}</ul>' if warn else None,
                         text=f"Echoes between each pair of camps compared with chance, among the "

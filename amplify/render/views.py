@@ -160,7 +160,16 @@ def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cit
             if c in ws.post_columns() or c in ("post_id", "outlet", "published_at", "text")]
     posts = ws.posts(columns=cols)
     links = ws.links(linkset=linkset)
-    g = graph_view(links, posts, ws.outlets(), level=level, cites=bool(cites) and level != "post", **kw)
+    outlets = ws.outlets()
+    found = bool(cites) and level != "post"
+    if found and not kw.get("outlet_kinds"):
+        # the names cited, found once per workspace and kept; echoes judged on the links as graph_view counts
+        # them (ties oriented once here: graph_view keeps an oriented table, and its summary, as it is)
+        from amplify.analyze.cites_store import workspace_cites
+
+        links = orient_ties(links, posts, outlets)[0] if kw.get("ties", True) else without_ties(links)
+        found = workspace_cites(ws, outlets, links, posts=posts)
+    g = graph_view(links, posts, outlets, level=level, cites=found, **kw)
     g.graph["n_outlets"] = int(posts["outlet"].nunique())
     return g
 
