@@ -120,6 +120,10 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                                               engine=engine, master=master, workers=workers, progress=not quiet)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
+    except RuntimeError as exc:  # the Spark engine's EngineError (pyspark or Java missing, a failed job)
+        if type(exc).__name__ != "EngineError":
+            raise
+        raise click.ClickException(str(exc)) from exc
     st = run.stats
     if fmt == "json":
         emit_json({"linkset": run.linkset, "mode": run.mode, "new_posts": run.new_posts,

@@ -368,6 +368,15 @@ class SliceStore:
             tmp.write_text(json.dumps(plan, sort_keys=True), encoding="utf-8")
             os.replace(tmp, meta)
 
+    @classmethod
+    def attach(cls, folder: Path | str) -> "SliceStore":
+        """The store in ``folder`` as a run's worker sees it: its plan is the
+        driver's business, so nothing is checked or removed."""
+        store = cls.__new__(cls)
+        store.folder = Path(folder)
+        store.plan = None
+        return store
+
     def path(self, step: str, k: int) -> Path:
         return self.folder / f"{step}-{k:06d}.parquet"
 
