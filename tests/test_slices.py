@@ -66,19 +66,21 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
         assert a[col].equals(b[col]), col
 
 
-@pytest.mark.parametrize("slice_len,window,quote_window", [
-    ("3D", "2D", "10D"),      # slices shorter than the window, far halo read in chunks
-    ("7D", "2D", "0D"),       # no long look-back: the near halo only
-    ("10D", "7D", "180D"),    # the defaults' horizons over a month: one horizon covers it all
+@pytest.mark.parametrize("slice_len,window,quote_window,common_at", [
+    ("3D", "2D", "10D", 25),      # far halo read in chunks and filtered
+    ("4D", "1D", "30D", 6),       # a low viral bound: shingles common within window, common only
+                                  # thanks to far posts, and rare, all at once
+    ("7D", "2D", "0D", 25),       # no long look-back: the near halo only
+    ("10D", "7D", "180D", 25),    # the defaults' horizons over a month
 ])
-def test_sliced_equals_one_pass(slice_len, window, quote_window):
+def test_sliced_equals_one_pass(slice_len, window, quote_window, common_at):
     slice_ns = parse_slice(slice_len)
     generated = generate(n_posts=2500, seed=5).posts
     t = pd.to_datetime(generated["published_at"], utc=True)
     mid = int(t.min().value + (t.max().value - t.min().value) // 2)
     boundary = (mid // slice_ns + 1) * slice_ns          # a slice boundary in the middle of the month
     posts, outlets = _burst_corpus(boundary)
-    cfg = DetectSettings(window=window, quote_window=quote_window)
+    cfg = DetectSettings(window=window, quote_window=quote_window, common_at=common_at)
     one = detect(posts, outlets, settings=cfg)
     sliced = detect_sliced(posts, outlets, slice=slice_len, settings=cfg)
     _same(sliced, one)
@@ -88,7 +90,7 @@ def test_sliced_equals_one_pass(slice_len, window, quote_window):
     assert (tt.to_numpy() < pd.Timestamp(boundary, tz="UTC")).any() and (tt >= pd.Timestamp(boundary, tz="UTC")).any()
     assert viral.groupby("target_id").size().max() < 60
     assert (one["kind"].isin(["repost"])).sum() >= 3
-    if quote_window == "10D":  # long quotes cross slices
+    if quote_window != "0D":  # long quotes cross slices
         assert (one["lag_s"] > 2 * 86400).sum() >= 5
 
 
@@ -105,7 +107,7 @@ def test_far_halo_is_filtered_not_whole():
     all_t = src.times
     far_all = ((all_t >= sl.start_ns - 20 * DAY) & (all_t < sl.end_ns + 20 * DAY)).sum() - near.sum()
     assert near.sum() == ((all_t >= sl.start_ns - 2 * DAY) & (all_t < sl.end_ns + 2 * DAY)).sum()
-    assert 0 < (~near).sum() < far_all  # posts holding only common shingles, or none, stay unread
+    assert 0 < (~near).sum() < far_all / 2  # posts that cannot reach a target stay unread
     assert read["post_id"].is_unique and len(targets) > 0
 
 

@@ -216,47 +216,126 @@ def _shingle_hashes(texts: pd.Series, shingle: int, workers: int) -> tuple[np.nd
     return keys >> np.uint64(DOC_BITS), off
 
 
-def _maybe_rare(near: pd.DataFrame, is_target: np.ndarray, cfg: DetectSettings, workers: int) -> np.ndarray:
-    """The sorted shingle hashes of the targets that may be rare at a target
-    holding them: all but those held by more than ``common_at`` other posts of
-    ``near`` within ``window`` of *every* target holding them.
-
-    The count is a lower bound (times in whole seconds, the window narrowed to
-    the seconds wholly inside it), so a shingle is only ever left out when it
-    is common for certain.
-    """
-    hashes, off = _shingle_hashes(near["text"], cfg.shingle, workers)
-    if len(hashes) == 0:
-        return hashes
-    post = np.repeat(np.arange(len(off) - 1), np.diff(off))
-    sec = to_ns(near["published_at"]) // 1_000_000_000
-    uniq, code = np.unique(hashes, return_inverse=True)
-    code = code.astype(np.int64)
-    # one row per (shingle, post): a shingle repeated inside a post counts once
-    pair = np.unique(code * np.int64(len(off)) + post)
-    code, post = pair // np.int64(len(off)), pair % np.int64(len(off))
-    base = int(sec.min())
-    m = np.int64(int(sec.max()) - base + 2)
-    keys = np.sort(code * m + (sec[post] - base))
-    mine = is_target[post]
-    t_ns = to_ns(near["published_at"])[post[mine]]
-    w = cfg.window_ns
-    lo = -((-(t_ns - w)) // 1_000_000_000) - base                 # first whole second at or after t - w
-    hi = (t_ns + w) // 1_000_000_000 - 1 - base                  # last second wholly before t + w
-    c = code[mine]
-    held = np.searchsorted(keys, c * m + hi, side="right") - np.searchsorted(keys, c * m + lo, side="left")
-    common = held - 1 > cfg.common_at                           # other posts, as blocking counts them
-    return uniq[np.unique(c[~common])]
+_S = 1_000_000_000  # ns per second: holder counts are bounded on whole seconds
 
 
-def _sharing(texts: pd.Series, wanted: np.ndarray, shingle: int, workers: int) -> np.ndarray:
-    """Which posts (``texts``) hold at least one of the sorted shingle hashes ``wanted``."""
-    if len(texts) == 0 or len(wanted) == 0:
-        return np.zeros(len(texts), dtype=bool)
+def _holders(texts: pd.Series, shingle: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """One row per (shingle, post) of ``texts`` -- a shingle repeated inside a
+    post counts once, as blocking counts it: the shingle hashes and the post
+    numbers, sorted by hash."""
     hashes, off = _shingle_hashes(texts, shingle, workers)
-    at = np.minimum(np.searchsorted(wanted, hashes), len(wanted) - 1)
-    hit = np.concatenate([[0], np.cumsum(wanted[at] == hashes)])
-    return hit[off[1:]] > hit[off[:-1]]
+    post = np.repeat(np.arange(len(off) - 1, dtype=np.int64), np.diff(off))
+    order = np.lexsort((post, hashes))
+    hashes, post = hashes[order], post[order]
+    keep = np.ones(len(hashes), dtype=bool)
+    keep[1:] = (hashes[1:] != hashes[:-1]) | (post[1:] != post[:-1])
+    return hashes[keep], post[keep]
+
+
+def _count_within(keys: np.ndarray, code: np.ndarray, lo_s: np.ndarray, hi_s: np.ndarray, m: int) -> np.ndarray:
+    """Per query, the sorted ``keys`` (``code * m + second``) of its ``code``
+    with a second in ``[lo_s, hi_s]`` (clipped to ``[0, m - 1]``)."""
+    lo = code * m + np.clip(lo_s, 0, m - 1)
+    hi = code * m + np.clip(hi_s, -1, m - 1)
+    return np.maximum(np.searchsorted(keys, hi, side="right") - np.searchsorted(keys, lo, side="left"), 0)
+
+
+def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: DetectSettings,
+              workers: int = 2) -> set:
+    """The ids of the far-halo posts (in ``ranges``, pairs of closed ns bounds)
+    that can reach a link of the slice's targets.
+
+    A far post reaches a target ``t`` only through a shingle ``X`` they share
+    (the long look-back pairs and counts by shingle; everything else reads
+    ``window``). Per (shingle, target), counting holders in whole seconds
+    (a lower and an upper bound of blocking's exact count):
+
+    * ``X`` common at ``t`` already within ``window`` (near halo only):
+      the far posts cannot change it -- nothing to read;
+    * ``X`` common over ``quote_window`` thanks to far posts: ``common_at + 1``
+      of its far holders in that window keep it common -- read those;
+    * ``X`` maybe rare at ``t``: a far holder is a long-quote source only if
+      it shares ``shingle`` such shingles with a target (the long look-back's
+      ``far_min_shared``) -- read those; when the bounds cannot tell rare
+      from common, read every holder.
+
+    The far halo is read twice, chunk by chunk (``ranges``): once for the
+    shingles of its posts (kept as integers, not texts), then for the texts
+    of the posts chosen.
+    """
+    w, qw = cfg.window_ns, cfg.quote_window_ns
+    t_near = to_ns(near["published_at"])
+    n_hash, n_post = _holders(near["text"], cfg.shingle, workers)
+    mine = is_target[n_post]
+    # the target occurrences (X, t), and which are common for certain within window
+    occ_hash, occ_t = n_hash[mine], t_near[n_post[mine]]
+    sec_near = t_near // _S
+    base = int(sec_near.min()) - (qw // _S) - 2
+    span = int(sec_near.max()) + (qw // _S) + 2 - base + 2
+    uniq = np.unique(occ_hash)
+    code_of = lambda h: np.searchsorted(uniq, h)  # noqa: E731 -- hashes known to be in uniq
+    in_uniq = np.isin(n_hash, uniq)
+    near_keys = np.sort(code_of(n_hash[in_uniq]) * span + (sec_near[n_post[in_uniq]] - base))
+    occ_code = code_of(occ_hash)
+    lo_w = -((-(occ_t - w)) // _S) - base          # first whole second at or after t - w
+    hi_w = (occ_t + w) // _S - 1 - base            # last second wholly before t + w
+    common_near = _count_within(near_keys, occ_code, lo_w, hi_w, span) - 1 > cfg.common_at
+    open_codes = np.unique(occ_code[~common_near])
+    if len(open_codes) == 0:
+        return set()
+    # pass 1: the far posts' holdings of the open shingles
+    ids, f_code, f_post, f_sec = [], [], [], []
+    n = 0
+    is_open = np.zeros(len(uniq), dtype=bool)
+    is_open[open_codes] = True
+    for lo, hi in ranges:
+        chunk = source.between(lo, hi)
+        if len(chunk) == 0:
+            continue
+        t = to_ns(chunk["published_at"])
+        h, post = _holders(chunk["text"], cfg.shingle, workers)
+        at = np.minimum(np.searchsorted(uniq, h), len(uniq) - 1)
+        hit = (uniq[at] == h)
+        hit[hit] = is_open[at[hit]]
+        f_code.append(at[hit])
+        f_post.append(post[hit] + n)
+        f_sec.append(t[post[hit]] // _S - base)
+        ids.append(chunk["post_id"].astype(str).to_numpy(dtype=object))
+        n += len(chunk)
+    if n == 0:
+        return set()
+    ids = np.concatenate(ids)
+    f_code, f_post, f_sec = np.concatenate(f_code), np.concatenate(f_post), np.concatenate(f_sec)
+    order = np.argsort(f_code * span + f_sec, kind="stable")
+    f_code, f_post, f_sec = f_code[order], f_post[order], f_sec[order]
+    far_keys = f_code * span + f_sec
+    o = ~common_near
+    c, t = occ_code[o], occ_t[o]
+    lo_in, hi_in = -((-(t - qw)) // _S) - base, (t + qw) // _S - 1 - base      # narrowed: wholly inside
+    lo_out, hi_out = (t - qw) // _S - base, (t + qw) // _S - base              # widened: all of it
+    lower = _count_within(near_keys, c, lo_in, hi_in, span) + _count_within(far_keys, c, lo_in, hi_in, span)
+    upper = _count_within(near_keys, c, lo_out, hi_out, span) + _count_within(far_keys, c, lo_out, hi_out, span)
+    rare_sure = upper - 1 <= cfg.common_at
+    common_sure = lower - 1 > cfg.common_at
+    keep = np.zeros(n, dtype=bool)
+    # maybe rare: the far posts holding `shingle` of these shingles may be long-quote sources
+    maybe = np.zeros(len(uniq), dtype=bool)
+    maybe[c[~common_sure]] = True
+    held = np.bincount(f_post[maybe[f_code]], minlength=n)
+    keep |= held >= cfg.shingle
+    # undecided by the bounds: every holder
+    unsure = np.zeros(len(uniq), dtype=bool)
+    unsure[c[~common_sure & ~rare_sure]] = True
+    keep[f_post[unsure[f_code]]] = True
+    # common thanks to far posts: common_at + 1 holders inside the window keep it so
+    cs = np.flatnonzero(common_sure)
+    if len(cs):
+        first = np.searchsorted(far_keys, c[cs] * span + np.clip(lo_in[cs], 0, span - 1), side="left")
+        last = np.searchsorted(far_keys, c[cs] * span + np.clip(hi_in[cs], -1, span - 1), side="right")
+        take = np.clip(last - first, 0, cfg.common_at + 1)
+        rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+        keep[f_post[rows]] = True
+    return set(ids[keep].tolist())
 
 
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
@@ -269,11 +348,12 @@ def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
 def slice_posts(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns: int | None = None,
                 workers: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The posts detection reads for the targets of slice ``sl``: the slice, its
-    near halo, the posts of its far halo that share a shingle with a target, and
-    the posts its reposts and quote posts name. Returns ``(posts, targets)``.
+    near halo, the posts of its far halo that can reach a target's links
+    (:func:`far_posts`), and the posts its reposts and quote posts name.
+    Returns ``(posts, targets)``.
 
-    The far halo is read ``chunk_ns`` at a time (default: the slice's length)
-    and only the sharing posts are kept, so memory holds one chunk of it.
+    The far halo is read ``chunk_ns`` at a time (default: the slice's length),
+    so memory holds one chunk of its texts besides the posts chosen.
     """
     w, h = cfg.window_ns, cfg.horizon_ns
     a, b = sl.start_ns, sl.end_ns
@@ -283,12 +363,17 @@ def slice_posts(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns:
     targets = near[is_target]
     pieces = [near]
     if h > w and len(targets):
-        wanted = _maybe_rare(near, is_target, cfg, workers)
         step = chunk_ns or (b - a)
-        for lo, hi in [*_ranges(a - h, a - w, step), *_ranges(b + w, b + h, step)]:
-            chunk = source.between(lo, hi)
-            if len(chunk):
-                pieces.append(chunk[_sharing(chunk["text"], wanted, cfg.shingle, workers)])
+        ranges = [*_ranges(a - h, a - w, step), *_ranges(b + w, b + h, step)]
+        wanted = far_posts(source, near, is_target, ranges, cfg, workers)
+        if wanted:
+            wanted_ids = pa.array(sorted(wanted), pa.string())
+            for lo, hi in ranges:  # pass 2: the texts of the posts chosen
+                chunk = source.between(lo, hi)
+                if len(chunk):
+                    pick = pc.is_in(pa.array(chunk["post_id"].astype(str).to_numpy(dtype=object), pa.string()),
+                                    value_set=wanted_ids).to_numpy(zero_copy_only=False)
+                    pieces.append(chunk[pick])
     posts = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else near.reset_index(drop=True)
     # the sources the slice's reposts and quote posts name, wherever they are
     named = []
