@@ -222,14 +222,14 @@ _S = 1_000_000_000  # ns per second: holder counts are bounded on whole seconds
 def _holders(texts: pd.Series, shingle: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
     """One row per (shingle, post) of ``texts`` -- a shingle repeated inside a
     post counts once, as blocking counts it: the shingle hashes and the post
-    numbers, sorted by hash."""
-    hashes, off = _shingle_hashes(texts, shingle, workers)
-    post = np.repeat(np.arange(len(off) - 1, dtype=np.int64), np.diff(off))
-    order = np.lexsort((post, hashes))
-    hashes, post = hashes[order], post[order]
-    keep = np.ones(len(hashes), dtype=bool)
-    keep[1:] = (hashes[1:] != hashes[:-1]) | (post[1:] != post[:-1])
-    return hashes[keep], post[keep]
+    numbers, sorted by hash then post (one sort of blocking's own keys,
+    ``hash << DOC_BITS | post``)."""
+    tok = tokenize(texts, workers=workers)
+    keys, _ = shingles(tok.hashes, tok.offsets, shingle, workers)
+    keys.sort()
+    if len(keys):
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    return keys >> np.uint64(DOC_BITS), (keys & np.uint64((1 << DOC_BITS) - 1)).astype(np.int64)
 
 
 def _count_within(keys: np.ndarray, code: np.ndarray, lo_s: np.ndarray, hi_s: np.ndarray, m: int) -> np.ndarray:
@@ -254,10 +254,11 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
       the far posts cannot change it -- nothing to read;
     * ``X`` common over ``quote_window`` thanks to far posts: ``common_at + 1``
       of its far holders in that window keep it common -- read those;
-    * ``X`` maybe rare at ``t``: a far holder is a long-quote source only if
-      it shares ``shingle`` such shingles with a target (the long look-back's
-      ``far_min_shared``) -- read those; when the bounds cannot tell rare
-      from common, read every holder.
+    * ``X`` rare at ``t``: a far holder before ``t`` is a long-quote source
+      only if it shares ``shingle`` such shingles with ``t`` (the long
+      look-back's ``far_min_shared``) -- read those (a join of at most
+      ``common_at + 1`` holders per shingle and target); when the bounds
+      cannot tell rare from common, read every holder.
 
     The far halo is read twice, chunk by chunk (``ranges``): once for the
     shingles of its posts (kept as integers, not texts), then for the texts
@@ -268,13 +269,15 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
     n_hash, n_post = _holders(near["text"], cfg.shingle, workers)
     mine = is_target[n_post]
     # the target occurrences (X, t), and which are common for certain within window
-    occ_hash, occ_t = n_hash[mine], t_near[n_post[mine]]
+    occ_hash, occ_post = n_hash[mine], n_post[mine]
+    occ_t = t_near[occ_post]
     sec_near = t_near // _S
     base = int(sec_near.min()) - (qw // _S) - 2
     span = int(sec_near.max()) + (qw // _S) + 2 - base + 2
     uniq = np.unique(occ_hash)
     code_of = lambda h: np.searchsorted(uniq, h)  # noqa: E731 -- hashes known to be in uniq
-    in_uniq = np.isin(n_hash, uniq)
+    at = np.minimum(np.searchsorted(uniq, n_hash), len(uniq) - 1)
+    in_uniq = uniq[at] == n_hash
     near_keys = np.sort(code_of(n_hash[in_uniq]) * span + (sec_near[n_post[in_uniq]] - base))
     occ_code = code_of(occ_hash)
     lo_w = -((-(occ_t - w)) // _S) - base          # first whole second at or after t - w
@@ -318,24 +321,70 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
     rare_sure = upper - 1 <= cfg.common_at
     common_sure = lower - 1 > cfg.common_at
     keep = np.zeros(n, dtype=bool)
-    # maybe rare: the far posts holding `shingle` of these shingles may be long-quote sources
-    maybe = np.zeros(len(uniq), dtype=bool)
-    maybe[c[~common_sure]] = True
-    held = np.bincount(f_post[maybe[f_code]], minlength=n)
-    keep |= held >= cfg.shingle
+    # rare at t for certain: its far holders in [t - quote_window, t] are counted per (target, holder),
+    # and a holder sharing `shingle` such shingles with one target may be its long-quote source
+    # (at most common_at + 1 holders per shingle and target: the join stays small)
+    rs = np.flatnonzero(rare_sure)
+    if len(rs):
+        first = np.searchsorted(far_keys, c[rs] * span + np.clip(lo_out[rs], 0, span - 1), side="left")
+        last = np.searchsorted(far_keys, c[rs] * span + np.clip(t[rs] // _S - base, -1, span - 1), side="right")
+        take = np.maximum(last - first, 0)
+        rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+        tgt = np.repeat(occ_post[o][rs], take)
+        pair = np.unique(tgt * np.int64(n) + f_post[rows], return_counts=True)
+        keep[pair[0][pair[1] >= cfg.shingle] % n] = True
     # undecided by the bounds: every holder
     unsure = np.zeros(len(uniq), dtype=bool)
     unsure[c[~common_sure & ~rare_sure]] = True
     keep[f_post[unsure[f_code]]] = True
-    # common thanks to far posts: common_at + 1 holders inside the window keep it so
+    # common thanks to far posts: enough of its far holders inside the window keep it so
     cs = np.flatnonzero(common_sure)
     if len(cs):
-        first = np.searchsorted(far_keys, c[cs] * span + np.clip(lo_in[cs], 0, span - 1), side="left")
-        last = np.searchsorted(far_keys, c[cs] * span + np.clip(hi_in[cs], -1, span - 1), side="right")
-        take = np.clip(last - first, 0, cfg.common_at + 1)
-        rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-        keep[f_post[rows]] = True
+        near_in = _count_within(near_keys, c[cs], lo_in[cs], hi_in[cs], span)
+        need = np.maximum(cfg.common_at + 2 - near_in, 0)     # the target itself is one of near_in
+        keep |= _enough_holders(c[cs], lo_in[cs], hi_in[cs], need, f_code, f_post, f_sec, far_keys, span,
+                                len(uniq), n)
     return set(ids[keep].tolist())
+
+
+def _enough_holders(code, lo, hi, need, f_code, f_post, f_sec, far_keys, span: int, n_codes: int,
+                    n: int) -> np.ndarray:
+    """Far posts to read so that each (shingle ``code``, target) keeps ``need``
+    far holders with a second in ``[lo, hi]``: a mask over the ``n`` far posts.
+
+    Holders are shared between the targets of one shingle where they can be:
+    a holder inside every target's window counts for all of them, so per
+    shingle the ``max(need)`` holders inside the windows' intersection are
+    taken, preferring posts that serve many shingles (fewer posts to read).
+    The shingles whose intersection holds too few are served per target.
+    """
+    keep = np.zeros(n, dtype=bool)
+    i_lo = np.full(n_codes, -1, dtype=np.int64)
+    i_hi = np.full(n_codes, np.iinfo(np.int64).max, dtype=np.int64)
+    i_need = np.zeros(n_codes, dtype=np.int64)
+    np.maximum.at(i_lo, code, lo)
+    np.minimum.at(i_hi, code, hi)
+    np.maximum.at(i_need, code, need)
+    asked = np.zeros(n_codes, dtype=bool)
+    asked[code] = True
+    inside = asked[f_code] & (f_sec >= i_lo[f_code]) & (f_sec <= i_hi[f_code])
+    enough = np.bincount(f_code[inside], minlength=n_codes) >= i_need
+    rows = np.flatnonzero(inside & enough[f_code])
+    if len(rows):
+        serves = np.bincount(f_post[rows], minlength=n)
+        order = rows[np.lexsort((f_post[rows], -serves[f_post[rows]], f_code[rows]))]
+        grp = f_code[order]
+        start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
+        rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
+        keep[f_post[order[rank < i_need[grp]]]] = True
+    alone = np.flatnonzero(~enough[code])
+    if len(alone):
+        first = np.searchsorted(far_keys, code[alone] * span + np.clip(lo[alone], 0, span - 1), side="left")
+        last = np.searchsorted(far_keys, code[alone] * span + np.clip(hi[alone], -1, span - 1), side="right")
+        take = np.minimum(np.maximum(last - first, 0), need[alone])
+        picked = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+        keep[f_post[picked]] = True
+    return keep
 
 
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
