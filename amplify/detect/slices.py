@@ -287,7 +287,8 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
     if len(open_codes) == 0:
         return set()
     # pass 1: the far posts' holdings of the open shingles
-    ids, f_code, f_post, f_sec = [], [], [], []
+    # per row (far post, open shingle it holds): key code * span + second, and the post (int32: 12 bytes a row)
+    ids, f_keys, f_post = [], [], []
     n = 0
     is_open = np.zeros(len(uniq), dtype=bool)
     is_open[open_codes] = True
@@ -300,18 +301,21 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
         at = np.minimum(np.searchsorted(uniq, h), len(uniq) - 1)
         hit = (uniq[at] == h)
         hit[hit] = is_open[at[hit]]
-        f_code.append(at[hit])
-        f_post.append(post[hit] + n)
-        f_sec.append(t[post[hit]] // _S - base)
+        f_keys.append(at[hit].astype(np.int64) * span + (t[post[hit]] // _S - base))
+        f_post.append((post[hit] + n).astype(np.int32))
         ids.append(chunk["post_id"].astype(str).to_numpy(dtype=object))
         n += len(chunk)
+        del chunk, h, post, at, hit
     if n == 0:
         return set()
     ids = np.concatenate(ids)
-    f_code, f_post, f_sec = np.concatenate(f_code), np.concatenate(f_post), np.concatenate(f_sec)
-    order = np.argsort(f_code * span + f_sec, kind="stable")
-    f_code, f_post, f_sec = f_code[order], f_post[order], f_sec[order]
-    far_keys = f_code * span + f_sec
+    far_keys, f_post = np.concatenate(f_keys), np.concatenate(f_post)
+    del f_keys
+    order = np.argsort(far_keys, kind="stable")
+    far_keys, f_post = far_keys[order], f_post[order].astype(np.int64)
+    del order
+    f_code = far_keys // span
+    f_sec = far_keys - f_code * span
     o = ~common_near
     c, t = occ_code[o], occ_t[o]
     lo_in, hi_in = -((-(t - qw)) // _S) - base, (t + qw) // _S - 1 - base      # narrowed: wholly inside
