@@ -180,3 +180,19 @@ def test_store_starts_afresh_when_the_plan_changes(tmp_path):
     s.write("raw", 0, pd.DataFrame({"x": [1]}))
     assert SliceStore(tmp_path / "s", {"a": 1}).has("raw", 0)
     assert not SliceStore(tmp_path / "s", {"a": 2}).has("raw", 0)
+
+
+def test_cli_slice_stores_the_one_pass_link_set(tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+
+    posts, outlets = _burst_corpus(pd.Timestamp("2022-01-15", tz="UTC").value, n_posts=800)
+    for name in ("a", "b"):
+        _ws(tmp_path / name, posts, outlets)
+    args = ["--window", "2D", "--quote-window", "9D", "-q", "--format", "json"]
+    sliced = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "a"), "--slice", "6D", *args])
+    one = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "b"), *args])
+    assert sliced.exit_code == 0 and one.exit_code == 0, sliced.output + one.output
+    assert '"mode": "full (' in sliced.output and "slices of 6D, local)" in sliced.output
+    _same(Workspace.open(tmp_path / "a").links(), Workspace.open(tmp_path / "b").links())

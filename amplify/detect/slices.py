@@ -68,7 +68,7 @@ import pyarrow.parquet as pq
 from amplify import schema
 from amplify.detect.parents import mark_parents
 from amplify.detect.pipeline import DetectStats, detect
-from amplify.detect.settings import DetectSettings, SettingsError
+from amplify.detect.settings import DetectSettings, SettingsError, canonical_duration
 from amplify.detect.shingles import DOC_BITS, shingles
 from amplify.text import tokenize
 from amplify.utc import to_ns
@@ -716,5 +716,5 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     ws.save_links(links, record, covered_through=last, inputs=inputs)
     store.remove()
     old_n = int(existing["n_links"]) if existing is not None else 0
-    mode = f"full ({len(slices)} slices of {pd.Timedelta(slice_ns)}, {engine})"
+    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}, {engine})"
     return DetectRun(lid, mode, ws.n_posts, ws.n_posts, len(links), len(links) - old_n, stats)
