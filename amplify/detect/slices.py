@@ -232,6 +232,13 @@ def _holders(texts: pd.Series, shingle: int, workers: int) -> tuple[np.ndarray, 
     return keys >> np.uint64(DOC_BITS), (keys & np.uint64((1 << DOC_BITS) - 1)).astype(np.int64)
 
 
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an array already sorted (no second sort, no hash table)."""
+    if len(values) == 0:
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
+
+
 def _count_within(keys: np.ndarray, code: np.ndarray, lo_s: np.ndarray, hi_s: np.ndarray, m: int) -> np.ndarray:
     """Per query, the sorted ``keys`` (``code * m + second``) of its ``code``
     with a second in ``[lo_s, hi_s]`` (clipped to ``[0, m - 1]``)."""
@@ -274,7 +281,7 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
     sec_near = t_near // _S
     base = int(sec_near.min()) - (qw // _S) - 2
     span = int(sec_near.max()) + (qw // _S) + 2 - base + 2
-    uniq = np.unique(occ_hash)
+    uniq = _distinct_sorted(occ_hash)     # _holders sorts by hash: so are the targets' rows
     code_of = lambda h: np.searchsorted(uniq, h)  # noqa: E731 -- hashes known to be in uniq
     at = np.minimum(np.searchsorted(uniq, n_hash), len(uniq) - 1)
     in_uniq = uniq[at] == n_hash
@@ -283,7 +290,7 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
     lo_w = -((-(occ_t - w)) // _S) - base          # first whole second at or after t - w
     hi_w = (occ_t + w) // _S - 1 - base            # last second wholly before t + w
     common_near = _count_within(near_keys, occ_code, lo_w, hi_w, span) - 1 > cfg.common_at
-    open_codes = np.unique(occ_code[~common_near])
+    open_codes = _distinct_sorted(occ_code[~common_near])
     if len(open_codes) == 0:
         return set()
     # pass 1: the far posts' holdings of the open shingles
@@ -335,8 +342,10 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
         take = np.maximum(last - first, 0)
         rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
         tgt = np.repeat(occ_post[o][rs], take)
-        pair = np.unique(tgt * np.int64(n) + f_post[rows], return_counts=True)
-        keep[pair[0][pair[1] >= cfg.shingle] % n] = True
+        pair = np.sort(tgt * np.int64(n) + f_post[rows])
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        counts = np.diff(np.r_[starts, len(pair)])
+        keep[pair[starts[counts >= cfg.shingle]] % n] = True
     # undecided by the bounds: every holder
     unsure = np.zeros(len(uniq), dtype=bool)
     unsure[c[~common_sure & ~rare_sure]] = True
