@@ -23,6 +23,7 @@ its Python workers (read from /proc: Linux only).
 Run::
 
     python benchmarks/scale.py --posts 200000 1000000 --days 180 --slice 30D
+    python benchmarks/scale.py --posts 1000000 --quote-window 0D   # the near halo only
     python benchmarks/scale.py --posts 0 --spark 200000
 
 Timings on a shared machine are noisy: the script says so in its output.
@@ -43,6 +44,7 @@ from pathlib import Path
 
 CACHE = Path(os.environ.get("AMPLIFY_BENCH_CACHE", Path(tempfile.gettempdir()) / "amplify-bench"))
 HERE = Path(__file__).resolve().parent
+QUOTE_WINDOW = ["180D"]  # --quote-window, handed to each child
 
 
 def corpus_dir(n: int, seed: int, days: int) -> Path:
@@ -93,7 +95,7 @@ def _spark_peaks() -> float:
     return kib / 1024
 
 
-def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int) -> dict:
+def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_window: str) -> dict:
     """One measured step in this (fresh) process, so that its peak memory is its own.
 
     ``ingest``: the CSV into a new workspace at ``out``. Otherwise detect the
@@ -115,7 +117,7 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int) -> dict:
             ws.add_posts(res.posts)
         return {"mode": mode, "posts": len(res.posts), "seconds": time.perf_counter() - t0, "peak_mib": _peak_mib()}
     ws = Workspace.open(d)
-    cfg = DetectSettings()
+    cfg = DetectSettings(quote_window=quote_window)
     with ws.writer():
         if mode == "one-pass":
             run = detect_workspace(ws, cfg, full=True, workers=workers)
@@ -133,7 +135,7 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int) -> dict:
 
 def run_child(mode: str, d: Path, out: Path, slice_len: str, workers: int) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, str(d), str(out), "--slice", slice_len,
-           "--workers", str(workers)]
+           "--workers", str(workers), "--quote-window", QUOTE_WINDOW[0]]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(f"{mode} run failed:\n{p.stderr[-4000:]}")
@@ -178,6 +180,8 @@ def main(argv=None) -> None:
     ap.add_argument("--posts", type=int, nargs="*", default=[200_000])
     ap.add_argument("--days", type=int, default=180)
     ap.add_argument("--slice", default="30D")
+    ap.add_argument("--quote-window", default="180D",
+                    help="detection's quote_window (default the default; 0D: no long look-back, the near halo only)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--one-pass-max", type=int, default=1_000_000,
@@ -185,10 +189,11 @@ def main(argv=None) -> None:
     ap.add_argument("--spark", type=int, default=0, help="posts of the Spark local[2] vs local comparison (0: none)")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    QUOTE_WINDOW[0] = args.quote_window
     CACHE.mkdir(parents=True, exist_ok=True)
     if args.child:
         mode, d, out = args.child
-        print(json.dumps(_child(mode, Path(d), Path(out), args.slice, args.workers)))
+        print(json.dumps(_child(mode, Path(d), Path(out), args.slice, args.workers, args.quote_window)))
         return
     load = os.getloadavg()[0]
     print(f"(load average {load:.1f} on {os.cpu_count()} cores at the start: timings taken under that load; "
@@ -200,8 +205,8 @@ def main(argv=None) -> None:
             ws, ing = workspace(n, d, work, args.slice, args.workers)
             sliced = run_child("sliced", ws, work / f"sliced-{n}.parquet", args.slice, args.workers)
             q = quality(d, work / f"sliced-{n}.parquet")
-            print(f"== {n:,} generated posts over {args.days} days, slices of {args.slice}, "
-                  f"{args.workers} workers ==")
+            print(f"== {n:,} generated posts over {args.days} days, slices of {args.slice}, quote_window "
+                  f"{args.quote_window}, {args.workers} workers ==")
             print(f"  ingest:   {ing['seconds']:.1f} s, peak {ing['peak_mib']:,.0f} MiB")
             print(f"  sliced:   detect {sliced['seconds']:.1f} s (ingest + detect "
                   f"{ing['seconds'] + sliced['seconds']:.1f} s), peak {sliced['peak_mib']:,.0f} MiB, "
@@ -222,7 +227,7 @@ def main(argv=None) -> None:
             spark = run_child("spark", ws, work / f"spark-{n}.parquet", args.slice, args.workers)
             ok, why = same_links(work / f"local-{n}.parquet", work / f"spark-{n}.parquet")
             print(f"== Spark local[2] vs the local engine, {n:,} posts over {args.days} days, slices of "
-                  f"{args.slice} ==")
+                  f"{args.slice}, quote_window {args.quote_window} ==")
             print(f"  local: detect {local['seconds']:.1f} s, peak {local['peak_mib']:,.0f} MiB")
             print(f"  spark: detect {spark['seconds']:.1f} s ({spark['seconds'] - local['seconds']:+.1f} s, "
                   f"x{spark['seconds'] / max(local['seconds'], 1e-9):.2f}), driver peak "

@@ -319,10 +319,8 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
     far_keys, f_post = np.concatenate(f_keys), np.concatenate(f_post)
     del f_keys
     order = np.argsort(far_keys, kind="stable")
-    far_keys, f_post = far_keys[order], f_post[order].astype(np.int64)
+    far_keys, f_post = far_keys[order], f_post[order]
     del order
-    f_code = far_keys // span
-    f_sec = far_keys - f_code * span
     o = ~common_near
     c, t = occ_code[o], occ_t[o]
     lo_in, hi_in = -((-(t - qw)) // _S) - base, (t + qw) // _S - 1 - base      # narrowed: wholly inside
@@ -349,18 +347,19 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
     # undecided by the bounds: every holder
     unsure = np.zeros(len(uniq), dtype=bool)
     unsure[c[~common_sure & ~rare_sure]] = True
-    keep[f_post[unsure[f_code]]] = True
+    if unsure.any():
+        keep[f_post[unsure[far_keys // span]]] = True
     # common thanks to far posts: enough of its far holders inside the window keep it so
     cs = np.flatnonzero(common_sure)
     if len(cs):
         near_in = _count_within(near_keys, c[cs], lo_in[cs], hi_in[cs], span)
         need = np.maximum(cfg.common_at + 2 - near_in, 0)     # the target itself is one of near_in
-        keep |= _enough_holders(c[cs], lo_in[cs], hi_in[cs], need, f_code, f_post, f_sec, far_keys, span,
+        keep |= _enough_holders(c[cs], lo_in[cs], hi_in[cs], need, f_post, far_keys, span,
                                 len(uniq), n)
     return set(ids[keep].tolist())
 
 
-def _enough_holders(code, lo, hi, need, f_code, f_post, f_sec, far_keys, span: int, n_codes: int,
+def _enough_holders(code, lo, hi, need, f_post, far_keys, span: int, n_codes: int,
                     n: int) -> np.ndarray:
     """Far posts to read so that each (shingle ``code``, target) keeps ``need``
     far holders with a second in ``[lo, hi]``: a mask over the ``n`` far posts.
@@ -380,13 +379,22 @@ def _enough_holders(code, lo, hi, need, f_code, f_post, f_sec, far_keys, span: i
     np.maximum.at(i_need, code, need)
     asked = np.zeros(n_codes, dtype=bool)
     asked[code] = True
-    inside = asked[f_code] & (f_sec >= i_lo[f_code]) & (f_sec <= i_hi[f_code])
-    enough = np.bincount(f_code[inside], minlength=n_codes) >= i_need
-    rows = np.flatnonzero(inside & enough[f_code])
+    # the rows of the shingles asked for: their keys lie in the code blocks of `asked` (sorted keys)
+    codes = np.flatnonzero(asked)
+    a = np.searchsorted(far_keys, codes * span, side="left")
+    b = np.searchsorted(far_keys, (codes + 1) * span, side="left")
+    span_rows = np.repeat(a, b - a) + np.arange((b - a).sum()) - np.repeat(np.cumsum(b - a) - (b - a), b - a)
+    r_code = np.repeat(codes, b - a)
+    r_sec = far_keys[span_rows] - r_code * span
+    inside = (r_sec >= i_lo[r_code]) & (r_sec <= i_hi[r_code])
+    span_rows, r_code = span_rows[inside], r_code[inside]
+    enough = np.bincount(r_code, minlength=n_codes) >= i_need
+    sel = enough[r_code]
+    rows, f_code_rows = span_rows[sel], r_code[sel]
     if len(rows):
         serves = np.bincount(f_post[rows], minlength=n)
-        order = rows[np.lexsort((f_post[rows], -serves[f_post[rows]], f_code[rows]))]
-        grp = f_code[order]
+        pick = np.lexsort((f_post[rows], -serves[f_post[rows]], f_code_rows))
+        order, grp = rows[pick], f_code_rows[pick]
         start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
         rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
         keep[f_post[order[rank < i_need[grp]]]] = True
