@@ -196,3 +196,15 @@ def test_cli_slice_stores_the_one_pass_link_set(tmp_path):
     assert sliced.exit_code == 0 and one.exit_code == 0, sliced.output + one.output
     assert '"mode": "full (' in sliced.output and "slices of 6D, local)" in sliced.output
     _same(Workspace.open(tmp_path / "a").links(), Workspace.open(tmp_path / "b").links())
+
+
+def test_sliced_equals_one_pass_across_a_gap():
+    # a week without posts: slices whose last target is far from their end, far posts past it
+    posts, outlets = _burst_corpus(pd.Timestamp("2022-01-08", tz="UTC").value, n_posts=2000, seed=9)
+    t = pd.to_datetime(posts["published_at"], utc=True)
+    gap = (t >= pd.Timestamp("2022-01-13", tz="UTC")) & (t < pd.Timestamp("2022-01-20", tz="UTC"))
+    posts = posts[~gap.to_numpy()].reset_index(drop=True)
+    cfg = DetectSettings(window="1D", quote_window="15D", common_at=8)
+    one = detect(posts, outlets, settings=cfg)
+    for slice_len in ("2D", "5D"):
+        _same(detect_sliced(posts, outlets, slice=slice_len, settings=cfg), one)

@@ -259,8 +259,9 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
 
     * ``X`` common at ``t`` already within ``window`` (near halo only):
       the far posts cannot change it -- nothing to read;
-    * ``X`` common over ``quote_window`` thanks to far posts: ``common_at + 1``
-      of its far holders in that window keep it common -- read those;
+    * ``X`` common over ``quote_window`` thanks to far posts: enough of its
+      far holders in that window to keep it common -- read those
+      (:func:`_enough_holders`);
     * ``X`` rare at ``t``: a far holder before ``t`` is a long-quote source
       only if it shares ``shingle`` such shingles with ``t`` (the long
       look-back's ``far_min_shared``) -- read those (a join of at most
@@ -306,9 +307,12 @@ def far_posts(source: PostSource, near: pd.DataFrame, is_target: np.ndarray, ran
         t = to_ns(chunk["published_at"])
         h, post = _holders(chunk["text"], cfg.shingle, workers)
         at = np.minimum(np.searchsorted(uniq, h), len(uniq) - 1)
+        rel = t // _S - base
         hit = (uniq[at] == h)
-        hit[hit] = is_open[at[hit]]
-        f_keys.append(at[hit].astype(np.int64) * span + (t[post[hit]] // _S - base))
+        # a holder past every target's window (rel >= span) counts for none of them; kept, its key
+        # would run into the next shingle's block
+        hit[hit] = is_open[at[hit]] & (rel[post[hit]] >= 0) & (rel[post[hit]] < span)
+        f_keys.append(at[hit].astype(np.int64) * span + rel[post[hit]])
         f_post.append((post[hit] + n).astype(np.int32))
         ids.append(chunk["post_id"].astype(str).to_numpy(dtype=object))
         n += len(chunk)
@@ -562,6 +566,9 @@ class SliceStore:
     def links(self, slices: Sequence[Slice]) -> pd.DataFrame:
         """Every slice's final links in one table, sorted by ``(target_id, source_id)``."""
         tables = [pq.read_table(self.path("links", s.index)) for s in slices]
+        # a slice without targets wrote the empty links table, whose optional columns
+        # (``aligned``) detection adds only when it runs that stage
+        tables = [t for t in tables if t.num_rows] or tables[:1]
         if not tables:
             return schema.empty_links()
         table = pa.concat_tables(tables, promote_options="permissive")
