@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 
-import pandas as pd
 import pytest
 
 pytest.importorskip("pyspark")

@@ -140,3 +140,16 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
             note(f"  {st.native_missing:,} repost/quote ids point to posts outside the corpus "
                  f"(or to later posts) and were not linked", quiet)
         click.echo("  " + ", ".join(f"{k} {v:.1f}s" for k, v in st.seconds.items()))
+
+
+def spark_submit_main(argv=None) -> None:
+    """``spark-submit .../amplify/cli/detect_cmd.py --workspace WS [amplify detect options]``:
+    ``amplify detect --engine spark`` with the master ``spark-submit`` set."""
+    import sys
+
+    from amplify.cli import main
+    main(["detect", "--engine", "spark", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    spark_submit_main()

@@ -24,12 +24,11 @@ them (about a minute), caching them in ``NUMBA_CACHE_DIR`` (see
 ``spark.executorEnv.NUMBA_CACHE_DIR``. The README's section "Running on a
 cluster" shows a ``spark-submit`` line.
 
-Run under ``spark-submit``, this module is the program::
+Under ``spark-submit`` the program is :mod:`amplify.cli.detect_cmd` run as a
+script (its arguments are ``amplify detect``'s; ``--engine spark`` is implied
+and the master is ``spark-submit``'s)::
 
-    spark-submit --master spark://host:7077 amplify/detect/spark_engine.py --workspace /shared/ws --slice 30D
-
-(its arguments are ``amplify detect``'s; ``--engine spark`` is implied and the
-master is ``spark-submit``'s).
+    spark-submit --master spark://host:7077 .../amplify/cli/detect_cmd.py --workspace /shared/ws --slice 30D
 """
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ from amplify.detect.pipeline import DetectStats
 from amplify.detect.settings import DetectSettings
 from amplify.detect.slices import Slice, SliceStore, WorkspacePosts, settle_parents, slice_links
 
-__all__ = ["EngineError", "spark_session", "run_slices_spark", "main"]
+__all__ = ["EngineError", "spark_session", "run_slices_spark"]
 
 
 class EngineError(RuntimeError):
@@ -130,7 +129,7 @@ def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: Sl
     spark : SparkSession, optional
         A session to use instead of :func:`spark_session`.
     """
-    from amplify.detect.slices import _add_stats
+    from amplify.detect.slices import add_stats
 
     spark = spark or spark_session(master)
     sc = spark.sparkContext
@@ -142,7 +141,7 @@ def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: Sl
                 lambda t: _step_one(t, root, parts, folder, outlets, cfg)).collect()
             for _, one in done:
                 if stats is not None:
-                    _add_stats(stats, one)
+                    add_stats(stats, one)
         rest = [s.index for s in slices if not store.has("links", s.index)]
         if rest:
             sc.parallelize(rest, len(rest)).map(lambda k: _step_two(k, folder)).collect()
@@ -154,14 +153,3 @@ def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: Sl
     if missing:
         raise EngineError(f"the Spark job ended without the links of slices {missing[:10]}: is the workspace "
                           f"folder {root} on a filesystem every executor shares?")
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """``spark-submit .../spark_engine.py --workspace WS [amplify detect options]``."""
-    from amplify.cli import main as cli
-    args = list(sys.argv[1:] if argv is None else argv)
-    cli(["detect", "--engine", "spark", *args])
-
-
-if __name__ == "__main__":
-    main()
