@@ -12,6 +12,9 @@ only the posts that can change a target's links: the tests in
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import numpy as np
 import pandas as pd
 
@@ -56,8 +59,9 @@ def _distinct_sorted(values: np.ndarray) -> np.ndarray:
 def _count_within(keys: np.ndarray, code: np.ndarray, lo_s: np.ndarray, hi_s: np.ndarray, m: int) -> np.ndarray:
     """Per query, the sorted ``keys`` (``code * m + second``) of its ``code``
     with a second in ``[lo_s, hi_s]`` (clipped to ``[0, m - 1]``)."""
-    lo = code * m + np.clip(lo_s, 0, m - 1)
-    hi = code * m + np.clip(hi_s, -1, m - 1)
+    code = code.astype(np.int64)
+    lo = code * m + np.clip(lo_s.astype(np.int64), 0, m - 1)
+    hi = code * m + np.clip(hi_s.astype(np.int64), -1, m - 1)
     return np.maximum(np.searchsorted(keys, hi, side="right") - np.searchsorted(keys, lo, side="left"), 0)
 
 
@@ -85,9 +89,10 @@ def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: De
       ``common_at + 1`` holders per shingle and target); when the bounds
       cannot tell rare from common, read every holder.
 
-    The far halo is read twice, chunk by chunk (``ranges``): once for the
-    shingles of its posts (kept as integers, not texts), then for the texts
-    of the posts chosen.
+    The far halo is streamed chunk by chunk (``ranges``): each chunk's rows
+    (shingle, second, post) are counted and saved to a temporary folder, so
+    memory holds one chunk's rows, not the halo's; the choice then reads
+    them back chunk by chunk. The caller reads the texts of the posts chosen.
     """
     w, qw = cfg.window_ns, cfg.quote_window_ns
     t_near = to_ns(near["published_at"])
@@ -100,130 +105,167 @@ def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: De
     base = int(sec_near.min()) - (qw // _S) - 2
     span = int(sec_near.max()) + (qw // _S) + 2 - base + 2
     uniq = _distinct_sorted(occ_hash)     # _holders sorts by hash: so are the targets' rows
-    code_of = lambda h: np.searchsorted(uniq, h)  # noqa: E731 -- hashes known to be in uniq
     at = np.minimum(np.searchsorted(uniq, n_hash), len(uniq) - 1)
     in_uniq = uniq[at] == n_hash
-    near_keys = np.sort(code_of(n_hash[in_uniq]) * span + (sec_near[n_post[in_uniq]] - base))
-    occ_code = code_of(occ_hash)
+    near_keys = np.sort(at[in_uniq] * span + (sec_near[n_post[in_uniq]] - base))
+    del n_hash, n_post, at, in_uniq
+    occ_code = np.searchsorted(uniq, occ_hash)
     lo_w = -((-(occ_t - w)) // _S) - base          # first whole second at or after t - w
     hi_w = (occ_t + w) // _S - 1 - base            # last second wholly before t + w
     common_near = _count_within(near_keys, occ_code, lo_w, hi_w, span) - 1 > cfg.common_at
-    open_codes = _distinct_sorted(occ_code[~common_near])
-    if len(open_codes) == 0:
-        return set()
-    # pass 1: the far posts' holdings of the open shingles
-    # per row (far post, open shingle it holds): key code * span + second, and the post (int32: 12 bytes a row)
-    ids, f_keys, f_post = [], [], []
-    n = 0
-    is_open = np.zeros(len(uniq), dtype=bool)
-    is_open[open_codes] = True
-    for lo, hi in ranges:
-        chunk = source.between(lo, hi)
-        if len(chunk) == 0:
-            continue
-        t = to_ns(chunk["published_at"])
-        h, post = _holders(chunk["text"], cfg.shingle, workers)
-        at = np.minimum(np.searchsorted(uniq, h), len(uniq) - 1)
-        rel = t // _S - base
-        hit = (uniq[at] == h)
-        # a holder past every target's window (rel >= span) counts for none of them; kept, its key
-        # would run into the next shingle's block
-        hit[hit] = is_open[at[hit]] & (rel[post[hit]] >= 0) & (rel[post[hit]] < span)
-        f_keys.append(at[hit].astype(np.int64) * span + rel[post[hit]])
-        f_post.append((post[hit] + n).astype(np.int32))
-        ids.append(chunk["post_id"].astype(str).to_numpy(dtype=object))
-        n += len(chunk)
-        del chunk, h, post, at, hit
-    if n == 0:
-        return set()
-    ids = np.concatenate(ids)
-    far_keys, f_post = np.concatenate(f_keys), np.concatenate(f_post)
-    del f_keys
-    order = np.argsort(far_keys, kind="stable")
-    far_keys, f_post = far_keys[order], f_post[order]
-    del order
     o = ~common_near
-    c, t = occ_code[o], occ_t[o]
-    lo_in, hi_in = -((-(t - qw)) // _S) - base, (t + qw) // _S - 1 - base      # narrowed: wholly inside
-    lo_out, hi_out = (t - qw) // _S - base, (t + qw) // _S - base              # widened: all of it
-    lower = _count_within(near_keys, c, lo_in, hi_in, span) + _count_within(far_keys, c, lo_in, hi_in, span)
-    upper = _count_within(near_keys, c, lo_out, hi_out, span) + _count_within(far_keys, c, lo_out, hi_out, span)
-    rare_sure = upper - 1 <= cfg.common_at
-    common_sure = lower - 1 > cfg.common_at
-    keep = np.zeros(n, dtype=bool)
-    # rare at t for certain: its far holders in [t - quote_window, t] are counted per (target, holder),
-    # and a holder sharing `shingle` such shingles with one target may be its long-quote source
-    # (at most common_at + 1 holders per shingle and target: the join stays small)
-    rs = np.flatnonzero(rare_sure)
-    if len(rs):
-        first = np.searchsorted(far_keys, c[rs] * span + np.clip(lo_out[rs], 0, span - 1), side="left")
-        last = np.searchsorted(far_keys, c[rs] * span + np.clip(t[rs] // _S - base, -1, span - 1), side="right")
-        take = np.maximum(last - first, 0)
-        rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-        tgt = np.repeat(occ_post[o][rs], take)
-        pair = np.sort(tgt * np.int64(n) + f_post[rows])
-        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-        counts = np.diff(np.r_[starts, len(pair)])
-        keep[pair[starts[counts >= cfg.shingle]] % n] = True
-    # undecided by the bounds: every holder
-    unsure = np.zeros(len(uniq), dtype=bool)
-    unsure[c[~common_sure & ~rare_sure]] = True
-    if unsure.any():
-        keep[f_post[unsure[far_keys // span]]] = True
-    # common thanks to far posts: enough of its far holders inside the window keep it so
-    cs = np.flatnonzero(common_sure)
-    if len(cs):
-        near_in = _count_within(near_keys, c[cs], lo_in[cs], hi_in[cs], span)
-        need = np.maximum(cfg.common_at + 2 - near_in, 0)     # the target itself is one of near_in
-        keep |= _enough_holders(c[cs], lo_in[cs], hi_in[cs], need, f_post, far_keys, span,
-                                len(uniq), n)
+    c, t, tpost = occ_code[o], occ_t[o], occ_post[o]
+    del occ_hash, occ_code, occ_t, occ_post, lo_w, hi_w
+    if len(c) == 0:
+        return set()
+    is_open = np.zeros(len(uniq), dtype=bool)
+    is_open[c] = True
+    # each target's window in seconds (relative to base), as 32-bit numbers: there is one entry per
+    # (shingle, target), the largest arrays here
+    sec = lambda x: (x // _S - base).astype(np.int32)  # noqa: E731
+    lo_in, hi_in = sec(-((-(t - qw)) // _S) * _S), sec(t + qw) - 1       # narrowed: wholly inside
+    lo_out, hi_out = sec(t - qw), sec(t + qw)                            # widened: all of it
+    t_sec = sec(t)
+    del t
+    c = c.astype(np.int32)
+    tpost = tpost.astype(np.int32)
+    lower = _count_within(near_keys, c, lo_in, hi_in, span).astype(np.int32)
+    upper = _count_within(near_keys, c, lo_out, hi_out, span).astype(np.int32)
+    near_in = lower.copy()
+    with tempfile.TemporaryDirectory(prefix="amplify-halo-") as tmp:
+        # pass 1: each chunk's rows (far post, open shingle it holds), sorted by key code * span +
+        # second, counted into the bounds and saved; only one chunk's rows are in memory
+        files, ids, n = [], [], 0
+        for lo, hi in ranges:
+            chunk = source.between(lo, hi)
+            if len(chunk) == 0:
+                continue
+            rel = to_ns(chunk["published_at"]) // _S - base
+            h, post = _holders(chunk["text"], cfg.shingle, workers)
+            at = np.minimum(np.searchsorted(uniq, h), len(uniq) - 1)
+            hit = uniq[at] == h
+            # a holder past every target's window (rel >= span) counts for none of them; kept, its
+            # key would run into the next shingle's block
+            hit[hit] = is_open[at[hit]] & (rel[post[hit]] >= 0) & (rel[post[hit]] < span)
+            keys = at[hit].astype(np.int64) * span + rel[post[hit]]
+            order = np.argsort(keys, kind="stable")
+            keys, post = keys[order], (post[hit][order] + n).astype(np.int32)
+            lower += _count_within(keys, c, lo_in, hi_in, span)
+            upper += _count_within(keys, c, lo_out, hi_out, span)
+            path = os.path.join(tmp, f"{len(files)}.npz")
+            np.savez(path, keys=keys, post=post)
+            files.append(path)
+            ids.append(chunk["post_id"].astype(str).to_numpy(dtype=object))
+            n += len(chunk)
+            del chunk, rel, h, post, at, hit, keys, order
+        if n == 0:
+            return set()
+        ids = np.concatenate(ids)
+        rare_sure = upper - 1 <= cfg.common_at
+        common_sure = lower - 1 > cfg.common_at
+        unsure = np.zeros(len(uniq), dtype=bool)
+        unsure[c[~common_sure & ~rare_sure]] = True
+        rs = np.flatnonzero(rare_sure)
+        rs_code = c[rs].astype(np.int64) * span     # 64-bit before scaling: keys pass 2**31
+        rs_hi = np.clip(t_sec[rs].astype(np.int64), -1, span - 1)
+        cs = np.flatnonzero(common_sure)
+        need = np.maximum(cfg.common_at + 2 - near_in[cs], 0)     # the target itself is one of near_in
+        share = _Sharing(c[cs].astype(np.int64), lo_in[cs].astype(np.int64), hi_in[cs].astype(np.int64),
+                         need.astype(np.int64), span, len(uniq))
+        for path in files:
+            with np.load(path) as z:
+                share.count(z["keys"])
+        keep = np.zeros(n, dtype=bool)
+        for path in files:
+            with np.load(path) as z:
+                keys, post = z["keys"], z["post"]
+            # rare at t for certain: a holder in [t - quote_window, t] sharing `shingle` such shingles
+            # with t may be its long-quote source (at most common_at + 1 holders per shingle and
+            # target: the join stays small; a holder lies in one chunk, so per chunk is complete)
+            if len(rs):
+                first = np.searchsorted(keys, rs_code + np.clip(lo_out[rs].astype(np.int64), 0, span - 1),
+                                        side="left")
+                last = np.searchsorted(keys, rs_code + rs_hi, side="right")
+                take = np.maximum(last - first, 0)
+                rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+                pair = np.sort(np.repeat(tpost[rs], take) * np.int64(n) + post[rows])
+                starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+                counts = np.diff(np.r_[starts, len(pair)])
+                keep[pair[starts[counts >= cfg.shingle]] % n] = True
+            # undecided by the bounds: every holder
+            if unsure.any():
+                keep[post[unsure[keys // span]]] = True
+            # common thanks to far posts: enough of its far holders inside the window keep it so
+            keep[share.take(keys, post, n)] = True
     return set(ids[keep].tolist())
 
 
-def _enough_holders(code, lo, hi, need, f_post, far_keys, span: int, n_codes: int,
-                    n: int) -> np.ndarray:
+class _Sharing:
     """Far posts to read so that each (shingle ``code``, target) keeps ``need``
-    far holders with a second in ``[lo, hi]``: a mask over the ``n`` far posts.
+    far holders with a second in ``[lo, hi]``, chosen chunk by chunk.
 
     Holders are shared between the targets of one shingle where they can be:
     a holder inside every target's window counts for all of them, so per
-    shingle the ``max(need)`` holders inside the windows' intersection are
-    taken, preferring posts that serve many shingles (fewer posts to read).
-    The shingles whose intersection holds too few are served per target.
+    shingle ``max(need)`` holders inside the windows' intersection are taken
+    (in each chunk, posts that serve many shingles first: fewer posts to
+    read). The shingles whose intersection holds too few (:meth:`count`
+    over every chunk first) are served per target.
     """
-    keep = np.zeros(n, dtype=bool)
-    i_lo = np.full(n_codes, -1, dtype=np.int64)
-    i_hi = np.full(n_codes, np.iinfo(np.int64).max, dtype=np.int64)
-    i_need = np.zeros(n_codes, dtype=np.int64)
-    np.maximum.at(i_lo, code, lo)
-    np.minimum.at(i_hi, code, hi)
-    np.maximum.at(i_need, code, need)
-    asked = np.zeros(n_codes, dtype=bool)
-    asked[code] = True
-    # the rows of the shingles asked for: their keys lie in the code blocks of `asked` (sorted keys)
-    codes = np.flatnonzero(asked)
-    a = np.searchsorted(far_keys, codes * span, side="left")
-    b = np.searchsorted(far_keys, (codes + 1) * span, side="left")
-    span_rows = np.repeat(a, b - a) + np.arange((b - a).sum()) - np.repeat(np.cumsum(b - a) - (b - a), b - a)
-    r_code = np.repeat(codes, b - a)
-    r_sec = far_keys[span_rows] - r_code * span
-    inside = (r_sec >= i_lo[r_code]) & (r_sec <= i_hi[r_code])
-    span_rows, r_code = span_rows[inside], r_code[inside]
-    enough = np.bincount(r_code, minlength=n_codes) >= i_need
-    sel = enough[r_code]
-    rows, f_code_rows = span_rows[sel], r_code[sel]
-    if len(rows):
-        serves = np.bincount(f_post[rows], minlength=n)
-        pick = np.lexsort((f_post[rows], -serves[f_post[rows]], f_code_rows))
-        order, grp = rows[pick], f_code_rows[pick]
-        start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
-        rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
-        keep[f_post[order[rank < i_need[grp]]]] = True
-    alone = np.flatnonzero(~enough[code])
-    if len(alone):
-        first = np.searchsorted(far_keys, code[alone] * span + np.clip(lo[alone], 0, span - 1), side="left")
-        last = np.searchsorted(far_keys, code[alone] * span + np.clip(hi[alone], -1, span - 1), side="right")
-        take = np.minimum(np.maximum(last - first, 0), need[alone])
-        picked = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-        keep[f_post[picked]] = True
-    return keep
+
+    def __init__(self, code, lo, hi, need, span: int, n_codes: int):
+        self.code, self.lo, self.hi, self.span = code, lo, hi, span
+        self.i_lo = np.full(n_codes, -1, dtype=np.int64)
+        self.i_hi = np.full(n_codes, np.iinfo(np.int64).max, dtype=np.int64)
+        self.i_need = np.zeros(n_codes, dtype=np.int64)
+        np.maximum.at(self.i_lo, code, lo)
+        np.minimum.at(self.i_hi, code, hi)
+        np.maximum.at(self.i_need, code, need)
+        self.asked = np.flatnonzero(np.bincount(code, minlength=n_codes) > 0)
+        self.avail = np.zeros(n_codes, dtype=np.int64)
+        self.need = need.copy()              # per target, for the shingles served per target
+        self.enough = None
+
+    def _inside(self, keys):
+        """Rows of ``keys`` (sorted) of the asked shingles inside their intersection, and their codes."""
+        a = np.searchsorted(keys, self.asked * self.span, side="left")
+        b = np.searchsorted(keys, (self.asked + 1) * self.span, side="left")
+        k = b - a
+        rows = np.repeat(a, k) + np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
+        code = np.repeat(self.asked, k)
+        sec = keys[rows] - code * self.span
+        inside = (sec >= self.i_lo[code]) & (sec <= self.i_hi[code])
+        return rows[inside], code[inside]
+
+    def count(self, keys) -> None:
+        """Count one chunk's holders inside each shingle's intersection."""
+        _, code = self._inside(keys)
+        self.avail += np.bincount(code, minlength=len(self.avail))
+
+    def take(self, keys, post, n: int) -> np.ndarray:
+        """The posts of one chunk to read (a mask over the ``n`` far posts)."""
+        if self.enough is None:
+            self.enough = self.avail >= self.i_need
+            self.left = np.where(self.enough, self.i_need, 0)
+        keep = np.zeros(n, dtype=bool)
+        rows, code = self._inside(keys)
+        sel = self.enough[code] & (self.left[code] > 0)
+        rows, code = rows[sel], code[sel]
+        if len(rows):
+            serves = np.bincount(post[rows], minlength=n)
+            pick = np.lexsort((post[rows], -serves[post[rows]], code))
+            order, grp = rows[pick], code[pick]
+            start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
+            rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
+            chosen = rank < self.left[grp]
+            keep[post[order[chosen]]] = True
+            self.left -= np.bincount(grp[chosen], minlength=len(self.left))
+        alone = np.flatnonzero(~self.enough[self.code] & (self.need > 0))
+        if len(alone):
+            c = self.code[alone]
+            first = np.searchsorted(keys, c * self.span + np.clip(self.lo[alone], 0, self.span - 1), side="left")
+            last = np.searchsorted(keys, c * self.span + np.clip(self.hi[alone], -1, self.span - 1), side="right")
+            take = np.minimum(np.maximum(last - first, 0), self.need[alone])
+            picked = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+            keep[post[picked]] = True
+            self.need[alone] -= take
+        return keep
