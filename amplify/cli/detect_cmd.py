@@ -8,6 +8,8 @@ from amplify.cli.common import emit_json, note, quiet_option, workspace_option
 from amplify.detect import DetectSettings, SettingsError
 
 _DEFAULTS = DetectSettings()  # the option defaults shown in --help
+# the slice of --engine spark without --slice: a month holds a few hundred thousand posts of a big corpus
+_DEFAULT_SLICE = "30D"
 #: The flag of each setting whose name differs from its flag, for error messages.
 _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--paraphrase-min-overlap",
             "paraphrase_min_ratio": "--paraphrase-min"}
@@ -60,13 +62,20 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.option("--semantic-min-coverage", type=float, default=_DEFAULTS.semantic_min_coverage, show_default=True,
               help="Share (0-1) of one post that aligned sentences must cover (with --semantic).")
 @click.option("--full", is_flag=True, help="Recompute everything instead of only what is new.")
+@click.option("--slice", "slice_len", default=None, metavar="DURATION",
+              help="Detect in slices of time of this length (e.g. 30D), each read with its halo: the same links in "
+                   "memory bounded by the busiest slice; a killed run resumes at its first unwritten slice.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Run the slices in this process, or on Spark (pip install 'amplify[spark]'; see the README).")
+@click.option("--master", default=None, metavar="URL",
+              help="Spark master (local[2], spark://host:7077, yarn ...) with --engine spark; default: spark-submit's.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Threads to use.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
             paraphrase_min_ratio, reuse_min_coverage, short_words, short_block_words, rare_share, rare_min_posts, min_contained_words, same_outlet,
-            cross_group_only, semantic, semantic_min, semantic_margin, semantic_min_coverage, full, workers, fmt,
-            quiet):
+            cross_group_only, semantic, semantic_min, semantic_margin, semantic_min_coverage, full, slice_len, engine, master,
+            workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
 
     Links are stored in the workspace as a link set keyed by these settings:
@@ -80,8 +89,11 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
       amplify detect --workspace ws --window 3D --cross-group-only
       amplify detect --workspace ws --quote-window 90D
       amplify detect --workspace ws --semantic    # also translations and restatements
+      amplify detect --workspace ws --slice 30D   # bounded memory, resumable
+      amplify detect --workspace ws --engine spark --master 'local[2]'
     """
     from amplify.detect.incremental import detect_workspace
+    from amplify.detect.slices import detect_workspace_sliced, parse_slice
     from amplify.workspace import Workspace, WorkspaceError
 
     try:
@@ -96,14 +108,26 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                                   min_contained_words=min_contained_words, same_outlet=same_outlet,
                                   cross_group_only=cross_group_only, semantic=semantic, semantic_min=semantic_min,
                                   semantic_margin=semantic_margin, semantic_min_coverage=semantic_min_coverage)
+        if slice_len is not None:
+            parse_slice(slice_len)
     except SettingsError as exc:
         flag = _FLAG_OF.get(exc.setting, "--" + exc.setting.replace("_", "-"))
         raise click.UsageError(f"{flag} {exc.problem}") from exc
+    if master is not None and engine != "spark":
+        raise click.UsageError("--master needs --engine spark")
     try:
         ws = Workspace.open(workspace)
         with ws.writer():
-            run = detect_workspace(ws, settings, full=full, workers=workers, progress=not quiet)
+            if slice_len is None and engine == "local":
+                run = detect_workspace(ws, settings, full=full, workers=workers, progress=not quiet)
+            else:
+                run = detect_workspace_sliced(ws, settings, slice=slice_len or _DEFAULT_SLICE, full=full,
+                                              engine=engine, master=master, workers=workers, progress=not quiet)
     except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except RuntimeError as exc:  # the Spark engine's EngineError (pyspark or Java missing, a failed job)
+        if type(exc).__name__ != "EngineError":
+            raise
         raise click.ClickException(str(exc)) from exc
     st = run.stats
     if fmt == "json":
@@ -121,3 +145,16 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
             note(f"  {st.native_missing:,} repost/quote ids point to posts outside the corpus "
                  f"(or to later posts) and were not linked", quiet)
         click.echo("  " + ", ".join(f"{k} {v:.1f}s" for k, v in st.seconds.items()))
+
+
+def spark_submit_main(argv=None) -> None:
+    """``spark-submit .../amplify/cli/detect_cmd.py --workspace WS [amplify detect options]``:
+    ``amplify detect --engine spark`` with the master ``spark-submit`` set."""
+    import sys
+
+    from amplify.cli import main
+    main(["detect", "--engine", "spark", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    spark_submit_main()

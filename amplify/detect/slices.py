@@ -1,0 +1,541 @@
+"""Detection over slices of time, each read with its halo: the links of one pass in bounded memory.
+
+Every decision about a target post depends only on posts near it in time
+(:mod:`amplify.detect.candidates`): the pairs, the viral/boilerplate bound
+(a shingle is *common* when more than ``common_at`` posts hold it within
+``window`` -- or, for the long look-back, ``quote_window`` -- on **either**
+side of the target), the rare words of content agreement (``window``), and
+the platform's reposts and quote posts (their named source, however old).
+So the targets of one slice of time ``[a, b)`` get exactly the links of a
+pass over the whole corpus when detection reads, besides the slice:
+
+* the **near halo** ``[a - window, b + window]``, whole;
+* the **far halo** ``[a - H, a - window)`` and ``(b + window, b + H]``, with
+  ``H = max(window, quote_window)`` (:attr:`DetectSettings.horizon_ns`),
+  but only its posts that hold a shingle of a target that may be *rare* at
+  that target. A post past ``window`` reaches a target's links only through
+  the shingles they share: as a long-quote source (which needs rare shared
+  shingles) or as one more holder in the count that makes a shingle common
+  over ``quote_window``. A shingle already held by more than ``common_at``
+  other posts within ``window`` of the target (counted on the near halo) is
+  common over ``quote_window`` whatever the far posts are, so a far post
+  holding only such shingles, or none, changes nothing; the rare-word counts
+  of content agreement read ``window`` only. With the default 180-day
+  ``quote_window`` this filter is what keeps a slice from reading a year;
+* the posts the slice's reposts and quote posts name (``reposted_id``,
+  ``quoted_id``), wherever they are.
+
+This is the rule incremental detection (:mod:`amplify.detect.incremental`)
+follows for the posts around new ones -- a target's links depend on the posts
+within one horizon of it -- applied to a slice of targets instead, and with
+the far halo read in chunks and filtered so that a slice costs its own posts,
+not the 360 days around them.
+
+**Parents.** A target's parent may rest on a link into one of its sources
+(a relay, :func:`~amplify.detect.parents.mark_parents`): ``A -> B`` for
+``B -> C``. Each slice's links are therefore written first as they come out
+of :func:`~amplify.detect.pipeline.detect` (step one, independent per
+slice), and their parents are chosen again (step two) with the links into
+their sources in view, read back from the earlier slices' files. Both steps
+write one Parquet file per slice, atomically, so a killed run resumes at
+the first slice not written (:class:`SliceStore`).
+
+The two steps are what an engine runs: :func:`detect_sliced` runs them in
+this process over a DataFrame, :func:`detect_workspace_sliced` over a
+workspace's Parquet parts (streaming slice by slice: peak memory follows the
+busiest slice and its halo, not the corpus), and
+:mod:`amplify.detect.spark_engine` runs them on Spark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+
+from amplify import schema
+from amplify.detect.parents import mark_parents
+from amplify.detect.pipeline import DetectStats, detect
+from amplify.detect.settings import DetectSettings, SettingsError, canonical_duration
+from amplify.detect.halo import far_posts
+from amplify.utc import to_ns
+
+__all__ = ["Slice", "plan_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
+           "slice_links", "settle_parents", "run_slices", "add_stats", "detect_sliced", "detect_workspace_sliced",
+           "parse_slice", "SOURCE_NS"]
+
+#: The column of a slice's first-step file holding each link's source time (ns),
+#: which choosing parents needs and the links table does not keep.
+SOURCE_NS = "_source_ns"
+# the post columns detection reads (besides the text)
+_READ = ("post_id", "outlet", "published_at", "text", "reposted_id", "quoted_id", "speaker")
+_TS = pa.timestamp("ns", tz="UTC")
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Targets published in ``[start_ns, end_ns)``; ``index`` numbers the slices in time order."""
+
+    index: int
+    start_ns: int
+    end_ns: int
+
+    def __str__(self) -> str:
+        a = pd.Timestamp(self.start_ns, tz="UTC").isoformat()
+        b = pd.Timestamp(self.end_ns, tz="UTC").isoformat()
+        return f"slice {self.index} [{a}, {b})"
+
+
+def parse_slice(value) -> int:
+    """A slice length (``"30D"``, ``"12h"``, a Timedelta) in nanoseconds.
+
+    Raises
+    ------
+    SettingsError
+        Not a positive duration.
+    """
+    try:
+        td = pd.Timedelta(value)
+    except (ValueError, TypeError):
+        td = None
+    if td is None or td is pd.NaT or td <= pd.Timedelta(0):
+        raise SettingsError("slice", f"must be a positive duration such as '30D' or '12h' (got {value!r})")
+    return int(td.value)
+
+
+def plan_slices(t_min_ns: int, t_max_ns: int, slice_ns: int) -> list[Slice]:
+    """Slices of ``slice_ns`` covering ``[t_min_ns, t_max_ns]``, aligned to
+    multiples of ``slice_ns`` since the epoch (so a slice's bounds do not
+    depend on which posts happen to be first).
+
+    >>> [(s.start_ns, s.end_ns) for s in plan_slices(5, 21, 10)]
+    [(0, 10), (10, 20), (20, 30)]
+    """
+    first = (int(t_min_ns) // slice_ns) * slice_ns
+    n = (int(t_max_ns) - first) // slice_ns + 1
+    return [Slice(k, first + k * slice_ns, first + (k + 1) * slice_ns) for k in range(n)]
+
+
+class PostSource:
+    """Where a slice's posts are read from: the posts with ``lo <= published_at <= hi``,
+    and posts by id. Subclasses read a DataFrame or a workspace's parts."""
+
+    def time_range(self) -> tuple[int, int] | None:
+        """First and last ``published_at`` (ns), or None without posts."""
+        raise NotImplementedError
+
+    def between(self, lo_ns: int, hi_ns: int) -> pd.DataFrame:
+        """The posts with ``lo_ns <= published_at <= hi_ns``."""
+        raise NotImplementedError
+
+    def with_ids(self, ids: Sequence[str]) -> pd.DataFrame:
+        """The posts whose ``post_id`` is one of ``ids``."""
+        raise NotImplementedError
+
+
+class FramePosts(PostSource):
+    """Posts held in a DataFrame (validated once, sorted by time)."""
+
+    def __init__(self, posts: pd.DataFrame):
+        posts = schema.validate_posts(posts)
+        self.posts = posts.sort_values(["published_at", "post_id"], kind="stable").reset_index(drop=True)
+        self.times = to_ns(self.posts["published_at"])
+
+    def time_range(self):
+        return None if len(self.times) == 0 else (int(self.times[0]), int(self.times[-1]))
+
+    def between(self, lo_ns, hi_ns):
+        a = np.searchsorted(self.times, lo_ns, side="left")
+        b = np.searchsorted(self.times, hi_ns, side="right")
+        return self.posts.iloc[a:b]
+
+    def with_ids(self, ids):
+        return self.posts[self.posts["post_id"].isin(pd.Index(list(ids), dtype=object)).to_numpy()]
+
+
+class WorkspacePosts(PostSource):
+    """A workspace's posts, read from its Parquet parts by time range: only
+    the parts whose time range meets the request are opened, and only the
+    rows inside it are converted (an Arrow filter)."""
+
+    def __init__(self, root: Path | str, parts: list[dict]):
+        self.root = Path(root)
+        self.parts = list(parts)
+
+    @classmethod
+    def of(cls, ws) -> "WorkspacePosts":
+        """The posts of open workspace ``ws`` as of its current snapshot."""
+        return cls(ws.path, ws.manifest["posts"]["parts"])
+
+    def time_range(self):
+        if not self.parts:
+            return None
+        return (min(int(p["first_key"][0]) for p in self.parts), max(int(p["last_key"][0]) for p in self.parts))
+
+    def _read(self, parts: list[dict], expr) -> pd.DataFrame:
+        from amplify.workspace.tables import to_pandas
+        tables = []
+        for p in parts:
+            cols = [c for c in _READ if c in p["columns"]]
+            t = pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=cols, filter=expr)
+            tables.append(t)
+        if not tables:
+            return pd.DataFrame({c: pd.Series(dtype="string") for c in ("post_id", "outlet", "text")}
+                                | {"published_at": pd.Series(dtype="datetime64[ns, UTC]")})
+        table = pa.concat_tables(tables, promote_options="permissive")
+        table = table.sort_by([("published_at", "ascending"), ("post_id", "ascending")])
+        return to_pandas(table)
+
+    def between(self, lo_ns, hi_ns):
+        parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
+        field = pc.field("published_at")
+        expr = (field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
+        return self._read(parts, expr)
+
+    def with_ids(self, ids):
+        return self._read(self.parts, pc.field("post_id").isin(pa.array(list(ids), pa.string())))
+
+
+def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
+    """``[lo, hi)`` in pieces of at most ``step`` (closed pairs for :meth:`PostSource.between`)."""
+    while lo < hi:
+        yield lo, min(lo + step, hi) - 1
+        lo += step
+
+
+def slice_posts(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns: int | None = None,
+                workers: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The posts detection reads for the targets of slice ``sl``: the slice, its
+    near halo, the posts of its far halo that can reach a target's links
+    (:func:`amplify.detect.halo.far_posts`), and the posts its reposts and quote posts name.
+    Returns ``(posts, targets)``.
+
+    The far halo is read ``chunk_ns`` at a time (default: the slice's length),
+    so memory holds one chunk of its texts besides the posts chosen.
+    """
+    w, h = cfg.window_ns, cfg.horizon_ns
+    a, b = sl.start_ns, sl.end_ns
+    near = source.between(a - w, b - 1 + w)
+    t = to_ns(near["published_at"])
+    is_target = (t >= a) & (t < b)
+    targets = near[is_target]
+    pieces = [near]
+    if h > w and len(targets):
+        step = chunk_ns or (b - a)
+        ranges = [*_ranges(a - h, a - w, step), *_ranges(b + w, b + h, step)]
+        wanted = far_posts(source, near, is_target, ranges, cfg, workers)
+        if wanted:
+            wanted_ids = pa.array(sorted(wanted), pa.string())
+            for lo, hi in ranges:  # pass 2: the texts of the posts chosen
+                chunk = source.between(lo, hi)
+                if len(chunk):
+                    pick = pc.is_in(pa.array(chunk["post_id"].astype(str).to_numpy(dtype=object), pa.string()),
+                                    value_set=wanted_ids).to_numpy(zero_copy_only=False)
+                    pieces.append(chunk[pick])
+    posts = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else near.reset_index(drop=True)
+    # the sources the slice's reposts and quote posts name, wherever they are
+    named = []
+    for col in ("reposted_id", "quoted_id"):
+        if col in targets.columns:
+            ref = targets[col].dropna()
+            named.extend(ref[ref != ""].astype(str).tolist())
+    if named:
+        missing = pd.Index(named).unique().difference(pd.Index(posts["post_id"].astype(str)))
+        if len(missing):
+            posts = pd.concat([posts, source.with_ids(list(missing))], ignore_index=True)
+    return posts, targets
+
+
+def slice_links(source: PostSource, sl: Slice, outlets: pd.DataFrame | None, cfg: DetectSettings, *,
+                workers: int = 2, stats: DetectStats | None = None, embeddings=None) -> pd.DataFrame:
+    """Step one for slice ``sl``: the links whose target lies in the slice, as one
+    pass over all posts would give them except ``is_parent`` (chosen again by
+    :func:`settle_parents`); column :data:`SOURCE_NS` holds each source's time."""
+    posts, targets = slice_posts(source, sl, cfg, workers=workers)
+    if len(targets) == 0:
+        return _with_source_ns(schema.empty_links(), np.zeros(0, np.int64))
+    links = detect(posts, outlets, settings=cfg, targets=targets["post_id"].astype(str).tolist(),
+                   workers=workers, stats=stats, embeddings=embeddings)
+    when = pd.Series(to_ns(posts["published_at"]), index=posts["post_id"].astype(str).to_numpy())
+    when = when[~when.index.duplicated()]
+    return _with_source_ns(links, when.reindex(links["source_id"].astype(str).to_numpy()).to_numpy(np.int64))
+
+
+def _with_source_ns(links: pd.DataFrame, ns: np.ndarray) -> pd.DataFrame:
+    out = links.copy()
+    out[SOURCE_NS] = ns
+    return out
+
+
+def settle_parents(raw: pd.DataFrame, into_sources: Callable[[list[str]], pd.DataFrame]) -> pd.DataFrame:
+    """Step two for one slice: its links (``raw``, step one's file) with the
+    parents chosen as one pass would choose them.
+
+    ``into_sources(ids)`` returns the step-one links of earlier slices whose
+    target is one of ``ids``: the links into this slice's sources, on which a
+    relay rests (``A -> B`` for ``B -> C``). Returns the links table, sorted by
+    ``(target_id, source_id)``, without :data:`SOURCE_NS`.
+    """
+    if len(raw) == 0:
+        return schema.validate_links(raw.drop(columns=[SOURCE_NS]))
+    sources = pd.unique(raw["source_id"].astype(str).to_numpy(dtype=object)).tolist()
+    earlier = into_sources(sources)
+    both = pd.concat([raw, earlier], ignore_index=True) if len(earlier) else raw.reset_index(drop=True)
+    marked = mark_parents(both, both[SOURCE_NS].to_numpy(np.int64))
+    out = marked.iloc[:len(raw)].drop(columns=[SOURCE_NS])
+    out = out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
+    return schema.validate_links(out)
+
+
+class SliceStore:
+    """The per-slice files of one sliced run, in a folder: ``raw-K.parquet``
+    (step one) and ``links-K.parquet`` (step two) for slice ``K``, written
+    atomically, and ``plan.json`` naming what they were computed from. A run
+    whose plan differs (other posts, settings or slices) starts afresh; one
+    with the same plan skips the slices already written (resuming a killed run)."""
+
+    def __init__(self, folder: Path | str, plan: dict):
+        self.folder = Path(folder)
+        self.plan = plan
+        meta = self.folder / "plan.json"
+        if self.folder.exists():
+            try:
+                same = json.loads(meta.read_text(encoding="utf-8")) == plan
+            except (OSError, ValueError):
+                same = False
+            if not same:
+                shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not meta.exists():
+            tmp = meta.with_suffix(".tmp")
+            tmp.write_text(json.dumps(plan, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, meta)
+
+    @classmethod
+    def attach(cls, folder: Path | str) -> "SliceStore":
+        """The store in ``folder`` as a run's worker sees it: its plan is the
+        driver's business, so nothing is checked or removed."""
+        store = cls.__new__(cls)
+        store.folder = Path(folder)
+        store.plan = None
+        return store
+
+    def path(self, step: str, k: int) -> Path:
+        return self.folder / f"{step}-{k:06d}.parquet"
+
+    def has(self, step: str, k: int) -> bool:
+        return self.path(step, k).exists()
+
+    def write(self, step: str, k: int, links: pd.DataFrame) -> None:
+        from amplify.workspace.tables import write_parquet_atomic
+        table = pa.Table.from_pandas(links, preserve_index=False)
+        write_parquet_atomic(self.path(step, k), table)
+
+    def read(self, step: str, k: int, filter=None) -> pd.DataFrame:
+        t = pq.read_table(self.path(step, k), filters=filter)
+        return t.to_pandas(types_mapper=lambda ty: pd.StringDtype()
+                           if pa.types.is_string(ty) or pa.types.is_large_string(ty) else None)
+
+    def into_sources(self, k: int) -> Callable[[list[str]], pd.DataFrame]:
+        """Step-one links of slices before ``k`` whose target is one of the ids asked for."""
+        def read(ids: list[str]) -> pd.DataFrame:
+            if not ids:
+                return pd.DataFrame()
+            frames = [self.read("raw", j, filter=pc.field("target_id").isin(pa.array(ids, pa.string())))
+                      for j in range(k) if self.has("raw", j)]
+            frames = [f for f in frames if len(f)]
+            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return read
+
+    def links(self, slices: Sequence[Slice]) -> pd.DataFrame:
+        """Every slice's final links in one table, sorted by ``(target_id, source_id)``."""
+        tables = [pq.read_table(self.path("links", s.index)) for s in slices]
+        # a slice without targets wrote the empty links table, whose optional columns
+        # (``aligned``) detection adds only when it runs that stage
+        tables = [t for t in tables if t.num_rows] or tables[:1]
+        if not tables:
+            return schema.empty_links()
+        table = pa.concat_tables(tables, promote_options="permissive")
+        table = table.sort_by([("target_id", "ascending"), ("source_id", "ascending")])
+        out = table.to_pandas(types_mapper=lambda ty: pd.StringDtype()
+                              if pa.types.is_string(ty) or pa.types.is_large_string(ty) else None)
+        return schema.validate_links(out)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def add_stats(total: DetectStats, one: DetectStats) -> None:
+    """Add the counts and seconds of one slice's run (``one``) to ``total``."""
+    for f in dataclasses.fields(DetectStats):
+        if f.name == "seconds":
+            for k, v in one.seconds.items():
+                total.seconds[k] = total.seconds.get(k, 0.0) + v
+        elif f.name not in ("posts",):
+            setattr(total, f.name, getattr(total, f.name) + getattr(one, f.name))
+
+
+def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, outlets, cfg: DetectSettings, *,
+               workers: int = 2, progress: bool = False, stats: DetectStats | None = None,
+               embeddings=None, on_slice: Callable[[Slice], None] | None = None) -> None:
+    """Both steps, slice after slice, in this process; slices already in
+    ``store`` are skipped. ``on_slice`` is called after each slice is
+    written (tests kill a run there)."""
+    from tqdm.auto import tqdm
+    stats = stats if stats is not None else DetectStats()
+    bar = tqdm(total=len(slices), desc="slices", unit="slice", disable=not progress, leave=False)
+    for sl in slices:
+        if not store.has("raw", sl.index):
+            one = DetectStats()
+            t0 = time.perf_counter()
+            store.write("raw", sl.index, slice_links(source, sl, outlets, cfg, workers=workers, stats=one,
+                                                     embeddings=embeddings))
+            one.seconds["slice"] = time.perf_counter() - t0
+            add_stats(stats, one)
+        if not store.has("links", sl.index):
+            store.write("links", sl.index, settle_parents(store.read("raw", sl.index), store.into_sources(sl.index)))
+        bar.update(1)
+        if on_slice is not None:
+            on_slice(sl)
+    bar.close()
+
+
+def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, slice="30D",
+                  settings: DetectSettings | None = None, workers: int = 2, progress: bool = False,
+                  stats: DetectStats | None = None, folder: str | os.PathLike | None = None,
+                  **overrides) -> pd.DataFrame:
+    """:func:`amplify.detect.detect` over slices of time: the same links, row for row.
+
+    Parameters
+    ----------
+    posts, outlets, settings, workers, progress, stats, overrides
+        As for :func:`amplify.detect.detect`.
+    slice : str or Timedelta
+        Length of a slice of targets (``"30D"``); each is read with its halo
+        (see the module docstring).
+    folder : path, optional
+        Where the per-slice files go (kept, so a second call resumes); default
+        a temporary folder removed afterwards.
+
+    Examples
+    --------
+    >>> from amplify.synth import generate
+    >>> from amplify.detect import detect
+    >>> c = generate(n_posts=400, seed=1, days=20)
+    >>> one = detect(c.posts, c.outlets, window="2D", quote_window="6D")
+    >>> sliced = detect_sliced(c.posts, c.outlets, slice="5D", window="2D", quote_window="6D")
+    >>> sliced.equals(one)
+    True
+    """
+    import tempfile
+
+    cfg = dataclasses.replace(settings or DetectSettings(), **overrides)
+    slice_ns = parse_slice(slice)
+    source = FramePosts(posts)
+    if outlets is not None:
+        outlets = schema.validate_outlets(outlets)
+    span = source.time_range()
+    if span is None:
+        return detect(posts, outlets, settings=cfg, workers=workers, stats=stats)
+    slices = plan_slices(*span, slice_ns)
+    tmp = None
+    if folder is None:
+        tmp = tempfile.mkdtemp(prefix="amplify-slices-")
+        folder = tmp
+    try:
+        store = SliceStore(folder, {"settings": cfg.to_dict(), "slice_ns": slice_ns, "n_posts": len(source.posts)})
+        run_slices(source, slices, store, outlets, cfg, workers=workers, progress=progress, stats=stats)
+        return store.links(slices)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice="30D", full: bool = False,
+                            engine: str = "local", master: str | None = None, workers: int = 2,
+                            progress: bool = False, on_slice=None):
+    """Detect a workspace's links slice by slice, reading its Parquet parts by
+    time range, and store them as the link set of ``settings``.
+
+    A link set that is up to date is left alone, and one that only lacks new
+    posts is brought up to date incrementally
+    (:func:`amplify.detect.incremental.detect_workspace`); otherwise (none yet,
+    ``full``, or the outlets changed) the whole corpus is detected in slices of
+    ``slice``. The per-slice files stay in ``<workspace>/slices/<link set>/``
+    until the link set is written, so a killed run resumes where it stopped.
+
+    Parameters
+    ----------
+    ws : amplify.workspace.Workspace
+        An open workspace; the caller holds its writer lock.
+    settings : DetectSettings, optional
+    slice : str
+        Length of a slice of targets (``"30D"``).
+    full : bool
+        Recompute everything even when the link set exists.
+    engine : {"local", "spark"}
+        Run the slices in this process, or on Spark
+        (:mod:`amplify.detect.spark_engine`; ``master`` as for ``spark-submit``).
+    workers, progress
+        As for :func:`amplify.detect.detect`.
+    on_slice : callable, optional
+        Called with each :class:`Slice` once written (local engine).
+
+    Returns
+    -------
+    amplify.detect.incremental.DetectRun
+    """
+    from amplify.detect.incremental import DetectRun, detect_workspace, outlets_fingerprint, settings_record
+    from amplify.workspace import linkset_id
+
+    cfg = settings or DetectSettings()
+    slice_ns = parse_slice(slice)
+    if engine not in ("local", "spark"):
+        raise SettingsError("engine", f"must be 'local' or 'spark' (got {engine!r})")
+    record = settings_record(cfg)
+    lid = linkset_id(record)
+    existing = next((ls for ls in ws.linksets() if ls["id"] == lid), None)
+    inputs = {"outlets_sha1": outlets_fingerprint(ws.outlets(fill_missing=False))}
+    stale = existing is not None and existing.get("inputs", {}).get("outlets_sha1") != inputs["outlets_sha1"]
+    if existing is not None and not full and not stale:
+        # up to date, or only new posts: the incremental path reads only what they touch
+        return detect_workspace(ws, cfg, workers=workers, progress=progress)
+    last = ws.last_seq
+    outlets = ws.outlets()
+    source = WorkspacePosts.of(ws)
+    span = source.time_range()
+    slices = plan_slices(*span, slice_ns) if span is not None else []
+    plan = {"settings": record, "slice_ns": slice_ns, "last_seq": last, "inputs": inputs,
+            "parts": sorted(p["file"] for p in source.parts)}
+    store = SliceStore(Path(ws.path) / "slices" / lid, plan)
+    stats = DetectStats()
+    embeddings = None
+    if cfg.semantic:
+        from amplify.workspace.embeddings import EmbeddingStore
+        embeddings = EmbeddingStore(ws.path)
+    if engine == "spark":
+        from amplify.detect.spark_engine import run_slices_spark
+        run_slices_spark(ws.path, source.parts, slices, store, outlets, cfg, master=master, stats=stats)
+    else:
+        run_slices(source, slices, store, outlets, cfg, workers=workers, progress=progress, stats=stats,
+                   embeddings=embeddings, on_slice=on_slice)
+    links = store.links(slices)
+    stats.posts = ws.n_posts
+    stats.links = len(links)
+    ws.save_links(links, record, covered_through=last, inputs=inputs)
+    store.remove()
+    old_n = int(existing["n_links"]) if existing is not None else 0
+    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}, {engine})"
+    return DetectRun(lid, mode, ws.n_posts, ws.n_posts, len(links), len(links) - old_n, stats)

@@ -1,0 +1,155 @@
+"""The Spark engine: the per-slice detection of :mod:`amplify.detect.slices`, one Spark task per slice.
+
+The work is the local engine's, function for function, so the links are the
+same row for row (tested on ``local[2]``):
+
+1. one task per slice runs :func:`~amplify.detect.slices.slice_links` --
+   it reads the slice and its halo from the workspace's Parquet parts and
+   writes the slice's links to ``raw-K.parquet``;
+2. once every slice is written, one task per slice runs
+   :func:`~amplify.detect.slices.settle_parents` (it reads the links into its
+   sources from the earlier slices' files) and writes ``links-K.parquet``;
+3. the driver gathers the slices' links and stores the link set.
+
+Tasks exchange nothing but file paths: the workspace folder (and its
+``slices/`` folder) must be a path every executor can read and write under
+the same name -- a shared filesystem (NFS, a cluster's mounted volume), as
+``spark-submit`` users have for their data. A killed job resumes like a
+local run: slices whose files exist are not run again.
+
+Each executor needs amplify installed (the ``spark`` extra), and compiles
+amplify's numba kernels the first time a Python worker on that machine uses
+them (about a minute), caching them in ``NUMBA_CACHE_DIR`` (see
+:mod:`amplify.jit_cache`) for the next tasks; set it per executor with
+``spark.executorEnv.NUMBA_CACHE_DIR``. The README's section "Running on a
+cluster" shows a ``spark-submit`` line.
+
+Under ``spark-submit`` the program is :mod:`amplify.cli.detect_cmd` run as a
+script (its arguments are ``amplify detect``'s; ``--engine spark`` is implied
+and the master is ``spark-submit``'s)::
+
+    spark-submit --master spark://host:7077 .../amplify/cli/detect_cmd.py --workspace /shared/ws --slice 30D
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from amplify.detect.pipeline import DetectStats
+from amplify.detect.settings import DetectSettings
+from amplify.detect.slices import Slice, SliceStore, WorkspacePosts, settle_parents, slice_links
+
+__all__ = ["EngineError", "spark_session", "run_slices_spark"]
+
+
+class EngineError(RuntimeError):
+    """The Spark engine cannot run here (pyspark missing, no Java, a failed job)."""
+
+
+def spark_session(master: str | None = None, app_name: str = "amplify detect"):
+    """A Spark session (the running one when there is one, as under ``spark-submit``).
+
+    With a ``local`` master the Python workers run this interpreter (so
+    they import the same amplify); a cluster's executors use their own.
+
+    Raises
+    ------
+    EngineError
+        pyspark is not installed, or Spark cannot start (no Java).
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise EngineError("the Spark engine needs pyspark: pip install 'amplify[spark]' (and Java 17)") from exc
+    if master is not None and master.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name).config("spark.ui.enabled", "false") \
+        .config("spark.ui.showConsoleProgress", "false")
+    if master is not None:
+        builder = builder.master(master)
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # Py4J / Java launch errors carry no common type
+        raise EngineError(f"Spark could not start ({type(exc).__name__}: {exc}); is Java 17 installed "
+                          f"(java -version)?") from exc
+
+
+def _task_workers() -> int:
+    """Threads a task may use: the cores Spark gave it (``spark.task.cpus``)."""
+    try:
+        from pyspark import TaskContext
+        ctx = TaskContext.get()
+        return max(1, int(ctx.cpus())) if ctx is not None else 1
+    except Exception:  # an older pyspark without TaskContext.cpus
+        return 1
+
+
+def _step_one(task, root, parts, folder, outlets, cfg):
+    """Executor side of step 1: one slice's links to ``raw-K.parquet``; returns its counts."""
+    index, start, end = task
+    store = SliceStore.attach(folder)
+    stats = DetectStats()
+    t0 = time.perf_counter()
+    links = slice_links(WorkspacePosts(root, parts), Slice(index, start, end), outlets, cfg,
+                        workers=_task_workers(), stats=stats)
+    store.write("raw", index, links)
+    stats.seconds["slice"] = time.perf_counter() - t0
+    return index, stats
+
+
+def _step_two(index, folder):
+    """Executor side of step 2: the slice's parents chosen with the links into its sources."""
+    store = SliceStore.attach(folder)
+    store.write("links", index, settle_parents(store.read("raw", index), store.into_sources(index)))
+    return index
+
+
+def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: SliceStore, outlets,
+                     cfg: DetectSettings, *, master: str | None = None, stats: DetectStats | None = None,
+                     spark=None) -> None:
+    """Both steps of every slice not yet in ``store``, as Spark tasks (see the module docstring).
+
+    Parameters
+    ----------
+    root : path
+        The workspace folder, as every executor sees it.
+    parts : list of dict
+        The workspace's posts parts (``manifest["posts"]["parts"]``).
+    slices, store, outlets, cfg
+        As for :func:`amplify.detect.slices.run_slices`.
+    master : str, optional
+        Spark master URL; default the running session's (``spark-submit``'s).
+    stats : DetectStats, optional
+        Receives the summed counts of the slices run.
+    spark : SparkSession, optional
+        A session to use instead of :func:`spark_session`.
+    """
+    from amplify.detect.slices import add_stats
+
+    spark = spark or spark_session(master)
+    sc = spark.sparkContext
+    root, folder = str(Path(root)), str(store.folder)
+    todo = [(s.index, s.start_ns, s.end_ns) for s in slices if not store.has("raw", s.index)]
+    try:
+        if todo:
+            done = sc.parallelize(todo, len(todo)).map(
+                lambda t: _step_one(t, root, parts, folder, outlets, cfg)).collect()
+            for _, one in done:
+                if stats is not None:
+                    add_stats(stats, one)
+        rest = [s.index for s in slices if not store.has("links", s.index)]
+        if rest:
+            sc.parallelize(rest, len(rest)).map(lambda k: _step_two(k, folder)).collect()
+    except Exception as exc:
+        if type(exc).__name__ in ("Py4JJavaError", "PythonException", "SparkException"):
+            raise EngineError(f"the Spark job failed: {str(exc).splitlines()[0][:500]}") from exc
+        raise
+    missing = [s.index for s in slices if not store.has("links", s.index)]
+    if missing:
+        raise EngineError(f"the Spark job ended without the links of slices {missing[:10]}: is the workspace "
+                          f"folder {root} on a filesystem every executor shares?")
