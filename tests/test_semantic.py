@@ -15,7 +15,7 @@ import pytest
 from amplify import schema
 from amplify.detect import DetectSettings, SettingsError, detect
 from amplify.detect.encoders import get_encoder, register_encoder
-from amplify.detect.semantic import align_posts, embed_posts, unit_neighbours
+from amplify.detect.semantic import align_posts, cache_key, embed_posts, unit_neighbours
 from amplify.detect.sentences import Units, split_text, split_units
 from amplify.text.language import identify_languages
 from amplify.workspace.embeddings import EmbeddingStore
@@ -117,12 +117,14 @@ def test_languages_are_identified_offline():
 # ----------------------------------------------------------------------------- neighbours and alignment
 
 
-def _brute(vectors, times, outlet, window, floor, k):
+def _brute(vectors, times, outlet, window, floor, k, cols=None):
     n = len(vectors)
     s = vectors @ vectors.T
     cand, before, after = set(), np.zeros(n), np.zeros(n)
     for i in range(n):
         other = outlet != outlet[i]
+        if cols is not None:  # only these units count as neighbours
+            other &= cols
         b = other & (times >= times[i] - window) & (times <= times[i])
         a = other & (times >= times[i]) & (times <= times[i] + window)
         for mask, out in ((b, before), (a, after)):
@@ -149,6 +151,14 @@ def test_block_neighbours_equal_brute_force(seed, monkeypatch):
     np.testing.assert_allclose(before, b, atol=1e-5)
     np.testing.assert_allclose(after, a, atol=1e-5)
     np.testing.assert_allclose(cos, np.einsum("ij,ij->i", v[tu], v[su]), atol=1e-5)
+    # per language of the neighbours: each column is the brute force over that language's units
+    lang = rng.integers(0, 3, n).astype(np.int64)
+    tu2, su2, _, before2, after2 = unit_neighbours(v, times, outlet, 10, floor=0.3, k=3, lang=lang)
+    assert set(zip(tu2.tolist(), su2.tolist())) == cand and before2.shape == (n, 3)
+    for g in range(3):
+        _, bg, ag = _brute(v, times, outlet, 10, 0.3, 3, cols=lang == g)
+        np.testing.assert_allclose(before2[:, g], bg, atol=1e-5)
+        np.testing.assert_allclose(after2[:, g], ag, atol=1e-5)
 
 
 def test_alignment_is_one_to_one_and_needs_coverage():
@@ -157,16 +167,16 @@ def test_alignment_is_one_to_one_and_needs_coverage():
     dens = np.full(5, 0.3, dtype=np.float32)
     tu, su = np.array([2, 2, 3]), np.array([0, 1, 1])
     cos = np.array([0.9, 0.8, 0.7], dtype=np.float32)
-    al = align_posts(tu, su, cos, dens, dens, units, cos_min=0.5, margin_min=1.2, min_coverage=0.6)
+    al = align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=1.2, min_coverage=0.6)
     assert sorted(zip(al["tu"], al["su"])) == [(2, 0), (3, 1)]      # unit 2 used once, at its best
     assert al["source_coverage"].iloc[0] == 1.0
     assert round(al["target_coverage"].iloc[0], 3) == round(20 / 30, 3)
     # coverage counts for the better-covered side: the source is whole, so 0.9 passes; one unit of each is too little
-    assert len(align_posts(tu, su, cos, dens, dens, units, cos_min=0.5, margin_min=1.2, min_coverage=0.9)) == 2
-    assert align_posts(tu[:1], su[:1], cos[:1], dens, dens, units, cos_min=0.5, margin_min=1.2,
+    assert len(align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=1.2, min_coverage=0.9)) == 2
+    assert align_posts(tu[:1], su[:1], cos[:1], dens[tu[:1]], units, cos_min=0.5, margin_min=1.2,
                        min_coverage=0.6).empty
     # a low margin (dense neighbourhood) drops the pair
-    assert align_posts(tu, su, cos, dens * 3, dens * 3, units, cos_min=0.5, margin_min=1.2,
+    assert align_posts(tu, su, cos, dens[tu] * 3, units, cos_min=0.5, margin_min=1.2,
                        min_coverage=0.6).empty
 
 
@@ -268,7 +278,7 @@ def test_store_round_trip_and_embeddings_are_computed_once(tmp_path):
     np.testing.assert_array_equal(again.vectors[again.units.post == 2], first.vectors[first.units.post == 0])
     more = embed_posts(np.array(["a", "d"], dtype=object), [zh, ru], enc, cache=store)
     assert ToyEncoder.calls == n_units + 1 and more.lang.tolist() == ["zh", "ru"]
-    langs = store.languages("toy.u3")
+    langs = store.languages(cache_key(enc))
     assert dict(zip(langs["post_id"], langs["lang_detected"])) == {"a": "zh", "b": "und", "c": "en", "d": "ru"}
     with pytest.raises(ValueError):
         store.load("../escape", ids)
