@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +48,7 @@ import pandas as pd
 from numba import njit
 
 from amplify.detect.encoders import Encoder
-from amplify.detect.sentences import Units, split_units
+from amplify.detect.sentences import Units, split_units, text_width as _text_width
 from amplify.text.language import UNDETERMINED, identify_languages
 
 __all__ = ["Embedded", "embed_posts", "unit_neighbours", "align_posts", "semantic_links", "cache_key",
@@ -63,8 +64,12 @@ UNIT_SPLIT = {"short_chars": 0, "min_chars": 25, "max_chars": 400}
 _UNITS_VERSION = 4  # how texts are cut, tokenized and their language told: stored with the vectors
 #: Neighbours per unit whose mean cosine is its density.
 _K = 4
+#: Closest neighbours left out of a density.
+_SKIP = 0
+#: Smallest width (Latin-equivalent characters) of the aligned text on each side of a link.
+_MIN_ALIGNED_WIDTH = 0
 #: Densities per language of the neighbours (see :func:`semantic_links`).
-_PER_LANGUAGE = True
+_PER_LANGUAGE = False
 #: Floats in one block of the similarity matrix (64 MB).
 _BLOCK_FLOATS = 1 << 24
 
@@ -131,7 +136,7 @@ def embed_posts(ids, texts, encoder: Encoder, cache=None) -> Embedded:
 
 
 @njit(cache=True, nogil=True)
-def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, floor, k, before, after,
+def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, floor, k, skip, before, after,
                 out_t, out_s, out_c):
     """One pass over a block of cosines ``s`` (rows: units ``a..``, columns: units ``lo..``):
     each row's density before and after it in each language (mean of its ``k`` best cosines
@@ -140,7 +145,8 @@ def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, floor
     too small."""
     n_out = 0
     n_lang = before.shape[1]
-    top = np.zeros((n_lang, k), dtype=np.float32)
+    kk = k + skip
+    top = np.zeros((n_lang, kk), dtype=np.float32)
     for r in range(s.shape[0]):
         u = a + r
         ou = outlet[u]
@@ -153,8 +159,8 @@ def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, floor
                     continue
                 x = s[r, c]
                 g = lang[lo + c]
-                if x > top[g, k - 1]:
-                    j = k - 1
+                if x > top[g, kk - 1]:
+                    j = kk - 1
                     while j > 0 and top[g, j - 1] < x:
                         top[g, j] = top[g, j - 1]
                         j -= 1
@@ -167,7 +173,7 @@ def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, floor
                     out_c[n_out] = x
                     n_out += 1
             for g in range(n_lang):
-                m = np.float32(top[g].sum() / k)
+                m = np.float32(top[g, skip:].sum() / k)
                 if side == 0:
                     before[u, g] = m
                 else:
@@ -176,7 +182,7 @@ def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, floor
 
 
 def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, window_ns: int, *,
-                    floor: float, k: int = _K, lang: np.ndarray | None = None
+                    floor: float, k: int = _K, skip: int = 0, lang: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Candidate unit pairs and each unit's density, by exact products per time block.
 
@@ -190,6 +196,9 @@ def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, 
         Smallest cosine of a candidate pair.
     k : int
         Neighbours whose mean cosine is a density.
+    skip : int
+        Closest neighbours left out of it (the density is the mean of the
+        ``skip+1``-th to ``skip+k``-th best).
     lang : (n,) int codes 0..L-1, optional
         The units' languages: each density is then measured against the units
         of one language (column ``lang`` of ``before``/``after``).
@@ -227,7 +236,7 @@ def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, 
             out_t, out_s = np.empty(cap, np.int64), np.empty(cap, np.int64)
             out_c = np.empty(cap, np.float32)
             got = _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, np.float32(floor), k,
-                              before, after, out_t, out_s, out_c)
+                              skip, before, after, out_t, out_s, out_c)
             if got >= 0:
                 break
             cap *= 4
@@ -278,6 +287,19 @@ def align_posts(tgt_u, src_u, cos, dens, units: Units, *, cos_min: float, margin
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+def _number_keys(piece: str) -> frozenset:
+    """The numbers of a text as scale-free digit strings: separators and the decimal point
+    dropped, then leading and trailing zeros. A translation writes one number in other units
+    of scale -- "25万" is "250,000", "4.244亿" is "424.4 million", "１００" is "100" -- and all
+    of them keep the same significant digits ("25", "4244", "1")."""
+    piece = unicodedata.normalize("NFKC", piece)  # full-width digits
+    out = set()
+    for x in _NUMBER.findall(piece):
+        x = x.replace(",", "").replace(".", "").strip("0")
+        out.add(x or "0")
+    return frozenset(out)
+
+
 def _numbers_agree(texts: list, units: Units, tu: np.ndarray, su: np.ndarray, ask: np.ndarray) -> np.ndarray:
     """For the candidate pairs ``ask``: False where both units hold numbers and share none."""
     out = np.ones(len(tu), dtype=bool)
@@ -285,8 +307,7 @@ def _numbers_agree(texts: list, units: Units, tu: np.ndarray, su: np.ndarray, as
 
     def numbers(u: int) -> frozenset:
         if u not in memo:
-            piece = texts[units.post[u]][units.start[u]:units.end[u]]
-            memo[u] = frozenset(x.replace(",", "").lstrip("0") or "0" for x in _NUMBER.findall(piece))
+            memo[u] = _number_keys(texts[units.post[u]][units.start[u]:units.end[u]])
         return memo[u]
 
     for i in np.flatnonzero(ask):
@@ -294,6 +315,17 @@ def _numbers_agree(texts: list, units: Units, tu: np.ndarray, su: np.ndarray, as
         if a and b and not (a & b):
             out[i] = False
     return out
+
+
+def _wide_enough(al: pd.DataFrame, texts: list, units: Units, min_width: int) -> pd.DataFrame:
+    """The rows of post pairs whose aligned units are at least ``min_width`` wide on both sides."""
+    def width(u: np.ndarray) -> np.ndarray:
+        return np.array([_text_width(texts[units.post[x]][units.start[x]:units.end[x]]) for x in u.tolist()])
+
+    al = al.assign(sw=width(al["su"].to_numpy()), tw=width(al["tu"].to_numpy()))
+    g = al.groupby(["tgt", "src"], sort=False)
+    ok = np.minimum(g["sw"].transform("sum"), g["tw"].transform("sum")) >= min_width
+    return al[ok.to_numpy()].drop(columns=["sw", "tw"]).reset_index(drop=True)
 
 
 def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, group_code: np.ndarray, cfg,
@@ -329,7 +361,7 @@ def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, gr
     ulang = pd.factorize(np.asarray(emb.lang, dtype=object)[units.post])[0] if _PER_LANGUAGE \
         else np.zeros(len(units), dtype=np.int64)
     tu, su, cos, before, after = unit_neighbours(emb.vectors, ut, code[units.post].astype(np.int64), cfg.window_ns,
-                                                  floor=cfg.semantic_min, lang=ulang)
+                                                  floor=cfg.semantic_min, k=_K, skip=_SKIP, lang=ulang)
     dens = (before[tu, ulang[su]] + after[su, ulang[tu]]) / 2
     keep = np.ones(len(tu), dtype=bool)
     tp, sp = units.post[tu], units.post[su]
@@ -342,6 +374,8 @@ def semantic_links(emb: Embedded, times: np.ndarray, outlet_code: np.ndarray, gr
         keep &= _numbers_agree(texts, units, tu, su, keep & (margin >= cfg.semantic_margin))
     al = align_posts(tu[keep], su[keep], cos[keep], dens[keep], units, cos_min=cfg.semantic_min,
                      margin_min=cfg.semantic_margin, min_coverage=cfg.semantic_min_coverage)
+    if texts is not None and _MIN_ALIGNED_WIDTH > 0 and not al.empty:
+        al = _wide_enough(al, texts, units, _MIN_ALIGNED_WIDTH)
     cols = ["src", "tgt", "kind", "score", "source_start", "source_end", "target_start", "target_end",
             "source_coverage", "target_coverage", "aligned"]
     if al.empty:

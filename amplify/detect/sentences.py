@@ -7,7 +7,10 @@ rest of it). So a text longer than ``short_chars`` is cut into sentences: at
 ... closing quotes and brackets stay with their sentence), at ``。！？；``
 (Chinese and Japanese, with or without a space after), and at line breaks.
 A piece shorter than ``min_chars`` ("Mr.", "U.S.", a dateline) is joined to
-the next, and a piece longer than ``max_chars`` is cut at the last space or
+the next in its paragraph (a short line before a line break -- a heading --
+stays alone: joined to the next paragraph it would blur the sentence a
+translation is compared with), a piece without a letter or digit (a closing
+quote after a line break) to the one before, and a piece longer than ``max_chars`` is cut at the last space or
 comma before it, so no unit costs the encoder more than a long sentence. A
 short post (a headline, a tweet) is one unit whatever its punctuation.
 
@@ -35,13 +38,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Units", "split_units", "split_text", "CJK_WIDTH"]
+__all__ = ["Units", "split_units", "split_text", "text_width", "CJK_WIDTH"]
 
 # the end of a sentence: the punctuation, closing quotes/brackets, and the white space after it.
 # Not at a semicolon, in any script: "；" is a clause break inside one sentence, as ";" is, and
 # translators keep it inside the sentence they translate.
 _END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|[。！？]+[\"'」』”’）)]*\s*|\s*\n\s*")
 _SPACE = re.compile(r"\s")
+_WORD = re.compile(r"\w")
 #: What one Han, kana or Hangul character counts for in the length limits.
 CJK_WIDTH = 3
 
@@ -50,6 +54,11 @@ def _is_wide(codes: np.ndarray) -> np.ndarray:
     """Han (incl. extension A and compatibility), kana, Hangul syllables."""
     return (((codes >= 0x3040) & (codes <= 0x30FF)) | ((codes >= 0x3400) & (codes <= 0x9FFF))
             | ((codes >= 0xAC00) & (codes <= 0xD7AF)) | ((codes >= 0xF900) & (codes <= 0xFAFF)))
+
+
+def text_width(text: str) -> int:
+    """The width of ``text`` in Latin-equivalent characters (a Han character counts :data:`CJK_WIDTH`)."""
+    return int(_widths(text)[-1])
 
 
 def _widths(text: str) -> np.ndarray:
@@ -120,11 +129,14 @@ def split_text(text: str, *, short_chars: int = 280, min_chars: int = 25, max_ch
     for x, y in pieces:
         if y <= x:
             continue
-        if merged and w[merged[-1][1]] - w[merged[-1][0]] < min_chars:
-            merged[-1][1] = y  # a short piece joins the next
+        if merged and not _WORD.search(text, x, y):
+            merged[-1][1] = y  # a stray closing quote or bracket belongs to the sentence before
+        elif merged and w[merged[-1][1]] - w[merged[-1][0]] < min_chars and "\n" not in text[merged[-1][1]:x]:
+            merged[-1][1] = y  # a short piece joins the next, inside one paragraph
         else:
             merged.append([x, y])
-    if len(merged) >= 2 and w[merged[-1][1]] - w[merged[-1][0]] < min_chars:
+    if len(merged) >= 2 and w[merged[-1][1]] - w[merged[-1][0]] < min_chars \
+            and "\n" not in text[merged[-2][1]:merged[-1][0]]:
         last = merged.pop()
         merged[-1][1] = last[1]  # and a short last piece the one before
     out = []

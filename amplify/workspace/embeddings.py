@@ -131,6 +131,29 @@ class EmbeddingStore:
         return pd.DataFrame({"post_id": data["ids"], "lang_detected": data["lang"]}).astype("string")
 
 
+    def known_languages(self) -> pd.Series:
+        """The identified language of every post embedded under any encoder key: a ``string``
+        Series indexed by post id (reads only the ids and languages, never the vectors).
+
+        Language identification does not depend on the encoder; where keys disagree (a newer
+        way of telling), the most recently written part wins.
+        """
+        found = []
+        if self.root.is_dir():
+            for d in self.root.iterdir():
+                if not (d.is_dir() and _KEY.match(d.name)):
+                    continue
+                for p in self._parts(d.name):
+                    with np.load(p, allow_pickle=False) as z:
+                        found.append((p.stat().st_mtime_ns, z["ids"].astype(object), z["lang"].astype(object)))
+        if not found:
+            return pd.Series(dtype="string", name="lang_detected")
+        found.sort(key=lambda x: x[0])
+        s = pd.Series(np.concatenate([x[2] for x in found]), index=np.concatenate([x[1] for x in found]),
+                      dtype="string", name="lang_detected")
+        return s[~s.index.duplicated(keep="last")]
+
+
 def _subset(data: dict, keep: np.ndarray) -> dict:
     """The stored posts ``keep`` (a mask over them) and their units."""
     new_index = np.cumsum(keep) - 1
