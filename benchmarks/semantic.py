@@ -257,7 +257,7 @@ def run_echoes(args) -> None:
     if args.sweep:
         print("  sweep: semantic_min margin coverage -> recall/precision per pair")
         for cmin in (0.45, 0.5):
-            for marg in (1.2, 1.25, 1.3):
+            for marg in (0.09, 0.11, 0.13, 0.15):
                 for cov in (0.6,):
                     lk = detect(posts.drop(columns="true_lang"), outlets, semantic=True, embeddings=cache,
                                 semantic_min=cmin, semantic_margin=marg, semantic_min_coverage=cov)

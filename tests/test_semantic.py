@@ -198,16 +198,16 @@ def test_alignment_is_one_to_one_and_needs_coverage():
     dens = np.full(5, 0.3, dtype=np.float32)
     tu, su = np.array([2, 2, 3]), np.array([0, 1, 1])
     cos = np.array([0.9, 0.8, 0.7], dtype=np.float32)
-    al = align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=1.2, min_coverage=0.6)
+    al = align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=0.2, min_coverage=0.6)
     assert sorted(zip(al["tu"], al["su"])) == [(2, 0), (3, 1)]      # unit 2 used once, at its best
     assert al["source_coverage"].iloc[0] == 1.0
     assert round(al["target_coverage"].iloc[0], 3) == round(20 / 30, 3)
     # coverage counts for the better-covered side: the source is whole, so 0.9 passes; one unit of each is too little
-    assert len(align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=1.2, min_coverage=0.9)) == 2
-    assert align_posts(tu[:1], su[:1], cos[:1], dens[tu[:1]], units, cos_min=0.5, margin_min=1.2,
+    assert len(align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=0.2, min_coverage=0.9)) == 2
+    assert align_posts(tu[:1], su[:1], cos[:1], dens[tu[:1]], units, cos_min=0.5, margin_min=0.2,
                        min_coverage=0.6).empty
     # a low margin (dense neighbourhood) drops the pair
-    assert align_posts(tu, su, cos, dens[tu] * 3, units, cos_min=0.5, margin_min=1.2,
+    assert align_posts(tu, su, cos, dens[tu] * 3, units, cos_min=0.5, margin_min=0.2,
                        min_coverage=0.6).empty
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Units", "split_units", "split_text", "text_width", "CJK_WIDTH"]
+__all__ = ["Units", "split_units", "split_text", "CJK_WIDTH"]
 
 # the end of a sentence: the punctuation, closing quotes/brackets, and the white space after it.
 # Not at a semicolon, in any script: "；" is a clause break inside one sentence, as ";" is, and
@@ -54,11 +54,6 @@ def _is_wide(codes: np.ndarray) -> np.ndarray:
     """Han (incl. extension A and compatibility), kana, Hangul syllables."""
     return (((codes >= 0x3040) & (codes <= 0x30FF)) | ((codes >= 0x3400) & (codes <= 0x9FFF))
             | ((codes >= 0xAC00) & (codes <= 0xD7AF)) | ((codes >= 0xF900) & (codes <= 0xFAFF)))
-
-
-def text_width(text: str) -> int:
-    """The width of ``text`` in Latin-equivalent characters (a Han character counts :data:`CJK_WIDTH`)."""
-    return int(_widths(text)[-1])
 
 
 def _widths(text: str) -> np.ndarray:
