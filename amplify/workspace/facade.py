@@ -23,6 +23,7 @@ from amplify.workspace import linksets, parts
 from amplify.workspace import outlets as outlets_table
 from amplify.workspace.append import AppendReport, append_posts
 from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
+from amplify.workspace.embeddings import posts_with_languages
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
 from amplify.workspace.lock import DEFAULT_TIMEOUT, acquire_lock, remove_owner, write_owner
 from amplify.workspace.manifest import MANIFEST, collect_garbage, commit_manifest, create_manifest, read_manifest
@@ -306,26 +307,8 @@ class Workspace:
           post_id
         0       1
         """
-        return self._read(lambda: self._posts_with_languages(columns, since_seq, ids))
-
-    def _posts_with_languages(self, columns, since_seq, ids) -> pd.DataFrame:
-        """:func:`parts.read_posts`, with ``lang_detected`` filled from the semantic stage's
-        embeddings where a post has none stored (the stage identifies every post's language;
-        shown by default once it has run)."""
-        from amplify.workspace.embeddings import EMBEDDINGS_DIR, EmbeddingStore
-
-        has_store = (self._root / EMBEDDINGS_DIR).is_dir()
-        want = None if columns is None else list(dict.fromkeys([columns] if isinstance(columns, str) else columns))
-        if not has_store or (want is not None and "lang_detected" not in want):
-            return parts.read_posts(self._root, self._parts(), columns, since_seq, ids)
-        if want is None:
-            want = list(dict.fromkeys(parts._wanted_columns(self._parts(), None) + ["lang_detected"]))
-        read = list(dict.fromkeys(want + ["post_id"]))
-        df = parts.read_posts(self._root, self._parts(), read, since_seq, ids)
-        known = EmbeddingStore(self._root).known_languages()
-        if len(known):
-            df["lang_detected"] = df["lang_detected"].fillna(df["post_id"].map(known)).astype("string")
-        return df[want]
+        # lang_detected: identified by the semantic stage, kept with the embeddings (amplify.workspace.embeddings)
+        return self._read(lambda: posts_with_languages(self._root, self._parts(), columns, since_seq, ids))
 
     def _post_outlets(self) -> np.ndarray:
         """Sorted distinct outlets named by posts (cached per snapshot)."""
