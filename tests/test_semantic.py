@@ -15,7 +15,7 @@ import pytest
 from amplify import schema
 from amplify.detect import DetectSettings, SettingsError, detect
 from amplify.detect.encoders import get_encoder, register_encoder
-from amplify.detect.semantic import align_posts, embed_posts, unit_neighbours
+from amplify.detect.semantic import align_posts, cache_key, embed_posts, unit_neighbours
 from amplify.detect.sentences import Units, split_text, split_units
 from amplify.text.language import identify_languages
 from amplify.workspace.embeddings import EmbeddingStore
@@ -107,6 +107,32 @@ def test_pieces_under_min_chars_join_and_over_max_chars_are_cut():
     assert "".join(text[a:b] for a, b in spans).replace(" ", "") == text.replace(" ", "")
 
 
+def test_lengths_count_han_characters_wider_and_paragraphs_bound_short_pieces():
+    # 11 Han characters are 33 wide: a sentence of its own (its English translation is one too)
+    zh = "乡村振兴，人才是关键。人才哪里找？优秀返乡农民工群体是不可忽视的力量。"
+    pieces = [zh[a:b] for a, b in split_text(zh, short_chars=0, min_chars=25)]
+    assert pieces == ["乡村振兴，人才是关键。", "人才哪里找？优秀返乡农民工群体是不可忽视的力量。"]
+    # counted one per character (11 < 25) it would have joined the next; at 34 wide it does
+    assert split_text(zh, short_chars=0, min_chars=34)[0] == (0, 17)
+    # a short heading stays alone instead of joining the next paragraph; a stray quote joins the one before
+    text = "Missed out?\n\nThe easiest way is to open a returns request on the site.\n”\nA second paragraph follows."
+    pieces = [text[a:b] for a, b in split_text(text, short_chars=0, min_chars=25)]
+    assert pieces == ["Missed out?", "The easiest way is to open a returns request on the site.\n”",
+                      "A second paragraph follows."]
+    # no cut at a semicolon, in either script
+    assert len(split_text("第一部分很长很长很长；第二部分也很长很长很长。", short_chars=0, min_chars=5)) == 1
+
+
+def test_numbers_compare_by_significant_digits_across_scripts_and_scales():
+    from amplify.detect.semantic import _number_keys
+
+    assert _number_keys("超过 25 万本漫画") == _number_keys("over 250,000 comics") == {"25"}
+    assert _number_keys("4.244亿美元") == _number_keys("424.4 million dollars")
+    assert _number_keys("全省１００个县") == _number_keys("100 counties")
+    assert _number_keys("140 kg") != _number_keys("150 kg")
+    assert _number_keys("no digits here") == frozenset()
+
+
 def test_languages_are_identified_offline():
     got = identify_languages([MEANINGS[0][0], MEANINGS[0][1], MEANINGS[0][2], "ok", None, "12 34"])
     assert got.tolist() == ["en", "ru", "zh", "und", "und", "und"]
@@ -117,16 +143,18 @@ def test_languages_are_identified_offline():
 # ----------------------------------------------------------------------------- neighbours and alignment
 
 
-def _brute(vectors, times, outlet, window, floor, k):
+def _brute(vectors, times, outlet, window, floor, k, cols=None, skip=0):
     n = len(vectors)
     s = vectors @ vectors.T
     cand, before, after = set(), np.zeros(n), np.zeros(n)
     for i in range(n):
         other = outlet != outlet[i]
+        if cols is not None:  # only these units count as neighbours
+            other &= cols
         b = other & (times >= times[i] - window) & (times <= times[i])
         a = other & (times >= times[i]) & (times <= times[i] + window)
         for mask, out in ((b, before), (a, after)):
-            top = np.sort(np.maximum(s[i, mask], 0))[::-1][:k]
+            top = np.sort(np.maximum(s[i, mask], 0))[::-1][skip:skip + k]
             out[i] = top.sum() / k
         cand |= {(i, j) for j in np.flatnonzero(b & (s[i] >= floor))}
     return cand, before, after
@@ -149,6 +177,19 @@ def test_block_neighbours_equal_brute_force(seed, monkeypatch):
     np.testing.assert_allclose(before, b, atol=1e-5)
     np.testing.assert_allclose(after, a, atol=1e-5)
     np.testing.assert_allclose(cos, np.einsum("ij,ij->i", v[tu], v[su]), atol=1e-5)
+    # per language of the neighbours: each column is the brute force over that language's units
+    lang = rng.integers(0, 3, n).astype(np.int64)
+    tu2, su2, _, before2, after2 = unit_neighbours(v, times, outlet, 10, floor=0.3, k=3, lang=lang)
+    assert set(zip(tu2.tolist(), su2.tolist())) == cand and before2.shape == (n, 3)
+    for g in range(3):
+        _, bg, ag = _brute(v, times, outlet, 10, 0.3, 3, cols=lang == g)
+        np.testing.assert_allclose(before2[:, g], bg, atol=1e-5)
+        np.testing.assert_allclose(after2[:, g], ag, atol=1e-5)
+    # leaving the 2 closest out of each density
+    _, _, _, before3, after3 = unit_neighbours(v, times, outlet, 10, floor=0.3, k=3, skip=2)
+    _, b3, a3 = _brute(v, times, outlet, 10, 0.3, 3, skip=2)
+    np.testing.assert_allclose(before3, b3, atol=1e-5)
+    np.testing.assert_allclose(after3, a3, atol=1e-5)
 
 
 def test_alignment_is_one_to_one_and_needs_coverage():
@@ -157,16 +198,16 @@ def test_alignment_is_one_to_one_and_needs_coverage():
     dens = np.full(5, 0.3, dtype=np.float32)
     tu, su = np.array([2, 2, 3]), np.array([0, 1, 1])
     cos = np.array([0.9, 0.8, 0.7], dtype=np.float32)
-    al = align_posts(tu, su, cos, dens, dens, units, cos_min=0.5, margin_min=1.2, min_coverage=0.6)
+    al = align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=0.2, min_coverage=0.6)
     assert sorted(zip(al["tu"], al["su"])) == [(2, 0), (3, 1)]      # unit 2 used once, at its best
     assert al["source_coverage"].iloc[0] == 1.0
     assert round(al["target_coverage"].iloc[0], 3) == round(20 / 30, 3)
     # coverage counts for the better-covered side: the source is whole, so 0.9 passes; one unit of each is too little
-    assert len(align_posts(tu, su, cos, dens, dens, units, cos_min=0.5, margin_min=1.2, min_coverage=0.9)) == 2
-    assert align_posts(tu[:1], su[:1], cos[:1], dens, dens, units, cos_min=0.5, margin_min=1.2,
+    assert len(align_posts(tu, su, cos, dens[tu], units, cos_min=0.5, margin_min=0.2, min_coverage=0.9)) == 2
+    assert align_posts(tu[:1], su[:1], cos[:1], dens[tu[:1]], units, cos_min=0.5, margin_min=0.2,
                        min_coverage=0.6).empty
     # a low margin (dense neighbourhood) drops the pair
-    assert align_posts(tu, su, cos, dens * 3, dens * 3, units, cos_min=0.5, margin_min=1.2,
+    assert align_posts(tu, su, cos, dens[tu] * 3, units, cos_min=0.5, margin_min=0.2,
                        min_coverage=0.6).empty
 
 
@@ -268,7 +309,7 @@ def test_store_round_trip_and_embeddings_are_computed_once(tmp_path):
     np.testing.assert_array_equal(again.vectors[again.units.post == 2], first.vectors[first.units.post == 0])
     more = embed_posts(np.array(["a", "d"], dtype=object), [zh, ru], enc, cache=store)
     assert ToyEncoder.calls == n_units + 1 and more.lang.tolist() == ["zh", "ru"]
-    langs = store.languages("toy.u3")
+    langs = store.languages(cache_key(enc))
     assert dict(zip(langs["post_id"], langs["lang_detected"])) == {"a": "zh", "b": "und", "c": "en", "d": "ru"}
     with pytest.raises(ValueError):
         store.load("../escape", ids)
@@ -306,6 +347,13 @@ def test_workspace_detect_reuses_embeddings_and_incremental_equals_full(tmp_path
     b = full.refresh().links().sort_values(order).reset_index(drop=True)
     pd.testing.assert_frame_equal(a[sorted(a.columns)], b[sorted(b.columns)])
     assert (a["kind"] == "translation").sum() == 3 * len(MEANINGS)
+    # the languages the stage identified show in the posts table, by default and when asked for
+    shown = full.posts()
+    assert "lang_detected" in shown.columns
+    lang = dict(zip(shown["post_id"], shown["lang_detected"]))
+    assert (lang["z0"], lang["r0"], lang["e0"]) == ("zh", "ru", "en")
+    assert full.posts(columns=["lang_detected"]).columns.tolist() == ["lang_detected"]
+    assert "lang_detected" not in full.posts(columns=["post_id", "text"]).columns
 
 
 # ----------------------------------------------------------------------------- the packaged model
@@ -364,3 +412,22 @@ def test_cli_detect_semantic_then_links_kind_translation(tmp_path):
     assert (tmp_path / "ws" / "embeddings").is_dir()
     settings = Workspace.open(tmp_path / "ws").linksets()[-1]["settings"]
     assert settings["semantic"] is True and settings["encoder"] == "use-m3"
+
+
+def test_explain_shows_aligned_sentence_pairs_escaped():
+    from amplify.analyze.explain import Explanation, link_spans
+    from amplify.render.explain import explain_html, explain_record
+
+    src = "<script>alert(1)</script> 外交部发言人表示。第二句。"
+    tgt = "Intro. The spokesman said <b>so</b>. Second."
+    link = {"kind": "translation", "score": 70.0, "lag_s": 3600.0, "aligned": "[[0,35,7,37,72],[35,39,38,45,61]]"}
+    ex = Explanation(link=link, source={"post_id": "a", "outlet": "mfa", "text": src},
+                     target={"post_id": "b", "outlet": "tass", "text": tgt}, passages=link_spans(link))
+    assert ex.passages == [(0, 35, 7, 37), (35, 39, 38, 45)]
+    rec = explain_record(ex)
+    assert rec["aligned"][0] == {"passage": 1, "source": src[0:35], "target": tgt[7:37], "cosine": 0.72}
+    page = explain_html(ex)
+    assert "Aligned sentences (2)" in page and "<script>" not in page and "<b>so" not in page
+    assert "&lt;script&gt;" in page and "0.61" in page
+    # a damaged cell shows no pairs instead of failing
+    assert link_spans({**link, "aligned": "[[1,2"}) == []

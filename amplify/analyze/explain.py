@@ -31,7 +31,7 @@ import pandas as pd
 from amplify.analyze.errors import AnalysisError
 from amplify.text.paragraphs import paragraph_at, question_for
 
-__all__ = ["Explanation", "explain_link", "explain_pair", "link_spans", "highlight_segments"]
+__all__ = ["Explanation", "explain_link", "explain_pair", "link_spans", "aligned_pairs", "highlight_segments"]
 
 _POST_COLUMNS = ["post_id", "outlet", "published_at", "text"]
 _OUTLET_FIELDS = ("group", "kind", "name", "country")
@@ -51,6 +51,9 @@ def link_spans(link) -> list[tuple[int, int, int, int]]:
             return [s for s in spans if len(s) == 4]
         except (ValueError, TypeError):
             pass  # a damaged passages cell: fall back on the one span below
+    aligned = aligned_pairs(link)
+    if aligned:  # a translation or semantic link: each aligned sentence pair is a passage
+        return [p[:4] for p in aligned]
     vals = [link.get(c) for c in ("source_start", "source_end", "target_start", "target_end")]
     if any(v is None or pd.isna(v) for v in vals):
         return []
@@ -58,6 +61,24 @@ def link_spans(link) -> list[tuple[int, int, int, int]]:
     if s1 <= s0 and t1 <= t0:
         return []
     return [(s0, s1, t0, t1)]
+
+
+def aligned_pairs(link) -> list[tuple[int, int, int, int, int]]:
+    """The aligned sentences of a ``translation`` or ``semantic`` link: ``(source_start,
+    source_end, target_start, target_end, cosine x 100)`` each, from its ``aligned`` column
+    (``[]`` for other kinds, or a damaged cell).
+
+    >>> aligned_pairs({"aligned": "[[0,12,3,20,71],[13,30,21,40,64]]"})
+    [(0, 12, 3, 20, 71), (13, 30, 21, 40, 64)]
+    """
+    raw = link.get("aligned") if hasattr(link, "get") else None
+    if not isinstance(raw, str) or not raw.strip():
+        return []
+    try:
+        pairs = [tuple(int(v) for v in p) for p in json.loads(raw)]
+    except (ValueError, TypeError):
+        return []
+    return [p for p in pairs if len(p) == 5]
 
 
 def highlight_segments(text: str, spans) -> list[tuple[str, tuple[int, ...]]]:

@@ -53,12 +53,13 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.option("--cross-group-only", is_flag=True, help="Keep only links between different groups (camps).")
 @click.option("--semantic/--no-semantic", default=_DEFAULTS.semantic, show_default=True,
               help="Also find echoes in another language ('translation') or in other words ('semantic') with a "
-                   "multilingual sentence encoder (offline; embeds about 100 posts/s once per post, so off by default: "
+                   "multilingual sentence encoder (offline; embedded once per post, so off by default: "
                    "see the README).")
 @click.option("--semantic-min", type=float, default=_DEFAULTS.semantic_min, show_default=True,
               help="Smallest cosine (0-1) of two aligned sentences (with --semantic).")
 @click.option("--semantic-margin", type=float, default=_DEFAULTS.semantic_margin, show_default=True,
-              help="How much closer (ratio) two aligned sentences must be than to their nearest neighbours.")
+              help="How much higher (cosine minus their neighbours' mean) two aligned sentences' cosine must be "
+                   "than that of their nearest neighbours (with --semantic).")
 @click.option("--semantic-min-coverage", type=float, default=_DEFAULTS.semantic_min_coverage, show_default=True,
               help="Share (0-1) of one post that aligned sentences must cover (with --semantic).")
 @click.option("--full", is_flag=True, help="Recompute everything instead of only what is new.")

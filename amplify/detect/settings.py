@@ -117,8 +117,9 @@ class DetectSettings:
     semantic_min : float
         Smallest cosine (0-1) of two aligned sentences.
     semantic_margin : float
-        Smallest ratio of that cosine to the mean cosine of both sentences'
-        closest neighbours in the window (>= 1: closer than to anything else).
+        How far that cosine must stand above the mean cosine of both
+        sentences' closest neighbours in the window (cosine minus that mean;
+        0: no closer to each other than to their neighbourhood).
     semantic_min_coverage : float
         Share (0-1) of one post's text its aligned sentences must cover.
     encoder : str
@@ -148,7 +149,7 @@ class DetectSettings:
     short_block_words: int = 0
     semantic: bool = False
     semantic_min: float = 0.5
-    semantic_margin: float = 1.2
+    semantic_margin: float = 0.11
     semantic_min_coverage: float = 0.6
     encoder: str = "use-m3"
 
@@ -181,7 +182,7 @@ class DetectSettings:
         for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
                            ("paraphrase_min_dice", 1.0), ("rare_share", 1.0),
                            ("reuse_min_coverage", 1.0), ("semantic_min", 1.0), ("semantic_min_coverage", 1.0),
-                           ("semantic_margin", 100.0)):
+                           ("semantic_margin", 1.0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
                     or not 0.0 <= float(value) <= high:

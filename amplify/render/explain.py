@@ -60,6 +60,9 @@ EXPLAIN_CSS = """
 .amp-explain .amp-ctl{color:#a00;font-family:monospace;font-size:90%}
 .amp-explain .amp-warn{color:#a00;font-weight:600}
 .amp-explain ul{margin:.2em 0 .6em 1.2em;padding:0}
+.amp-explain table.amp-aligned{border-collapse:collapse;margin:.3em 0 .8em;width:100%}
+.amp-explain table.amp-aligned td,.amp-explain table.amp-aligned th{border-top:1px solid #ddd;padding:.2em .4em;
+  vertical-align:top;text-align:left;unicode-bidi:plaintext}
 @media (max-width:700px){.amp-explain .amp-sides{grid-template-columns:1fr}}
 """
 
@@ -101,7 +104,17 @@ def explain_record(ex) -> dict:
             "source": _side_record(ex, "source"), "target": _side_record(ex, "target"),
             "passages": [list(p) for p in ex.passages],
             "parent": jsonable(ex.parent), "also": jsonable([{**a, "lag": fmt_lag(a.get("lag_s"))} for a in ex.also]),
-            "parents": jsonable(getattr(ex, "parents", [])), "answers": jsonable(getattr(ex, "answers", []))}
+            "parents": jsonable(getattr(ex, "parents", [])), "answers": jsonable(getattr(ex, "answers", [])),
+            "aligned": _aligned_record(ex)}
+
+
+def _aligned_record(ex) -> list:
+    """A translation or semantic link's aligned sentences: both texts and their cosine."""
+    from amplify.analyze.explain import aligned_pairs
+
+    src, tgt = ex.source.get("text") or "", ex.target.get("text") or ""
+    return [{"passage": i + 1, "source": src[a:b], "target": tgt[c:d], "cosine": v / 100}
+            for i, (a, b, c, d, v) in enumerate(aligned_pairs(ex.link))]
 
 
 def _esc(v) -> str:
@@ -196,6 +209,13 @@ def explain_html(ex, *, css: bool = True) -> str:
         sides.append(f'<div class="amp-side"><h4>{label}: {_who(rec)}, {_esc(fmt_time(rec.get("published_at")))}, '
                      f'post <code>{_esc(rec.get("post_id"))}</code></h4>'
                      f'<div class="amp-text" dir="auto">{_text_html(ex, side)}</div></div>')
+    aligned = ""
+    pairs = _aligned_record(ex)
+    if pairs:  # the sentences the semantic stage aligned, side by side: the evidence of a translation
+        body = "".join(f'<tr><td>{p["passage"]}</td><td dir="auto">{_esc(p["source"])}</td>'
+                       f'<td dir="auto">{_esc(p["target"])}</td><td>{p["cosine"]:.2f}</td></tr>' for p in pairs)
+        aligned = (f'<h4>Aligned sentences ({len(pairs)})</h4><table class="amp-aligned"><thead><tr><th>#</th>'
+                   f"<th>source</th><th>target</th><th>cosine</th></tr></thead><tbody>{body}</tbody></table>")
     also = ""
     if ex.also:
         also = (f"<h4>The target also matches {len(ex.also)} other earlier post{'s' if len(ex.also) != 1 else ''}</h4>"
@@ -204,4 +224,4 @@ def explain_html(ex, *, css: bool = True) -> str:
             also += f"<p>… and {len(ex.also) - 20} more</p>"
     style = f"<style>{EXPLAIN_CSS}</style>" if css else ""
     return (f'{style}<section class="amp-explain"><h3>{_esc(ex.source.get("outlet"))} → {_esc(ex.target.get("outlet"))}'
-            f"</h3><dl>{dl}</dl><div class=\"amp-sides\">{''.join(sides)}</div>{also}</section>")
+            f"</h3><dl>{dl}</dl><div class=\"amp-sides\">{''.join(sides)}</div>{aligned}{also}</section>")

@@ -35,7 +35,7 @@ import pandas as pd
 
 from amplify.io import atomic_write_bytes
 
-__all__ = ["EmbeddingStore", "EMBEDDINGS_DIR"]
+__all__ = ["EmbeddingStore", "EMBEDDINGS_DIR", "posts_with_languages"]
 
 #: The folder of the workspace that holds the embeddings.
 EMBEDDINGS_DIR = "embeddings"
@@ -129,6 +129,49 @@ class EmbeddingStore:
         if data is None:
             return pd.DataFrame({"post_id": pd.Series(dtype="string"), "lang_detected": pd.Series(dtype="string")})
         return pd.DataFrame({"post_id": data["ids"], "lang_detected": data["lang"]}).astype("string")
+
+
+    def known_languages(self) -> pd.Series:
+        """The identified language of every post embedded under any encoder key: a ``string``
+        Series indexed by post id (reads only the ids and languages, never the vectors).
+
+        Language identification does not depend on the encoder; where keys disagree (a newer
+        way of telling), the most recently written part wins.
+        """
+        found = []
+        if self.root.is_dir():
+            for d in self.root.iterdir():
+                if not (d.is_dir() and _KEY.match(d.name)):
+                    continue
+                for p in self._parts(d.name):
+                    with np.load(p, allow_pickle=False) as z:
+                        found.append((p.stat().st_mtime_ns, z["ids"].astype(object), z["lang"].astype(object)))
+        if not found:
+            return pd.Series(dtype="string", name="lang_detected")
+        found.sort(key=lambda x: x[0])
+        s = pd.Series(np.concatenate([x[2] for x in found]), index=np.concatenate([x[1] for x in found]),
+                      dtype="string", name="lang_detected")
+        return s[~s.index.duplicated(keep="last")]
+
+
+def posts_with_languages(root, part_records: list, columns, since_seq, ids) -> pd.DataFrame:
+    """:func:`amplify.workspace.parts.read_posts`, with ``lang_detected`` filled from the stored
+    embeddings where a post has none stored: the semantic stage identifies every post's language,
+    so once it has run the column shows by default (and whenever it is asked for)."""
+    from amplify.workspace import parts
+
+    root = Path(root)
+    want = None if columns is None else list(dict.fromkeys([columns] if isinstance(columns, str) else columns))
+    if not (root / EMBEDDINGS_DIR).is_dir() or (want is not None and "lang_detected" not in want):
+        return parts.read_posts(root, part_records, columns, since_seq, ids)
+    if want is None:
+        stored = parts.post_columns(part_records)
+        want = list(dict.fromkeys((stored or ["post_id", "outlet", "published_at", "text"]) + ["lang_detected"]))
+    df = parts.read_posts(root, part_records, list(dict.fromkeys(want + ["post_id"])), since_seq, ids)
+    known = EmbeddingStore(root).known_languages()
+    if len(known):
+        df["lang_detected"] = df["lang_detected"].fillna(df["post_id"].map(known)).astype("string")
+    return df[want]
 
 
 def _subset(data: dict, keep: np.ndarray) -> dict:

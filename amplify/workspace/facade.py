@@ -23,6 +23,7 @@ from amplify.workspace import linksets, parts
 from amplify.workspace import outlets as outlets_table
 from amplify.workspace.append import AppendReport, append_posts
 from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
+from amplify.workspace.embeddings import posts_with_languages
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
 from amplify.workspace.lock import DEFAULT_TIMEOUT, acquire_lock, remove_owner, write_owner
 from amplify.workspace.manifest import MANIFEST, collect_garbage, commit_manifest, create_manifest, read_manifest
@@ -306,7 +307,8 @@ class Workspace:
           post_id
         0       1
         """
-        return self._read(lambda: parts.read_posts(self._root, self._parts(), columns, since_seq, ids))
+        # lang_detected: identified by the semantic stage, kept with the embeddings (amplify.workspace.embeddings)
+        return self._read(lambda: posts_with_languages(self._root, self._parts(), columns, since_seq, ids))
 
     def _post_outlets(self) -> np.ndarray:
         """Sorted distinct outlets named by posts (cached per snapshot)."""
