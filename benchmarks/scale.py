@@ -118,6 +118,8 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_wi
         return {"mode": mode, "posts": len(res.posts), "seconds": time.perf_counter() - t0, "peak_mib": _peak_mib()}
     ws = Workspace.open(d)
     cfg = DetectSettings(quote_window=quote_window)
+    if mode == "halo":
+        return _busiest_halo(ws, cfg, slice_len, workers) | {"seconds": time.perf_counter() - t0}
     with ws.writer():
         if mode == "one-pass":
             run = detect_workspace(ws, cfg, full=True, workers=workers)
@@ -131,6 +133,24 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_wi
     links.to_parquet(out)
     return {"mode": mode, "posts": ws.n_posts, "seconds": seconds, "peak_mib": _peak_mib(),
             "spark_peak_mib": spark_mib, "links": len(links), "run": str(run)}
+
+
+def _busiest_halo(ws, cfg, slice_len: str, workers: int) -> dict:
+    """What the slice with the most targets reads: its posts outside the near
+    halo (far-halo posts chosen, and named sources) against the far halo's posts."""
+    from amplify.detect.slices import WorkspacePosts, parse_slice, plan_slices, slice_posts
+    from amplify.utc import to_ns
+
+    source = WorkspacePosts.of(ws)
+    t = to_ns(source.between(*source.time_range())["published_at"])
+    slices = plan_slices(int(t[0]), int(t[-1]), parse_slice(slice_len))
+    sl = max(slices, key=lambda s: int(((t >= s.start_ns) & (t < s.end_ns)).sum()))
+    w, h = cfg.window_ns, cfg.horizon_ns
+    near = (t >= sl.start_ns - w) & (t <= sl.end_ns - 1 + w)
+    far = (t >= sl.start_ns - h) & (t <= sl.end_ns - 1 + h) & ~near
+    posts, targets = slice_posts(source, sl, cfg, workers=workers)
+    return {"mode": "halo", "slice": str(sl), "targets": len(targets), "far_halo": int(far.sum()),
+            "read_outside_near": len(posts) - int(near.sum()), "peak_mib": _peak_mib()}
 
 
 def run_child(mode: str, d: Path, out: Path, slice_len: str, workers: int) -> dict:
@@ -205,12 +225,16 @@ def main(argv=None) -> None:
             ws, ing = workspace(n, d, work, args.slice, args.workers)
             sliced = run_child("sliced", ws, work / f"sliced-{n}.parquet", args.slice, args.workers)
             q = quality(d, work / f"sliced-{n}.parquet")
+            halo = run_child("halo", ws, work / "unused", args.slice, args.workers)
             print(f"== {n:,} generated posts over {args.days} days, slices of {args.slice}, quote_window "
                   f"{args.quote_window}, {args.workers} workers ==")
             print(f"  ingest:   {ing['seconds']:.1f} s, peak {ing['peak_mib']:,.0f} MiB")
             print(f"  sliced:   detect {sliced['seconds']:.1f} s (ingest + detect "
                   f"{ing['seconds'] + sliced['seconds']:.1f} s), peak {sliced['peak_mib']:,.0f} MiB, "
                   f"{sliced['links']:,} links")
+            print(f"            busiest slice ({halo['targets']:,} targets) reads {halo['read_outside_near']:,} "
+                  f"of the {halo['far_halo']:,} posts outside its near halo "
+                  f"(choosing them: {halo['seconds']:.1f} s, peak {halo['peak_mib']:,.0f} MiB)")
             print(f"            recall {q['recall']:.4f}, precision {q['precision']:.4f} of planted families "
                   f"(exact parent {q['exact_parent']:.4f})")
             if n <= args.one_pass_max:

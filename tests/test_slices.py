@@ -208,3 +208,37 @@ def test_sliced_equals_one_pass_across_a_gap():
     one = detect(posts, outlets, settings=cfg)
     for slice_len in ("2D", "5D"):
         _same(detect_sliced(posts, outlets, slice=slice_len, settings=cfg), one)
+
+
+def test_short_far_posts_are_no_long_quote_sources():
+    # Past window only texts of quote_window_words tokens or more are paired (long quotes), so a
+    # slice reads neither a short far post sharing rare shingles with a long target nor a long far
+    # post sharing them only with a short target -- and still gives the links of one pass.
+    posts, outlets = _burst_corpus(pd.Timestamp("2022-01-16", tz="UTC").value, n_posts=1500, seed=3)
+    words = ("the delegation of the northern provinces rejected every clause of the draft accord "
+             "signed in geneva by the envoys of both coalitions last spring").split()
+    long_text = " ".join(words)                 # 23 tokens
+    short_text = " ".join(words[2:12])          # 10 tokens (< 12), six shingles of long_text
+    extra = pd.DataFrame({
+        "post_id": ["short_far", "long_tgt", "long_far", "short_tgt"],
+        "outlet": outlets["outlet"].iloc[:4].tolist(),
+        "published_at": pd.to_datetime(["2022-01-05 10:00", "2022-01-17 10:00",
+                                        "2022-01-04 09:00", "2022-01-17 11:00"], utc=True),
+        "text": [short_text, long_text + " again", long_text.replace("northern", "southern"), short_text + " ok"],
+    })
+    posts = pd.concat([posts, extra], ignore_index=True)
+    cfg = DetectSettings(window="2D", quote_window="20D")
+    assert cfg.quote_window_words == 12
+    src = FramePosts(posts)
+    sl = next(s for s in plan_slices(*src.time_range(), 3 * DAY)
+              if s.start_ns <= pd.Timestamp("2022-01-17", tz="UTC").value < s.end_ns)
+    read, targets = slice_posts(src, sl, cfg)
+    assert {"long_tgt", "short_tgt"} <= set(targets["post_id"])
+    assert "short_far" not in set(read["post_id"]) and "long_far" in set(read["post_id"])
+    # without the short target's rows nothing but long_tgt asks for long_far: drop long_tgt and it goes
+    alone = posts[posts["post_id"] != "long_tgt"]
+    read2, _ = slice_posts(FramePosts(alone), sl, cfg)
+    assert "long_far" not in set(read2["post_id"])
+    one = detect(posts, outlets, settings=cfg)
+    assert ((one["target_id"] == "long_tgt") & (one["source_id"] == "long_far")).any()  # a long quote read
+    _same(detect_sliced(posts, outlets, slice="3D", settings=cfg), one)

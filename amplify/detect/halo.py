@@ -36,17 +36,19 @@ def _shingle_hashes(texts: pd.Series, shingle: int, workers: int) -> tuple[np.nd
 _S = 1_000_000_000  # ns per second: holder counts are bounded on whole seconds
 
 
-def _holders(texts: pd.Series, shingle: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
+def _holders(texts: pd.Series, shingle: int, workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One row per (shingle, post) of ``texts`` -- a shingle repeated inside a
     post counts once, as blocking counts it: the shingle hashes and the post
     numbers, sorted by hash then post (one sort of blocking's own keys,
-    ``hash << DOC_BITS | post``)."""
+    ``hash << DOC_BITS | post``); and each post's length in tokens, as
+    detection measures it for ``quote_window_words``."""
     tok = tokenize(texts, workers=workers)
     keys, _ = shingles(tok.hashes, tok.offsets, shingle, workers)
     keys.sort()
     if len(keys):
         keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
-    return keys >> np.uint64(DOC_BITS), (keys & np.uint64((1 << DOC_BITS) - 1)).astype(np.int64)
+    return (keys >> np.uint64(DOC_BITS), (keys & np.uint64((1 << DOC_BITS) - 1)).astype(np.int64),
+            np.asarray(tok.lengths))
 
 
 def _distinct_sorted(values: np.ndarray) -> np.ndarray:
@@ -89,6 +91,11 @@ def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: De
       ``common_at + 1`` holders per shingle and target); when the bounds
       cannot tell rare from common, read every holder.
 
+    Only texts of ``quote_window_words`` tokens or more are paired past
+    ``window`` (:func:`~amplify.detect.classify.far_pair_worth_verifying`):
+    shorter targets ask nothing of the far halo, and a shorter far post is
+    read only as a holder that keeps a shingle common, never as a source.
+
     The far halo is streamed chunk by chunk (``ranges``): each chunk's rows
     (shingle, second, post) are counted and saved to a temporary folder, so
     memory holds one chunk's rows, not the halo's; the choice then reads
@@ -96,8 +103,10 @@ def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: De
     """
     w, qw = cfg.window_ns, cfg.quote_window_ns
     t_near = to_ns(near["published_at"])
-    n_hash, n_post = _holders(near["text"], cfg.shingle, workers)
-    mine = is_target[n_post]
+    n_hash, n_post, n_len = _holders(near["text"], cfg.shingle, workers)
+    # a target shorter than quote_window_words has no link past window (the long look-back verifies
+    # only pairs of two such texts: classify.far_pair_worth_verifying): the far halo cannot reach it
+    mine = is_target[n_post] & (n_len[n_post] >= cfg.quote_window_words)
     # the target occurrences (X, t), and which are common for certain within window
     occ_hash, occ_post = n_hash[mine], n_post[mine]
     occ_t = t_near[occ_post]
@@ -135,13 +144,14 @@ def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: De
     with tempfile.TemporaryDirectory(prefix="amplify-halo-") as tmp:
         # pass 1: each chunk's rows (far post, open shingle it holds), sorted by key code * span +
         # second, counted into the bounds and saved; only one chunk's rows are in memory
-        files, ids, n = [], [], 0
+        files, ids, long, n = [], [], [], 0
         for lo, hi in ranges:
             chunk = source.between(lo, hi)
             if len(chunk) == 0:
                 continue
             rel = to_ns(chunk["published_at"]) // _S - base
-            h, post = _holders(chunk["text"], cfg.shingle, workers)
+            h, post, length = _holders(chunk["text"], cfg.shingle, workers)
+            long.append(length >= cfg.quote_window_words)
             at = np.minimum(np.searchsorted(uniq, h), len(uniq) - 1)
             hit = uniq[at] == h
             # a holder past every target's window (rel >= span) counts for none of them; kept, its
@@ -161,6 +171,7 @@ def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: De
         if n == 0:
             return set()
         ids = np.concatenate(ids)
+        long = np.concatenate(long)
         rare_sure = upper - 1 <= cfg.common_at
         common_sure = lower - 1 > cfg.common_at
         unsure = np.zeros(len(uniq), dtype=bool)
@@ -188,7 +199,10 @@ def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: De
                 last = np.searchsorted(keys, rs_code + rs_hi, side="right")
                 take = np.maximum(last - first, 0)
                 rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-                pair = np.sort(np.repeat(tpost[rs], take) * np.int64(n) + post[rows])
+                pair = np.repeat(tpost[rs], take) * np.int64(n) + post[rows]
+                # a holder shorter than quote_window_words is no long-quote source: it is not read
+                # (fewer holders keep a rare shingle rare, so the others' choice stands)
+                pair = np.sort(pair[long[post[rows]]])
                 starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
                 counts = np.diff(np.r_[starts, len(pair)])
                 keep[pair[starts[counts >= cfg.shingle]] % n] = True
