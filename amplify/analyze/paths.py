@@ -672,6 +672,69 @@ def _post_side(f: Frame, prefix: str, i: int) -> dict:
             f"{prefix}_group": f.groups[f.group_of_outlet[o]], f"{prefix}_time": f.time(i)}
 
 
+def _workspace_texts(f: Frame, ws, hops: pd.DataFrame):
+    """The texts of the hops' posts read from the workspace by position: a dict post id -> text, or
+    None to read them by id (:func:`~amplify.analyze.tables.post_texts`).
+
+    Where each post of the frame is stored (part, row) is found once per frame
+    and workspace snapshot and kept (``f.cache``); a query then decodes only
+    the row groups holding its few posts, instead of reading and hashing a
+    million ids every time. Ids stored twice (or missing) fall back to the read
+    by id, which handles them.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        parts = [(ws.path / p["file"], int(p["seq"])) for p in ws.manifest["posts"]["parts"]]
+    except (KeyError, AttributeError, TypeError):
+        return None
+    key = ("text_rows", str(ws.path), tuple(seq for _, seq in parts))
+    where = f.cache.get(key)
+    if where is None:
+        ids = f.arrow_ids if f.arrow_ids is not None else pa.array(f.post_ids.tolist(), pa.string())
+        ids = (ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids).cast(pa.string())
+        part_of = np.full(f.n_posts, -1, dtype=np.int64)
+        row_of = np.full(f.n_posts, -1, dtype=np.int64)
+        ends = []
+        ok = True
+        for j, (path, _) in enumerate(parts):
+            try:
+                with pq.ParquetFile(path) as pf:
+                    meta = pf.metadata
+                    ends.append(np.cumsum([meta.row_group(i).num_rows for i in range(meta.num_row_groups)]))
+                    at = pc.index_in(pf.read(columns=["post_id"]).column("post_id").cast(pa.string()),
+                                     value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False)
+            except (OSError, KeyError, pa.ArrowInvalid):
+                ok = False
+                break
+            rows = np.flatnonzero(at >= 0)
+            post = np.asarray(at[rows], dtype=np.int64)
+            if (part_of[post] >= 0).any() or len(np.unique(post)) < len(post):    # an id stored twice
+                ok = False
+                break
+            part_of[post], row_of[post] = j, rows
+        where = f.cache[key] = (part_of, row_of, ends) if ok else False
+    if where is False:
+        return None
+    part_of, row_of, ends = where
+    idx = np.unique(np.r_[f.index_of(hops["source_id"].dropna()), f.index_of(hops["target_id"])])
+    if (idx < 0).any() or (part_of[idx] < 0).any():
+        return None
+    out: dict = {}
+    for j in np.unique(part_of[idx]).tolist():
+        rows = row_of[idx[part_of[idx] == j]]
+        groups = np.unique(np.searchsorted(ends[j], rows, side="right"))
+        first = np.r_[0, ends[j]][groups]                 # each group's first row in the part
+        sizes = np.diff(np.r_[0, ends[j]])[groups]
+        offset = np.r_[0, np.cumsum(sizes)[:-1]]          # each group's first row in what is read
+        g_of = np.searchsorted(ends[j], rows, side="right")
+        take = offset[np.searchsorted(groups, g_of)] + rows - first[np.searchsorted(groups, g_of)]
+        with pq.ParquetFile(parts[j][0]) as pf:
+            t = pf.read_row_groups(groups.tolist(), columns=["post_id", "text"]).take(pa.array(take, pa.int64()))
+        out.update(zip(t.column("post_id").cast(pa.string()).to_pylist(), t.column("text").cast(pa.string()).to_pylist()))
+    return out
+
+
 def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
     L = f.links
     und = f.undirected if len(f.undirected) == len(L) else np.zeros(len(L), dtype=bool)
@@ -699,7 +762,9 @@ def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
     hops["source_text"] = None
     hops["target_text"] = None
     if texts is not None and len(hops):
-        tx = post_texts(texts, pd.concat([hops["source_id"].dropna(), hops["target_id"]]))
+        tx = _workspace_texts(f, texts, hops) if _is_workspace(texts) else None
+        if tx is None:
+            tx = post_texts(texts, pd.concat([hops["source_id"].dropna(), hops["target_id"]]))
         src_text, tgt_text = [], []
         for p, q, k in zip(hops["source_id"], hops["target_id"], hops["_li"]):
             if k < 0:
