@@ -75,7 +75,7 @@ def test_forward_reach_counts_hops_and_stops_at_the_ends():
     """The cut keeps every post a route of at most ``hops`` links can pass, and no more."""
     import numpy as np
 
-    from amplify.analyze.paths import _forward_reach
+    from amplify.analyze.paths_index import forward_reach
 
     # 0 -> 1 -> 2 -> 3 -> 4, and 5 -> 6 where 5 is an end (a post of Y): nothing passes on from it
     src, tgt = np.array([0, 1, 2, 3, 5]), np.array([1, 2, 3, 4, 6])
@@ -83,9 +83,9 @@ def test_forward_reach_counts_hops_and_stops_at_the_ends():
     seeds[0] = True
     through = np.ones(7, dtype=bool)
     through[[0, 5]] = False
-    assert np.flatnonzero(_forward_reach(7, src, tgt, seeds, through=through, hops=2)).tolist() == [0, 1, 2]
-    assert np.flatnonzero(_forward_reach(7, src, tgt, seeds, through=through, hops=4)).tolist() == [0, 1, 2, 3, 4]
+    assert np.flatnonzero(forward_reach(7, src, tgt, seeds, through=through, hops=2)).tolist() == [0, 1, 2]
+    assert np.flatnonzero(forward_reach(7, src, tgt, seeds, through=through, hops=4)).tolist() == [0, 1, 2, 3, 4]
     seeds[5] = True       # a seed passes on even when it is an end (a post of Y that names X)
-    assert np.flatnonzero(_forward_reach(7, src, tgt, seeds, through=through, hops=1)).tolist() == [0, 1, 5, 6]
+    assert np.flatnonzero(forward_reach(7, src, tgt, seeds, through=through, hops=1)).tolist() == [0, 1, 5, 6]
     through[2] = False    # an end reached on the way is not passed through
-    assert np.flatnonzero(_forward_reach(7, src, tgt, seeds, through=through, hops=4)).tolist() == [0, 1, 2, 5, 6]
+    assert np.flatnonzero(forward_reach(7, src, tgt, seeds, through=through, hops=4)).tolist() == [0, 1, 2, 5, 6]

@@ -69,6 +69,7 @@ from amplify.analyze.cites import CITES_KIND, outlets_named
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame, resolve
 from amplify.analyze.outlet_kinds import select_outlet_kinds
+from amplify.analyze.paths_index import forward_reach, in_csr, link_index, stored_cite_pairs, workspace_texts
 from amplify.analyze.relays import route_parents
 from amplify.analyze.tables import json_records, matched_text, post_texts, text_table
 
@@ -137,61 +138,6 @@ class PathsReport:
         for p in out:
             p["steps"] = by_rank.get(p["rank"], [])
         return out
-
-
-def _in_csr(n, tgt):
-    order = np.argsort(tgt, kind="stable")
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tgt, minlength=n), out=ptr[1:])
-    return ptr, order
-
-
-def _link_index(f: Frame, *, kinds, since, until, follow_all: bool, ok_time: np.ndarray):
-    """The links a search follows and their in-link index, made once per frame and link set (``f.cache``).
-
-    Returns the link mask, the route parents (None when every link is
-    followed: they are found later, for the links on paths only), the kept
-    links' indices into ``f.links`` with their source and target posts, and
-    the in-link index (:func:`_in_csr`). Sorting the 600,000 links of a
-    million-post corpus costs more than a query from one outlet; the frame
-    never changes, so a second query with the same links reuses it.
-    """
-    key = ("paths_links", tuple(sorted(map(str, kinds))) if kinds else None,
-           None if since is None else str(since), None if until is None else str(until), bool(follow_all))
-    hit = f.cache.get(key)
-    if hit is not None:
-        return hit
-    mask = f.link_mask(parents_only=False, kinds=kinds)
-    parent = None
-    if not follow_all:
-        parent = route_parents(f, mask)
-        mask &= parent
-    lidx = np.flatnonzero(mask)
-    lsrc, ltgt = f.src[mask], f.tgt[mask]
-    keep = ok_time[lsrc] & ok_time[ltgt]
-    lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
-    out = (mask, parent, lidx, lsrc, ltgt, _in_csr(f.n_posts, ltgt))
-    for a in out:               # shared by later calls: nobody may write into them
-        if isinstance(a, np.ndarray):
-            a.flags.writeable = False
-    f.cache[key] = out
-    return out
-
-
-def _forward_reach(n: int, lsrc, ltgt, seeds: np.ndarray, *, through: np.ndarray, hops: int) -> np.ndarray:
-    """Posts reachable from ``seeds`` in at most ``hops`` links, passing on only from seeds and posts
-    of ``through`` (a route's inner posts): a mask over the ``n`` posts, one pass over the links a hop."""
-    reach = seeds.copy()
-    front = seeds
-    for _ in range(hops):
-        if not front.any():
-            break
-        new = np.zeros(n, dtype=bool)
-        new[ltgt[front[lsrc]]] = True
-        new &= ~reach
-        reach |= new
-        front = new & through
-    return reach
 
 
 def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
@@ -278,7 +224,7 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     if until is not None:
         ok_time &= f.times < user_time_ns(until)
     follow_all = also_matches or not parents_only
-    mask, parent, lidx, lsrc, ltgt, csr = _link_index(f, kinds=kinds, since=since, until=until,
+    mask, parent, lidx, lsrc, ltgt, csr = link_index(f, kinds=kinds, since=since, until=until,
                                                       follow_all=follow_all, ok_time=ok_time)
     start = in_t & ok_time
     want_cites = cites and (texts is not None or "text" in posts.columns)
@@ -292,9 +238,9 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
         # small X. (Read from texts, the citing posts are known only once the search has reached them.)
         seeds = in_s.copy()
         if stored:
-            cite_pairs = _stored_cite_pairs(f, s_out, text_source)
+            cite_pairs = stored_cite_pairs(f, s_out, text_source)
             seeds[cite_pairs[0]] = True
-        reach = _forward_reach(n, lsrc, ltgt, seeds, through=~(in_s | in_t), hops=max_hops)
+        reach = forward_reach(n, lsrc, ltgt, seeds, through=~(in_s | in_t), hops=max_hops)
     found, truncated, visited, partial = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t,
                                                  max_hops=max_hops, max_partial=max_partial, csr=csr,
                                                  keep_partial=want_cites, reach=reach)
@@ -376,32 +322,9 @@ def _is_workspace(x) -> bool:
     return hasattr(x, "manifest") and hasattr(x, "path") and hasattr(x, "posts")
 
 
-def _stored_cite_pairs(f: Frame, s_out: np.ndarray, ws) -> tuple[np.ndarray, np.ndarray]:
-    """The stored (post, outlet named) pairs naming an outlet of ``s_out``: post indices and outlet names.
-
-    The post index of every stored pair is looked up once per frame and kept
-    (``f.cache``): a hash of a million post ids costs more than the search.
-    """
-    from amplify.analyze.cites_store import CitesStore
-
-    t = CitesStore(ws).pairs()
-    memo = f.cache.get("cite_pairs")
-    if memo is None or memo[0] is not t:
-        ids = f.arrow_ids if f.arrow_ids is not None else pa.array(f.post_ids.tolist(), pa.string())
-        ids = (ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids).cast(pa.string())
-        pos = pc.index_in(t.column("post_id"), value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False)
-        named = t.column("cited_outlet").combine_chunks().cast(pa.string())
-        memo = f.cache["cite_pairs"] = (t, np.asarray(pos, dtype=np.int64), named)
-    _, pos, named = memo
-    sel = pc.is_in(named, value_set=pa.array(f.outlets[s_out].tolist(), pa.string())).to_numpy(zero_copy_only=False)
-    sel &= pos >= 0
-    rows = np.flatnonzero(sel)
-    return pos[rows], np.asarray(named.take(pa.array(rows, pa.int64())).to_pylist(), dtype=object)
-
-
 def _stored_citing_posts(f: Frame, heads: np.ndarray, pairs) -> tuple[np.ndarray, dict]:
     """:func:`_citing_posts` from the names stored in the workspace (found once per posts part):
-    ``pairs`` from :func:`_stored_cite_pairs`."""
+    ``pairs`` from :func:`stored_cite_pairs`."""
     post, named = pairs
     if not len(heads) or not len(post):
         return np.zeros(f.n_posts, dtype=bool), {}
@@ -466,12 +389,12 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
     head and, with ``keep_partial``, per length the partial paths that go on
     and their heads (in neither end's outlets): where a citation may begin a
     route. ``reach`` (a mask over the posts, optional) keeps only paths whose
-    posts all lie in it (:func:`_forward_reach`): a path leaving it can end
+    posts all lie in it (:func:`forward_reach`): a path leaving it can end
     at no post of ``stop`` nor a citing post, so the paths found and the
     partial paths ending at those posts are the same, in the same order.
     """
     in_s, in_t = stop, avoid
-    ptr, order = csr if csr is not None else _in_csr(n, ltgt)
+    ptr, order = csr if csr is not None else in_csr(n, ltgt)
     visited = start.copy()
     found: list[np.ndarray] = []
     partial: list = []
@@ -672,69 +595,6 @@ def _post_side(f: Frame, prefix: str, i: int) -> dict:
             f"{prefix}_group": f.groups[f.group_of_outlet[o]], f"{prefix}_time": f.time(i)}
 
 
-def _workspace_texts(f: Frame, ws, hops: pd.DataFrame):
-    """The texts of the hops' posts read from the workspace by position: a dict post id -> text, or
-    None to read them by id (:func:`~amplify.analyze.tables.post_texts`).
-
-    Where each post of the frame is stored (part, row) is found once per frame
-    and workspace snapshot and kept (``f.cache``); a query then decodes only
-    the row groups holding its few posts, instead of reading and hashing a
-    million ids every time. Ids stored twice (or missing) fall back to the read
-    by id, which handles them.
-    """
-    import pyarrow.parquet as pq
-
-    try:
-        parts = [(ws.path / p["file"], int(p["seq"])) for p in ws.manifest["posts"]["parts"]]
-    except (KeyError, AttributeError, TypeError):
-        return None
-    key = ("text_rows", str(ws.path), tuple(seq for _, seq in parts))
-    where = f.cache.get(key)
-    if where is None:
-        ids = f.arrow_ids if f.arrow_ids is not None else pa.array(f.post_ids.tolist(), pa.string())
-        ids = (ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids).cast(pa.string())
-        part_of = np.full(f.n_posts, -1, dtype=np.int64)
-        row_of = np.full(f.n_posts, -1, dtype=np.int64)
-        ends = []
-        ok = True
-        for j, (path, _) in enumerate(parts):
-            try:
-                with pq.ParquetFile(path) as pf:
-                    meta = pf.metadata
-                    ends.append(np.cumsum([meta.row_group(i).num_rows for i in range(meta.num_row_groups)]))
-                    at = pc.index_in(pf.read(columns=["post_id"]).column("post_id").cast(pa.string()),
-                                     value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False)
-            except (OSError, KeyError, pa.ArrowInvalid):
-                ok = False
-                break
-            rows = np.flatnonzero(at >= 0)
-            post = np.asarray(at[rows], dtype=np.int64)
-            if (part_of[post] >= 0).any() or len(np.unique(post)) < len(post):    # an id stored twice
-                ok = False
-                break
-            part_of[post], row_of[post] = j, rows
-        where = f.cache[key] = (part_of, row_of, ends) if ok else False
-    if where is False:
-        return None
-    part_of, row_of, ends = where
-    idx = np.unique(np.r_[f.index_of(hops["source_id"].dropna()), f.index_of(hops["target_id"])])
-    if (idx < 0).any() or (part_of[idx] < 0).any():
-        return None
-    out: dict = {}
-    for j in np.unique(part_of[idx]).tolist():
-        rows = row_of[idx[part_of[idx] == j]]
-        groups = np.unique(np.searchsorted(ends[j], rows, side="right"))
-        first = np.r_[0, ends[j]][groups]                 # each group's first row in the part
-        sizes = np.diff(np.r_[0, ends[j]])[groups]
-        offset = np.r_[0, np.cumsum(sizes)[:-1]]          # each group's first row in what is read
-        g_of = np.searchsorted(ends[j], rows, side="right")
-        take = offset[np.searchsorted(groups, g_of)] + rows - first[np.searchsorted(groups, g_of)]
-        with pq.ParquetFile(parts[j][0]) as pf:
-            t = pf.read_row_groups(groups.tolist(), columns=["post_id", "text"]).take(pa.array(take, pa.int64()))
-        out.update(zip(t.column("post_id").cast(pa.string()).to_pylist(), t.column("text").cast(pa.string()).to_pylist()))
-    return out
-
-
 def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
     L = f.links
     und = f.undirected if len(f.undirected) == len(L) else np.zeros(len(L), dtype=bool)
@@ -749,7 +609,8 @@ def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
             rows.append({"rank": int(rank), "route": route, "hop": hop, "source_id": None, "source_outlet": f.outlets[o],
                          "source_group": f.groups[f.group_of_outlet[o]], "source_time": pd.NaT,
                          **_post_side(f, "target", int(ex["_head"])), "lag_s": np.nan, "kind": CITES_KIND,
-                         "score": np.nan, "attributed": True, "is_parent": False, "tie": False, "_li": -1})
+                         "score": np.nan, "attributed": True, "is_parent": False, "tie": False, "_li": -1,
+                         "_si": -1, "_ti": int(ex["_head"])})
         for li in ex["_links"]:
             s, t = int(f.src[li]), int(f.tgt[li])
             hop += 1
@@ -757,12 +618,13 @@ def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
                          **_post_side(f, "target", t), "lag_s": float(L["lag_s"].iat[li]),
                          "kind": str(L["kind"].iat[li]), "score": float(L["score"].iat[li]),
                          "attributed": bool(L["attributed"].iat[li]), "is_parent": bool(parent[li]),
-                         "tie": bool(und[li]), "_li": int(li)})
+                         "tie": bool(und[li]), "_li": int(li), "_si": s, "_ti": t})
     hops = pd.DataFrame(rows)
     hops["source_text"] = None
     hops["target_text"] = None
     if texts is not None and len(hops):
-        tx = _workspace_texts(f, texts, hops) if _is_workspace(texts) else None
+        at = [i for i in hops.pop("_si").tolist() + hops.pop("_ti").tolist() if i >= 0]
+        tx = workspace_texts(f, texts, np.asarray(at, dtype=np.int64)) if _is_workspace(texts) else None
         if tx is None:
             tx = post_texts(texts, pd.concat([hops["source_id"].dropna(), hops["target_id"]]))
         src_text, tgt_text = [], []
