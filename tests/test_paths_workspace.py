@@ -43,18 +43,19 @@ def _outlets_in(O, q):
     return q["source"] in names and q["target"] in names
 
 
-@pytest.mark.parametrize("q", QUERIES, ids=lambda q: "-".join(f"{v}" for v in q.values()))
-def test_workspace_answers_as_the_tables(world, q):
+def test_workspace_answers_as_the_tables(world):
     ws, L, P, O, posts = world
-    if not _outlets_in(O, q):
-        pytest.skip("outlet not in this world")
     frame = Frame.build(L, P, O)
-    for _ in range(2):         # the second query reuses what the first kept on the frame
-        got = amplification_paths(L, P, O, frame=frame, texts=ws, **q)
-        want = amplification_paths(L, posts, O, texts=posts, **q)
-        pd.testing.assert_frame_equal(got.paths, want.paths)
-        pd.testing.assert_frame_equal(got.hops, want.hops)
-        pd.testing.assert_frame_equal(got.post_paths, want.post_paths)
+    asked = 0
+    for q in [q for q in QUERIES if _outlets_in(O, q)]:
+        for _ in range(2):         # the second query reuses what the first kept on the frame
+            got = amplification_paths(L, P, O, frame=frame, texts=ws, **q)
+            want = amplification_paths(L, posts, O, texts=posts, **q)
+            pd.testing.assert_frame_equal(got.paths, want.paths)
+            pd.testing.assert_frame_equal(got.hops, want.hops)
+            pd.testing.assert_frame_equal(got.post_paths, want.post_paths)
+        asked += 1
+    assert asked >= 4
 
 
 def test_the_answer_has_texts_and_routes(world):
