@@ -125,6 +125,9 @@ class Frame:
     ties: TieSummary = field(default_factory=TieSummary)
     #: The post ids as one Arrow array (lookups by hash without Python strings), when built from tables.
     arrow_ids: object = field(default=None, repr=False)
+    #: What analyses derive from the frame alone and reuse across calls (the paths link index); not
+    #: copied by ``dataclasses.replace``, so a changed frame never sees a stale entry.
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.DataFrame | None = None,

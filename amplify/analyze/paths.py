@@ -69,6 +69,7 @@ from amplify.analyze.cites import CITES_KIND, outlets_named
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame, resolve
 from amplify.analyze.outlet_kinds import select_outlet_kinds
+from amplify.analyze.paths_index import forward_reach, in_csr, link_index, stored_cite_pairs, workspace_texts
 from amplify.analyze.relays import route_parents
 from amplify.analyze.tables import json_records, matched_text, post_texts, text_table
 
@@ -137,13 +138,6 @@ class PathsReport:
         for p in out:
             p["steps"] = by_rank.get(p["rank"], [])
         return out
-
-
-def _in_csr(n, tgt):
-    order = np.argsort(tgt, kind="stable")
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tgt, minlength=n), out=ptr[1:])
-    return ptr, order
 
 
 def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
@@ -230,29 +224,33 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     if until is not None:
         ok_time &= f.times < user_time_ns(until)
     follow_all = also_matches or not parents_only
-    mask = f.link_mask(parents_only=False, kinds=kinds)
-    parent = None
-    if not follow_all:
-        parent = route_parents(f, mask)
-        mask &= parent
-    lidx = np.flatnonzero(mask)
-    lsrc, ltgt = f.src[mask], f.tgt[mask]
-    keep = ok_time[lsrc] & ok_time[ltgt]
-    lidx, lsrc, ltgt = lidx[keep], lsrc[keep], ltgt[keep]
+    mask, parent, lidx, lsrc, ltgt, csr = link_index(f, kinds=kinds, since=since, until=until,
+                                                      follow_all=follow_all, ok_time=ok_time)
     start = in_t & ok_time
-    csr = _in_csr(n, ltgt)             # built once, for both searches
     want_cites = cites and (texts is not None or "text" in posts.columns)
+    text_source = texts if texts is not None else (posts if "text" in posts.columns else None)
+    stored = cites and text_source is not None and _is_workspace(text_source)
+    reach = None
+    cite_pairs = None
+    if stored or not want_cites:
+        # Only posts reachable from X's posts (or from a post naming X) can lie on a route: the search
+        # from Y's posts is cut to them, which spares expanding every in-link of every post of Y for a
+        # small X. (Read from texts, the citing posts are known only once the search has reached them.)
+        seeds = in_s.copy()
+        if stored:
+            cite_pairs = stored_cite_pairs(f, s_out, text_source)
+            seeds[cite_pairs[0]] = True
+        reach = forward_reach(n, lsrc, ltgt, seeds, through=~(in_s | in_t), hops=max_hops)
     found, truncated, visited, partial = _search(n, lsrc, ltgt, start=start, stop=in_s, avoid=in_t,
                                                  max_hops=max_hops, max_partial=max_partial, csr=csr,
-                                                 keep_partial=want_cites)
-    text_source = texts if texts is not None else (posts if "text" in posts.columns else None)
+                                                 keep_partial=want_cites, reach=reach)
     cite_paths: list = []
     cited_by: dict = {}
     if cites and text_source is not None:
         heads = np.flatnonzero(visited & ~in_s)
-        if _is_workspace(text_source):
+        if stored:
             # the names every stored post holds were found once and kept (amplify.analyze.cites_store)
-            cite_post, cited_by = _stored_citing_posts(f, heads, s_out, text_source)
+            cite_post, cited_by = _stored_citing_posts(f, heads, cite_pairs)
         else:
             # one read of every text this call may show: the heads, and X's posts that start a hop
             shown = visited | (in_s & np.isin(np.arange(n), lsrc))
@@ -324,28 +322,19 @@ def _is_workspace(x) -> bool:
     return hasattr(x, "manifest") and hasattr(x, "path") and hasattr(x, "posts")
 
 
-def _stored_citing_posts(f: Frame, heads: np.ndarray, s_out: np.ndarray, ws) -> tuple[np.ndarray, dict]:
-    """:func:`_citing_posts` from the names stored in the workspace (found once per posts part)."""
-    from amplify.analyze.cites_store import CitesStore
-
-    if not len(heads):
-        return np.zeros(f.n_posts, dtype=bool), {}
-    t = CitesStore(ws).pairs()
-    t = t.filter(pc.is_in(t.column("cited_outlet"), value_set=pa.array(f.outlets[s_out].tolist(), pa.string())))
-    if not t.num_rows:
+def _stored_citing_posts(f: Frame, heads: np.ndarray, pairs) -> tuple[np.ndarray, dict]:
+    """:func:`_citing_posts` from the names stored in the workspace (found once per posts part):
+    ``pairs`` from :func:`stored_cite_pairs`."""
+    post, named = pairs
+    if not len(heads) or not len(post):
         return np.zeros(f.n_posts, dtype=bool), {}
     # only the posts the search reached can start a route
-    ids = f.arrow_ids if f.arrow_ids is not None else pa.array(f.post_ids.tolist(), pa.string())
-    vs = ids.take(pa.array(heads, pa.int64()))
-    vs = (vs.combine_chunks() if isinstance(vs, pa.ChunkedArray) else vs).cast(pa.string())
-    at = pc.index_in(t.column("post_id"), value_set=vs)
-    at = at.to_numpy(zero_copy_only=False)
-    hit = ~pd.isna(at)
+    reached = np.zeros(f.n_posts, dtype=bool)
+    reached[heads] = True
+    hit = reached[post]
     if not hit.any():
         return np.zeros(f.n_posts, dtype=bool), {}
-    post = heads[at[hit].astype(np.int64)]
-    named = np.asarray(t.column("cited_outlet").to_pylist(), dtype=object)[hit]
-    return _not_echoed(f, post, named)
+    return _not_echoed(f, post[hit], named[hit])
 
 
 def _not_echoed(f: Frame, post: np.ndarray, named: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -387,7 +376,7 @@ def _warnings(f: Frame, truncated: bool, max_partial: int, no_texts: bool) -> li
 
 
 def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partial: int, csr=None,
-            keep_partial: bool = False):
+            keep_partial: bool = False, reach=None):
     """Backward search over the links ``lsrc -> ltgt``, from the posts in ``start`` to posts in ``stop``.
 
     Posts are masks over the ``n`` posts. One step extends every partial
@@ -399,14 +388,17 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
     first), whether ``max_partial`` cut the search, every post that was a
     head and, with ``keep_partial``, per length the partial paths that go on
     and their heads (in neither end's outlets): where a citation may begin a
-    route.
+    route. ``reach`` (a mask over the posts, optional) keeps only paths whose
+    posts all lie in it (:func:`forward_reach`): a path leaving it can end
+    at no post of ``stop`` nor a citing post, so the paths found and the
+    partial paths ending at those posts are the same, in the same order.
     """
     in_s, in_t = stop, avoid
-    ptr, order = csr if csr is not None else _in_csr(n, ltgt)
+    ptr, order = csr if csr is not None else in_csr(n, ltgt)
     visited = start.copy()
     found: list[np.ndarray] = []
     partial: list = []
-    head = np.flatnonzero(start & (np.diff(ptr) > 0))
+    head = np.flatnonzero(start & (np.diff(ptr) > 0) & (True if reach is None else reach))
     frontier = np.zeros((len(head), 0), dtype=np.int64)
     truncated = False
     for h in range(1, max_hops + 1):
@@ -422,6 +414,8 @@ def _search(n: int, lsrc, ltgt, *, start, stop, avoid, max_hops: int, max_partia
         fresh = new_head != ltgt[paths[:, 0]] if len(paths) else np.zeros(0, dtype=bool)
         for j in range(h - 1):
             fresh &= new_head != lsrc[paths[:, j]]
+        if reach is not None:
+            fresh &= reach[new_head]
         paths, new_head = paths[fresh], new_head[fresh]
         visited[new_head] = True
         done = in_s[new_head]
@@ -596,8 +590,9 @@ _HOP_COLS = ["rank", "route", "hop", "source_id", "source_outlet", "source_group
 
 
 def _post_side(f: Frame, prefix: str, i: int) -> dict:
-    return {f"{prefix}_id": f.post_ids[i], f"{prefix}_outlet": f.outlets[f.outlet_of_post[i]],
-            f"{prefix}_group": f.groups[f.group_of_post[i]], f"{prefix}_time": f.time(i)}
+    o = f.outlet_of_post[i]      # not f.group_of_post[i]: that codes every post to read one
+    return {f"{prefix}_id": f.post_ids[i], f"{prefix}_outlet": f.outlets[o],
+            f"{prefix}_group": f.groups[f.group_of_outlet[o]], f"{prefix}_time": f.time(i)}
 
 
 def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
@@ -614,7 +609,8 @@ def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
             rows.append({"rank": int(rank), "route": route, "hop": hop, "source_id": None, "source_outlet": f.outlets[o],
                          "source_group": f.groups[f.group_of_outlet[o]], "source_time": pd.NaT,
                          **_post_side(f, "target", int(ex["_head"])), "lag_s": np.nan, "kind": CITES_KIND,
-                         "score": np.nan, "attributed": True, "is_parent": False, "tie": False, "_li": -1})
+                         "score": np.nan, "attributed": True, "is_parent": False, "tie": False, "_li": -1,
+                         "_si": -1, "_ti": int(ex["_head"])})
         for li in ex["_links"]:
             s, t = int(f.src[li]), int(f.tgt[li])
             hop += 1
@@ -622,12 +618,15 @@ def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
                          **_post_side(f, "target", t), "lag_s": float(L["lag_s"].iat[li]),
                          "kind": str(L["kind"].iat[li]), "score": float(L["score"].iat[li]),
                          "attributed": bool(L["attributed"].iat[li]), "is_parent": bool(parent[li]),
-                         "tie": bool(und[li]), "_li": int(li)})
+                         "tie": bool(und[li]), "_li": int(li), "_si": s, "_ti": t})
     hops = pd.DataFrame(rows)
     hops["source_text"] = None
     hops["target_text"] = None
     if texts is not None and len(hops):
-        tx = post_texts(texts, pd.concat([hops["source_id"].dropna(), hops["target_id"]]))
+        at = [i for i in hops.pop("_si").tolist() + hops.pop("_ti").tolist() if i >= 0]
+        tx = workspace_texts(f, texts, np.asarray(at, dtype=np.int64)) if _is_workspace(texts) else None
+        if tx is None:
+            tx = post_texts(texts, pd.concat([hops["source_id"].dropna(), hops["target_id"]]))
         src_text, tgt_text = [], []
         for p, q, k in zip(hops["source_id"], hops["target_id"], hops["_li"]):
             if k < 0:
