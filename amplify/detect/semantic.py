@@ -174,7 +174,7 @@ def _scan_block(s, a, lo, lo_all, eq_all, first_all, hi_all, outlet, lang, floor
     kk = k + skip
     m = near_i.shape[3]
     top = np.zeros((n_lang, m), dtype=np.float32)
-    top_i = np.full((n_lang, m), -1, dtype=np.int64)
+    top_i = np.full((n_lang, m), -1, dtype=np.int32)
     for r in range(s.shape[0]):
         u = a + r
         ou = outlet[u]
@@ -312,7 +312,7 @@ def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, 
         within the window, other outlets)
     before, after : (n,) float32 without ``lang``, else (n, L): each unit's density in the
         window before and after it (per language of the neighbours)
-    near_i, near_c : (n, 2, L, M) int64 and float32, only with ``near``
+    near_i, near_c : (n, 2, L, M) int32 and float32, only with ``near``
         Each unit's closest units before (``[:, 0]``) and after (``[:, 1]``) it, best first,
         per language of the neighbours, and their cosines (-1 and 0 where there are fewer)
     """
@@ -323,7 +323,7 @@ def unit_neighbours(vectors: np.ndarray, times: np.ndarray, outlet: np.ndarray, 
     before = np.zeros((n, n_lang), dtype=np.float32)
     after = np.zeros((n, n_lang), dtype=np.float32)
     m = max(int(near), k + skip)
-    near_i = np.full((n, 2, n_lang, m), -1, dtype=np.int64)
+    near_i = np.full((n, 2, n_lang, m), -1, dtype=np.int32)  # with near_c: 256 bytes a unit
     near_c = np.zeros((n, 2, n_lang, m), dtype=np.float32)
     found_t, found_s, found_c = [], [], []
     lo_all = np.searchsorted(times, times - window_ns, side="left")
