@@ -431,3 +431,51 @@ def test_explain_shows_aligned_sentence_pairs_escaped():
     assert "&lt;script&gt;" in page and "0.61" in page
     # a damaged cell shows no pairs instead of failing
     assert link_spans({**link, "aligned": "[[1,2"}) == []
+
+
+# one ministry line, translated or reposted by many outlets of both camps (the main use case of #13)
+_ECHO_SOURCE = "外交部发言人表示，中方坚决反对美国对台湾的军售，敦促美方立即停止。"
+_ECHOES = [
+    ("cgtn", "The foreign ministry spokesperson said China firmly opposes US arms sales to Taiwan and urges "
+             "the US to stop immediately."),
+    ("sputnik", "Официальный представитель МИД Китая заявил, что Пекин решительно выступает против продажи "
+                "американского оружия Тайваню и призывает США немедленно прекратить."),
+    ("globaltimes", "China firmly opposes the US arms sales to Taiwan and urges Washington to stop them at once, "
+                    "the foreign ministry spokesperson said."),
+    ("tass", "Китай решительно против продажи США оружия Тайваню и призывает американскую сторону немедленно "
+             "остановить её, заявил представитель МИД КНР."),
+    ("rt", "The foreign ministry spokesperson said China firmly opposes US arms sales to Taiwan and urges "
+           "the US to stop immediately."),
+    ("ria", "Официальный представитель МИД Китая заявил, что Пекин решительно выступает против продажи "
+            "американского оружия Тайваню и призывает США немедленно прекратить."),
+    ("xinhua_en", "Beijing strongly opposes American weapons sales to Taiwan and calls on the United States to "
+                  "halt them immediately, a foreign ministry spokesman said."),
+    ("izvestia", "МИД КНР: Пекин решительно выступает против поставок американского оружия Тайваню и требует "
+                 "от США немедленно их прекратить."),
+]
+_UNRELATED = [
+    ("bbc", "The football season starts on Saturday with a match in London."),
+    ("meduza", "Погода в Москве будет солнечной на выходных, сообщили синоптики."),
+    ("people", "今年夏天的电影票房创下新纪录，观众人数大幅增长。"),
+    ("reuters", "Oil prices rose on Tuesday after a fall in US crude stockpiles."),
+    ("kommersant", "Центральный банк сохранил ключевую ставку без изменений."),
+    ("chinadaily", "暴雨导致南方多个省份发生洪灾，数千人被紧急疏散。"),
+    ("guardian", "A new exhibition of Impressionist paintings opens at the museum next week."),
+    ("rbc", "Российские авиакомпании увеличили перевозки пассажиров на внутренних рейсах."),
+]
+
+
+@pytest.mark.parametrize("n", [1, 4, 8])
+def test_real_model_every_echo_of_a_widely_echoed_sentence_keeps_its_link(n):
+    # each echo's own echoes are its nearest neighbours: they must not raise its density so far that
+    # the margin drops its link to the source (reposted copies are cosine 1 to each other)
+    rows = [("src", "mfa", 0, _ECHO_SOURCE)]
+    rows += [(f"e{i}", outlet, 1 + 2 * i, text) for i, (outlet, text) in enumerate(_ECHOES[:n])]
+    rows += [(f"u{i}", outlet, 2 * i + 0.5, text) for i, (outlet, text) in enumerate(_UNRELATED)]
+    links = detect(_posts(rows), semantic=True)
+    pairs = set(zip(links["source_id"], links["target_id"]))
+    missing = [f"e{i}" for i in range(n) if ("src", f"e{i}") not in pairs]
+    assert not missing, f"echoes without their link to the source: {missing}"
+    assert not any(p[0].startswith("u") or p[1].startswith("u") for p in pairs)
+    echo = links[links["source_id"] == "src"]
+    assert set(echo["kind"]) == {"translation"}
