@@ -37,9 +37,6 @@ def _paragraphs() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.mark.xfail(strict=True, reason="known (#15, found by scale15b, also before it): on this slice the far-halo "
-                   "choice drops a near link (mfa-zh-20190920-1 -> -2, lag 60 s) that the whole horizon keeps; "
-                   "it depends on many far posts together, not one")
 def test_far_halo_choice_keeps_the_links_of_the_whole_horizon_on_real_text():
     posts = _paragraphs()
     cfg = DetectSettings()

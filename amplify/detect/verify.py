@@ -329,10 +329,13 @@ def _align(posts, limits, s, t, source, out, runs):
                         hit = True
                         break
                     kq += 1
-                if not hit:
-                    break
-                back += 1
-                ni, nj = want, pj
+                # a shingle off the diagonal is skipped, not an end: which of the target's
+                # other shingles the index holds depends on the rest of the batch (the
+                # shared-shingle filter keeps a few unique ones by chance), and the run
+                # must not (a gap of up to ``gap`` tokens is allowed, as going forward)
+                if hit:
+                    back += 1
+                    ni, nj = want, pj
                 q -= 1
             if cnt >= _PASSAGE_MIN_SHINGLES and not (back > 0 and nj <= cc):
                 runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2], runs[n_runs, 3] = ca, cb, cc, cd
