@@ -172,27 +172,25 @@ def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_ou
 
 
 @njit(cache=True, nogil=True)
-def _count_rows(docs, lo, seg_lo, seg_hi, d_lo, d_hi, counts, skip_common):
-    """``counts[d + 1]`` = rows of post ``d``, for the posts ``d_lo <= d < d_hi``
-    (with ``skip_common``, only the rows whose shingle is not common there)."""
+def _count_rows(docs, seg_lo, seg_hi, d_lo, d_hi, counts):
+    """``counts[d + 1]`` = rows of post ``d``, for the posts ``d_lo <= d < d_hi``."""
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi and not (skip_common and lo[i] < 0):
+            if d_lo <= d < d_hi:
                 counts[d + 1] += 1
 
 
 @njit(cache=True, nogil=True)
-def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, skip_common):
+def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob):
     """Counting sort of the rows of posts ``d_lo <= d < d_hi``: post ``d``
     owns rows ``pos[off[d]:off[d + 1]]``, whose window starts are copied
-    beside them into ``lob`` (so walking a post's rows reads one place, not two;
-    ``skip_common`` as in :func:`_count_rows`)."""
+    beside them into ``lob`` (so walking a post's rows reads one place, not two)."""
     ptr = off[d_lo:d_hi].copy()
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi and not (skip_common and lo[i] < 0):
+            if d_lo <= d < d_hi:
                 k = ptr[d - d_lo]
                 pos[k] = i
                 lob[k] = lo[i]
@@ -200,7 +198,7 @@ def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, skip_comm
 
 
 @njit(cache=True, nogil=True)
-def _count_rows_both(docs, lo, far_lo, seg_lo, seg_hi, d_lo, d_hi, counts, far_counts):
+def _count_rows_both(docs, far_lo, seg_lo, seg_hi, d_lo, d_hi, counts, far_counts):
     """:func:`_count_rows` for both horizons in one pass over the rows: every
     row for the window, and for the long horizon the rows whose ``far_lo`` is
     not negative (see :func:`_rows`)."""
@@ -461,21 +459,18 @@ def _rows_of_slices(ex, views, bounds, times, window, common_at, far_window=0):
         np.asarray(ends, np.int64)
 
 
-def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers, skip_common=False):
+def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers):
     """Counting sort of the rows by post: post ``d`` owns rows
     ``pos[off[d]:off[d + 1]]`` and their window starts ``lob[...]``. Each
-    thread sorts the rows of its own range of posts. With ``skip_common``, a
-    row whose shingle is common at its post is left out (it pairs that post
-    with nobody when no partner is kept for common shingles; it still counts
-    as a partner of the later posts it is rare for)."""
+    thread sorts the rows of its own range of posts."""
     split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
     ranges = list(zip(split[:-1], split[1:]))
     off = np.zeros(n_posts + 1, np.int64)
-    list(ex.map(lambda r: _count_rows(docs, lo, seg_lo, seg_hi, r[0], r[1], off, skip_common), ranges))
+    list(ex.map(lambda r: _count_rows(docs, seg_lo, seg_hi, r[0], r[1], off), ranges))
     np.cumsum(off, out=off)
     pos = np.empty(off[-1], np.int32)
     lob = np.empty(off[-1], np.int32)
-    list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob, skip_common),
+    list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob),
                 ranges))
     return off, pos, lob
 
@@ -487,7 +482,7 @@ def _group_rows_both(ex, docs, lo, far_lo, seg_lo, seg_hi, n_posts, workers):
     ranges = list(zip(split[:-1], split[1:]))
     off = np.zeros(n_posts + 1, np.int64)
     far_off = np.zeros(n_posts + 1, np.int64)
-    list(ex.map(lambda r: _count_rows_both(docs, lo, far_lo, seg_lo, seg_hi, r[0], r[1], off, far_off), ranges))
+    list(ex.map(lambda r: _count_rows_both(docs, far_lo, seg_lo, seg_hi, r[0], r[1], off, far_off), ranges))
     np.cumsum(off, out=off)
     np.cumsum(far_off, out=far_off)
     pos, lob = np.empty(off[-1], np.int32), np.empty(off[-1], np.int32)
