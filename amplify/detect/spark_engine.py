@@ -34,6 +34,7 @@ and the master is ``spark-submit``'s)::
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -75,8 +76,29 @@ def spark_session(master: str | None = None, app_name: str = "amplify detect"):
     try:
         return builder.getOrCreate()
     except Exception as exc:  # Py4J / Java launch errors carry no common type
-        raise EngineError(f"Spark could not start ({type(exc).__name__}: {exc}); is Java 17 installed "
-                          f"(java -version)?") from exc
+        raise EngineError(_start_error(exc, master)) from exc
+
+
+def _start_error(exc: Exception, master: str | None) -> str:
+    r"""One line for a Spark that would not start: the first Java exception
+    named in the error (a Py4J error carries the whole Java stack trace), and
+    what to check.
+
+    >>> _start_error(RuntimeError("An error occurred while calling None.org.apache.X.\n"
+    ...              ": java.net.UnknownHostException: nohost\n\tat a.b.C(C.java:1)"), "spark://nohost:7077")
+    "Spark could not start with --master spark://nohost:7077 (java.net.UnknownHostException: nohost); check the master's URL, that it is reachable, and that Java 17 is installed (java -version)"
+    """
+    found = _JAVA_EXCEPTION.search(str(exc))
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    cause = found.group(0).strip() if found else (lines[0] if lines else type(exc).__name__)
+    where = f" with --master {master}" if master else ""
+    check = ("check the master's URL, that it is reachable, and that" if master and not master.startswith("local")
+             else "check that")
+    return f"Spark could not start{where} ({cause[:300]}); {check} Java 17 is installed (java -version)"
+
+
+# "java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext." on one line
+_JAVA_EXCEPTION = re.compile(r"\b(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b[^\n]*")
 
 
 def _task_workers() -> int:
