@@ -426,12 +426,17 @@ def score_set(dataset: str, links: pd.DataFrame, verdicts: pd.DataFrame) -> dict
     covered = kinds[kinds["echo"] + kinds["not"] > 0]
     est = float((covered["links"] * covered["precision"]).sum() / covered["links"].sum()) if len(covered) else np.nan
     linked = set(links.loc[links["kind"] != "template", "key"])
+    unjudged = on[on["verdict"].isna()][["source_id", "target_id", "kind", "score", "key"]]
     missed = v[(v["verdict"] == "echo") & ~v["key"].isin(linked)]
     return {"dataset": dataset, "table": table, "weighted_precision": est,
             "weighted_covers": int(covered["links"].sum()), "links": n_echo_links,
             "judged": echoes, "false_links": echoes[echoes["verdict"] == "not"], "missed": missed,
             "echoes_judged": int((v["verdict"] == "echo").sum()),
-            "unjudged": on[on["verdict"].isna()][["source_id", "target_id", "kind", "score", "key"]]}
+            # unjudged echo links (counted against `links`) and unjudged template links, apart:
+            # one count over both read "1,894 of 1,686" when templates outnumbered the judged echoes
+            "unjudged": unjudged[unjudged["kind"] != "template"],
+            "unjudged_templates": unjudged[unjudged["kind"] == "template"],
+            "templates": int((links["kind"] == "template").sum())}
 
 
 def closeness_bin(closeness: np.ndarray) -> np.ndarray:
@@ -549,15 +554,17 @@ def report(results: list[dict], posts: dict, show: int) -> None:
                   f"{g['candidates'].sum():,} unlinked near-miss candidates; a stratum without a judged pair counts 0")
     print("\n== current links not yet judged ==")
     for r in results:
-        u = r["unjudged"]
-        print(f"{r['dataset']}: {len(u):,} of {r['links']:,} ({u['kind'].value_counts().to_dict()})")
+        u, ut = r["unjudged"], r["unjudged_templates"]
+        print(f"{r['dataset']}: {len(u):,} of {r['links']:,} echo links ({u['kind'].value_counts().to_dict()}); "
+              f"{len(ut):,} of {r['templates']:,} template links")
 
 
 def write_unjudged(path: Path, results: list[dict], posts: dict, judged_on: str) -> int:
     """The unjudged links side by side, blind (no kind or score), with the verdict columns to fill."""
     frames = []
     for r in results:
-        u = side_by_side(posts[r["dataset"]], r["unjudged"][["source_id", "target_id"]])
+        both = pd.concat([r["unjudged"], r["unjudged_templates"]])  # templates are judged too (their own row)
+        u = side_by_side(posts[r["dataset"]], both[["source_id", "target_id"]])
         frames.append(u.assign(dataset=r["dataset"], verdict="", reason="", drawn_as="link", judged_on=judged_on))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=VERDICT_COLUMNS)
     out = out.reindex(columns=VERDICT_COLUMNS + ["source_outlet", "target_outlet", "lag", "source_text",

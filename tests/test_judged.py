@@ -135,6 +135,20 @@ def test_score_set_counts_precision_misses_and_unjudged():
     assert r["weighted_precision"] == pytest.approx(1 / 3) and r["weighted_covers"] == 3
 
 
+def test_unjudged_echo_links_never_outnumber_the_echo_links(capsys):
+    # two unjudged template links beside one judged echo link: templates are counted apart
+    # (one count over both printed "2 of 1" links not yet judged)
+    links = _links([("p1", "p2", "verbatim", 100.0), ("p3", "p4", "template", 70.0),
+                    ("p5", "p6", "template", 65.0), ("p1", "p5", "quote", 95.0)])
+    v = J.check_verdicts(_verdicts([("t", "p1", "p2", "echo", "republication: copy", "link", "2026-01-01")]),
+                         "test", datasets=("t",))
+    r = J.score_set("t", links, v)
+    assert r["links"] == 2 and list(r["unjudged"]["key"]) == ["p1|p5"]
+    assert sorted(r["unjudged_templates"]["key"]) == ["p3|p4", "p5|p6"] and r["templates"] == 2
+    J.report([r | {"near_misses": pd.DataFrame()}], {"t": _posts()}, show=0)
+    assert "t: 1 of 2 echo links ({'quote': 1}); 2 of 2 template links" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("row, message", [
     (("t", "a", "b", "maybe", "x: y", "link", "2026-01-01"), "row 3, column verdict"),
     (("t", "a", "b", "echo", "", "link", "2026-01-01"), "row 3, column reason is empty"),

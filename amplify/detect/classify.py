@@ -95,6 +95,12 @@ _RESTATED_MIN_TOKENS = 8
 # headlines "Mt. Gox files for US bankruptcy" is held by 26 other posts; of the
 # hand-checked links this rule drops, 8 were judged not, 1 unsure, 1 echo.
 _BARE_FACT_POSTS = 8
+# With the event margin on (DetectSettings.event_margin), a short pair is no
+# echo when at least this many posts of the event's other coverage resemble
+# the target as much as its source does while the source does not resemble
+# them (amplify.detect.content): one such post could be a second copy the
+# target took from; two make the source's words the event's, not its own.
+_EVENT_POSTS = 2
 # Two texts of at most short_block_words tokens may be a paraphrase without
 # shared shingles (amplify.detect.short_candidates pairs them on rare words),
 # when they share at least this many rare words in order.
@@ -217,7 +223,13 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
       the bare fact of an event, in the words every outlet uses ("Apple
       releases iOS 7.1" inside a longer headline of its own): no echo. A
       verbatim copy stays one, and a longer shared text held by many posts
-      is a viral copy, not a bare fact.
+      is a viral copy, not a bare fact;
+    * with ``event_margin`` set, a short quote, paraphrase or reuse is no echo
+      when 2 or more posts of other outlets covering the event (holding one
+      of the pair's rarest shared words) are at least as close to the target
+      as its source is, while the source is ``event_margin`` points farther
+      from them: the target resembles coverage the source does not, so the
+      source is not specifically where its words came from.
 
     Parameters
     ----------
@@ -318,6 +330,9 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     out[template] = TEMPLATE
     out[topical] = NO_ECHO
     out[bare_fact & ~differ] = NO_ECHO
+    # the event margin (counted only when asked for: -1 otherwise)
+    same_event = short & np.isin(kinds, (QUOTE, PARAPHRASE, REUSE)) & (ag.event_posts >= _EVENT_POSTS)
+    out[same_event & ~differ] = NO_ECHO
     # a short rewording (no shingles to vouch for it) must share at least
     # _REWORDED_RARE rare words, in order, and lose none of its numbers
     reworded = asked & (kinds == PARAPHRASE) & _reworded(evidence, settings) & ~restates

@@ -24,7 +24,16 @@ those agree:
   how many *other* posts of the window hold every one of them. Many outlets
   write the bare fact of an event in the same few words ("Mt. Gox files for
   US bankruptcy", "Apple releases iOS 7.1"); when many other posts hold all
-  that a pair shares, the pair shares only what covering the event forces.
+  that a pair shares, the pair shares only what covering the event forces;
+* with an **event margin** (off unless asked for), how many posts of other
+  outlets that hold one of the pair's three rarest shared tokens (the same
+  event's other coverage) the target is at least as close to as it is to the
+  source, while the source is not close to them (Dice of distinct tokens at
+  least ``event_margin`` points lower): the target resembles coverage its
+  source does not, so the source is not specifically where its words came
+  from. Copies of one widely echoed line are all close to each other, the
+  source too, so they never count (the lexical analogue of the semantic
+  stage's neighbourhood margin, :mod:`amplify.detect.semantic`).
 
 :func:`amplify.detect.classify.classify` turns these into rules: a short pair
 is an echo only when its rare words agree and it shares at least one of them,
@@ -53,12 +62,13 @@ from numba import njit
 from amplify.detect.similarity import lcs
 from amplify.text import Tokens
 
-__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked", "BARE_FACT_TOKENS", "HOLDING_CAP"]
+__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked", "BARE_FACT_TOKENS", "HOLDING_CAP",
+           "EVENT_TOKENS"]
 
 # The largest number written out as a token that is recognised as a number;
 # longer digit runs (phone numbers, ids) are rare tokens anyway.
 _NUMBERS_UP_TO = 100_000
-_FIELDS = 9
+_FIELDS = 10
 # Posts holding every shared token are counted only for pairs sharing at most
 # this many distinct tokens (a clause: the bare fact of an event); a longer
 # shared text held by many posts is a viral copy, not a stock phrasing.
@@ -69,6 +79,10 @@ BARE_FACT_TOKENS = 8
 # (such a pair shares no name, and the topic rule judges it anyway).
 HOLDING_CAP = 100
 _HOLDING_SCAN = 10_000
+# The event's other coverage: posts holding one of the pair's this many rarest
+# shared tokens, at most _EVENT_SCAN of each token's posts in the window.
+EVENT_TOKENS = 3
+_EVENT_SCAN = 2000
 # below this many pairs one thread does it all
 _PARALLEL_MIN_PAIRS = 5000
 
@@ -99,6 +113,12 @@ class Agreement(NamedTuple):
         distinct token the two texts share; counted only when they share at
         most :data:`BARE_FACT_TOKENS` distinct tokens (-1 otherwise), up to
         :data:`HOLDING_CAP`.
+    event_posts : ndarray of int64
+        Posts of other outlets than the pair's, holding one of its
+        :data:`EVENT_TOKENS` rarest shared tokens, that the target is at least
+        as close to as to the source while the source is ``event_margin``
+        points of Dice farther from them (up to :data:`HOLDING_CAP`); -1
+        unless asked for (``event_margin > 0`` and outlets given, short pairs).
     """
 
     short_rare: np.ndarray
@@ -110,6 +130,7 @@ class Agreement(NamedTuple):
     long_rare_missing: np.ndarray
     window_posts: np.ndarray
     overlap_posts: np.ndarray
+    event_posts: np.ndarray
 
 
 @functools.lru_cache(maxsize=1)
@@ -254,9 +275,65 @@ def _holding_all(shared, ptr, posts, lo, hi, s, t):
 
 
 @njit(cache=True, nogil=True)
+def _distinct(sorted_hashes):
+    n = 0
+    for i in range(len(sorted_hashes)):
+        if i == 0 or sorted_hashes[i] != sorted_hashes[i - 1]:
+            n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _common(sorted_a, sorted_b):
+    """Distinct tokens of ``sorted_a`` that ``sorted_b`` holds."""
+    n = 0
+    for i in range(len(sorted_a)):
+        if (i == 0 or sorted_a[i] != sorted_a[i - 1]) and _contains(sorted_b, sorted_a[i]):
+            n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _event_posts(hashes, offsets, ptr, posts, lo, hi, s, t, sa, sb, event_keys, outlets, margin):
+    """Posts of the event (holding one of ``event_keys``, ids into the postings, in
+    ``[lo, hi)``, of other outlets than ``s`` and ``t``) that ``t`` is at least as close
+    to as to ``s`` while ``s`` is ``margin`` points farther from them (Dice of distinct
+    tokens, 0-100); ``sa`` and ``sb`` are the sorted tokens of ``s`` and ``t``."""
+    ns, nt = _distinct(sa), _distinct(sb)
+    d_st = 200.0 * _common(sa, sb) / max(ns + nt, 1)
+    count = 0
+    for i in range(len(event_keys)):
+        lst = posts[ptr[event_keys[i]]:ptr[event_keys[i] + 1]]
+        first = np.searchsorted(lst, lo)
+        for q in range(first, min(np.searchsorted(lst, hi), first + _EVENT_SCAN)):
+            p = lst[q]
+            if p == s or p == t or outlets[p] == outlets[s] or outlets[p] == outlets[t]:
+                continue
+            seen = False  # counted already under a rarer token
+            for j in range(i):
+                if _contains(posts[ptr[event_keys[j]]:ptr[event_keys[j] + 1]], p):
+                    seen = True
+                    break
+            if seen:
+                continue
+            u = np.sort(hashes[offsets[p]:offsets[p + 1]])
+            nu = _distinct(u)
+            d_ut = 200.0 * _common(u, sb) / max(nu + nt, 1)
+            if d_ut < d_st:
+                continue
+            if 200.0 * _common(u, sa) / max(nu + ns, 1) < d_st - margin:
+                count += 1
+                if count >= HOLDING_CAP:
+                    return count
+    return count
+
+
+@njit(cache=True, nogil=True)
 def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, numbers, src, tgt,
-           rare_share, rare_min, short_half_words, bare_fact_tokens, out):
+           rare_share, rare_min, short_half_words, bare_fact_tokens, outlets, margin, out):
     shared_keys = np.empty(bare_fact_tokens, dtype=np.int64)
+    event_keys = np.empty(EVENT_TOKENS, dtype=np.int64)
+    event_df = np.empty(EVENT_TOKENS, dtype=np.int64)
     for r in range(len(src)):
         s, t = src[r], tgt[r]
         S = hashes[offsets[s]:offsets[s + 1]]
@@ -339,11 +416,38 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
         out[r, 7] = hi - lo
         if 0 < n_shared <= len(shared_keys):
             out[r, 8] = _holding_all(shared_keys[:n_shared], ptr, posts, lo, hi, s, t)
+        if margin > 0:
+            # the pair's rarest shared tokens (by posts in the window), kept sorted by that count
+            n_event = 0
+            for i in range(len(sa)):
+                h = sa[i]
+                if (i > 0 and sa[i - 1] == h) or not _contains(sb, h):
+                    continue
+                k = _find(keys, ids, h)
+                lst = posts[ptr[k]:ptr[k + 1]]
+                df = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
+                if n_event == EVENT_TOKENS:
+                    if df >= event_df[EVENT_TOKENS - 1]:
+                        continue
+                    j = EVENT_TOKENS - 1  # replaces the least rare
+                else:
+                    j = n_event
+                    n_event += 1
+                while j > 0 and event_df[j - 1] > df:
+                    event_df[j] = event_df[j - 1]
+                    event_keys[j] = event_keys[j - 1]
+                    j -= 1
+                event_df[j] = df
+                event_keys[j] = k
+            sorted_s = sa if ws <= wt else sb
+            sorted_t = sb if ws <= wt else sa
+            out[r, 9] = _event_posts(hashes, offsets, ptr, posts, lo, hi, s, t, sorted_s, sorted_t,
+                                     event_keys[:n_event], outlets, margin)
 
 
 def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: np.ndarray, *,
                       window_ns: int, rare_share: float, rare_min_posts: int, short_words: int = 20,
-                      workers: int = 2) -> Agreement:
+                      outlets: np.ndarray | None = None, event_margin: float = 0.0, workers: int = 2) -> Agreement:
     """Content agreement of the pairs ``(src[i], tgt[i])`` (see the module's text).
 
     Parameters
@@ -364,6 +468,13 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
         Rare words, word order and window size are measured only for pairs
         whose shorter text has at most this many words; of longer pairs, only
         the numbers (the other fields stay -1).
+    outlets : ndarray of int, optional
+        Each post's outlet as a number; with ``event_margin`` it turns the
+        event margin on (``event_posts``, see the module's text).
+    event_margin : float
+        Points of Dice (0-100) by which the source must be farther than the
+        target from a post of the event's other coverage for that post to
+        count; 0 (default) counts nothing.
     workers : int
         Threads.
 
@@ -401,7 +512,10 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
             ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked), workers)
         args = (tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
                 number_hashes())
-        limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words), np.int64(BARE_FACT_TOKENS))
+        margin = float(event_margin) if outlets is not None else 0.0
+        outlet_codes = np.asarray(outlets if outlets is not None else np.zeros(1), dtype=np.int64)
+        limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words), np.int64(BARE_FACT_TOKENS),
+                  outlet_codes, margin)
         bounds = np.linspace(0, len(src), max(1, workers) + 1).astype(int)
         if workers <= 1 or len(src) < _PARALLEL_MIN_PAIRS:
             _agree(*args, src, tgt, *limits, out)

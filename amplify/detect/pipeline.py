@@ -237,7 +237,7 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
                             quote_min=cfg.quote_min, min_quote_words=cfg.min_quote_tokens,
                             min_contained_words=cfg.min_contained_words, dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del pairs
-    evidence = check_content(evidence, tokens, corpus.times, cfg)
+    evidence = check_content(evidence, tokens, corpus.times, cfg, corpus.outlet_code)
     echoes = echo_links(evidence, cfg, corpus.times)
     every_passage = list_passages(echoes, tokens, index, cfg, workers)
     del index
@@ -376,13 +376,15 @@ def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: De
                       pairs.rare[keep].astype(np.int64), pairs.n_keys, pairs.n_rows, pairs.seconds)
 
 
-def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: DetectSettings) -> Evidence:
+def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: DetectSettings,
+                  outlets: np.ndarray | None = None) -> Evidence:
     """The evidence with content agreement (:mod:`amplify.detect.content`)
-    for the pairs whose verdict needs it (:func:`~amplify.detect.classify.needs_agreement`)."""
+    for the pairs whose verdict needs it (:func:`~amplify.detect.classify.needs_agreement`);
+    ``outlets`` (each post's outlet code) for the event margin (``cfg.event_margin``)."""
     ask = np.flatnonzero(needs_agreement(evidence, classify(evidence, cfg), cfg))
     found = content_agreement(tokens, times, evidence.src[ask], evidence.tgt[ask], window_ns=cfg.window_ns,
                               rare_share=cfg.rare_share, rare_min_posts=cfg.rare_min_posts,
-                              short_words=cfg.short_words)
+                              short_words=cfg.short_words, outlets=outlets, event_margin=cfg.event_margin)
     agreement = unasked(len(evidence.src))
     for mine, theirs in zip(agreement, found):
         mine[ask] = theirs

@@ -111,6 +111,17 @@ class DetectSettings:
         (MRPC, Twitter-URL), but on the UCI and RUWA headlines most of the
         links it adds are the bare fact of an event in each outlet's words
         (see the README's Performance section), so it is off by default.
+    event_margin : float
+        The event margin (0-100 points of Dice; 0, the default, turns it
+        off): a short pair that is no verbatim copy is no echo when the
+        target is at least as close to two or more posts of other outlets
+        covering the same event (holding one of the pair's rarest shared
+        words) as to its source, while the source is this many points
+        farther from them (:mod:`amplify.detect.content`). 15 raises the
+        hand-checked precision of UCI links and drops UCI headlines that
+        many outlets wrote in the same words, but about a third of the links
+        it drops there are echoes, so it is off by default (see the README's
+        real-data figures).
     semantic : bool
         Also run the semantic stage (:mod:`amplify.detect.semantic`): echoes
         in another language (``translation``) or in other words (``semantic``).
@@ -147,6 +158,7 @@ class DetectSettings:
     keep_first: int = 3
     keep_last: int = 3
     short_block_words: int = 0
+    event_margin: float = 0.0
     semantic: bool = False
     semantic_min: float = 0.5
     semantic_margin: float = 0.11
@@ -180,6 +192,7 @@ class DetectSettings:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise SettingsError(name, f"must be a whole number >= {low} (got {value!r})")
         for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
+                           ("event_margin", 100.0),
                            ("paraphrase_min_dice", 1.0), ("rare_share", 1.0),
                            ("reuse_min_coverage", 1.0), ("semantic_min", 1.0), ("semantic_min_coverage", 1.0),
                            ("semantic_margin", 1.0)):
@@ -193,11 +206,13 @@ class DetectSettings:
 
         Without the semantic stage its knobs are left out, so a link set
         computed without it keeps the id it had before the stage existed;
-        so is ``short_block_words`` when it is 0 (off).
+        so are ``short_block_words`` and ``event_margin`` when they are 0 (off).
         """
         out = dataclasses.asdict(self)
         if not self.short_block_words:  # off: the link set keeps the id it had before the setting existed
             out.pop("short_block_words")
+        if not self.event_margin:
+            out.pop("event_margin")
         if not self.semantic:
             for name in _SEMANTIC_FIELDS:
                 out.pop(name)
