@@ -106,3 +106,21 @@ def test_on_the_uci_headlines_the_margin_drops_own_wording_and_keeps_copied_line
     # a line many outlets copied keeps every link between its copies
     favreau = {p for p in pairs(off) if "stainless steel food truck" in p[0] and "stainless steel food truck" in p[1]}
     assert len(favreau) >= 5 and favreau <= kept
+
+
+def test_the_cli_flag_reaches_detection_and_a_bad_value_names_the_flag(tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+    from amplify.workspace import Workspace
+
+    csv = tmp_path / "posts.csv"
+    _posts([("a", SOURCE), ("b", TARGET), ("c", COVERAGE[0]), ("d", COVERAGE[1])]).to_csv(csv, index=False)
+    run = lambda *a: CliRunner().invoke(cli, [str(x) for x in a])  # noqa: E731
+    assert run("ingest", csv, "--workspace", tmp_path / "ws", "-q").exit_code == 0
+    bad = run("detect", "--workspace", tmp_path / "ws", "--event-margin", -5, "-q")
+    assert bad.exit_code == 2 and "--event-margin" in bad.output
+    assert run("detect", "--workspace", tmp_path / "ws", "-q").exit_code == 0
+    assert _linked(Workspace(tmp_path / "ws").links(), "p0", "p1")
+    assert run("detect", "--workspace", tmp_path / "ws", "--event-margin", 15, "-q").exit_code == 0
+    assert not _linked(Workspace(tmp_path / "ws").links(), "p0", "p1")

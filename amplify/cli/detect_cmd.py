@@ -43,6 +43,10 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
               help="Texts of at most this many words are also compared when they share two rare words, not only "
                    "4-word runs (short rewordings; 15 is a good value); 0: off. Off by default: on "
                    "news headlines it also links many same-event headlines.")
+@click.option("--event-margin", type=float, default=_DEFAULTS.event_margin, show_default=True,
+              help="Short texts: no echo when 2+ posts of other outlets on the same event are as close to the target "
+                   "as its source is while the source is this many points (0-100) farther from them (15 is a good "
+                   "value); 0: off. Off by default: it also drops real echoes (see the README).")
 @click.option("--rare-share", type=float, default=_DEFAULTS.rare_share, show_default=True,
               help="A word is rare when at most this share of the posts in the window hold it (or --rare-posts).")
 @click.option("--rare-posts", "rare_min_posts", type=int, default=_DEFAULTS.rare_min_posts, show_default=True,
@@ -74,7 +78,7 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
-            paraphrase_min_ratio, reuse_min_coverage, short_words, short_block_words, rare_share, rare_min_posts, min_contained_words, same_outlet,
+            paraphrase_min_ratio, reuse_min_coverage, short_words, short_block_words, event_margin, rare_share, rare_min_posts, min_contained_words, same_outlet,
             cross_group_only, semantic, semantic_min, semantic_margin, semantic_min_coverage, full, slice_len, engine, master,
             workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
@@ -104,7 +108,7 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                                   paraphrase_min_dice=paraphrase_min_dice,
                                   paraphrase_min_ratio=paraphrase_min_ratio,
                                   reuse_min_coverage=reuse_min_coverage, short_words=short_words,
-                                  short_block_words=short_block_words,
+                                  short_block_words=short_block_words, event_margin=event_margin,
                                   rare_share=rare_share, rare_min_posts=rare_min_posts,
                                   min_contained_words=min_contained_words, same_outlet=same_outlet,
                                   cross_group_only=cross_group_only, semantic=semantic, semantic_min=semantic_min,
