@@ -46,6 +46,7 @@ not yet judged (``--unjudged OUT`` writes them side by side, blind).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -139,7 +140,8 @@ def run_detector(posts: pd.DataFrame, outlets: pd.DataFrame, truth: pd.DataFrame
     """This tree's links among the benchmark's posts, semantic stage on, one row per pair, oriented
     as :func:`judged.orient`, with each pair's languages (the builder's), origins, score band and
     ``drawn_as`` (the stratum a pair belongs to, or empty)."""
-    settings = DetectSettings(**{**settings.to_dict(), "semantic": True})
+    # replace, not to_dict: without the stage on, to_dict leaves its knobs out (and a --set of one)
+    settings = dataclasses.replace(settings, semantic=True)
     links = detect(posts[["post_id", "outlet", "published_at", "text"]], outlets, settings=settings,
                    embeddings=bench.store_for(posts), progress=False)
     src, tgt = orient(posts, links["source_id"], links["target_id"])
@@ -398,6 +400,7 @@ def score(verdicts_path: Path, settings: DetectSettings, show: int, unjudged: Pa
     stale = stale_verdicts(verdicts, posts)
     live = verdicts[~verdicts["key"].isin(set(stale["key"]))]
     links = run_detector(posts, outlets, truth, settings)
+    settings = dataclasses.replace(settings, semantic=True)
     changed = {k: v for k, v in settings.to_dict().items() if DetectSettings(semantic=True).to_dict().get(k) != v}
     changed.pop("semantic", None)
     print(f"verdicts: {verdicts_path} ({len(verdicts)} pairs, {verdicts['verdict'].value_counts().to_dict()}); "
@@ -486,9 +489,11 @@ def score(verdicts_path: Path, settings: DetectSettings, show: int, unjudged: Pa
     print("\n== current links not yet judged ==")
     u = links[(links["drawn_as"] != "") & ~links["key"].isin(set(live["key"]))]
     print(u.groupby(["drawn_as", "lang"]).size().to_string() if len(u) else "none")
-    gone = live[(live["drawn_as"] == "semantic") & ~live["key"].isin(set(links.loc[links["kind"] == "semantic", "key"]))]
+    linked_sem = set(links.loc[links["kind"] == "semantic", "key"])
+    gone = live[(live["drawn_as"] == "semantic") & ~live["key"].isin(linked_sem)]
     if len(gone):
-        print(f"judged semantic pairs no longer linked as semantic: {len(gone)} ({gone['verdict'].value_counts().to_dict()})")
+        print(f"judged semantic pairs no longer linked as semantic: {len(gone)} "
+              f"({gone['verdict'].value_counts().to_dict()})")
     if unjudged:
         n = write_unjudged(unjudged, posts, links, u, pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d"))
         print(f"wrote {n:,} unjudged links side by side to {unjudged}")
