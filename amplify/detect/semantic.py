@@ -63,7 +63,7 @@ SEMANTIC_KINDS = ("translation", "semantic")
 #: an article is found sentence by sentence (as one unit it met each translated sentence at a
 #: lower cosine); pieces under 25 characters join their neighbour.
 UNIT_SPLIT = {"short_chars": 0, "min_chars": 25, "max_chars": 400}
-_UNITS_VERSION = 4  # how texts are cut, tokenized and their language told: stored with the vectors
+_UNITS_VERSION = 5  # how texts are cut, tokenized and their language told: stored with the vectors
 #: Neighbours per unit whose mean cosine is its density.
 _K = 4
 #: "distance" (cos - density) or "ratio" (cos / density). The distance margin separates better with
