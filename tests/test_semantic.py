@@ -254,7 +254,8 @@ def test_same_language_other_words_is_semantic_and_lexical_links_win():
     ToyEncoder_instance.meaning["The rate went up by fifty basis points, the bank said."] = \
         ToyEncoder_instance.meaning[en] + 0.01
     posts = _posts([("a", "reuters", 0, en), ("b", "ap", 2, "The rate went up by fifty basis points, the bank said.")])
-    links = detect(posts, **TOY)
+    assert detect(posts, **TOY).empty  # same-language restatements are opt-in
+    links = detect(posts, semantic_same_language=True, **TOY)
     assert links["kind"].tolist() == ["semantic"]
     assert detect(posts).empty  # off by default
 

@@ -552,6 +552,10 @@ def add_semantic_links(links: pd.DataFrame, corpus: Corpus, cfg: DetectSettings,
     stats.embedded_posts = len(corpus.ids)
     found = semantic_links(emb, corpus.times, corpus.outlet_code, corpus.group_code, cfg, want=want, texts=texts)
     del texts
+    if not cfg.semantic_same_language:
+        # same-language restatements are opt-in: read by hand among real news posts, about one in
+        # eight was an echo (the rest one topic, one event, or two sentences of one article)
+        found = found[found["kind"].to_numpy() != "semantic"]
     if not cfg.same_outlet:
         found = found[corpus.outlet_code[found["src"].to_numpy(np.int64)]
                       != corpus.outlet_code[found["tgt"].to_numpy(np.int64)]]
