@@ -141,7 +141,7 @@ def run_detector(posts: pd.DataFrame, outlets: pd.DataFrame, truth: pd.DataFrame
     as :func:`judged.orient`, with each pair's languages (the builder's), origins, score band and
     ``drawn_as`` (the stratum a pair belongs to, or empty)."""
     # replace, not to_dict: without the stage on, to_dict leaves its knobs out (and a --set of one)
-    settings = dataclasses.replace(settings, semantic=True)
+    settings = dataclasses.replace(settings, semantic=True, semantic_same_language=True)
     links = detect(posts[["post_id", "outlet", "published_at", "text"]], outlets, settings=settings,
                    embeddings=bench.store_for(posts), progress=False)
     src, tgt = orient(posts, links["source_id"], links["target_id"])
@@ -400,8 +400,9 @@ def score(verdicts_path: Path, settings: DetectSettings, show: int, unjudged: Pa
     stale = stale_verdicts(verdicts, posts)
     live = verdicts[~verdicts["key"].isin(set(stale["key"]))]
     links = run_detector(posts, outlets, truth, settings)
-    settings = dataclasses.replace(settings, semantic=True)
-    changed = {k: v for k, v in settings.to_dict().items() if DetectSettings(semantic=True).to_dict().get(k) != v}
+    settings = dataclasses.replace(settings, semantic=True, semantic_same_language=True)
+    base = DetectSettings(semantic=True, semantic_same_language=True).to_dict()
+    changed = {k: v for k, v in settings.to_dict().items() if base.get(k) != v}
     changed.pop("semantic", None)
     print(f"verdicts: {verdicts_path} ({len(verdicts)} pairs, {verdicts['verdict'].value_counts().to_dict()}); "
           f"settings: semantic stage on, {changed or 'defaults'}; posts: {len(posts):,} "
