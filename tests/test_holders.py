@@ -22,7 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from amplify.detect import DetectSettings
+from unittest.mock import patch
+
+from amplify.detect import DetectSettings, halo
 from amplify.detect.candidates import candidate_pairs
 from amplify.detect.halo import FarRare, HolderIndex
 from amplify.detect.shingles import DOC_BITS, build_index, shared_set, shingles
@@ -71,8 +73,9 @@ def _rare(plain, pid, cfg=CFG):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(posts=corpora(), start_h=st.integers(0, 20).map(lambda k: 12 * k), chunk_h=st.integers(1, 96))
-def test_choice_follows_the_rule(tmp_path_factory, posts, start_h, chunk_h):
+@given(posts=corpora(), start_h=st.integers(0, 20).map(lambda k: 12 * k), chunk_h=st.integers(1, 96),
+       query_rows=st.sampled_from([4, 1 << 20]))
+def test_choice_follows_the_rule(tmp_path_factory, posts, start_h, chunk_h, query_rows):
     src = FramePosts(posts)
     index = HolderIndex.build(src, tmp_path_factory.mktemp("h") / "holders", CFG.shingle, chunk_ns=chunk_h * HOUR)
     plain = _plain(posts)
@@ -80,7 +83,8 @@ def test_choice_follows_the_rule(tmp_path_factory, posts, start_h, chunk_h):
     assert index.ids(np.arange(len(posts))) == src.posts["post_id"].tolist()  # numbered in time order
     a = BASE + start_h * HOUR
     targets = src.between(a, a + 2 * DAY - 1)
-    far_rare, sources = index.choose(targets, a - CFG.window_ns, CFG)
+    with patch.object(halo, "_QUERY_ROWS", query_rows):  # targets looked up a few rows at a time, or all at once
+        far_rare, sources = index.choose(targets, a - CFG.window_ns, CFG)
     w, qw, long = CFG.window_ns, CFG.quote_window_ns, CFG.quote_window_words
     want_rows = {(x, pid) for pid in targets["post_id"] if plain[pid][1] >= long for x in _rare(plain, pid)}
     got_rows = {(int(r >> np.uint64(DOC_BITS)), far_rare.target_ids[int(r & np.uint64((1 << DOC_BITS) - 1))])

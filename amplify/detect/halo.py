@@ -56,6 +56,15 @@ _HASH_MASK = ~_DOC_MASK
 # holds about 1/64 of the corpus's rows at once (besides one chunk's texts)
 _BUCKET_BITS = 6
 _VERSION = 1
+# target rows looked up at once (a slice's temporaries are about 60 bytes per row)
+_QUERY_ROWS = 1 << 20
+
+
+def _mapped(path: Path, dtype) -> np.ndarray:
+    """The raw array in ``path``, memory-mapped read-only (an empty file is an empty array)."""
+    if path.stat().st_size == 0:
+        return np.zeros(0, dtype)
+    return np.memmap(path, dtype=dtype, mode="r")
 
 
 def _expand(first: np.ndarray, take: np.ndarray) -> np.ndarray:
@@ -105,12 +114,8 @@ class HolderIndex:
         self.meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
         self.n_posts = int(self.meta["posts"])
         self.shingle = int(self.meta["shingle"])
-        keys = self.folder / "keys.u64"
-        # memory-mapped: a slice's binary searches touch a few pages of it, not all
-        self.keys = (np.memmap(keys, dtype=np.uint64, mode="r") if keys.stat().st_size
-                     else np.zeros(0, np.uint64))
-        self.times = np.fromfile(self.folder / "times.i64", dtype=np.int64)
-        self.lengths = np.fromfile(self.folder / "lengths.i32", dtype=np.int32)
+        self.times = _mapped(self.folder / "times.i64", np.int64)
+        self.lengths = _mapped(self.folder / "lengths.i32", np.int32)
 
     @staticmethod
     def is_complete(folder: Path | str, shingle: int) -> bool:
@@ -215,9 +220,16 @@ class HolderIndex:
         base = np.asarray(hashes, dtype=np.uint64) << np.uint64(DOC_BITS)
         g_lo = np.searchsorted(self.times, lo_ns, side="left").astype(np.uint64)
         g_hi = np.searchsorted(self.times, hi_ns, side="right").astype(np.uint64)
+        keys = self._mapped_keys()
         # base + n_posts is at most the next shingle's first key: the search stops before it
-        return (np.searchsorted(self.keys, base + g_hi, side="left")
-                - np.searchsorted(self.keys, base + g_lo, side="left")).astype(np.int64)
+        return (np.searchsorted(keys, base + g_hi, side="left")
+                - np.searchsorted(keys, base + g_lo, side="left")).astype(np.int64)
+
+    def _mapped_keys(self) -> np.ndarray:
+        """``keys.u64``, memory-mapped: a slice's searches touch the pages they
+        need, and the caller drops the map once its targets are looked up, so
+        the pages leave the slice's memory before its detection runs."""
+        return _mapped(self.folder / "keys.u64", np.uint64)
 
     def choose(self, targets: pd.DataFrame, far_before_ns: int, cfg: DetectSettings,
                workers: int = 2) -> tuple[FarRare, np.ndarray]:
@@ -243,35 +255,58 @@ class HolderIndex:
         ids = targets["post_id"].astype(str).to_numpy(dtype=object)
         t_post = to_ns(targets["published_at"]).astype(np.int64)
         tok = tokenize(targets["text"], workers=workers)
-        keys, _ = shingles(tok.hashes, tok.offsets, cfg.shingle, workers)
+        keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle, workers)
+        del tok.hashes
         long_t = np.asarray(tok.lengths) >= cfg.quote_window_words
-        keys = keys[long_t[(keys & _DOC_MASK).astype(np.int64)]]
-        keys = np.unique(keys)                       # a shingle repeated in a post counts once
-        post = (keys & _DOC_MASK).astype(np.int64)
-        base = keys & _HASH_MASK
         # per target, its horizon and its far sources' end as corpus post numbers
         g_lo = np.searchsorted(self.times, t_post - qw, side="left").astype(np.uint64)
         g_hi = np.searchsorted(self.times, t_post + qw, side="right").astype(np.uint64)
         g_end = np.minimum(np.searchsorted(self.times, t_post - w, side="left"),
                            np.searchsorted(self.times, far_before_ns, side="left")).astype(np.uint64)
         g_end = np.maximum(g_end, g_lo)
-        first = np.searchsorted(self.keys, base + g_lo[post], side="left")
-        count = np.searchsorted(self.keys, base + g_hi[post], side="left") - first
-        rare = count - 1 <= cfg.common_at           # a shingle of this target alone is not listed: count 0
-        far_rare = FarRare(ids, keys[rare])
-        # the far holders of each rare row: at most common_at + 1 keys from ``first`` on
-        first = first[rare]
-        take = np.searchsorted(self.keys, base[rare] + g_end[post[rare]], side="left") - first
-        rows = _expand(first, np.maximum(take, 0))
+        # targets in groups of about _QUERY_ROWS rows: a pair's rows are all in its target's group,
+        # so each group's sources are complete, and the temporaries stay one group's
+        cuts = np.unique(np.searchsorted(key_off, np.arange(0, key_off[-1], _QUERY_ROWS), side="right") - 1)
+        cuts = np.r_[cuts[cuts > 0], len(ids)] if len(ids) else np.zeros(1, np.int64)
+        rare_rows, sources = [], []
+        index_keys = self._mapped_keys()
+        for p0, p1 in zip(np.r_[0, cuts[:-1]].tolist(), cuts.tolist()):
+            k = keys[key_off[p0]:key_off[p1]]
+            k = k[long_t[(k & _DOC_MASK).astype(np.int64)]]
+            if len(k) == 0:
+                continue
+            k = np.sort(k)                          # by hash: the searches below walk the index in order
+            k = k[np.r_[True, k[1:] != k[:-1]]]     # a shingle repeated in a post counts once
+            rare, src = self._rare_and_sources(index_keys, k, g_lo, g_hi, g_end, cfg)
+            rare_rows.append(rare)
+            sources.append(src)
+        del keys, index_keys                        # unmapped: its pages leave this process's memory
+        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
+        chosen = np.unique(np.concatenate(sources)) if sources else np.zeros(0, np.int64)
+        return FarRare(ids, rows), chosen
+
+    def _rare_and_sources(self, index_keys, keys, g_lo, g_hi, g_end,
+                          cfg: DetectSettings) -> tuple[np.ndarray, np.ndarray]:
+        """For target rows ``keys`` (sorted, distinct; ``hash << DOC_BITS | target``),
+        the rows rare at their target and the sources they bring (see :meth:`choose`),
+        looked up in ``index_keys`` (:meth:`_mapped_keys`)."""
+        post = (keys & _DOC_MASK).astype(np.int64)
+        base = keys & _HASH_MASK
+        first = np.searchsorted(index_keys, base + g_lo[post], side="left")
+        rare = np.searchsorted(index_keys, base + g_hi[post], side="left") - first - 1 <= cfg.common_at
+        # (a shingle held by this target alone is not listed: a count of 0, rare)
+        first, post, base = first[rare], post[rare], base[rare]
+        take = np.maximum(np.searchsorted(index_keys, base + g_end[post], side="left") - first, 0)
+        del base
+        rows = _expand(first, take)                 # at most common_at + 1 holders per rare row
         if len(rows) == 0:
-            return far_rare, np.zeros(0, np.int64)
-        src = (np.asarray(self.keys[rows]) & _DOC_MASK).astype(np.int64)
-        tgt = np.repeat(post[rare], np.maximum(take, 0))
+            return keys[rare], np.zeros(0, np.int64)
+        src = (np.asarray(index_keys[rows]) & _DOC_MASK).astype(np.int64)
+        tgt = np.repeat(post, take)
         ok = self.lengths[src] >= cfg.quote_window_words
         pair = np.sort(tgt[ok] * np.int64(self.n_posts) + src[ok])
         if len(pair) == 0:
-            return far_rare, np.zeros(0, np.int64)
+            return keys[rare], np.zeros(0, np.int64)
         starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
         counts = np.diff(np.r_[starts, len(pair)])
-        sources = np.unique(pair[starts[counts >= cfg.shingle]] % np.int64(self.n_posts))
-        return far_rare, sources
+        return keys[rare], pair[starts[counts >= cfg.shingle]] % np.int64(self.n_posts)

@@ -10,26 +10,27 @@ So the targets of one slice of time ``[a, b)`` get exactly the links of a
 pass over the whole corpus when detection reads, besides the slice:
 
 * the **near halo** ``[a - window, b + window]``, whole;
-* the **far halo** ``[a - H, a - window)`` and ``(b + window, b + H]``, with
-  ``H = max(window, quote_window)`` (:attr:`DetectSettings.horizon_ns`),
-  but only its posts that hold a shingle of a target that may be *rare* at
-  that target. A post past ``window`` reaches a target's links only through
-  the shingles they share: as a long-quote source (which needs rare shared
-  shingles) or as one more holder in the count that makes a shingle common
-  over ``quote_window``. A shingle already held by more than ``common_at``
-  other posts within ``window`` of the target (counted on the near halo) is
-  common over ``quote_window`` whatever the far posts are, so a far post
-  holding only such shingles, or none, changes nothing; the rare-word counts
-  of content agreement read ``window`` only. With the default 180-day
-  ``quote_window`` this filter is what keeps a slice from reading a year;
+* of the **far halo** ``[a - H, a - window)``, with ``H = max(window,
+  quote_window)`` (:attr:`DetectSettings.horizon_ns`), only the posts that
+  may be long-quote sources of a target: those sharing ``shingle`` shingles
+  rare over ``quote_window`` with it. A post past ``window`` reaches a
+  target's links only through the shingles they share: as such a source, or
+  as one more holder in the count that makes a shingle common over
+  ``quote_window``. That count is taken once for the whole corpus
+  (:class:`~amplify.detect.halo.HolderIndex`, built by a streaming pass
+  before the first slice and kept in the slice store) and handed to
+  blocking (:class:`~amplify.detect.halo.FarRare`), so the far posts that
+  only count are never read, and the far halo after the slice (which holds
+  no source) not at all; the rare-word counts of content agreement read
+  ``window`` only;
 * the posts the slice's reposts and quote posts name (``reposted_id``,
   ``quoted_id``), wherever they are.
 
 This is the rule incremental detection (:mod:`amplify.detect.incremental`)
 follows for the posts around new ones -- a target's links depend on the posts
-within one horizon of it -- applied to a slice of targets instead, and with
-the far halo read in chunks and filtered so that a slice costs its own posts,
-not the 360 days around them.
+within one horizon of it -- applied to a slice of targets instead, with the
+long horizon's holders counted once so that a slice costs its own posts, not
+the 360 days around them.
 
 **Parents.** A target's parent may rest on a link into one of its sources
 (a relay, :func:`~amplify.detect.parents.mark_parents`): ``A -> B`` for
@@ -186,16 +187,12 @@ class WorkspacePosts(PostSource):
             return None
         return (min(int(p["first_key"][0]) for p in self.parts), max(int(p["last_key"][0]) for p in self.parts))
 
-    def _read(self, parts: list[dict], expr, ids: pa.Array | None = None) -> pd.DataFrame:
-        from amplify.workspace.parts import read_rows_with_ids
+    def _read(self, parts: list[dict], expr) -> pd.DataFrame:
         from amplify.workspace.tables import to_pandas
         tables = []
         for p in parts:
             cols = [c for c in _READ if c in p["columns"]]
-            if ids is not None:  # the ids first, then only the row groups holding one
-                t = read_rows_with_ids(self.root / p["file"], cols, ids)
-            else:
-                t = pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=cols, filter=expr)
+            t = pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=cols, filter=expr)
             tables.append(t)
         if not tables:
             return pd.DataFrame({c: pd.Series(dtype="string") for c in ("post_id", "outlet", "text")}
@@ -213,8 +210,13 @@ class WorkspacePosts(PostSource):
     def with_ids(self, ids, lo_ns=None, hi_ns=None):
         if lo_ns is None:
             return self._read(self.parts, pc.field("post_id").isin(pa.array(list(ids), pa.string())))
+        # the filter is applied batch by batch as the parts are scanned: the texts of the
+        # time range pass through, only the wanted rows stay
         parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
-        return self._read(parts, None, ids=pa.array(list(ids), pa.string()))
+        field = pc.field("published_at")
+        expr = ((field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
+                & pc.field("post_id").isin(pa.array(list(ids), pa.string())))
+        return self._read(parts, expr)
 
 
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
