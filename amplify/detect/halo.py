@@ -143,8 +143,6 @@ class HolderIndex:
         """
         from tqdm.auto import tqdm
 
-        from amplify.detect.slices import _ranges
-
         folder = Path(folder)
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -153,7 +151,9 @@ class HolderIndex:
         # the first key of each bucket but the first (bucket b holds hashes whose top bits are b)
         edges = np.arange(1, n_buckets, dtype=np.uint64) << np.uint64(64 - _BUCKET_BITS)
         span = source.time_range()
-        ranges = list(_ranges(span[0], span[1] + 1, chunk_ns)) if span is not None else []
+        # closed ranges [lo, lo + chunk_ns - 1] from the first post on, in time order
+        ranges = [(lo, min(lo + chunk_ns, span[1] + 1) - 1)
+                  for lo in range(int(span[0]), int(span[1]) + 1, int(chunk_ns))] if span is not None else []
         n = 0
         buckets = [open(tmp / f"bucket-{b:02d}.u64", "wb") for b in range(n_buckets)]
         try:
