@@ -256,8 +256,8 @@ class HolderIndex:
         t_post = to_ns(targets["published_at"]).astype(np.int64)
         tok = tokenize(targets["text"], workers=workers)
         keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle, workers)
-        del tok.hashes
         long_t = np.asarray(tok.lengths) >= cfg.quote_window_words
+        del tok                                     # the tokens: only their shingles are looked up
         # per target, its horizon and its far sources' end as corpus post numbers
         g_lo = np.searchsorted(self.times, t_post - qw, side="left").astype(np.uint64)
         g_hi = np.searchsorted(self.times, t_post + qw, side="right").astype(np.uint64)
