@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from amplify.detect import DetectSettings, detect
-from amplify.detect.slices import FramePosts, parse_slice, plan_slices, slice_posts
+from amplify.detect.slices import FramePosts, parse_slice, plan_slices, slice_links, slice_posts
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mfa-press-2018-2019" / "transcripts.jsonl.gz"
 if not DATA.is_file():
@@ -47,7 +47,8 @@ def test_far_halo_choice_keeps_the_links_of_the_whole_horizon_on_real_text():
     whole = src.between(sl.start_ns - cfg.horizon_ns, sl.end_ns - 1 + cfg.horizon_ns)
     assert len(read) < len(whole)
     ids = targets["post_id"].astype(str).tolist()
-    got = detect(read, None, settings=cfg, targets=ids)
+    # what a slice detects: the posts read, with the holders over quote_window counted on the whole corpus
+    got = slice_links(src, sl, None, cfg)
     want = detect(whole, None, settings=cfg, targets=ids)
     assert len(want) > 100
     key = lambda x: sorted(zip(x["source_id"], x["target_id"]))  # noqa: E731

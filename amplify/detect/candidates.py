@@ -106,7 +106,7 @@ def _partition_index(hashes, off, workers, out):
 
 
 @njit(cache=True, nogil=True)
-def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_out):
+def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_out, far_rare, use_far_rare):
     """Rows of one sorted slice of keys, written from ``docs[base]`` on.
 
     A row is one (shingle, post) occurrence -- a shingle repeated inside a
@@ -122,6 +122,13 @@ def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_ou
     ``+- far_window``, or no earlier row of it lies more than ``window``
     before ``t_r``. The rows are the same for both horizons, so they are
     written once and only the window starts differ.
+
+    With ``use_far_rare``, whether a row's shingle is common over
+    ``+- far_window`` is not counted on these posts but read from
+    ``far_rare``: the sorted keys ``hash << DOC_BITS | post`` of the rows
+    that are rare over it (counted over a whole corpus of which these posts
+    are a part, :class:`amplify.detect.halo.HolderIndex`); any other row
+    pairs nobody past ``window``.
     Returns the end of the rows written.
     """
     n = len(keys)
@@ -130,6 +137,9 @@ def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_ou
     far = far_window > window
     o = base
     g = 0
+    # far_rare and the keys are both sorted: one pointer walks it beside the rows
+    fp = np.searchsorted(far_rare, keys[0]) if use_far_rare and n else 0
+    n_rare = len(far_rare)
     while g < n:
         sh = keys[g] >> shift
         start = o
@@ -165,6 +175,12 @@ def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_ou
                     fhi = r
                 while times[docs[flo]] < t - far_window:
                     flo += 1
+                if use_far_rare:
+                    k = (sh << shift) | np.uint64(docs[r])
+                    while fp < n_rare and far_rare[fp] < k:
+                        fp += 1
+                    far_out[r] = flo if flo < lo and fp < n_rare and far_rare[fp] == k else -1
+                    continue
                 while fhi + 1 < o and times[docs[fhi + 1]] <= t + far_window:
                     fhi += 1
                 far_out[r] = flo if flo < lo and fhi - flo <= common_at else -1
@@ -338,6 +354,7 @@ def candidate_pairs(
     workers: int = 2,
     far_window: int = 0,
     far_min_shared: int = 4,
+    far_rare: Optional[np.ndarray] = None,
 ) -> Candidates:
     """Pairs of posts that share at least ``min_shared`` shingles inside the window.
 
@@ -368,6 +385,13 @@ def candidate_pairs(
         :attr:`Candidates.far`. One sort serves both horizons.
     far_min_shared : int
         Rare shingles a pair past ``window`` must share.
+    far_rare : ndarray of uint64, optional
+        Which rows are rare over ``far_window``, decided elsewhere: the
+        sorted keys ``hash << DOC_BITS | post`` of those rows (a slice of a
+        corpus, whose holders over the long horizon were counted once for
+        the whole corpus: :class:`amplify.detect.halo.HolderIndex`). A row
+        not listed pairs nobody past ``window``. Default: counted on these
+        posts.
 
     Returns
     -------
@@ -400,7 +424,7 @@ def candidate_pairs(
         seconds["sort"] = -t0 + (t0 := time.perf_counter())
         far = far_window > window
         docs, lo, far_lo, seg_lo, seg_hi = _rows_of_slices(ex, views, bounds, times, window, common_at,
-                                                            far_window if far else 0)
+                                                            far_window if far else 0, far_rare)
         del views, part  # the keys have become rows
         seconds["rows"] = -t0 + (t0 := time.perf_counter())
         if far:
@@ -443,7 +467,7 @@ def _joined(parts) -> Candidates:
     return Candidates(src, tgt, shared, rare)
 
 
-def _rows_of_slices(ex, views, bounds, times, window, common_at, far_window=0):
+def _rows_of_slices(ex, views, bounds, times, window, common_at, far_window=0, far_rare=None):
     """Rows (see :func:`_rows`) of each sorted slice of keys, slice ``w``
     written from ``bounds[w]`` on. Returns ``(docs, lo, far_lo, seg_lo,
     seg_hi)``: slice ``w``'s rows are ``seg_lo[w]:seg_hi[w]`` of ``docs``,
@@ -452,8 +476,10 @@ def _rows_of_slices(ex, views, bounds, times, window, common_at, far_window=0):
     docs = np.empty(n_keys, np.int32)
     lo = np.empty(n_keys, np.int32)
     far_lo = np.empty(n_keys if far_window else 0, np.int32)
+    use_rare = far_rare is not None
+    rare = np.ascontiguousarray(far_rare, dtype=np.uint64) if use_rare else np.zeros(0, np.uint64)
     ends = list(ex.map(lambda w: _rows(views[w], times, window, common_at, docs, lo, bounds[w],
-                                       far_window, far_lo),
+                                       far_window, far_lo, rare, use_rare),
                        range(len(views))))
     return docs, lo, (far_lo if far_window else None), np.asarray(bounds[:-1], np.int64), \
         np.asarray(ends, np.int64)

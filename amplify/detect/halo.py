@@ -1,285 +1,312 @@
-"""Which posts of a slice's far halo can reach the links of its targets (:mod:`amplify.detect.slices`).
+"""The long look-back of sliced detection: every shingle's holders counted once for the corpus.
 
 Past ``window``, a post reaches a target only through the shingles they
-share: as a long-quote source (which needs ``shingle`` rare shared shingles)
-or as one more holder in the count that makes a shingle common over
-``quote_window``. :func:`far_posts` reads the far halo's shingles (as
-integers, chunk by chunk), counts holders per (shingle, target) in whole
-seconds -- a lower and an upper bound of blocking's exact count -- and keeps
-only the posts that can change a target's links: the tests in
-``tests/test_slices.py`` compare the links with those of one pass.
+share (:mod:`amplify.detect.candidates`): as a long-quote source (which
+needs ``shingle`` shared shingles that are *rare* over ``quote_window``) or
+as one more holder in the count that makes a shingle *common* over
+``quote_window`` (more than ``common_at`` other posts holding it within
+``[t - quote_window, t + quote_window]``). A slice of time
+(:mod:`amplify.detect.slices`) used to read, for that count, the texts of
+every far post that might tip it -- at the default 180-day ``quote_window``
+half a year of posts per slice, tokenised again by every slice.
+
+:class:`HolderIndex` counts the holders once instead: one streaming pass
+over the corpus, chunk by chunk in time order, writes every
+``(shingle, post)`` row as blocking's own key, ``hash << DOC_BITS | post``
+-- with the post numbered over the whole corpus in time order -- into
+buckets by hash on disk; each bucket is then sorted alone and the rows of
+shingles held by one post are dropped. The sorted keys (a memory-mapped
+file), the posts' times and lengths answer, with binary searches only:
+
+* how many posts hold shingle ``X`` within ``[t - quote_window, t + quote_window]``
+  -- two searches, since posts are numbered in time order;
+* which posts hold ``X`` within ``[t - quote_window, t - window)`` -- the
+  keys between two searches, at most ``common_at + 1`` of them when ``X``
+  is rare at ``t``.
+
+:meth:`HolderIndex.choose` asks both for a slice's targets: the rows rare
+over ``quote_window`` (:class:`FarRare`, handed to blocking in place of its
+own count) and the few far posts that can be long-quote sources -- the only
+far posts a slice now reads. ``tests/test_holders.py`` checks both against
+a plain statement of the rule, and ``tests/test_slices.py`` the links
+against those of one pass.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import tempfile
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import DOC_BITS, shingles
 from amplify.text import tokenize
 from amplify.utc import to_ns
 
-__all__ = ["far_posts"]
+__all__ = ["HolderIndex", "FarRare"]
 
-def _shingle_hashes(texts: pd.Series, shingle: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each post's shingle hashes (the key's high bits, as blocking joins on)
-    and the per-post offsets into them, tokenised as detection does."""
-    tok = tokenize(texts, workers=workers)
-    keys, off = shingles(tok.hashes, tok.offsets, shingle, workers)
-    return keys >> np.uint64(DOC_BITS), off
-
-
-_S = 1_000_000_000  # ns per second: holder counts are bounded on whole seconds
-
-
-def _holders(texts: pd.Series, shingle: int, workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per (shingle, post) of ``texts`` -- a shingle repeated inside a
-    post counts once, as blocking counts it: the shingle hashes and the post
-    numbers, sorted by hash then post (one sort of blocking's own keys,
-    ``hash << DOC_BITS | post``); and each post's length in tokens, as
-    detection measures it for ``quote_window_words``."""
-    tok = tokenize(texts, workers=workers)
-    keys, _ = shingles(tok.hashes, tok.offsets, shingle, workers)
-    keys.sort()
-    if len(keys):
-        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
-    return (keys >> np.uint64(DOC_BITS), (keys & np.uint64((1 << DOC_BITS) - 1)).astype(np.int64),
-            np.asarray(tok.lengths))
+_DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
+_HASH_MASK = ~_DOC_MASK
+# buckets by the top bits of the hash: a bucket is sorted alone, so the build
+# holds about 1/64 of the corpus's rows at once (besides one chunk's texts)
+_BUCKET_BITS = 6
+_VERSION = 1
+# target rows looked up at once (a slice's temporaries are about 60 bytes per row)
+_QUERY_ROWS = 1 << 20
 
 
-def _distinct_sorted(values: np.ndarray) -> np.ndarray:
-    """The distinct values of an array already sorted (no second sort, no hash table)."""
-    if len(values) == 0:
-        return values
-    return values[np.r_[True, values[1:] != values[:-1]]]
+def _mapped(path: Path, dtype) -> np.ndarray:
+    """The raw array in ``path``, memory-mapped read-only (an empty file is an empty array)."""
+    if path.stat().st_size == 0:
+        return np.zeros(0, dtype)
+    return np.memmap(path, dtype=dtype, mode="r")
 
 
-def _count_within(keys: np.ndarray, code: np.ndarray, lo_s: np.ndarray, hi_s: np.ndarray, m: int) -> np.ndarray:
-    """Per query, the sorted ``keys`` (``code * m + second``) of its ``code``
-    with a second in ``[lo_s, hi_s]`` (clipped to ``[0, m - 1]``)."""
-    code = code.astype(np.int64)
-    lo = code * m + np.clip(lo_s.astype(np.int64), 0, m - 1)
-    hi = code * m + np.clip(hi_s.astype(np.int64), -1, m - 1)
-    return np.maximum(np.searchsorted(keys, hi, side="right") - np.searchsorted(keys, lo, side="left"), 0)
+def _expand(first: np.ndarray, take: np.ndarray) -> np.ndarray:
+    """``first[i], first[i] + 1, ... first[i] + take[i] - 1`` for every ``i``, flat."""
+    if len(take) == 0:
+        return np.zeros(0, np.int64)
+    return np.repeat(first - (np.cumsum(take) - take), take) + np.arange(int(take.sum()))
 
 
-def far_posts(source, near: pd.DataFrame, is_target: np.ndarray, ranges, cfg: DetectSettings,
-              workers: int = 2) -> set:
-    """The ids of the far-halo posts (in ``ranges``, pairs of closed ns bounds)
-    that can reach a link of the slice's targets.
+class FarRare:
+    """Which rows of a slice's targets are rare over ``quote_window`` in the
+    whole corpus: what :func:`amplify.detect.detect` hands to blocking
+    (``far_rare``) in place of counting the holders it was given.
 
-    ``source`` is a :class:`amplify.detect.slices.PostSource`; ``near`` the
-    slice with its near halo, ``is_target`` which of its rows are targets.
-
-    A far post reaches a target ``t`` only through a shingle ``X`` they share
-    (the long look-back pairs and counts by shingle; everything else reads
-    ``window``). Per (shingle, target), counting holders in whole seconds
-    (a lower and an upper bound of blocking's exact count):
-
-    * ``X`` common at ``t`` already within ``window`` (near halo only):
-      the far posts cannot change it -- nothing to read;
-    * ``X`` common over ``quote_window`` thanks to far posts: enough of its
-      far holders in that window to keep it common -- read those
-      (:func:`_enough_holders`);
-    * ``X`` rare at ``t``: a far holder before ``t`` is a long-quote source
-      only if it shares ``shingle`` such shingles with ``t`` (the long
-      look-back's ``far_min_shared``) -- read those (a join of at most
-      ``common_at + 1`` holders per shingle and target); when the bounds
-      cannot tell rare from common, read every holder.
-
-    Only texts of ``quote_window_words`` tokens or more are paired past
-    ``window`` (:func:`~amplify.detect.classify.far_pair_worth_verifying`):
-    shorter targets ask nothing of the far halo, and a shorter far post is
-    read only as a holder that keeps a shingle common, never as a source.
-
-    The far halo is streamed chunk by chunk (``ranges``): each chunk's rows
-    (shingle, second, post) are counted and saved to a temporary folder, so
-    memory holds one chunk's rows, not the halo's; the choice then reads
-    them back chunk by chunk. The caller reads the texts of the posts chosen.
+    ``target_ids`` are the targets' post ids; ``rows`` the keys ``hash <<
+    DOC_BITS | i`` of the rare rows, ``i`` numbering ``target_ids``.
     """
-    w, qw = cfg.window_ns, cfg.quote_window_ns
-    t_near = to_ns(near["published_at"])
-    n_hash, n_post, n_len = _holders(near["text"], cfg.shingle, workers)
-    # a target shorter than quote_window_words has no link past window (the long look-back verifies
-    # only pairs of two such texts: classify.far_pair_worth_verifying): the far halo cannot reach it
-    mine = is_target[n_post] & (n_len[n_post] >= cfg.quote_window_words)
-    # the target occurrences (X, t), and which are common for certain within window
-    occ_hash, occ_post = n_hash[mine], n_post[mine]
-    occ_t = t_near[occ_post]
-    sec_near = t_near // _S
-    base = int(sec_near.min()) - (qw // _S) - 2
-    span = int(sec_near.max()) + (qw // _S) + 2 - base + 2
-    uniq = _distinct_sorted(occ_hash)     # _holders sorts by hash: so are the targets' rows
-    at = np.minimum(np.searchsorted(uniq, n_hash), len(uniq) - 1)
-    in_uniq = uniq[at] == n_hash
-    near_keys = np.sort(at[in_uniq] * span + (sec_near[n_post[in_uniq]] - base))
-    del n_hash, n_post, at, in_uniq
-    occ_code = np.searchsorted(uniq, occ_hash)
-    lo_w = -((-(occ_t - w)) // _S) - base          # first whole second at or after t - w
-    hi_w = (occ_t + w) // _S - 1 - base            # last second wholly before t + w
-    common_near = _count_within(near_keys, occ_code, lo_w, hi_w, span) - 1 > cfg.common_at
-    o = ~common_near
-    c, t, tpost = occ_code[o], occ_t[o], occ_post[o]
-    del occ_hash, occ_code, occ_t, occ_post, lo_w, hi_w
-    if len(c) == 0:
-        return set()
-    is_open = np.zeros(len(uniq), dtype=bool)
-    is_open[c] = True
-    # each target's window in seconds (relative to base), as 32-bit numbers: there is one entry per
-    # (shingle, target), the largest arrays here
-    sec = lambda x: (x // _S - base).astype(np.int32)  # noqa: E731
-    lo_in, hi_in = sec(-((-(t - qw)) // _S) * _S), sec(t + qw) - 1       # narrowed: wholly inside
-    lo_out, hi_out = sec(t - qw), sec(t + qw)                            # widened: all of it
-    t_sec = sec(t)
-    del t
-    c = c.astype(np.int32)
-    tpost = tpost.astype(np.int32)
-    lower = _count_within(near_keys, c, lo_in, hi_in, span).astype(np.int32)
-    upper = _count_within(near_keys, c, lo_out, hi_out, span).astype(np.int32)
-    near_in = lower.copy()
-    with tempfile.TemporaryDirectory(prefix="amplify-halo-") as tmp:
-        # pass 1: each chunk's rows (far post, open shingle it holds), sorted by key code * span +
-        # second, counted into the bounds and saved; only one chunk's rows are in memory
-        files, ids, long, n = [], [], [], 0
-        for lo, hi in ranges:
-            chunk = source.between(lo, hi)
-            if len(chunk) == 0:
+
+    def __init__(self, target_ids: np.ndarray, rows: np.ndarray):
+        self.target_ids = np.asarray(target_ids, dtype=object)
+        self.rows = np.asarray(rows, dtype=np.uint64)
+
+    def keys(self, ids: np.ndarray) -> np.ndarray:
+        """The rare rows as blocking's keys (sorted) for posts numbered as in ``ids``."""
+        where = pd.Index(ids).get_indexer(pd.Index(self.target_ids))
+        if (where < 0).any():
+            missing = self.target_ids[where < 0][:3].tolist()
+            raise ValueError(f"far_rare names targets that are not among the posts detected: {missing}")
+        out = (self.rows & _HASH_MASK) | where[(self.rows & _DOC_MASK).astype(np.int64)].astype(np.uint64)
+        out.sort()
+        return out
+
+
+class HolderIndex:
+    """Every shared shingle's holders over a whole corpus, in a folder (see the module docstring).
+
+    Files: ``keys.u64`` (sorted keys ``hash << DOC_BITS | post`` of the
+    shingles held by two posts or more, a post numbered by its rank in time
+    order), ``times.i64`` and ``lengths.i32`` (each post's time in ns and
+    length in tokens), ``ids.arrow`` (each post's id) and ``meta.json``,
+    written last: a folder without it is incomplete. Open one with
+    ``HolderIndex(folder)``; build one with :meth:`build`.
+    """
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self.meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+        self.n_posts = int(self.meta["posts"])
+        self.shingle = int(self.meta["shingle"])
+        self.times = _mapped(self.folder / "times.i64", np.int64)
+        self.lengths = _mapped(self.folder / "lengths.i32", np.int32)
+
+    @staticmethod
+    def is_complete(folder: Path | str, shingle: int) -> bool:
+        """Does ``folder`` hold a finished index of ``shingle``-token shingles?"""
+        try:
+            meta = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return meta.get("version") == _VERSION and meta.get("shingle") == shingle
+
+    @classmethod
+    def build(cls, source, folder: Path | str, shingle: int, *, chunk_ns: int, workers: int = 2,
+              progress: bool = False) -> "HolderIndex":
+        """Count the holders of every shingle of ``source`` (a
+        :class:`amplify.detect.slices.PostSource`) into ``folder``.
+
+        One pass over the posts, ``chunk_ns`` of time at a time in time
+        order: each chunk is tokenised as detection tokenises, and its keys
+        are appended to 64 bucket files by hash. Then each bucket is sorted,
+        its repeated keys (a shingle twice in one post) and its shingles of
+        one post dropped, and appended to ``keys.u64``: the buckets follow
+        the hash's top bits, so the file is sorted. Memory holds one chunk's
+        texts, or one bucket. Written in a temporary folder renamed into
+        place, so an index is whole or absent.
+        """
+        from tqdm.auto import tqdm
+
+        folder = Path(folder)
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        n_buckets = 1 << _BUCKET_BITS
+        # the first key of each bucket but the first (bucket b holds hashes whose top bits are b)
+        edges = np.arange(1, n_buckets, dtype=np.uint64) << np.uint64(64 - _BUCKET_BITS)
+        span = source.time_range()
+        # closed ranges [lo, lo + chunk_ns - 1] from the first post on, in time order
+        ranges = [(lo, min(lo + chunk_ns, span[1] + 1) - 1)
+                  for lo in range(int(span[0]), int(span[1]) + 1, int(chunk_ns))] if span is not None else []
+        n = 0
+        buckets = [open(tmp / f"bucket-{b:02d}.u64", "wb") for b in range(n_buckets)]
+        try:
+            with open(tmp / "times.i64", "wb") as times_f, open(tmp / "lengths.i32", "wb") as len_f, \
+                    pa.OSFile(str(tmp / "ids.arrow"), "wb") as sink, \
+                    pa.ipc.new_file(sink, pa.schema([("post_id", pa.string())])) as ids_w:
+                for lo, hi in tqdm(ranges, desc="holders", unit="chunk", disable=not progress, leave=False):
+                    chunk = source.between(lo, hi)
+                    if len(chunk) == 0:
+                        continue
+                    if n + len(chunk) >= 1 << DOC_BITS:  # (then ``base + post`` never overflows a hash)
+                        raise ValueError(f"more than {1 << DOC_BITS:,} posts: too many to count the long "
+                                         "look-back's holders in one index (quote_window '0D' needs none)")
+                    tok = tokenize(chunk["text"], workers=workers)
+                    keys, _ = shingles(tok.hashes, tok.offsets, shingle, workers)
+                    # the chunk's post numbers (low bits) become the corpus's: n + local, below 2**DOC_BITS
+                    keys += np.uint64(n)
+                    keys.sort()
+                    cuts = np.r_[0, np.searchsorted(keys, edges), len(keys)]
+                    for b in range(n_buckets):
+                        keys[cuts[b]:cuts[b + 1]].tofile(buckets[b])
+                    to_ns(chunk["published_at"]).astype(np.int64).tofile(times_f)
+                    np.asarray(tok.lengths, dtype=np.int32).tofile(len_f)
+                    ids = pa.array(chunk["post_id"].astype(str).to_numpy(dtype=object), pa.string())
+                    ids_w.write_batch(pa.record_batch([ids], names=["post_id"]))
+                    n += len(chunk)
+                    del chunk, tok, keys
+        finally:
+            for f in buckets:
+                f.close()
+        rows = 0
+        with open(tmp / "keys.u64", "wb") as out:
+            for b in range(n_buckets):
+                path = tmp / f"bucket-{b:02d}.u64"
+                k = np.fromfile(path, dtype=np.uint64)
+                path.unlink()
+                if len(k) == 0:
+                    continue
+                k.sort()
+                k = k[np.r_[True, k[1:] != k[:-1]]]           # a shingle repeated in a post counts once
+                h = k >> np.uint64(DOC_BITS)
+                same = h[1:] == h[:-1]
+                shared = np.r_[False, same] | np.r_[same, False]  # held by two posts or more
+                k = k[shared]
+                k.tofile(out)
+                rows += len(k)
+        meta = {"version": _VERSION, "posts": n, "shingle": int(shingle), "rows": rows}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+        return cls(folder)
+
+    def ids(self, posts: np.ndarray) -> list[str]:
+        """The post ids of corpus post numbers ``posts``."""
+        with pa.memory_map(str(self.folder / "ids.arrow")) as src:
+            table = pa.ipc.open_file(src).read_all()
+            return table.column("post_id").take(pa.array(np.asarray(posts, dtype=np.int64))).to_pylist()
+
+    def holders_within(self, hashes: np.ndarray, lo_ns: np.ndarray, hi_ns: np.ndarray) -> np.ndarray:
+        """Per query, the posts holding shingle ``hashes[i]`` (``key >> DOC_BITS``)
+        with a time in ``[lo_ns[i], hi_ns[i]]``: posts are numbered in time order,
+        so the bounds become post numbers and the count two binary searches."""
+        base = np.asarray(hashes, dtype=np.uint64) << np.uint64(DOC_BITS)
+        g_lo = np.searchsorted(self.times, lo_ns, side="left").astype(np.uint64)
+        g_hi = np.searchsorted(self.times, hi_ns, side="right").astype(np.uint64)
+        keys = self._mapped_keys()
+        # base + n_posts is at most the next shingle's first key: the search stops before it
+        return (np.searchsorted(keys, base + g_hi, side="left")
+                - np.searchsorted(keys, base + g_lo, side="left")).astype(np.int64)
+
+    def _mapped_keys(self) -> np.ndarray:
+        """``keys.u64``, memory-mapped: a slice's searches touch the pages they
+        need, and the caller drops the map once its targets are looked up, so
+        the pages leave the slice's memory before its detection runs."""
+        return _mapped(self.folder / "keys.u64", np.uint64)
+
+    def choose(self, targets: pd.DataFrame, far_before_ns: int, cfg: DetectSettings,
+               workers: int = 2) -> tuple[FarRare, np.ndarray]:
+        """What a slice's ``targets`` need of the long look-back.
+
+        Returns ``(far_rare, sources)``: the targets' rows rare over
+        ``quote_window`` in the whole corpus, and the corpus numbers of the
+        posts published before ``far_before_ns`` (the slice's far halo) that
+        may be long-quote sources of a target -- those holding, within
+        ``[t - quote_window, t - window)``, ``shingle`` (the long look-back's
+        ``far_min_shared``) of the target's rare shingles, both texts
+        holding ``quote_window_words`` tokens
+        (:func:`~amplify.detect.classify.far_pair_worth_verifying`). Only
+        such targets are given rare rows: a shorter one has no link past
+        ``window``. A shingle is rare at ``t`` when at most ``common_at``
+        other posts hold it within ``[t - quote_window, t + quote_window]``,
+        as blocking counts it.
+        """
+        if cfg.shingle != self.shingle:
+            raise ValueError(f"the holder index counts {self.shingle}-token shingles, detection asks for "
+                             f"{cfg.shingle}")
+        w, qw = cfg.window_ns, cfg.quote_window_ns
+        ids = targets["post_id"].astype(str).to_numpy(dtype=object)
+        t_post = to_ns(targets["published_at"]).astype(np.int64)
+        tok = tokenize(targets["text"], workers=workers)
+        keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle, workers)
+        long_t = np.asarray(tok.lengths) >= cfg.quote_window_words
+        del tok                                     # the tokens: only their shingles are looked up
+        # per target, its horizon and its far sources' end as corpus post numbers
+        g_lo = np.searchsorted(self.times, t_post - qw, side="left").astype(np.uint64)
+        g_hi = np.searchsorted(self.times, t_post + qw, side="right").astype(np.uint64)
+        g_end = np.minimum(np.searchsorted(self.times, t_post - w, side="left"),
+                           np.searchsorted(self.times, far_before_ns, side="left")).astype(np.uint64)
+        g_end = np.maximum(g_end, g_lo)
+        # targets in groups of about _QUERY_ROWS rows: a pair's rows are all in its target's group,
+        # so each group's sources are complete, and the temporaries stay one group's
+        cuts = np.unique(np.searchsorted(key_off, np.arange(0, key_off[-1], _QUERY_ROWS), side="right") - 1)
+        cuts = np.r_[cuts[cuts > 0], len(ids)] if len(ids) else np.zeros(1, np.int64)
+        rare_rows, sources = [], []
+        index_keys = self._mapped_keys()
+        for p0, p1 in zip(np.r_[0, cuts[:-1]].tolist(), cuts.tolist()):
+            k = keys[key_off[p0]:key_off[p1]]
+            k = k[long_t[(k & _DOC_MASK).astype(np.int64)]]
+            if len(k) == 0:
                 continue
-            rel = to_ns(chunk["published_at"]) // _S - base
-            h, post, length = _holders(chunk["text"], cfg.shingle, workers)
-            long.append(length >= cfg.quote_window_words)
-            at = np.minimum(np.searchsorted(uniq, h), len(uniq) - 1)
-            hit = uniq[at] == h
-            # a holder past every target's window (rel >= span) counts for none of them; kept, its
-            # key would run into the next shingle's block
-            hit[hit] = is_open[at[hit]] & (rel[post[hit]] >= 0) & (rel[post[hit]] < span)
-            keys = at[hit].astype(np.int64) * span + rel[post[hit]]
-            order = np.argsort(keys, kind="stable")
-            keys, post = keys[order], (post[hit][order] + n).astype(np.int32)
-            lower += _count_within(keys, c, lo_in, hi_in, span)
-            upper += _count_within(keys, c, lo_out, hi_out, span)
-            path = os.path.join(tmp, f"{len(files)}.npz")
-            np.savez(path, keys=keys, post=post)
-            files.append(path)
-            ids.append(chunk["post_id"].astype(str).to_numpy(dtype=object))
-            n += len(chunk)
-            del chunk, rel, h, post, at, hit, keys, order
-        if n == 0:
-            return set()
-        ids = np.concatenate(ids)
-        long = np.concatenate(long)
-        rare_sure = upper - 1 <= cfg.common_at
-        common_sure = lower - 1 > cfg.common_at
-        unsure = np.zeros(len(uniq), dtype=bool)
-        unsure[c[~common_sure & ~rare_sure]] = True
-        rs = np.flatnonzero(rare_sure)
-        rs_code = c[rs].astype(np.int64) * span     # 64-bit before scaling: keys pass 2**31
-        rs_hi = np.clip(t_sec[rs].astype(np.int64), -1, span - 1)
-        cs = np.flatnonzero(common_sure)
-        need = np.maximum(cfg.common_at + 2 - near_in[cs], 0)     # the target itself is one of near_in
-        share = _Sharing(c[cs].astype(np.int64), lo_in[cs].astype(np.int64), hi_in[cs].astype(np.int64),
-                         need.astype(np.int64), span, len(uniq))
-        for path in files:
-            with np.load(path) as z:
-                share.count(z["keys"])
-        keep = np.zeros(n, dtype=bool)
-        for path in files:
-            with np.load(path) as z:
-                keys, post = z["keys"], z["post"]
-            # rare at t for certain: a holder in [t - quote_window, t] sharing `shingle` such shingles
-            # with t may be its long-quote source (at most common_at + 1 holders per shingle and
-            # target: the join stays small; a holder lies in one chunk, so per chunk is complete)
-            if len(rs):
-                first = np.searchsorted(keys, rs_code + np.clip(lo_out[rs].astype(np.int64), 0, span - 1),
-                                        side="left")
-                last = np.searchsorted(keys, rs_code + rs_hi, side="right")
-                take = np.maximum(last - first, 0)
-                rows = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-                pair = np.repeat(tpost[rs], take) * np.int64(n) + post[rows]
-                # a holder shorter than quote_window_words is no long-quote source: it is not read
-                # (fewer holders keep a rare shingle rare, so the others' choice stands)
-                pair = np.sort(pair[long[post[rows]]])
-                starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-                counts = np.diff(np.r_[starts, len(pair)])
-                keep[pair[starts[counts >= cfg.shingle]] % n] = True
-            # undecided by the bounds: every holder
-            if unsure.any():
-                keep[post[unsure[keys // span]]] = True
-            # common thanks to far posts: enough of its far holders inside the window keep it so
-            keep[share.take(keys, post, n)] = True
-    return set(ids[keep].tolist())
+            k = np.sort(k)                          # by hash: the searches below walk the index in order
+            k = k[np.r_[True, k[1:] != k[:-1]]]     # a shingle repeated in a post counts once
+            rare, src = self._rare_and_sources(index_keys, k, g_lo, g_hi, g_end, cfg)
+            rare_rows.append(rare)
+            sources.append(src)
+        del keys, index_keys                        # unmapped: its pages leave this process's memory
+        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
+        chosen = np.unique(np.concatenate(sources)) if sources else np.zeros(0, np.int64)
+        return FarRare(ids, rows), chosen
 
-
-class _Sharing:
-    """Far posts to read so that each (shingle ``code``, target) keeps ``need``
-    far holders with a second in ``[lo, hi]``, chosen chunk by chunk.
-
-    Holders are shared between the targets of one shingle where they can be:
-    a holder inside every target's window counts for all of them, so per
-    shingle ``max(need)`` holders inside the windows' intersection are taken
-    (in each chunk, posts that serve many shingles first: fewer posts to
-    read). The shingles whose intersection holds too few (:meth:`count`
-    over every chunk first) are served per target.
-    """
-
-    def __init__(self, code, lo, hi, need, span: int, n_codes: int):
-        self.code, self.lo, self.hi, self.span = code, lo, hi, span
-        self.i_lo = np.full(n_codes, -1, dtype=np.int64)
-        self.i_hi = np.full(n_codes, np.iinfo(np.int64).max, dtype=np.int64)
-        self.i_need = np.zeros(n_codes, dtype=np.int64)
-        np.maximum.at(self.i_lo, code, lo)
-        np.minimum.at(self.i_hi, code, hi)
-        np.maximum.at(self.i_need, code, need)
-        self.asked = np.flatnonzero(np.bincount(code, minlength=n_codes) > 0)
-        self.avail = np.zeros(n_codes, dtype=np.int64)
-        self.need = need.copy()              # per target, for the shingles served per target
-        self.enough = None
-
-    def _inside(self, keys):
-        """Rows of ``keys`` (sorted) of the asked shingles inside their intersection, and their codes."""
-        a = np.searchsorted(keys, self.asked * self.span, side="left")
-        b = np.searchsorted(keys, (self.asked + 1) * self.span, side="left")
-        k = b - a
-        rows = np.repeat(a, k) + np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
-        code = np.repeat(self.asked, k)
-        sec = keys[rows] - code * self.span
-        inside = (sec >= self.i_lo[code]) & (sec <= self.i_hi[code])
-        return rows[inside], code[inside]
-
-    def count(self, keys) -> None:
-        """Count one chunk's holders inside each shingle's intersection."""
-        _, code = self._inside(keys)
-        self.avail += np.bincount(code, minlength=len(self.avail))
-
-    def take(self, keys, post, n: int) -> np.ndarray:
-        """The posts of one chunk to read (a mask over the ``n`` far posts)."""
-        if self.enough is None:
-            self.enough = self.avail >= self.i_need
-            self.left = np.where(self.enough, self.i_need, 0)
-        keep = np.zeros(n, dtype=bool)
-        rows, code = self._inside(keys)
-        sel = self.enough[code] & (self.left[code] > 0)
-        rows, code = rows[sel], code[sel]
-        if len(rows):
-            serves = np.bincount(post[rows], minlength=n)
-            pick = np.lexsort((post[rows], -serves[post[rows]], code))
-            order, grp = rows[pick], code[pick]
-            start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
-            rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
-            chosen = rank < self.left[grp]
-            keep[post[order[chosen]]] = True
-            self.left -= np.bincount(grp[chosen], minlength=len(self.left))
-        alone = np.flatnonzero(~self.enough[self.code] & (self.need > 0))
-        if len(alone):
-            c = self.code[alone]
-            first = np.searchsorted(keys, c * self.span + np.clip(self.lo[alone], 0, self.span - 1), side="left")
-            last = np.searchsorted(keys, c * self.span + np.clip(self.hi[alone], -1, self.span - 1), side="right")
-            take = np.minimum(np.maximum(last - first, 0), self.need[alone])
-            picked = np.repeat(first, take) + np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-            keep[post[picked]] = True
-            self.need[alone] -= take
-        return keep
+    def _rare_and_sources(self, index_keys, keys, g_lo, g_hi, g_end,
+                          cfg: DetectSettings) -> tuple[np.ndarray, np.ndarray]:
+        """For target rows ``keys`` (sorted, distinct; ``hash << DOC_BITS | target``),
+        the rows rare at their target and the sources they bring (see :meth:`choose`),
+        looked up in ``index_keys`` (:meth:`_mapped_keys`)."""
+        post = (keys & _DOC_MASK).astype(np.int64)
+        base = keys & _HASH_MASK
+        first = np.searchsorted(index_keys, base + g_lo[post], side="left")
+        rare = np.searchsorted(index_keys, base + g_hi[post], side="left") - first - 1 <= cfg.common_at
+        # (a shingle held by this target alone is not listed: a count of 0, rare)
+        first, post, base = first[rare], post[rare], base[rare]
+        take = np.maximum(np.searchsorted(index_keys, base + g_end[post], side="left") - first, 0)
+        del base
+        rows = _expand(first, take)                 # at most common_at + 1 holders per rare row
+        if len(rows) == 0:
+            return keys[rare], np.zeros(0, np.int64)
+        src = (np.asarray(index_keys[rows]) & _DOC_MASK).astype(np.int64)
+        tgt = np.repeat(post, take)
+        ok = self.lengths[src] >= cfg.quote_window_words
+        pair = np.sort(tgt[ok] * np.int64(self.n_posts) + src[ok])
+        if len(pair) == 0:
+            return keys[rare], np.zeros(0, np.int64)
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        counts = np.diff(np.r_[starts, len(pair)])
+        return keys[rare], pair[starts[counts >= cfg.shingle]] % np.int64(self.n_posts)

@@ -134,6 +134,7 @@ def detect(
     progress: bool = False,
     stats: DetectStats | None = None,
     embeddings=None,
+    far_rare=None,
     **overrides,
 ) -> pd.DataFrame:
     """Find every post that echoes an earlier post of another outlet.
@@ -162,6 +163,12 @@ def detect(
         Where the semantic stage keeps each post's sentence vectors between
         runs (:class:`amplify.workspace.embeddings.EmbeddingStore`); without
         it they are computed afresh.
+    far_rare : optional
+        Sliced detection (:mod:`amplify.detect.slices`): which of the
+        targets' shingles are rare over ``quote_window`` in the whole corpus,
+        counted once for it (:class:`amplify.detect.halo.FarRare`), so that
+        ``posts`` need not hold every post of that horizon. Default: counted
+        on ``posts``.
 
     Returns
     -------
@@ -193,14 +200,14 @@ def detect(
     gc.disable()
     try:
         return _run(posts, outlets, cfg, targets, workers, progress, stats if stats is not None else DetectStats(),
-                    embeddings)
+                    embeddings, far_rare)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: bool,
-         stats: DetectStats, embeddings=None) -> pd.DataFrame:
+         stats: DetectStats, embeddings=None, far_rare=None) -> pd.DataFrame:
     """The steps, timed per stage; each step's array is freed once the next no longer needs it."""
     posts = schema.validate_posts(posts)
     if outlets is not None:
@@ -219,7 +226,7 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     stage.start("block", f"{len(index.hashes):,} shared shingles")
     # a hash join (numpy's isin sorts object arrays with Python comparisons: minutes at 200k)
     want = None if targets is None else pd.Index(corpus.ids).isin(pd.Index(list(targets), dtype=object))
-    found = block(index, corpus.times, cfg, workers)
+    found = block(index, corpus.times, cfg, workers, None if far_rare is None else far_rare.keys(corpus.ids))
     pairs = filter_pairs(found, corpus, tokens.lengths, cfg, want)
     if found.far is not None:
         pairs = _merge_pairs(pairs, filter_pairs(found.far, corpus, tokens.lengths, cfg, want, far=True))
@@ -313,7 +320,8 @@ def tokenise(corpus: Corpus, shingle: int, workers: int, stats: DetectStats) -> 
     return tokens, build_index(keys, key_off, shared_set(keys, workers), workers)
 
 
-def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: int) -> Candidates:
+def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: int,
+          far_rare: np.ndarray | None = None) -> Candidates:
     """Candidate pairs: posts sharing ``min_shared`` shingles inside the window
     (see :mod:`amplify.detect.candidates`), and in ``.far`` the candidate long
     quotes: pairs more than ``window`` and at most ``quote_window`` apart that
@@ -324,11 +332,14 @@ def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: 
     pairs nobody: the look-back finds rare passages -- a sentence of one press
     conference -- without pairing months of news that share a topic's
     phrases, and its cost grows with the posts, not with the horizon.
+    ``far_rare`` (sorted keys of the rows rare over ``quote_window``, counted
+    over a whole corpus) replaces that count on these posts (see
+    :func:`~amplify.detect.candidates.candidate_pairs`).
     """
     far = cfg.quote_window_ns if cfg.quote_window_ns > cfg.window_ns else 0
     return candidate_pairs(index, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
                            keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers,
-                           far_window=far, far_min_shared=cfg.shingle)
+                           far_window=far, far_min_shared=cfg.shingle, far_rare=far_rare if far else None)
 
 
 def _merge_pairs(near: Candidates, far: Candidates) -> Candidates:

@@ -10,26 +10,27 @@ So the targets of one slice of time ``[a, b)`` get exactly the links of a
 pass over the whole corpus when detection reads, besides the slice:
 
 * the **near halo** ``[a - window, b + window]``, whole;
-* the **far halo** ``[a - H, a - window)`` and ``(b + window, b + H]``, with
-  ``H = max(window, quote_window)`` (:attr:`DetectSettings.horizon_ns`),
-  but only its posts that hold a shingle of a target that may be *rare* at
-  that target. A post past ``window`` reaches a target's links only through
-  the shingles they share: as a long-quote source (which needs rare shared
-  shingles) or as one more holder in the count that makes a shingle common
-  over ``quote_window``. A shingle already held by more than ``common_at``
-  other posts within ``window`` of the target (counted on the near halo) is
-  common over ``quote_window`` whatever the far posts are, so a far post
-  holding only such shingles, or none, changes nothing; the rare-word counts
-  of content agreement read ``window`` only. With the default 180-day
-  ``quote_window`` this filter is what keeps a slice from reading a year;
+* of the **far halo** ``[a - H, a - window)``, with ``H = max(window,
+  quote_window)`` (:attr:`DetectSettings.horizon_ns`), only the posts that
+  may be long-quote sources of a target: those sharing ``shingle`` shingles
+  rare over ``quote_window`` with it. A post past ``window`` reaches a
+  target's links only through the shingles they share: as such a source, or
+  as one more holder in the count that makes a shingle common over
+  ``quote_window``. That count is taken once for the whole corpus
+  (:class:`~amplify.detect.halo.HolderIndex`, built by a streaming pass
+  before the first slice and kept in the slice store) and handed to
+  blocking (:class:`~amplify.detect.halo.FarRare`), so the far posts that
+  only count are never read, and the far halo after the slice (which holds
+  no source) not at all; the rare-word counts of content agreement read
+  ``window`` only;
 * the posts the slice's reposts and quote posts name (``reposted_id``,
   ``quoted_id``), wherever they are.
 
 This is the rule incremental detection (:mod:`amplify.detect.incremental`)
 follows for the posts around new ones -- a target's links depend on the posts
-within one horizon of it -- applied to a slice of targets instead, and with
-the far halo read in chunks and filtered so that a slice costs its own posts,
-not the 360 days around them.
+within one horizon of it -- applied to a slice of targets instead, with the
+long horizon's holders counted once so that a slice costs its own posts, not
+the 360 days around them.
 
 **Parents.** A target's parent may rest on a link into one of its sources
 (a relay, :func:`~amplify.detect.parents.mark_parents`): ``A -> B`` for
@@ -69,7 +70,7 @@ from amplify import schema
 from amplify.detect.parents import mark_parents
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings, SettingsError, canonical_duration
-from amplify.detect.halo import far_posts
+from amplify.detect.halo import HolderIndex
 from amplify.utc import to_ns
 
 __all__ = ["Slice", "plan_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
@@ -140,8 +141,9 @@ class PostSource:
         """The posts with ``lo_ns <= published_at <= hi_ns``."""
         raise NotImplementedError
 
-    def with_ids(self, ids: Sequence[str]) -> pd.DataFrame:
-        """The posts whose ``post_id`` is one of ``ids``."""
+    def with_ids(self, ids: Sequence[str], lo_ns: int | None = None, hi_ns: int | None = None) -> pd.DataFrame:
+        """The posts whose ``post_id`` is one of ``ids`` (all published within
+        ``[lo_ns, hi_ns]`` when given: only that time range is searched)."""
         raise NotImplementedError
 
 
@@ -161,8 +163,9 @@ class FramePosts(PostSource):
         b = np.searchsorted(self.times, hi_ns, side="right")
         return self.posts.iloc[a:b]
 
-    def with_ids(self, ids):
-        return self.posts[self.posts["post_id"].isin(pd.Index(list(ids), dtype=object)).to_numpy()]
+    def with_ids(self, ids, lo_ns=None, hi_ns=None):
+        posts = self.posts if lo_ns is None else self.between(lo_ns, hi_ns)
+        return posts[posts["post_id"].isin(pd.Index(list(ids), dtype=object)).to_numpy()]
 
 
 class WorkspacePosts(PostSource):
@@ -204,8 +207,16 @@ class WorkspacePosts(PostSource):
         expr = (field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
         return self._read(parts, expr)
 
-    def with_ids(self, ids):
-        return self._read(self.parts, pc.field("post_id").isin(pa.array(list(ids), pa.string())))
+    def with_ids(self, ids, lo_ns=None, hi_ns=None):
+        if lo_ns is None:
+            return self._read(self.parts, pc.field("post_id").isin(pa.array(list(ids), pa.string())))
+        # the filter is applied batch by batch as the parts are scanned: the texts of the
+        # time range pass through, only the wanted rows stay
+        parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
+        field = pc.field("published_at")
+        expr = ((field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
+                & pc.field("post_id").isin(pa.array(list(ids), pa.string())))
+        return self._read(parts, expr)
 
 
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
@@ -216,15 +227,24 @@ def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
 
 
 def slice_posts(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns: int | None = None,
-                workers: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+                workers: int = 2, holders: HolderIndex | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The posts detection reads for the targets of slice ``sl``: the slice, its
-    near halo, the posts of its far halo that can reach a target's links
-    (:func:`amplify.detect.halo.far_posts`), and the posts its reposts and quote posts name.
-    Returns ``(posts, targets)``.
+    near halo, the posts of its far halo that may be long-quote sources of a
+    target (:meth:`amplify.detect.halo.HolderIndex.choose`), and the posts its
+    reposts and quote posts name. Returns ``(posts, targets)``.
 
-    The far halo is read ``chunk_ns`` at a time (default: the slice's length),
-    so memory holds one chunk of its texts besides the posts chosen.
+    Detecting them gives the targets' links when blocking is also handed the
+    holders counted over the whole corpus (:func:`slice_links` does both).
+    ``holders`` is that count; without it one is built for ``source`` (read
+    ``chunk_ns`` at a time, default the slice's length) and removed.
     """
+    return _slice_read(source, sl, cfg, chunk_ns=chunk_ns, workers=workers, holders=holders)[:2]
+
+
+def _slice_read(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns: int | None = None,
+                workers: int = 2, holders: HolderIndex | None = None):
+    """:func:`slice_posts`, and the targets' rows rare over ``quote_window``
+    (:class:`amplify.detect.halo.FarRare`, None without a long look-back)."""
     w, h = cfg.window_ns, cfg.horizon_ns
     a, b = sl.start_ns, sl.end_ns
     near = source.between(a - w, b - 1 + w)
@@ -232,18 +252,19 @@ def slice_posts(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns:
     is_target = (t >= a) & (t < b)
     targets = near[is_target]
     pieces = [near]
+    far_rare = None
     if h > w and len(targets):
-        step = chunk_ns or (b - a)
-        ranges = [*_ranges(a - h, a - w, step), *_ranges(b + w, b + h, step)]
-        wanted = far_posts(source, near, is_target, ranges, cfg, workers)
-        if wanted:
-            wanted_ids = pa.array(sorted(wanted), pa.string())
-            for lo, hi in ranges:  # pass 2: the texts of the posts chosen
-                chunk = source.between(lo, hi)
-                if len(chunk):
-                    pick = pc.is_in(pa.array(chunk["post_id"].astype(str).to_numpy(dtype=object), pa.string()),
-                                    value_set=wanted_ids).to_numpy(zero_copy_only=False)
-                    pieces.append(chunk[pick])
+        if holders is None:
+            import tempfile
+            with tempfile.TemporaryDirectory(prefix="amplify-holders-") as tmp:
+                index = HolderIndex.build(source, Path(tmp) / "holders", cfg.shingle, chunk_ns=chunk_ns or (b - a),
+                                          workers=workers)
+                return _slice_read(source, sl, cfg, workers=workers, holders=index)
+        far_rare, chosen = holders.choose(targets, a - w, cfg, workers)
+        if len(chosen):
+            # only the texts of the sources chosen (the far halo's posts that merely count are counted)
+            when = holders.times[chosen]
+            pieces.append(source.with_ids(holders.ids(chosen), int(when.min()), int(when.max())))
     posts = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else near.reset_index(drop=True)
     # the sources the slice's reposts and quote posts name, wherever they are
     named = []
@@ -255,19 +276,22 @@ def slice_posts(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns:
         missing = pd.Index(named).unique().difference(pd.Index(posts["post_id"].astype(str)))
         if len(missing):
             posts = pd.concat([posts, source.with_ids(list(missing))], ignore_index=True)
-    return posts, targets
+    return posts, targets, far_rare
 
 
 def slice_links(source: PostSource, sl: Slice, outlets: pd.DataFrame | None, cfg: DetectSettings, *,
-                workers: int = 2, stats: DetectStats | None = None, embeddings=None) -> pd.DataFrame:
+                workers: int = 2, stats: DetectStats | None = None, embeddings=None,
+                holders: HolderIndex | None = None) -> pd.DataFrame:
     """Step one for slice ``sl``: the links whose target lies in the slice, as one
     pass over all posts would give them except ``is_parent`` (chosen again by
-    :func:`settle_parents`); column :data:`SOURCE_NS` holds each source's time."""
-    posts, targets = slice_posts(source, sl, cfg, workers=workers)
+    :func:`settle_parents`); column :data:`SOURCE_NS` holds each source's time.
+    ``holders``: the corpus's holder index (:meth:`SliceStore.holders`; built
+    for this call when None and ``quote_window`` reaches past ``window``)."""
+    posts, targets, far_rare = _slice_read(source, sl, cfg, workers=workers, holders=holders)
     if len(targets) == 0:
         return _with_source_ns(schema.empty_links(), np.zeros(0, np.int64))
     links = detect(posts, outlets, settings=cfg, targets=targets["post_id"].astype(str).tolist(),
-                   workers=workers, stats=stats, embeddings=embeddings)
+                   workers=workers, stats=stats, embeddings=embeddings, far_rare=far_rare)
     when = pd.Series(to_ns(posts["published_at"]), index=posts["post_id"].astype(str).to_numpy())
     when = when[~when.index.duplicated()]
     return _with_source_ns(links, when.reindex(links["source_id"].astype(str).to_numpy()).to_numpy(np.int64))
@@ -373,6 +397,18 @@ class SliceStore:
                               if pa.types.is_string(ty) or pa.types.is_large_string(ty) else None)
         return schema.validate_links(out)
 
+    def holders(self, source: PostSource, cfg: DetectSettings, *, chunk_ns: int, workers: int = 2,
+                progress: bool = False) -> HolderIndex | None:
+        """The corpus's holder index for the long look-back, in ``holders/``:
+        built once per run (read ``chunk_ns`` at a time) and kept, so a resumed
+        run reuses it; None when ``quote_window`` does not reach past ``window``."""
+        if cfg.quote_window_ns <= cfg.window_ns:
+            return None
+        folder = self.folder / "holders"
+        if not HolderIndex.is_complete(folder, cfg.shingle):
+            HolderIndex.build(source, folder, cfg.shingle, chunk_ns=chunk_ns, workers=workers, progress=progress)
+        return HolderIndex(folder)
+
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -395,13 +431,19 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
     written (tests kill a run there)."""
     from tqdm.auto import tqdm
     stats = stats if stats is not None else DetectStats()
+    holders = None
+    if slices and any(not store.has("raw", sl.index) for sl in slices):
+        t0 = time.perf_counter()
+        holders = store.holders(source, cfg, chunk_ns=slices[0].end_ns - slices[0].start_ns, workers=workers,
+                                progress=progress)
+        stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
     bar = tqdm(total=len(slices), desc="slices", unit="slice", disable=not progress, leave=False)
     for sl in slices:
         if not store.has("raw", sl.index):
             one = DetectStats()
             t0 = time.perf_counter()
             store.write("raw", sl.index, slice_links(source, sl, outlets, cfg, workers=workers, stats=one,
-                                                     embeddings=embeddings))
+                                                     embeddings=embeddings, holders=holders))
             one.seconds["slice"] = time.perf_counter() - t0
             add_stats(stats, one)
         if not store.has("links", sl.index):

@@ -3,9 +3,13 @@
 The work is the local engine's, function for function, so the links are the
 same row for row (tested on ``local[2]``):
 
+0. the driver counts the long look-back's holders once for the corpus
+   (:class:`~amplify.detect.halo.HolderIndex`, streaming over the parts)
+   into the slice store's ``holders/`` folder;
 1. one task per slice runs :func:`~amplify.detect.slices.slice_links` --
-   it reads the slice and its halo from the workspace's Parquet parts and
-   writes the slice's links to ``raw-K.parquet``;
+   it reads the slice, its near halo and the few far posts that may be
+   long-quote sources from the workspace's Parquet parts, opens the holder
+   index by path, and writes the slice's links to ``raw-K.parquet``;
 2. once every slice is written, one task per slice runs
    :func:`~amplify.detect.slices.settle_parents` (it reads the links into its
    sources from the earlier slices' files) and writes ``links-K.parquet``;
@@ -40,6 +44,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from amplify.detect.halo import HolderIndex
 from amplify.detect.pipeline import DetectStats
 from amplify.detect.settings import DetectSettings
 from amplify.detect.slices import Slice, SliceStore, WorkspacePosts, settle_parents, slice_links
@@ -111,14 +116,16 @@ def _task_workers() -> int:
         return 1
 
 
-def _step_one(task, root, parts, folder, outlets, cfg):
-    """Executor side of step 1: one slice's links to ``raw-K.parquet``; returns its counts."""
+def _step_one(task, root, parts, folder, outlets, cfg, holders):
+    """Executor side of step 1: one slice's links to ``raw-K.parquet``; returns its counts.
+    ``holders``: the folder of the driver's holder index, or None without a long look-back."""
     index, start, end = task
     store = SliceStore.attach(folder)
     stats = DetectStats()
     t0 = time.perf_counter()
     links = slice_links(WorkspacePosts(root, parts), Slice(index, start, end), outlets, cfg,
-                        workers=_task_workers(), stats=stats)
+                        workers=_task_workers(), stats=stats,
+                        holders=HolderIndex(holders) if holders is not None else None)
     store.write("raw", index, links)
     stats.seconds["slice"] = time.perf_counter() - t0
     return index, stats
@@ -157,10 +164,17 @@ def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: Sl
     sc = spark.sparkContext
     root, folder = str(Path(root)), str(store.folder)
     todo = [(s.index, s.start_ns, s.end_ns) for s in slices if not store.has("raw", s.index)]
+    holders = None
+    if todo:
+        t0 = time.perf_counter()
+        index = store.holders(WorkspacePosts(root, parts), cfg, chunk_ns=slices[0].end_ns - slices[0].start_ns)
+        holders = None if index is None else str(index.folder)
+        if stats is not None:
+            stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
     try:
         if todo:
             done = sc.parallelize(todo, len(todo)).map(
-                lambda t: _step_one(t, root, parts, folder, outlets, cfg)).collect()
+                lambda t: _step_one(t, root, parts, folder, outlets, cfg, holders)).collect()
             for _, one in done:
                 if stats is not None:
                     add_stats(stats, one)
