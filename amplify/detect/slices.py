@@ -165,7 +165,10 @@ class FramePosts(PostSource):
 
     def with_ids(self, ids, lo_ns=None, hi_ns=None):
         posts = self.posts if lo_ns is None else self.between(lo_ns, hi_ns)
-        return posts[posts["post_id"].isin(pd.Index(list(ids), dtype=object)).to_numpy()]
+        # Arrow's hash join (pandas' isin on Arrow strings builds a Python list of the values)
+        wanted = pc.is_in(pa.array(posts["post_id"].to_numpy(dtype=object), pa.string()),
+                          value_set=pa.array(list(ids), pa.string()))
+        return posts[wanted.to_numpy(zero_copy_only=False)]
 
 
 class WorkspacePosts(PostSource):
