@@ -22,6 +22,7 @@ from amplify.utc import iso_z
 from amplify.workspace import linksets, parts
 from amplify.workspace import outlets as outlets_table
 from amplify.workspace.append import AppendReport, append_posts
+from amplify.workspace.compact import DEFAULT_ROWS_PER_PART, CompactReport, compact_manifest
 from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
 from amplify.workspace.embeddings import posts_with_languages
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
@@ -268,7 +269,8 @@ class Workspace:
         return parts.post_columns(self._parts(), internal)
 
     def posts(self, columns: Sequence[str] | None = None, since_seq: int | None = None,
-              ids: Sequence[str] | None = None) -> pd.DataFrame:
+              ids: Sequence[str] | None = None, *, outlets: Sequence[str] | str | None = None,
+              since=None, until=None) -> pd.DataFrame:
         """The posts, in canonical order: by ``published_at``, then ``post_id``.
 
         The order does not depend on the order posts were added in.
@@ -284,6 +286,15 @@ class Workspace:
         ids : list of str, optional
             Only these posts (filtered inside Arrow, so fetching the texts of
             a few posts of a big workspace converts only those to Python).
+        outlets : str or list of str, optional
+            Only posts of these outlets. Parts whose outlets summary names
+            none of them are not opened.
+        since, until : str or datetime-like, optional
+            Only posts published at or after ``since`` and before ``until``
+            (a time without a zone is UTC). Parts outside the range are not
+            opened and, inside a part, row groups outside it are not decoded:
+            after :meth:`compact` a week of a 10M-post workspace reads about
+            a week's posts.
 
         Returns
         -------
@@ -306,9 +317,13 @@ class Workspace:
         >>> ws.posts(columns=["post_id"], since_seq=1)
           post_id
         0       1
+        >>> ws.posts(columns=["post_id"], since="2024-03-02")
+          post_id
+        0       2
         """
         # lang_detected: identified by the semantic stage, kept with the embeddings (amplify.workspace.embeddings)
-        return self._read(lambda: posts_with_languages(self._root, self._parts(), columns, since_seq, ids))
+        return self._read(lambda: posts_with_languages(self._root, self._parts(), columns, since_seq, ids,
+                                                       outlets=outlets, since=since, until=until))
 
     def _post_outlets(self) -> np.ndarray:
         """Sorted distinct outlets named by posts (cached per snapshot)."""
@@ -586,6 +601,52 @@ class Workspace:
         m, done = repair_workspace(self._root, self.manifest, report)
         self._commit(m)
         return done
+
+    # ------------------------------------------------------------------ compaction
+
+    def compact(self, rows_per_part: int = DEFAULT_ROWS_PER_PART, progress: bool = False) -> CompactReport:
+        """Merge small posts parts into parts of about ``rows_per_part`` posts, sorted by time.
+
+        A workspace grown by many appends holds many small parts; reading a
+        time range then opens each of them. Compaction rewrites them into
+        parts whose time ranges do not overlap (see
+        :mod:`amplify.workspace.compact` for which parts, and why link sets,
+        embeddings and incremental detection stay valid). The posts read back
+        are identical, ``_seq`` included. One atomic commit; the old files
+        are deleted after it. Must run inside :meth:`writer`.
+
+        Parameters
+        ----------
+        rows_per_part : int, default 1,000,000
+            Target posts per part (the peak memory is about one part's posts).
+        progress : bool, default False
+            Show a progress bar.
+
+        Returns
+        -------
+        CompactReport
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> ws = Workspace.open(tempfile.mkdtemp() + "/ws", create=True)
+        >>> with ws.writer():
+        ...     for d in "2143":
+        ...         _ = ws.add_posts(pd.DataFrame({"post_id": [d], "outlet": ["tass"],
+        ...             "published_at": [f"2024-03-0{d}T08:00:00Z"], "text": ["Hello"]}))
+        ...     print(ws.compact())
+        4 parts (4 posts) merged into 1; 4 -> 1 parts, 0.0 -> 0.0 MiB
+        >>> ws.posts(columns=["post_id", "_seq"])["_seq"].tolist(), ws.last_seq
+        ([2, 1, 4, 3], 5)
+        """
+        self._require_writer("compact")
+        m, report = compact_manifest(self._root, self._manifest, int(rows_per_part), progress)
+        if m is not None:
+            self._commit(m)
+            # the old parts go now, not at the next write: compaction is how disk space comes back.
+            # A reader still on the old snapshot refreshes and retries (_read).
+            report.removed = collect_garbage(self._root, self._manifest)
+        return report
 
     # ------------------------------------------------------------------ info
 
