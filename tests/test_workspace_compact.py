@@ -232,9 +232,11 @@ def test_posts_filters_equal_filtering_every_post_and_skip_parts(corpus, tmp_pat
                                       .reset_index(drop=True))
         assert len(ws.posts(since=until, until=since)) == 0
     # after compaction, a time range opens only the parts that meet it
+    from amplify.workspace import parts as parts_mod
     opened = []
-    real = pq.read_table
-    monkeypatch.setattr(pq, "read_table", lambda path, *a, **k: opened.append(Path(path).name) or real(path, *a, **k))
+    real = parts_mod.read_part
+    monkeypatch.setattr(parts_mod, "read_part",
+                        lambda path, *a, **k: opened.append(Path(path).name) or real(path, *a, **k))
     ws.posts(since=since, until=until)
     n_parts = len(ws.manifest["posts"]["parts"])
     assert 1 <= len(set(opened)) < n_parts / 2, (opened, n_parts)
@@ -319,3 +321,34 @@ def test_killed_compact_leaves_a_readable_workspace_and_a_rerun_completes(corpus
         names = {Path(p["file"]).name for p in again.manifest["posts"]["parts"]}
         assert {f.name for f in (path / "posts").iterdir()} == names  # no orphan parts left
     assert (-signal.SIGKILL, False) in outcomes, outcomes  # at least one kill hit before the commit
+
+
+def test_time_and_outlet_reads_skip_row_groups_inside_a_compacted_part(corpus, tmp_path, monkeypatch):
+    from amplify.workspace import parts as parts_mod
+
+    posts, _ = corpus
+    monkeypatch.setattr(parts_mod, "POSTS_ROW_GROUP", 64)  # many row groups in a small part
+    ws = _fill(tmp_path / "ws", _appends(posts, 6, seed=12))
+    with ws.writer():
+        ws.compact(rows_per_part=len(posts))
+    (part,) = ws.manifest["posts"]["parts"]
+    n_groups = pq.read_metadata(ws.path / part["file"]).num_row_groups
+    assert n_groups == -(-len(posts) // 64)
+    everything = ws.posts()
+    t = everything["published_at"]
+    read = []
+    real = pq.ParquetFile.read_row_groups
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups",
+                        lambda self, groups, *a, **k: read.append(list(groups)) or real(self, groups, *a, **k))
+    since, until = t.quantile(0.50), t.quantile(0.55)
+    got = ws.posts(since=since, until=until)
+    pd.testing.assert_frame_equal(got, everything[(t >= since) & (t < until)].reset_index(drop=True))
+    groups = {g for r in read for g in r}
+    assert len(groups) <= 0.05 * n_groups + 3, (len(groups), n_groups)  # ~5 % of the posts, ~5 % of the groups
+    # an outlet with few posts: its posts' groups, not every group, are read past the probe
+    rare = everything["outlet"].value_counts().index[-1]
+    read.clear()
+    got = ws.posts(outlets=[rare])
+    pd.testing.assert_frame_equal(got, everything[everything["outlet"] == rare].reset_index(drop=True))
+    whole_reads = [r for r in read if len(r) < n_groups]  # the probe reads every group's outlet column
+    assert 0 < sum(len(r) for r in whole_reads) <= (everything["outlet"] == rare).sum()
