@@ -352,3 +352,26 @@ def test_time_and_outlet_reads_skip_row_groups_inside_a_compacted_part(corpus, t
     pd.testing.assert_frame_equal(got, everything[everything["outlet"] == rare].reset_index(drop=True))
     whole_reads = [r for r in read if len(r) < n_groups]  # the probe reads every group's outlet column
     assert 0 < sum(len(r) for r in whole_reads) <= (everything["outlet"] == rare).sum()
+
+
+def test_info_suggests_compact_and_the_command_reports_what_it_did(corpus, tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+
+    posts, _ = corpus
+    ws = _fill(tmp_path / "ws", _appends(posts, 12, seed=13))
+    runner = CliRunner()
+    r = runner.invoke(cli, ["info", "--workspace", str(ws.path)])
+    assert r.exit_code == 0 and "12 small or overlapping parts: `amplify compact" in r.output, r.output
+    r = runner.invoke(cli, ["compact", "--workspace", str(ws.path), "--format", "json", "-q"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["changed"] and out["parts_before"] == 12 and out["parts_after"] == 1 == out["parts_written"]
+    assert out["posts_moved"] == len(posts)
+    r = runner.invoke(cli, ["info", "--workspace", str(ws.path), "--format", "json"])
+    assert json.loads(r.output)["n_compactable_parts"] == 0
+    r = runner.invoke(cli, ["compact", "--workspace", str(ws.path)])
+    assert r.exit_code == 0 and "already compact: 1 part(s), nothing rewritten" in r.output
+    r = runner.invoke(cli, ["compact", "--workspace", str(tmp_path / "nothing")])
+    assert r.exit_code == 1 and "no workspace at" in r.output and "Traceback" not in r.output
