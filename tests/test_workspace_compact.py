@@ -375,3 +375,12 @@ def test_info_suggests_compact_and_the_command_reports_what_it_did(corpus, tmp_p
     assert r.exit_code == 0 and "already compact: 1 part(s), nothing rewritten" in r.output
     r = runner.invoke(cli, ["compact", "--workspace", str(tmp_path / "nothing")])
     assert r.exit_code == 1 and "no workspace at" in r.output and "Traceback" not in r.output
+
+
+def test_a_part_without_an_outlets_summary_is_read(tmp_path):
+    """Parts written before summaries existed: their outlets come from the outlet column."""
+    import pyarrow as pa
+
+    (tmp_path / "posts").mkdir()
+    pq.write_table(pa.table({"outlet": ["tass", "rt", "tass", None]}), tmp_path / "posts" / "old.parquet")
+    assert part_outlets(tmp_path, {"file": "posts/old.parquet"}) == {"tass": 2, "rt": 1}

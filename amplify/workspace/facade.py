@@ -42,7 +42,7 @@ class Workspace:
     snapshot the manifest named when the workspace was opened, refreshed by
     :meth:`refresh` and by every write made through this object. Writing
     methods (:meth:`add_posts`, :meth:`set_outlets`, :meth:`save_links`,
-    :meth:`drop_links`) must run inside ``with ws.writer():``; each one commits
+    :meth:`drop_links`, :meth:`compact`) must run inside ``with ws.writer():``; each one commits
     on its own, atomically. An object is meant for one thread.
 
     Examples
@@ -169,7 +169,11 @@ class Workspace:
 
     @property
     def last_seq(self) -> int:
-        """Ingest sequence of the newest part (0 if none): pass it as ``covered_through``."""
+        """Sequence number of the newest part (0 if none): pass it as ``covered_through``.
+
+        Each ingest that adds posts takes the next number, and so does each
+        part :meth:`compact` writes (a part's number is never reused).
+        """
         return int(self._manifest["posts"]["last_seq"])
 
     @property
