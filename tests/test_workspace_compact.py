@@ -384,3 +384,24 @@ def test_a_part_without_an_outlets_summary_is_read(tmp_path):
     (tmp_path / "posts").mkdir()
     pq.write_table(pa.table({"outlet": ["tass", "rt", "tass", None]}), tmp_path / "posts" / "old.parquet")
     assert part_outlets(tmp_path, {"file": "posts/old.parquet"}) == {"tass": 2, "rt": 1}
+
+
+def test_posts_already_stored_and_conflicts_are_recognised_after_compaction(corpus, tmp_path):
+    posts, _ = corpus
+    pieces = _appends(posts.head(900), 9, seed=14)
+    ws = _fill(tmp_path / "ws", pieces)
+    seq_of = ws.posts(columns=["post_id", "_seq"]).set_index("post_id")["_seq"]
+    with ws.writer():
+        ws.compact()
+        again = ws.add_posts(pd.concat(pieces, ignore_index=True))
+        changed = pieces[4].head(3).assign(text="a different text")
+        conflict = ws.add_posts(changed)
+        # ids made from the content (files without an id column): recognised by outlet, time and text
+        by_content = ws.add_posts(pieces[2].assign(post_id=pieces[2]["post_id"] + "-content"),
+                                  match_content=np.ones(len(pieces[2]), dtype=bool))
+    assert (again.new, again.already_present, again.n_conflicts) == (0, 900, 0)
+    assert conflict.new == 0 and conflict.n_conflicts == 3
+    stored = conflict.conflicts[conflict.conflicts["version"] == "stored"]
+    assert stored.set_index("post_id")["seq"].astype(int).to_dict() == seq_of[stored["post_id"]].to_dict()
+    assert (by_content.new, by_content.already_present) == (0, len(pieces[2]))
+    assert ws.n_posts == 900
