@@ -405,3 +405,19 @@ def test_posts_already_stored_and_conflicts_are_recognised_after_compaction(corp
     assert stored.set_index("post_id")["seq"].astype(int).to_dict() == seq_of[stored["post_id"]].to_dict()
     assert (by_content.new, by_content.already_present) == (0, len(pieces[2]))
     assert ws.n_posts == 900
+
+
+def test_sliced_detection_of_a_compacted_workspace_gives_the_links_of_one_pass(corpus, tmp_path):
+    """Sliced detection reads parts by time range (``WorkspacePosts``); after compaction each slice
+    reads a few row groups of a few parts, and the links are those of one pass before compaction."""
+    from amplify.detect.slices import detect_workspace_sliced
+
+    posts, outlets = corpus
+    ws = _fill(tmp_path / "ws", _appends(posts, 10, seed=15), outlets)
+    one_pass = _links(ws)
+    with ws.writer():
+        ws.compact(rows_per_part=500)
+        detect_workspace_sliced(ws, DetectSettings(), slice="5D", full=True)
+    cols = list(one_pass.columns)
+    sliced = ws.links()[cols].sort_values(cols[:5]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(sliced, one_pass)
