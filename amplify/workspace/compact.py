@@ -37,6 +37,20 @@ then the manifest is replaced in one atomic write; the old parts are deleted
 only after that commit. A process killed before the commit leaves the old
 manifest, naming only old files (the new ones are garbage the next writer
 deletes); killed after it, the new manifest, whose files are all in place.
+
+Examples
+--------
+>>> import tempfile, pandas as pd
+>>> from amplify.workspace import Workspace
+>>> ws = Workspace.open(tempfile.mkdtemp() + "/ws", create=True)
+>>> with ws.writer():
+...     for d in "2143":
+...         _ = ws.add_posts(pd.DataFrame({"post_id": [d], "outlet": ["tass"],
+...             "published_at": [f"2024-03-0{d}T08:00:00Z"], "text": ["Hello"]}))
+...     print(ws.compact())
+4 parts (4 posts) merged into 1; 4 -> 1 parts, 0.0 -> 0.0 MiB
+>>> ws.posts(columns=["post_id", "_seq"])["_seq"].tolist(), ws.last_seq
+([2, 1, 4, 3], 5)
 """
 
 from __future__ import annotations

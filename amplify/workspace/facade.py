@@ -18,11 +18,11 @@ from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 import numpy as np
 import pandas as pd
 
-from amplify.utc import iso_z
 from amplify.workspace import linksets, parts
 from amplify.workspace import outlets as outlets_table
 from amplify.workspace.append import AppendReport, append_posts
-from amplify.workspace.compact import DEFAULT_ROWS_PER_PART, CompactReport, compact_manifest, plan_compaction
+from amplify.workspace.compact import DEFAULT_ROWS_PER_PART, CompactReport, compact_manifest
+from amplify.workspace.summary import summarise
 from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
 from amplify.workspace.embeddings import posts_with_languages
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
@@ -169,11 +169,8 @@ class Workspace:
 
     @property
     def last_seq(self) -> int:
-        """Sequence number of the newest part (0 if none): pass it as ``covered_through``.
-
-        Each ingest that adds posts takes the next number, and so does each
-        part :meth:`compact` writes (a part's number is never reused).
-        """
+        """Number of the newest part (0 if none; each ingest and each part :meth:`compact` writes
+        takes the next): pass it as ``covered_through``."""
         return int(self._manifest["posts"]["last_seq"])
 
     @property
@@ -291,14 +288,10 @@ class Workspace:
             Only these posts (filtered inside Arrow, so fetching the texts of
             a few posts of a big workspace converts only those to Python).
         outlets : str or list of str, optional
-            Only posts of these outlets. Parts whose outlets summary names
-            none of them are not opened.
+            Only posts of these outlets (parts whose outlets summary lacks them are not opened).
         since, until : str or datetime-like, optional
-            Only posts published at or after ``since`` and before ``until``
-            (a time without a zone is UTC). Parts outside the range are not
-            opened and, inside a part, row groups outside it are not decoded:
-            after :meth:`compact` a week of a 10M-post workspace reads about
-            a week's posts.
+            Only posts published at or after ``since`` and before ``until`` (UTC unless given a
+            zone); parts and row groups outside the range are not read (:mod:`.compact`).
 
         Returns
         -------
@@ -609,15 +602,10 @@ class Workspace:
     # ------------------------------------------------------------------ compaction
 
     def compact(self, rows_per_part: int = DEFAULT_ROWS_PER_PART, progress: bool = False) -> CompactReport:
-        """Merge small posts parts into parts of about ``rows_per_part`` posts, sorted by time.
-
-        A workspace grown by many appends holds many small parts; reading a
-        time range then opens each of them. Compaction rewrites them into
-        parts whose time ranges do not overlap (see
-        :mod:`amplify.workspace.compact` for which parts, and why link sets,
-        embeddings and incremental detection stay valid). The posts read back
-        are identical, ``_seq`` included. One atomic commit; the old files
-        are deleted after it. Must run inside :meth:`writer`.
+        """Merge small posts parts into parts of about ``rows_per_part`` posts, sorted by time and not
+        overlapping (see :mod:`amplify.workspace.compact`: which parts, and why link sets, embeddings
+        and incremental detection stay valid). The posts read back identical, ``_seq`` included. One
+        atomic commit; the old files are deleted after it. Must run inside :meth:`writer`.
 
         Parameters
         ----------
@@ -628,81 +616,28 @@ class Workspace:
 
         Returns
         -------
-        CompactReport
-
-        Examples
-        --------
-        >>> import tempfile, pandas as pd
-        >>> ws = Workspace.open(tempfile.mkdtemp() + "/ws", create=True)
-        >>> with ws.writer():
-        ...     for d in "2143":
-        ...         _ = ws.add_posts(pd.DataFrame({"post_id": [d], "outlet": ["tass"],
-        ...             "published_at": [f"2024-03-0{d}T08:00:00Z"], "text": ["Hello"]}))
-        ...     print(ws.compact())
-        4 parts (4 posts) merged into 1; 4 -> 1 parts, 0.0 -> 0.0 MiB
-        >>> ws.posts(columns=["post_id", "_seq"])["_seq"].tolist(), ws.last_seq
-        ([2, 1, 4, 3], 5)
+        CompactReport (the module's docstring shows one)
         """
         self._require_writer("compact")
         m, report = compact_manifest(self._root, self._manifest, int(rows_per_part), progress)
         if m is not None:
             self._commit(m)
-            # the old parts go now, not at the next write: compaction is how disk space comes back.
-            # A reader still on the old snapshot refreshes and retries (_read).
+            # old parts go now, not at the next write (compaction frees disk); old readers retry (_read)
             report.removed = collect_garbage(self._root, self._manifest)
         return report
 
     # ------------------------------------------------------------------ info
 
     def info(self) -> dict:
-        """A summary: counts, time range, groups, link sets, format and size.
+        """A summary: counts, time range, groups, link sets, format and size, read from the manifest
+        and the parts' footers, never from the posts (keys: :func:`amplify.workspace.summary.summarise`).
 
         Returns
         -------
         dict
-            ``path``, ``format``, ``format_version``, ``generation``,
-            ``created_at``, ``updated_at``, ``n_posts``, ``n_parts``,
-            ``last_seq``, ``time_range`` (ISO first and last publication, or
-            None), ``n_outlets`` (outlets seen in posts or the table),
-            ``n_missing_outlets``, ``groups`` (group -> number of outlets),
-            ``linksets`` (as :meth:`linksets`), ``bytes`` (size of the
-            folder on disk) and ``n_compactable_parts`` (parts
-            :meth:`compact` would merge).
-
-        Everything comes from the manifest and the parts' footers (outlets
-        summaries): no post is read, so it takes the same time at 10M posts
-        as at 10k.
         """
         def run():
-            m = self._manifest
-            stored_parts = m["posts"]["parts"]
-            time_range = None
-            if stored_parts:
-                first = min(p["first_key"][0] for p in stored_parts)
-                last = max(p["last_key"][0] for p in stored_parts)
-                time_range = [iso_z(first, seconds=False), iso_z(last, seconds=False)]
             outl = self._outlets(fill_missing=True)
-            missing = self._missing_outlets(self._stored_outlets())
-            groups = outl["group"].value_counts().sort_index()
-            return {
-                "path": str(self._root), "format": m["format"], "format_version": m["format_version"],
-                "generation": m["generation"], "created_at": m.get("created_at"),
-                "updated_at": m.get("updated_at"),
-                "n_posts": int(m["posts"]["n_posts"]), "n_parts": len(stored_parts), "last_seq": self.last_seq,
-                "time_range": time_range, "n_outlets": len(outl),
-                "n_missing_outlets": int((outl["outlet"].isin(missing)).sum()),
-                "groups": {str(k): int(v) for k, v in groups.items()},
-                "linksets": self.linksets(), "bytes": _folder_bytes(self._root),
-                "n_compactable_parts": sum(len(g) for g in plan_compaction(stored_parts, DEFAULT_ROWS_PER_PART)),
-            }
+            return summarise(self._root, self._manifest, outl, self._missing_outlets(self._stored_outlets()),
+                             self.linksets())
         return self._read(run)
-
-
-def _folder_bytes(root: Path) -> int:
-    """Size of the files below ``root`` (a file that vanishes meanwhile counts 0)."""
-    size = 0
-    for dirpath, _, files in os.walk(root):
-        for f in files:
-            with contextlib.suppress(OSError):
-                size += os.path.getsize(os.path.join(dirpath, f))
-    return size
