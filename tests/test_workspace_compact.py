@@ -421,3 +421,23 @@ def test_sliced_detection_of_a_compacted_workspace_gives_the_links_of_one_pass(c
     cols = list(one_pass.columns)
     sliced = ws.links()[cols].sort_values(cols[:5]).reset_index(drop=True)
     pd.testing.assert_frame_equal(sliced, one_pass)
+
+
+def test_a_damaged_footer_is_a_message_naming_amplify_check(tmp_path):
+    """``info`` reads the parts' footers: one with a changed byte (same size, so opening passes) is a
+    message naming the part and ``amplify check``, exit code 1, not an internal error (as it was)."""
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+    from workspace_helpers import make_posts
+
+    ws = _fill(tmp_path / "ws", [make_posts(12)])
+    part = ws.path / ws.manifest["posts"]["parts"][0]["file"]
+    data = bytearray(part.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little")
+    data[len(data) - 8 - footer + 40] ^= 0xFF
+    part.write_bytes(bytes(data))
+    for cmd in ("info", "summary"):  # the footers (outlets summary), then the posts themselves
+        r = CliRunner().invoke(cli, [cmd, "--workspace", str(ws.path)])
+        assert r.exit_code == 1, r.output
+        assert "posts part 1 (posts/part-000001.parquet)" in r.output and "amplify check --workspace" in r.output

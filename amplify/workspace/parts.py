@@ -27,6 +27,7 @@ locks or commits.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Sequence
 
@@ -105,16 +106,32 @@ def with_outlets_summary(table: pa.Table) -> pa.Table:
     return table.replace_schema_metadata(meta)
 
 
+@contextlib.contextmanager
+def unreadable_part(root: Path, part: dict):
+    """Turn a part that cannot be decoded (a changed byte in its footer or pages: same size, so
+    opening the workspace passed) into a :class:`WorkspaceError` naming it and ``amplify check``."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise  # a writer collected an old snapshot's part: the reader refreshes and retries
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise WorkspaceError(f"posts part {part.get('seq', '?')} ({part['file']}) of workspace {root} cannot be "
+                             f"read ({first}); `amplify check --workspace {root}` says what is damaged and "
+                             f"how to recover") from None
+
+
 def part_outlets(root: Path, part: dict) -> dict[str, int]:
     """Outlet -> number of posts of one part: from its footer's summary, or (parts written
     before summaries existed) by reading its ``outlet`` column."""
     import json
 
     path = root / part["file"]
-    meta = pq.read_schema(path).metadata or {}
-    if OUTLETS_KEY in meta:
-        return json.loads(meta[OUTLETS_KEY])
-    counts = pc.value_counts(pq.read_table(path, columns=["outlet"]).column("outlet").combine_chunks())
+    with unreadable_part(root, part):
+        meta = pq.read_schema(path).metadata or {}
+        if OUTLETS_KEY in meta:
+            return json.loads(meta[OUTLETS_KEY])
+        counts = pc.value_counts(pq.read_table(path, columns=["outlet"]).column("outlet").combine_chunks())
     return {k: int(n) for k, n in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())
             if k is not None}
 
@@ -318,15 +335,16 @@ def read_posts(root: Path, parts: list[dict], columns: Sequence[str] | str | Non
     for p in parts:
         cols = [c for c in read if c in p["columns"]]
         expr = filters[p["file"]]
-        if wanted is None:
-            fcols = [c for c in ("outlet", "published_at", SEQ) if c in p["columns"]]
-            t = read_part(root / p["file"], cols, expr, lo=lo, hi=hi, filter_columns=fcols,
-                          probe=fcols if outlets is not None else ())
-        else:
-            extra = [c for c in (SEQ, "published_at", "outlet") if c in p["columns"] and c not in cols]
-            t = read_rows_with_ids(root / p["file"], cols + (extra if expr is not None else []), wanted)
-            if expr is not None:
-                t = t.filter(expr).select(cols)
+        with unreadable_part(root, p):
+            if wanted is None:
+                fcols = [c for c in ("outlet", "published_at", SEQ) if c in p["columns"]]
+                t = read_part(root / p["file"], cols, expr, lo=lo, hi=hi, filter_columns=fcols,
+                              probe=fcols if outlets is not None else ())
+            else:
+                extra = [c for c in (SEQ, "published_at", "outlet") if c in p["columns"] and c not in cols]
+                t = read_rows_with_ids(root / p["file"], cols + (extra if expr is not None else []), wanted)
+                if expr is not None:
+                    t = t.filter(expr).select(cols)
         tables.append(t.replace_schema_metadata(None))
     table = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="permissive")
     if not disjoint:
