@@ -29,6 +29,7 @@ COMMANDS = [
     ("info_cmd", "command"),
     ("outlets_cmd", "command"),
     ("check_cmd", "command"),
+    ("compact_cmd", "command"),
     ("generate_cmd", "command"),
     ("demo_cmd", "command"),
     ("render_cmds", "html"),

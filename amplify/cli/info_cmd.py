@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
-from amplify.cli.common import emit_json, workspace_option
+from amplify.cli.common import emit_json, terminal_safe, workspace_option
 
+
+#: From this many parts that compaction would merge, ``info`` suggests ``amplify compact``.
+COMPACT_HINT_PARTS = 10
 
 #: Units of a size on disk, each 1024 times the one before.
 SIZE_UNITS = ("B", "KiB", "MiB", "GiB")
@@ -53,6 +56,9 @@ def command(workspace, fmt):
                f"(`amplify check` also verifies rows and checksums)")
     click.echo(f"posts       {info['n_posts']:,} in {info['n_parts']} part(s)"
                + (f", {tr[0]} .. {tr[1]}" if tr else ""))
+    if info.get("n_compactable_parts", 0) >= COMPACT_HINT_PARTS:
+        click.echo(f"            {info['n_compactable_parts']:,} small or overlapping parts: "
+                   f"`amplify compact --workspace {terminal_safe(workspace)}` merges them (faster reads by time)")
     groups = ", ".join(f"{g} {n:,}" for g, n in info["groups"].items())
     click.echo(f"outlets     {info['n_outlets']:,}: {groups}")
     if info["n_missing_outlets"]:

@@ -33,6 +33,8 @@ lock), :mod:`~amplify.workspace.parts` (reading and writing posts parts),
 :mod:`~amplify.workspace.outlets` (the outlets table),
 :mod:`~amplify.workspace.linksets` (link sets and their settings hash),
 :mod:`~amplify.workspace.check` (is every file there, whole; how to recover),
+:mod:`~amplify.workspace.compact` (many small posts parts merged into fewer, sorted by time),
+:mod:`~amplify.workspace.summary` (what `info()` shows, without reading posts),
 :mod:`~amplify.workspace.queries` (read-side joins: links with their evidence)
 and :mod:`~amplify.workspace.tables` (Arrow/pandas conversions, atomic Parquet).
 

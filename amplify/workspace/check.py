@@ -84,9 +84,12 @@ def _part_recovery(root: Path, part: dict) -> str:
     sources = part.get("sources") or []
     files = (f" ({', '.join(sources[:SHOWN])}{' ...' if len(sources) > SHOWN else ''})" if sources
              else " (the manifest does not record which files: see the rejects/ notes or your records)")
-    return (f"Its {part.get('rows', '?'):,} posts of ingest #{part.get('seq', '?')} are lost from the workspace: "
+    seqs = part.get("seqs")
+    which = f"ingests #{seqs[0]}-#{seqs[1]} (merged by `amplify compact`)" if seqs and seqs[0] != seqs[1] else \
+        f"ingest #{seqs[0] if seqs else part.get('seq', '?')}"
+    return (f"Its {part.get('rows', '?'):,} posts of {which} are lost from the workspace: "
             f"run `amplify check --workspace {root} --repair` to set the part aside (link sets are dropped too, "
-            f"being derived from the posts), then ingest again the file(s) of that ingest{files}, and run "
+            f"being derived from the posts), then ingest again the file(s) of {'those ingests' if seqs and seqs[0] != seqs[1] else 'that ingest'}{files}, and run "
             f"`amplify detect --workspace {root}`")
 
 

@@ -154,20 +154,21 @@ class EmbeddingStore:
         return s[~s.index.duplicated(keep="last")]
 
 
-def posts_with_languages(root, part_records: list, columns, since_seq, ids) -> pd.DataFrame:
+def posts_with_languages(root, part_records: list, columns, since_seq, ids, **filters) -> pd.DataFrame:
     """:func:`amplify.workspace.parts.read_posts`, with ``lang_detected`` filled from the stored
     embeddings where a post has none stored: the semantic stage identifies every post's language,
-    so once it has run the column shows by default (and whenever it is asked for)."""
+    so once it has run the column shows by default (and whenever it is asked for). ``filters``
+    (``outlets``, ``since``, ``until``) go to ``read_posts``."""
     from amplify.workspace import parts
 
     root = Path(root)
     want = None if columns is None else list(dict.fromkeys([columns] if isinstance(columns, str) else columns))
     if not (root / EMBEDDINGS_DIR).is_dir() or (want is not None and "lang_detected" not in want):
-        return parts.read_posts(root, part_records, columns, since_seq, ids)
+        return parts.read_posts(root, part_records, columns, since_seq, ids, **filters)
     if want is None:
         stored = parts.post_columns(part_records)
         want = list(dict.fromkeys((stored or ["post_id", "outlet", "published_at", "text"]) + ["lang_detected"]))
-    df = parts.read_posts(root, part_records, list(dict.fromkeys(want + ["post_id"])), since_seq, ids)
+    df = parts.read_posts(root, part_records, list(dict.fromkeys(want + ["post_id"])), since_seq, ids, **filters)
     known = EmbeddingStore(root).known_languages()
     if len(known):
         df["lang_detected"] = df["lang_detected"].fillna(df["post_id"].map(known)).astype("string")

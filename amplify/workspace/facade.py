@@ -18,10 +18,11 @@ from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 import numpy as np
 import pandas as pd
 
-from amplify.utc import iso_z
 from amplify.workspace import linksets, parts
 from amplify.workspace import outlets as outlets_table
 from amplify.workspace.append import AppendReport, append_posts
+from amplify.workspace.compact import DEFAULT_ROWS_PER_PART, CompactReport, compact_manifest
+from amplify.workspace.summary import summarise
 from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
 from amplify.workspace.embeddings import posts_with_languages
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
@@ -41,7 +42,7 @@ class Workspace:
     snapshot the manifest named when the workspace was opened, refreshed by
     :meth:`refresh` and by every write made through this object. Writing
     methods (:meth:`add_posts`, :meth:`set_outlets`, :meth:`save_links`,
-    :meth:`drop_links`) must run inside ``with ws.writer():``; each one commits
+    :meth:`drop_links`, :meth:`compact`) must run inside ``with ws.writer():``; each one commits
     on its own, atomically. An object is meant for one thread.
 
     Examples
@@ -168,7 +169,8 @@ class Workspace:
 
     @property
     def last_seq(self) -> int:
-        """Ingest sequence of the newest part (0 if none): pass it as ``covered_through``."""
+        """Number of the newest part (0 if none; each ingest and each part :meth:`compact` writes
+        takes the next): pass it as ``covered_through``."""
         return int(self._manifest["posts"]["last_seq"])
 
     @property
@@ -268,7 +270,8 @@ class Workspace:
         return parts.post_columns(self._parts(), internal)
 
     def posts(self, columns: Sequence[str] | None = None, since_seq: int | None = None,
-              ids: Sequence[str] | None = None) -> pd.DataFrame:
+              ids: Sequence[str] | None = None, *, outlets: Sequence[str] | str | None = None,
+              since=None, until=None) -> pd.DataFrame:
         """The posts, in canonical order: by ``published_at``, then ``post_id``.
 
         The order does not depend on the order posts were added in.
@@ -284,6 +287,11 @@ class Workspace:
         ids : list of str, optional
             Only these posts (filtered inside Arrow, so fetching the texts of
             a few posts of a big workspace converts only those to Python).
+        outlets : str or list of str, optional
+            Only posts of these outlets (parts whose outlets summary lacks them are not opened).
+        since, until : str or datetime-like, optional
+            Only posts published at or after ``since`` and before ``until`` (UTC unless given a
+            zone); parts and row groups outside the range are not read (:mod:`.compact`).
 
         Returns
         -------
@@ -306,9 +314,13 @@ class Workspace:
         >>> ws.posts(columns=["post_id"], since_seq=1)
           post_id
         0       1
+        >>> ws.posts(columns=["post_id"], since="2024-03-02")
+          post_id
+        0       2
         """
         # lang_detected: identified by the semantic stage, kept with the embeddings (amplify.workspace.embeddings)
-        return self._read(lambda: posts_with_languages(self._root, self._parts(), columns, since_seq, ids))
+        return self._read(lambda: posts_with_languages(self._root, self._parts(), columns, since_seq, ids,
+                                                       outlets=outlets, since=since, until=until))
 
     def _post_outlets(self) -> np.ndarray:
         """Sorted distinct outlets named by posts (cached per snapshot)."""
@@ -587,51 +599,45 @@ class Workspace:
         self._commit(m)
         return done
 
+    # ------------------------------------------------------------------ compaction
+
+    def compact(self, rows_per_part: int = DEFAULT_ROWS_PER_PART, progress: bool = False) -> CompactReport:
+        """Merge small posts parts into parts of about ``rows_per_part`` posts, sorted by time and not
+        overlapping (see :mod:`amplify.workspace.compact`: which parts, and why link sets, embeddings
+        and incremental detection stay valid). The posts read back identical, ``_seq`` included. One
+        atomic commit; the old files are deleted after it. Must run inside :meth:`writer`.
+
+        Parameters
+        ----------
+        rows_per_part : int, default 1,000,000
+            Target posts per part (the peak memory is about one part's posts).
+        progress : bool, default False
+            Show a progress bar.
+
+        Returns
+        -------
+        CompactReport (the module's docstring shows one)
+        """
+        self._require_writer("compact")
+        m, report = compact_manifest(self._root, self._manifest, int(rows_per_part), progress)
+        if m is not None:
+            self._commit(m)
+            # old parts go now, not at the next write (compaction frees disk); old readers retry (_read)
+            report.removed = collect_garbage(self._root, self._manifest)
+        return report
+
     # ------------------------------------------------------------------ info
 
     def info(self) -> dict:
-        """A summary: counts, time range, groups, link sets, format and size.
+        """A summary: counts, time range, groups, link sets, format and size, read from the manifest
+        and the parts' footers, never from the posts (keys: :func:`amplify.workspace.summary.summarise`).
 
         Returns
         -------
         dict
-            ``path``, ``format``, ``format_version``, ``generation``,
-            ``created_at``, ``updated_at``, ``n_posts``, ``n_parts``,
-            ``last_seq``, ``time_range`` (ISO first and last publication, or
-            None), ``n_outlets`` (outlets seen in posts or the table),
-            ``n_missing_outlets``, ``groups`` (group -> number of outlets),
-            ``linksets`` (as :meth:`linksets`) and ``bytes`` (size of the
-            folder on disk).
         """
         def run():
-            m = self._manifest
-            stored_parts = m["posts"]["parts"]
-            time_range = None
-            if stored_parts:
-                first = min(p["first_key"][0] for p in stored_parts)
-                last = max(p["last_key"][0] for p in stored_parts)
-                time_range = [iso_z(first, seconds=False), iso_z(last, seconds=False)]
             outl = self._outlets(fill_missing=True)
-            missing = self._missing_outlets(self._stored_outlets())
-            groups = outl["group"].value_counts().sort_index()
-            return {
-                "path": str(self._root), "format": m["format"], "format_version": m["format_version"],
-                "generation": m["generation"], "created_at": m.get("created_at"),
-                "updated_at": m.get("updated_at"),
-                "n_posts": int(m["posts"]["n_posts"]), "n_parts": len(stored_parts), "last_seq": self.last_seq,
-                "time_range": time_range, "n_outlets": len(outl),
-                "n_missing_outlets": int((outl["outlet"].isin(missing)).sum()),
-                "groups": {str(k): int(v) for k, v in groups.items()},
-                "linksets": self.linksets(), "bytes": _folder_bytes(self._root),
-            }
+            return summarise(self._root, self._manifest, outl, self._missing_outlets(self._stored_outlets()),
+                             self.linksets())
         return self._read(run)
-
-
-def _folder_bytes(root: Path) -> int:
-    """Size of the files below ``root`` (a file that vanishes meanwhile counts 0)."""
-    size = 0
-    for dirpath, _, files in os.walk(root):
-        for f in files:
-            with contextlib.suppress(OSError):
-                size += os.path.getsize(os.path.join(dirpath, f))
-    return size
