@@ -162,3 +162,15 @@ def test_store_builds_the_index_once_and_errors_name_the_cause(tmp_path):
         first.choose(c.posts.head(3), 0, DetectSettings(shingle=3, quote_window="10D"))
     with pytest.raises(ValueError, match="not among the posts detected: \\['nope'\\]"):
         FarRare(np.array(["nope"], dtype=object), np.zeros(1, np.uint64)).keys(np.array(["a"], dtype=object))
+
+
+@given(st.lists(st.integers(0, 60), max_size=80), st.lists(st.integers(0, 70), max_size=60), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_galloping_search_equals_numpy_searchsorted(a, v, sort_queries):
+    """The index lookup's galloping search gives numpy's left insertion points, for queries in
+    order (as the lookup asks them) and out of order alike."""
+    from amplify.detect.halo import _gallop_left
+
+    a = np.sort(np.array(a, dtype=np.uint64))
+    v = np.array(sorted(v) if sort_queries else v, dtype=np.uint64)
+    assert np.array_equal(_gallop_left(a, v), np.searchsorted(a, v, side="left"))

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from numba import njit
 
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import DOC_BITS, shingles
@@ -59,6 +60,44 @@ _VERSION = 1
 # target rows looked up at once (a slice's temporaries are about 60 bytes per row)
 _QUERY_ROWS = 1 << 20
 
+
+
+@njit(cache=True, nogil=True)
+def _gallop_left(a, v):
+    """``np.searchsorted(a, v, side="left")`` for queries that mostly come in
+    order: each search starts at the previous answer and gallops forward
+    (steps 1, 2, 4, ...) before a binary search inside the last step, so a run
+    of increasing queries touches the pages of ``a`` once, in order. A query
+    smaller than the one before is searched over the whole array."""
+    n = len(a)
+    out = np.empty(len(v), dtype=np.int64)
+    pos = 0
+    prev = v[0] if len(v) else 0
+    for i in range(len(v)):
+        x = v[i]
+        if x < prev:
+            pos = 0
+        prev = x
+        lo = pos
+        if lo < n and a[lo] < x:
+            step = 1
+            hi = lo + step
+            while hi < n and a[hi] < x:
+                lo = hi
+                step *= 2
+                hi = lo + step
+            if hi > n:
+                hi = n
+            lo += 1
+            while lo < hi:                       # a[lo - 1] < x <= a[hi] (or hi == n)
+                mid = (lo + hi) >> 1
+                if a[mid] < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+        out[i] = lo
+        pos = lo
+    return out
 
 def _mapped(path: Path, dtype) -> np.ndarray:
     """The raw array in ``path``, memory-mapped read-only (an empty file is an empty array)."""
@@ -292,11 +331,14 @@ class HolderIndex:
         looked up in ``index_keys`` (:meth:`_mapped_keys`)."""
         post = (keys & _DOC_MASK).astype(np.int64)
         base = keys & _HASH_MASK
-        first = np.searchsorted(index_keys, base + g_lo[post], side="left")
-        rare = np.searchsorted(index_keys, base + g_hi[post], side="left") - first - 1 <= cfg.common_at
+        # the queries come in the index's order (by shingle, then by target in time order), so a
+        # galloping search walks the index once instead of a binary search from the top per row
+        # (numpy's searchsorted was 23 s of a 1M sliced run)
+        first = _gallop_left(index_keys, base + g_lo[post])
+        rare = _gallop_left(index_keys, base + g_hi[post]) - first - 1 <= cfg.common_at
         # (a shingle held by this target alone is not listed: a count of 0, rare)
         first, post, base = first[rare], post[rare], base[rare]
-        take = np.maximum(np.searchsorted(index_keys, base + g_end[post], side="left") - first, 0)
+        take = np.maximum(_gallop_left(index_keys, base + g_end[post]) - first, 0)
         del base
         rows = _expand(first, take)                 # at most common_at + 1 holders per rare row
         if len(rows) == 0:
