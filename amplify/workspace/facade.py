@@ -376,6 +376,48 @@ class Workspace:
             self._commit(m)
         return report
 
+    def ingest(self, paths, **read_options):
+        """Read post files into the workspace a block at a time (memory follows the block, not the file).
+
+        What ``read_posts(paths, ...)`` then :meth:`add_posts` would store, in
+        one part per block of about ``chunk_size`` bytes (default 32 MiB;
+        ``None`` reads every file whole), committed together at the end: an
+        interrupted ingest stores nothing. See :mod:`amplify.ingest.chunked`.
+
+        Parameters
+        ----------
+        paths : path or list of paths
+            The files (any format :func:`amplify.ingest.read_posts` reads).
+        **read_options
+            ``mapping``, ``time_format``, ``fmt``, ``progress``, ``encoding``,
+            ``keep_extra``, ``map_flag``, ``max_field``, ``header`` (as
+            :func:`~amplify.ingest.read_posts`) and ``chunk_size`` (bytes).
+
+        Returns
+        -------
+        (amplify.ingest.IngestResult, AppendReport)
+            The reading's reports and rejects (its ``posts`` empty: they are
+            stored), and what was added.
+
+        Raises
+        ------
+        amplify.ingest.IngestError
+            As :func:`~amplify.ingest.read_posts`; nothing is stored.
+        WorkspaceError
+            Called outside :meth:`writer`.
+        """
+        from amplify.workspace.append import ingest_files
+
+        self._require_writer("ingest")
+        result, report, new = ingest_files(self._root, self._parts(), self.last_seq, paths, **read_options)
+        if new:
+            m = self.manifest
+            m["posts"]["parts"].extend(new)
+            m["posts"]["n_posts"] += sum(p["rows"] for p in new)
+            m["posts"]["last_seq"] = new[-1]["seq"]
+            self._commit(m)
+        return result, report
+
     # ------------------------------------------------------------------ outlets
 
     def _stored_outlets(self) -> pd.DataFrame:
