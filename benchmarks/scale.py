@@ -79,13 +79,19 @@ def corpus_dir(n: int, seed: int, days: int, viral_week: int = 0, viral_start_da
                            "viral_start_day": viral_start_day})
         r = run_child("generate", d, Path(spec), "30D", 1)
         how = "a segment at a time" if streamed else "in memory"
-        print(f"  (generated {n:,} posts over {days} days {how} in {r['seconds']:.0f} s, peak "
-              f"{r['peak_mib']:,.0f} MiB, into {d})", file=sys.stderr)
+        print(f"  (generated {n:,} posts over {days} days {how} in {r['seconds']:.0f} s ({r['cpu_s']:.0f} s of "
+              f"CPU), peak {r['peak_mib']:,.0f} MiB, into {d})", file=sys.stderr)
     return d
 
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process: on a loaded machine, steadier than wall time."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _spark_peaks() -> float:
@@ -143,7 +149,7 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_wi
             from amplify.synth import generate, write_corpus
 
             write_corpus(generate(n_posts=spec["n"], seed=spec["seed"], days=spec["days"]), d)
-        return {"mode": mode, "seconds": time.perf_counter() - t0, "peak_mib": _peak_mib()}
+        return {"mode": mode, "seconds": time.perf_counter() - t0, "peak_mib": _peak_mib(), "cpu_s": _cpu_s()}
     if mode == "ingest":
         from amplify.ingest import read_outlets
 
@@ -153,7 +159,7 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_wi
             res, app = ws.ingest([str(d / "posts.csv")])
             ws.set_outlets(read_outlets(str(d / "outlets.csv")))
         return {"mode": mode, "posts": app.new, "parts": len(ws.manifest["posts"]["parts"]),
-                "seconds": time.perf_counter() - t0, "peak_mib": _peak_mib()}
+                "seconds": time.perf_counter() - t0, "peak_mib": _peak_mib(), "cpu_s": _cpu_s()}
     ws = Workspace.open(d)
     cfg = DetectSettings(quote_window=quote_window)
     if mode == "halo":
@@ -311,7 +317,8 @@ def main(argv=None) -> None:
             ws, ing = workspace(n, d, work, args.slice, args.workers)
             if args.stop_after == "ingest":
                 print(f"== {n:,} generated posts over {args.days} days{viral} ==")
-                print(f"  ingest:   {ing['seconds']:.1f} s, peak {ing['peak_mib']:,.0f} MiB ({ing['parts']} parts)")
+                print(f"  ingest:   {ing['seconds']:.1f} s ({ing['cpu_s']:.1f} s of CPU), peak "
+                      f"{ing['peak_mib']:,.0f} MiB ({ing['parts']} parts)")
                 shutil.rmtree(ws, ignore_errors=True)
                 continue
             sliced = run_child("sliced", ws, work / f"sliced-{n}.parquet", args.slice, args.workers)

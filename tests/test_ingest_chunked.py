@@ -217,3 +217,21 @@ def test_generate_stream(tmp_path):
     generate_stream(tmp_path / "c", n_posts=6000, days=30, segment_posts=2000, seed=5)
     assert (tmp_path / "c" / "posts.csv").read_bytes() != (tmp_path / "a" / "posts.csv").read_bytes()
     assert np.isin(["posts.csv"], [p.name for p in (tmp_path / "c").iterdir()]).all()
+
+
+@pytest.mark.parametrize("how", ["gzip", "utf-16", "crlf"])
+def test_compressed_transcoded_and_crlf_files_in_blocks(tmp_path, how):
+    import gzip
+
+    text = _csv(tmp_path / "plain.csv", 60, extra=[(20, "bad,row")]).read_text(encoding="utf-8")
+    if how == "gzip":
+        p = tmp_path / "p.csv.gz"
+        p.write_bytes(gzip.compress(text.encode("utf-8")))   # smaller than a block, expands to many
+    elif how == "utf-16":
+        p = tmp_path / "p.csv"
+        p.write_bytes(text.encode("utf-16"))
+    else:
+        p = tmp_path / "p.csv"
+        p.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    _, (w2, r2, _) = _same(tmp_path, [p], chunk=400)
+    assert len(w2.manifest["posts"]["parts"]) > 3 and r2.totals["rejected"] == 1

@@ -168,13 +168,18 @@ def file_blocks(path: str, fmt: str | None, encoding: str | None, max_field: int
     def whole():
         yield read_table(path, fmt, encoding, max_field=max_field, header=header)
 
-    if chunk_size is None or not header or not _regular(path) or os.path.getsize(path) <= chunk_size:
+    from amplify.ingest.files import _compression
+
+    if chunk_size is None or not header or not _regular(path):
         yield from whole()
         return
     with open(path, "rb") as fh:
-        magic = fh.read(4)
-    if magic == PARQUET_MAGIC and fmt in (None, "parquet"):
-        yield from _parquet_blocks(path, chunk_size, on_bytes)
+        magic = fh.read(8)
+    if magic[:4] == PARQUET_MAGIC and fmt in (None, "parquet"):
+        yield from _parquet_blocks(path, chunk_size, on_bytes, whole)
+        return
+    if os.path.getsize(path) <= chunk_size and _compression(magic) is None:
+        yield from whole()   # a small file (a compressed one is measured by what it expands to, below)
         return
     if fmt not in (None, "csv", "tsv", "jsonl"):
         yield from whole()
@@ -314,7 +319,7 @@ def _shift_rows(raw: RawTable, shift: int, filt) -> None:
             r["row"] = int(filt.input_line(r["row"]))
 
 
-def _parquet_blocks(path: str, chunk_size: int, on_bytes):
+def _parquet_blocks(path: str, chunk_size: int, on_bytes, whole):
     """A Parquet file in batches of about ``chunk_size`` bytes of rows (as the file's metadata sizes them)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -327,6 +332,14 @@ def _parquet_blocks(path: str, chunk_size: int, on_bytes):
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         per_row = max(1, size // max(1, meta.num_rows))
         batch = max(1024, chunk_size // per_row)
+        if meta.num_rows <= batch:
+            pf = None
+    except (pa.ArrowException, OSError, ValueError):
+        pf = None
+    if pf is None:
+        yield from whole()   # small, or not readable as Parquet: read_parquet says why
+        return
+    try:
         batches = pf.iter_batches(batch_size=batch)
         first = 1
         for b in batches:
