@@ -91,9 +91,9 @@ def test_ids_made_from_content_count_identical_rows_of_earlier_blocks(tmp_path):
 def test_duplicates_across_files_and_the_workspace(tmp_path):
     a = _csv(tmp_path / "a.csv", 30)
     b = tmp_path / "b.csv"
-    b.write_text("id,author,date,content\n" + "".join(
-        f'{i},o{i % 3},{T.format(i % 60)},"post number {i}\nwith a second line, and ""quotes"""\n' for i in range(20, 40))
-        + f"3,o0,{T.format(3)},other text\n")
+    body = "".join(f'{i},o{i % 3},{T.format(i % 60)},"post number {i}\nwith a second line, and ""quotes"""\n'
+                   for i in range(20, 40))
+    b.write_text("id,author,date,content\n" + body + f"3,o0,{T.format(3)},other text\n")
     stored = pd.DataFrame({"post_id": ["25", "26"], "outlet": ["o1", "zz"], "published_at": [T.format(25)] * 2,
                            "text": ['post number 25\nwith a second line, and "quotes"', "stored text"]})
     results = []
@@ -235,3 +235,15 @@ def test_compressed_transcoded_and_crlf_files_in_blocks(tmp_path, how):
         p.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     _, (w2, r2, _) = _same(tmp_path, [p], chunk=400)
     assert len(w2.manifest["posts"]["parts"]) > 3 and r2.totals["rejected"] == 1
+
+
+def test_json_lines_whose_fields_change_further_on_are_read_whole(tmp_path):
+    p = tmp_path / "p.jsonl"
+    lines = [json.dumps({"id": str(i), "author": "o1", "created_at": T.format(i % 60), "text": f"post {i}"})
+             for i in range(60)]
+    lines[50] = json.dumps({"id": "50", "author": "o1", "created_at": T.format(50), "text": "x", "lang": "en"})
+    lines[5:15] = ["{broken"] * 10   # a whole block of broken lines
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, (w2, r2, _) = _same(tmp_path, [p], chunk=300)
+    assert len(w2.manifest["posts"]["parts"]) == 1 and "lang" in w2.posts().columns
+    assert any(n.startswith("read in one piece") for n in r2.files[0].notes)

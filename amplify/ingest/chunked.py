@@ -48,7 +48,6 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from amplify.ingest.content_ids import content_ids  # noqa: F401  (the rule blocks keep; see the docstring)
 from amplify.ingest.files import FORMAT_OF_SUFFIX, STDIN, display_name
 from amplify.ingest.loading import PARQUET_MAGIC, open_text_stream
 from amplify.ingest.oversize import DEFAULT_MAX_FIELD, Cuts, LineFilter
@@ -319,6 +318,7 @@ def _read_block(stream, fmt: str, head: _Header, body: bytes, first_line: int, p
     raw.max_field = stream.max_field
     raw.cuts = Cuts.of(filt)
     _shift_rows(raw, shift, filt)
+    raw.in_blocks = True   # one block of several: BlockReading checks its columns against the first's
     return raw
 
 
@@ -580,10 +580,6 @@ def merge_notes(notes: list[str], more: list[str]) -> list[str]:
     return out
 
 
-def shown_path(path: str) -> str:
-    """How the file is named in messages (``<stdin>`` for ``-``)."""
-    return display_name(path)
-
 
 # ---------------------------------------------------------------------------------------------- reading
 
@@ -649,6 +645,7 @@ class BlockReading:
                 rep = None
                 chunk = None if path in self.whole else self.chunk_size
                 nblocks = 0
+                first_cols = None
                 moved = [0]
 
                 def on_bytes(n, _size=sizes[i], _moved=moved):
@@ -661,6 +658,14 @@ class BlockReading:
                 for raw in file_blocks(path, self.fmt, self.encoding, self.max_field, header=self.header,
                                        chunk_size=chunk, on_bytes=on_bytes):
                     nblocks += 1
+                    if getattr(raw, "in_blocks", False):
+                        # JSON Lines records may hold other fields further on (or a block only broken
+                        # lines): the columns of the whole file are those of every record
+                        cols = list(raw.frame.columns)
+                        if first_cols is None:
+                            first_cols = cols
+                        if not cols or cols != first_cols:
+                            raise ReadWhole(self.shown[i], "records further on hold other fields")
                     earlier = None
                     if nblocks > 1:
                         def earlier(ids, _i=i):

@@ -226,8 +226,8 @@ def generate_stream(out_dir, n_posts: int, seed: int = 0, start: str = "2022-01-
                 posts_out.write(corpus.posts)
                 links_out.write(corpus.truth_links)
                 neg_out.write(corpus.negatives.astype("string"))
-                segments.append({"first_day": day0, "days": ndays, "posts": n, "first_id": corpus.posts["post_id"].iloc[0],
-                                 "truth": corpus.truth})
+                segments.append({"first_day": day0, "days": ndays, "posts": n,
+                                 "first_id": corpus.posts["post_id"].iloc[0], "truth": corpus.truth})
                 if k == 0:
                     with atomic_output(os.path.join(out_dir, "outlets.csv"), "wb") as fh:
                         from amplify.synth.files import _write_csv
