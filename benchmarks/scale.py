@@ -221,15 +221,23 @@ def workspace(n: int, d: Path, work: Path, slice_len: str, workers: int) -> tupl
     return ws, run_child("ingest", d, ws, slice_len, workers)
 
 
-def _viral_start(days: int, slice_len: str) -> int:
-    """The viral week's first day: the middle of the period, on a slice boundary when slices are whole
-    days (slices start at the first post, a few minutes into day 0), so that one slice holds the week."""
+def _viral_start(days: int, slice_len: str, start: str = "2022-01-01") -> int:
+    """The viral week's first day: the middle of the period, moved onto a slice boundary when slices
+    are whole days (slices are aligned to multiples of their length since the epoch), so that one
+    slice holds the whole week."""
+    import pandas as pd
+
     from amplify.detect.slices import parse_slice
 
     day_ns = 86400 * 10**9
+    start_ns = pd.Timestamp(start, tz="UTC").value
     v0 = (days - 7) // 2
-    sd = parse_slice(slice_len) // day_ns if parse_slice(slice_len) % day_ns == 0 else 0
-    return (v0 // sd) * sd if sd else v0
+    slice_ns = parse_slice(slice_len)
+    if slice_ns % day_ns:
+        return v0
+    aligned = -(-(start_ns + v0 * day_ns) // slice_ns) * slice_ns   # the next slice start
+    day = (aligned - start_ns) // day_ns
+    return int(day) if day + 7 <= days - 2 else v0
 
 
 def busiest_slice(ws_path: Path, sliced: dict) -> dict | None:
