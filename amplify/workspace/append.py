@@ -285,7 +285,9 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     options of :func:`amplify.ingest.read_posts`, and ``chunk_size``); each
     block's posts are added as :func:`append_posts` adds a table -- compared
     with the stored ``parts`` -- and written as part ``last_seq + 1``,
-    ``last_seq + 2`` ... Nothing is committed: the caller commits the parts
+    ``last_seq + 2`` ... (blocks are gathered until they hold about
+    ``chunk_size`` bytes of text, so small files still make one part per
+    ingest; ``chunk_size=None`` reads every file whole). Nothing is committed: the caller commits the parts
     returned in one manifest, so an interrupted ingest leaves no post stored
     (the part files are collected as garbage). When a file needs reading whole
     (:class:`~amplify.ingest.chunked.ReadWhole`), the parts written so far
@@ -329,8 +331,9 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
             if part is not None:
                 written.append(part)
 
+        blocks = reading.batches()
         try:
-            for posts, derived in reading.batches():
+            for posts, derived in blocks:
                 held.append((posts, derived))
                 held_bytes += _table_bytes(posts)
                 if chunk_size is not None and held_bytes >= chunk_size:
@@ -347,6 +350,8 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
         except BaseException:
             _remove_parts(root, written)
             raise
+        finally:
+            blocks.close()   # the reading's temporary files go now, not when it is collected
         for rep_file in result.files:
             if rep_file.path in why:
                 rep_file.notes.append(f"read in one piece, not in blocks: {why[rep_file.path]}")
