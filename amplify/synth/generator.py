@@ -103,7 +103,7 @@ def generate(
         On out-of-range parameters.
     """
     prof = resolve_profile(profile)
-    params = _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction, prof.name)
+    params = check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction, prof.name)
     rng = np.random.default_rng(params.seed)
     out = make_outlets(rng, n_outlets(params.n_posts), params.surge_term, params.hostile_fraction)
     corpus = world_corpus(params, rng, out)
@@ -165,7 +165,7 @@ def world_corpus(params: GenerationParams, rng: np.random.Generator, out: pd.Dat
     return Corpus(posts=posts, outlets=outlets, truth_links=truth_links, truth=truth, negatives=negatives)
 
 
-def _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction,
+def check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction,
                   profile: str = "default") -> GenerationParams:
     """The parameters checked and normalised; ValueError names the first one out of range."""
     n_posts = int(n_posts)

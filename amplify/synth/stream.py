@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.io import atomic_output
-from amplify.synth.generator import _check_params, n_outlets, world_corpus
+from amplify.synth.generator import check_params, n_outlets, world_corpus
 from amplify.synth.outlets import make_outlets
 
 __all__ = ["generate_stream", "plan_segments", "STREAM_TAG", "VIRAL_DAYS"]
@@ -197,7 +197,7 @@ def generate_stream(out_dir, n_posts: int, seed: int = 0, start: str = "2022-01-
     """
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"fmt must be 'csv' or 'parquet', not {fmt!r}")
-    params = _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction)
+    params = check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction)
     plan = plan_segments(params.n_posts, params.days, segment_posts, viral_week, viral_start_day)
     out_dir = os.fspath(out_dir)
     os.makedirs(out_dir, exist_ok=True)
@@ -219,7 +219,7 @@ def generate_stream(out_dir, n_posts: int, seed: int = 0, start: str = "2022-01-
             neg_out = _Out(stack, os.path.join(out_dir, names["negatives"]), _NEG_TYPES, "csv")
             for k, (day0, ndays, n) in enumerate(plan):
                 seg_start = (params.start + pd.Timedelta(days=day0)).strftime("%Y-%m-%d")
-                p = _check_params(n, params.seed, seg_start, ndays, params.surge_term, params.hostile_fraction,
+                p = check_params(n, params.seed, seg_start, ndays, params.surge_term, params.hostile_fraction,
                                   params.echo_fraction)
                 corpus = world_corpus(p, np.random.default_rng([params.seed, STREAM_TAG, k]), outlets,
                                       first_id=first_id, id_width=width)
@@ -230,9 +230,9 @@ def generate_stream(out_dir, n_posts: int, seed: int = 0, start: str = "2022-01-
                                  "first_id": corpus.posts["post_id"].iloc[0], "truth": corpus.truth})
                 if k == 0:
                     with atomic_output(os.path.join(out_dir, "outlets.csv"), "wb") as fh:
-                        from amplify.synth.files import _write_csv
+                        from amplify.synth.files import write_csv_table
 
-                        _write_csv(corpus.outlets, fh)
+                        write_csv_table(corpus.outlets, fh)
                 first_id += n
                 del corpus
                 if bar is not None:

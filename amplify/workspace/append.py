@@ -281,7 +281,7 @@ def _sum_reports(reports: list[AppendReport]) -> AppendReport:
 def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_options):
     """Read post files block by block and write each block's new posts as a part (uncommitted).
 
-    The files are read by :class:`amplify.ingest.chunked.BlockReading` (the
+    The files are read by :class:`amplify.ingest.block_reading.BlockReading` (the
     options of :func:`amplify.ingest.read_posts`, and ``chunk_size``); each
     block's posts are added as :func:`append_posts` adds a table -- compared
     with the stored ``parts`` -- and written as part ``last_seq + 1``,
@@ -308,7 +308,8 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     amplify.ingest.IngestError
         As :func:`amplify.ingest.read_posts` (nothing is left written).
     """
-    from amplify.ingest.chunked import BlockReading, ReadWhole
+    from amplify.ingest.block_reading import BlockReading
+    from amplify.ingest.chunked import ReadWhole
 
     from amplify.ingest.chunked import DEFAULT_CHUNK_SIZE
 
