@@ -18,7 +18,7 @@ What a block reader keeps from reading the file whole:
   exactly as :func:`~amplify.ingest.duplicates.collapse_duplicates` does for
   rows of one table, against the *first* row with that id: every block's
   accepted ids are remembered (:mod:`~amplify.ingest.seen_ids`: 64-bit
-  hashes in memory, the rows spilled to a temporary Parquet file per block,
+  hashes in memory, the rows spilled to a temporary Arrow file per block,
   read back only for a hash met again);
 * ids made from content count identical rows of earlier blocks of the file
   (:func:`~amplify.ingest.content_ids.content_ids`);

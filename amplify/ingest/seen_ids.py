@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from amplify.ingest.report import REJECT_COLUMNS
+from amplify.ingest.report import REJECT_COLUMNS, IngestError
 
 __all__ = ["SeenIds"]
 
@@ -70,7 +70,7 @@ class SeenIds:
 
     Memory: sixteen bytes per id (its hash and file), in a few sorted runs
     merged as they grow; the rows (``post_id``, hashes of outlet and text,
-    time, file and row) go to a temporary Parquet file per block, read back
+    time, file and row) go to a temporary Arrow file per block, read back
     only when a hash is met again. Hashes only point: an id is taken as seen
     when the spilled rows hold it exactly.
     """
@@ -105,8 +105,8 @@ class SeenIds:
             want = pads.field("post_id").isin(pa.array(list(dict.fromkeys(ids.tolist())), pa.string()))
             if file is not None:
                 want = want & (pads.field("_file") == file)
-            files = sorted(str(p) for p in self.folder.glob("block-*.parquet"))
-            t = pads.dataset(files, format="parquet").to_table(filter=want)
+            files = sorted(str(p) for p in self.folder.glob("block-*.arrow"))
+            t = pads.dataset(files, format="ipc").to_table(filter=want)
             if t.num_rows:
                 return t.to_pandas().drop_duplicates("post_id", keep="first").reset_index(drop=True)
         return pd.DataFrame({"post_id": pd.Series(dtype=object), "outlet_h": pd.Series(dtype="uint64"),
@@ -128,7 +128,7 @@ class SeenIds:
     def add(self, file: int, acc: pd.DataFrame) -> None:
         """Remember the ids of a block's kept rows (their first rows)."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow.feather as feather
 
         ids = acc["post_id"]
         h = _hash(ids)
@@ -137,7 +137,13 @@ class SeenIds:
                       "text_h": pa.array(_hash(acc["text"])),
                       "_file": pa.array(acc["_file"].to_numpy(dtype=np.int64)),
                       "_row": pa.array(acc["_row"].to_numpy(dtype=np.int64))})
-        pq.write_table(t, self.folder / f"block-{self.n_blocks:08d}.parquet")
+        spill = self.folder / f"block-{self.n_blocks:08d}.arrow"
+        try:
+            # Arrow's own file format: written and read back without compressing (temporary files)
+            feather.write_feather(t, spill, compression="uncompressed")
+        except OSError as exc:
+            raise IngestError(f"cannot write the ids read so far to {spill} ({exc.strerror or exc}); the "
+                              f"workspace is as it was (free space in {self.folder.parent})") from exc
         self.n_blocks += 1
         order = np.argsort(h, kind="stable")
         self.runs.append((h[order], np.full(len(h), file, dtype=np.int32)))
