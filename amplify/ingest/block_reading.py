@@ -58,13 +58,14 @@ class BlockReading:
     :meth:`result` then gives what :func:`amplify.ingest.read_posts` gives (its ``posts`` empty: they were
     handed on), with the same reports, rejects and errors.
 
-    ``whole`` names files to read whole (after :class:`ReadWhole`).
+    ``whole`` names files to read whole (after :class:`ReadWhole`); ``spill_dir`` holds the ids of
+    earlier blocks when the temporary folder is not writable (the workspace).
     """
 
     def __init__(self, paths, mapping: dict | None = None, time_format: str | None = None, fmt: str | None = None,
                  progress: bool = False, *, encoding: str | None = None, keep_extra: bool = True,
                  map_flag: str = "mapping", max_field: int = DEFAULT_MAX_FIELD, header: bool = True,
-                 chunk_size: int | None = DEFAULT_CHUNK_SIZE, whole=()):
+                 chunk_size: int | None = DEFAULT_CHUNK_SIZE, whole=(), spill_dir=None):
         from amplify.ingest.times import check_time_format
 
         if isinstance(paths, (str, Path)):
@@ -83,6 +84,7 @@ class BlockReading:
         self.encoding, self.keep_extra, self.map_flag = encoding, keep_extra, map_flag
         self.max_field, self.header, self.chunk_size = max_field, header, chunk_size
         self.whole = set(whole)
+        self.spill_dir = spill_dir
         self.shown = [display_name(p) for p in self.paths]
         self.reports: list = []
         self.rejects: list = []
@@ -106,7 +108,7 @@ class BlockReading:
             from tqdm import tqdm
 
             bar = tqdm(total=sum(sizes), unit="B", unit_scale=True, desc="ingest", file=sys.stderr, leave=False)
-        seen = SeenIds.create()
+        seen = SeenIds.create(self.spill_dir)
         try:
             for i, path in enumerate(self.paths):
                 if bar is not None:

@@ -70,23 +70,28 @@ class SeenIds:
 
     Memory: sixteen bytes per id (its hash and file), in a few sorted runs
     merged as they grow; the rows (``post_id``, hashes of outlet and text,
-    time, file and row) go to a temporary Arrow file per block, read back
-    only when a hash is met again. Hashes only point: an id is taken as seen
+    time, file and row) stay in memory for the last block and go to a
+    temporary Arrow file for the others, read back only when a hash is met
+    again. Hashes only point: an id is taken as seen
     when the spilled rows hold it exactly.
     """
 
-    folder: Path
+    spill_dir: Path | None = None                #: where to spill when the temporary folder is not writable
     runs: list = field(default_factory=list)     #: (sorted hashes, their files)
     n_blocks: int = 0
+    folder: Path | None = None                   #: the spill folder, made when first needed
+    latest: object = None                        #: the last block's rows, in memory until the next block
 
     @classmethod
-    def create(cls) -> "SeenIds":
-        return cls(Path(tempfile.mkdtemp(prefix="amplify-ingest-ids-")))
+    def create(cls, spill_dir=None) -> "SeenIds":
+        """An empty record; ``spill_dir`` (the workspace) is used when the temporary folder is not writable."""
+        return cls(Path(spill_dir) if spill_dir is not None else None)
 
     def close(self) -> None:
         import shutil
 
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def _maybe(self, h: np.ndarray) -> np.ndarray:
         out = np.zeros(len(h), dtype=bool)
@@ -105,9 +110,12 @@ class SeenIds:
             want = pads.field("post_id").isin(pa.array(list(dict.fromkeys(ids.tolist())), pa.string()))
             if file is not None:
                 want = want & (pads.field("_file") == file)
-            files = sorted(str(p) for p in self.folder.glob("block-*.arrow"))
-            t = pads.dataset(files, format="ipc").to_table(filter=want)
-            if t.num_rows:
+            files = sorted(str(p) for p in self.folder.glob("block-*.arrow")) if self.folder is not None else []
+            tables = [pads.dataset(files, format="ipc").to_table(filter=want)] if files else []
+            if self.latest is not None:
+                tables.append(pads.dataset(self.latest).to_table(filter=want))
+            t = pa.concat_tables(tables) if tables else None
+            if t is not None and t.num_rows:
                 return t.to_pandas().drop_duplicates("post_id", keep="first").reset_index(drop=True)
         return pd.DataFrame({"post_id": pd.Series(dtype=object), "outlet_h": pd.Series(dtype="uint64"),
                              "ns": pd.Series(dtype="int64"), "text_h": pd.Series(dtype="uint64"),
@@ -125,25 +133,41 @@ class SeenIds:
             out[maybe] = [i in known for i in ids[maybe].tolist()]
         return out
 
+    def _spill(self) -> None:
+        """The last block's rows to a file (a reading of one block never writes any)."""
+        import pyarrow.feather as feather
+
+        if self.latest is None:
+            return
+        try:
+            if self.folder is None:
+                try:
+                    self.folder = Path(tempfile.mkdtemp(prefix="amplify-ingest-ids-"))
+                except OSError:
+                    if self.spill_dir is None:
+                        raise
+                    self.folder = Path(tempfile.mkdtemp(prefix=".amplify-ingest-ids-", dir=self.spill_dir))
+            spill = self.folder / f"block-{self.n_blocks - 1:08d}.arrow"
+            # Arrow's own file format: written and read back without compressing (temporary files)
+            feather.write_feather(self.latest, spill, compression="uncompressed")
+        except OSError as exc:
+            where = self.folder or tempfile.gettempdir()
+            raise IngestError(f"cannot write the ids read so far to {where} ({exc.strerror or exc}); the "
+                              f"workspace is as it was (free space there, or set TMPDIR)") from exc
+        self.latest = None
+
     def add(self, file: int, acc: pd.DataFrame) -> None:
         """Remember the ids of a block's kept rows (their first rows)."""
         import pyarrow as pa
-        import pyarrow.feather as feather
 
+        self._spill()
         ids = acc["post_id"]
         h = _hash(ids)
-        t = pa.table({"post_id": pa.array(ids.array, pa.string(), from_pandas=True),
-                      "outlet_h": pa.array(_hash(acc["outlet"])), "ns": pa.array(_ns(acc["published_at"])),
-                      "text_h": pa.array(_hash(acc["text"])),
-                      "_file": pa.array(acc["_file"].to_numpy(dtype=np.int64)),
-                      "_row": pa.array(acc["_row"].to_numpy(dtype=np.int64))})
-        spill = self.folder / f"block-{self.n_blocks:08d}.arrow"
-        try:
-            # Arrow's own file format: written and read back without compressing (temporary files)
-            feather.write_feather(t, spill, compression="uncompressed")
-        except OSError as exc:
-            raise IngestError(f"cannot write the ids read so far to {spill} ({exc.strerror or exc}); the "
-                              f"workspace is as it was (free space in {self.folder.parent})") from exc
+        self.latest = pa.table({"post_id": pa.array(ids.array, pa.string(), from_pandas=True),
+                                "outlet_h": pa.array(_hash(acc["outlet"])), "ns": pa.array(_ns(acc["published_at"])),
+                                "text_h": pa.array(_hash(acc["text"])),
+                                "_file": pa.array(acc["_file"].to_numpy(dtype=np.int64)),
+                                "_row": pa.array(acc["_row"].to_numpy(dtype=np.int64))})
         self.n_blocks += 1
         order = np.argsort(h, kind="stable")
         self.runs.append((h[order], np.full(len(h), file, dtype=np.int32)))

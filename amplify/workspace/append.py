@@ -317,7 +317,7 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     chunk_size = read_options.setdefault("chunk_size", DEFAULT_CHUNK_SIZE)
     why: dict = {}   # shown name -> why the file was read whole
     while True:
-        reading = BlockReading(paths, whole=whole, **read_options)
+        reading = BlockReading(paths, whole=whole, spill_dir=root, **read_options)
         written: list[dict] = []
         reports: list[AppendReport] = []
         held: list = []      # blocks of small files are gathered into one part, as one table was
