@@ -96,11 +96,11 @@ class BlockReading:
         """``(posts, content_id_rows)`` of each block with accepted posts, in file order."""
         import sys
 
+        from amplify import schema
         from amplify.ingest import PROGRESS_MIN_BYTES, posts_table
         from amplify.ingest.duplicates import collapse_duplicates
         from amplify.ingest.posts import to_posts
         from amplify.ingest.report import FileReport
-        from amplify import schema
 
         sizes = [os.path.getsize(p) if regular_file(p) else 0 for p in self.paths]
         bar = None
@@ -200,10 +200,11 @@ class BlockReading:
         IngestError
             No post at all was accepted (``err.result`` holds the reports and rejects).
         """
+        from collections import Counter
+
         from amplify import schema
         from amplify.ingest import rejects_table
         from amplify.ingest.report import IngestResult, reason_category
-        from collections import Counter
 
         rej = rejects_table(self.rejects, self.shown)
         for rep in self.reports:
