@@ -15,16 +15,26 @@ reading, so held once); a JSON Lines record with a 400 MB string; and, for
 scale, the peak of ingesting a small ordinary file (the interpreter,
 pandas, pyarrow and numba loaded).
 
+``--posts N`` measures something else: ``amplify ingest`` of a generated
+corpus of N posts (``posts.csv`` and ``outlets.csv``), once per
+``--chunk-size`` (``0``: every file read whole, as before issue #15; the
+default reads blocks of 32 MiB), each in a fresh process: seconds, peak
+resident memory and parts written. Generated data, timings under whatever load
+the machine has (printed).
+
 Usage::
 
     python benchmarks/ingest_memory.py            # 400 MB fields
     python benchmarks/ingest_memory.py --mb 100   # smaller, quicker
+    python benchmarks/ingest_memory.py --posts 1000000 --chunk-size 0 32MB 128MB
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +53,8 @@ try:
     main(sys.argv[1:])
 except SystemExit as e:
     code = e.code or 0
-print(json.dumps({"code": code, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr)
+r = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"code": code, "peak_kib": r.ru_maxrss, "cpu_s": r.ru_utime + r.ru_stime}), file=sys.stderr)
 """
 
 
@@ -89,21 +100,62 @@ def build(folder: Path, field_mb: int) -> dict:
     return out
 
 
-def measure(path: Path, workspace: Path) -> dict:
+def measure(path: Path, workspace: Path, *more: str) -> dict:
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", RUN, "ingest", str(path), "--workspace", str(workspace), "-q",
-                        "--format", "json"], capture_output=True, text=True)
+                        "--format", "json", *more], capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     last = json.loads(p.stderr.strip().splitlines()[-1])
     kept = json.loads(p.stdout)["ingest"]["totals"] if p.stdout.strip() else {}
+    parts = len(list((workspace / "posts").glob("*.parquet"))) if (workspace / "posts").is_dir() else 0
     return {"seconds": seconds, "code": last["code"], "peak_mib": last["peak_kib"] / 1024,
-            "accepted": kept.get("accepted"), "rejected": kept.get("rejected")}
+            "accepted": kept.get("accepted"), "rejected": kept.get("rejected"), "parts": parts,
+            "cpu_s": last.get("cpu_s", float("nan"))}
+
+
+def corpus(n: int, days: int, seed: int = 0) -> Path:
+    """A generated corpus of ``n`` posts (cached in the temporary folder between runs)."""
+    d = Path(tempfile.gettempdir()) / "amplify-bench" / f"ingest-synth-{n}-{seed}-{days}d"
+    if not (d / "truth.json").is_file():
+        if n <= 1_000_000:
+            from amplify.synth import generate, write_corpus
+
+            write_corpus(generate(n_posts=n, seed=seed, days=days), d)
+        else:
+            from amplify.synth.stream import generate_stream
+
+            generate_stream(d, n_posts=n, seed=seed, days=days, progress=True)
+    return d
+
+
+def ingest_corpus(n: int, days: int, sizes: list[str]) -> None:
+    """``amplify ingest`` of a generated corpus, once per chunk size, each in a fresh process."""
+    d = corpus(n, days)
+    size = (d / "posts.csv").stat().st_size
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; generated data)")
+    print(f"{n:,} generated posts, posts.csv {size / (1 << 20):,.0f} MiB")
+    print(f"{'--chunk-size':>14} {'seconds':>8} {'CPU s':>7} {'peak':>10} {'parts':>6}  accepted/rejected")
+    with tempfile.TemporaryDirectory() as w:
+        for i, s in enumerate(sizes):
+            r = measure(d / "posts.csv", Path(w) / f"ws{i}", "--outlets", str(d / "outlets.csv"), "--chunk-size", s)
+            label = "0 (whole)" if s in ("0", "0B") else s
+            print(f"{label:>14} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} {r['peak_mib']:>6,.0f} MiB {r['parts']:>6}  "
+                  f"{r['accepted']}/{r['rejected']}" + ("" if r["code"] == 0 else f"  (exit {r['code']})"))
+            shutil.rmtree(Path(w) / f"ws{i}", ignore_errors=True)
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=int, default=400, help="size of the huge field, in MB (default 400)")
+    ap.add_argument("--posts", type=int, default=0,
+                    help="instead: ingest a generated corpus of this many posts (see --chunk-size)")
+    ap.add_argument("--days", type=int, default=180, help="days the generated corpus spans (default 180)")
+    ap.add_argument("--chunk-size", nargs="+", default=["0", "32MB"],
+                    help="chunk sizes to measure with --posts (default: 0, i.e. whole, and 32MB)")
     args = ap.parse_args(argv)
+    if args.posts:
+        ingest_corpus(args.posts, args.days, args.chunk_size)
+        return
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         cases = build(d, args.mb)

@@ -59,12 +59,13 @@ def test_ingest_user_error(tmp_path):
 
 @pytest.mark.parametrize("bug", [ValueError, KeyError])
 def test_ingest_bug_is_not_a_user_error(tmp_path, monkeypatch, bug):
-    import amplify.ingest
+    import amplify.ingest.posts
 
     def broken(*a, **kw):
         raise bug("a bug inside read_posts")
 
-    monkeypatch.setattr(amplify.ingest, "read_posts", broken)
+    # amplify ingest reads posts block by block (amplify.ingest.chunked), each through to_posts
+    monkeypatch.setattr(amplify.ingest.posts, "to_posts", broken)
     p = tmp_path / "posts.csv"
     p.write_text("outlet,published_at,text\ntass,2022-03-01T10:00:00Z,Hello\n")
     res = _invoke("ingest", p, "--workspace", tmp_path / "ws", "-q")

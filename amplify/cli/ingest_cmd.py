@@ -49,6 +49,22 @@ def _size(ctx, param, value):
     return n
 
 
+def _chunk(ctx, param, value):
+    """``--chunk-size``: bytes per block (0: whole files)."""
+    from amplify.ingest.chunked import DEFAULT_CHUNK_SIZE
+    from amplify.ingest.oversize import parse_size
+
+    if value is None:
+        return DEFAULT_CHUNK_SIZE
+    try:
+        n = parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if n < 0:
+        raise click.BadParameter(f"a size of 0 or more, not {value!r}")
+    return n or None
+
+
 def _mapping(pairs) -> dict:
     out: dict = {}
     for p in pairs:
@@ -86,13 +102,17 @@ def _mapping(pairs) -> dict:
 @click.option("--no-header", "no_header", is_flag=True,
               help="CSV/TSV files without a header line: the first line is a post, columns are column_1, "
                    "column_2 ... (map them: --map text=column_3).")
+@click.option("--chunk-size", "chunk_size", callback=_chunk, metavar="SIZE",
+              help="Read big files a block of about SIZE at a time (default 32MB; e.g. 256MB), each block "
+                   "stored as it is read, so memory follows the block, not the file; 0 reads every file whole. "
+                   "The result is the same either way.")
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Where to write rejected rows (default: WORKSPACE/rejects/ingest-TIME.csv).")
 @click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @raw_option
 @quiet_option
 def command(files, workspace, outlets_file, maps, time_format, encoding, max_field, fmt, whole_outlet, no_header,
-            rejects, out_fmt, raw, quiet):
+            chunk_size, rejects, out_fmt, raw, quiet):
     """Read posts (and an outlets table) into a workspace, creating it if needed.
 
     FILES may be CSV/TSV, JSON Lines, Parquet, Twitter/X API v2 pages or a
@@ -116,7 +136,7 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
       amplify ingest dump.csv --no-header --map text=column_2 --map published_at=column_1 \\
           --outlet tass --workspace ws
     """
-    from amplify.ingest import IngestError, complete_outlets, read_outlets, read_posts
+    from amplify.ingest import IngestError, read_outlets
     from amplify.workspace import Workspace, WorkspaceError
 
     if not files and not outlets_file:
@@ -137,28 +157,30 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
         ws = Workspace.open(workspace, create=True)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
+    options = dict(mapping=mapping or None, time_format=time_format, fmt=fmt, progress=not quiet,
+                   encoding=encoding, max_field=max_field, map_flag="--map", header=not no_header,
+                   chunk_size=chunk_size)
     try:
         outlets = read_outlets(outlets_file, encoding=encoding, map_flag="header") if outlets_file else None
-        res = read_posts(list(files), mapping=mapping or None, time_format=time_format, fmt=fmt,
-                         progress=not quiet, encoding=encoding, max_field=max_field,
-                         map_flag="--map", header=not no_header) if files else None
+        # posts are read and stored a block at a time (the parts are committed once all is read: an
+        # error stores nothing), then the outlets table
+        with ws.writer():
+            res, app = ws.ingest(list(files), **options) if files else (None, None)
+            if outlets is not None:
+                _note_outlet_notes(outlets_file, outlets.attrs.get("ingest_notes", []), report, quiet)
+            if res is not None:
+                note(res.summary(), quiet)
+                report["ingest"] = res.to_dict()
+                if len(res.rejects):
+                    report["rejects_file"] = str(_write_rejects(res.rejects, rejects, workspace, quiet, raw=raw))
+            _store(ws, workspace, outlets, app, report, out_fmt=out_fmt, quiet=quiet, raw=raw)
+        stored_outlets = ws.outlets(fill_missing=False)
+        missing = ws.missing_outlets()
     except IngestError as exc:
         result = getattr(exc, "result", None)
         if result is not None and len(result.rejects):
             _write_rejects(result.rejects, rejects, workspace, quiet, raw=raw)
         raise click.ClickException(str(exc)) from exc
-    if outlets is not None:
-        _note_outlet_notes(outlets_file, outlets.attrs.get("ingest_notes", []), report, quiet)
-    if res is not None:
-        note(res.summary(), quiet)
-        report["ingest"] = res.to_dict()
-        if len(res.rejects):
-            report["rejects_file"] = str(_write_rejects(res.rejects, rejects, workspace, quiet, raw=raw))
-    try:
-        _store(ws, workspace, outlets, res, report, out_fmt=out_fmt, quiet=quiet, raw=raw)
-        stored_outlets = ws.outlets(fill_missing=False)
-        posts_outlets = ws.posts(columns=["outlet"])
-        _, missing = complete_outlets(posts_outlets, stored_outlets if len(stored_outlets) else None)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
     report["outlets_missing"] = len(missing)
@@ -168,8 +190,8 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
         emit_json(report)
 
 
-def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bool, raw: bool = False) -> None:
-    """Write the outlets table and the new posts into the workspace, in one writer session."""
+def _store(ws, workspace, outlets, app, report: dict, *, out_fmt: str, quiet: bool, raw: bool = False) -> None:
+    """Write the outlets table, and report the posts stored (inside the caller's writer session)."""
     from amplify.io import atomic_output, write_csv
 
     with ws.writer():
@@ -177,8 +199,7 @@ def _store(ws, workspace, outlets, res, report: dict, *, out_fmt: str, quiet: bo
             orep = ws.set_outlets(outlets)
             report["outlets"] = str(orep)
             note(f"outlets: {orep}", quiet)
-        if res is not None and len(res.posts):
-            app = ws.add_posts(res.posts, match_content=res.content_id_rows)
+        if app is not None:
             report["append"] = {"new": app.new, "already_present": app.already_present,
                                 "conflicts": int(app.n_conflicts)}
             if out_fmt == "table":

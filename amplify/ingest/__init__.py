@@ -159,11 +159,11 @@ def read_posts(paths, mapping: dict | None = None, time_format: str | None = Non
     allacc, dup_rejects, collapsed = collapse_duplicates(allacc, paths, id_cols)
     if len(dup_rejects):
         rejects.append(dup_rejects)
-    rej = _rejects_table(rejects, paths)
+    rej = rejects_table(rejects, paths)
     _count_into(reports, allacc, rej, collapsed)
     derived = np.array([reports[i].derived_ids for i in allacc["_file"]], dtype=bool) if len(allacc) else \
         np.zeros(0, dtype=bool)
-    posts = schema.validate_posts(_posts_table(allacc, paths))
+    posts = schema.validate_posts(posts_table(allacc, paths))
     result = IngestResult(posts=posts, rejects=rej, files=reports, content_id_rows=derived)
     if not len(posts):
         raise IngestError("nothing usable: no post was accepted.\n" + result.summary(), result=result)
@@ -213,7 +213,7 @@ def _read_each(paths: list[str], mapping, time_format, fmt, progress: bool, *, e
     return reports, accepted, rejects, id_cols
 
 
-def _rejects_table(rejects: list[pd.DataFrame], paths: list[str]) -> pd.DataFrame:
+def rejects_table(rejects: list[pd.DataFrame], paths: list[str]) -> pd.DataFrame:
     """Every file's rejects in one table, in the order of the files, then by row."""
     rej = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=list(REJECT_COLUMNS))
     rej = rej[list(REJECT_COLUMNS)]
@@ -240,7 +240,7 @@ def _count_into(reports: list[FileReport], allacc: pd.DataFrame, rej: pd.DataFra
         rep.rejected_by_reason = dict(Counter(reason_category(r) for r in rr))
 
 
-def _posts_table(allacc: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
+def posts_table(allacc: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     """The accepted rows as posts: ``origin`` (``file:row``) in place of the internal columns."""
     if not len(allacc):
         return schema.empty_posts(optional=True)

@@ -79,7 +79,7 @@ def _digests(outlet_b, outlet_off, ns, occurrence, text_b, text_off, rows) -> li
     return out
 
 
-def content_ids(outlet: pd.Series, published_ns: np.ndarray, text: pd.Series) -> pd.Series:
+def content_ids(outlet: pd.Series, published_ns: np.ndarray, text: pd.Series, earlier=None) -> pd.Series:
     """The content id of each row (see the module's docstring); rows are one file's accepted posts.
 
     Parameters
@@ -88,6 +88,12 @@ def content_ids(outlet: pd.Series, published_ns: np.ndarray, text: pd.Series) ->
         The rows' outlets (already stripped) and texts, no missing values.
     published_ns : numpy.ndarray of int64
         The rows' publication times, UTC nanoseconds.
+    earlier : callable, optional
+        When the rows are one block of a file read in blocks
+        (:mod:`amplify.ingest.chunked`): ``earlier(ids)`` tells, per id, whether
+        the file's earlier blocks made it. A row's occurrence then counts the
+        identical rows of those blocks too, so the ids are those of the whole
+        file read at once.
 
     Returns
     -------
@@ -102,7 +108,25 @@ def content_ids(outlet: pd.Series, published_ns: np.ndarray, text: pd.Series) ->
     first = _digests(outlet_b, outlet_off, ns, np.zeros(n, dtype=np.int64), text_b, text_off, range(n))
     ids = pd.Series(first, dtype=object)
     occurrence = ids.groupby(ids, sort=False).cumcount().to_numpy()
+    if earlier is not None:
+        occurrence = occurrence + _earlier_occurrences(earlier, ids.to_numpy(), outlet_b, outlet_off, ns, text_b,
+                                                       text_off)
     again = np.flatnonzero(occurrence > 0)
     if len(again):
         ids.iloc[again] = _digests(outlet_b, outlet_off, ns, occurrence, text_b, text_off, again)
     return ids.astype("string")
+
+
+def _earlier_occurrences(earlier, first: np.ndarray, outlet_b, outlet_off, ns, text_b, text_off) -> np.ndarray:
+    """How many identical rows earlier blocks of the file held, per row: the ids they made
+    (occurrence 0, 1, ...) are probed until one was not made (rows repeated across blocks are rare)."""
+    n = len(first)
+    base = np.zeros(n, dtype=np.int64)
+    hit = np.flatnonzero(np.asarray(earlier(first), dtype=bool))
+    k = 1
+    while len(hit):
+        base[hit] = k
+        probe = _digests(outlet_b, outlet_off, ns, np.full(n, k, dtype=np.int64), text_b, text_off, hit)
+        hit = hit[np.asarray(earlier(np.asarray(probe, dtype=object)), dtype=bool)]
+        k += 1
+    return base

@@ -63,7 +63,7 @@ def _numbered(raw_names: list) -> list[str]:
     return [f"column_{i + 1}" for i in range(len(raw_names))]
 
 
-def _header_line(data: bytes):
+def header_line(data: bytes):
     """``(header line, its line number, separator from a sep= line or None, newline after it)``.
 
     Leading blank lines and an Excel ``sep=;`` line are passed over; the
@@ -87,7 +87,7 @@ def _header_line(data: bytes):
 
 def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_slow: bool,
                header: bool = True) -> RawTable:
-    line, line_no, sep, nl = _header_line(data)
+    line, line_no, sep, nl = header_line(data)
     if not line.strip():
         raise IngestError(f"{path}: the file is empty" + (" (no header line)" if header else " (no row)"))
     header_text = line.decode("utf-8").rstrip("\r")
@@ -131,7 +131,7 @@ def _read_text(text: str, path: str, fmt: str, enc: str, notes: list, has_header
     Python strings, so that :func:`~amplify.ingest.posts.to_posts` rejects the rows that hold one."""
     lines_before, sep = 0, None
     pos = 0
-    while True:  # leading blank lines and an Excel sep= line, as _header_line
+    while True:  # leading blank lines and an Excel sep= line, as header_line
         nl = text.find("\n", pos)
         line = text[pos: nl if nl >= 0 else len(text)]
         if not line.strip() and nl >= 0:

@@ -81,7 +81,7 @@ def _raw_chunks(fh, first: bytes = b""):
         yield b
 
 
-def _compression(head: bytes) -> str | None:
+def compression_of(head: bytes) -> str | None:
     """The compression the first bytes show, or None (bzip2 also needs its block size digit, so a
     CSV whose header begins with "BZh" stays a CSV)."""
     for kind, magic in MAGIC.items():
@@ -254,7 +254,7 @@ def open_chunks(path):
         first = fh.read(CHUNK)
     except OSError as exc:
         raise IngestError(f"{shown}: cannot be read ({exc.strerror})", path=shown) from None
-    kind = _compression(first)
+    kind = compression_of(first)
     named = next((k for s, k in COMPRESSED_SUFFIXES.items() if low.endswith(s)), None)
     if kind == "zip":
         if p != STDIN and os.path.isfile(p):

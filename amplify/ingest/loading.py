@@ -36,7 +36,7 @@ from amplify.ingest.oversize import DEFAULT_MAX_FIELD, JsonFilter, LineFilter
 from amplify.ingest.report import IngestError
 from amplify.ingest.separators import separator_of_head
 
-__all__ = ["Loaded", "load_input", "loaded_from_bytes", "family_of", "settle_invalid", "Settled",
+__all__ = ["Loaded", "load_input", "TextStream", "open_text_stream", "loaded_from_bytes", "family_of", "settle_invalid", "Settled",
            "PARQUET_MAGIC", "FORMAT_FAMILY"]
 
 #: The first bytes of a Parquet file.
@@ -150,6 +150,47 @@ def _load_chunks(chunks, name: str, shown: str, fmt: str | None, encoding: str |
         for chunk in rest:
             data += chunk
         return Loaded(shown, name, data, "parquet", max_field=max_field)
+    stream = _text_stream(head, rest, name, shown, fmt, encoding, max_field)
+    data = stream.filter.run(stream.chunks)
+    return stream.loaded(data)
+
+
+@dataclass
+class TextStream:
+    """A text input on its way to a reader, before it is held: UTF-8 chunks, not yet filtered.
+
+    :func:`load_input` runs :attr:`filter` over all of :attr:`chunks` at once;
+    :mod:`amplify.ingest.chunked` steps it chunk by chunk, to read a big file
+    a block of records at a time.
+    """
+
+    shown: str
+    name: str
+    family: str
+    filter: LineFilter | JsonFilter
+    chunks: object            #: iterator of UTF-8 byte chunks (transcoded when the encoding is another)
+    label: str | None         #: the encoding as :attr:`Loaded.encoding` names it
+    given: bool
+    max_field: int
+
+    def loaded(self, data) -> Loaded:
+        """A :class:`Loaded` holding ``data`` (the filtered text, or one block of it)."""
+        return Loaded(self.shown, self.name, data, self.family, encoding=self.label, given=self.given,
+                      max_field=self.max_field, filter=self.filter)
+
+
+def open_text_stream(path, fmt: str | None = None, encoding: str | None = None,
+                     max_field: int = DEFAULT_MAX_FIELD) -> TextStream | None:
+    """Open a text input as a :class:`TextStream` (None: it is Parquet, which is not text)."""
+    chunks, name = open_chunks(path)
+    head, rest = _head(chunks)
+    if fmt == "parquet" or (fmt is None and head[:4] == PARQUET_MAGIC):
+        return None
+    return _text_stream(head, rest, name, display_name(path), fmt, encoding, max_field)
+
+
+def _text_stream(head: bytes, rest, name: str, shown: str, fmt: str | None, encoding: str | None,
+                 max_field: int) -> TextStream:
     enc, off, given = _encoding(encoding, head, shown)
     if enc and not is_utf8_name(enc):
         step = transcoder(enc)
@@ -168,9 +209,8 @@ def _load_chunks(chunks, name: str, shown: str, fmt: str | None, encoding: str |
             yield from rest
     family = family_of(fmt, name, first)
     filt = JsonFilter(max_field) if family == "json" else LineFilter(max_field, separator_of_head(first, fmt))
-    data = filt.run(text_chunks())
     label = "utf-8-sig" if enc == "utf-8-sig" or (enc == "utf-8" and off) else enc
-    return Loaded(shown, name, data, family, encoding=label, given=given, max_field=max_field, filter=filt)
+    return TextStream(shown, name, family, filt, text_chunks(), label, given, max_field)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from amplify.ingest.charsets import BYTE_ERRORS
 from amplify.ingest.raw import RawTable, arrow_frame, as_loaded, header_names
 from amplify.ingest.report import IngestError
 
-__all__ = ["read_parquet"]
+__all__ = ["read_parquet", "parquet_rows"]
 
 
 def _integer_types():
@@ -70,6 +70,13 @@ def read_parquet(data, path: str) -> RawTable:
         table = pq.read_table(pa.BufferReader(pa.py_buffer(src.data)))
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise IngestError(f"{path}: cannot read as Parquet ({exc}); is the file complete?", path=path) from exc
+    return parquet_rows(table, path)
+
+
+def parquet_rows(table, path: str, first_row: int = 1) -> RawTable:
+    """Rows of a Parquet file as a :class:`~amplify.ingest.raw.RawTable`; the first is row ``first_row``
+    (a file read a batch of rows at a time by :mod:`amplify.ingest.chunked` numbers each batch from
+    where the last ended)."""
     cols, bad_bytes = {}, False
     for i, name in enumerate(table.column_names):
         s, bad = _column(table.column(i))
@@ -77,5 +84,6 @@ def read_parquet(data, path: str) -> RawTable:
         bad_bytes |= bad
     frame = pd.DataFrame(cols) if cols else pd.DataFrame(index=range(table.num_rows))
     frame.columns = header_names([str(c) for c in table.column_names])
-    return RawTable(path=path, format="parquet", frame=frame, rows=np.arange(1, len(frame) + 1, dtype=np.int64),
+    return RawTable(path=path, format="parquet", frame=frame,
+                    rows=np.arange(first_row, first_row + len(frame), dtype=np.int64),
                     rows_read=len(frame), maybe_surrogates=bad_bytes, bad_bytes_in="utf-8" if bad_bytes else None)

@@ -58,7 +58,8 @@ class Posts:
 
 
 def to_posts(raw: RawTable, mapping: dict | None = None, time_format: str | None = None, *,
-             id_prefix: str | None = None, keep_extra: bool = True, map_flag: str = "--map") -> Posts:
+             id_prefix: str | None = None, keep_extra: bool = True, map_flag: str = "--map",
+             earlier_ids=None) -> Posts:
     """Map a :class:`RawTable` to canonical posts; one reason per rejected row.
 
     Reasons, in the order they are checked: ``malformed row`` (from reading),
@@ -68,7 +69,8 @@ def to_posts(raw: RawTable, mapping: dict | None = None, time_format: str | None
     ``unparseable time``. Text is kept exactly as given; ids, outlet, url and
     lang lose surrounding whitespace. ``id_prefix`` is no longer used (ids of
     files without an id column are made from content); it is accepted so that
-    older callers still run.
+    older callers still run. ``earlier_ids`` is for a file read in blocks
+    (see :func:`~amplify.ingest.content_ids.content_ids`).
     """
     colmap = _column_map(raw, mapping, map_flag)
     derived = "post_id" not in colmap
@@ -79,7 +81,7 @@ def to_posts(raw: RawTable, mapping: dict | None = None, time_format: str | None
     tp = _judge(verdicts, vals, label, time_format, maybe_nul=raw.maybe_nul, derived_ids=derived)
     ok = verdicts.reason == ""
     okidx = np.flatnonzero(ok)
-    out = _accepted(raw, frame, colmap, vals, tp, okidx, keep_extra=keep_extra)
+    out = _accepted(raw, frame, colmap, vals, tp, okidx, keep_extra=keep_extra, earlier_ids=earlier_ids)
     notes = list(tp.notes)
     long = vals["text"].iloc[okidx].str.len()
     if len(long) and (long > LONG_TEXT).any():
@@ -267,7 +269,7 @@ def _strip(s: pd.Series) -> pd.Series:
 
 
 def _accepted(raw: RawTable, frame: pd.DataFrame, colmap: dict, vals: dict, tp: TimeParse, okidx: np.ndarray, *,
-              keep_extra: bool) -> pd.DataFrame:
+              keep_extra: bool, earlier_ids=None) -> pd.DataFrame:
     """The accepted rows: canonical columns, then the source's others, then ``_row`` and ``_naive``."""
     all_ok = len(okidx) == len(raw.frame)
 
@@ -280,7 +282,7 @@ def _accepted(raw: RawTable, frame: pd.DataFrame, colmap: dict, vals: dict, tp: 
     published = take(tp.utc)
     text = take(vals["text"])
     if "post_id" not in colmap:
-        out["post_id"] = content_ids(outlet, to_ns(published), text).to_numpy()
+        out["post_id"] = content_ids(outlet, to_ns(published), text, earlier=earlier_ids).to_numpy()
     else:
         out["post_id"] = _strip(take(vals["post_id"]))
     out["outlet"] = outlet

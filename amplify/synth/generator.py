@@ -27,7 +27,7 @@ from amplify.synth.truth import truth_summary
 from amplify.synth.world import OutletCodes, PostPlan, draw_topics, plan_posts, surge_window
 from amplify.utc import timestamp_ns, utc_timestamp
 
-__all__ = ["generate"]
+__all__ = ["generate", "world_corpus", "n_outlets"]
 
 _MIN_POSTS = 100
 _MIN_DAYS = 2
@@ -103,13 +103,37 @@ def generate(
         On out-of-range parameters.
     """
     prof = resolve_profile(profile)
-    params = _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction, prof.name)
+    params = check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction, prof.name)
     rng = np.random.default_rng(params.seed)
+    out = make_outlets(rng, n_outlets(params.n_posts), params.surge_term, params.hostile_fraction)
+    corpus = world_corpus(params, rng, out)
+    if not prof.is_default:
+        # Drawn from the profile's own stream, after everything else: the default world is unchanged.
+        corpus = apply_profile(corpus, out, params, prof)
+    if int(coordinated_groups) > 0:
+        from amplify.synth.coordination import plant_coordination
+
+        corpus = plant_coordination(corpus, params, int(coordinated_groups))
+    return corpus
+
+
+def n_outlets(n_posts: int) -> int:
+    """How many outlets a corpus of ``n_posts`` posts has."""
+    return int(np.clip(round(n_posts / _POSTS_PER_OUTLET), _MIN_OUTLETS, _MAX_OUTLETS))
+
+
+def world_corpus(params: GenerationParams, rng: np.random.Generator, out: pd.DataFrame, *, first_id: int = 1,
+                 id_width: int | None = None) -> Corpus:
+    """The default world's posts, echoes, truth and negatives for the outlets ``out``, drawn from ``rng``.
+
+    :func:`generate` calls it right after drawing the outlets from the same
+    ``rng``; :func:`amplify.synth.stream.generate_stream` once per time
+    segment, with the outlets of the whole corpus and ids numbered on from
+    ``first_id`` (``id_width`` digits at least).
+    """
     composer = Composer(rng, params.surge_term)
 
-    # The world as metadata: outlets, every post's outlet, time and parent, topics, negatives.
-    n_out = int(np.clip(round(params.n_posts / _POSTS_PER_OUTLET), _MIN_OUTLETS, _MAX_OUTLETS))
-    out = make_outlets(rng, n_out, params.surge_term, params.hostile_fraction)
+    # The world as metadata: every post's outlet, time and parent, topics, negatives.
     codes = OutletCodes.of(out)
     plan = plan_posts(rng, out, codes, params.n_posts, params.echo_fraction, params.days)
     surge = surge_window(params.days)
@@ -129,7 +153,7 @@ def generate(
     attributed, quoted = write_echoes(rng, pr, composer, plan, topics, out, texts, hostile)
 
     # The tables, in time order with ids.
-    ids = _post_ids(plan.t)
+    ids = _post_ids(plan.t, first_id, id_width)
     posts = _posts_table(params, plan, codes, texts.take_texts(), ids, hostile, quoted)
     truth_links = _truth_links_table(plan, attributed, ids)
     negatives = negatives_table(neg_pairs, ids.pid, composer, topics, texts.signoff, texts.post_outlet, near_shared)
@@ -138,18 +162,10 @@ def generate(
     mention = posts["text"].str.contains(params.surge_term, case=False, regex=False).to_numpy(dtype=bool)[ids.rank]
     truth = truth_summary(params=params, out=out, codes=codes, plan=plan, attributed=attributed, quoted=quoted,
                           pid=ids.pid, surge=surge, mention=mention, negatives=negatives, hostile=hostile)
-    corpus = Corpus(posts=posts, outlets=outlets, truth_links=truth_links, truth=truth, negatives=negatives)
-    if not prof.is_default:
-        # Drawn from the profile's own stream, after everything else: the default world is unchanged.
-        corpus = apply_profile(corpus, out, params, prof)
-    if int(coordinated_groups) > 0:
-        from amplify.synth.coordination import plant_coordination
-
-        corpus = plant_coordination(corpus, params, int(coordinated_groups))
-    return corpus
+    return Corpus(posts=posts, outlets=outlets, truth_links=truth_links, truth=truth, negatives=negatives)
 
 
-def _check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction,
+def check_params(n_posts, seed, start, days, surge_term, hostile_fraction, echo_fraction,
                   profile: str = "default") -> GenerationParams:
     """The parameters checked and normalised; ValueError names the first one out of range."""
     n_posts = int(n_posts)
@@ -185,13 +201,13 @@ class _PostIds(NamedTuple):
     pid: np.ndarray  # id of internal post i
 
 
-def _post_ids(t: np.ndarray) -> _PostIds:
+def _post_ids(t: np.ndarray, first: int = 1, width: int | None = None) -> _PostIds:
     n = len(t)
     order = np.lexsort((np.arange(n), t))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    width = max(_ID_WIDTH, len(str(n)))
-    ids = [f"p{j + 1:0{width}d}" for j in range(n)]
+    width = max(_ID_WIDTH, len(str(first + n - 1)), width or 0)
+    ids = [f"p{first + j:0{width}d}" for j in range(n)]
     return _PostIds(order=order, rank=rank, ids=ids, pid=np.array(ids, dtype=object)[rank])
 
 

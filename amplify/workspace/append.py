@@ -29,7 +29,8 @@ from amplify.utc import to_ns
 from amplify.workspace.parts import INTERNAL_POST_COLUMNS, stored_contents, stored_keys, stored_versions, write_part
 from amplify.workspace.tables import from_pandas, nullable_strings
 
-__all__ = ["AppendReport", "PreparedPosts", "prepare_posts", "text_sha1", "conflict_table", "append_posts"]
+__all__ = ["AppendReport", "PreparedPosts", "prepare_posts", "text_sha1", "conflict_table", "append_posts",
+           "ingest_files"]
 
 #: The fields compared to tell an already present post from a conflict.
 COMPARED_FIELDS = ("outlet", "published_at", "text")
@@ -201,9 +202,14 @@ MAX_SOURCES = 100
 
 def _sources(rows: pd.DataFrame) -> list[str]:
     """The input files of posts read by ``amplify.ingest`` (from their ``origin``, ``file:row``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if "origin" not in rows.columns:
         return []
-    files = rows["origin"].dropna().astype("string").str.rsplit(":", n=1).str[0].unique().tolist()
+    # in Arrow: a million origins split in Python took seconds
+    origin = pa.array(rows["origin"].array, pa.large_string(), from_pandas=True).drop_null()
+    files = pc.unique(pc.replace_substring_regex(origin, pattern=":[^:]*$", replacement="")).to_pylist()
     return sorted(str(f) for f in files)[:MAX_SOURCES]
 
 
@@ -258,3 +264,110 @@ def append_posts(root: Path, parts: list[dict], last_seq: int, posts: pd.DataFra
     report = AppendReport(new=n_new, already_present=int(same.sum()), conflicts=conflicts,
                           duplicates=prepared.duplicates, seq=None if part is None else part["seq"])
     return report, part
+
+
+def _sum_reports(reports: list[AppendReport]) -> AppendReport:
+    """One report for the parts of one ingest."""
+    conflicts = [r.conflicts for r in reports if len(r.conflicts)]
+    if not reports:
+        return AppendReport(new=0, already_present=0, conflicts=conflict_table(Path("."), [], pd.DataFrame(), [],
+                                                                               pd.DataFrame()))
+    return AppendReport(new=sum(r.new for r in reports), already_present=sum(r.already_present for r in reports),
+                        conflicts=pd.concat(conflicts, ignore_index=True) if conflicts else reports[0].conflicts,
+                        duplicates=sum(r.duplicates for r in reports),
+                        seq=max((r.seq for r in reports if r.seq is not None), default=None))
+
+
+def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_options):
+    """Read post files block by block and write each block's new posts as a part (uncommitted).
+
+    The files are read by :class:`amplify.ingest.block_reading.BlockReading` (the
+    options of :func:`amplify.ingest.read_posts`, and ``chunk_size``); each
+    block's posts are added as :func:`append_posts` adds a table -- compared
+    with the stored ``parts`` -- and written as part ``last_seq + 1``,
+    ``last_seq + 2`` ... (blocks are gathered until they hold about
+    ``chunk_size`` bytes of text, so small files still make one part per
+    ingest; ``chunk_size=None`` reads every file whole). Nothing is committed: the caller commits the parts
+    returned in one manifest, so an interrupted ingest leaves no post stored
+    (the part files are collected as garbage). When a file needs reading whole
+    (:class:`~amplify.ingest.chunked.ReadWhole`), the parts written so far
+    are removed and the reading starts again with that file read whole.
+
+    Returns
+    -------
+    result : amplify.ingest.IngestResult
+        Reports and rejects, as :func:`amplify.ingest.read_posts` gives them
+        (``posts`` is empty: they are in the parts).
+    report : AppendReport
+        The parts' reports added up.
+    new_parts : list of dict
+        The manifest records of the parts written, in order.
+
+    Raises
+    ------
+    amplify.ingest.IngestError
+        As :func:`amplify.ingest.read_posts` (nothing is left written).
+    """
+    from amplify.ingest.block_reading import BlockReading
+    from amplify.ingest.chunked import ReadWhole
+
+    from amplify.ingest.chunked import DEFAULT_CHUNK_SIZE
+
+    whole: set = set(read_options.pop("whole", ()))
+    chunk_size = read_options.setdefault("chunk_size", DEFAULT_CHUNK_SIZE)
+    why: dict = {}   # shown name -> why the file was read whole
+    while True:
+        reading = BlockReading(paths, whole=whole, spill_dir=root, **read_options)
+        written: list[dict] = []
+        reports: list[AppendReport] = []
+        held: list = []      # blocks of small files are gathered into one part, as one table was
+        held_bytes = 0
+
+        def flush():
+            posts = pd.concat([p for p, _ in held], ignore_index=True) if len(held) > 1 else held[0][0]
+            derived = np.concatenate([d for _, d in held])
+            held.clear()
+            rep, part = append_posts(root, parts, last_seq + len(written), posts, derived if derived.any() else None)
+            reports.append(rep)
+            if part is not None:
+                written.append(part)
+
+        blocks = reading.batches()
+        try:
+            for posts, derived in blocks:
+                held.append((posts, derived))
+                held_bytes += _table_bytes(posts)
+                if chunk_size is not None and held_bytes >= chunk_size:
+                    flush()
+                    held_bytes = 0
+            if held:
+                flush()
+            result = reading.result()
+        except ReadWhole as exc:
+            _remove_parts(root, written)
+            whole.add(reading.paths[reading.shown.index(exc.path)])
+            why[exc.path] = exc.why
+            continue
+        except BaseException:
+            _remove_parts(root, written)
+            raise
+        finally:
+            blocks.close()   # the reading's temporary files go now, not when it is collected
+        for rep_file in result.files:
+            if rep_file.path in why:
+                rep_file.notes.append(f"read in one piece, not in blocks: {why[rep_file.path]}")
+        return result, _sum_reports(reports), written
+
+
+def _table_bytes(posts: pd.DataFrame) -> int:
+    """About how many bytes of text a block of posts holds (its texts, and a little per row)."""
+    return int(posts["text"].str.len().sum()) + 100 * len(posts)
+
+
+def _remove_parts(root: Path, records: list[dict]) -> None:
+    """Delete part files written but never committed (garbage collection would, at the next writer)."""
+    for r in records:
+        try:
+            (Path(root) / r["file"]).unlink()
+        except OSError:
+            pass

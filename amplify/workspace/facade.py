@@ -380,13 +380,26 @@ class Workspace:
         """
         self._require_writer("add_posts")
         report, part = append_posts(self._root, self._parts(), self.last_seq, posts, match_content)
-        if part is not None:
-            m = self.manifest
-            m["posts"]["parts"].append(part)
-            m["posts"]["n_posts"] += part["rows"]
-            m["posts"]["last_seq"] = part["seq"]
-            self._commit(m)
+        self._commit_parts([] if part is None else [part])
         return report
+
+    def ingest(self, paths, **read_options):
+        """Read post files a block at a time, stored as read, committed at the end (inside :meth:`writer`):
+        :func:`~amplify.workspace.append.ingest_files`; returns ``(IngestResult, AppendReport)``."""
+        from amplify.workspace.append import ingest_files
+        self._require_writer("ingest")
+        result, report, new = ingest_files(self._root, self._parts(), self.last_seq, paths, **read_options)
+        self._commit_parts(new)
+        return result, report
+
+    def _commit_parts(self, new: list[dict]) -> None:
+        """Commit newly written posts parts (none: nothing to do)."""
+        if new:
+            m = self.manifest
+            m["posts"]["parts"] += new
+            m["posts"]["n_posts"] += sum(p["rows"] for p in new)
+            m["posts"]["last_seq"] = new[-1]["seq"]
+            self._commit(m)
 
     # ------------------------------------------------------------------ outlets
 
