@@ -625,11 +625,7 @@ class Workspace:
         rows_per_part : int, default 1,000,000
             Target posts per part (the peak memory is about one part's posts).
         progress : bool, default False
-            Show a progress bar.
-
-        Returns
-        -------
-        CompactReport (the module's docstring shows one)
+            Show a progress bar. Returns a ``CompactReport`` (the module's docstring shows one).
         """
         self._require_writer("compact")
         m, report = compact_manifest(self._root, self._manifest, int(rows_per_part), progress)
@@ -638,8 +634,6 @@ class Workspace:
             # old parts go now, not at the next write (compaction frees disk); old readers retry (_read)
             report.removed = collect_garbage(self._root, self._manifest)
         return report
-
-    # ------------------------------------------------------------------ info
 
     def info(self) -> dict:
         """A summary: counts, time range, groups, link sets, format and size, read from the manifest
