@@ -211,6 +211,28 @@ def test_alignment_is_one_to_one_and_needs_coverage():
                        min_coverage=0.6).empty
 
 
+def test_a_pair_under_the_margin_counts_only_beside_one_that_passes():
+    # posts 0 and 1 (two units each, a translated paragraph): unit pair (2, 0) passes the margin,
+    # (3, 1) reaches only the support margin; posts 2 and 3 hold only such a weak pair
+    units = Units(np.array([0, 0, 1, 1, 2, 3]), np.array([0, 10, 0, 10, 0, 0]), np.array([10, 20, 10, 20, 10, 10]))
+    tu, su = np.array([2, 3, 5]), np.array([0, 1, 4])
+    cos = np.array([0.8, 0.6, 0.6], dtype=np.float32)
+    dens = np.array([0.5, 0.5, 0.5], dtype=np.float32)  # margins 0.3, 0.1, 0.1
+    kw = dict(cos_min=0.5, margin_min=0.2, min_coverage=0.9)
+    # without support: half of each post is aligned, under 0.9
+    assert align_posts(tu, su, cos, dens, units, **kw).empty
+    al = align_posts(tu, su, cos, dens, units, support_margin=0.05, **kw)
+    assert sorted(zip(al["tu"], al["su"])) == [(2, 0), (3, 1)]   # the weak pair of posts 2-3 stays out
+    assert (al["source_coverage"] == 1.0).all()
+    # a support margin above the weak pair's: nothing to add
+    assert align_posts(tu, su, cos, dens, units, support_margin=0.15, **kw).empty
+    # a supporting pair never takes a unit from one that passes alone, even at a higher cosine
+    tu2, su2 = np.array([2, 2]), np.array([0, 1])
+    al = align_posts(tu2, su2, np.array([0.75, 0.9], dtype=np.float32), np.array([0.5, 0.85], dtype=np.float32),
+                     units, cos_min=0.5, margin_min=0.2, min_coverage=0.5, support_margin=0.0)
+    assert list(zip(al["tu"], al["su"])) == [(2, 0)]
+
+
 # ----------------------------------------------------------------------------- links
 
 
