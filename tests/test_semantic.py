@@ -131,6 +131,11 @@ def test_numbers_compare_by_significant_digits_across_scripts_and_scales():
     assert _number_keys("全省１００个县") == _number_keys("100 counties")
     assert _number_keys("140 kg") != _number_keys("150 kg")
     assert _number_keys("no digits here") == frozenset()
+    # thousands by space or comma, decimal commas, and a list is not one number
+    assert _number_keys("58 595 066 человек") == _number_keys("58,595,066 people") == {"58595066"}
+    assert _number_keys("1,5 млн") == _number_keys("1.5 million") == {"15"}
+    assert _number_keys("尾号比如6666，8888") == _number_keys("such as 6666 and 8888") == {"6666", "8888"}
+    assert _number_keys("in 2020 100 people") == {"202", "1"}
 
 
 def test_languages_are_identified_offline():

@@ -422,18 +422,24 @@ def align_posts(tgt_u, src_u, cos, dens, units: Units, *, cos_min: float, margin
     return df[np.maximum(df["source_coverage"], df["target_coverage"]) >= min_coverage].reset_index(drop=True)
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: A number: groups of three digits after a comma or a space are one number ("58,595,066" and the
+#: Russian "58 595 066"); otherwise a comma or point before one or two digits is a decimal mark
+#: ("1,5 млн" is "1.5 million") and a point before more is too ("4.244亿"); "6666，8888" is two
+#: numbers (read as one, a Chinese list vetoed its own translation "6666 and 8888").
+_NUMBER = re.compile(r"\d{1,3}(?:[, \u00a0\u2009\u202f]\d{3})+(?:[.,]\d+)?(?!\d)"
+                     r"|\d+(?:[.,]\d{1,2}(?!\d)|\.\d+)*")
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def _number_keys(piece: str) -> frozenset:
-    """The numbers of a text as scale-free digit strings: separators and the decimal point
+    """The numbers of a text as scale-free digit strings: separators and the decimal mark
     dropped, then leading and trailing zeros. A translation writes one number in other units
     of scale -- "25万" is "250,000", "4.244亿" is "424.4 million", "１００" is "100" -- and all
     of them keep the same significant digits ("25", "4244", "1")."""
-    piece = unicodedata.normalize("NFKC", piece)  # full-width digits
+    piece = unicodedata.normalize("NFKC", piece)  # full-width digits and commas
     out = set()
     for x in _NUMBER.findall(piece):
-        x = x.replace(",", "").replace(".", "").strip("0")
+        x = _NOT_DIGIT.sub("", x).strip("0")
         out.add(x or "0")
     return frozenset(out)
 
