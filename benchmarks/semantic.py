@@ -316,8 +316,8 @@ def run_echoes(args) -> None:
         write_sample(args.sample, posts, links[links["kind"].isin(["translation", "semantic"])], truth)
     if args.sweep:
         print("  sweep: semantic_min margin coverage -> recall/precision (one-statement links apart) per pair")
-        for cmin in (0.45, 0.5):
-            for marg in (0.09, 0.11, 0.13, 0.15):
+        for cmin, margins in ((0.5, (0.08, 0.10, 0.12, 0.14)), (0.45, (0.10,))):
+            for marg in margins:
                 for cov in (0.6,):
                     lk = detect(posts.drop(columns=["true_lang", "wmt"]), outlets, semantic=True, embeddings=cache,
                                 semantic_min=cmin, semantic_margin=marg, semantic_min_coverage=cov)

@@ -238,6 +238,29 @@ def test_a_pair_under_the_margin_counts_only_beside_one_that_passes():
     assert list(zip(al["tu"], al["su"])) == [(2, 0)]
 
 
+def test_a_short_pair_needs_more_margin_counted_in_latin_equivalent_width():
+    from amplify.detect import semantic as sem
+
+    texts = ["Thanks.", "谢谢。", "x" * 200, "长" * 40, "y" * 30]
+    units = Units(np.arange(5), np.zeros(5, dtype=np.int64), np.array([len(t) for t in texts]))
+    tu, su = np.array([1, 3, 4, 3]), np.array([0, 2, 2, 0])
+    need = sem._needed_margin(0.1, texts, units, tu, su, np.ones(4, dtype=bool))
+    extra, width = sem._SHORT_EXTRA, sem._SHORT_WIDTH
+    assert need[0] == pytest.approx(0.1 + extra * (1 - 7 / width))    # "Thanks." is the shorter: 7
+    assert need[1] == pytest.approx(0.1)                              # 40 Han characters count 120: long
+    assert need[2] == pytest.approx(0.1 + extra * (1 - 30 / width))   # 30 Latin characters
+    assert need[3] == pytest.approx(0.1 + extra * (1 - 7 / width))
+    # pairs not asked about keep the base; without texts, widths are lengths in characters
+    assert sem._needed_margin(0.1, texts, units, tu, su, np.zeros(4, dtype=bool)).tolist() == [0.1] * 4
+    no_text = sem._needed_margin(0.1, None, units, tu, su, np.ones(4, dtype=bool))
+    assert no_text[1] == pytest.approx(0.1 + extra * (1 - 40 / width))
+    # align_posts takes one requirement per pair: the short pair at margin 0.12 fails, the long one passes
+    cos = np.full(4, 0.8, dtype=np.float32)
+    al = align_posts(tu[:2], su[:2], cos[:2], np.full(2, 0.68, dtype=np.float32), units, cos_min=0.5,
+                     margin_min=need[:2], min_coverage=0.5)
+    assert list(zip(al["tu"], al["su"])) == [(3, 2)]
+
+
 # ----------------------------------------------------------------------------- links
 
 
