@@ -13,7 +13,11 @@ skipped with a message); none is typed in.
    language of each meaning, so no distractor translates another), UCI
    headlines, RUWA headlines, the ministry's Chinese press-conference paragraphs.
    Printed per language pair at default settings: recall (echoes linked) and
-   precision (translation links between the pair's languages that are echoes).
+   precision (translation links between the pair's languages that are echoes);
+   beside it, the precision with the unplanted links between WMT sentences of one
+   statement set apart (:func:`same_statement`: WMT's test sets of one year report
+   the same news, so two documents can state one thing in two languages -- judged by
+   the human translators' English, not by the encoder).
 2. **Same-language restatements** (``--only pairs``): MRPC train and Twitter-URL
    train, laid out as ``benchmarks/real_quality.py`` lays them (one pair per
    window), F1 and AP with the semantic stage on beside lexical-only.
