@@ -53,7 +53,7 @@ import pandas as pd
 from numba import njit
 
 from amplify.detect.encoders import Encoder
-from amplify.detect.sentences import Units, _widths, split_units
+from amplify.detect.sentences import Units, cumulative_width, split_units
 from amplify.text.language import UNDETERMINED, identify_languages
 
 __all__ = ["Embedded", "embed_posts", "unit_neighbours", "align_posts", "semantic_links", "cache_key",
@@ -390,7 +390,7 @@ def _unit_widths(texts: list | None, units: Units, which: np.ndarray) -> np.ndar
         return (units.end[which] - units.start[which]).astype(np.float64)
     pieces = [texts[p][a:b] for p, a, b in zip(units.post[which].tolist(), units.start[which].tolist(),
                                                  units.end[which].tolist())]
-    cum = _widths("".join(pieces))
+    cum = cumulative_width("".join(pieces))
     ends = np.cumsum([len(x) for x in pieces])
     return (cum[ends] - cum[ends - np.array([len(x) for x in pieces])]).astype(np.float64)
 
