@@ -316,8 +316,9 @@ def run_echoes(args) -> None:
           "when the\n   human English of its aligned WMT sentences shares 60% of its content words (Dice) -- not the "
           "encoder's verdict)")
     same = links[links["kind"] == "semantic"]
+    off = " -- the stage keeps them only with semantic_same_language" if _SAME_LANGUAGE else ""
     print(f"  same-language semantic links among these posts: {len(same)} (not scored: UCI/RUWA stories "
-          f"hold real restatements)")
+          f"hold real restatements{off})")
     if args.sample:
         write_sample(args.sample, posts, links[links["kind"].isin(["translation", "semantic"])], truth)
     if args.sweep:
