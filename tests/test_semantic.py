@@ -131,6 +131,11 @@ def test_numbers_compare_by_significant_digits_across_scripts_and_scales():
     assert _number_keys("全省１００个县") == _number_keys("100 counties")
     assert _number_keys("140 kg") != _number_keys("150 kg")
     assert _number_keys("no digits here") == frozenset()
+    # thousands by space or comma, decimal commas, and a list is not one number
+    assert _number_keys("58 595 066 человек") == _number_keys("58,595,066 people") == {"58595066"}
+    assert _number_keys("1,5 млн") == _number_keys("1.5 million") == {"15"}
+    assert _number_keys("尾号比如6666，8888") == _number_keys("such as 6666 and 8888") == {"6666", "8888"}
+    assert _number_keys("in 2020 100 people") == {"202", "1"}
 
 
 def test_languages_are_identified_offline():
@@ -209,6 +214,51 @@ def test_alignment_is_one_to_one_and_needs_coverage():
     # a low margin (dense neighbourhood) drops the pair
     assert align_posts(tu, su, cos, dens[tu] * 3, units, cos_min=0.5, margin_min=0.2,
                        min_coverage=0.6).empty
+
+
+def test_a_pair_under_the_margin_counts_only_beside_one_that_passes():
+    # posts 0 and 1 (two units each, a translated paragraph): unit pair (2, 0) passes the margin,
+    # (3, 1) reaches only the support margin; posts 2 and 3 hold only such a weak pair
+    units = Units(np.array([0, 0, 1, 1, 2, 3]), np.array([0, 10, 0, 10, 0, 0]), np.array([10, 20, 10, 20, 10, 10]))
+    tu, su = np.array([2, 3, 5]), np.array([0, 1, 4])
+    cos = np.array([0.8, 0.6, 0.6], dtype=np.float32)
+    dens = np.array([0.5, 0.5, 0.5], dtype=np.float32)  # margins 0.3, 0.1, 0.1
+    kw = dict(cos_min=0.5, margin_min=0.2, min_coverage=0.9)
+    # without support: half of each post is aligned, under 0.9
+    assert align_posts(tu, su, cos, dens, units, **kw).empty
+    al = align_posts(tu, su, cos, dens, units, support_margin=0.05, **kw)
+    assert sorted(zip(al["tu"], al["su"])) == [(2, 0), (3, 1)]   # the weak pair of posts 2-3 stays out
+    assert (al["source_coverage"] == 1.0).all()
+    # a support margin above the weak pair's: nothing to add
+    assert align_posts(tu, su, cos, dens, units, support_margin=0.15, **kw).empty
+    # a supporting pair never takes a unit from one that passes alone, even at a higher cosine
+    tu2, su2 = np.array([2, 2]), np.array([0, 1])
+    al = align_posts(tu2, su2, np.array([0.75, 0.9], dtype=np.float32), np.array([0.5, 0.85], dtype=np.float32),
+                     units, cos_min=0.5, margin_min=0.2, min_coverage=0.5, support_margin=0.0)
+    assert list(zip(al["tu"], al["su"])) == [(2, 0)]
+
+
+def test_a_short_pair_needs_more_margin_counted_in_latin_equivalent_width():
+    from amplify.detect import semantic as sem
+
+    texts = ["Thanks.", "谢谢。", "x" * 200, "长" * 40, "y" * 30]
+    units = Units(np.arange(5), np.zeros(5, dtype=np.int64), np.array([len(t) for t in texts]))
+    tu, su = np.array([1, 3, 4, 3]), np.array([0, 2, 2, 0])
+    need = sem._needed_margin(0.1, texts, units, tu, su, np.ones(4, dtype=bool))
+    extra, width = sem._SHORT_EXTRA, sem._SHORT_WIDTH
+    assert need[0] == pytest.approx(0.1 + extra * (1 - 7 / width))    # "Thanks." is the shorter: 7
+    assert need[1] == pytest.approx(0.1)                              # 40 Han characters count 120: long
+    assert need[2] == pytest.approx(0.1 + extra * (1 - 30 / width))   # 30 Latin characters
+    assert need[3] == pytest.approx(0.1 + extra * (1 - 7 / width))
+    # pairs not asked about keep the base; without texts, widths are lengths in characters
+    assert sem._needed_margin(0.1, texts, units, tu, su, np.zeros(4, dtype=bool)).tolist() == [0.1] * 4
+    no_text = sem._needed_margin(0.1, None, units, tu, su, np.ones(4, dtype=bool))
+    assert no_text[1] == pytest.approx(0.1 + extra * (1 - 40 / width))
+    # align_posts takes one requirement per pair: the short pair at margin 0.12 fails, the long one passes
+    cos = np.full(4, 0.8, dtype=np.float32)
+    al = align_posts(tu[:2], su[:2], cos[:2], np.full(2, 0.68, dtype=np.float32), units, cos_min=0.5,
+                     margin_min=need[:2], min_coverage=0.5)
+    assert list(zip(al["tu"], al["su"])) == [(3, 2)]
 
 
 # ----------------------------------------------------------------------------- links

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Units", "split_units", "split_text", "CJK_WIDTH"]
+__all__ = ["Units", "split_units", "split_text", "cumulative_width", "CJK_WIDTH"]
 
 # the end of a sentence: the punctuation, closing quotes/brackets, and the white space after it.
 # Not at a semicolon, in any script: "；" is a clause break inside one sentence, as ";" is, and
@@ -62,6 +62,18 @@ def _widths(text: str) -> np.ndarray:
     w = np.ones(len(codes), dtype=np.int64)
     w[_is_wide(codes)] = CJK_WIDTH
     return np.concatenate([[0], np.cumsum(w)])
+
+
+def cumulative_width(text: str) -> np.ndarray:
+    """``w[i]`` = width of ``text[:i]`` in Latin-equivalent characters (a Han, kana or Hangul
+    character counts :data:`CJK_WIDTH`); ``len(w) == len(text) + 1``.
+
+    Examples
+    --------
+    >>> cumulative_width("ab中").tolist()
+    [0, 1, 2, 5]
+    """
+    return _widths(text)
 
 
 @dataclass

@@ -138,7 +138,9 @@ class DetectSettings:
     semantic_margin : float
         How far that cosine must stand above the mean cosine of both
         sentences' closest neighbours in the window (cosine minus that mean;
-        0: no closer to each other than to their neighbourhood).
+        0: no closer to each other than to their neighbourhood). A pair whose
+        shorter sentence is under 60 Latin-equivalent characters needs up to
+        0.08 more (:mod:`amplify.detect.semantic`, ``_SHORT_EXTRA``).
     semantic_min_coverage : float
         Share (0-1) of one post's text its aligned sentences must cover.
     encoder : str
@@ -170,7 +172,7 @@ class DetectSettings:
     semantic: bool = False
     semantic_same_language: bool = False
     semantic_min: float = 0.5
-    semantic_margin: float = 0.11
+    semantic_margin: float = 0.10
     semantic_min_coverage: float = 0.6
     encoder: str = "use-m3"
 
