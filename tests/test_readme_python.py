@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -68,7 +69,10 @@ def ipython_display(monkeypatch):
         monkeypatch.setitem(sys.modules, "IPython.display", disp)
 
 
-def test_walkthrough_notebook_runs(ipython_display):
+def test_walkthrough_notebook_runs(ipython_display, tmp_path, monkeypatch):
+    # the notebook makes its own folder with tempfile.mkdtemp (a reader keeps it to look at);
+    # here it goes under pytest's tmp_path, so a test run leaves nothing in /tmp
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     nb = json.loads((REPO / "examples" / "walkthrough.ipynb").read_text(encoding="utf-8"))
     assert nb["nbformat"] == 4 and nb["cells"]
     ns: dict = {"__name__": "__notebook__"}
