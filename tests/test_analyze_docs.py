@@ -14,10 +14,10 @@ MODULES = ["amplify.analyze", "amplify.analyze.synergy", "amplify.analyze.nulls"
            "amplify.analyze.paths", "amplify.analyze.trace", "amplify.analyze.volume", "amplify.analyze.summary",
            "amplify.analyze.frame", "amplify.analyze.tables", "amplify.analyze.text_families",
            "amplify.analyze.errors", "amplify.analyze.centrality", "amplify.analyze.communities",
-           "amplify.analyze.explain"]
+           "amplify.analyze.explain", "amplify.analyze.volume_source"]
 
 #: Modules with no method to cite: the summary and the shared machinery.
-WITHOUT_REFERENCES = {"summary", "frame", "tables", "errors", "explain"}
+WITHOUT_REFERENCES = {"summary", "frame", "tables", "errors", "explain", "volume_source"}
 
 
 @pytest.mark.parametrize("name", MODULES)

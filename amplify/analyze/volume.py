@@ -78,9 +78,10 @@ import pandas as pd
 
 from amplify import schema
 from amplify.analyze.errors import AnalysisError, user_time_ns
+from amplify.text.nfkc import nfkc
 from amplify.utc import from_ns, to_ns
 
-__all__ = ["mentions", "term_volume", "surges", "compare_volume", "describe_span", "term_pattern"]
+__all__ = ["mentions", "mention_table", "term_volume", "surges", "compare_volume", "describe_span", "term_pattern"]
 
 _NO_SPACE = re.compile(r"[\u0E00-\u0E7F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0002FA1F]")
 
@@ -109,7 +110,6 @@ def term_pattern(term: str) -> tuple[str, bool]:
 
 def _arrow_texts(texts):
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if isinstance(texts, (pa.Array, pa.ChunkedArray)):
         arr = texts
@@ -121,10 +121,7 @@ def _arrow_texts(texts):
             arr = None
         if arr is None:
             arr = pa.array(ser.astype(object).where(ser.notna(), "").to_numpy(dtype=object), type=pa.large_string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = pc.fill_null(arr, "")
-    return pc.utf8_normalize(arr, "NFKC")
+    return nfkc(arr)  # only the texts NFKC changes are normalised (most news text is NFKC already)
 
 
 def mentions(texts, term: str) -> np.ndarray:
@@ -148,6 +145,32 @@ def mentions(texts, term: str) -> np.ndarray:
     [True, False]
     """
     return _mentions_in(_arrow_texts(texts), term)
+
+
+def mention_table(texts, terms) -> pd.DataFrame:
+    """One boolean column per distinct term: does each text mention it? (texts normalised once)
+
+    >>> mention_table(["Kazakhstan", "Ukraine and Kazakhstan"], ["Kazakhstan", "Ukraine"]).values.tolist()
+    [[True, False], [True, True]]
+    """
+    norm = _arrow_texts(texts)
+    return pd.DataFrame({t: _mentions_in(norm, t) for t in dict.fromkeys(terms)})
+
+
+def _given_mentions(posts: pd.DataFrame, terms, mentioned) -> dict[str, np.ndarray] | None:
+    """``mentioned`` checked against ``posts`` and ``terms``, as term -> boolean array (None: match ``text``)."""
+    if mentioned is None:
+        if "text" not in posts.columns:
+            raise AnalysisError("counting mentions needs the posts' text (or mentioned=)")
+        return None
+    out = {}
+    for t in terms:
+        if t not in mentioned:
+            raise AnalysisError(f"mentioned has no column for the term {t!r}")
+        out[t] = np.asarray(mentioned[t], dtype=bool)
+        if len(out[t]) != len(posts):
+            raise AnalysisError(f"mentioned has {len(out[t]):,} rows for {len(posts):,} posts")
+    return out
 
 
 def _mentions_in(arr, term: str) -> np.ndarray:
@@ -190,7 +213,7 @@ def _window(posts, since, until):
 def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=(), *, by: str = "group",
                 freq: str = "D", since=None, until=None, surge: bool = True, baseline: int = 7,
                 z: float = 3.0, min_count: int = 10, min_periods: int = 3, total: bool = True,
-                surge_on: str = "share") -> pd.DataFrame:
+                surge_on: str = "share", mentioned=None) -> pd.DataFrame:
     """Posts mentioning each term, per period and per camp / outlet / outlet kind, with surge flags.
 
     Parameters
@@ -216,6 +239,11 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     surge_on : {"share", "count"}
         Judge surges on mentions relative to the posts published (default)
         or on raw mentions (see :func:`surges`).
+    mentioned : DataFrame or mapping, optional
+        Whether each post mentions each term (one boolean column per term, row
+        for row with ``posts``), e.g. from
+        :func:`amplify.analyze.volume_source.read_mentions`, which reads a big
+        workspace's texts a stretch at a time; ``posts`` then needs no ``text``.
 
     Returns
     -------
@@ -249,8 +277,7 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     terms = [t for t in terms if str(t).strip()]
     if not terms:
         raise AnalysisError("give at least one term")
-    if "text" not in posts.columns:
-        raise AnalysisError("term_volume needs the posts' text")
+    given = _given_mentions(posts, terms, mentioned)
     if surge_on not in ("share", "count"):
         raise AnalysisError(f"surge_on must be 'share' or 'count', not {surge_on!r}")
     t, keep = _window(posts, since, until)
@@ -259,7 +286,7 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
         # the surge baseline may reach back before `since`: count from the start, show from `since`
         full = term_volume(posts, outlets, terms, by=by, freq=freq, since=None, until=until, surge=True,
                            baseline=baseline, z=z, min_count=min_count, min_periods=min_periods, total=total,
-                           surge_on=surge_on)
+                           surge_on=surge_on, mentioned=mentioned)
         first = pd.Period(pd.Timestamp(from_ns(user_time_ns(since))).tz_localize(None), freq=freq).start_time
         return full[full["start"] >= first.tz_localize("UTC")].reset_index(drop=True)
     if not keep.any():
@@ -268,15 +295,14 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     P = posts[keep]
     keys = keys_all[keep]
     t = t[keep]
-    naive = pd.to_datetime(t).tz_localize(None) if hasattr(pd.to_datetime(t), "tz_localize") else t
-    per = pd.PeriodIndex(pd.DatetimeIndex(naive), freq=freq)
+    per = pd.PeriodIndex(pd.DatetimeIndex(t.astype("datetime64[ns]")), freq=freq)
     lo = pd.Period(since if since is not None else per.min().start_time, freq=freq) if since is not None \
         else per.min()
     hi = per.max() if until is None else max(per.max(), pd.Period(
         pd.Timestamp(from_ns(user_time_ns(until) - 1)).tz_localize(None), freq=freq))
     all_periods = pd.period_range(lo, hi, freq=freq)
     pcode = pd.Index(all_periods).get_indexer(per)
-    norm = _arrow_texts(P["text"])
+    norm = _arrow_texts(P["text"]) if given is None else None
     key_names = sorted(set(keys.tolist()))
     kcode = pd.Index(key_names).get_indexer(keys)
     nK, nP = len(key_names), len(all_periods)
@@ -289,7 +315,7 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     act_all = np.vstack([active, _active_outlets(np.zeros_like(kcode), pcode, ocode, 1, nP)]) if total else active
     out = []
     for term in terms:
-        hit = _mentions_in(norm, term)
+        hit = _mentions_in(norm, term) if given is None else given[term][keep]
         cnt = np.bincount((kcode * nP + pcode)[hit], minlength=nK * nP).reshape(nK, nP)
         c_all = np.vstack([cnt, cnt.sum(axis=0)]) if total else cnt
         t_all = np.vstack([totals, totals.sum(axis=0)]) if total else totals
@@ -472,12 +498,13 @@ def describe_span(since, until) -> str:
 
 def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, term: str, since=None,
                    until=None, compare_term: str | None = None, compare_since=None, compare_until=None,
-                   by: str = "group") -> tuple[pd.DataFrame, str]:
+                   by: str = "group", mentioned=None) -> tuple[pd.DataFrame, str]:
     """Compare the mentions of a term in a period with another period and/or another term.
 
     Period A is ``[since, until)`` (default: the whole corpus, by whole days);
     period B is ``[compare_since, compare_until)`` (default: period A). Term
     B is ``compare_term`` (default: ``term``).
+    ``mentioned``: as for :func:`term_volume` (``posts`` then needs no ``text``).
 
     Returns
     -------
@@ -521,10 +548,14 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
         raise AnalysisError("give another term or another period to compare with")
     rows = []
     keys_all = _keys(posts, outlets, by) if len(posts) else np.zeros(0, object)
-    norm = _arrow_texts(posts["text"]) if len(posts) else None
+    given = _given_mentions(posts, [term, compare_term], mentioned)
+    norm = _arrow_texts(posts["text"]) if len(posts) and given is None else None
     for side, tm, a, b in (("A", term, since, until), ("B", compare_term, compare_since, compare_until)):
         keep = (t_all >= user_time_ns(a)) & (t_all < user_time_ns(b))
-        hit = _mentions_in(norm, tm) & keep if len(posts) else np.zeros(0, bool)
+        if not len(posts):
+            hit = np.zeros(0, bool)
+        else:
+            hit = (_mentions_in(norm, tm) if given is None else given[tm]) & keep
         days = (user_time_ns(b) - user_time_ns(a)) / 86400e9
         row = {"side": side, "term": tm, "since": from_ns(user_time_ns(a)), "until": from_ns(user_time_ns(b)),
                "days": round(days, 3), "mentions": int(hit.sum()),

@@ -474,22 +474,25 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
     """
     from amplify.analyze.tables import json_records
     from amplify.analyze.volume import compare_volume, term_volume
+    from amplify.analyze.volume_source import read_mentions
     from amplify.workspace import Workspace
 
     if (compare_since is None) != (compare_until is None):
         raise click.UsageError("give both --compare-since and --compare-until")
     try:
         ws = Workspace.open(workspace)
-        posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
+        # texts are read a stretch of time at a time and only the matches kept (bounded memory)
+        posts, mentioned = read_mentions(ws, list(terms), progress=not quiet)
         outlets = ws.outlets()
         vol = term_volume(posts, outlets, list(terms), by=by, freq=freq, since=since, until=until,
-                          baseline=baseline, z=zscore, min_count=min_count, surge_on=surge_on)
+                          baseline=baseline, z=zscore, min_count=min_count, surge_on=surge_on,
+                          mentioned=mentioned)
         comparison, sentence = None, None
         if len(terms) > 1 or compare_since is not None:
             comparison, sentence = compare_volume(
                 posts, outlets, term=terms[0], since=since, until=until,
                 compare_term=terms[1] if len(terms) > 1 else None, compare_since=compare_since,
-                compare_until=compare_until, by=by)
+                compare_until=compare_until, by=by, mentioned=mentioned)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     surges = vol[vol["surge"]] if len(vol) else vol
