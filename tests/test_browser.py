@@ -340,6 +340,23 @@ def test_report_offline_and_printable(browser, corpus, tmp_path):
         v.close()
 
 
+@pytest.mark.parametrize("width", [1200, 700])
+def test_report_never_widens_the_page(browser, corpus, tmp_path, width):
+    """Wide tables (synergy has 12 columns, evidence a long text column) wrap their headers or
+    scroll by themselves: the page itself never scrolls sideways."""
+    links, posts, outlets = corpus
+    path = tmp_path / "report.html"
+    path.write_text(build_report(links=links, posts=posts, outlets=outlets), encoding="utf-8")
+    v = Visit(browser, path, wait=False, viewport=(width, 900))
+    try:
+        assert v.page.locator("table").count() >= 5
+        page_w, view_w = v.ev("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert page_w <= view_w, f"the page is {page_w} px wide in a {view_w} px window"
+        v.assert_clean()
+    finally:
+        v.close()
+
+
 def test_a_large_graph_settles_quickly(browser, tmp_path):
     g = nx.DiGraph(level="outlet")
     base = nx.barabasi_albert_graph(1000, 2, seed=0)
