@@ -11,7 +11,9 @@ each in a fresh process (so no cache of one run helps the next):
 * one week of posts: ``ws.posts(since=, until=)``, and the detection's
   time-range read (``WorkspacePosts.between``, what sliced detection does per
   slice);
-* one outlet's posts: ``ws.posts(outlets=[...])``.
+* one outlet's posts: ``ws.posts(outlets=[...])``;
+* mentions of a term as ``amplify volume`` reads them (``read_mentions``: a
+  stretch of time at a time), beside reading every text at once.
 
 on the workspace of many parts and on its compacted copy. With
 ``--before-code DIR`` (a checkout or ``git archive`` of an older amplify) the
@@ -109,7 +111,7 @@ def build(path: Path, n_posts: int, part_posts: int, base_posts: int, seed: int,
 
 # Each operation runs in a fresh process: ``SETUP`` then the timed statement; prints seconds and rows.
 SETUP = """
-import json, sys, time
+import json, resource, sys, time
 import pandas as pd
 from amplify.workspace import Workspace
 ws_path, since, until, outlet = sys.argv[1:5]
@@ -125,6 +127,9 @@ OPS = {
         "from amplify.detect.slices import WorkspacePosts\n"
         "n = len(WorkspacePosts.of(Workspace.open(ws_path)).between(pd.Timestamp(since).value, "
         "pd.Timestamp(until).value - 1))",
+    "volume: posts mentioning 'Russia' (read_mentions)":
+        "from amplify.analyze.volume_source import read_mentions\n"
+        "_, m = read_mentions(Workspace.open(ws_path), ['Russia']); n = int(m['Russia'].sum())",
 }
 # what the filtered reads cost before posts() took filters: every post, then a pandas filter
 OLD_OPS = {
@@ -132,6 +137,11 @@ OLD_OPS = {
         "p = Workspace.open(ws_path).posts(); t = p['published_at']\n"
         "n = int(((t >= pd.Timestamp(since)) & (t < pd.Timestamp(until))).sum())"),
     "posts(outlets=[one])": "p = Workspace.open(ws_path).posts(); n = int((p['outlet'] == outlet).sum())",
+    # what amplify volume did before it read a stretch of time at a time: every text at once
+    "volume: posts mentioning 'Russia' (read_mentions)":
+        "from amplify.analyze.volume import mentions\n"
+        "p = Workspace.open(ws_path).posts(columns=['post_id', 'outlet', 'published_at', 'text'])\n"
+        "n = int(mentions(p['text'], 'Russia').sum())",
 }
 
 
@@ -140,19 +150,21 @@ OLD_OPS = {
 REPEAT = 3
 
 
-def _run(code_dir: Path, statement: str, args) -> tuple[float, int]:
+def _run(code_dir: Path, statement: str, args) -> tuple[float, int, float]:
+    """Best seconds of REPEAT fresh processes, the row count, and the highest peak RSS (MiB) among them."""
     body = SETUP + "t0 = time.perf_counter()\n" + statement + \
-        "\nprint(json.dumps([time.perf_counter() - t0, int(n)]))\n"
+        "\nprint(json.dumps([time.perf_counter() - t0, int(n), " \
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))\n"
     env = dict(os.environ, PYTHONPATH=str(code_dir))
-    best, count = float("inf"), None
+    best, count, peak = float("inf"), None, 0.0
     for _ in range(REPEAT):
         p = subprocess.run([sys.executable, "-c", textwrap.dedent(body), *map(str, args)], capture_output=True,
                            text=True, env=env)
         if p.returncode:
             raise SystemExit(f"failed ({code_dir}):\n{statement}\n{p.stderr}")
-        secs, count = json.loads(p.stdout.strip().splitlines()[-1])
-        best = min(best, secs)
-    return best, count
+        secs, count, mib = json.loads(p.stdout.strip().splitlines()[-1])
+        best, peak = min(best, secs), max(peak, mib)
+    return best, count, peak
 
 
 def _cli(code_dir: Path, *args, repeat: int | None = None) -> float:
@@ -208,22 +220,25 @@ def main(argv=None) -> None:
     n_parts = info["n_parts"]
     n_compacted = Workspace.open(compacted).info()["n_parts"]
 
-    columns = [f"new code, {n_parts} parts", f"new code, compacted ({n_compacted} parts)"]
+    columns = [f"before, {n_parts} parts", f"new code, {n_parts} parts", f"new code, compacted ({n_compacted} parts)"]
     wss = [ws_path, compacted]
-    if args.before_code:
-        columns.insert(0, f"before, {n_parts} parts")
+    # a cell: (seconds, peak MiB or None), or None where there is nothing to time
     rows = [("amplify info (CLI, fresh process)",
-             ([_cli(args.before_code, "info", "--workspace", ws_path)] if args.before_code else [])
-             + [_cli(REPO, "info", "--workspace", w) for w in wss], "")]
+             [(_cli(args.before_code, "info", "--workspace", ws_path), None) if args.before_code else None]
+             + [(_cli(REPO, "info", "--workspace", w), None) for w in wss], "")]
     for label, stmt in OPS.items():
         cells, counts = [], set()
-        if args.before_code:
-            s, n = _run(args.before_code, OLD_OPS.get(label, stmt), [ws_path] + op_args[1:])
-            cells.append(s)
+        # the "before" of volume is this code reading every text at once (OLD_OPS): no older checkout needed
+        before = args.before_code or (REPO if label in OLD_OPS and label.startswith("volume") else None)
+        if before is not None:
+            s, n, mib = _run(before, OLD_OPS.get(label, stmt), [ws_path] + op_args[1:])
+            cells.append((s, mib))
             counts.add(n)
+        else:
+            cells.append(None)
         for w in wss:
-            s, n = _run(REPO, stmt, [w] + op_args[1:])
-            cells.append(s)
+            s, n, mib = _run(REPO, stmt, [w] + op_args[1:])
+            cells.append((s, mib))
             counts.add(n)
         if len(counts) != 1:
             raise SystemExit(f"{label}: the runs disagree on the number of rows: {counts}")
@@ -234,11 +249,17 @@ def main(argv=None) -> None:
           f"outlet {outlet!r}; layout {args.layout}, parts of {args.part_posts:,}")
     print(f"amplify compact --rows-per-part {args.rows_per_part:,}: {t_compact:.1f} s "
           f"({n_parts} -> {n_compacted} parts, start-up included)")
-    width = max(max(len(r[0]) for r in rows), 40)
-    print(f"{f'seconds (best of {REPEAT}, fresh process each)':<{width}} | " + " | ".join(f"{c:>26}" for c in columns))
-    for label, cells, note in rows:
-        print(f"{label:<{width}} | " + " | ".join(f"{c:>26.2f}" for c in cells) + (f"  ({note})" if note else ""))
 
+    def cell(c) -> str:
+        if c is None:
+            return "-"
+        return f"{c[0]:.2f} s" + (f" / {c[1]:,.0f} MiB" if c[1] is not None else "")
+
+    width = max(max(len(r[0]) for r in rows), 40)
+    print(f"{f'best of {REPEAT} (fresh process each) / peak RSS':<{width}} | "
+          + " | ".join(f"{c:>30}" for c in columns))
+    for label, cells, note in rows:
+        print(f"{label:<{width}} | " + " | ".join(f"{cell(c):>30}" for c in cells) + (f"  ({note})" if note else ""))
 
 if __name__ == "__main__":
     main()
