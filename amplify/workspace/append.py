@@ -309,11 +309,11 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
         As :func:`amplify.ingest.read_posts` (nothing is left written).
     """
     from amplify.ingest.block_reading import BlockReading
-    from amplify.ingest.chunked import ReadWhole
-
-    from amplify.ingest.chunked import DEFAULT_CHUNK_SIZE
+    from amplify.ingest.chunked import DEFAULT_CHUNK_SIZE, ReadWhole
+    from amplify.ingest.read_ahead import DEFAULT_WORKERS, ReadAhead
 
     whole: set = set(read_options.pop("whole", ()))
+    workers = read_options.pop("workers", DEFAULT_WORKERS)
     chunk_size = read_options.setdefault("chunk_size", DEFAULT_CHUNK_SIZE)
     why: dict = {}   # shown name -> why the file was read whole
     while True:
@@ -333,6 +333,9 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
                 written.append(part)
 
         blocks = reading.batches()
+        if workers > 1 and chunk_size is not None:
+            # the next blocks are read while this one is stored (two cores; same steps, same order)
+            blocks = ReadAhead(blocks, depth=1, name="amplify-ingest-read")
         try:
             for posts, derived in blocks:
                 held.append((posts, derived))
