@@ -18,8 +18,9 @@ pandas, pyarrow and numba loaded).
 ``--posts N`` measures something else: ``amplify ingest`` of a generated
 corpus of N posts (``posts.csv`` and ``outlets.csv``), once per
 ``--chunk-size`` (``0``: every file read whole, as before issue #15; the
-default reads blocks of 32 MiB), each in a fresh process: seconds, peak
-resident memory and parts written. Generated data, timings under whatever load
+default reads blocks of 32 MiB) and ``--workers`` (threads of a block-wise
+ingest), each in a fresh process: seconds, CPU seconds, peak resident memory
+(of all the process's threads) and parts written. Generated data, timings under whatever load
 the machine has (printed).
 
 Usage::
@@ -27,6 +28,7 @@ Usage::
     python benchmarks/ingest_memory.py            # 400 MB fields
     python benchmarks/ingest_memory.py --mb 100   # smaller, quicker
     python benchmarks/ingest_memory.py --posts 1000000 --chunk-size 0 32MB 128MB
+    python benchmarks/ingest_memory.py --posts 1000000 --chunk-size 32MB --workers 1 2
 """
 
 from __future__ import annotations
@@ -128,18 +130,23 @@ def corpus(n: int, days: int, seed: int = 0) -> Path:
     return d
 
 
-def ingest_corpus(n: int, days: int, sizes: list[str]) -> None:
-    """``amplify ingest`` of a generated corpus, once per chunk size, each in a fresh process."""
+def ingest_corpus(n: int, days: int, sizes: list[str], workers: list[int] | None = None) -> None:
+    """``amplify ingest`` of a generated corpus, once per chunk size (and ``--workers``), each in a fresh process."""
     d = corpus(n, days)
     size = (d / "posts.csv").stat().st_size
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; generated data)")
     print(f"{n:,} generated posts, posts.csv {size / (1 << 20):,.0f} MiB")
-    print(f"{'--chunk-size':>14} {'seconds':>8} {'CPU s':>7} {'peak':>10} {'parts':>6}  accepted/rejected")
+    print(f"{'--chunk-size':>14} {'--workers':>9} {'seconds':>8} {'CPU s':>7} {'peak':>10} {'parts':>6}  "
+          f"accepted/rejected")
+    runs = [(s, w) for s in sizes for w in (workers or [None])]
     with tempfile.TemporaryDirectory() as w:
-        for i, s in enumerate(sizes):
-            r = measure(d / "posts.csv", Path(w) / f"ws{i}", "--outlets", str(d / "outlets.csv"), "--chunk-size", s)
+        for i, (s, k) in enumerate(runs):
+            more = [] if k is None else ["--workers", str(k)]
+            r = measure(d / "posts.csv", Path(w) / f"ws{i}", "--outlets", str(d / "outlets.csv"), "--chunk-size", s,
+                        *more)
             label = "0 (whole)" if s in ("0", "0B") else s
-            print(f"{label:>14} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} {r['peak_mib']:>6,.0f} MiB {r['parts']:>6}  "
+            print(f"{label:>14} {'default' if k is None else k:>9} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} "
+                  f"{r['peak_mib']:>6,.0f} MiB {r['parts']:>6}  "
                   f"{r['accepted']}/{r['rejected']}" + ("" if r["code"] == 0 else f"  (exit {r['code']})"))
             shutil.rmtree(Path(w) / f"ws{i}", ignore_errors=True)
 
@@ -152,9 +159,12 @@ def main(argv=None) -> None:
     ap.add_argument("--days", type=int, default=180, help="days the generated corpus spans (default 180)")
     ap.add_argument("--chunk-size", nargs="+", default=["0", "32MB"],
                     help="chunk sizes to measure with --posts (default: 0, i.e. whole, and 32MB)")
+    ap.add_argument("--workers", nargs="+", type=int,
+                    help="with --posts: also measure these --workers (threads of a block-wise ingest; default: "
+                         "the command's default only)")
     args = ap.parse_args(argv)
     if args.posts:
-        ingest_corpus(args.posts, args.days, args.chunk_size)
+        ingest_corpus(args.posts, args.days, args.chunk_size, args.workers)
         return
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)

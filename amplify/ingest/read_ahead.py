@@ -36,9 +36,12 @@ _ITEM, _DONE, _ERROR = 0, 1, 2
 class ReadAhead:
     """The items of ``gen``, made in a background thread at most ``depth`` items ahead of their use.
 
-    Iterate it like ``gen``; :meth:`close` (also when the consumer stops early or
-    fails) stops the thread at its next item, closes ``gen`` there (its
-    ``finally`` clauses run: temporary files go) and waits for it.
+    Iterate it like ``gen``. The thread asks ``gen`` for the next item only when
+    fewer than ``depth`` items are made and not yet taken, so at most ``depth``
+    blocks are held beyond the serial reading's. :meth:`close` (also when the
+    consumer stops early or fails) stops the thread at its next item, closes
+    ``gen`` there (its ``finally`` clauses run: temporary files go) and waits
+    for it.
 
     Examples
     --------
@@ -49,32 +52,33 @@ class ReadAhead:
     """
 
     def __init__(self, gen, depth: int = 1, name: str = "amplify-read-ahead"):
-        self._gen = gen
-        self._queue: queue.Queue = queue.Queue(maxsize=max(1, depth))
+        self._gen = iter(gen)
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._room = threading.Semaphore(max(1, depth))   # items the thread may make before one is taken
         self._stop = threading.Event()
         self._finished = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    def _put(self, msg) -> bool:
-        """Hand ``msg`` on, waiting for room; False when told to stop meanwhile."""
+    def _wait_for_room(self) -> bool:
+        """Wait until the consumer has taken enough items to make another; False when told to stop."""
         while not self._stop.is_set():
-            try:
-                self._queue.put(msg, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
+            if self._room.acquire(timeout=0.05):
+                return not self._stop.is_set()
         return False
 
     def _run(self) -> None:
         try:
-            for item in self._gen:
-                if not self._put((_ITEM, item)):
+            while self._wait_for_room():
+                try:
+                    item = next(self._gen)
+                except StopIteration:
+                    self._queue.put((_DONE, None))
                     return
+                self._queue.put((_ITEM, item))
                 del item   # the consumer holds it now: do not keep it alive here for a block longer
-            self._put((_DONE, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
-            self._put((_ERROR, exc))
+            self._queue.put((_ERROR, exc))
         finally:
             close = getattr(self._gen, "close", None)
             if close is not None:
@@ -84,6 +88,7 @@ class ReadAhead:
         while not self._finished:
             kind, value = self._queue.get()
             if kind == _ITEM:
+                self._room.release()   # taken: the thread may make the next one while this one is used
                 yield value
                 del value
             elif kind == _DONE:
@@ -95,13 +100,10 @@ class ReadAhead:
     def close(self) -> None:
         """Stop the reading thread (at its next item) and wait until it has cleaned up."""
         self._stop.set()
-        while self._thread.is_alive():
-            try:   # free room, so that a thread waiting to hand on an item sees the stop
-                self._queue.get_nowait()
-            except queue.Empty:
-                pass
-            self._thread.join(timeout=0.05)
+        self._thread.join()
         self._finished = True
+        while not self._queue.empty():   # items made but never taken: let them go now
+            self._queue.get_nowait()
 
     def __enter__(self):
         return self

@@ -335,7 +335,7 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
         blocks = reading.batches()
         if workers > 1 and chunk_size is not None:
             # the next blocks are read while this one is stored (two cores; same steps, same order)
-            blocks = ReadAhead(blocks, depth=1, name="amplify-ingest-read")
+            blocks = ReadAhead(blocks, depth=2, name="amplify-ingest-read")
         try:
             for posts, derived in blocks:
                 held.append((posts, derived))
