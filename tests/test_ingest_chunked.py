@@ -376,3 +376,13 @@ def test_read_ahead_hands_on_items_and_errors_in_order():
     assert next(iter(ahead)) == 0
     ahead.close()
     assert closed == [None, 4, -1] and not ahead._thread.is_alive()
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
+def test_workers_must_be_a_whole_number_of_one_or_more(tmp_path, workers):
+    p = _csv(tmp_path / "p.csv", 5)
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with ws.writer():
+        with pytest.raises(IngestError, match="workers must be a whole number of 1 or more"):
+            ws.ingest([str(p)], workers=workers)
+    assert ws.refresh().n_posts == 0
