@@ -18,8 +18,9 @@ pandas, pyarrow and numba loaded).
 ``--posts N`` measures something else: ``amplify ingest`` of a generated
 corpus of N posts (``posts.csv`` and ``outlets.csv``), once per
 ``--chunk-size`` (``0``: every file read whole, as before issue #15; the
-default reads blocks of 32 MiB), each in a fresh process: seconds, peak
-resident memory and parts written. Generated data, timings under whatever load
+default reads blocks of 32 MiB) and ``--workers`` (threads of a block-wise
+ingest), each in a fresh process: seconds, CPU seconds, peak resident memory
+(of all the process's threads) and parts written. Generated data, timings under whatever load
 the machine has (printed).
 
 Usage::
@@ -27,6 +28,8 @@ Usage::
     python benchmarks/ingest_memory.py            # 400 MB fields
     python benchmarks/ingest_memory.py --mb 100   # smaller, quicker
     python benchmarks/ingest_memory.py --posts 1000000 --chunk-size 0 32MB 128MB
+    python benchmarks/ingest_memory.py --posts 1000000 --chunk-size 32MB --workers 1 2
+    python benchmarks/ingest_memory.py --posts 1000000 --chunk-size 32MB --workers 1 2 --together
 """
 
 from __future__ import annotations
@@ -100,11 +103,37 @@ def build(folder: Path, field_mb: int) -> dict:
     return out
 
 
-def measure(path: Path, workspace: Path, *more: str) -> dict:
+def start(path: Path, workspace: Path, *more: str):
+    """``amplify ingest`` started in a fresh process, waited for by a thread that notes when it ended."""
+    import threading
+
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-c", RUN, "ingest", str(path), "--workspace", str(workspace), "-q",
-                        "--format", "json", *more], capture_output=True, text=True)
-    seconds = time.perf_counter() - t0
+    proc = subprocess.Popen([sys.executable, "-c", RUN, "ingest", str(path), "--workspace", str(workspace), "-q",
+                             "--format", "json", *more], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done: dict = {}
+
+    def wait():
+        done["out"], done["err"] = proc.communicate()
+        done["seconds"] = time.perf_counter() - t0   # when it ended, not when it was asked about
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    return proc, waiter, done
+
+
+def finish(started, workspace: Path) -> dict:
+    """Wait for a process of :func:`start`: its seconds, peak memory, CPU and what it kept."""
+    proc, waiter, done = started
+    waiter.join()
+    return _result(subprocess.CompletedProcess(proc.args, proc.returncode, done["out"], done["err"]),
+                   done["seconds"], workspace)
+
+
+def measure(path: Path, workspace: Path, *more: str) -> dict:
+    return finish(start(path, workspace, *more), workspace)
+
+
+def _result(p, seconds: float, workspace: Path) -> dict:
     last = json.loads(p.stderr.strip().splitlines()[-1])
     kept = json.loads(p.stdout)["ingest"]["totals"] if p.stdout.strip() else {}
     parts = len(list((workspace / "posts").glob("*.parquet"))) if (workspace / "posts").is_dir() else 0
@@ -128,18 +157,29 @@ def corpus(n: int, days: int, seed: int = 0) -> Path:
     return d
 
 
-def ingest_corpus(n: int, days: int, sizes: list[str]) -> None:
-    """``amplify ingest`` of a generated corpus, once per chunk size, each in a fresh process."""
+def ingest_corpus(n: int, days: int, sizes: list[str], workers: list[int] | None = None,
+                  together: bool = False) -> None:
+    """``amplify ingest`` of a generated corpus, once per chunk size (and ``--workers``), each in a fresh process
+    (``together``: all at the same time, for a comparison on a machine whose load changes from run to run)."""
     d = corpus(n, days)
     size = (d / "posts.csv").stat().st_size
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; generated data)")
     print(f"{n:,} generated posts, posts.csv {size / (1 << 20):,.0f} MiB")
-    print(f"{'--chunk-size':>14} {'seconds':>8} {'CPU s':>7} {'peak':>10} {'parts':>6}  accepted/rejected")
+    print(f"{'--chunk-size':>14} {'--workers':>9} {'seconds':>8} {'CPU s':>7} {'peak':>10} {'parts':>6}  "
+          f"accepted/rejected")
+    runs = [(s, w) for s in sizes for w in (workers or [None])]
+    if together:
+        print("(the runs below ran at the same time, so that they share one load: compare them with each other)")
     with tempfile.TemporaryDirectory() as w:
-        for i, s in enumerate(sizes):
-            r = measure(d / "posts.csv", Path(w) / f"ws{i}", "--outlets", str(d / "outlets.csv"), "--chunk-size", s)
+        args = [(Path(w) / f"ws{i}", ["--outlets", str(d / "outlets.csv"), "--chunk-size", s]
+                 + ([] if k is None else ["--workers", str(k)])) for i, (s, k) in enumerate(runs)]
+        started = [start(d / "posts.csv", ws, *more) for ws, more in args] if together else None
+        for i, (s, k) in enumerate(runs):
+            ws, more = args[i]
+            r = finish(started[i], ws) if together else measure(d / "posts.csv", ws, *more)
             label = "0 (whole)" if s in ("0", "0B") else s
-            print(f"{label:>14} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} {r['peak_mib']:>6,.0f} MiB {r['parts']:>6}  "
+            print(f"{label:>14} {'default' if k is None else k:>9} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} "
+                  f"{r['peak_mib']:>6,.0f} MiB {r['parts']:>6}  "
                   f"{r['accepted']}/{r['rejected']}" + ("" if r["code"] == 0 else f"  (exit {r['code']})"))
             shutil.rmtree(Path(w) / f"ws{i}", ignore_errors=True)
 
@@ -152,9 +192,15 @@ def main(argv=None) -> None:
     ap.add_argument("--days", type=int, default=180, help="days the generated corpus spans (default 180)")
     ap.add_argument("--chunk-size", nargs="+", default=["0", "32MB"],
                     help="chunk sizes to measure with --posts (default: 0, i.e. whole, and 32MB)")
+    ap.add_argument("--workers", nargs="+", type=int,
+                    help="with --posts: also measure these --workers (threads of a block-wise ingest; default: "
+                         "the command's default only)")
+    ap.add_argument("--together", action="store_true",
+                    help="with --posts: run the measured ingests at the same time (a shared machine's load changes "
+                         "between runs one after another; side by side, they meet the same load)")
     args = ap.parse_args(argv)
     if args.posts:
-        ingest_corpus(args.posts, args.days, args.chunk_size)
+        ingest_corpus(args.posts, args.days, args.chunk_size, args.workers, args.together)
         return
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)

@@ -1,9 +1,12 @@
 """Reading files a block at a time (amplify.ingest.chunked) stores what reading them whole stores.
 
-Each case ingests the same files twice: whole (``chunk_size=None``, the old
-path) and in blocks of a few hundred bytes, so that duplicates, bad rows and
-quoted line breaks straddle block boundaries; the stored posts, the rejects
-and the per-file counts must be the same.
+Each case ingests the same files three times: whole (``chunk_size=None``, the
+old path) and in blocks of a few hundred bytes, one block after another
+(``workers=1``) and with the next blocks read while the last is stored
+(``workers=2``, :mod:`amplify.ingest.read_ahead`), so that duplicates, bad rows
+and quoted line breaks straddle block boundaries; the stored posts, the rejects
+and the per-file counts must be the same, and the two block-wise readings must
+write the same parts.
 """
 
 from __future__ import annotations
@@ -28,19 +31,29 @@ def _ingest(tmp_path, name, files, chunk, **options):
     return ws, res, app
 
 
+def _parts(ws):
+    """What the parts hold (not when they were written)."""
+    return [(p["rows"], p["first_key"], p["last_key"], p["sha256"], p["sources"]) for p in ws.manifest["posts"]["parts"]]
+
+
 def _same(tmp_path, files, chunk=300, **options):
-    """Ingest whole and in blocks; assert the same stored posts, rejects and counts; return both."""
+    """Ingest whole, in blocks one after another and in blocks read ahead; assert the same stored posts,
+    rejects and counts (and the same parts for both block-wise readings); return the whole and read-ahead ones."""
     w1, r1, a1 = _ingest(tmp_path, "whole", files, None, **options)
-    w2, r2, a2 = _ingest(tmp_path, "blocks", files, chunk, **options)
-    pd.testing.assert_frame_equal(w1.posts(), w2.posts())
-    pd.testing.assert_frame_equal(r1.rejects, r2.rejects)
-    t1, t2 = r1.totals, r2.totals
-    assert t1 == t2 and t1["balanced"]
-    for f1, f2 in zip(r1.files, r2.files):
-        d1, d2 = f1.to_dict(), f2.to_dict()
-        d1.pop("notes"), d2.pop("notes")
-        assert d1 == d2
-    assert (a1.new, a1.already_present, a1.n_conflicts) == (a2.new, a2.already_present, a2.n_conflicts)
+    serial = _ingest(tmp_path, "blocks", files, chunk, workers=1, **options)
+    w2, r2, a2 = _ingest(tmp_path, "ahead", files, chunk, workers=2, **options)
+    for w3, r3, a3 in (serial, (w2, r2, a2)):
+        pd.testing.assert_frame_equal(w1.posts(), w3.posts())
+        pd.testing.assert_frame_equal(r1.rejects, r3.rejects)
+        t1, t3 = r1.totals, r3.totals
+        assert t1 == t3 and t1["balanced"]
+        for f1, f3 in zip(r1.files, r3.files):
+            d1, d3 = f1.to_dict(), f3.to_dict()
+            d1.pop("notes"), d3.pop("notes")
+            assert d1 == d3
+        assert (a1.new, a1.already_present, a1.n_conflicts) == (a3.new, a3.already_present, a3.n_conflicts)
+    assert _parts(serial[0]) == _parts(w2)
+    assert [f.notes for f in serial[1].files] == [f.notes for f in r2.files]
     return (w1, r1, a1), (w2, r2, a2)
 
 
@@ -97,20 +110,23 @@ def test_duplicates_across_files_and_the_workspace(tmp_path):
     stored = pd.DataFrame({"post_id": ["25", "26"], "outlet": ["o1", "zz"], "published_at": [T.format(25)] * 2,
                            "text": ['post number 25\nwith a second line, and "quotes"', "stored text"]})
     results = []
-    for name, chunk in (("w", None), ("b", 200)):
+    for name, chunk, workers in (("w", None, 1), ("b", 200, 1), ("a", 200, 2)):
         ws = Workspace.open(tmp_path / name, create=True)
         with ws.writer():
             ws.add_posts(stored)
-            res, app = ws.ingest([str(a), str(b)], chunk_size=chunk)
+            res, app = ws.ingest([str(a), str(b)], chunk_size=chunk, workers=workers)
         results.append((ws, res, app))
-    (w1, r1, a1), (w2, r2, a2) = results
-    pd.testing.assert_frame_equal(w1.posts(), w2.posts())
-    pd.testing.assert_frame_equal(r1.rejects, r2.rejects)
-    assert r1.totals == r2.totals
-    assert (a1.new, a1.already_present, a1.n_conflicts) == (a2.new, a2.already_present, a2.n_conflicts) == (38, 1, 1)
-    pd.testing.assert_frame_equal(a1.conflicts, a2.conflicts)
-    assert r2.files[1].duplicates_collapsed == 10 and r2.totals["rejected_by_reason"] == {
-        "conflicting duplicate id": 1}
+    (w1, r1, a1) = results[0]
+    for w2, r2, a2 in results[1:]:
+        pd.testing.assert_frame_equal(w1.posts(), w2.posts())
+        pd.testing.assert_frame_equal(r1.rejects, r2.rejects)
+        assert r1.totals == r2.totals
+        assert (a1.new, a1.already_present, a1.n_conflicts) == (a2.new, a2.already_present, a2.n_conflicts) \
+            == (38, 1, 1)
+        pd.testing.assert_frame_equal(a1.conflicts, a2.conflicts)
+        assert r2.files[1].duplicates_collapsed == 10 and r2.totals["rejected_by_reason"] == {
+            "conflicting duplicate id": 1}
+    assert _parts(results[1][0]) == _parts(results[2][0])
 
 
 def test_json_lines_in_blocks(tmp_path):
@@ -178,15 +194,19 @@ def test_cli_chunk_size(tmp_path):
 
     p = _csv(tmp_path / "p.csv", 50, extra=[(30, "bad,row")])
     out = {}
-    for name, size in (("a", "0"), ("b", "1024")):
+    for name, size, workers in (("a", "0", []), ("b", "1024", []), ("c", "1024", ["--workers", "1"])):
         res = CliRunner().invoke(cli, ["ingest", str(p), "--workspace", str(tmp_path / name), "--chunk-size", size,
-                                       "--rejects", str(tmp_path / f"rej-{name}.csv"), "--format", "json", "-q"])
+                                       "--rejects", str(tmp_path / f"rej-{name}.csv"), "--format", "json", "-q",
+                                       *workers])
         assert res.exit_code == 0, res.output
         out[name] = json.loads(res.output)
-    assert out["a"]["ingest"]["totals"] == out["b"]["ingest"]["totals"]
-    assert out["a"]["append"] == out["b"]["append"] == {"new": 50, "already_present": 0, "conflicts": 0}
-    assert (tmp_path / "rej-a.csv").read_text() == (tmp_path / "rej-b.csv").read_text()
-    res = CliRunner().invoke(cli, ["ingest", str(p), "--workspace", str(tmp_path / "c"), "--chunk-size", "lots"])
+    for other in ("b", "c"):
+        assert out["a"]["ingest"]["totals"] == out[other]["ingest"]["totals"]
+        assert out["a"]["append"] == out[other]["append"] == {"new": 50, "already_present": 0, "conflicts": 0}
+        assert (tmp_path / "rej-a.csv").read_text() == (tmp_path / f"rej-{other}.csv").read_text()
+    res = CliRunner().invoke(cli, ["ingest", str(p), "--workspace", str(tmp_path / "d"), "--workers", "0"])
+    assert res.exit_code == 2 and "--workers" in res.output
+    res = CliRunner().invoke(cli, ["ingest", str(p), "--workspace", str(tmp_path / "e"), "--chunk-size", "lots"])
     assert res.exit_code == 2 and "not a size" in res.output
 
 
@@ -247,3 +267,122 @@ def test_json_lines_whose_fields_change_further_on_are_read_whole(tmp_path):
     _, (w2, r2, _) = _same(tmp_path, [p], chunk=300)
     assert len(w2.manifest["posts"]["parts"]) == 1 and "lang" in w2.posts().columns
     assert any(n.startswith("read in one piece") for n in r2.files[0].notes)
+
+
+def _ahead_threads():
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "amplify-ingest-read"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_later_block_stores_nothing(tmp_path, monkeypatch, workers):
+    """A Parquet file whose last row group is damaged: the blocks before it were written as parts, then
+    the error; nothing is committed, the parts written are gone, and so are the reading's thread and files."""
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import amplify.workspace.append as append
+
+    n = 5000
+    t = pa.table({"id": [str(i) for i in range(n)], "outlet": [f"o{i % 7}" for i in range(n)],
+                  "published_at": [T.format(i % 60) for i in range(n)], "text": [f"text {i}" for i in range(n)]})
+    p = tmp_path / "p.parquet"
+    pq.write_table(t, p, row_group_size=700)
+    meta = pq.ParquetFile(p).metadata
+    off = meta.row_group(meta.num_row_groups - 1).column(3).data_page_offset
+    data = bytearray(p.read_bytes())
+    data[off + 20: off + 60] = b"\xff" * 40     # the last row group's text page header
+    p.write_bytes(bytes(data))
+    written = []
+    real_write = append.write_part
+    monkeypatch.setattr(append, "write_part", lambda *a, **k: written.append(1) or real_write(*a, **k))
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with ws.writer():
+        with pytest.raises(IngestError, match=f"{p.name}: cannot read as Parquet"):
+            ws.ingest([str(p)], chunk_size=20_000, workers=workers)
+    assert len(written) >= 2                       # the error came in a later block
+    assert ws.refresh().n_posts == 0 and not list((tmp_path / "ws" / "posts").glob("*.parquet"))
+    assert not list(tmp.iterdir()) and not _ahead_threads()
+
+
+@pytest.mark.parametrize("where", ["reading", "storing", "interrupt"])
+def test_read_ahead_failing_on_either_side_stores_nothing(tmp_path, monkeypatch, where):
+    """The reading thread fails at a later block, or the storing (or Ctrl-C) does while the thread reads on:
+    the error is raised as it is, nothing is stored, and the thread has stopped when ingest returns."""
+    import amplify.ingest.posts as posts_mod
+    import amplify.workspace.append as append
+
+    p = _csv(tmp_path / "p.csv", 80)
+    calls = []
+    if where == "reading":
+        real = posts_mod.to_posts
+
+        def to_posts(*a, **k):
+            calls.append(1)
+            if len(calls) == 6:
+                raise IngestError("the sixth block is broken")
+            return real(*a, **k)
+
+        monkeypatch.setattr(posts_mod, "to_posts", to_posts)
+        error, match = IngestError, "sixth block"
+    else:
+        real = append.append_posts
+        error = KeyboardInterrupt if where == "interrupt" else OSError
+
+        def append_posts(*a, **k):
+            calls.append(1)
+            if len(calls) == 3:
+                raise error("no space left")
+            return real(*a, **k)
+
+        monkeypatch.setattr(append, "append_posts", append_posts)
+        match = "no space"
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with ws.writer():
+        with pytest.raises(error, match=match):
+            ws.ingest([str(p)], chunk_size=300, workers=2)
+    assert len(calls) >= 3
+    assert ws.refresh().n_posts == 0 and not list((tmp_path / "ws" / "posts").glob("*.parquet"))
+    assert not _ahead_threads()
+
+
+def test_read_ahead_hands_on_items_and_errors_in_order():
+    from amplify.ingest.read_ahead import ReadAhead
+
+    closed = []
+
+    def gen(fail_at=None):
+        try:
+            for i in range(10):
+                if i == fail_at:
+                    raise ValueError(f"item {i}")
+                yield i
+        finally:
+            closed.append(fail_at)
+
+    assert list(ReadAhead(gen(), depth=2)) == list(range(10)) and closed == [None]
+    got = []
+    with pytest.raises(ValueError, match="item 4"):
+        for x in ReadAhead(gen(4)):
+            got.append(x)
+    assert got == [0, 1, 2, 3] and closed == [None, 4]
+    ahead = ReadAhead(gen(-1))       # stopped early: the generator is closed in its thread, which ends
+    assert next(iter(ahead)) == 0
+    ahead.close()
+    assert closed == [None, 4, -1] and not ahead._thread.is_alive()
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
+def test_workers_must_be_a_whole_number_of_one_or_more(tmp_path, workers):
+    p = _csv(tmp_path / "p.csv", 5)
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with ws.writer():
+        with pytest.raises(IngestError, match="workers must be a whole number of 1 or more"):
+            ws.ingest([str(p)], workers=workers)
+    assert ws.refresh().n_posts == 0

@@ -106,13 +106,16 @@ def _mapping(pairs) -> dict:
               help="Read big files a block of about SIZE at a time (default 32MB; e.g. 256MB), each block "
                    "stored as it is read, so memory follows the block, not the file; 0 reads every file whole. "
                    "The result is the same either way.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Threads of a block-wise ingest (default 2): with 2 or more the next block is read and checked "
+                   "while the last one is stored; 1 does one after the other. The result is the same either way.")
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Where to write rejected rows (default: WORKSPACE/rejects/ingest-TIME.csv).")
 @click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @raw_option
 @quiet_option
 def command(files, workspace, outlets_file, maps, time_format, encoding, max_field, fmt, whole_outlet, no_header,
-            chunk_size, rejects, out_fmt, raw, quiet):
+            chunk_size, workers, rejects, out_fmt, raw, quiet):
     """Read posts (and an outlets table) into a workspace, creating it if needed.
 
     FILES may be CSV/TSV, JSON Lines, Parquet, Twitter/X API v2 pages or a
@@ -160,6 +163,8 @@ def command(files, workspace, outlets_file, maps, time_format, encoding, max_fie
     options = dict(mapping=mapping or None, time_format=time_format, fmt=fmt, progress=not quiet,
                    encoding=encoding, max_field=max_field, map_flag="--map", header=not no_header,
                    chunk_size=chunk_size)
+    if workers is not None:
+        options["workers"] = workers
     try:
         outlets = read_outlets(outlets_file, encoding=encoding, map_flag="header") if outlets_file else None
         # posts are read and stored a block at a time (the parts are committed once all is read: an

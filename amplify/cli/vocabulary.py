@@ -51,6 +51,7 @@ VOCABULARY = {
     "--table": "which table of the analysis to print",
     "--posts": "size of the generated corpus",
     "--encoding": "text encoding of the input files",
+    "--workers": "threads to use (the result is the same with any number)",
     "--colors": "camp colours, e.g. RU=#c00,CN=#d4a000 (the others keep the colour-blind-safe defaults)",
 }
 

@@ -179,9 +179,12 @@ class BlockReading:
                         seen.add(i, acc)
                         derived = np.full(len(acc), res.derived_ids, dtype=bool)
                         posts = schema.validate_posts(posts_table(acc, self.shown))
-                        del acc
+                        # the block's source columns go before its posts are stored, not after
+                        del acc, raw, res, rj
                         yield posts, derived
-                    del raw, res
+                        del posts
+                    else:
+                        del acc, raw, res, rj
                 on_bytes(sizes[i])
                 if rep is not None and nblocks > 1:
                     layouts = whole_file_layouts(rep.time_formats)

@@ -267,9 +267,12 @@ def _text_blocks(stream, fmt: str, chunk_size: int, whole, on_bytes):
             with memoryview(pending) as view:
                 body = bytes(view[:end])   # one copy (pending[:end] would make two)
             del pending[:end]
-            yield _read_block(stream, fmt, head, body, state["first_line"], path)
+            raw = _read_block(stream, fmt, head, body, state["first_line"], path)
             state["blocks"] += 1
             state["first_line"] += body.count(b"\n")
+            del body   # not held while the block is used
+            yield raw
+            del raw
 
 
 def _block_end(pending: bytearray, chunk_size: int, fmt: str, sep: str, path: str) -> int:

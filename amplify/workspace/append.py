@@ -292,6 +292,11 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     (the part files are collected as garbage). When a file needs reading whole
     (:class:`~amplify.ingest.chunked.ReadWhole`), the parts written so far
     are removed and the reading starts again with that file read whole.
+    ``workers`` (default 2; 1: one step after the other) above 1 reads the
+    next blocks in a background thread while the last ones are stored
+    (:class:`~amplify.ingest.read_ahead.ReadAhead`, two blocks ahead, as a
+    part gathers about two): the same steps in the same order, so the same
+    result.
 
     Returns
     -------
@@ -308,12 +313,15 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     amplify.ingest.IngestError
         As :func:`amplify.ingest.read_posts` (nothing is left written).
     """
+    from amplify.ingest import IngestError
     from amplify.ingest.block_reading import BlockReading
-    from amplify.ingest.chunked import ReadWhole
-
-    from amplify.ingest.chunked import DEFAULT_CHUNK_SIZE
+    from amplify.ingest.chunked import DEFAULT_CHUNK_SIZE, ReadWhole
+    from amplify.ingest.read_ahead import DEFAULT_WORKERS, ReadAhead
 
     whole: set = set(read_options.pop("whole", ()))
+    workers = read_options.pop("workers", DEFAULT_WORKERS)
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise IngestError(f"workers must be a whole number of 1 or more, not {workers!r}", flag="--workers")
     chunk_size = read_options.setdefault("chunk_size", DEFAULT_CHUNK_SIZE)
     why: dict = {}   # shown name -> why the file was read whole
     while True:
@@ -333,6 +341,9 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
                 written.append(part)
 
         blocks = reading.batches()
+        if workers > 1 and chunk_size is not None:
+            # the next blocks are read while this one is stored (two cores; same steps, same order)
+            blocks = ReadAhead(blocks, depth=2, name="amplify-ingest-read")
         try:
             for posts, derived in blocks:
                 held.append((posts, derived))
