@@ -166,3 +166,18 @@ def test_store_builds_the_index_once_and_errors_name_the_cause(tmp_path):
         first.choose(c.posts.head(3).assign(post_id=["x1", "x2", "x3"]), 0, DetectSettings(quote_window="10D"))
     with pytest.raises(ValueError, match="not among the posts detected: \\['nope'\\]"):
         FarRare(np.array(["nope"], dtype=object), np.zeros(1, np.uint64)).keys(np.array(["a"], dtype=object))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(posts=corpora(), chunk_h=st.integers(1, 96), pick=st.lists(st.booleans(), min_size=36, max_size=36))
+def test_kept_tokens_are_the_tokens_of_the_texts(tmp_path_factory, posts, chunk_h, pick):
+    # any ascending choice of posts (runs and gaps) reads back what tokenising their texts gives
+    src = FramePosts(posts)
+    index = HolderIndex.build(src, tmp_path_factory.mktemp("h") / "holders", CFG.shingle, chunk_ns=chunk_h * HOUR)
+    chosen = np.flatnonzero(np.array(pick[:len(posts)]))
+    got = index.tokens(chosen)
+    want = tokenize(src.posts["text"].iloc[chosen].tolist())
+    assert np.array_equal(got.offsets, want.offsets)
+    assert np.array_equal(got.hashes, want.hashes) and np.array_equal(got.narrow, want.narrow)
+    with pytest.raises(ValueError, match="ascending"):
+        index.tokens(np.array([1, 0]))
