@@ -74,7 +74,7 @@ from amplify.detect.settings import DetectSettings, SettingsError, canonical_dur
 from amplify.detect.halo import HolderIndex
 from amplify.utc import to_ns
 
-__all__ = ["Slice", "plan_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
+__all__ = ["Slice", "plan_slices", "split_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
            "slice_links", "settle_parents", "run_slices", "add_stats", "detect_sliced", "detect_workspace_sliced",
            "parse_slice", "release_arrow_memory", "SOURCE_NS"]
 
@@ -130,6 +130,43 @@ def plan_slices(t_min_ns: int, t_max_ns: int, slice_ns: int) -> list[Slice]:
     return [Slice(k, first + k * slice_ns, first + (k + 1) * slice_ns) for k in range(n)]
 
 
+def split_slices(slices: Sequence[Slice], times_ns: np.ndarray, max_posts: int, window_ns: int) -> list[Slice]:
+    """``slices`` cut where their read would hold more than ``max_posts`` posts.
+
+    A slice ``[a, b)`` reads its near halo, the posts of ``[a - window, b +
+    window]`` (and a few far ones), and detection's memory follows the posts
+    it reads. Each slice is cut into consecutive pieces of whole days (whole
+    hours when its length is not a number of days), each piece as long as
+    its read stays within ``max_posts`` -- and at least one day (hour): a
+    denser day than that is a slice of its own. ``times_ns``: every post's
+    time, sorted. The links do not depend on where slices are cut.
+
+    >>> day = 86_400 * 10**9
+    >>> t = np.array([0, day, day + 1, 2 * day, 3 * day])    # posts on days 0, 1, 1, 2, 3
+    >>> [(s.start_ns // day, s.end_ns // day) for s in split_slices([Slice(0, 0, 4 * day)], t, 2, 0)]
+    [(0, 1), (1, 2), (2, 4)]
+    """
+    hour, day = 3_600 * 10**9, 86_400 * 10**9
+    times_ns = np.asarray(times_ns, dtype=np.int64)
+
+    def read(a: int, b: int) -> int:                  # posts of [a - window, b - 1 + window]
+        return int(np.searchsorted(times_ns, b - 1 + window_ns, side="right")
+                   - np.searchsorted(times_ns, a - window_ns, side="left"))
+
+    out = []
+    for sl in slices:
+        length = sl.end_ns - sl.start_ns
+        unit = day if length % day == 0 else hour if length % hour == 0 else length
+        a = sl.start_ns
+        while a < sl.end_ns:
+            b = a + unit
+            while b < sl.end_ns and read(a, b + unit) <= max_posts:
+                b += unit
+            out.append((a, b))
+            a = b
+    return [Slice(k, a, b) for k, (a, b) in enumerate(out)]
+
+
 class PostSource:
     """Where a slice's posts are read from: the posts with ``lo <= published_at <= hi``,
     and posts by id. Subclasses read a DataFrame or a workspace's parts."""
@@ -140,6 +177,10 @@ class PostSource:
 
     def between(self, lo_ns: int, hi_ns: int) -> pd.DataFrame:
         """The posts with ``lo_ns <= published_at <= hi_ns``."""
+        raise NotImplementedError
+
+    def all_times(self) -> np.ndarray:
+        """Every post's ``published_at`` (ns), sorted."""
         raise NotImplementedError
 
     def with_ids(self, ids: Sequence[str], lo_ns: int | None = None, hi_ns: int | None = None) -> pd.DataFrame:
@@ -158,6 +199,9 @@ class FramePosts(PostSource):
 
     def time_range(self):
         return None if len(self.times) == 0 else (int(self.times[0]), int(self.times[-1]))
+
+    def all_times(self):
+        return self.times
 
     def between(self, lo_ns, hi_ns):
         a = np.searchsorted(self.times, lo_ns, side="left")
@@ -204,6 +248,13 @@ class WorkspacePosts(PostSource):
         table = pa.concat_tables(tables, promote_options="permissive")
         table = table.sort_by([("published_at", "ascending"), ("post_id", "ascending")])
         return to_pandas(table)
+
+    def all_times(self):
+        if not self.parts:
+            return np.zeros(0, np.int64)
+        cols = [pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=["published_at"])
+                .column("published_at").cast(pa.int64()).to_numpy() for p in self.parts]
+        return np.sort(np.concatenate(cols))
 
     def between(self, lo_ns, hi_ns):
         parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
@@ -492,7 +543,7 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
     holders = None
     if slices and any(not store.has("raw", sl.index) for sl in slices):
         t0 = time.perf_counter()
-        holders = store.holders(source, cfg, chunk_ns=slices[0].end_ns - slices[0].start_ns, workers=workers,
+        holders = store.holders(source, cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices), workers=workers,
                                 progress=progress)
         stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
     bar = tqdm(total=len(slices), desc="slices", unit="slice", disable=not progress, leave=False)
@@ -512,10 +563,22 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
     bar.close()
 
 
+def _plan(source: PostSource, span, slice_ns: int, max_posts: int | None, cfg: DetectSettings) -> list[Slice]:
+    """The slices of ``span``: of ``slice_ns``, cut by :func:`split_slices` with ``max_posts``."""
+    if span is None:
+        return []
+    slices = plan_slices(*span, slice_ns)
+    if max_posts is None:
+        return slices
+    if int(max_posts) < 1:
+        raise SettingsError("max_posts", f"must be a positive number of posts (got {max_posts!r})")
+    return split_slices(slices, source.all_times(), int(max_posts), cfg.window_ns)
+
+
 def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, slice="30D",
                   settings: DetectSettings | None = None, workers: int = 2, progress: bool = False,
                   stats: DetectStats | None = None, folder: str | os.PathLike | None = None,
-                  **overrides) -> pd.DataFrame:
+                  max_posts: int | None = None, **overrides) -> pd.DataFrame:
     """:func:`amplify.detect.detect` over slices of time: the same links, row for row.
 
     Parameters
@@ -528,6 +591,10 @@ def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, s
     folder : path, optional
         Where the per-slice files go (kept, so a second call resumes); default
         a temporary folder removed afterwards.
+    max_posts : int, optional
+        Cut slices shorter where their read (targets and near halo) would
+        hold more posts than this (:func:`split_slices`): memory then follows
+        ``max_posts``, whatever the corpus's density.
 
     Examples
     --------
@@ -549,13 +616,14 @@ def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, s
     span = source.time_range()
     if span is None:
         return detect(posts, outlets, settings=cfg, workers=workers, stats=stats)
-    slices = plan_slices(*span, slice_ns)
+    slices = _plan(source, span, slice_ns, max_posts, cfg)
     tmp = None
     if folder is None:
         tmp = tempfile.mkdtemp(prefix="amplify-slices-")
         folder = tmp
     try:
-        store = SliceStore(folder, {"settings": cfg.to_dict(), "slice_ns": slice_ns, "n_posts": len(source.posts)})
+        store = SliceStore(folder, {"settings": cfg.to_dict(), "slice_ns": slice_ns, "n_posts": len(source.posts)}
+                           | ({"max_posts": int(max_posts)} if max_posts is not None else {}))
         run_slices(source, slices, store, outlets, cfg, workers=workers, progress=progress, stats=stats)
         return store.links(slices)
     finally:
@@ -565,7 +633,7 @@ def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, s
 
 def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice="30D", full: bool = False,
                             engine: str = "local", master: str | None = None, workers: int = 2,
-                            progress: bool = False, on_slice=None):
+                            progress: bool = False, on_slice=None, max_posts: int | None = None):
     """Detect a workspace's links slice by slice, reading its Parquet parts by
     time range, and store them as the link set of ``settings``.
 
@@ -592,6 +660,9 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
         As for :func:`amplify.detect.detect`.
     on_slice : callable, optional
         Called with each :class:`Slice` once written (local engine).
+    max_posts : int, optional
+        Cut slices shorter where their read would hold more posts than this
+        (as for :func:`detect_sliced`).
 
     Returns
     -------
@@ -616,9 +687,9 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     outlets = ws.outlets()
     source = WorkspacePosts.of(ws)
     span = source.time_range()
-    slices = plan_slices(*span, slice_ns) if span is not None else []
+    slices = _plan(source, span, slice_ns, max_posts, cfg)
     plan = {"settings": record, "slice_ns": slice_ns, "last_seq": last, "inputs": inputs,
-            "parts": sorted(p["file"] for p in source.parts)}
+            "parts": sorted(p["file"] for p in source.parts)} | ({"max_posts": int(max_posts)} if max_posts else {})
     store = SliceStore(Path(ws.path) / "slices" / lid, plan)
     stats = DetectStats()
     embeddings = None
@@ -637,5 +708,6 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     ws.save_links(links, record, covered_through=last, inputs=inputs)
     store.remove()
     old_n = int(existing["n_links"]) if existing is not None else 0
-    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}, {engine})"
+    cut = f", cut at {int(max_posts):,} posts read" if max_posts is not None else ""
+    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}{cut}, {engine})"
     return DetectRun(lid, mode, ws.n_posts, ws.n_posts, len(links), len(links) - old_n, stats)

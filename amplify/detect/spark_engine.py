@@ -167,7 +167,7 @@ def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: Sl
     holders = None
     if todo:
         t0 = time.perf_counter()
-        index = store.holders(WorkspacePosts(root, parts), cfg, chunk_ns=slices[0].end_ns - slices[0].start_ns)
+        index = store.holders(WorkspacePosts(root, parts), cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices))
         holders = None if index is None else str(index.folder)
         if stats is not None:
             stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
