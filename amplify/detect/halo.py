@@ -96,7 +96,11 @@ class FarRare:
 
     def keys(self, ids: np.ndarray) -> np.ndarray:
         """The rare rows as blocking's keys (sorted) for posts numbered as in ``ids``."""
-        where = pd.Index(ids).get_indexer(pd.Index(self.target_ids))
+        # Arrow's hash join (pandas' get_indexer hashes the Python strings: 2.0 s against 0.55 s for
+        # 1.5M targets among 1.9M posts)
+        where = pc.index_in(pa.array(self.target_ids, pa.string()),
+                            value_set=pa.array(np.asarray(ids, dtype=object), pa.string())
+                            ).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         if (where < 0).any():
             missing = self.target_ids[where < 0][:3].tolist()
             raise ValueError(f"far_rare names targets that are not among the posts detected: {missing}")
