@@ -205,6 +205,22 @@ def release_arrow_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
+def _between_slices() -> None:
+    """Free what one slice left behind: at 10M posts the peak grew slice after slice (5.2, 6.7, 6.8,
+    7.3, 7.7, 9.1 GiB, slices of about equal size). Detection runs with the cyclic collector off, and
+    the C heap keeps freed blocks of the threads' arrays: a full collection, Arrow's pool released and
+    glibc's ``malloc_trim`` (where there is one) hand them back."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    release_arrow_memory()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc: nothing to trim
+        pass
+
+
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
     """``[lo, hi)`` in pieces of at most ``step`` (closed pairs for :meth:`PostSource.between`)."""
     while lo < hi:
@@ -475,6 +491,7 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
                                                      embeddings=embeddings, holders=holders))
             one.seconds["slice"] = time.perf_counter() - t0
             add_stats(stats, one)
+            _between_slices()
         if not store.has("links", sl.index):
             store.write("links", sl.index, settle_parents(store.read("raw", sl.index), store.into_sources(sl.index)))
         bar.update(1)
