@@ -57,6 +57,7 @@ from pathlib import Path
 CACHE = Path(os.environ.get("AMPLIFY_BENCH_CACHE", Path(tempfile.gettempdir()) / "amplify-bench"))
 HERE = Path(__file__).resolve().parent
 QUOTE_WINDOW = ["180D"]  # --quote-window, handed to each child
+SLICE_POSTS = [None]     # --slice-posts, handed to each child
 
 
 #: Corpora above this many posts are generated a time segment at a time (--stream-above).
@@ -179,24 +180,29 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_wi
             engine = "spark" if mode == "spark" else "local"
             run = detect_workspace_sliced(ws, cfg, slice=slice_len, full=True, engine=engine,
                                           master="local[2]" if engine == "spark" else None, workers=workers,
-                                          on_slice=on_slice if engine == "local" else None)
+                                          on_slice=on_slice if engine == "local" else None,
+                                          max_posts=SLICE_POSTS[0])
     seconds = time.perf_counter() - t0
+    # detection's peak, before the links are read back for the comparison (6.2M links at 10M posts)
+    peak = _peak_mib()
     spark_mib = _spark_peaks() if mode == "spark" else 0.0
     links = ws.refresh().links()
     links.to_parquet(out)
-    return {"mode": mode, "posts": ws.n_posts, "seconds": seconds, "peak_mib": _peak_mib(),
-            "spark_peak_mib": spark_mib, "links": len(links), "run": str(run), "slices": per_slice}
+    return {"mode": mode, "posts": ws.n_posts, "seconds": seconds, "peak_mib": peak,
+            "peak_with_readback_mib": _peak_mib(), "spark_peak_mib": spark_mib, "links": len(links),
+            "run": str(run), "slices": per_slice}
 
 
 def _busiest_halo(ws, cfg, slice_len: str, workers: int) -> dict:
     """What the slice with the most targets reads: its posts outside the near
     halo (far-halo posts chosen, and named sources) against the far halo's posts."""
-    from amplify.detect.slices import WorkspacePosts, parse_slice, plan_slices, slice_posts
-    from amplify.utc import to_ns
+    from amplify.detect.slices import WorkspacePosts, parse_slice, plan_slices, slice_posts, split_slices
 
     source = WorkspacePosts.of(ws)
-    t = to_ns(source.between(*source.time_range())["published_at"])
+    t = source.all_times()
     slices = plan_slices(int(t[0]), int(t[-1]), parse_slice(slice_len))
+    if SLICE_POSTS[0] is not None:
+        slices = split_slices(slices, t, SLICE_POSTS[0], cfg.window_ns)
     sl = max(slices, key=lambda s: int(((t >= s.start_ns) & (t < s.end_ns)).sum()))
     w, h = cfg.window_ns, cfg.horizon_ns
     near = (t >= sl.start_ns - w) & (t <= sl.end_ns - 1 + w)
@@ -209,6 +215,8 @@ def _busiest_halo(ws, cfg, slice_len: str, workers: int) -> dict:
 def run_child(mode: str, d: Path, out: Path, slice_len: str, workers: int) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, str(d), str(out), "--slice", slice_len,
            "--workers", str(workers), "--quote-window", QUOTE_WINDOW[0]]
+    if SLICE_POSTS[0] is not None:
+        cmd += ["--slice-posts", str(SLICE_POSTS[0])]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(f"{mode} run failed:\n{p.stderr[-4000:]}")
@@ -291,6 +299,8 @@ def main(argv=None) -> None:
     ap.add_argument("--slice", default="30D")
     ap.add_argument("--quote-window", default="180D",
                     help="detection's quote_window (default the default; 0D: no long look-back, the near halo only)")
+    ap.add_argument("--slice-posts", type=int, default=None, metavar="N",
+                    help="cut slices where they and their near halo would read more than N posts (detect's --slice-posts)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--one-pass-max", type=int, default=1_000_000,
@@ -306,6 +316,7 @@ def main(argv=None) -> None:
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     QUOTE_WINDOW[0] = args.quote_window
+    SLICE_POSTS[0] = args.slice_posts
     STREAM_ABOVE[0] = args.stream_above
     CACHE.mkdir(parents=True, exist_ok=True)
     if args.child:
@@ -333,7 +344,8 @@ def main(argv=None) -> None:
             q = quality(d, work / f"sliced-{n}.parquet")
             halo = run_child("halo", ws, work / "unused", args.slice, args.workers)
             busy = busiest_slice(ws, sliced)
-            print(f"== {n:,} generated posts over {args.days} days{viral}, slices of {args.slice}, quote_window "
+            cut = f" cut at {args.slice_posts:,} posts read" if args.slice_posts else ""
+            print(f"== {n:,} generated posts over {args.days} days{viral}, slices of {args.slice}{cut}, quote_window "
                   f"{args.quote_window}, {args.workers} workers ==")
             print(f"  ingest:   {ing['seconds']:.1f} s, peak {ing['peak_mib']:,.0f} MiB")
             print(f"  sliced:   detect {sliced['seconds']:.1f} s (ingest + detect "
@@ -342,6 +354,9 @@ def main(argv=None) -> None:
             print(f"            busiest slice ({halo['targets']:,} targets) reads {halo['read_outside_near']:,} "
                   f"of the {halo['far_halo']:,} posts outside its near halo "
                   f"(choosing them: {halo['seconds']:.1f} s, peak {halo['peak_mib']:,.0f} MiB)")
+            print(f"            (peak {sliced['peak_with_readback_mib']:,.0f} MiB once the links were read back "
+                  f"for the comparison); per slice, seconds and the peak once written: "
+                  + ", ".join(f"{sec:.0f} s/{mib:,.0f} MiB" for _, _, _, sec, mib in sliced["slices"]))
             if busy is not None:
                 print(f"            busiest {busy['slice']}: {busy['posts']:,} posts, detected in "
                       f"{busy['seconds']:.1f} s, peak {busy['peak_mib']:,.0f} MiB once it was written")

@@ -12,11 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from unittest.mock import patch
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from amplify.detect import DetectSettings, detect
 from amplify.detect.incremental import detect_workspace
 from amplify.detect.slices import (FramePosts, SliceStore, WorkspacePosts, detect_sliced, detect_workspace_sliced,
-                                   parse_slice, plan_slices, slice_posts)
+                                   parse_slice, plan_slices, slice_posts, split_slices)
 from amplify.synth import generate
 from amplify.workspace import Workspace
 
@@ -82,7 +86,13 @@ def test_sliced_equals_one_pass(slice_len, window, quote_window, common_at):
     posts, outlets = _burst_corpus(boundary)
     cfg = DetectSettings(window=window, quote_window=quote_window, common_at=common_at)
     one = detect(posts, outlets, settings=cfg)
-    sliced = detect_sliced(posts, outlets, slice=slice_len, settings=cfg)
+    if quote_window == "0D":
+        sliced = detect_sliced(posts, outlets, slice=slice_len, settings=cfg)
+    else:
+        # with a long look-back the slices read their tokens back from the holder index's pass:
+        # detection itself tokenises nothing
+        with patch("amplify.detect.pipeline.tokenize", side_effect=AssertionError("a slice tokenised again")):
+            sliced = detect_sliced(posts, outlets, slice=slice_len, settings=cfg)
     _same(sliced, one)
     # the burst crosses the boundary and was bounded (more copies than common_at), on both sides
     viral = one[one["target_id"].str.startswith("viral")]
@@ -242,3 +252,54 @@ def test_short_far_posts_are_no_long_quote_sources():
     one = detect(posts, outlets, settings=cfg)
     assert ((one["target_id"] == "long_tgt") & (one["source_id"] == "long_far")).any()  # a long quote read
     _same(detect_sliced(posts, outlets, slice="3D", settings=cfg), one)
+
+
+@settings(max_examples=200, deadline=None)
+@given(days=st.lists(st.integers(0, 20), min_size=1, max_size=60), slice_days=st.integers(1, 9),
+       window_days=st.integers(0, 3), max_posts=st.integers(1, 40))
+def test_split_slices_bound_the_posts_read(days, slice_days, window_days, max_posts):
+    # the pieces tile each slice in whole days; each reads at most max_posts posts unless it is one day
+    times = np.sort(np.array(days, dtype=np.int64) * DAY + 7)
+    w = window_days * DAY
+    slices = plan_slices(int(times[0]), int(times[-1]), slice_days * DAY)
+    pieces = split_slices(slices, times, max_posts, w)
+    assert [p.index for p in pieces] == list(range(len(pieces)))
+    assert pieces[0].start_ns == slices[0].start_ns and pieces[-1].end_ns == slices[-1].end_ns
+    assert all(a.end_ns == b.start_ns for a, b in zip(pieces, pieces[1:]))
+    bounds = {s.start_ns for s in slices}
+    for p in pieces:
+        assert (p.end_ns - p.start_ns) % DAY == 0 and p.end_ns > p.start_ns
+        assert any(s.start_ns <= p.start_ns and p.end_ns <= s.end_ns for s in slices)  # never across a slice
+        read = int(((times >= p.start_ns - w) & (times <= p.end_ns - 1 + w)).sum())
+        assert read <= max_posts or p.end_ns - p.start_ns == DAY
+        # and as long as it may be: one more day would read too many, or the slice ends
+        if p.end_ns not in bounds | {slices[-1].end_ns}:
+            more = int(((times >= p.start_ns - w) & (times <= p.end_ns + DAY - 1 + w)).sum())
+            assert more > max_posts
+
+
+def test_slices_cut_by_posts_give_the_one_pass_links(tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+
+    posts, outlets = _burst_corpus(pd.Timestamp("2022-01-15", tz="UTC").value, n_posts=800)
+    cfg = DetectSettings(window="2D", quote_window="9D")
+    one = detect(posts, outlets, settings=cfg)
+    sliced = detect_sliced(posts, outlets, slice="10D", settings=cfg, max_posts=300)
+    _same(sliced, one)
+    for name in ("a", "b"):
+        _ws(tmp_path / name, posts, outlets)
+    args = ["--window", "2D", "--quote-window", "9D", "-q", "--format", "json"]
+    cut = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "a"), "--slice", "10D", "--slice-posts", "300",
+                                   *args])
+    assert cut.exit_code == 0, cut.output
+    assert "cut at 300 posts read, local)" in cut.output
+    n_cut = int(cut.output.split('"mode": "full (')[1].split(" slices")[0])
+    whole = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "b"), "--slice", "10D", *args])
+    assert n_cut > int(whole.output.split('"mode": "full (')[1].split(" slices")[0])
+    _same(Workspace.open(tmp_path / "a").links(), Workspace.open(tmp_path / "b").links())
+    bad = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "a"), "--slice-posts", "300", *args])
+    assert bad.exit_code == 2 and "--slice-posts needs --slice" in bad.output
+    bad = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "a"), "--slice", "10D", "--slice-posts", "0", *args])
+    assert bad.exit_code == 2 and "--slice-posts must be a positive number of posts" in bad.output

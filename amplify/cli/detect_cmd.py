@@ -11,7 +11,7 @@ _DEFAULTS = DetectSettings()  # the option defaults shown in --help
 # the slice of --engine spark without --slice: a month holds a few hundred thousand posts of a big corpus
 _DEFAULT_SLICE = "30D"
 #: The flag of each setting whose name differs from its flag, for error messages.
-_FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--paraphrase-min-overlap",
+_FLAG_OF = {"max_posts": "--slice-posts", "min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--paraphrase-min-overlap",
             "paraphrase_min_ratio": "--paraphrase-min"}
 
 
@@ -73,6 +73,9 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @click.option("--slice", "slice_len", default=None, metavar="DURATION",
               help="Detect in slices of time of this length (e.g. 30D), each read with its halo: the same links in "
                    "memory bounded by the busiest slice; a killed run resumes at its first unwritten slice.")
+@click.option("--slice-posts", "slice_posts", type=int, default=None, metavar="N",
+              help="With --slice (or --engine spark): cut a slice shorter (whole days) where it and its halo "
+                   "would hold more than N posts, so that memory follows N whatever the corpus's density.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Run the slices in this process, or on Spark (pip install 'amplify[spark]'; see the README).")
 @click.option("--master", default=None, metavar="URL",
@@ -82,7 +85,7 @@ _FLAG_OF = {"min_quote_tokens": "--min-quote-words", "paraphrase_min_dice": "--p
 @quiet_option
 def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
             paraphrase_min_ratio, reuse_min_coverage, short_words, short_block_words, event_margin, rare_share, rare_min_posts, min_contained_words, same_outlet,
-            cross_group_only, semantic, semantic_same_language, semantic_min, semantic_margin, semantic_min_coverage, full, slice_len, engine, master,
+            cross_group_only, semantic, semantic_same_language, semantic_min, semantic_margin, semantic_min_coverage, full, slice_len, slice_posts, engine, master,
             workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
 
@@ -98,6 +101,7 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
       amplify detect --workspace ws --quote-window 90D
       amplify detect --workspace ws --semantic    # also translations and restatements
       amplify detect --workspace ws --slice 30D   # bounded memory, resumable
+      amplify detect --workspace ws --slice 30D --slice-posts 2000000   # bounded by posts too
       amplify detect --workspace ws --engine spark --master 'local[2]'
     """
     from amplify.detect.incremental import detect_workspace
@@ -119,11 +123,15 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                                   semantic_margin=semantic_margin, semantic_min_coverage=semantic_min_coverage)
         if slice_len is not None:
             parse_slice(slice_len)
+        if slice_posts is not None and slice_posts < 1:
+            raise SettingsError("max_posts", f"must be a positive number of posts (got {slice_posts})")
     except SettingsError as exc:
         flag = _FLAG_OF.get(exc.setting, "--" + exc.setting.replace("_", "-"))
         raise click.UsageError(f"{flag} {exc.problem}") from exc
     if master is not None and engine != "spark":
         raise click.UsageError("--master needs --engine spark")
+    if slice_posts is not None and slice_len is None and engine == "local":
+        raise click.UsageError("--slice-posts needs --slice (or --engine spark)")
     try:
         ws = Workspace.open(workspace)
         with ws.writer():
@@ -131,7 +139,8 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                 run = detect_workspace(ws, settings, full=full, workers=workers, progress=not quiet)
             else:
                 run = detect_workspace_sliced(ws, settings, slice=slice_len or _DEFAULT_SLICE, full=full,
-                                              engine=engine, master=master, workers=workers, progress=not quiet)
+                                              engine=engine, master=master, workers=workers, progress=not quiet,
+                                              max_posts=slice_posts)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
     except RuntimeError as exc:  # the Spark engine's EngineError (pyspark or Java missing, a failed job)

@@ -27,7 +27,11 @@ file), the posts' times and lengths answer, with binary searches only:
 :meth:`HolderIndex.choose` asks both for a slice's targets: the rows rare
 over ``quote_window`` (:class:`FarRare`, handed to blocking in place of its
 own count) and the few far posts that can be long-quote sources -- the only
-far posts a slice now reads. ``tests/test_holders.py`` checks both against
+far posts a slice now reads. It reads the targets' shingles from the index
+itself (a target's rows are the keys carrying its corpus number), in one
+sequential pass over the keys in which each shingle's run of posts is
+walked with three pointers, so the targets are not tokenised again and no
+key is searched for. ``tests/test_holders.py`` checks both against
 a plain statement of the rule, and ``tests/test_slices.py`` the links
 against those of one pass.
 """
@@ -42,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from numba import njit
 
 from amplify.detect.settings import DetectSettings
@@ -56,48 +61,11 @@ _HASH_MASK = ~_DOC_MASK
 # buckets by the top bits of the hash: a bucket is sorted alone, so the build
 # holds about 1/64 of the corpus's rows at once (besides one chunk's texts)
 _BUCKET_BITS = 6
-_VERSION = 1
-# target rows looked up at once (a slice's temporaries are about 60 bytes per row)
-_QUERY_ROWS = 1 << 20
+_VERSION = 2   # 2: the tokens of every post are kept (tokens.u64, narrow.u8, token_offsets.i64)
+# index keys read at a time by :meth:`HolderIndex.choose` (8 bytes each; a block and its rare rows)
+_QUERY_ROWS = 1 << 22
 
 
-
-@njit(cache=True, nogil=True)
-def _gallop_left(a, v):
-    """``np.searchsorted(a, v, side="left")`` for queries that mostly come in
-    order: each search starts at the previous answer and gallops forward
-    (steps 1, 2, 4, ...) before a binary search inside the last step, so a run
-    of increasing queries touches the pages of ``a`` once, in order. A query
-    smaller than the one before is searched over the whole array."""
-    n = len(a)
-    out = np.empty(len(v), dtype=np.int64)
-    pos = 0
-    prev = v[0] if len(v) else 0
-    for i in range(len(v)):
-        x = v[i]
-        if x < prev:
-            pos = 0
-        prev = x
-        lo = pos
-        if lo < n and a[lo] < x:
-            step = 1
-            hi = lo + step
-            while hi < n and a[hi] < x:
-                lo = hi
-                step *= 2
-                hi = lo + step
-            if hi > n:
-                hi = n
-            lo += 1
-            while lo < hi:                       # a[lo - 1] < x <= a[hi] (or hi == n)
-                mid = (lo + hi) >> 1
-                if a[mid] < x:
-                    lo = mid + 1
-                else:
-                    hi = mid
-        out[i] = lo
-        pos = lo
-    return out
 
 def _mapped(path: Path, dtype) -> np.ndarray:
     """The raw array in ``path``, memory-mapped read-only (an empty file is an empty array)."""
@@ -128,7 +96,11 @@ class FarRare:
 
     def keys(self, ids: np.ndarray) -> np.ndarray:
         """The rare rows as blocking's keys (sorted) for posts numbered as in ``ids``."""
-        where = pd.Index(ids).get_indexer(pd.Index(self.target_ids))
+        # Arrow's hash join (pandas' get_indexer hashes the Python strings: 2.0 s against 0.55 s for
+        # 1.5M targets among 1.9M posts)
+        where = pc.index_in(pa.array(self.target_ids, pa.string()),
+                            value_set=pa.array(np.asarray(ids, dtype=object), pa.string())
+                            ).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         if (where < 0).any():
             missing = self.target_ids[where < 0][:3].tolist()
             raise ValueError(f"far_rare names targets that are not among the posts detected: {missing}")
@@ -143,7 +115,9 @@ class HolderIndex:
     Files: ``keys.u64`` (sorted keys ``hash << DOC_BITS | post`` of the
     shingles held by two posts or more, a post numbered by its rank in time
     order), ``times.i64`` and ``lengths.i32`` (each post's time in ns and
-    length in tokens), ``ids.arrow`` (each post's id) and ``meta.json``,
+    length in tokens), ``ids.arrow`` (each post's id), the posts' tokens as
+    :func:`amplify.text.tokenize` gives them (``tokens.u64``, ``narrow.u8``,
+    ``token_offsets.i64``: 9 bytes a token, read back by :meth:`tokens`) and ``meta.json``,
     written last: a folder without it is incomplete. Open one with
     ``HolderIndex(folder)``; build one with :meth:`build`.
     """
@@ -197,8 +171,12 @@ class HolderIndex:
         buckets = [open(tmp / f"bucket-{b:02d}.u64", "wb") for b in range(n_buckets)]
         try:
             with open(tmp / "times.i64", "wb") as times_f, open(tmp / "lengths.i32", "wb") as len_f, \
+                    open(tmp / "tokens.u64", "wb") as tok_f, open(tmp / "narrow.u8", "wb") as narrow_f, \
+                    open(tmp / "token_offsets.i64", "wb") as off_f, \
                     pa.OSFile(str(tmp / "ids.arrow"), "wb") as sink, \
                     pa.ipc.new_file(sink, pa.schema([("post_id", pa.string())])) as ids_w:
+                n_tokens = 0
+                np.zeros(1, np.int64).tofile(off_f)
                 for lo, hi in tqdm(ranges, desc="holders", unit="chunk", disable=not progress, leave=False):
                     chunk = source.between(lo, hi)
                     if len(chunk) == 0:
@@ -216,10 +194,17 @@ class HolderIndex:
                         keys[cuts[b]:cuts[b + 1]].tofile(buckets[b])
                     to_ns(chunk["published_at"]).astype(np.int64).tofile(times_f)
                     np.asarray(tok.lengths, dtype=np.int32).tofile(len_f)
+                    # the tokens themselves, for the slices to read back instead of tokenising again
+                    tok.hashes.tofile(tok_f)
+                    tok.narrow.view(np.uint8).tofile(narrow_f)
+                    (tok.offsets[1:] + n_tokens).astype(np.int64).tofile(off_f)
+                    n_tokens += len(tok.hashes)
                     ids = pa.array(chunk["post_id"].astype(str).to_numpy(dtype=object), pa.string())
                     ids_w.write_batch(pa.record_batch([ids], names=["post_id"]))
                     n += len(chunk)
                     del chunk, tok, keys
+                    # the chunk's Arrow buffers go back to the system, not to the next chunk's peak
+                    pa.default_memory_pool().release_unused()
         finally:
             for f in buckets:
                 f.close()
@@ -245,6 +230,54 @@ class HolderIndex:
             shutil.rmtree(folder)
         os.replace(tmp, folder)
         return cls(folder)
+
+    def tokens(self, posts: np.ndarray):
+        """The tokens of corpus posts ``posts`` (ascending), as
+        :func:`amplify.text.tokenize` gives them for their texts in that
+        order: read back from the build's pass, a contiguous run of posts
+        with one read (the slice's near halo is one), so that no slice
+        tokenises its posts again (measured on the 2M-post proxy's busiest
+        slice, 1.9M posts: 16.4 s to tokenise, 0.5 s to read back)."""
+        from amplify.text import Tokens
+
+        posts = np.asarray(posts, dtype=np.int64)
+        if len(posts) and ((np.diff(posts) <= 0).any() or posts[0] < 0 or posts[-1] >= self.n_posts):
+            raise ValueError("HolderIndex.tokens needs distinct post numbers of the index, in ascending order")
+        if len(posts) == 0:
+            return Tokens(np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.bool_))
+        offsets = _mapped(self.folder / "token_offsets.i64", np.int64)
+        starts, ends = np.asarray(offsets[posts]), np.asarray(offsets[posts + 1])
+        del offsets
+        out_off = np.zeros(len(posts) + 1, np.int64)
+        np.cumsum(ends - starts, out=out_off[1:])
+        hashes = np.empty(int(out_off[-1]), np.uint64)
+        narrow = np.empty(int(out_off[-1]), np.bool_)
+        # runs of consecutive posts: one read each
+        brk = np.flatnonzero(np.diff(posts) != 1) + 1
+        run_a, run_b = np.r_[0, brk], np.r_[brk, len(posts)]
+        with open(self.folder / "tokens.u64", "rb") as hf, open(self.folder / "narrow.u8", "rb") as nf:
+            for a, b in zip(run_a.tolist(), run_b.tolist()):
+                lo, count = int(starts[a]), int(ends[b - 1] - starts[a])
+                if count == 0:
+                    continue
+                at = int(out_off[a])
+                hf.seek(lo * 8)
+                hf.readinto(memoryview(hashes[at:at + count]).cast("B"))
+                nf.seek(lo)
+                nf.readinto(memoryview(narrow[at:at + count].view(np.uint8)).cast("B"))
+        return Tokens(hashes, out_off, narrow)
+
+    def numbers(self, ids) -> np.ndarray:
+        """The corpus numbers of posts ``ids`` (in the order given), -1 for an id not in the index."""
+        wanted = pa.array(np.asarray(ids, dtype=object), pa.string())
+        out = np.full(len(wanted), -1, np.int64)
+        with pa.memory_map(str(self.folder / "ids.arrow")) as src:
+            column = pa.ipc.open_file(src).read_all().column("post_id")
+            # the corpus's ids looked up among the few wanted (a hash table of those, not of the corpus)
+            where = pc.index_in(column, value_set=wanted).fill_null(-1).to_numpy(zero_copy_only=False)
+        at = np.flatnonzero(where >= 0)
+        out[where[at].astype(np.int64)] = at
+        return out
 
     def ids(self, posts: np.ndarray) -> list[str]:
         """The post ids of corpus post numbers ``posts``."""
@@ -285,70 +318,173 @@ class HolderIndex:
         such targets are given rare rows: a shorter one has no link past
         ``window``. A shingle is rare at ``t`` when at most ``common_at``
         other posts hold it within ``[t - quote_window, t + quote_window]``,
-        as blocking counts it.
+        as blocking counts it. A shingle no other post of the corpus holds
+        pairs nobody and is not listed.
+
+        The targets are not tokenised again: their shingles are the index's
+        own rows (the index holds every shingle two posts share, under each
+        post's corpus number), so one sequential pass over ``keys.u64``,
+        ``_QUERY_ROWS`` keys at a time, finds each target's rows and, in the
+        same run of its shingle, the holders around it (a search per row
+        through the memory-mapped keys cost more than the whole pass: each
+        group of targets touched pages all over the file).
+
+        Raises
+        ------
+        ValueError
+            The index counts other shingles than ``cfg.shingle``, or a target
+            is not one of the indexed posts.
         """
         if cfg.shingle != self.shingle:
             raise ValueError(f"the holder index counts {self.shingle}-token shingles, detection asks for "
                              f"{cfg.shingle}")
         w, qw = cfg.window_ns, cfg.quote_window_ns
         ids = targets["post_id"].astype(str).to_numpy(dtype=object)
+        if len(ids) == 0:
+            return FarRare(ids, np.zeros(0, np.uint64)), np.zeros(0, np.int64)
         t_post = to_ns(targets["published_at"]).astype(np.int64)
-        tok = tokenize(targets["text"], workers=workers)
-        keys, key_off = shingles(tok.hashes, tok.offsets, cfg.shingle, workers)
-        long_t = np.asarray(tok.lengths) >= cfg.quote_window_words
-        del tok                                     # the tokens: only their shingles are looked up
-        # per target, its horizon and its far sources' end as corpus post numbers
-        g_lo = np.searchsorted(self.times, t_post - qw, side="left").astype(np.uint64)
-        g_hi = np.searchsorted(self.times, t_post + qw, side="right").astype(np.uint64)
-        g_end = np.minimum(np.searchsorted(self.times, t_post - w, side="left"),
-                           np.searchsorted(self.times, far_before_ns, side="left")).astype(np.uint64)
+        # the targets' corpus numbers lie between those of their first and last time
+        p0 = int(np.searchsorted(self.times, t_post.min(), side="left"))
+        p1 = int(np.searchsorted(self.times, t_post.max(), side="right"))
+        with pa.memory_map(str(self.folder / "ids.arrow")) as src:
+            span = pa.ipc.open_file(src).read_all().column("post_id").slice(p0, p1 - p0)
+            tnum = pc.index_in(span, value_set=pa.array(ids, pa.string())).fill_null(-1).to_numpy(
+                zero_copy_only=False).astype(np.int64)
+        del span
+        matched = np.zeros(len(ids), dtype=bool)
+        matched[tnum[tnum >= 0]] = True
+        if not matched.all():
+            missing = ids[~matched][:3].tolist()
+            raise ValueError(f"targets not among the posts of the holder index (at their times): {missing}")
+        times = np.asarray(self.times[p0:p1])
+        long_t = (tnum >= 0) & (np.asarray(self.lengths[p0:p1]) >= cfg.quote_window_words)
+        # per post of the span, its horizon and its far sources' end as corpus post numbers
+        g_lo = np.searchsorted(self.times, times - qw, side="left").astype(np.int64)
+        g_hi = np.searchsorted(self.times, times + qw, side="right").astype(np.int64)
+        g_end = np.minimum(np.searchsorted(self.times, times - w, side="left"),
+                           np.searchsorted(self.times, far_before_ns, side="left")).astype(np.int64)
         g_end = np.maximum(g_end, g_lo)
-        # targets in groups of about _QUERY_ROWS rows: a pair's rows are all in its target's group,
-        # so each group's sources are complete, and the temporaries stay one group's
-        cuts = np.unique(np.searchsorted(key_off, np.arange(0, key_off[-1], _QUERY_ROWS), side="right") - 1)
-        cuts = np.r_[cuts[cuts > 0], len(ids)] if len(ids) else np.zeros(1, np.int64)
-        rare_rows, sources = [], []
-        index_keys = self._mapped_keys()
-        for p0, p1 in zip(np.r_[0, cuts[:-1]].tolist(), cuts.tolist()):
-            k = keys[key_off[p0]:key_off[p1]]
-            k = k[long_t[(k & _DOC_MASK).astype(np.int64)]]
-            if len(k) == 0:
-                continue
-            k = np.sort(k)                          # by hash: the searches below walk the index in order
-            k = k[np.r_[True, k[1:] != k[:-1]]]     # a shingle repeated in a post counts once
-            rare, src = self._rare_and_sources(index_keys, k, g_lo, g_hi, g_end, cfg)
-            rare_rows.append(rare)
-            sources.append(src)
-        del keys, index_keys                        # unmapped: its pages leave this process's memory
-        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
-        chosen = np.unique(np.concatenate(sources)) if sources else np.zeros(0, np.int64)
-        return FarRare(ids, rows), chosen
+        lengths = np.asarray(self.lengths)
+        args = (p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, int(cfg.common_at), int(cfg.quote_window_words))
+        rare_rows, pairs = [], []
 
-    def _rare_and_sources(self, index_keys, keys, g_lo, g_hi, g_end,
-                          cfg: DetectSettings) -> tuple[np.ndarray, np.ndarray]:
-        """For target rows ``keys`` (sorted, distinct; ``hash << DOC_BITS | target``),
-        the rows rare at their target and the sources they bring (see :meth:`choose`),
-        looked up in ``index_keys`` (:meth:`_mapped_keys`)."""
-        post = (keys & _DOC_MASK).astype(np.int64)
-        base = keys & _HASH_MASK
-        # the queries come in the index's order (by shingle, then by target in time order), so a
-        # galloping search walks the index once instead of a binary search from the top per row
-        # (numpy's searchsorted was 23 s of a 1M sliced run)
-        first = _gallop_left(index_keys, base + g_lo[post])
-        rare = _gallop_left(index_keys, base + g_hi[post]) - first - 1 <= cfg.common_at
-        # (a shingle held by this target alone is not listed: a count of 0, rare)
-        first, post, base = first[rare], post[rare], base[rare]
-        take = np.maximum(_gallop_left(index_keys, base + g_end[post]) - first, 0)
-        del base
-        rows = _expand(first, take)                 # at most common_at + 1 holders per rare row
-        if len(rows) == 0:
-            return keys[rare], np.zeros(0, np.int64)
-        src = (np.asarray(index_keys[rows]) & _DOC_MASK).astype(np.int64)
-        tgt = np.repeat(post, take)
-        ok = self.lengths[src] >= cfg.quote_window_words
-        pair = np.sort(tgt[ok] * np.int64(self.n_posts) + src[ok])
+        def scan(block):
+            cap = max(1024, len(block) // 8)
+            while True:   # the pairs' buffer grown until it holds them (far sources are few)
+                rare = np.empty(len(block), np.uint64)
+                pt, ps = np.empty(cap, np.int64), np.empty(cap, np.int64)
+                nr, npair = _scan_runs(block, *args, rare, pt, ps)
+                if npair >= 0:
+                    return rare[:nr].copy(), pt[:npair] * np.int64(self.n_posts) + ps[:npair]
+                cap *= 4
+
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max(1, workers)) as ex:
+            pending = []
+            for block in _whole_runs(self.folder / "keys.u64", _QUERY_ROWS):
+                pending.append(ex.submit(scan, block))
+                if len(pending) > max(1, workers):      # at most a few blocks in memory
+                    r, pr = pending.pop(0).result()
+                    rare_rows.append(r)
+                    pairs.append(pr)
+            for f in pending:
+                r, pr = f.result()
+                rare_rows.append(r)
+                pairs.append(pr)
+        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
+        pair = np.sort(np.concatenate(pairs)) if pairs else np.zeros(0, np.int64)
         if len(pair) == 0:
-            return keys[rare], np.zeros(0, np.int64)
+            return FarRare(ids, rows), np.zeros(0, np.int64)
         starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
         counts = np.diff(np.r_[starts, len(pair)])
-        return keys[rare], pair[starts[counts >= cfg.shingle]] % np.int64(self.n_posts)
+        chosen = np.unique(pair[starts[counts >= cfg.shingle]] % np.int64(self.n_posts))
+        return FarRare(ids, rows), chosen
+
+
+def _whole_runs(path: Path, block_keys: int):
+    """The sorted keys in ``path``, about ``block_keys`` at a time, each block
+    ending at the end of a shingle's run (the rest is carried into the next
+    block), read with plain reads: the file's pages never count in this
+    process's memory as a mapping's would."""
+    shift = np.uint64(DOC_BITS)
+    carry = np.zeros(0, np.uint64)
+    with open(path, "rb") as f:
+        while True:
+            more = np.fromfile(f, dtype=np.uint64, count=max(1, int(block_keys)))
+            block = np.concatenate([carry, more]) if len(carry) else more
+            if len(more) == 0:
+                if len(block):
+                    yield block
+                return
+            last = block[-1] >> shift
+            if block[0] >> shift == last:                 # one run so far: read on
+                carry = block
+                continue
+            cut = int(np.searchsorted(block, last << shift))  # the last run's start (the keys are sorted)
+            carry = block[cut:].copy()
+            yield block[:cut]
+
+
+@njit(cache=True, nogil=True)
+def _scan_runs(keys, p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, common_at, min_words,
+               rare_out, pair_t, pair_s):
+    """One block of whole runs of the index's keys (one run per shingle, its
+    posts in time order): for every row of a target (corpus number ``p0 <=
+    p < p1`` with ``tnum[p - p0] >= 0`` and ``long_t``), whether its shingle
+    is rare at the target (at most ``common_at`` other holders among posts
+    ``g_lo <= q < g_hi``) -- written as ``hash << DOC_BITS | tnum`` to
+    ``rare_out`` -- and, for a rare one, each holder ``g_lo <= q < g_end`` of
+    ``min_words`` tokens or more as a pair ``(tnum, q)``. Every bound only
+    grows along a run, so three pointers walk it once. Returns ``(rare rows,
+    pairs)``, pairs ``-1`` when ``pair_t`` is too short."""
+    shift = np.uint64(DOC_BITS)
+    mask = np.uint64((1 << DOC_BITS) - 1)
+    n = len(keys)
+    cap = len(pair_t)
+    nr = 0
+    npair = 0
+    i = 0
+    while i < n:
+        h = keys[i] >> shift
+        e = i + 1
+        while e < n and (keys[e] >> shift) == h:
+            e += 1
+        a = i
+        b = i
+        c = i
+        for j in range(i, e):
+            p = np.int64(keys[j] & mask)
+            if p < p0:
+                continue
+            if p >= p1:
+                break
+            k = p - p0
+            if not long_t[k]:
+                continue
+            lo = g_lo[k]
+            while a < e and np.int64(keys[a] & mask) < lo:
+                a += 1
+            if b < a:
+                b = a
+            hi = g_hi[k]
+            while b < e and np.int64(keys[b] & mask) < hi:
+                b += 1
+            if b - a - 1 > common_at:
+                continue
+            rare_out[nr] = (h << shift) | np.uint64(tnum[k])
+            nr += 1
+            if c < a:
+                c = a
+            end = g_end[k]
+            while c < e and np.int64(keys[c] & mask) < end:
+                c += 1
+            for q in range(a, c):
+                s = np.int64(keys[q] & mask)
+                if lengths[s] >= min_words:
+                    if npair >= cap:
+                        return nr, -1
+                    pair_t[npair] = tnum[k]
+                    pair_s[npair] = s
+                    npair += 1
+        i = e
+    return nr, npair

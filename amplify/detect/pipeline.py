@@ -135,6 +135,7 @@ def detect(
     stats: DetectStats | None = None,
     embeddings=None,
     far_rare=None,
+    tokens=None,
     **overrides,
 ) -> pd.DataFrame:
     """Find every post that echoes an earlier post of another outlet.
@@ -169,6 +170,12 @@ def detect(
         counted once for it (:class:`amplify.detect.halo.FarRare`), so that
         ``posts`` need not hold every post of that horizon. Default: counted
         on ``posts``.
+    tokens : amplify.text.Tokens, optional
+        The posts' tokens (:func:`amplify.text.tokenize` of their texts),
+        computed elsewhere: sliced detection reads them back from the holder
+        index's pass (:meth:`amplify.detect.halo.HolderIndex.tokens`) instead
+        of tokenising every slice's halo again. ``posts`` must then be in
+        time order (ties by ``post_id``), the rows of ``tokens``.
 
     Returns
     -------
@@ -200,14 +207,14 @@ def detect(
     gc.disable()
     try:
         return _run(posts, outlets, cfg, targets, workers, progress, stats if stats is not None else DetectStats(),
-                    embeddings, far_rare)
+                    embeddings, far_rare, tokens)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: bool,
-         stats: DetectStats, embeddings=None, far_rare=None) -> pd.DataFrame:
+         stats: DetectStats, embeddings=None, far_rare=None, tokens=None) -> pd.DataFrame:
     """The steps, timed per stage; each step's array is freed once the next no longer needs it."""
     posts = schema.validate_posts(posts)
     if outlets is not None:
@@ -219,7 +226,11 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
 
     t0 = time.perf_counter()
     stage.start("tokenise", f"{stats.posts:,} posts")
-    tokens, index = tokenise(corpus, cfg.shingle, workers, stats)
+    if tokens is not None and not (len(tokens.offsets) == len(corpus.order) + 1
+                                   and np.array_equal(corpus.order, np.arange(len(corpus.order)))):
+        raise ValueError("tokens handed to detect() need the posts in time order (ties by post_id), one "
+                         f"row of tokens per post ({len(tokens.offsets) - 1:,} rows for {len(corpus.order):,} posts)")
+    tokens, index = tokenise(corpus, cfg.shingle, workers, stats, tokens)
     stats.seconds["tokenise"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -314,10 +325,13 @@ def order_posts(posts: pd.DataFrame, outlets: pd.DataFrame | None) -> Corpus:
     )
 
 
-def tokenise(corpus: Corpus, shingle: int, workers: int, stats: DetectStats) -> tuple[Tokens, ShingleIndex]:
-    """Tokens of every post, in post order, and the index of their shared
-    ``shingle``-token shingles (which blocking joins on and verification aligns by)."""
-    tokens = tokenize(corpus.texts, workers=workers, order=corpus.order)
+def tokenise(corpus: Corpus, shingle: int, workers: int, stats: DetectStats,
+             tokens: Tokens | None = None) -> tuple[Tokens, ShingleIndex]:
+    """Tokens of every post, in post order (``tokens`` when computed
+    elsewhere), and the index of their shared ``shingle``-token shingles
+    (which blocking joins on and verification aligns by)."""
+    if tokens is None:
+        tokens = tokenize(corpus.texts, workers=workers, order=corpus.order)
     keys, key_off = shingles(tokens.hashes, tokens.offsets, shingle, workers)
     stats.tokens, stats.shingles = len(tokens.hashes), len(keys)
     return tokens, build_index(keys, key_off, shared_set(keys, workers), workers)

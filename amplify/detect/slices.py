@@ -55,7 +55,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -71,11 +71,12 @@ from amplify.detect.parents import mark_parents
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings, SettingsError, canonical_duration
 from amplify.detect.halo import HolderIndex
+from amplify.detect.slice_plan import Slice, parse_slice, plan_slices, split_slices
 from amplify.utc import to_ns
 
-__all__ = ["Slice", "plan_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
+__all__ = ["Slice", "plan_slices", "split_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
            "slice_links", "settle_parents", "run_slices", "add_stats", "detect_sliced", "detect_workspace_sliced",
-           "parse_slice", "SOURCE_NS"]
+           "parse_slice", "release_arrow_memory", "SOURCE_NS"]
 
 #: The column of a slice's first-step file holding each link's source time (ns),
 #: which choosing parents needs and the links table does not keep.
@@ -83,50 +84,6 @@ SOURCE_NS = "_source_ns"
 # the post columns detection reads (besides the text)
 _READ = ("post_id", "outlet", "published_at", "text", "reposted_id", "quoted_id", "speaker")
 _TS = pa.timestamp("ns", tz="UTC")
-
-
-@dataclass(frozen=True)
-class Slice:
-    """Targets published in ``[start_ns, end_ns)``; ``index`` numbers the slices in time order."""
-
-    index: int
-    start_ns: int
-    end_ns: int
-
-    def __str__(self) -> str:
-        a = pd.Timestamp(self.start_ns, tz="UTC").isoformat()
-        b = pd.Timestamp(self.end_ns, tz="UTC").isoformat()
-        return f"slice {self.index} [{a}, {b})"
-
-
-def parse_slice(value) -> int:
-    """A slice length (``"30D"``, ``"12h"``, a Timedelta) in nanoseconds.
-
-    Raises
-    ------
-    SettingsError
-        Not a positive duration.
-    """
-    try:
-        td = pd.Timedelta(value)
-    except (ValueError, TypeError):
-        td = None
-    if td is None or td is pd.NaT or td <= pd.Timedelta(0):
-        raise SettingsError("slice", f"must be a positive duration such as '30D' or '12h' (got {value!r})")
-    return int(td.value)
-
-
-def plan_slices(t_min_ns: int, t_max_ns: int, slice_ns: int) -> list[Slice]:
-    """Slices of ``slice_ns`` covering ``[t_min_ns, t_max_ns]``, aligned to
-    multiples of ``slice_ns`` since the epoch (so a slice's bounds do not
-    depend on which posts happen to be first).
-
-    >>> [(s.start_ns, s.end_ns) for s in plan_slices(5, 21, 10)]
-    [(0, 10), (10, 20), (20, 30)]
-    """
-    first = (int(t_min_ns) // slice_ns) * slice_ns
-    n = (int(t_max_ns) - first) // slice_ns + 1
-    return [Slice(k, first + k * slice_ns, first + (k + 1) * slice_ns) for k in range(n)]
 
 
 class PostSource:
@@ -139,6 +96,10 @@ class PostSource:
 
     def between(self, lo_ns: int, hi_ns: int) -> pd.DataFrame:
         """The posts with ``lo_ns <= published_at <= hi_ns``."""
+        raise NotImplementedError
+
+    def all_times(self) -> np.ndarray:
+        """Every post's ``published_at`` (ns), sorted."""
         raise NotImplementedError
 
     def with_ids(self, ids: Sequence[str], lo_ns: int | None = None, hi_ns: int | None = None) -> pd.DataFrame:
@@ -157,6 +118,9 @@ class FramePosts(PostSource):
 
     def time_range(self):
         return None if len(self.times) == 0 else (int(self.times[0]), int(self.times[-1]))
+
+    def all_times(self):
+        return self.times
 
     def between(self, lo_ns, hi_ns):
         a = np.searchsorted(self.times, lo_ns, side="left")
@@ -204,6 +168,13 @@ class WorkspacePosts(PostSource):
         table = table.sort_by([("published_at", "ascending"), ("post_id", "ascending")])
         return to_pandas(table)
 
+    def all_times(self):
+        if not self.parts:
+            return np.zeros(0, np.int64)
+        cols = [pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=["published_at"])
+                .column("published_at").cast(pa.int64()).to_numpy() for p in self.parts]
+        return np.sort(np.concatenate(cols))
+
     def between(self, lo_ns, hi_ns):
         parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
         field = pc.field("published_at")
@@ -220,6 +191,34 @@ class WorkspacePosts(PostSource):
         expr = ((field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
                 & pc.field("post_id").isin(pa.array(list(ids), pa.string())))
         return self._read(parts, expr)
+
+
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow's pool keeps after freeing back to the system.
+
+    Reading a slice (Parquet decoding, concatenating, sorting by time) frees
+    about twice the texts' size, which the pool (mimalloc) otherwise keeps
+    for later: measured on the 2M-post proxy's busiest slice, 2,635 MiB
+    resident after the read against 1,108 MiB once released, with 785 MiB
+    in Arrow buffers. Kept, it stays under every later step's peak.
+    """
+    pa.default_memory_pool().release_unused()
+
+
+def _between_slices() -> None:
+    """Free what one slice left behind: at 10M posts the peak grew slice after slice (5.2, 6.7, 6.8,
+    7.3, 7.7, 9.1 GiB, slices of about equal size). Detection runs with the cyclic collector off, and
+    the C heap keeps freed blocks of the threads' arrays: a full collection, Arrow's pool released and
+    glibc's ``malloc_trim`` (where there is one) hand them back."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    release_arrow_memory()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc: nothing to trim
+        pass
 
 
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
@@ -241,34 +240,51 @@ def slice_posts(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns:
     ``holders`` is that count; without it one is built for ``source`` (read
     ``chunk_ns`` at a time, default the slice's length) and removed.
     """
-    return _slice_read(source, sl, cfg, chunk_ns=chunk_ns, workers=workers, holders=holders)[:2]
+    with _holders_for(source, sl, cfg, holders, chunk_ns, workers) as index:
+        return _slice_read(source, sl, cfg, workers=workers, holders=index)[:2]
 
 
-def _slice_read(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns: int | None = None,
-                workers: int = 2, holders: HolderIndex | None = None):
-    """:func:`slice_posts`, and the targets' rows rare over ``quote_window``
-    (:class:`amplify.detect.halo.FarRare`, None without a long look-back)."""
+@contextmanager
+def _holders_for(source: PostSource, sl: Slice, cfg: DetectSettings, holders: HolderIndex | None,
+                 chunk_ns: int | None, workers: int):
+    """``holders``, or (when the long look-back needs one and none is given) a
+    temporary index of ``source``, removed afterwards; None without a long look-back."""
+    if holders is not None or cfg.horizon_ns <= cfg.window_ns:
+        yield holders
+        return
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="amplify-holders-") as tmp:
+        yield HolderIndex.build(source, Path(tmp) / "holders", cfg.shingle,
+                                chunk_ns=chunk_ns or (sl.end_ns - sl.start_ns), workers=workers)
+
+
+def _slice_read(source: PostSource, sl: Slice, cfg: DetectSettings, *, workers: int = 2,
+                holders: HolderIndex | None = None):
+    """:func:`slice_posts` for a given index, and the targets' rows rare over
+    ``quote_window`` (:class:`amplify.detect.halo.FarRare`, None without a long
+    look-back) and each post's number in ``holders`` (None without it, or when
+    the index does not match the source's posts): ``(posts, targets, far_rare,
+    numbers)``. With ``numbers`` the posts are in the index's (time) order."""
     w, h = cfg.window_ns, cfg.horizon_ns
     a, b = sl.start_ns, sl.end_ns
     near = source.between(a - w, b - 1 + w)
     t = to_ns(near["published_at"])
     is_target = (t >= a) & (t < b)
     targets = near[is_target]
-    pieces = [near]
+    extra = []                                  # (posts, their numbers in the index or None)
     far_rare = None
+    numbers = None
     if h > w and len(targets):
-        if holders is None:
-            import tempfile
-            with tempfile.TemporaryDirectory(prefix="amplify-holders-") as tmp:
-                index = HolderIndex.build(source, Path(tmp) / "holders", cfg.shingle, chunk_ns=chunk_ns or (b - a),
-                                          workers=workers)
-                return _slice_read(source, sl, cfg, workers=workers, holders=index)
         far_rare, chosen = holders.choose(targets, a - w, cfg, workers)
+        first = int(np.searchsorted(holders.times, a - w, side="left"))
+        last = int(np.searchsorted(holders.times, b - 1 + w, side="right"))
+        if last - first == len(near):
+            numbers = np.arange(first, last, dtype=np.int64)
         if len(chosen):
             # only the texts of the sources chosen (the far halo's posts that merely count are counted)
             when = holders.times[chosen]
-            pieces.append(source.with_ids(holders.ids(chosen), int(when.min()), int(when.max())))
-    posts = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else near.reset_index(drop=True)
+            far = source.with_ids(holders.ids(chosen), int(when.min()), int(when.max()))
+            extra.append((far, chosen if len(far) == len(chosen) else None))
     # the sources the slice's reposts and quote posts name, wherever they are
     named = []
     for col in ("reposted_id", "quoted_id"):
@@ -276,10 +292,27 @@ def _slice_read(source: PostSource, sl: Slice, cfg: DetectSettings, *, chunk_ns:
             ref = targets[col].dropna()
             named.extend(ref[ref != ""].astype(str).tolist())
     if named:
-        missing = pd.Index(named).unique().difference(pd.Index(posts["post_id"].astype(str)))
+        have = pd.Index(near["post_id"].astype(str))
+        for e, _ in extra:
+            have = have.append(pd.Index(e["post_id"].astype(str)))
+        missing = pd.Index(named).unique().difference(have)
         if len(missing):
-            posts = pd.concat([posts, source.with_ids(list(missing))], ignore_index=True)
-    return posts, targets, far_rare
+            found = source.with_ids(list(missing))
+            found_n = None if numbers is None else holders.numbers(found["post_id"].astype(str).to_numpy(dtype=object))
+            extra.append((found, None if found_n is None or (found_n < 0).any() else found_n))
+    if not extra:
+        return near.reset_index(drop=True), targets, far_rare, numbers
+    if numbers is None or any(n is None for _, n in extra):
+        posts = pd.concat([near] + [e for e, _ in extra], ignore_index=True)
+        return posts, targets, far_rare, None
+    # the few posts outside the near halo, in the index's order, before and after it: all in time order
+    more = pd.concat([e for e, _ in extra], ignore_index=True)
+    more_n = np.concatenate([n for _, n in extra])
+    order = np.argsort(more_n, kind="stable")
+    more, more_n = more.iloc[order], more_n[order]
+    before = more_n < numbers[0] if len(numbers) else np.ones(len(more_n), dtype=bool)
+    posts = pd.concat([more[before], near, more[~before]], ignore_index=True)
+    return posts, targets, far_rare, np.concatenate([more_n[before], numbers, more_n[~before]])
 
 
 def slice_links(source: PostSource, sl: Slice, outlets: pd.DataFrame | None, cfg: DetectSettings, *,
@@ -289,15 +322,24 @@ def slice_links(source: PostSource, sl: Slice, outlets: pd.DataFrame | None, cfg
     pass over all posts would give them except ``is_parent`` (chosen again by
     :func:`settle_parents`); column :data:`SOURCE_NS` holds each source's time.
     ``holders``: the corpus's holder index (:meth:`SliceStore.holders`; built
-    for this call when None and ``quote_window`` reaches past ``window``)."""
-    posts, targets, far_rare = _slice_read(source, sl, cfg, workers=workers, holders=holders)
-    if len(targets) == 0:
-        return _with_source_ns(schema.empty_links(), np.zeros(0, np.int64))
-    links = detect(posts, outlets, settings=cfg, targets=targets["post_id"].astype(str).tolist(),
-                   workers=workers, stats=stats, embeddings=embeddings, far_rare=far_rare)
-    when = pd.Series(to_ns(posts["published_at"]), index=posts["post_id"].astype(str).to_numpy())
-    when = when[~when.index.duplicated()]
-    return _with_source_ns(links, when.reindex(links["source_id"].astype(str).to_numpy()).to_numpy(np.int64))
+    for this call when None and ``quote_window`` reaches past ``window``), whose
+    kept tokens the slice reads instead of tokenising its posts."""
+    with _holders_for(source, sl, cfg, holders, None, workers) as index:
+        posts, targets, far_rare, numbers = _slice_read(source, sl, cfg, workers=workers, holders=index)
+        if len(targets) == 0:
+            return _with_source_ns(schema.empty_links(), np.zeros(0, np.int64))
+        tokens = None if numbers is None else index.tokens(numbers)
+    wanted = targets["post_id"].astype(str).tolist()
+    del targets
+    release_arrow_memory()
+    links = detect(posts, outlets, settings=cfg, targets=wanted, workers=workers, stats=stats,
+                   embeddings=embeddings, far_rare=far_rare, tokens=tokens)
+    del far_rare, tokens, wanted
+    release_arrow_memory()
+    # each link's source time, looked up by Arrow's hash join (post ids are unique)
+    where = pc.index_in(pa.array(links["source_id"].astype(str).to_numpy(dtype=object), pa.string()),
+                        value_set=pa.array(posts["post_id"].astype(str).to_numpy(dtype=object), pa.string()))
+    return _with_source_ns(links, to_ns(posts["published_at"])[where.to_numpy(zero_copy_only=False).astype(np.int64)])
 
 
 def _with_source_ns(links: pd.DataFrame, ns: np.ndarray) -> pd.DataFrame:
@@ -437,7 +479,7 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
     holders = None
     if slices and any(not store.has("raw", sl.index) for sl in slices):
         t0 = time.perf_counter()
-        holders = store.holders(source, cfg, chunk_ns=slices[0].end_ns - slices[0].start_ns, workers=workers,
+        holders = store.holders(source, cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices), workers=workers,
                                 progress=progress)
         stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
     bar = tqdm(total=len(slices), desc="slices", unit="slice", disable=not progress, leave=False)
@@ -449,6 +491,7 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
                                                      embeddings=embeddings, holders=holders))
             one.seconds["slice"] = time.perf_counter() - t0
             add_stats(stats, one)
+            _between_slices()
         if not store.has("links", sl.index):
             store.write("links", sl.index, settle_parents(store.read("raw", sl.index), store.into_sources(sl.index)))
         bar.update(1)
@@ -457,10 +500,22 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
     bar.close()
 
 
+def _plan(source: PostSource, span, slice_ns: int, max_posts: int | None, cfg: DetectSettings) -> list[Slice]:
+    """The slices of ``span``: of ``slice_ns``, cut by :func:`split_slices` with ``max_posts``."""
+    if span is None:
+        return []
+    slices = plan_slices(*span, slice_ns)
+    if max_posts is None:
+        return slices
+    if int(max_posts) < 1:
+        raise SettingsError("max_posts", f"must be a positive number of posts (got {max_posts!r})")
+    return split_slices(slices, source.all_times(), int(max_posts), cfg.window_ns)
+
+
 def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, slice="30D",
                   settings: DetectSettings | None = None, workers: int = 2, progress: bool = False,
                   stats: DetectStats | None = None, folder: str | os.PathLike | None = None,
-                  **overrides) -> pd.DataFrame:
+                  max_posts: int | None = None, **overrides) -> pd.DataFrame:
     """:func:`amplify.detect.detect` over slices of time: the same links, row for row.
 
     Parameters
@@ -473,6 +528,10 @@ def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, s
     folder : path, optional
         Where the per-slice files go (kept, so a second call resumes); default
         a temporary folder removed afterwards.
+    max_posts : int, optional
+        Cut slices shorter where their read (targets and near halo) would
+        hold more posts than this (:func:`split_slices`): memory then follows
+        ``max_posts``, whatever the corpus's density.
 
     Examples
     --------
@@ -494,13 +553,14 @@ def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, s
     span = source.time_range()
     if span is None:
         return detect(posts, outlets, settings=cfg, workers=workers, stats=stats)
-    slices = plan_slices(*span, slice_ns)
+    slices = _plan(source, span, slice_ns, max_posts, cfg)
     tmp = None
     if folder is None:
         tmp = tempfile.mkdtemp(prefix="amplify-slices-")
         folder = tmp
     try:
-        store = SliceStore(folder, {"settings": cfg.to_dict(), "slice_ns": slice_ns, "n_posts": len(source.posts)})
+        store = SliceStore(folder, {"settings": cfg.to_dict(), "slice_ns": slice_ns, "n_posts": len(source.posts)}
+                           | ({"max_posts": int(max_posts)} if max_posts is not None else {}))
         run_slices(source, slices, store, outlets, cfg, workers=workers, progress=progress, stats=stats)
         return store.links(slices)
     finally:
@@ -510,7 +570,7 @@ def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, s
 
 def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice="30D", full: bool = False,
                             engine: str = "local", master: str | None = None, workers: int = 2,
-                            progress: bool = False, on_slice=None):
+                            progress: bool = False, on_slice=None, max_posts: int | None = None):
     """Detect a workspace's links slice by slice, reading its Parquet parts by
     time range, and store them as the link set of ``settings``.
 
@@ -537,6 +597,9 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
         As for :func:`amplify.detect.detect`.
     on_slice : callable, optional
         Called with each :class:`Slice` once written (local engine).
+    max_posts : int, optional
+        Cut slices shorter where their read would hold more posts than this
+        (as for :func:`detect_sliced`).
 
     Returns
     -------
@@ -561,9 +624,9 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     outlets = ws.outlets()
     source = WorkspacePosts.of(ws)
     span = source.time_range()
-    slices = plan_slices(*span, slice_ns) if span is not None else []
+    slices = _plan(source, span, slice_ns, max_posts, cfg)
     plan = {"settings": record, "slice_ns": slice_ns, "last_seq": last, "inputs": inputs,
-            "parts": sorted(p["file"] for p in source.parts)}
+            "parts": sorted(p["file"] for p in source.parts)} | ({"max_posts": int(max_posts)} if max_posts else {})
     store = SliceStore(Path(ws.path) / "slices" / lid, plan)
     stats = DetectStats()
     embeddings = None
@@ -582,5 +645,6 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     ws.save_links(links, record, covered_through=last, inputs=inputs)
     store.remove()
     old_n = int(existing["n_links"]) if existing is not None else 0
-    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}, {engine})"
+    cut = f", cut at {int(max_posts):,} posts read" if max_posts is not None else ""
+    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}{cut}, {engine})"
     return DetectRun(lid, mode, ws.n_posts, ws.n_posts, len(links), len(links) - old_n, stats)

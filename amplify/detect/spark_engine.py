@@ -9,7 +9,8 @@ same row for row (tested on ``local[2]``):
 1. one task per slice runs :func:`~amplify.detect.slices.slice_links` --
    it reads the slice, its near halo and the few far posts that may be
    long-quote sources from the workspace's Parquet parts, opens the holder
-   index by path, and writes the slice's links to ``raw-K.parquet``;
+   index by path (whose kept tokens it reads instead of tokenising its
+   posts), and writes the slice's links to ``raw-K.parquet``;
 2. once every slice is written, one task per slice runs
    :func:`~amplify.detect.slices.settle_parents` (it reads the links into its
    sources from the earlier slices' files) and writes ``links-K.parquet``;
@@ -167,7 +168,7 @@ def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: Sl
     holders = None
     if todo:
         t0 = time.perf_counter()
-        index = store.holders(WorkspacePosts(root, parts), cfg, chunk_ns=slices[0].end_ns - slices[0].start_ns)
+        index = store.holders(WorkspacePosts(root, parts), cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices))
         holders = None if index is None else str(index.folder)
         if stats is not None:
             stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
