@@ -425,6 +425,14 @@ def _whole_runs(path: Path, block_keys: int):
             yield block[:cut]
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _first_at(keys, i, e, mask, bound):
+    """From ``i``, the first position before ``e`` whose post number (``keys & mask``) is at least ``bound``."""
+    while i < e and np.int64(keys[i] & mask) < bound:
+        i += 1
+    return i
+
+
 @njit(cache=True, nogil=True)
 def _scan_runs(keys, p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, common_at, min_words,
                rare_out, pair_t, pair_s):
@@ -462,13 +470,11 @@ def _scan_runs(keys, p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, common_at
             if not long_t[k]:
                 continue
             lo = g_lo[k]
-            while a < e and np.int64(keys[a] & mask) < lo:
-                a += 1
+            a = _first_at(keys, a, e, mask, lo)
             if b < a:
                 b = a
             hi = g_hi[k]
-            while b < e and np.int64(keys[b] & mask) < hi:
-                b += 1
+            b = _first_at(keys, b, e, mask, hi)
             if b - a - 1 > common_at:
                 continue
             rare_out[nr] = (h << shift) | np.uint64(tnum[k])
@@ -476,8 +482,7 @@ def _scan_runs(keys, p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, common_at
             if c < a:
                 c = a
             end = g_end[k]
-            while c < e and np.int64(keys[c] & mask) < end:
-                c += 1
+            c = _first_at(keys, c, e, mask, end)
             for q in range(a, c):
                 s = np.int64(keys[q] & mask)
                 if lengths[s] >= min_words:
