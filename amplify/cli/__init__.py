@@ -13,6 +13,7 @@ command) shows the traceback instead.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -54,6 +55,12 @@ class AmplifyGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # the reader went away (`amplify links ... | head`): stop quietly, as POSIX tools do on
+            # SIGPIPE, and point stdout at /dev/null so flushing it at exit raises nothing more
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(141) from None
         except KeyboardInterrupt:
             if debug_enabled(ctx):
                 raise
