@@ -229,3 +229,52 @@ def test_far_pairs_slot_into_the_sorted_near_pairs(pairs, seed):
     assert np.array_equal(got.src, src[order]) and np.array_equal(got.tgt, tgt[order])
     assert np.array_equal(got.shared, np.concatenate([near.shared, far.shared])[order])
     assert np.array_equal(got.rare, np.concatenate([near.rare, far.rare])[order])
+
+
+def _check_targets(corpus, marks, window, extra, common_at, workers):
+    """Pairs asked for some targets only: exactly the reference's pairs of those
+    targets (near and past the window), while the other posts still count
+    towards a shingle being common and still serve as sources."""
+    shingle_sets, times = corpus
+    times = np.sort(np.asarray(times, dtype=np.int64))
+    targets = np.resize(np.asarray(marks, dtype=bool), len(times)) if marks else np.zeros(len(times), bool)
+    cand = C.candidate_pairs(index_of(shingle_sets), times, window, common_at=common_at,
+                             far_window=window + extra, far_min_shared=2, workers=workers, targets=targets)
+    got = {(int(s), int(t)): (int(a), int(b)) for s, t, a, b in zip(cand.src, cand.tgt, cand.shared, cand.rare)}
+    want = {p: v for p, v in reference(shingle_sets, times, window, 2, common_at, 3, 3).items() if targets[p[1]]}
+    assert got == want
+    far = {(int(s), int(t)) for s, t in zip(cand.far.src, cand.far.tgt)}
+    assert far == {p for p in far_reference(shingle_sets, times, window, window + extra, common_at, 2)
+                   if targets[p[1]]}
+    order = np.lexsort((cand.src, cand.tgt))
+    assert np.array_equal(order, np.arange(len(order)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(corpora, st.lists(st.booleans(), max_size=12), st.integers(0, 8), st.integers(1, 12), st.integers(0, 5))
+def test_pairs_of_some_targets_only(corpus, marks, window, extra, common_at):
+    _check_targets(corpus, marks, window, extra, common_at, workers=1)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corpora, st.lists(st.booleans(), max_size=12), st.integers(0, 8), st.integers(1, 12), st.integers(0, 5),
+       st.integers(2, 3))
+def test_pairs_of_some_targets_only_parallel_paths(parallel_paths, corpus, marks, window, extra, common_at, workers):
+    _check_targets(corpus, marks, window, extra, common_at, workers=workers)
+
+
+def test_targets_must_mark_every_post():
+    with pytest.raises(ValueError, match="targets marks 2 posts"):
+        C.candidate_pairs(index_of([[1, 2], [1, 2], [1, 2]]), np.arange(3), 5, targets=np.ones(2, bool))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.booleans()), max_size=30))
+def test_with_ties_marks_every_post_sharing_a_wanted_time(rows):
+    from amplify.detect.pipeline import with_ties
+
+    rows = sorted(rows, key=lambda r: r[0])
+    times = np.array([t for t, _ in rows], dtype=np.int64)
+    want = np.array([w for _, w in rows], dtype=bool)
+    wanted_times = {t for t, w in rows if w}
+    assert with_ties(want, times).tolist() == [t in wanted_times for t in times.tolist()]

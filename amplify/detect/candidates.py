@@ -188,25 +188,27 @@ def _rows(keys, times, window, common_at, docs, lo_out, base, far_window, far_ou
 
 
 @njit(cache=True, nogil=True)
-def _count_rows(docs, seg_lo, seg_hi, d_lo, d_hi, counts):
-    """``counts[d + 1]`` = rows of post ``d``, for the posts ``d_lo <= d < d_hi``."""
+def _count_rows(docs, seg_lo, seg_hi, d_lo, d_hi, counts, want, use_want):
+    """``counts[d + 1]`` = rows of post ``d``, for the posts ``d_lo <= d < d_hi``
+    (with ``use_want``, only those ``want`` marks: the others keep no rows)."""
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi:
+            if d_lo <= d < d_hi and (not use_want or want[d]):
                 counts[d + 1] += 1
 
 
 @njit(cache=True, nogil=True)
-def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob):
+def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, want, use_want):
     """Counting sort of the rows of posts ``d_lo <= d < d_hi``: post ``d``
     owns rows ``pos[off[d]:off[d + 1]]``, whose window starts are copied
-    beside them into ``lob`` (so walking a post's rows reads one place, not two)."""
+    beside them into ``lob`` (so walking a post's rows reads one place, not two).
+    ``want``, ``use_want``: as for :func:`_count_rows`."""
     ptr = off[d_lo:d_hi].copy()
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi:
+            if d_lo <= d < d_hi and (not use_want or want[d]):
                 k = ptr[d - d_lo]
                 pos[k] = i
                 lob[k] = lo[i]
@@ -214,28 +216,29 @@ def _rows_by_post(docs, lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob):
 
 
 @njit(cache=True, nogil=True)
-def _count_rows_both(docs, far_lo, seg_lo, seg_hi, d_lo, d_hi, counts, far_counts):
+def _count_rows_both(docs, far_lo, seg_lo, seg_hi, d_lo, d_hi, counts, far_counts, want, use_want):
     """:func:`_count_rows` for both horizons in one pass over the rows: every
     row for the window, and for the long horizon the rows whose ``far_lo`` is
     not negative (see :func:`_rows`)."""
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi:
+            if d_lo <= d < d_hi and (not use_want or want[d]):
                 counts[d + 1] += 1
                 if far_lo[i] >= 0:
                     far_counts[d + 1] += 1
 
 
 @njit(cache=True, nogil=True)
-def _rows_by_post_both(docs, lo, far_lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, far_off, far_pos, far_lob):
+def _rows_by_post_both(docs, lo, far_lo, seg_lo, seg_hi, d_lo, d_hi, off, pos, lob, far_off, far_pos, far_lob,
+                       want, use_want):
     """:func:`_rows_by_post` for both horizons in one pass over the rows."""
     ptr = off[d_lo:d_hi].copy()
     far_ptr = far_off[d_lo:d_hi].copy()
     for s in range(len(seg_lo)):
         for i in range(seg_lo[s], seg_hi[s]):
             d = docs[i]
-            if d_lo <= d < d_hi:
+            if d_lo <= d < d_hi and (not use_want or want[d]):
                 k = ptr[d - d_lo]
                 pos[k] = i
                 lob[k] = lo[i]
@@ -355,6 +358,7 @@ def candidate_pairs(
     far_window: int = 0,
     far_min_shared: int = 4,
     far_rare: Optional[np.ndarray] = None,
+    targets: Optional[np.ndarray] = None,
 ) -> Candidates:
     """Pairs of posts that share at least ``min_shared`` shingles inside the window.
 
@@ -392,6 +396,13 @@ def candidate_pairs(
         the whole corpus: :class:`amplify.detect.halo.HolderIndex`). A row
         not listed pairs nobody past ``window``. Default: counted on these
         posts.
+    targets : ndarray of bool, optional
+        Only the pairs whose target (the later post) is marked: the other
+        posts still hold shingles, count towards a shingle being common and
+        are sources, but are never walked as targets. Incremental and sliced
+        detection read posts around the ones they want (a slice of 7 days
+        reads 21), and walking every one of them as a target tripled the
+        join's work. Default: every post.
 
     Returns
     -------
@@ -413,6 +424,9 @@ def candidate_pairs(
     n_posts = len(times)
     if n_keys >= _MAX_KEYS:
         raise ValueError(f"{n_keys:,} shared shingles: more than one detection batch can hold (2**31)")
+    if targets is not None and len(targets) != n_posts:
+        raise ValueError(f"targets marks {len(targets):,} posts, the index holds {n_posts:,}")
+    want = np.zeros(0, np.uint8) if targets is None else np.ascontiguousarray(targets, dtype=np.uint8)
     seconds = {}
     t0 = time.perf_counter()
     part = np.empty(n_keys, dtype=np.uint64)
@@ -432,10 +446,11 @@ def candidate_pairs(
             # rows with a partner older than the window: a pair more than ``window``
             # apart is counted at each of its target's rows, and at each of them the
             # source lies before the near window's start
-            (off, pos, lob), far_groups = _group_rows_both(ex, docs, lo, far_lo, seg_lo, seg_hi, n_posts, workers)
+            (off, pos, lob), far_groups = _group_rows_both(ex, docs, lo, far_lo, seg_lo, seg_hi, n_posts, workers,
+                                                           want)
             del far_lo
         else:
-            off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers)
+            off, pos, lob = _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers, want)
         del lo
         seconds["group"] = -t0 + (t0 := time.perf_counter())
         n_rows = int(off[-1])
@@ -485,36 +500,41 @@ def _rows_of_slices(ex, views, bounds, times, window, common_at, far_window=0, f
         np.asarray(ends, np.int64)
 
 
-def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers):
+def _group_rows(ex, docs, lo, seg_lo, seg_hi, n_posts, workers, want):
     """Counting sort of the rows by post: post ``d`` owns rows
     ``pos[off[d]:off[d + 1]]`` and their window starts ``lob[...]``. Each
-    thread sorts the rows of its own range of posts."""
+    thread sorts the rows of its own range of posts. ``want`` (a uint8 mask
+    over the posts, or an empty array for all): only the marked posts keep
+    rows, so only they are walked as targets."""
+    use_want = len(want) > 0
     split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
     ranges = list(zip(split[:-1], split[1:]))
     off = np.zeros(n_posts + 1, np.int64)
-    list(ex.map(lambda r: _count_rows(docs, seg_lo, seg_hi, r[0], r[1], off), ranges))
+    list(ex.map(lambda r: _count_rows(docs, seg_lo, seg_hi, r[0], r[1], off, want, use_want), ranges))
     np.cumsum(off, out=off)
     pos = np.empty(off[-1], np.int32)
     lob = np.empty(off[-1], np.int32)
-    list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob),
+    list(ex.map(lambda r: _rows_by_post(docs, lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob, want, use_want),
                 ranges))
     return off, pos, lob
 
 
-def _group_rows_both(ex, docs, lo, far_lo, seg_lo, seg_hi, n_posts, workers):
+def _group_rows_both(ex, docs, lo, far_lo, seg_lo, seg_hi, n_posts, workers, want):
     """:func:`_group_rows` for the window and (rows with ``far_lo >= 0`` only)
     for the long horizon at once: ``((off, pos, lob), (far_off, far_pos, far_lob))``."""
+    use_want = len(want) > 0
     split = np.linspace(0, n_posts, workers + 1).astype(np.int64)
     ranges = list(zip(split[:-1], split[1:]))
     off = np.zeros(n_posts + 1, np.int64)
     far_off = np.zeros(n_posts + 1, np.int64)
-    list(ex.map(lambda r: _count_rows_both(docs, far_lo, seg_lo, seg_hi, r[0], r[1], off, far_off), ranges))
+    list(ex.map(lambda r: _count_rows_both(docs, far_lo, seg_lo, seg_hi, r[0], r[1], off, far_off, want,
+                                                 use_want), ranges))
     np.cumsum(off, out=off)
     np.cumsum(far_off, out=far_off)
     pos, lob = np.empty(off[-1], np.int32), np.empty(off[-1], np.int32)
     far_pos, far_lob = np.empty(far_off[-1], np.int32), np.empty(far_off[-1], np.int32)
     list(ex.map(lambda r: _rows_by_post_both(docs, lo, far_lo, seg_lo, seg_hi, r[0], r[1], off, pos, lob,
-                                             far_off, far_pos, far_lob), ranges))
+                                             far_off, far_pos, far_lob, want, use_want), ranges))
     return (off, pos, lob), (far_off, far_pos, far_lob)
 
 

@@ -240,7 +240,7 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     want = None if targets is None else pc.is_in(pa.array(corpus.ids, pa.string()),
                                                  value_set=pa.array(list(targets), pa.string())).to_numpy(
                                                      zero_copy_only=False)
-    found = block(index, corpus.times, cfg, workers, None if far_rare is None else far_rare.keys(corpus.ids))
+    found = block(index, corpus.times, cfg, workers, None if far_rare is None else far_rare.keys(corpus.ids), want)
     pairs = filter_pairs(found, corpus, tokens.lengths, cfg, want)
     if found.far is not None:
         pairs = _merge_pairs(pairs, filter_pairs(found.far, corpus, tokens.lengths, cfg, want, far=True))
@@ -338,7 +338,7 @@ def tokenise(corpus: Corpus, shingle: int, workers: int, stats: DetectStats,
 
 
 def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: int,
-          far_rare: np.ndarray | None = None) -> Candidates:
+          far_rare: np.ndarray | None = None, want: np.ndarray | None = None) -> Candidates:
     """Candidate pairs: posts sharing ``min_shared`` shingles inside the window
     (see :mod:`amplify.detect.candidates`), and in ``.far`` the candidate long
     quotes: pairs more than ``window`` and at most ``quote_window`` apart that
@@ -352,11 +352,28 @@ def block(index: ShingleIndex, times: np.ndarray, cfg: DetectSettings, workers: 
     ``far_rare`` (sorted keys of the rows rare over ``quote_window``, counted
     over a whole corpus) replaces that count on these posts (see
     :func:`~amplify.detect.candidates.candidate_pairs`).
+
+    ``want`` (a mask over the posts, None for all): only pairs that
+    :func:`filter_pairs` keeps for it are joined -- those of a wanted
+    target, and those of a target published at the same time as a wanted
+    post (a tie may be a link of either post).
     """
     far = cfg.quote_window_ns if cfg.quote_window_ns > cfg.window_ns else 0
     return candidate_pairs(index, times, cfg.window_ns, min_shared=cfg.min_shared, common_at=cfg.common_at,
                            keep_first=cfg.keep_first, keep_last=cfg.keep_last, workers=workers,
-                           far_window=far, far_min_shared=cfg.shingle, far_rare=far_rare if far else None)
+                           far_window=far, far_min_shared=cfg.shingle, far_rare=far_rare if far else None,
+                           targets=None if want is None else with_ties(want, times))
+
+
+def with_ties(want: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """``want`` (a mask over time-ordered posts) and every post published at
+    the same time as a wanted one."""
+    want = np.asarray(want, dtype=bool)
+    if len(want) == 0:
+        return want
+    starts = np.flatnonzero(np.r_[True, times[1:] != times[:-1]])
+    any_wanted = np.logical_or.reduceat(want, starts)
+    return np.repeat(any_wanted, np.diff(np.r_[starts, len(times)]))
 
 
 def _merge_pairs(near: Candidates, far: Candidates) -> Candidates:
