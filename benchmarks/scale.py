@@ -44,6 +44,7 @@ Timings on a shared machine are noisy: the script says so in its output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -58,6 +59,7 @@ CACHE = Path(os.environ.get("AMPLIFY_BENCH_CACHE", Path(tempfile.gettempdir()) /
 HERE = Path(__file__).resolve().parent
 QUOTE_WINDOW = ["180D"]  # --quote-window, handed to each child
 SLICE_POSTS = [None]     # --slice-posts, handed to each child
+JOBS = [1]               # --jobs, handed to each child
 
 
 #: Corpora above this many posts are generated a time segment at a time (--stream-above).
@@ -89,6 +91,66 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class TreeMemory:
+    """The peak of the summed resident memory of this process and every process under it
+    (``--jobs`` workers), sampled from /proc every ``every`` seconds on a thread: ``ru_maxrss``
+    gives one process's peak, and with children only the largest child's, never their sum."""
+
+    def __init__(self, every: float = 0.2):
+        import threading
+
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.peak_kib = max(self.peak_kib, _tree_status_kib(os.getpid(), "VmRSS"))
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak_kib / 1024
+
+
+def _tree_status_kib(root: int, field: str) -> int:
+    """``field`` of /proc/PID/status (``VmRSS``, ``VmHWM``), summed over ``root`` and
+    every process under it (Linux only; 0 elsewhere)."""
+    parent = {}
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                parent[int(p.name)] = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(c for c, pp in parent.items() if pp == pid and c not in tree)
+    kib = 0
+    for pid in tree:
+        try:
+            line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith(field))
+            kib += int(line.split()[1])
+        except (OSError, StopIteration, ValueError):
+            pass
+    return kib
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds of this process's finished children (the ``--jobs`` workers)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def _cpu_s() -> float:
     """CPU seconds (user + system) of this process: on a loaded machine, steadier than wall time."""
     r = resource.getrusage(resource.RUSAGE_SELF)
@@ -104,26 +166,7 @@ def _spark_peaks() -> float:
     proc = getattr(getattr(session.sparkContext, "_gateway", None), "proc", None) if session else None
     if proc is None:
         return float("nan")
-    parent = {}
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                parent[int(p.name)] = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    tree, todo = set(), [proc.pid]
-    while todo:
-        pid = todo.pop()
-        tree.add(pid)
-        todo.extend(c for c, pp in parent.items() if pp == pid and c not in tree)
-    kib = 0
-    for pid in tree:
-        try:
-            line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmHWM"))
-            kib += int(line.split()[1])
-        except (OSError, StopIteration, ValueError):
-            pass
-    return kib / 1024
+    return _tree_status_kib(proc.pid, "VmHWM") / 1024
 
 
 def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_window: str) -> dict:
@@ -173,7 +216,8 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_wi
         per_slice.append((str(sl), int(sl.start_ns), int(sl.end_ns), now - last[0], _peak_mib()))
         last[0] = now
 
-    with ws.writer():
+    tree = TreeMemory() if JOBS[0] > 1 else contextlib.nullcontext()
+    with ws.writer(), tree:
         if mode == "one-pass":
             run = detect_workspace(ws, cfg, full=True, workers=workers)
         else:
@@ -181,15 +225,18 @@ def _child(mode: str, d: Path, out: Path, slice_len: str, workers: int, quote_wi
             run = detect_workspace_sliced(ws, cfg, slice=slice_len, full=True, engine=engine,
                                           master="local[2]" if engine == "spark" else None, workers=workers,
                                           on_slice=on_slice if engine == "local" else None,
-                                          max_posts=SLICE_POSTS[0])
+                                          max_posts=SLICE_POSTS[0], jobs=JOBS[0])
     seconds = time.perf_counter() - t0
     # detection's peak, before the links are read back for the comparison (6.2M links at 10M posts)
     peak = _peak_mib()
     spark_mib = _spark_peaks() if mode == "spark" else 0.0
+    # with --jobs, the slices' processes: the sampled peak of all of them and this one together
+    tree_mib = tree.peak_mib if isinstance(tree, TreeMemory) else 0.0
     links = ws.refresh().links()
     links.to_parquet(out)
     return {"mode": mode, "posts": ws.n_posts, "seconds": seconds, "peak_mib": peak,
-            "peak_with_readback_mib": _peak_mib(), "spark_peak_mib": spark_mib, "links": len(links),
+            "peak_with_readback_mib": _peak_mib(), "spark_peak_mib": spark_mib, "tree_peak_mib": tree_mib,
+            "cpu_s": _cpu_s() + _children_cpu_s(), "links": len(links),
             "run": str(run), "slices": per_slice}
 
 
@@ -217,6 +264,8 @@ def run_child(mode: str, d: Path, out: Path, slice_len: str, workers: int) -> di
            "--workers", str(workers), "--quote-window", QUOTE_WINDOW[0]]
     if SLICE_POSTS[0] is not None:
         cmd += ["--slice-posts", str(SLICE_POSTS[0])]
+    if JOBS[0] != 1:
+        cmd += ["--jobs", str(JOBS[0])]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(f"{mode} run failed:\n{p.stderr[-4000:]}")
@@ -303,6 +352,9 @@ def main(argv=None) -> None:
                     help="cut slices where they and their near halo would read more than N posts (detect's --slice-posts)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="slices detected at once, each in its own process (detect's --jobs); the peak printed is "
+                         "then that of all the processes together, sampled")
     ap.add_argument("--one-pass-max", type=int, default=1_000_000,
                     help="also run one pass (and compare links) up to this many posts")
     ap.add_argument("--spark", type=int, default=0, help="posts of the Spark local[2] vs local comparison (0: none)")
@@ -317,6 +369,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     QUOTE_WINDOW[0] = args.quote_window
     SLICE_POSTS[0] = args.slice_posts
+    JOBS[0] = args.jobs
     STREAM_ABOVE[0] = args.stream_above
     CACHE.mkdir(parents=True, exist_ok=True)
     if args.child:
@@ -348,9 +401,11 @@ def main(argv=None) -> None:
             print(f"== {n:,} generated posts over {args.days} days{viral}, slices of {args.slice}{cut}, quote_window "
                   f"{args.quote_window}, {args.workers} workers ==")
             print(f"  ingest:   {ing['seconds']:.1f} s, peak {ing['peak_mib']:,.0f} MiB")
-            print(f"  sliced:   detect {sliced['seconds']:.1f} s (ingest + detect "
-                  f"{ing['seconds'] + sliced['seconds']:.1f} s), peak {sliced['peak_mib']:,.0f} MiB, "
-                  f"{sliced['links']:,} links")
+            jobs = (f" ({args.jobs} processes: {sliced['tree_peak_mib']:,.0f} MiB all together, sampled; "
+                    f"{sliced['peak_mib']:,.0f} MiB the parent)") if args.jobs > 1 else ""
+            print(f"  sliced:   detect {sliced['seconds']:.1f} s, {sliced['cpu_s']:.1f} s of CPU (ingest + detect "
+                  f"{ing['seconds'] + sliced['seconds']:.1f} s), peak "
+                  f"{max(sliced['peak_mib'], sliced['tree_peak_mib']):,.0f} MiB{jobs}, {sliced['links']:,} links")
             print(f"            busiest slice ({halo['targets']:,} targets) reads {halo['read_outside_near']:,} "
                   f"of the {halo['far_halo']:,} posts outside its near halo "
                   f"(choosing them: {halo['seconds']:.1f} s, peak {halo['peak_mib']:,.0f} MiB)")

@@ -80,13 +80,16 @@ _FLAG_OF = {"max_posts": "--slice-posts", "min_quote_tokens": "--min-quote-words
               help="Run the slices in this process, or on Spark (pip install 'amplify[spark]'; see the README).")
 @click.option("--master", default=None, metavar="URL",
               help="Spark master (local[2], spark://host:7077, yarn ...) with --engine spark; default: spark-submit's.")
+@click.option("--jobs", type=int, default=1, show_default=True, metavar="N",
+              help="With --slice: detect N slices at once, each in its own process (2 keeps both cores busier; "
+                   "peak memory grows to about N slices').")
 @click.option("--workers", type=int, default=2, show_default=True, help="Threads to use.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
             paraphrase_min_ratio, reuse_min_coverage, short_words, short_block_words, event_margin, rare_share, rare_min_posts, min_contained_words, same_outlet,
             cross_group_only, semantic, semantic_same_language, semantic_min, semantic_margin, semantic_min_coverage, full, slice_len, slice_posts, engine, master,
-            workers, fmt, quiet):
+            jobs, workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
 
     Links are stored in the workspace as a link set keyed by these settings:
@@ -102,6 +105,7 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
       amplify detect --workspace ws --semantic    # also translations and restatements
       amplify detect --workspace ws --slice 30D   # bounded memory, resumable
       amplify detect --workspace ws --slice 30D --slice-posts 2000000   # bounded by posts too
+      amplify detect --workspace ws --slice 7D --jobs 2   # two slices at once
       amplify detect --workspace ws --engine spark --master 'local[2]'
     """
     from amplify.detect.incremental import detect_workspace
@@ -132,6 +136,10 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
         raise click.UsageError("--master needs --engine spark")
     if slice_posts is not None and slice_len is None and engine == "local":
         raise click.UsageError("--slice-posts needs --slice (or --engine spark)")
+    if jobs < 1:
+        raise click.UsageError(f"--jobs must be a positive number of processes (got {jobs})")
+    if jobs > 1 and (slice_len is None or engine != "local"):
+        raise click.UsageError("--jobs needs --slice (the local engine; Spark runs its own tasks)")
     try:
         ws = Workspace.open(workspace)
         with ws.writer():
@@ -140,11 +148,12 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
             else:
                 run = detect_workspace_sliced(ws, settings, slice=slice_len or _DEFAULT_SLICE, full=full,
                                               engine=engine, master=master, workers=workers, progress=not quiet,
-                                              max_posts=slice_posts)
+                                              max_posts=slice_posts, jobs=jobs)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
-    except RuntimeError as exc:  # the Spark engine's EngineError (pyspark or Java missing, a failed job)
-        if type(exc).__name__ != "EngineError":
+    except RuntimeError as exc:  # the Spark engine's EngineError (pyspark or Java missing, a failed job),
+        # or a --jobs worker process that died (SliceJobError)
+        if type(exc).__name__ not in ("EngineError", "SliceJobError"):
             raise
         raise click.ClickException(str(exc)) from exc
     st = run.stats

@@ -71,12 +71,13 @@ from amplify.detect.parents import mark_parents
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings, SettingsError, canonical_duration
 from amplify.detect.halo import HolderIndex
+from amplify.detect.slice_memory import release_arrow_memory, release_slice_memory
 from amplify.detect.slice_plan import Slice, parse_slice, plan_slices, split_slices
 from amplify.utc import to_ns
 
 __all__ = ["Slice", "plan_slices", "split_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
            "slice_links", "settle_parents", "run_slices", "add_stats", "detect_sliced", "detect_workspace_sliced",
-           "parse_slice", "release_arrow_memory", "SOURCE_NS"]
+           "parse_slice", "release_arrow_memory", "release_slice_memory", "SOURCE_NS"]
 
 #: The column of a slice's first-step file holding each link's source time (ns),
 #: which choosing parents needs and the links table does not keep.
@@ -191,34 +192,6 @@ class WorkspacePosts(PostSource):
         expr = ((field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
                 & pc.field("post_id").isin(pa.array(list(ids), pa.string())))
         return self._read(parts, expr)
-
-
-def release_arrow_memory() -> None:
-    """Hand the memory Arrow's pool keeps after freeing back to the system.
-
-    Reading a slice (Parquet decoding, concatenating, sorting by time) frees
-    about twice the texts' size, which the pool (mimalloc) otherwise keeps
-    for later: measured on the 2M-post proxy's busiest slice, 2,635 MiB
-    resident after the read against 1,108 MiB once released, with 785 MiB
-    in Arrow buffers. Kept, it stays under every later step's peak.
-    """
-    pa.default_memory_pool().release_unused()
-
-
-def _between_slices() -> None:
-    """Free what one slice left behind: at 10M posts the peak grew slice after slice (5.2, 6.7, 6.8,
-    7.3, 7.7, 9.1 GiB, slices of about equal size). Detection runs with the cyclic collector off, and
-    the C heap keeps freed blocks of the threads' arrays: a full collection, Arrow's pool released and
-    glibc's ``malloc_trim`` (where there is one) hand them back."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    release_arrow_memory()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):   # not glibc: nothing to trim
-        pass
 
 
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
@@ -491,7 +464,7 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
                                                      embeddings=embeddings, holders=holders))
             one.seconds["slice"] = time.perf_counter() - t0
             add_stats(stats, one)
-            _between_slices()
+            release_slice_memory()
         if not store.has("links", sl.index):
             store.write("links", sl.index, settle_parents(store.read("raw", sl.index), store.into_sources(sl.index)))
         bar.update(1)
@@ -570,7 +543,7 @@ def detect_sliced(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, s
 
 def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice="30D", full: bool = False,
                             engine: str = "local", master: str | None = None, workers: int = 2,
-                            progress: bool = False, on_slice=None, max_posts: int | None = None):
+                            progress: bool = False, on_slice=None, max_posts: int | None = None, jobs: int = 1):
     """Detect a workspace's links slice by slice, reading its Parquet parts by
     time range, and store them as the link set of ``settings``.
 
@@ -600,6 +573,11 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     max_posts : int, optional
         Cut slices shorter where their read would hold more posts than this
         (as for :func:`detect_sliced`).
+    jobs : int
+        Local engine: slices detected at once, each in its own process
+        (:mod:`amplify.detect.slice_jobs`; ``workers`` threads shared among
+        them); peak memory is about ``jobs`` slices'. Semantic detection runs
+        one slice at a time (its embeddings store has one writer).
 
     Returns
     -------
@@ -612,6 +590,8 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     slice_ns = parse_slice(slice)
     if engine not in ("local", "spark"):
         raise SettingsError("engine", f"must be 'local' or 'spark' (got {engine!r})")
+    if int(jobs) < 1:
+        raise SettingsError("jobs", f"must be a positive number of processes (got {jobs!r})")
     record = settings_record(cfg)
     lid = linkset_id(record)
     existing = next((ls for ls in ws.linksets() if ls["id"] == lid), None)
@@ -636,6 +616,10 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     if engine == "spark":
         from amplify.detect.spark_engine import run_slices_spark
         run_slices_spark(ws.path, source.parts, slices, store, outlets, cfg, master=master, stats=stats)
+    elif int(jobs) > 1 and embeddings is None:
+        from amplify.detect.slice_jobs import run_slices_in_processes
+        run_slices_in_processes(ws.path, source.parts, slices, store, outlets, cfg, jobs=int(jobs), workers=workers,
+                                progress=progress, stats=stats, on_slice=on_slice)
     else:
         run_slices(source, slices, store, outlets, cfg, workers=workers, progress=progress, stats=stats,
                    embeddings=embeddings, on_slice=on_slice)
@@ -646,5 +630,6 @@ def detect_workspace_sliced(ws, settings: DetectSettings | None = None, *, slice
     store.remove()
     old_n = int(existing["n_links"]) if existing is not None else 0
     cut = f", cut at {int(max_posts):,} posts read" if max_posts is not None else ""
-    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}{cut}, {engine})"
+    procs = f", {int(jobs)} processes" if engine == "local" and int(jobs) > 1 and embeddings is None else ""
+    mode = f"full ({len(slices)} slices of {canonical_duration(pd.Timedelta(slice_ns))}{cut}, {engine}{procs})"
     return DetectRun(lid, mode, ws.n_posts, ws.n_posts, len(links), len(links) - old_n, stats)

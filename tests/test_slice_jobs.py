@@ -1,0 +1,88 @@
+"""Sliced detection on two processes (``--jobs 2``) gives the links of one process, and resumes.
+
+Regression checks of an exact equality on generated corpora (amplify.synth),
+not quality figures.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from test_slices import _burst_corpus, _same, _ws
+
+from amplify.cli import cli
+from amplify.detect import DetectSettings
+from amplify.detect.incremental import detect_workspace
+from amplify.detect.slices import SliceStore, detect_workspace_sliced
+from amplify.detect.settings import SettingsError
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return _burst_corpus(pd.Timestamp("2022-01-15", tz="UTC").value, n_posts=1200)
+
+
+def test_two_processes_give_the_one_pass_links_and_resume(tmp_path, corpus):
+    posts, outlets = corpus
+    cfg = DetectSettings(window="2D", quote_window="10D")
+    full = _ws(tmp_path / "full", posts, outlets)
+    with full.writer():
+        detect_workspace(full, cfg)
+    ws = _ws(tmp_path / "jobs", posts, outlets)
+
+    class Killed(Exception):
+        pass
+
+    def kill_at(sl):
+        if sl.index == 2:
+            raise Killed
+
+    # killed after slice 2's step two, in one process: its files stay
+    with ws.writer():
+        with pytest.raises(Killed):
+            detect_workspace_sliced(ws, cfg, slice="4D", on_slice=kill_at)
+    folder = next((ws.path / "slices").iterdir())
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.parquet")}
+    assert "raw-000002.parquet" in before
+    seen = []
+    with ws.writer():
+        run = detect_workspace_sliced(ws, cfg, slice="4D", jobs=2, on_slice=seen.append)
+    assert "2 processes" in run.mode
+    # every slice settled once, in slice order; the slices written before were not redone
+    assert [sl.index for sl in seen] == list(range(len(seen))) and len(seen) > 3
+    _same(ws.refresh().links(), full.refresh().links())
+    assert not folder.exists()
+
+
+def test_jobs_must_be_positive(tmp_path, corpus):
+    posts, outlets = corpus
+    ws = _ws(tmp_path / "w", posts.head(50), outlets)
+    with ws.writer(), pytest.raises(SettingsError, match="positive number of processes"):
+        detect_workspace_sliced(ws, DetectSettings(), slice="4D", jobs=0)
+
+
+def test_cli_jobs(tmp_path, corpus):
+    posts, outlets = corpus
+    for name in ("a", "b"):
+        _ws(tmp_path / name, posts, outlets)
+    args = ["--window", "2D", "--quote-window", "9D", "-q", "--format", "json"]
+    two = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "a"), "--slice", "6D", "--jobs", "2", *args])
+    one = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "b"), "--slice", "6D", *args])
+    assert two.exit_code == 0 and one.exit_code == 0, two.output + one.output
+    assert "slices of 6D, local, 2 processes)" in two.output
+    from amplify.workspace import Workspace
+    _same(Workspace.open(tmp_path / "a").links(), Workspace.open(tmp_path / "b").links())
+    for bad, why in ((["--jobs", "2"], "--jobs needs --slice"),
+                     (["--slice", "6D", "--jobs", "0"], "--jobs must be a positive number of processes"),
+                     (["--slice", "6D", "--jobs", "2", "--engine", "spark"], "--jobs needs --slice")):
+        out = CliRunner().invoke(cli, ["detect", "-w", str(tmp_path / "a"), *bad, *args])
+        assert out.exit_code == 2 and why in out.output, out.output
+
+
+def test_a_store_attached_by_a_worker_keeps_the_plan(tmp_path):
+    s = SliceStore(tmp_path / "s", {"a": 1})
+    s.write("raw", 3, pd.DataFrame({"x": [1]}))
+    assert SliceStore.attach(tmp_path / "s").has("raw", 3)
+    assert SliceStore(tmp_path / "s", {"a": 1}).has("raw", 3)
