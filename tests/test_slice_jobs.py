@@ -86,3 +86,39 @@ def test_a_store_attached_by_a_worker_keeps_the_plan(tmp_path):
     s.write("raw", 3, pd.DataFrame({"x": [1]}))
     assert SliceStore.attach(tmp_path / "s").has("raw", 3)
     assert SliceStore(tmp_path / "s", {"a": 1}).has("raw", 3)
+
+
+def test_step_two_reads_only_the_slices_holding_its_sources(tmp_path, corpus):
+    """Parents chosen with the links into a slice's sources read from the earlier
+    slices whose span holds a source's time: the same links as reading them all."""
+    from unittest.mock import patch
+
+    from amplify.detect.slices import SOURCE_NS, detect_sliced, parse_slice, plan_slices, settle_parents
+
+    posts, outlets = corpus
+    cfg = DetectSettings(window="1D", quote_window="10D")
+    folder = tmp_path / "store"
+    detect_sliced(posts, outlets, slice="2D", settings=cfg, folder=folder)
+    t = pd.to_datetime(posts["published_at"], utc=True, format="mixed").astype("int64")
+    slices = plan_slices(int(t.min()), int(t.max()), parse_slice("2D"))
+    store = SliceStore.attach(folder)
+    checked = 0
+    for sl in slices[3:]:
+        raw = store.read("raw", sl.index)
+        if not len(raw):
+            continue
+        everything = settle_parents(raw, store.into_sources(sl.index))
+        reads = []
+        real_read = SliceStore.read
+
+        def counted(self, step, k, filter=None):
+            reads.append(k)
+            return real_read(self, step, k, filter=filter)
+
+        with patch.object(SliceStore, "read", counted):
+            some = settle_parents(raw, store.into_sources(sl.index, slices, raw[SOURCE_NS].to_numpy()))
+        _same(some, everything)
+        held = {s.index for s in slices if ((raw[SOURCE_NS] >= s.start_ns) & (raw[SOURCE_NS] < s.end_ns)).any()}
+        assert set(reads) == held - {s.index for s in slices if s.index >= sl.index}
+        checked += 1
+    assert checked >= 3

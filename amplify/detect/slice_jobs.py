@@ -32,7 +32,7 @@ from amplify.detect.halo import HolderIndex
 from amplify.detect.pipeline import DetectStats
 from amplify.detect.settings import DetectSettings
 from amplify.detect.slices import (Slice, SliceStore, WorkspacePosts, add_stats, release_slice_memory,
-                                   settle_parents, slice_links)
+                                   slice_links)
 
 __all__ = ["run_slices_in_processes", "SliceJobError"]
 
@@ -103,8 +103,7 @@ def run_slices_in_processes(root, parts: list[dict], slices: Sequence[Slice], st
         while settled < len(slices) and store.has("raw", slices[settled].index):
             sl = slices[settled]
             if not store.has("links", sl.index):
-                store.write("links", sl.index, settle_parents(store.read("raw", sl.index),
-                                                              store.into_sources(sl.index)))
+                store.settle(sl.index, slices)
             settled += 1
             bar.update(1)
             if on_slice is not None:

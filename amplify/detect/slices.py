@@ -51,7 +51,6 @@ busiest slice and its halo, not the corpus), and
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
 import time
@@ -64,24 +63,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
-import pyarrow.parquet as pq
 
 from amplify import schema
-from amplify.detect.parents import mark_parents
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings, SettingsError, canonical_duration
 from amplify.detect.halo import HolderIndex
 from amplify.detect.slice_memory import release_arrow_memory, release_slice_memory
 from amplify.detect.slice_plan import Slice, parse_slice, plan_slices, split_slices
+from amplify.detect.slice_store import SOURCE_NS, SliceStore, settle_parents
 from amplify.utc import to_ns
 
 __all__ = ["Slice", "plan_slices", "split_slices", "PostSource", "FramePosts", "WorkspacePosts", "SliceStore", "slice_posts",
            "slice_links", "settle_parents", "run_slices", "add_stats", "detect_sliced", "detect_workspace_sliced",
            "parse_slice", "release_arrow_memory", "release_slice_memory", "SOURCE_NS"]
 
-#: The column of a slice's first-step file holding each link's source time (ns),
-#: which choosing parents needs and the links table does not keep.
-SOURCE_NS = "_source_ns"
 # the post columns detection reads (besides the text)
 _READ = ("post_id", "outlet", "published_at", "text", "reposted_id", "quoted_id", "speaker")
 _TS = pa.timestamp("ns", tz="UTC")
@@ -321,116 +316,6 @@ def _with_source_ns(links: pd.DataFrame, ns: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def settle_parents(raw: pd.DataFrame, into_sources: Callable[[list[str]], pd.DataFrame]) -> pd.DataFrame:
-    """Step two for one slice: its links (``raw``, step one's file) with the
-    parents chosen as one pass would choose them.
-
-    ``into_sources(ids)`` returns the step-one links of earlier slices whose
-    target is one of ``ids``: the links into this slice's sources, on which a
-    relay rests (``A -> B`` for ``B -> C``). Returns the links table, sorted by
-    ``(target_id, source_id)``, without :data:`SOURCE_NS`.
-    """
-    if len(raw) == 0:
-        return schema.validate_links(raw.drop(columns=[SOURCE_NS]))
-    sources = pd.unique(raw["source_id"].astype(str).to_numpy(dtype=object)).tolist()
-    earlier = into_sources(sources)
-    both = pd.concat([raw, earlier], ignore_index=True) if len(earlier) else raw.reset_index(drop=True)
-    marked = mark_parents(both, both[SOURCE_NS].to_numpy(np.int64))
-    out = marked.iloc[:len(raw)].drop(columns=[SOURCE_NS])
-    out = out.sort_values(["target_id", "source_id"], kind="stable").reset_index(drop=True)
-    return schema.validate_links(out)
-
-
-class SliceStore:
-    """The per-slice files of one sliced run, in a folder: ``raw-K.parquet``
-    (step one) and ``links-K.parquet`` (step two) for slice ``K``, written
-    atomically, and ``plan.json`` naming what they were computed from. A run
-    whose plan differs (other posts, settings or slices) starts afresh; one
-    with the same plan skips the slices already written (resuming a killed run)."""
-
-    def __init__(self, folder: Path | str, plan: dict):
-        self.folder = Path(folder)
-        self.plan = plan
-        meta = self.folder / "plan.json"
-        if self.folder.exists():
-            try:
-                same = json.loads(meta.read_text(encoding="utf-8")) == plan
-            except (OSError, ValueError):
-                same = False
-            if not same:
-                shutil.rmtree(self.folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if not meta.exists():
-            tmp = meta.with_suffix(".tmp")
-            tmp.write_text(json.dumps(plan, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, meta)
-
-    @classmethod
-    def attach(cls, folder: Path | str) -> "SliceStore":
-        """The store in ``folder`` as a run's worker sees it: its plan is the
-        driver's business, so nothing is checked or removed."""
-        store = cls.__new__(cls)
-        store.folder = Path(folder)
-        store.plan = None
-        return store
-
-    def path(self, step: str, k: int) -> Path:
-        return self.folder / f"{step}-{k:06d}.parquet"
-
-    def has(self, step: str, k: int) -> bool:
-        return self.path(step, k).exists()
-
-    def write(self, step: str, k: int, links: pd.DataFrame) -> None:
-        from amplify.workspace.tables import write_parquet_atomic
-        table = pa.Table.from_pandas(links, preserve_index=False)
-        write_parquet_atomic(self.path(step, k), table)
-
-    def read(self, step: str, k: int, filter=None) -> pd.DataFrame:
-        t = pq.read_table(self.path(step, k), filters=filter)
-        return t.to_pandas(types_mapper=lambda ty: pd.StringDtype()
-                           if pa.types.is_string(ty) or pa.types.is_large_string(ty) else None)
-
-    def into_sources(self, k: int) -> Callable[[list[str]], pd.DataFrame]:
-        """Step-one links of slices before ``k`` whose target is one of the ids asked for."""
-        def read(ids: list[str]) -> pd.DataFrame:
-            if not ids:
-                return pd.DataFrame()
-            frames = [self.read("raw", j, filter=pc.field("target_id").isin(pa.array(ids, pa.string())))
-                      for j in range(k) if self.has("raw", j)]
-            frames = [f for f in frames if len(f)]
-            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return read
-
-    def links(self, slices: Sequence[Slice]) -> pd.DataFrame:
-        """Every slice's final links in one table, sorted by ``(target_id, source_id)``."""
-        tables = [pq.read_table(self.path("links", s.index)) for s in slices]
-        # a slice without targets wrote the empty links table, whose optional columns
-        # (``aligned``) detection adds only when it runs that stage
-        tables = [t for t in tables if t.num_rows] or tables[:1]
-        if not tables:
-            return schema.empty_links()
-        table = pa.concat_tables(tables, promote_options="permissive")
-        table = table.sort_by([("target_id", "ascending"), ("source_id", "ascending")])
-        out = table.to_pandas(types_mapper=lambda ty: pd.StringDtype()
-                              if pa.types.is_string(ty) or pa.types.is_large_string(ty) else None)
-        return schema.validate_links(out)
-
-    def holders(self, source: PostSource, cfg: DetectSettings, *, chunk_ns: int, workers: int = 2,
-                progress: bool = False) -> HolderIndex | None:
-        """The corpus's holder index for the long look-back, in ``holders/``:
-        built once per run (read ``chunk_ns`` at a time) and kept, so a resumed
-        run reuses it; None when ``quote_window`` does not reach past ``window``."""
-        if cfg.quote_window_ns <= cfg.window_ns:
-            return None
-        folder = self.folder / "holders"
-        if not HolderIndex.is_complete(folder, cfg.shingle):
-            HolderIndex.build(source, folder, cfg.shingle, chunk_ns=chunk_ns, workers=workers, progress=progress)
-        return HolderIndex(folder)
-
-    def remove(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 def add_stats(total: DetectStats, one: DetectStats) -> None:
     """Add the counts and seconds of one slice's run (``one``) to ``total``."""
     for f in dataclasses.fields(DetectStats):
@@ -466,7 +351,7 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
             add_stats(stats, one)
             release_slice_memory()
         if not store.has("links", sl.index):
-            store.write("links", sl.index, settle_parents(store.read("raw", sl.index), store.into_sources(sl.index)))
+            store.settle(sl.index, slices)
         bar.update(1)
         if on_slice is not None:
             on_slice(sl)
