@@ -388,7 +388,7 @@ def write_part(root: Path, parts: list[dict], seq: int, table: pa.Table, text_sh
         The part's ingest sequence (the last one plus one).
     table : pyarrow.Table
         The new posts, validated, in public columns.
-    text_sha1 : sequence of str
+    text_sha1 : sequence of str, or pyarrow string array
         SHA-1 of each post's text, in the rows' order.
     sources : sequence of str
         The input files the posts came from (named by ``amplify check`` when
@@ -402,7 +402,8 @@ def write_part(root: Path, parts: list[dict], seq: int, table: pa.Table, text_sh
         post_id]``), ``created_at`` and ``sources``.
     """
     table = table.append_column(SEQ, pa.array(np.full(table.num_rows, seq, dtype="int64")))
-    table = table.append_column(TEXT_SHA1, pa.array(list(text_sha1), pa.string()))
+    sha = text_sha1 if isinstance(text_sha1, (pa.Array, pa.ChunkedArray)) else pa.array(list(text_sha1), pa.string())
+    table = table.append_column(TEXT_SHA1, sha.cast(pa.string()))
     table = with_outlets_summary(table.sort_by(POST_ORDER))
     check_part_schema(root, parts, table.schema)
     rel = part_file(seq)
