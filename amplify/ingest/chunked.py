@@ -265,12 +265,14 @@ def _text_blocks(stream, fmt: str, chunk_size: int, whole, on_bytes):
                 yield from whole()  # the whole file is one block after all: read it as before
                 return
             with memoryview(pending) as view:
-                body = bytes(view[:end])   # one copy (pending[:end] would make two)
+                # one copy, behind the header line the CSV reader reads first (JSON Lines: none)
+                data = head.prefix + view[:end]
             del pending[:end]
-            raw = _read_block(stream, fmt, head, body, state["first_line"], path)
+            nlines = _count_newlines(np.frombuffer(data, dtype=np.uint8), len(head.prefix))
+            raw = _read_block(stream, fmt, head, data, nlines, state["first_line"], path)
             state["blocks"] += 1
-            state["first_line"] += body.count(b"\n")
-            del body   # not held while the block is used
+            state["first_line"] += nlines
+            del data   # not held while the block is used
             yield raw
             del raw
 
@@ -290,16 +292,31 @@ def _block_end(pending: bytearray, chunk_size: int, fmt: str, sep: str, path: st
     return end
 
 
-def _read_block(stream, fmt: str, head: _Header, body: bytes, first_line: int, path: str) -> RawTable:
-    """One block read by the file's reader (CSV/TSV: behind the header line), rows numbered in the file."""
+@njit(cache=True, nogil=True)
+def _count_newlines(arr, start):
+    """Line breaks in ``arr`` from ``start`` on (compiled, without the interpreter lock: ``bytes.count``
+    held it for a whole block while the storing thread waited)."""
+    n = 0
+    for i in range(start, len(arr)):
+        if arr[i] == 10:
+            n += 1
+    return n
+
+
+def _read_block(stream, fmt: str, head: _Header, data: bytes, nlines: int, first_line: int, path: str) -> RawTable:
+    """One block read by the file's reader, rows numbered in the file.
+
+    ``data`` is the header line (``head.prefix``; JSON Lines: none) then the block's records, which
+    hold ``nlines`` line breaks.
+    """
     from amplify.ingest.delimited import read_delimited
     from amplify.ingest.json_records import read_jsonl
 
     filt = stream.filter
     if fmt == "jsonl":
-        last = first_line + body.count(b"\n")
+        last = first_line + nlines
         deep = [ln - first_line + 1 for ln in filt.deep_lines if first_line <= ln <= last]
-        src = stream.loaded(body)
+        src = stream.loaded(data)
         src.filter = _BlockFilter(deep)
         try:
             raw = read_jsonl(src, path)
@@ -307,7 +324,7 @@ def _read_block(stream, fmt: str, head: _Header, body: bytes, first_line: int, p
             forget_json()
         shift = first_line - 1
     else:
-        src = stream.loaded(head.prefix + body)
+        src = stream.loaded(data)
         src.filter = None
         raw = read_delimited(src, path, fmt, src.encoding, False, True)
         shift = first_line - (head.lines + 1)

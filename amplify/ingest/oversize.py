@@ -354,7 +354,7 @@ class _Filter:
         piece, retract = self._step(chunk)
         if retract:
             raise ValueError("a cut reached back into an earlier chunk: use run()")
-        return piece
+        return bytes(piece)
 
 
 class LineFilter(_Filter):
@@ -377,7 +377,7 @@ class LineFilter(_Filter):
         self._st[3] = 1
         self._st[7] = 1
 
-    def _step(self, chunk) -> tuple[bytes, int]:
+    def _step(self, chunk) -> tuple[memoryview, int]:
         inp = np.frombuffer(chunk, dtype=np.uint8)
         out = np.empty(self._room(len(inp)), dtype=np.uint8)
         nmax = len(inp) // self.cap + 2
@@ -389,7 +389,8 @@ class LineFilter(_Filter):
         self.sizes += sizes[:ncut].tolist()
         self.lines += lines[:ncut].tolist()
         self.spans += spans[:ncut].tolist()
-        return out[:o].tobytes(), int(retract)
+        # a view, not a copy: the caller appends it to its buffer (a copy there; tobytes made two)
+        return memoryview(out[:o]), int(retract)
 
     def finish(self) -> bytes:
         """Close a cut still open at the end of the file."""
@@ -445,7 +446,7 @@ class JsonFilter(_Filter):
         """The line where the nesting first went deeper than ``max_depth`` (None: never)."""
         return int(self._st[11]) or None
 
-    def _step(self, chunk) -> tuple[bytes, int]:
+    def _step(self, chunk) -> tuple[memoryview, int]:
         inp = np.frombuffer(chunk, dtype=np.uint8)
         out = np.empty(self._room(len(inp)), dtype=np.uint8)
         nmax = len(inp) // self.cap + 2
@@ -457,7 +458,8 @@ class JsonFilter(_Filter):
         self.sizes += sizes[:ncut].tolist()
         self.lines += lines[:ncut].tolist()
         self.deep_lines += deep[:ndeep].tolist()
-        return out[:o].tobytes(), int(retract)
+        # a view, not a copy: the caller appends it to its buffer (a copy there; tobytes made two)
+        return memoryview(out[:o]), int(retract)
 
     def finish(self) -> bytes:
         """Close what the end of the file leaves open: a cut string, a deep last line."""
