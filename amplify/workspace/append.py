@@ -334,8 +334,9 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     ``workers`` (default 2; 1: one step after the other) above 1 reads the
     next blocks in a background thread while the last ones are stored
     (:class:`~amplify.ingest.read_ahead.ReadAhead`, two blocks ahead, as a
-    part gathers about two): the same steps in the same order, so the same
-    result.
+    part gathers about two), and cuts and parses the block after in a third
+    (``BlockReading(parse_ahead=True)``, one block ahead): the same steps in
+    the same order, so the same result.
 
     Returns
     -------
@@ -364,7 +365,7 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     chunk_size = read_options.setdefault("chunk_size", DEFAULT_CHUNK_SIZE)
     why: dict = {}   # shown name -> why the file was read whole
     while True:
-        reading = BlockReading(paths, whole=whole, spill_dir=root, **read_options)
+        reading = BlockReading(paths, whole=whole, spill_dir=root, parse_ahead=workers > 1, **read_options)
         written: list[dict] = []
         reports: list[AppendReport] = []
         held: list = []      # blocks of small files are gathered into one part, as one table was
