@@ -377,6 +377,18 @@ def check_part_schema(root: Path, parts: list[dict], new: pa.Schema) -> None:
             f"posts: a column's type differs from the posts already stored: {exc}") from exc
 
 
+def sorted_posts(table: pa.Table) -> pa.Table:
+    """``table.sort_by(POST_ORDER)``, without the copy when the rows are in that order already.
+
+    Files are mostly written in time order: taking every column (the texts) in the order they
+    already have was a quarter of the cost of writing a part.
+    """
+    order = pc.sort_indices(table, sort_keys=POST_ORDER)
+    if np.array_equal(order.to_numpy(), np.arange(table.num_rows)):
+        return table
+    return table.take(order)
+
+
 def write_part(root: Path, parts: list[dict], seq: int, table: pa.Table, text_sha1: Sequence[str],
                sources: Sequence[str] = ()) -> dict:
     """Write ``table`` as the part of ingest sequence ``seq``; returns its manifest record.
@@ -407,7 +419,7 @@ def write_part(root: Path, parts: list[dict], seq: int, table: pa.Table, text_sh
     table = table.append_column(SEQ, pa.array(np.full(table.num_rows, seq, dtype="int64")))
     sha = text_sha1 if isinstance(text_sha1, (pa.Array, pa.ChunkedArray)) else pa.array(list(text_sha1), pa.string())
     table = table.append_column(TEXT_SHA1, sha.cast(pa.string()))
-    table = with_outlets_summary(table.sort_by(POST_ORDER))
+    table = with_outlets_summary(sorted_posts(table))
     check_part_schema(root, parts, table.schema)
     rel = part_file(seq)
     nbytes, sha = write_parquet_checked(root / rel, table, POSTS_ROW_GROUP, plain=PLAIN_POST_COLUMNS)
