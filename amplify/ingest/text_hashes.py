@@ -9,9 +9,9 @@ about 1.5 s per million posts), while the reading thread waited for it.
 
 :func:`sha1_hex` hashes an Arrow string array in one compiled loop that
 releases the lock: each text is read in place from the array's data buffer
-and hashed by the ``SHA1`` function of the OpenSSL library that Python's own
-:mod:`hashlib` uses (the same digests, and the processor's SHA instructions
-where it has them); the digests are written as hex into one buffer that
+and hashed by the ``SHA1_*`` functions of the OpenSSL library that Python's
+own :mod:`hashlib` uses (the same digests, and the processor's SHA
+instructions where it has them); the digests are written as hex into one buffer that
 becomes the result's. When that library cannot be found or does not give
 :mod:`hashlib`'s digests, :func:`sha1_hex` returns None and the caller
 hashes text by text as before.
@@ -54,16 +54,22 @@ def _libcrypto_paths() -> list[str]:
 
 
 def _load_sha1():
-    """The ctypes ``SHA1(data, length, digest)`` of libcrypto, checked against hashlib; None when unusable."""
+    """The compiled loop over libcrypto's ``SHA1_Init``/``SHA1_Update``/``SHA1_Final``, checked against
+    hashlib; None when unusable. (Not the one-shot ``SHA1``: in OpenSSL 3 it looks the algorithm up
+    on every call, twice the time of the whole hash for a post's text.)"""
     for path in _libcrypto_paths():
         try:
-            fn = ctypes.CDLL(path).SHA1
+            lib = ctypes.CDLL(path)
+            init, update, final = lib.SHA1_Init, lib.SHA1_Update, lib.SHA1_Final
         except (OSError, AttributeError):
             continue
-        fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
-        fn.restype = ctypes.c_void_p
+        init.argtypes = [ctypes.c_void_p]
+        update.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+        final.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        for fn in (init, update, final):
+            fn.restype = ctypes.c_int
         try:
-            kernel = _make_kernel(fn)
+            kernel = _make_kernel(init, update, final)
             probe = ["", "a", "é中\x00\x7f" * 50, "x" * 1000]
             arr = pa.array(probe, pa.string())
             got = _run(kernel, arr).to_pylist()
@@ -74,17 +80,21 @@ def _load_sha1():
     return None
 
 
-def _make_kernel(fn):
+def _make_kernel(init, update, final):
     """The compiled loop: SHA-1 of each text of ``data`` (bounds in ``offsets``), hex into ``out``."""
 
     @njit(nogil=True)
     def kernel(data, offsets, out, hexdigits):
         digest = np.empty(20, dtype=np.uint8)
+        ctx = np.empty(256, dtype=np.uint8)   # an OpenSSL SHA_CTX (96 bytes), with room to spare
         base = data.ctypes.data
         dptr = digest.ctypes.data
+        cptr = ctx.ctypes.data
         for i in range(len(offsets) - 1):
             lo = offsets[i]
-            fn(base + lo, offsets[i + 1] - lo, dptr)
+            init(cptr)
+            update(cptr, base + lo, offsets[i + 1] - lo)
+            final(dptr, cptr)
             o = 40 * i
             for k in range(20):
                 b = digest[k]
