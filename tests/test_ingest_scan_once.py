@@ -46,3 +46,16 @@ def test_one_pass_grows_past_its_first_arrays():
     assert nrec == 20_001 and nq > 0
     _check(body + b'bad"quote\n', ord(","))   # a quote where none may be: -1, as the two passes say
     _check(b"", ord(","))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b",", b'"', b"\n", b"\r\n", b'""', b"x y", b'"\n"', b'","']),
+                max_size=60).map(b"".join))
+def test_block_end_counts_the_line_breaks_before_it(body):
+    # a block's line breaks come from the scan that finds its end (no second pass over the block)
+    from amplify.ingest.chunked import _scan_last_end
+
+    end, lines = _scan_last_end(np.frombuffer(body, dtype=np.uint8), ord(","))
+    if end >= 0:
+        assert lines == body[:end].count(b"\n")
+        assert end == 0 or body[end - 1:end] == b"\n"
