@@ -244,8 +244,13 @@ def posts_table(allacc: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     """The accepted rows as posts: ``origin`` (``file:row``) in place of the internal columns."""
     if not len(allacc):
         return schema.empty_posts(optional=True)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     file_idx = allacc["_file"].to_numpy()
-    rows = allacc["_row"].astype("int64").astype("string")
-    files = pd.Series(np.asarray(paths, dtype=object)[file_idx], dtype="string")
-    allacc["origin"] = (files + ":" + rows).to_numpy()
+    # in Arrow: numbers to text and the joins in C++, the column kept as Arrow strings (pandas
+    # strings made Python ones, then Arrow again: ~15 ms per 70k-row block, holding the GIL)
+    rows = pc.cast(pa.array(allacc["_row"].astype("int64").to_numpy()), pa.string())
+    files = pa.array(list(paths), pa.string()).take(pa.array(file_idx, pa.int64()))
+    allacc["origin"] = pd.arrays.ArrowStringArray(pc.binary_join_element_wise(files, rows, ":"))
     return allacc.drop(columns=["_row", "_naive", "_file"])

@@ -99,31 +99,38 @@ def _header(data: bytes, fmt: str) -> _Header | None:
     return _Header(prefix, prefix.count(b"\n"), sep)
 
 
-def _last_record_end(buf: bytearray, sep: str, path: str) -> int:
-    """The offset just past the last line break of ``buf`` outside quotes (0: none yet).
+def _last_record_end(buf: bytearray, sep: str, path: str) -> tuple[int, int]:
+    """The offset just past the last line break of ``buf`` outside quotes (0: none yet), and the
+    line breaks before it (inside quotes too).
 
     ``buf`` starts at a record's start. Quoting that is not clean (a quote where
     RFC 4180 puts none) is read row by row by the strict reader, whose records a
     block cannot predict: :class:`ReadWhole`.
     """
-    end = _scan_last_end(np.frombuffer(buf, dtype=np.uint8), ord(sep))
+    end, lines = _scan_last_end(np.frombuffer(buf, dtype=np.uint8), ord(sep))
     if end < 0:
         raise ReadWhole(path, "quoting that is not clean CSV (read row by row, so read whole)")
-    return end
+    return end, lines
 
 
 @njit(cache=True, nogil=True)
 def _scan_last_end(arr, sep):
-    """Just past the last line break outside quotes (0: none), or -1 where a quote sits where
-    RFC 4180 puts none -- the rule of :func:`~amplify.ingest.csv_fast.scan_records`, in one pass."""
+    """``(end, lines)``: just past the last line break outside quotes (0: none), or -1 where a quote
+    sits where RFC 4180 puts none -- the rule of :func:`~amplify.ingest.csv_fast.scan_records`, in
+    one pass; and how many line breaks come before that end (so that the block's are not counted
+    in another pass)."""
     n = len(arr)
     nq = 0
     last = 0
+    nl = 0
+    last_nl = 0
     for i in range(n):
         c = arr[i]
         if c == 10:
+            nl += 1
             if nq % 2 == 0:
                 last = i + 1
+                last_nl = nl
         elif c == 34:
             prev = arr[i - 1] if i > 0 else 10
             nxt = arr[i + 1] if i < n - 1 else 10
@@ -132,9 +139,9 @@ def _scan_last_end(arr, sep):
             else:
                 ok = nxt == sep or nxt == 10 or nxt == 13 or nxt == 34
             if not ok:
-                return -1
+                return -1, 0
             nq += 1
-    return last
+    return last, last_nl
 
 
 class _BlockFilter:
@@ -256,50 +263,70 @@ def _text_blocks(stream, fmt: str, chunk_size: int, whole, on_bytes):
                 del pending[: len(head.prefix)]
                 state["first_line"] = head.lines + 1
         while pending and (done or len(pending) >= chunk_size):
-            end = _block_end(pending, chunk_size, fmt, head.sep, path)
+            end, counted = _block_end(pending, chunk_size, fmt, head.sep, path)
             if end == 0:
                 if not done:
                     break           # one record longer than what is read so far: read on
                 end = len(pending)  # the last record, without a line break after it
+                counted = -1
             if done and state["blocks"] == 0 and end == len(pending):
                 yield from whole()  # the whole file is one block after all: read it as before
                 return
             with memoryview(pending) as view:
-                body = bytes(view[:end])   # one copy (pending[:end] would make two)
+                # one copy, behind the header line the CSV reader reads first (JSON Lines: none)
+                data = head.prefix + view[:end]
             del pending[:end]
-            raw = _read_block(stream, fmt, head, body, state["first_line"], path)
+            nlines = counted if counted >= 0 else _count_newlines(np.frombuffer(data, dtype=np.uint8),
+                                                                  len(head.prefix))
+            raw = _read_block(stream, fmt, head, data, nlines, state["first_line"], path)
             state["blocks"] += 1
-            state["first_line"] += body.count(b"\n")
-            del body   # not held while the block is used
+            state["first_line"] += nlines
+            del data   # not held while the block is used
             yield raw
             del raw
 
 
-def _block_end(pending: bytearray, chunk_size: int, fmt: str, sep: str, path: str) -> int:
-    """Where the next block ends: the last record end within ``chunk_size`` bytes, else the first one after."""
+def _block_end(pending: bytearray, chunk_size: int, fmt: str, sep: str, path: str) -> tuple[int, int]:
+    """Where the next block ends: the last record end within ``chunk_size`` bytes, else the first one
+    after; and the line breaks before it (-1: not counted)."""
     limit = min(len(pending), chunk_size)
     if fmt == "jsonl":
         end = pending.rfind(b"\n", 0, limit) + 1
         if end == 0 and limit < len(pending):
             end = pending.find(b"\n", limit) + 1
-        return end
+        return end, -1
     with memoryview(pending) as view:
-        end = _last_record_end(view[:limit], sep, path)
+        end, lines = _last_record_end(view[:limit], sep, path)
         if end == 0 and limit < len(pending):
-            end = _last_record_end(view, sep, path)
-    return end
+            end, lines = _last_record_end(view, sep, path)
+    return end, lines
 
 
-def _read_block(stream, fmt: str, head: _Header, body: bytes, first_line: int, path: str) -> RawTable:
-    """One block read by the file's reader (CSV/TSV: behind the header line), rows numbered in the file."""
+@njit(cache=True, nogil=True)
+def _count_newlines(arr, start):
+    """Line breaks in ``arr`` from ``start`` on (compiled, without the interpreter lock: ``bytes.count``
+    held it for a whole block while the storing thread waited)."""
+    n = 0
+    for i in range(start, len(arr)):
+        if arr[i] == 10:
+            n += 1
+    return n
+
+
+def _read_block(stream, fmt: str, head: _Header, data: bytes, nlines: int, first_line: int, path: str) -> RawTable:
+    """One block read by the file's reader, rows numbered in the file.
+
+    ``data`` is the header line (``head.prefix``; JSON Lines: none) then the block's records, which
+    hold ``nlines`` line breaks.
+    """
     from amplify.ingest.delimited import read_delimited
     from amplify.ingest.json_records import read_jsonl
 
     filt = stream.filter
     if fmt == "jsonl":
-        last = first_line + body.count(b"\n")
+        last = first_line + nlines
         deep = [ln - first_line + 1 for ln in filt.deep_lines if first_line <= ln <= last]
-        src = stream.loaded(body)
+        src = stream.loaded(data)
         src.filter = _BlockFilter(deep)
         try:
             raw = read_jsonl(src, path)
@@ -307,7 +334,7 @@ def _read_block(stream, fmt: str, head: _Header, body: bytes, first_line: int, p
             forget_json()
         shift = first_line - 1
     else:
-        src = stream.loaded(head.prefix + body)
+        src = stream.loaded(data)
         src.filter = None
         raw = read_delimited(src, path, fmt, src.encoding, False, True)
         shift = first_line - (head.lines + 1)

@@ -19,7 +19,7 @@ from numba import njit
 from amplify.ingest.csv_strict import malformed_row
 from amplify.ingest.raw import arrow_frame
 
-__all__ = ["scan_records", "read_fast"]
+__all__ = ["scan_records", "scan_records_once", "read_fast"]
 
 NEWLINE, CARRIAGE_RETURN, QUOTE = 10, 13, 34
 
@@ -60,18 +60,55 @@ def scan_records(arr, sep, out_end, out_line, fill):
     return nrec, nl, nq
 
 
+@njit(cache=True, nogil=True)
+def scan_records_once(arr, sep):
+    """:func:`scan_records` in one pass: ``(record ends, newlines before each, records, newlines,
+    quotes)``, the arrays grown as records are found (counting first, then filling, read every
+    byte twice: the reading side's second-largest scan)."""
+    n = len(arr)
+    cap = max(1024, n // 256)
+    ends = np.empty(cap, dtype=np.int64)
+    lines = np.empty(cap, dtype=np.int64)
+    nrec = 0
+    nl = 0
+    nq = 0
+    for i in range(n):
+        c = arr[i]
+        if c == 10:
+            if nq % 2 == 0:
+                if nrec == cap:
+                    cap *= 2
+                    grown = np.empty(cap, dtype=np.int64)
+                    grown[:nrec] = ends[:nrec]
+                    ends = grown
+                    grown = np.empty(cap, dtype=np.int64)
+                    grown[:nrec] = lines[:nrec]
+                    lines = grown
+                ends[nrec] = i
+                lines[nrec] = nl
+                nrec += 1
+            nl += 1
+        elif c == 34:
+            prev = arr[i - 1] if i > 0 else 10
+            nxt = arr[i + 1] if i < n - 1 else 10
+            if nq % 2 == 0:  # opens a field, or is the second of a doubled quote
+                ok = prev == sep or prev == 10 or prev == 34
+            else:
+                ok = nxt == sep or nxt == 10 or nxt == 13 or nxt == 34
+            if not ok:
+                return ends[:0].copy(), lines[:0].copy(), nrec, nl, -1
+            nq += 1
+    return ends[:nrec].copy(), lines[:nrec].copy(), nrec, nl, nq
+
+
 def _record_spans(arr: np.ndarray, sep: str, first_line: int):
     """``(starts, ends, lines, has_quotes)`` of every record, or None when the quoting is not clean."""
-    # one compiled pass finds the records (newlines outside quotes) and checks
-    # that every quote opens or closes a field; a second one writes them down
+    # one compiled pass finds the records (newlines outside quotes), checks
+    # that every quote opens or closes a field, and writes them down
     n = len(arr)
-    e = np.zeros(0, dtype=np.int64)
-    nrec, _, nq = scan_records(arr, ord(sep), e, e, False)
+    bnd, nl_before, nrec, _, nq = scan_records_once(arr, ord(sep))
     if nq < 0 or nq % 2:
         return None  # quotes in odd places: let the strict reader say which rows
-    bnd = np.empty(nrec, dtype=np.int64)
-    nl_before = np.empty(nrec, dtype=np.int64)
-    scan_records(arr, ord(sep), bnd, nl_before, True)
     starts = np.r_[0, bnd + 1]
     ends = np.r_[bnd, n]
     lines = np.r_[0, nl_before + 1] + first_line  # physical line where each record starts

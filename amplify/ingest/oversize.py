@@ -122,7 +122,7 @@ def _write_marker(out, o, marker, end, k):
 
 
 @njit(cache=True, nogil=True)
-def _cut_records(inp, out, sep, line_cap, rec_cap, st, sizes, lines, spans, marker, end):
+def _cut_records(inp, out, sep, line_cap, rec_cap, st, sizes, lines, spans, marker, end, fast=True):
     """One chunk of CSV/TSV bytes: copy to ``out``, cutting records longer than the caps.
 
     A record ends at a line break outside quotes (RFC 4180: a quote opens a
@@ -136,6 +136,11 @@ def _cut_records(inp, out, sep, line_cap, rec_cap, st, sizes, lines, spans, mark
     number, 6 bytes of the record written by earlier chunks, 7 line number,
     8 the record's first line, 9 line breaks inside the record. Returns
     ``(bytes written, cuts ended here, bytes to take back from earlier chunks' output)``.
+
+    ``fast`` copies the plain bytes of a quoted field (neither quote nor line break) in a tight
+    inner loop, as far as the cap allows: what the byte-by-byte steps do with them (texts are
+    most of a posts file: the whole pass took about a third less time). False: byte by byte only
+    (the tests compare the two).
     """
     rlen, inq, pend, atstart, cutting, k, prev, line_no, first, nls = (st[0], st[1], st[2], st[3], st[4], st[5],
                                                                        st[6], st[7], st[8], st[9])
@@ -143,8 +148,28 @@ def _cut_records(inp, out, sep, line_cap, rec_cap, st, sizes, lines, spans, mark
     o = 0
     ncut = 0
     retract = 0
-    for i in range(len(inp)):
+    n = len(inp)
+    i = 0
+    while i < n:
         c = inp[i]
+        if fast and inq and not pend and not cutting and rlen > 0 and c != 34 and c != 10:
+            # inside quotes, not cutting: each such byte only adds to the record (and to out) until
+            # the record passes its cap -- copy as many as stay within it, then go on byte by byte
+            room = (line_cap if nls == 0 else rec_cap) - rlen
+            if room > 0:
+                j = i
+                lim = min(n, i + room)
+                while j < lim:
+                    d = inp[j]
+                    if d == 34 or d == 10:
+                        break
+                    out[o] = d
+                    o += 1
+                    j += 1
+                rlen += j - i
+                i = j
+                continue
+        i += 1
         if rlen == 0:
             first = line_no
             nls = 0
@@ -354,7 +379,7 @@ class _Filter:
         piece, retract = self._step(chunk)
         if retract:
             raise ValueError("a cut reached back into an earlier chunk: use run()")
-        return piece
+        return bytes(piece)
 
 
 class LineFilter(_Filter):
@@ -377,7 +402,7 @@ class LineFilter(_Filter):
         self._st[3] = 1
         self._st[7] = 1
 
-    def _step(self, chunk) -> tuple[bytes, int]:
+    def _step(self, chunk) -> tuple[memoryview, int]:
         inp = np.frombuffer(chunk, dtype=np.uint8)
         out = np.empty(self._room(len(inp)), dtype=np.uint8)
         nmax = len(inp) // self.cap + 2
@@ -389,7 +414,8 @@ class LineFilter(_Filter):
         self.sizes += sizes[:ncut].tolist()
         self.lines += lines[:ncut].tolist()
         self.spans += spans[:ncut].tolist()
-        return out[:o].tobytes(), int(retract)
+        # a view, not a copy: the caller appends it to its buffer (a copy there; tobytes made two)
+        return memoryview(out[:o]), int(retract)
 
     def finish(self) -> bytes:
         """Close a cut still open at the end of the file."""
@@ -445,7 +471,7 @@ class JsonFilter(_Filter):
         """The line where the nesting first went deeper than ``max_depth`` (None: never)."""
         return int(self._st[11]) or None
 
-    def _step(self, chunk) -> tuple[bytes, int]:
+    def _step(self, chunk) -> tuple[memoryview, int]:
         inp = np.frombuffer(chunk, dtype=np.uint8)
         out = np.empty(self._room(len(inp)), dtype=np.uint8)
         nmax = len(inp) // self.cap + 2
@@ -457,7 +483,8 @@ class JsonFilter(_Filter):
         self.sizes += sizes[:ncut].tolist()
         self.lines += lines[:ncut].tolist()
         self.deep_lines += deep[:ndeep].tolist()
-        return out[:o].tobytes(), int(retract)
+        # a view, not a copy: the caller appends it to its buffer (a copy there; tobytes made two)
+        return memoryview(out[:o]), int(retract)
 
     def finish(self) -> bytes:
         """Close what the end of the file leaves open: a cut string, a deep last line."""

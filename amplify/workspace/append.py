@@ -29,8 +29,8 @@ from amplify.utc import to_ns
 from amplify.workspace.parts import INTERNAL_POST_COLUMNS, stored_contents, stored_keys, stored_versions, write_part
 from amplify.workspace.tables import from_pandas, nullable_strings
 
-__all__ = ["AppendReport", "PreparedPosts", "prepare_posts", "text_sha1", "conflict_table", "append_posts",
-           "ingest_files"]
+__all__ = ["AppendReport", "PreparedPosts", "prepare_posts", "text_sha1", "text_sha1_array", "conflict_table",
+           "append_posts", "ingest_files"]
 
 #: The fields compared to tell an already present post from a conflict.
 COMPARED_FIELDS = ("outlet", "published_at", "text")
@@ -111,6 +111,29 @@ def text_sha1(texts: pd.Series) -> list[str]:
     return [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts.tolist()]
 
 
+#: From this many texts on, :func:`text_sha1_array` hashes them in one compiled loop without the
+#: interpreter lock (below, text by text: the loop's compilation, once per process, costs more).
+FAST_SHA1_MIN = 20_000
+
+
+def text_sha1_array(texts: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """:func:`text_sha1` as a ``string`` array: for many Arrow-backed texts (what ingest reads) hashed
+    by :func:`amplify.ingest.text_hashes.sha1_hex` while the reading thread goes on; the same values."""
+    if len(texts) >= FAST_SHA1_MIN:
+        import pyarrow as pa
+
+        from amplify.ingest.text_hashes import sha1_hex
+
+        try:
+            arr = pa.array(texts.array) if isinstance(texts.dtype, pd.StringDtype) else None
+        except (pa.ArrowException, TypeError, ValueError):
+            arr = None   # e.g. lone surrogates in Python strings: text by text below, as before
+        hashed = sha1_hex(arr) if arr is not None else None
+        if hashed is not None:
+            return pd.arrays.ArrowStringArray(hashed)
+    return pd.array(text_sha1(texts), dtype="string")
+
+
 def prepare_posts(posts: pd.DataFrame) -> PreparedPosts:
     """Validate ``posts``, drop exact in-input duplicates, split off in-input conflicts.
 
@@ -127,7 +150,8 @@ def prepare_posts(posts: pd.DataFrame) -> PreparedPosts:
     reserved = [c for c in INTERNAL_POST_COLUMNS if c in posts.columns]
     if reserved:
         raise schema.SchemaError(f"posts: column(s) {reserved} are reserved for the workspace")
-    if "post_id" not in posts.columns or not posts["post_id"].duplicated().any():
+    unique_ids = "post_id" not in posts.columns or not posts["post_id"].duplicated().any()
+    if unique_ids:
         v = nullable_strings(schema.validate_posts(posts))
     else:
         # validate_posts rejects repeated ids: validate the rest with stand-in ids, then
@@ -138,7 +162,12 @@ def prepare_posts(posts: pd.DataFrame) -> PreparedPosts:
             raise schema.SchemaError(f"posts.post_id has {int(pid.isna().sum())} missing value(s)")
         v["post_id"] = pid
     keys = pd.DataFrame({"post_id": v["post_id"], "outlet": v["outlet"], "ns": to_ns(v["published_at"]),
-                         "sha": pd.array(text_sha1(v["text"]), dtype="string")})
+                         "sha": text_sha1_array(v["text"])})
+    if unique_ids:
+        # no id repeats (every block of an ingest): no copies, no conflicts, and no four-column
+        # duplicate search (a quarter of the storing thread's pandas time)
+        return PreparedPosts(incoming=v, rows=v.reset_index(drop=True), keys=keys.reset_index(drop=True),
+                             duplicates=0, conflicting_ids=[])
     dup = keys.duplicated(subset=["post_id", "outlet", "ns", "sha"]).to_numpy()
     rest = keys.loc[~dup, "post_id"]
     conflicting = sorted(rest[rest.duplicated(keep=False)].unique().tolist())
@@ -260,10 +289,20 @@ def append_posts(root: Path, parts: list[dict], last_seq: int, posts: pd.DataFra
     if n_new:
         rows = prepared.rows.loc[is_new].reset_index(drop=True)
         sha = keys.loc[is_new, "sha"].reset_index(drop=True)
-        part = write_part(root, parts, last_seq + 1, from_pandas(rows, "posts"), sha.tolist(), _sources(rows))
+        part = write_part(root, parts, last_seq + 1, from_pandas(rows, "posts"), _arrow_strings(sha), _sources(rows))
     report = AppendReport(new=n_new, already_present=int(same.sum()), conflicts=conflicts,
                           duplicates=prepared.duplicates, seq=None if part is None else part["seq"])
     return report, part
+
+
+def _arrow_strings(values: pd.Series):
+    """A ``string`` Series as Arrow strings (in place when Arrow-backed; a list when not)."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values.array, pa.string()) if isinstance(values.dtype, pd.StringDtype) else values.tolist()
+    except (pa.ArrowException, TypeError, ValueError):
+        return values.tolist()
 
 
 def _sum_reports(reports: list[AppendReport]) -> AppendReport:
@@ -295,8 +334,9 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     ``workers`` (default 2; 1: one step after the other) above 1 reads the
     next blocks in a background thread while the last ones are stored
     (:class:`~amplify.ingest.read_ahead.ReadAhead`, two blocks ahead, as a
-    part gathers about two): the same steps in the same order, so the same
-    result.
+    part gathers about two), and cuts and parses the block after in a third
+    (``BlockReading(parse_ahead=True)``, one block ahead): the same steps in
+    the same order, so the same result.
 
     Returns
     -------
@@ -325,7 +365,7 @@ def ingest_files(root: Path, parts: list[dict], last_seq: int, paths, **read_opt
     chunk_size = read_options.setdefault("chunk_size", DEFAULT_CHUNK_SIZE)
     why: dict = {}   # shown name -> why the file was read whole
     while True:
-        reading = BlockReading(paths, whole=whole, spill_dir=root, **read_options)
+        reading = BlockReading(paths, whole=whole, spill_dir=root, parse_ahead=workers > 1, **read_options)
         written: list[dict] = []
         reports: list[AppendReport] = []
         held: list = []      # blocks of small files are gathered into one part, as one table was

@@ -61,12 +61,20 @@ class _Hashing:
         self.closed = True
 
 
-def write_parquet_checked(final: Path, table: pa.Table, row_group_size: int | None = None) -> tuple[int, str]:
+def write_parquet_checked(final: Path, table: pa.Table, row_group_size: int | None = None,
+                          plain: Collection[str] = ()) -> tuple[int, str]:
     """Write ``table`` to ``final`` atomically; returns its size in bytes and the SHA-256 of its bytes
-    (recorded in the manifest, so that ``amplify check`` can tell a damaged file)."""
+    (recorded in the manifest, so that ``amplify check`` can tell a damaged file).
+
+    Columns named in ``plain`` are written without dictionary encoding: for columns whose values
+    are nearly all different, the dictionary is built only to be dropped (the same values are read
+    back either way)."""
+    options = dict(PARQUET_OPTIONS)
+    if plain:
+        options["use_dictionary"] = [c for c in table.column_names if c not in set(plain)]
     with atomic_output(final, "wb") as fh:
         sink = _Hashing(fh)
-        pq.write_table(table, sink, row_group_size=row_group_size, **PARQUET_OPTIONS)
+        pq.write_table(table, sink, row_group_size=row_group_size, **options)
     return sink.size, sink.sha.hexdigest()
 
 
