@@ -54,7 +54,7 @@ from amplify.detect.shingles import DOC_BITS, shingles
 from amplify.text import tokenize
 from amplify.utc import to_ns
 
-__all__ = ["HolderIndex", "FarRare"]
+__all__ = ["HolderIndex", "FarRare", "SliceChoices"]
 
 _DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 _HASH_MASK = ~_DOC_MASK
@@ -62,6 +62,7 @@ _HASH_MASK = ~_DOC_MASK
 # holds about 1/64 of the corpus's rows at once (besides one chunk's texts)
 _BUCKET_BITS = 6
 _VERSION = 2   # 2: the tokens of every post are kept (tokens.u64, narrow.u8, token_offsets.i64)
+_CHOICES_VERSION = 1  # the files of :meth:`HolderIndex.choose_all` (:class:`SliceChoices`)
 # index keys read at a time by :meth:`HolderIndex.choose` (8 bytes each; a block and its rare rows)
 _QUERY_ROWS = 1 << 22
 
@@ -122,13 +123,15 @@ class HolderIndex:
     ``HolderIndex(folder)``; build one with :meth:`build`.
     """
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, choices: "SliceChoices | Path | str | None" = None):
         self.folder = Path(folder)
         self.meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
         self.n_posts = int(self.meta["posts"])
         self.shingle = int(self.meta["shingle"])
         self.times = _mapped(self.folder / "times.i64", np.int64)
         self.lengths = _mapped(self.folder / "lengths.i32", np.int32)
+        #: every slice's choices made at once (:meth:`choose_all`), which :meth:`for_slice` reads
+        self.choices = choices if choices is None or isinstance(choices, SliceChoices) else SliceChoices(choices)
 
     @staticmethod
     def is_complete(folder: Path | str, shingle: int) -> bool:
@@ -303,6 +306,27 @@ class HolderIndex:
         the pages leave the slice's memory before its detection runs."""
         return _mapped(self.folder / "keys.u64", np.uint64)
 
+    def for_slice(self, sl, targets: pd.DataFrame, cfg: DetectSettings,
+                  workers: int = 2) -> tuple[FarRare, np.ndarray]:
+        """:meth:`choose` for slice ``sl`` (``targets``: its posts): read from
+        :attr:`choices` when :meth:`choose_all` made them for this slice and
+        its targets are the index's posts of the slice, in the index's order
+        (a file read); else chosen now (a pass over the index)."""
+        got = None if self.choices is None else self.choices.of(sl)
+        if got is not None:
+            p0, p1, rows, sources = got
+            ids = targets["post_id"].astype(str).to_numpy(dtype=object)
+            if len(ids) == p1 - p0:
+                with pa.memory_map(str(self.folder / "ids.arrow")) as src:
+                    span = pa.ipc.open_file(src).read_all().column("post_id").slice(p0, p1 - p0)
+                    same = span.combine_chunks().equals(pa.array(ids, pa.string())) if len(ids) else True
+                del span
+                if same:
+                    # the rows' corpus numbers become the targets' positions
+                    rows = (rows & _HASH_MASK) | ((rows & _DOC_MASK) - np.uint64(p0))
+                    return FarRare(ids, rows), sources
+        return self.choose(targets, sl.start_ns - cfg.window_ns, cfg, workers)
+
     def choose(self, targets: pd.DataFrame, far_before_ns: int, cfg: DetectSettings,
                workers: int = 2) -> tuple[FarRare, np.ndarray]:
         """What a slice's ``targets`` need of the long look-back.
@@ -358,47 +382,221 @@ class HolderIndex:
             raise ValueError(f"targets not among the posts of the holder index (at their times): {missing}")
         times = np.asarray(self.times[p0:p1])
         long_t = (tnum >= 0) & (np.asarray(self.lengths[p0:p1]) >= cfg.quote_window_words)
-        # per post of the span, its horizon and its far sources' end as corpus post numbers
-        g_lo = np.searchsorted(self.times, times - qw, side="left").astype(np.int64)
-        g_hi = np.searchsorted(self.times, times + qw, side="right").astype(np.int64)
-        g_end = np.minimum(np.searchsorted(self.times, times - w, side="left"),
-                           np.searchsorted(self.times, far_before_ns, side="left")).astype(np.int64)
-        g_end = np.maximum(g_end, g_lo)
-        lengths = np.asarray(self.lengths)
-        args = (p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, int(cfg.common_at), int(cfg.quote_window_words))
+        # per post of the span: the target it is (-1: none, or too short), its horizon and its far
+        # sources' end as corpus post numbers
+        info = np.empty((p1 - p0, 4), np.int32)
+        info[:, 0] = np.where(long_t, tnum, -1)
+        info[:, 1] = np.searchsorted(self.times, times - qw, side="left")
+        info[:, 2] = np.searchsorted(self.times, times + qw, side="right")
+        info[:, 3] = np.minimum(np.searchsorted(self.times, times - w, side="left"),
+                                np.searchsorted(self.times, far_before_ns, side="left"))
+        np.maximum(info[:, 3], info[:, 1], out=info[:, 3])
         rare_rows, pairs = [], []
+        for _, (r, pt, ps) in self._scan(p0, info, cfg, workers, lambda r, pt, ps: (r.copy(), pt, ps)):
+            rare_rows.append(r)
+            pairs.append(pt * np.int64(self.n_posts) + ps)
+        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
+        pair = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
+        return FarRare(ids, rows), _chosen(pair, self.n_posts, cfg.shingle)
+
+    def _scan(self, p0: int, info: np.ndarray, cfg: DetectSettings, workers: int, after):
+        """One sequential pass over ``keys.u64`` for the posts ``p0 + k`` described
+        by ``info[k]`` (:func:`_scan_runs`), ``_QUERY_ROWS`` keys at a time, the
+        blocks scanned by ``workers`` threads: yields, block after block, its
+        number of keys and ``after(rare rows, pair targets, pair sources)``
+        (run in the thread)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        lengths = np.asarray(self.lengths)
+        common_at, min_words = int(cfg.common_at), int(cfg.quote_window_words)
 
         def scan(block):
             cap = max(1024, len(block) // 8)
             while True:   # the pairs' buffer grown until it holds them (far sources are few)
                 rare = np.empty(len(block), np.uint64)
                 pt, ps = np.empty(cap, np.int64), np.empty(cap, np.int64)
-                nr, npair = _scan_runs(block, *args, rare, pt, ps)
+                nr, npair = _scan_runs(block, p0, info, lengths, common_at, min_words, rare, pt, ps)
                 if npair >= 0:
-                    return rare[:nr].copy(), pt[:npair] * np.int64(self.n_posts) + ps[:npair]
+                    return len(block), after(rare[:nr], pt[:npair], ps[:npair])
                 cap *= 4
 
-        from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(max(1, workers)) as ex:
             pending = []
             for block in _whole_runs(self.folder / "keys.u64", _QUERY_ROWS):
                 pending.append(ex.submit(scan, block))
                 if len(pending) > max(1, workers):      # at most a few blocks in memory
-                    r, pr = pending.pop(0).result()
-                    rare_rows.append(r)
-                    pairs.append(pr)
+                    yield pending.pop(0).result()
             for f in pending:
-                r, pr = f.result()
-                rare_rows.append(r)
-                pairs.append(pr)
-        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
-        pair = np.sort(np.concatenate(pairs)) if pairs else np.zeros(0, np.int64)
-        if len(pair) == 0:
-            return FarRare(ids, rows), np.zeros(0, np.int64)
-        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-        counts = np.diff(np.r_[starts, len(pair)])
-        chosen = np.unique(pair[starts[counts >= cfg.shingle]] % np.int64(self.n_posts))
-        return FarRare(ids, rows), chosen
+                yield f.result()
+
+    def choose_all(self, slices, cfg: DetectSettings, folder: Path | str, *, keep=None, workers: int = 2,
+                   progress: bool = False) -> "SliceChoices":
+        """:meth:`choose` for every slice of ``slices`` at once, in one pass over ``keys.u64``.
+
+        Each post of the corpus is the target of the slice whose ``[start_ns,
+        end_ns)`` holds its time, with that slice's far halo: a post of time
+        ``t`` in a slice starting at ``a`` takes its far sources before
+        ``min(t - window, a - window)``, as :meth:`choose` with
+        ``far_before_ns = a - window`` does. One pass answers all slices
+        (each slice's own pass read the whole index again: 27 passes over
+        2.7 GB for 10M posts in 7-day slices).
+
+        Results are spilled to ``folder`` as the pass goes, slice by slice
+        (``rare-K.u64``: the rare rows as ``hash << DOC_BITS | corpus
+        number``; ``sources-K.i64``: the chosen sources' corpus numbers), so
+        memory holds a block of keys and one slice's pairs, not every
+        slice's results. ``keep(numbers, folder)``, when given, is called
+        with the corpus numbers of every slice's sources (ascending) and the
+        folder, and returns what to record of them (a copy of those posts
+        made for cheap reading, see
+        :meth:`amplify.detect.slices.PostSource.keep`), or None. Written in a
+        temporary folder renamed into place (``meta.json`` last), so a
+        resumed run finds the choices whole or absent.
+
+        Raises
+        ------
+        ValueError
+            The index counts other shingles than ``cfg.shingle``.
+        """
+        from tqdm.auto import tqdm
+
+        if cfg.shingle != self.shingle:
+            raise ValueError(f"the holder index counts {self.shingle}-token shingles, detection asks for "
+                             f"{cfg.shingle}")
+        folder = Path(folder)
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        w, qw = cfg.window_ns, cfg.quote_window_ns
+        n = self.n_posts
+        times = np.asarray(self.times)
+        slices = list(slices)
+        starts = np.array([s.start_ns for s in slices], dtype=np.int64)
+        ends = np.array([s.end_ns for s in slices], dtype=np.int64)
+        p0 = np.searchsorted(times, starts, side="left")
+        p1 = np.searchsorted(times, ends, side="left")
+        # each post's slice (its position in ``slices``), -1 for a post no slice holds; post numbers fit
+        # in 32 bits (below 2**DOC_BITS), so the per-post arrays are int32: 4 bytes a post each
+        owner = np.full(n, -1, np.int32)
+        for k in range(len(slices)):
+            owner[p0[k]:p1[k]] = k
+        # per post (16 bytes, one cache line's read per row in the scan): the target it is (its own
+        # number; -1 outside the slices or too short), its horizon and its far sources' end
+        info = np.empty((n, 4), np.int32)
+        info[:, 0] = np.where((owner >= 0) & (np.asarray(self.lengths) >= cfg.quote_window_words),
+                              np.arange(n, dtype=np.int32), -1)
+        info[:, 1] = np.searchsorted(times, times - qw, side="left")
+        info[:, 2] = np.searchsorted(times, times + qw, side="right")
+        # a post's far sources end at its own ``t - window`` or its slice's far halo, whichever is first
+        slice_end = np.searchsorted(times, starts - w, side="left").astype(np.int32)
+        info[:, 3] = np.searchsorted(times, times - w, side="left")
+        np.minimum(info[:, 3], slice_end[np.maximum(owner, 0)], out=info[:, 3], where=owner >= 0)
+        np.maximum(info[:, 3], info[:, 1], out=info[:, 3])
+        n_slices = len(slices)
+
+        def group(rare, pt, ps):
+            # grouped by slice here, in the worker thread (a counting sort), so the writer only appends
+            pair = pt * np.int64(n) + ps
+            r_order, r_bounds = _by_group(owner, (rare & _DOC_MASK).astype(np.int64), n_slices)
+            p_order, p_bounds = _by_group(owner, pt, n_slices)
+            return rare[r_order], r_bounds, pair[p_order], p_bounds
+
+        def spill(result):
+            rare, r_bounds, pair, p_bounds = result
+            for k in np.flatnonzero(np.diff(r_bounds) > 0).tolist():
+                with open(tmp / f"rare-{slices[k].index:06d}.u64", "ab") as f:
+                    rare[r_bounds[k]:r_bounds[k + 1]].tofile(f)
+            for k in np.flatnonzero(np.diff(p_bounds) > 0).tolist():
+                with open(tmp / f"pairs-{slices[k].index:06d}.i64", "ab") as f:
+                    pair[p_bounds[k]:p_bounds[k + 1]].tofile(f)
+
+        bar = tqdm(total=int(self.meta.get("rows", 0)), desc="far choices", unit="key", unit_scale=True,
+                   disable=not progress, leave=False)
+        for size, result in self._scan(0, info, cfg, workers, group):
+            spill(result)
+            bar.update(size)
+        bar.close()
+        del owner, info
+        # each slice's sources: the far posts holding ``shingle`` of one target's rare shingles
+        everyone = []
+        records = []
+        for k, sl in enumerate(slices):
+            path = tmp / f"pairs-{sl.index:06d}.i64"
+            pair = np.fromfile(path, dtype=np.int64) if path.exists() else np.zeros(0, np.int64)
+            path.unlink(missing_ok=True)
+            chosen = _chosen(pair, n, cfg.shingle)
+            chosen.tofile(tmp / f"sources-{sl.index:06d}.i64")
+            everyone.append(chosen)
+            records.append({"index": sl.index, "start": sl.start_ns, "end": sl.end_ns,
+                            "p0": int(p0[k]), "p1": int(p1[k])})
+            del pair
+        every = np.unique(np.concatenate(everyone)) if everyone else np.zeros(0, np.int64)
+        kept = keep(every, tmp) if keep is not None and len(every) else None
+        meta = {"key": self._choices_key(slices, cfg), "slices": records, "sources": int(len(every)),
+                "kept": kept}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+        return SliceChoices(folder)
+
+    def _choices_key(self, slices, cfg: DetectSettings) -> dict:
+        """What :meth:`choose_all`'s results depend on: this index, the settings and the slices."""
+        return {"version": _CHOICES_VERSION, "index": self.meta, "settings": cfg.to_dict(),
+                "slices": [[s.index, s.start_ns, s.end_ns] for s in slices]}
+
+    def choices_for(self, slices, cfg: DetectSettings, folder: Path | str, *, keep=None, workers: int = 2,
+                    progress: bool = False) -> "SliceChoices":
+        """The choices of :meth:`choose_all` in ``folder``: reused when they were made
+        for this index, ``cfg`` and ``slices`` (a resumed run), else made again."""
+        folder = Path(folder)
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if meta is not None and meta.get("key") == json.loads(json.dumps(self._choices_key(slices, cfg))):
+            return SliceChoices(folder)
+        return self.choose_all(slices, cfg, folder, keep=keep, workers=workers, progress=progress)
+
+
+class SliceChoices:
+    """What :meth:`HolderIndex.choose_all` chose for each slice, in a folder:
+    per slice ``K``, ``rare-K.u64`` (its targets' rare rows, ``hash <<
+    DOC_BITS | corpus number``) and ``sources-K.i64`` (its far sources'
+    corpus numbers, ascending); ``meta.json`` names the slices (with their
+    targets' corpus numbers ``p0 <= p < p1``), what the choices were made
+    for, and ``kept``: the parts of the copy of every slice's sources'
+    posts, when one was made (:meth:`amplify.detect.slices.PostSource.keep`)."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+        self.kept = meta.get("kept")
+        self.n_sources = int(meta.get("sources", 0))
+        self._slices = {int(r["index"]): r for r in meta["slices"]}
+
+    def of(self, sl) -> tuple[int, int, np.ndarray, np.ndarray] | None:
+        """``(p0, p1, rows, sources)`` of slice ``sl`` (see the class docstring),
+        or None when no choice was made for a slice of its index and bounds."""
+        r = self._slices.get(int(sl.index))
+        if r is None or int(r["start"]) != int(sl.start_ns) or int(r["end"]) != int(sl.end_ns):
+            return None
+        name = f"{int(sl.index):06d}"
+        rare, sources = self.folder / f"rare-{name}.u64", self.folder / f"sources-{name}.i64"
+        rows = np.fromfile(rare, dtype=np.uint64) if rare.exists() else np.zeros(0, np.uint64)
+        return int(r["p0"]), int(r["p1"]), rows, np.fromfile(sources, dtype=np.int64)
+
+
+def _chosen(pair: np.ndarray, n_posts: int, shingle: int) -> np.ndarray:
+    """The sources (ascending corpus numbers) among ``pair`` (``target * n_posts +
+    source``, one per rare shingle they share) that share ``shingle`` rare
+    shingles with one target."""
+    if len(pair) == 0:
+        return np.zeros(0, np.int64)
+    pair = np.sort(pair)
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    counts = np.diff(np.r_[starts, len(pair)])
+    return np.unique(pair[starts[counts >= shingle]] % np.int64(n_posts))
 
 
 def _whole_runs(path: Path, block_keys: int):
@@ -434,20 +632,40 @@ def _first_at(keys, i, e, mask, bound):
 
 
 @njit(cache=True, nogil=True)
-def _scan_runs(keys, p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, common_at, min_words,
-               rare_out, pair_t, pair_s):
+def _by_group(owner, posts, n_groups):
+    """A stable counting sort of items by the group ``owner[posts[i]]`` of their post
+    (every one in ``0 .. n_groups - 1``): ``(order, bounds)``, group ``g``'s items
+    being ``order[bounds[g]:bounds[g + 1]]``."""
+    bounds = np.zeros(n_groups + 1, np.int64)
+    for i in range(len(posts)):
+        bounds[owner[posts[i]] + 1] += 1
+    for g in range(n_groups):
+        bounds[g + 1] += bounds[g]
+    fill = bounds[:-1].copy()
+    order = np.empty(len(posts), np.int64)
+    for i in range(len(posts)):
+        g = owner[posts[i]]
+        order[fill[g]] = i
+        fill[g] += 1
+    return order, bounds
+
+
+@njit(cache=True, nogil=True)
+def _scan_runs(keys, p0, info, lengths, common_at, min_words, rare_out, pair_t, pair_s):
     """One block of whole runs of the index's keys (one run per shingle, its
-    posts in time order): for every row of a target (corpus number ``p0 <=
-    p < p1`` with ``tnum[p - p0] >= 0`` and ``long_t``), whether its shingle
-    is rare at the target (at most ``common_at`` other holders among posts
-    ``g_lo <= q < g_hi``) -- written as ``hash << DOC_BITS | tnum`` to
-    ``rare_out`` -- and, for a rare one, each holder ``g_lo <= q < g_end`` of
-    ``min_words`` tokens or more as a pair ``(tnum, q)``. Every bound only
-    grows along a run, so three pointers walk it once. Returns ``(rare rows,
-    pairs)``, pairs ``-1`` when ``pair_t`` is too short."""
+    posts in time order): for every row of a target -- corpus number ``p``
+    with ``0 <= p - p0 < len(info)`` and ``info[p - p0] = (target, g_lo, g_hi,
+    g_end)``, ``target >= 0`` -- whether its shingle is rare at the target (at
+    most ``common_at`` other holders among posts ``g_lo <= q < g_hi``) --
+    written as ``hash << DOC_BITS | target`` to ``rare_out`` -- and, for a
+    rare one, each holder ``g_lo <= q < g_end`` of ``min_words`` tokens or
+    more as a pair ``(target, q)``. Every bound only grows along a run, so
+    three pointers walk it once. Returns ``(rare rows, pairs)``, pairs ``-1``
+    when ``pair_t`` is too short."""
     shift = np.uint64(DOC_BITS)
     mask = np.uint64((1 << DOC_BITS) - 1)
     n = len(keys)
+    p1 = p0 + len(info)
     cap = len(pair_t)
     nr = 0
     npair = 0
@@ -467,28 +685,29 @@ def _scan_runs(keys, p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, common_at
             if p >= p1:
                 break
             k = p - p0
-            if not long_t[k]:
+            t = info[k, 0]
+            if t < 0:
                 continue
-            lo = g_lo[k]
+            lo = np.int64(info[k, 1])
             a = _first_at(keys, a, e, mask, lo)
             if b < a:
                 b = a
-            hi = g_hi[k]
+            hi = np.int64(info[k, 2])
             b = _first_at(keys, b, e, mask, hi)
             if b - a - 1 > common_at:
                 continue
-            rare_out[nr] = (h << shift) | np.uint64(tnum[k])
+            rare_out[nr] = (h << shift) | np.uint64(t)
             nr += 1
             if c < a:
                 c = a
-            end = g_end[k]
+            end = np.int64(info[k, 3])
             c = _first_at(keys, c, e, mask, end)
             for q in range(a, c):
                 s = np.int64(keys[q] & mask)
                 if lengths[s] >= min_words:
                     if npair >= cap:
                         return nr, -1
-                    pair_t[npair] = tnum[k]
+                    pair_t[npair] = t
                     pair_s[npair] = s
                     npair += 1
         i = e

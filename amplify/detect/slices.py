@@ -107,6 +107,17 @@ class PostSource:
         ``[lo_ns, hi_ns]`` when given: only that time range is searched)."""
         raise NotImplementedError
 
+    def keep(self, ids: Sequence[str], lo_ns: int, hi_ns: int, folder: Path) -> list[dict] | None:
+        """Copy the posts ``ids`` (published within ``[lo_ns, hi_ns]``) into
+        ``folder``, to be read back cheaply by :meth:`kept`; returns what
+        :meth:`kept` needs (JSON), or None when this source reads posts by id
+        cheaply itself (nothing is copied)."""
+        return None
+
+    def kept(self, folder: Path, parts: list[dict]) -> "PostSource":
+        """The posts copied by :meth:`keep` into ``folder`` (``parts``: what it returned)."""
+        raise NotImplementedError
+
 
 class FramePosts(PostSource):
     """Posts held in a DataFrame (validated once, sorted by time)."""
@@ -159,7 +170,9 @@ class WorkspacePosts(PostSource):
         tables = []
         for p in parts:
             cols = [c for c in _READ if c in p["columns"]]
-            t = pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=cols, filter=expr)
+            # a part is Parquet, or the Arrow file of posts kept by :meth:`keep`
+            t = pads.dataset(str(self.root / p["file"]), format=p.get("format", "parquet")).to_table(
+                columns=cols, filter=expr)
             tables.append(t)
         if not tables:
             return pd.DataFrame({c: pd.Series(dtype="string") for c in ("post_id", "outlet", "text")}
@@ -191,6 +204,47 @@ class WorkspacePosts(PostSource):
         expr = ((field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
                 & pc.field("post_id").isin(pa.array(list(ids), pa.string())))
         return self._read(parts, expr)
+
+    def keep(self, ids, lo_ns, hi_ns, folder):
+        """One pass over the parts of ``[lo_ns, hi_ns]`` copies the posts ``ids``
+        into one uncompressed Arrow file, ``kept.arrow``, in time order: a
+        slice then reads its far sources from it instead of scanning (and
+        decoding the texts of) every part of its far halo. Of each part, the
+        ``post_id`` column is read first, then only the row groups holding a
+        wanted post."""
+        wanted = pa.array(list(ids), pa.string())
+        parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
+        tables = []
+        for p in parts:
+            f = pq.ParquetFile(str(self.root / p["file"]))
+            hit = pc.is_in(f.read(columns=["post_id"]).column("post_id"), value_set=wanted).to_numpy(
+                zero_copy_only=False)
+            if not hit.any():
+                continue
+            sizes = np.array([f.metadata.row_group(g).num_rows for g in range(f.metadata.num_row_groups)])
+            first = np.r_[0, np.cumsum(sizes)[:-1]]
+            groups = np.unique(np.searchsorted(first, np.flatnonzero(hit), side="right") - 1)
+            cols = [c for c in _READ if c in p["columns"]]
+            t = f.read_row_groups(groups.tolist(), columns=cols)
+            rows = np.concatenate([np.arange(first[g], first[g] + sizes[g]) for g in groups])
+            tables.append(t.filter(pa.array(hit[rows])))
+            del t, f
+        if not tables:
+            return None
+        table = pa.concat_tables(tables, promote_options="permissive")
+        table = table.sort_by([("published_at", "ascending"), ("post_id", "ascending")]).combine_chunks()
+        del tables
+        with pa.OSFile(str(Path(folder) / "kept.arrow"), "wb") as sink, \
+                pa.ipc.new_file(sink, table.schema) as out:
+            out.write_table(table)
+        ns = table.column("published_at").cast(pa.int64())
+        first_key = [int(ns[0].as_py()), table.column("post_id")[0].as_py()]
+        last_key = [int(ns[-1].as_py()), table.column("post_id")[-1].as_py()]
+        return [{"file": "kept.arrow", "format": "arrow", "rows": table.num_rows, "columns": table.column_names,
+                 "first_key": first_key, "last_key": last_key}]
+
+    def kept(self, folder, parts):
+        return WorkspacePosts(folder, parts)
 
 
 def release_arrow_memory() -> None:
@@ -275,15 +329,22 @@ def _slice_read(source: PostSource, sl: Slice, cfg: DetectSettings, *, workers: 
     far_rare = None
     numbers = None
     if h > w and len(targets):
-        far_rare, chosen = holders.choose(targets, a - w, cfg, workers)
+        far_rare, chosen = holders.for_slice(sl, targets, cfg, workers)
         first = int(np.searchsorted(holders.times, a - w, side="left"))
         last = int(np.searchsorted(holders.times, b - 1 + w, side="right"))
         if last - first == len(near):
             numbers = np.arange(first, last, dtype=np.int64)
         if len(chosen):
-            # only the texts of the sources chosen (the far halo's posts that merely count are counted)
+            # only the texts of the sources chosen (the far halo's posts that merely count are counted),
+            # from the copy of every slice's sources when one was kept (HolderIndex.choose_all)
             when = holders.times[chosen]
-            far = source.with_ids(holders.ids(chosen), int(when.min()), int(when.max()))
+            far_ids = holders.ids(chosen)
+            kept = holders.choices.kept if holders.choices is not None else None
+            far = None
+            if kept:
+                far = source.kept(holders.choices.folder, kept).with_ids(far_ids, int(when.min()), int(when.max()))
+            if far is None or len(far) < len(chosen):   # (not all among the copy: the slice chose alone)
+                far = source.with_ids(far_ids, int(when.min()), int(when.max()))
             extra.append((far, chosen if len(far) == len(chosen) else None))
     # the sources the slice's reposts and quote posts name, wherever they are
     named = []
@@ -454,6 +515,23 @@ class SliceStore:
             HolderIndex.build(source, folder, cfg.shingle, chunk_ns=chunk_ns, workers=workers, progress=progress)
         return HolderIndex(folder)
 
+    def choices(self, source: PostSource, holders: HolderIndex | None, slices: Sequence[Slice], cfg: DetectSettings,
+                *, workers: int = 2, progress: bool = False) -> HolderIndex | None:
+        """``holders`` with every slice's far choices made at once
+        (:meth:`HolderIndex.choose_all`: one pass over the index for all
+        slices, and one over the posts copying every slice's far sources,
+        :meth:`PostSource.keep`), in ``far/``: made once per run and kept, so
+        a resumed run reuses them. None without ``holders``."""
+        if holders is None:
+            return None
+
+        def keep(numbers, folder):
+            when = np.asarray(holders.times[numbers])
+            return source.keep(holders.ids(numbers), int(when.min()), int(when.max()), folder)
+
+        chosen = holders.choices_for(slices, cfg, self.folder / "far", keep=keep, workers=workers, progress=progress)
+        return HolderIndex(holders.folder, choices=chosen)
+
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -482,6 +560,9 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
         holders = store.holders(source, cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices), workers=workers,
                                 progress=progress)
         stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
+        t0 = time.perf_counter()
+        holders = store.choices(source, holders, slices, cfg, workers=workers, progress=progress)
+        stats.seconds["far choices"] = stats.seconds.get("far choices", 0.0) + time.perf_counter() - t0
     bar = tqdm(total=len(slices), desc="slices", unit="slice", disable=not progress, leave=False)
     for sl in slices:
         if not store.has("raw", sl.index):
