@@ -65,6 +65,8 @@ _VERSION = 2   # 2: the tokens of every post are kept (tokens.u64, narrow.u8, to
 _CHOICES_VERSION = 1  # the files of :meth:`HolderIndex.choose_all` (:class:`SliceChoices`)
 # index keys read at a time by :meth:`HolderIndex.choose` (8 bytes each; a block and its rare rows)
 _QUERY_ROWS = 1 << 22
+# posts per entry of the table that finds a post's slice (:func:`_coarse`): 40 KB at 10M posts
+_COARSE_BITS = 10
 
 
 
@@ -392,33 +394,40 @@ class HolderIndex:
                                 np.searchsorted(self.times, far_before_ns, side="left"))
         np.maximum(info[:, 3], info[:, 1], out=info[:, 3])
         rare_rows, pairs = [], []
-        for _, (r, pt, ps) in self._scan(p0, info, cfg, workers, lambda r, pt, ps: (r.copy(), pt, ps)):
+        for _, (r, pr) in self._scan(p0, info, cfg, workers, lambda r, pr: (r, pr)):
             rare_rows.append(r)
-            pairs.append(pt * np.int64(self.n_posts) + ps)
+            pairs.append(pr)
         rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
         pair = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
-        return FarRare(ids, rows), _chosen(pair, self.n_posts, cfg.shingle)
+        return FarRare(ids, rows), _chosen(pair, cfg.shingle)
 
     def _scan(self, p0: int, info: np.ndarray, cfg: DetectSettings, workers: int, after):
         """One sequential pass over ``keys.u64`` for the posts ``p0 + k`` described
         by ``info[k]`` (:func:`_scan_runs`), ``_QUERY_ROWS`` keys at a time, the
         blocks scanned by ``workers`` threads: yields, block after block, its
-        number of keys and ``after(rare rows, pair targets, pair sources)``
-        (run in the thread)."""
+        number of keys and ``after(rare rows, pairs)`` (run in the thread;
+        pairs as ``target << DOC_BITS | source``)."""
         from concurrent.futures import ThreadPoolExecutor
 
-        lengths = np.asarray(self.lengths)
-        common_at, min_words = int(cfg.common_at), int(cfg.quote_window_words)
+        # which posts are long enough to be long-quote sources, one bit a post: 1.25 MB at 10M posts,
+        # so that the test per pair stays in the cache (a byte array of lengths missed it: 40 MB)
+        long_bits = np.packbits(np.asarray(self.lengths) >= cfg.quote_window_words, bitorder="little")
+        common_at = int(cfg.common_at)
 
         def scan(block):
-            cap = max(1024, len(block) // 8)
-            while True:   # the pairs' buffer grown until it holds them (far sources are few)
-                rare = np.empty(len(block), np.uint64)
-                pt, ps = np.empty(cap, np.int64), np.empty(cap, np.int64)
-                nr, npair = _scan_runs(block, p0, info, lengths, common_at, min_words, rare, pt, ps)
-                if npair >= 0:
-                    return len(block), after(rare[:nr], pt[:npair], ps[:npair])
-                cap *= 4
+            rare = np.empty(len(block), np.uint64)
+            nr, pairs, cap, i = 0, [], max(1024, len(block) // 2), 0
+            while i < len(block):
+                # the pairs' buffer filled run by run: the scan resumes at the run it stopped before
+                pair = np.empty(cap, np.int64)
+                got, npair, stop = _scan_runs(block, i, p0, info, long_bits, common_at, rare[nr:], pair)
+                nr += got
+                pairs.append(pair[:npair])
+                if stop == i:        # one shingle's pairs alone fill it
+                    cap *= 4
+                i = stop
+            pair = np.concatenate(pairs) if len(pairs) > 1 else pairs[0] if pairs else np.zeros(0, np.int64)
+            return len(block), after(rare[:nr], pair)
 
         with ThreadPoolExecutor(max(1, workers)) as ex:
             pending = []
@@ -470,36 +479,40 @@ class HolderIndex:
         w, qw = cfg.window_ns, cfg.quote_window_ns
         n = self.n_posts
         times = np.asarray(self.times)
-        slices = list(slices)
+        # in time order: a post's slice is then the last whose first post is not after it
+        slices = sorted(slices, key=lambda sl: sl.start_ns)
         starts = np.array([s.start_ns for s in slices], dtype=np.int64)
         ends = np.array([s.end_ns for s in slices], dtype=np.int64)
+        if len(slices) > 1 and (ends[:-1] > starts[1:]).any():
+            raise ValueError("choose_all needs slices that do not overlap")
         p0 = np.searchsorted(times, starts, side="left")
         p1 = np.searchsorted(times, ends, side="left")
-        # each post's slice (its position in ``slices``), -1 for a post no slice holds; post numbers fit
-        # in 32 bits (below 2**DOC_BITS), so the per-post arrays are int32: 4 bytes a post each
-        owner = np.full(n, -1, np.int32)
+        in_slice = np.zeros(n, bool)
+        slice_end = np.zeros(n, np.int32)   # each post's slice's far halo end (a post number)
         for k in range(len(slices)):
-            owner[p0[k]:p1[k]] = k
+            in_slice[p0[k]:p1[k]] = True
+            slice_end[p0[k]:p1[k]] = np.searchsorted(times, starts[k] - w, side="left")
         # per post (16 bytes, one cache line's read per row in the scan): the target it is (its own
-        # number; -1 outside the slices or too short), its horizon and its far sources' end
+        # number; -1 outside the slices or too short), its horizon and its far sources' end; post
+        # numbers are below 2**DOC_BITS, so they fit 32 bits
         info = np.empty((n, 4), np.int32)
-        info[:, 0] = np.where((owner >= 0) & (np.asarray(self.lengths) >= cfg.quote_window_words),
+        info[:, 0] = np.where(in_slice & (np.asarray(self.lengths) >= cfg.quote_window_words),
                               np.arange(n, dtype=np.int32), -1)
+        del in_slice
         info[:, 1] = np.searchsorted(times, times - qw, side="left")
         info[:, 2] = np.searchsorted(times, times + qw, side="right")
         # a post's far sources end at its own ``t - window`` or its slice's far halo, whichever is first
-        slice_end = np.searchsorted(times, starts - w, side="left").astype(np.int32)
-        info[:, 3] = np.searchsorted(times, times - w, side="left")
-        np.minimum(info[:, 3], slice_end[np.maximum(owner, 0)], out=info[:, 3], where=owner >= 0)
+        info[:, 3] = np.minimum(np.searchsorted(times, times - w, side="left"), slice_end)
+        del slice_end
         np.maximum(info[:, 3], info[:, 1], out=info[:, 3])
-        n_slices = len(slices)
+        firsts = p0.astype(np.int64)
+        coarse = _coarse(firsts, n)
 
-        def group(rare, pt, ps):
+        def split(rare, pair):
             # grouped by slice here, in the worker thread (a counting sort), so the writer only appends
-            pair = pt * np.int64(n) + ps
-            r_order, r_bounds = _by_group(owner, (rare & _DOC_MASK).astype(np.int64), n_slices)
-            p_order, p_bounds = _by_group(owner, pt, n_slices)
-            return rare[r_order], r_bounds, pair[p_order], p_bounds
+            rare, r_bounds = _by_slice(rare, 0, firsts, coarse)
+            pair, p_bounds = _by_slice(pair, DOC_BITS, firsts, coarse)
+            return rare, r_bounds, pair, p_bounds
 
         def spill(result):
             rare, r_bounds, pair, p_bounds = result
@@ -512,11 +525,11 @@ class HolderIndex:
 
         bar = tqdm(total=int(self.meta.get("rows", 0)), desc="far choices", unit="key", unit_scale=True,
                    disable=not progress, leave=False)
-        for size, result in self._scan(0, info, cfg, workers, group):
+        for size, result in self._scan(0, info, cfg, workers, split):
             spill(result)
             bar.update(size)
         bar.close()
-        del owner, info
+        del info
         # each slice's sources: the far posts holding ``shingle`` of one target's rare shingles
         everyone = []
         records = []
@@ -524,7 +537,7 @@ class HolderIndex:
             path = tmp / f"pairs-{sl.index:06d}.i64"
             pair = np.fromfile(path, dtype=np.int64) if path.exists() else np.zeros(0, np.int64)
             path.unlink(missing_ok=True)
-            chosen = _chosen(pair, n, cfg.shingle)
+            chosen = _chosen(pair, cfg.shingle)
             chosen.tofile(tmp / f"sources-{sl.index:06d}.i64")
             everyone.append(chosen)
             records.append({"index": sl.index, "start": sl.start_ns, "end": sl.end_ns,
@@ -587,16 +600,16 @@ class SliceChoices:
         return int(r["p0"]), int(r["p1"]), rows, np.fromfile(sources, dtype=np.int64)
 
 
-def _chosen(pair: np.ndarray, n_posts: int, shingle: int) -> np.ndarray:
-    """The sources (ascending corpus numbers) among ``pair`` (``target * n_posts +
-    source``, one per rare shingle they share) that share ``shingle`` rare
+def _chosen(pair: np.ndarray, shingle: int) -> np.ndarray:
+    """The sources (ascending corpus numbers) among ``pair`` (``target << DOC_BITS
+    | source``, one per rare shingle they share) that share ``shingle`` rare
     shingles with one target."""
     if len(pair) == 0:
         return np.zeros(0, np.int64)
     pair = np.sort(pair)
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     counts = np.diff(np.r_[starts, len(pair)])
-    return np.unique(pair[starts[counts >= shingle]] % np.int64(n_posts))
+    return np.unique(pair[starts[counts >= shingle]] & np.int64((1 << DOC_BITS) - 1))
 
 
 def _whole_runs(path: Path, block_keys: int):
@@ -632,49 +645,75 @@ def _first_at(keys, i, e, mask, bound):
 
 
 @njit(cache=True, nogil=True)
-def _by_group(owner, posts, n_groups):
-    """A stable counting sort of items by the group ``owner[posts[i]]`` of their post
-    (every one in ``0 .. n_groups - 1``): ``(order, bounds)``, group ``g``'s items
-    being ``order[bounds[g]:bounds[g + 1]]``."""
-    bounds = np.zeros(n_groups + 1, np.int64)
-    for i in range(len(posts)):
-        bounds[owner[posts[i]] + 1] += 1
-    for g in range(n_groups):
+def _by_slice(values, shift, firsts, coarse):
+    """``values`` in groups by their post's slice, by a stable counting sort:
+    ``(grouped, bounds)``, slice ``k``'s values being
+    ``grouped[bounds[k]:bounds[k + 1]]``. A value's post is ``(values[i] >>
+    shift) & (2**DOC_BITS - 1)`` (rare rows ``hash << DOC_BITS | post``: 0;
+    pairs ``post << DOC_BITS | source``: DOC_BITS), its slice the last ``k``
+    with ``firsts[k] <= post`` (``firsts`` ascending): looked up in
+    ``coarse`` (:func:`_coarse`, a few KB in the cache) and walked on past
+    the later slices' first posts, not searched for (branches mispredicted)
+    nor read from a per-post array (a cache miss a value)."""
+    mask = np.uint64((1 << DOC_BITS) - 1)
+    m = len(values)
+    n_slices = len(firsts)
+    group = np.empty(m, np.int32)
+    bounds = np.zeros(n_slices + 1, np.int64)
+    for i in range(m):
+        post = np.int64((np.uint64(values[i]) >> np.uint64(shift)) & mask)
+        g = coarse[post >> _COARSE_BITS]
+        while g + 1 < n_slices and firsts[g + 1] <= post:
+            g += 1
+        group[i] = g
+        bounds[g + 1] += 1
+    for g in range(n_slices):
         bounds[g + 1] += bounds[g]
     fill = bounds[:-1].copy()
-    order = np.empty(len(posts), np.int64)
-    for i in range(len(posts)):
-        g = owner[posts[i]]
-        order[fill[g]] = i
+    out = np.empty_like(values)
+    for i in range(m):
+        g = group[i]
+        out[fill[g]] = values[i]
         fill[g] += 1
-    return order, bounds
+    return out, bounds
+
+
+def _coarse(firsts: np.ndarray, n_posts: int) -> np.ndarray:
+    """For :func:`_by_slice`: per ``2**_COARSE_BITS`` posts, the slice of the first
+    of them (the last ``k`` with ``firsts[k]`` at or before it, 0 before the first)."""
+    starts = np.arange(0, max(1, n_posts) + (1 << _COARSE_BITS), 1 << _COARSE_BITS, dtype=np.int64)
+    return np.maximum(np.searchsorted(firsts, starts, side="right") - 1, 0).astype(np.int32)
 
 
 @njit(cache=True, nogil=True)
-def _scan_runs(keys, p0, info, lengths, common_at, min_words, rare_out, pair_t, pair_s):
-    """One block of whole runs of the index's keys (one run per shingle, its
-    posts in time order): for every row of a target -- corpus number ``p``
-    with ``0 <= p - p0 < len(info)`` and ``info[p - p0] = (target, g_lo, g_hi,
-    g_end)``, ``target >= 0`` -- whether its shingle is rare at the target (at
-    most ``common_at`` other holders among posts ``g_lo <= q < g_hi``) --
-    written as ``hash << DOC_BITS | target`` to ``rare_out`` -- and, for a
-    rare one, each holder ``g_lo <= q < g_end`` of ``min_words`` tokens or
-    more as a pair ``(target, q)``. Every bound only grows along a run, so
-    three pointers walk it once. Returns ``(rare rows, pairs)``, pairs ``-1``
-    when ``pair_t`` is too short."""
+def _scan_runs(keys, start, p0, info, long_bits, common_at, rare_out, pair_out):
+    """The runs of ``keys`` from position ``start`` (a run's start), one run
+    per shingle, its posts in time order: for every row of a target --
+    corpus number ``p`` with ``0 <= p - p0 < len(info)`` and ``info[p - p0] =
+    (target, g_lo, g_hi, g_end)``, ``target >= 0`` -- whether its shingle is
+    rare at the target (at most ``common_at`` other holders among posts
+    ``g_lo <= q < g_hi``) -- written as ``hash << DOC_BITS | target`` to
+    ``rare_out`` -- and, for a rare one, each holder ``g_lo <= q < g_end``
+    whose bit is set in ``long_bits`` (a long text) as a pair ``target <<
+    DOC_BITS | q`` to ``pair_out``. Every bound only grows along a run, so
+    three pointers walk it once. Returns ``(rare rows, pairs, stop)``: when
+    ``pair_out`` fills, the scan stops before the run that overflowed it
+    (whose rows are not counted), at ``stop``; else ``stop = len(keys)``."""
     shift = np.uint64(DOC_BITS)
     mask = np.uint64((1 << DOC_BITS) - 1)
     n = len(keys)
     p1 = p0 + len(info)
-    cap = len(pair_t)
+    cap = len(pair_out)
     nr = 0
     npair = 0
-    i = 0
+    i = start
     while i < n:
         h = keys[i] >> shift
         e = i + 1
         while e < n and (keys[e] >> shift) == h:
             e += 1
+        run_nr = nr
+        run_npair = npair
         a = i
         b = i
         c = i
@@ -704,11 +743,10 @@ def _scan_runs(keys, p0, info, lengths, common_at, min_words, rare_out, pair_t, 
             c = _first_at(keys, c, e, mask, end)
             for q in range(a, c):
                 s = np.int64(keys[q] & mask)
-                if lengths[s] >= min_words:
+                if long_bits[s >> 3] & (1 << (s & 7)):
                     if npair >= cap:
-                        return nr, -1
-                    pair_t[npair] = t
-                    pair_s[npair] = s
+                        return run_nr, run_npair, i
+                    pair_out[npair] = (np.int64(t) << DOC_BITS) | s
                     npair += 1
         i = e
-    return nr, npair
+    return nr, npair, n
