@@ -31,9 +31,13 @@ far posts a slice now reads. It reads the targets' shingles from the index
 itself (a target's rows are the keys carrying its corpus number), in one
 sequential pass over the keys in which each shingle's run of posts is
 walked with three pointers, so the targets are not tokenised again and no
-key is searched for. ``tests/test_holders.py`` checks both against
-a plain statement of the rule, and ``tests/test_slices.py`` the links
-against those of one pass.
+key is searched for. :meth:`HolderIndex.choose_all` answers every slice's
+question in one such pass before the first slice (each post is a target
+of its own slice, with that slice's far halo), spilling each slice's
+answer to a file (:class:`SliceChoices`): a pass per slice read the whole
+index again -- 27 times 2.7 GB for 10M posts in 7-day slices.
+``tests/test_holders.py`` checks both against a plain statement of the
+rule, and ``tests/test_slices.py`` the links against those of one pass.
 """
 
 from __future__ import annotations

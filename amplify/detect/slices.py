@@ -22,7 +22,12 @@ pass over the whole corpus when detection reads, besides the slice:
   blocking (:class:`~amplify.detect.halo.FarRare`), so the far posts that
   only count are never read, and the far halo after the slice (which holds
   no source) not at all; the rare-word counts of content agreement read
-  ``window`` only;
+  ``window`` only. Every slice's rare rows and sources are chosen in one
+  pass over that index before the first slice
+  (:meth:`~amplify.detect.halo.HolderIndex.choose_all`), and every slice's
+  sources copied once from the workspace's parts (:meth:`PostSource.keep`),
+  so a slice reads its few far posts from that copy, not from half a year
+  of parts;
 * the posts the slice's reposts and quote posts name (``reposted_id``,
   ``quoted_id``), wherever they are.
 
