@@ -227,6 +227,19 @@ def test_far_sources_are_read_from_one_copy_made_for_all_slices(tmp_path):
     assert far and all(root.name == "far" for root, _, _ in far) and sum(n for _, _, n in far) > 0
 
 
+def test_a_read_in_order_is_not_sorted_again_and_one_out_of_order_is():
+    import pyarrow as pa
+
+    from amplify.detect.slices import _in_order
+
+    def table(times, ids):
+        return pa.table({"published_at": pa.array(times, pa.timestamp("ns", tz="UTC")), "post_id": ids})
+
+    assert _in_order(table([1, 2, 2, 3], ["d", "a", "b", "c"]))      # a tie broken by post_id
+    assert not _in_order(table([1, 2, 2, 3], ["a", "c", "b", "d"]))  # a tie the wrong way round
+    assert not _in_order(table([2, 1], ["a", "b"])) and _in_order(table([5], ["a"]))
+
+
 def test_store_starts_afresh_when_the_plan_changes(tmp_path):
     s = SliceStore(tmp_path / "s", {"a": 1})
     s.write("raw", 0, pd.DataFrame({"x": [1]}))

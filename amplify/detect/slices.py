@@ -173,6 +173,8 @@ class WorkspacePosts(PostSource):
     def _read(self, parts: list[dict], expr) -> pd.DataFrame:
         from amplify.workspace.tables import to_pandas
         tables = []
+        # in time order: parts of one ingest then come out in order, and the sort is skipped
+        parts = sorted(parts, key=lambda p: (int(p["first_key"][0]), str(p["first_key"][1])))
         for p in parts:
             cols = [c for c in _READ if c in p["columns"]]
             # a part is Parquet, or the Arrow file of posts kept by :meth:`keep`
@@ -183,7 +185,8 @@ class WorkspacePosts(PostSource):
             return pd.DataFrame({c: pd.Series(dtype="string") for c in ("post_id", "outlet", "text")}
                                 | {"published_at": pd.Series(dtype="datetime64[ns, UTC]")})
         table = pa.concat_tables(tables, promote_options="permissive")
-        table = table.sort_by([("published_at", "ascending"), ("post_id", "ascending")])
+        if not _in_order(table):
+            table = table.sort_by([("published_at", "ascending"), ("post_id", "ascending")])
         return to_pandas(table)
 
     def all_times(self):
@@ -250,6 +253,24 @@ class WorkspacePosts(PostSource):
 
     def kept(self, folder, parts):
         return WorkspacePosts(folder, parts)
+
+
+def _in_order(table: pa.Table) -> bool:
+    """Are ``table``'s rows already sorted by ``(published_at, post_id)``? A
+    slice's near halo usually is, read from the parts of one ingest in time
+    order: checking costs a pass over the times, sorting (1.17M posts at 10M)
+    0.2 s."""
+    if table.num_rows < 2:
+        return True
+    t = table.column("published_at").cast(pa.int64()).to_numpy()
+    d = np.diff(t)
+    if (d < 0).any():
+        return False
+    ties = np.flatnonzero(d == 0)
+    if len(ties) == 0:
+        return True
+    ids = table.column("post_id")
+    return bool(pc.all(pc.less_equal(ids.take(pa.array(ties)), ids.take(pa.array(ties + 1)))).as_py())
 
 
 def release_arrow_memory() -> None:
