@@ -230,7 +230,7 @@ def test_far_sources_are_read_from_one_copy_made_for_all_slices(tmp_path):
 def test_a_read_in_order_is_not_sorted_again_and_one_out_of_order_is():
     import pyarrow as pa
 
-    from amplify.detect.slices import _in_order
+    from amplify.detect.post_sources import _in_order
 
     def table(times, ids):
         return pa.table({"published_at": pa.array(times, pa.timestamp("ns", tz="UTC")), "post_id": ids})
