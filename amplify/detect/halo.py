@@ -532,19 +532,21 @@ class HolderIndex:
             bar.update(size)
         bar.close()
         del info
-        # each slice's sources: the far posts holding ``shingle`` of one target's rare shingles
-        everyone = []
-        records = []
-        for k, sl in enumerate(slices):
+        # each slice's sources: the far posts holding ``shingle`` of one target's rare shingles; the
+        # slices' pairs (385M at 10M posts) sorted on ``workers`` threads (numpy's sort lets go of the GIL)
+        def sources_of(sl):
             path = tmp / f"pairs-{sl.index:06d}.i64"
             pair = np.fromfile(path, dtype=np.int64) if path.exists() else np.zeros(0, np.int64)
             path.unlink(missing_ok=True)
             chosen = chosen_sources(pair, cfg.shingle)
             chosen.tofile(tmp / f"sources-{sl.index:06d}.i64")
-            everyone.append(chosen)
-            records.append({"index": sl.index, "start": sl.start_ns, "end": sl.end_ns,
-                            "p0": int(p0[k]), "p1": int(p1[k])})
-            del pair
+            return chosen
+
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max(1, workers)) as ex:
+            everyone = list(ex.map(sources_of, slices))
+        records = [{"index": sl.index, "start": sl.start_ns, "end": sl.end_ns, "p0": int(p0[k]), "p1": int(p1[k])}
+                   for k, sl in enumerate(slices)]
         every = np.unique(np.concatenate(everyone)) if everyone else np.zeros(0, np.int64)
         kept = keep(every, tmp) if keep is not None and len(every) else None
         meta = {"key": self._choices_key(slices, cfg), "slices": records, "sources": int(len(every)),
