@@ -85,21 +85,10 @@ def test_choice_follows_the_rule(tmp_path_factory, posts, start_h, chunk_h, quer
     targets = src.between(a, a + 2 * DAY - 1)
     with patch.object(halo, "_QUERY_ROWS", query_rows):  # the index read a few keys at a time, or all at once
         far_rare, sources = index.choose(targets, a - CFG.window_ns, CFG)
-    w, qw, long = CFG.window_ns, CFG.quote_window_ns, CFG.quote_window_words
+    qw = CFG.quote_window_ns
     # a shingle no other post holds pairs nobody: not listed
-    held = {x for q in plain for x in plain[q][2] if sum(x in plain[o][2] for o in plain) >= 2}
-    want_rows = {(x, pid) for pid in targets["post_id"] if plain[pid][1] >= long for x in _rare(plain, pid) & held}
-    got_rows = {(int(r >> np.uint64(DOC_BITS)), far_rare.target_ids[int(r & np.uint64((1 << DOC_BITS) - 1))])
-                for r in far_rare.rows}
-    assert got_rows == want_rows
-    want_src = set()
-    for pid in targets["post_id"]:
-        t, n, _ = plain[pid]
-        if n < long:
-            continue
-        rare = _rare(plain, pid)
-        want_src |= {q for q, (s, m, theirs) in plain.items()
-                     if s < a - w and t - qw <= s < t - w and m >= long and len(rare & theirs) >= CFG.shingle}
+    want_rows, want_src = _wanted(plain, targets["post_id"], a - CFG.window_ns)
+    assert _rows(far_rare) == want_rows
     assert set(index.ids(sources)) == want_src
     # the count of holders, at every post's own time
     hashes = [x for pid in plain for x in plain[pid][2]]
@@ -108,6 +97,98 @@ def test_choice_follows_the_rule(tmp_path_factory, posts, start_h, chunk_h, quer
     want = [sum(1 for (s, _, theirs) in plain.values() if x in theirs and t - qw <= s <= t + qw)
             for x, t in zip(hashes, at)]
     assert [max(g, 1) for g in got.tolist()] == want  # a shingle held by one post is not listed: 0
+
+
+def _wanted(plain, target_ids, far_before):
+    """The rule, stated plainly, for targets ``target_ids`` whose far halo ends at
+    ``far_before``: their rare rows ``(shingle, target)`` (a shingle some other
+    post holds) and their long-quote sources."""
+    w, qw, long = CFG.window_ns, CFG.quote_window_ns, CFG.quote_window_words
+    held = {x for q in plain for x in plain[q][2] if sum(x in plain[o][2] for o in plain) >= 2}
+    rows, sources = set(), set()
+    for pid in target_ids:
+        t, n, _ = plain[pid]
+        if n < long:
+            continue
+        rare = _rare(plain, pid)
+        rows |= {(x, pid) for x in rare & held}
+        sources |= {q for q, (s, m, theirs) in plain.items()
+                    if s < far_before and t - qw <= s < t - w and m >= long and len(rare & theirs) >= CFG.shingle}
+    return rows, sources
+
+
+def _rows(far_rare: FarRare) -> set:
+    return {(int(r >> np.uint64(DOC_BITS)), far_rare.target_ids[int(r & np.uint64((1 << DOC_BITS) - 1))])
+            for r in far_rare.rows}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(posts=corpora(), slice_h=st.integers(1, 20).map(lambda k: 12 * k), chunk_h=st.integers(1, 96),
+       query_rows=st.sampled_from([4, 1 << 20]))
+def test_all_slices_chosen_in_one_pass_follow_the_rule(tmp_path_factory, posts, slice_h, chunk_h, query_rows):
+    # every slice's rare rows and sources from one pass over the index: each target's far halo
+    # ends at its own slice's start - window, whichever slice that is
+    src = FramePosts(posts)
+    tmp = tmp_path_factory.mktemp("h")
+    index = HolderIndex.build(src, tmp / "holders", CFG.shingle, chunk_ns=chunk_h * HOUR)
+    plain = _plain(posts)
+    slices = plan_slices(*src.time_range(), slice_h * HOUR)
+    kept = []
+
+    def keep(numbers, folder):
+        kept.append(numbers.copy())
+        return [{"file": "x"}]
+
+    with patch.object(halo, "_QUERY_ROWS", query_rows):
+        choices = index.choose_all(slices, CFG, tmp / "far", keep=keep)
+    every = set()
+    for sl in slices:
+        targets = src.between(sl.start_ns, sl.end_ns - 1)
+        p0, p1, rows, sources = choices.of(sl)
+        assert index.ids(np.arange(p0, p1)) == targets["post_id"].tolist()
+        want_rows, want_src = _wanted(plain, targets["post_id"], sl.start_ns - CFG.window_ns)
+        got = {(int(r >> np.uint64(DOC_BITS)), index.ids([int(r & np.uint64((1 << DOC_BITS) - 1))])[0])
+               for r in rows}
+        assert got == want_rows
+        assert set(index.ids(sources)) == want_src and np.array_equal(sources, np.unique(sources))
+        every |= want_src
+        # read back for the slice's targets: what choosing for that slice alone gives
+        with_choices = HolderIndex(index.folder, choices=choices)
+        far_rare, chosen = with_choices.for_slice(sl, targets, CFG)
+        assert _rows(far_rare) == want_rows and set(with_choices.ids(chosen)) == want_src
+    # every slice's sources handed to ``keep`` at once (when there are any), and what it returned recorded
+    assert [set(index.ids(k)) for k in kept] == ([every] if every else [])
+    assert choices.kept == ([{"file": "x"}] if every else None) and choices.n_sources == len(every)
+
+
+def test_choices_are_reused_for_the_same_run_and_made_again_otherwise(tmp_path):
+    c = _corpus(300)
+    cfg = DetectSettings(window="2D", quote_window="10D")
+    src = FramePosts(c.posts)
+    index = HolderIndex.build(src, tmp_path / "holders", cfg.shingle, chunk_ns=3 * DAY)
+    slices = plan_slices(*src.time_range(), 4 * DAY)
+    first = index.choices_for(slices, cfg, tmp_path / "far")
+    stamp = (first.folder / "meta.json").stat().st_mtime_ns
+    again = index.choices_for(slices, cfg, tmp_path / "far")        # a resumed run: reused
+    assert (again.folder / "meta.json").stat().st_mtime_ns == stamp
+    for other_slices, other_cfg in ((plan_slices(*src.time_range(), 5 * DAY), cfg),
+                                    (slices, DetectSettings(window="2D", quote_window="11D"))):
+        made = index.choices_for(other_slices, other_cfg, tmp_path / "far")
+        assert (made.folder / "meta.json").stat().st_mtime_ns != stamp
+        stamp = (made.folder / "meta.json").stat().st_mtime_ns
+    (tmp_path / "far" / "meta.json").unlink()                         # killed before it was whole
+    assert index.choices_for(slices, cfg, tmp_path / "far").of(slices[2]) is not None
+    assert not (tmp_path / "far.tmp").exists()
+    # a slice the choices were not made for, or whose targets are not the index's, is chosen alone
+    with_choices = HolderIndex(index.folder, choices=tmp_path / "far")
+    other = plan_slices(*src.time_range(), 5 * DAY)[2]
+    assert with_choices.choices.of(other) is None
+    sl = slices[3]
+    targets = src.between(sl.start_ns, sl.end_ns - 1)
+    fewer = targets.iloc[::2]
+    alone = index.choose(fewer, sl.start_ns - cfg.window_ns, cfg)
+    got = with_choices.for_slice(sl, fewer, cfg)
+    assert _rows(got[0]) == _rows(alone[0]) and np.array_equal(got[1], alone[1]) and len(alone[0].rows)
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,6 +9,8 @@ These are regression checks of an exact equality, not quality figures.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -178,11 +180,64 @@ def test_workspace_sliced_killed_and_resumed_equals_one_pass(tmp_path):
             detect_workspace_sliced(ws3, cfg, slice="4D", on_slice=kill_after(3))
     folder3 = next((ws3.path / "slices").iterdir())
     before = {p.name: p.stat().st_mtime_ns for p in folder3.glob("*.parquet")}
+    # nor the far choices made for every slice before the first (one pass over the holder index)
+    before["far"] = (folder3 / "far" / "meta.json").stat().st_mtime_ns
     with ws3.writer():
         with pytest.raises(Killed):
             detect_workspace_sliced(ws3, cfg, slice="4D", on_slice=kill_after(5))
     after = {p.name: p.stat().st_mtime_ns for p in folder3.glob("*.parquet")}
+    after["far"] = (folder3 / "far" / "meta.json").stat().st_mtime_ns
     assert all(after[n] == m for n, m in before.items()) and len(after) > len(before)
+
+
+def test_far_sources_are_read_from_one_copy_made_for_all_slices(tmp_path):
+    # the far sources of every slice are copied once (one pass over the parts); a slice reads its own
+    # from that copy, never scanning the workspace's parts of its far halo -- and the links are one pass's
+    posts, outlets = _burst_corpus(pd.Timestamp("2022-01-15", tz="UTC").value, n_posts=1500)
+    cfg = DetectSettings(window="2D", quote_window="10D")
+    full = _ws(tmp_path / "full", posts, outlets)
+    with full.writer():
+        detect_workspace(full, cfg)
+    ws = _ws(tmp_path / "sliced", posts, outlets)
+    source = WorkspacePosts.of(ws)
+    assert len(source.parts) == 2
+    # the copy reads back exactly as the parts do: same rows, columns and dtypes
+    some = posts.sample(40, random_state=2)["post_id"].tolist()
+    parts = source.keep(some, 0, 2**62, tmp_path)
+    copy = source.kept(tmp_path, parts)
+    lo, hi = source.time_range()
+    want = source.with_ids(some, lo, hi)
+    got = copy.with_ids(some, lo, hi)
+    assert len(got) == 40 and list(got.columns) == list(want.columns)
+    for col in want.columns:
+        assert got[col].equals(want[col]), col
+    assert source.keep(["nobody"], lo, hi, tmp_path / "none") is None
+    reads = []
+    real = WorkspacePosts.with_ids
+
+    def spy(self, ids, lo_ns=None, hi_ns=None):
+        out = real(self, ids, lo_ns, hi_ns)
+        reads.append((Path(self.root), lo_ns is not None, len(out)))
+        return out
+
+    with patch.object(WorkspacePosts, "with_ids", spy), ws.writer():
+        detect_workspace_sliced(ws, cfg, slice="4D")
+    _same(ws.refresh().links(), full.refresh().links())
+    far = [r for r in reads if r[1]]
+    assert far and all(root.name == "far" for root, _, _ in far) and sum(n for _, _, n in far) > 0
+
+
+def test_a_read_in_order_is_not_sorted_again_and_one_out_of_order_is():
+    import pyarrow as pa
+
+    from amplify.detect.post_sources import _in_order
+
+    def table(times, ids):
+        return pa.table({"published_at": pa.array(times, pa.timestamp("ns", tz="UTC")), "post_id": ids})
+
+    assert _in_order(table([1, 2, 2, 3], ["d", "a", "b", "c"]))      # a tie broken by post_id
+    assert not _in_order(table([1, 2, 2, 3], ["a", "c", "b", "d"]))  # a tie the wrong way round
+    assert not _in_order(table([2, 1], ["a", "b"])) and _in_order(table([5], ["a"]))
 
 
 def test_store_starts_afresh_when_the_plan_changes(tmp_path):

@@ -31,9 +31,13 @@ far posts a slice now reads. It reads the targets' shingles from the index
 itself (a target's rows are the keys carrying its corpus number), in one
 sequential pass over the keys in which each shingle's run of posts is
 walked with three pointers, so the targets are not tokenised again and no
-key is searched for. ``tests/test_holders.py`` checks both against
-a plain statement of the rule, and ``tests/test_slices.py`` the links
-against those of one pass.
+key is searched for. :meth:`HolderIndex.choose_all` answers every slice's
+question in one such pass before the first slice (each post is a target
+of its own slice, with that slice's far halo), spilling each slice's
+answer to a file (:class:`SliceChoices`): a pass per slice read the whole
+index again -- 27 times 2.7 GB for 10M posts in 7-day slices.
+``tests/test_holders.py`` checks both against a plain statement of the
+rule, and ``tests/test_slices.py`` the links against those of one pass.
 """
 
 from __future__ import annotations
@@ -47,14 +51,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from numba import njit
 
+from amplify.detect.far_choice import SliceChoices, by_slice, chosen_sources, coarse_table, scan_runs, whole_runs
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import DOC_BITS, shingles
 from amplify.text import tokenize
 from amplify.utc import to_ns
 
-__all__ = ["HolderIndex", "FarRare"]
+__all__ = ["HolderIndex", "FarRare", "SliceChoices"]
 
 _DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 _HASH_MASK = ~_DOC_MASK
@@ -62,6 +66,7 @@ _HASH_MASK = ~_DOC_MASK
 # holds about 1/64 of the corpus's rows at once (besides one chunk's texts)
 _BUCKET_BITS = 6
 _VERSION = 2   # 2: the tokens of every post are kept (tokens.u64, narrow.u8, token_offsets.i64)
+_CHOICES_VERSION = 1  # the files of :meth:`HolderIndex.choose_all` (:class:`SliceChoices`)
 # index keys read at a time by :meth:`HolderIndex.choose` (8 bytes each; a block and its rare rows)
 _QUERY_ROWS = 1 << 22
 
@@ -122,13 +127,15 @@ class HolderIndex:
     ``HolderIndex(folder)``; build one with :meth:`build`.
     """
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, choices: "SliceChoices | Path | str | None" = None):
         self.folder = Path(folder)
         self.meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
         self.n_posts = int(self.meta["posts"])
         self.shingle = int(self.meta["shingle"])
         self.times = _mapped(self.folder / "times.i64", np.int64)
         self.lengths = _mapped(self.folder / "lengths.i32", np.int32)
+        #: every slice's choices made at once (:meth:`choose_all`), which :meth:`for_slice` reads
+        self.choices = choices if choices is None or isinstance(choices, SliceChoices) else SliceChoices(choices)
 
     @staticmethod
     def is_complete(folder: Path | str, shingle: int) -> bool:
@@ -303,6 +310,27 @@ class HolderIndex:
         the pages leave the slice's memory before its detection runs."""
         return _mapped(self.folder / "keys.u64", np.uint64)
 
+    def for_slice(self, sl, targets: pd.DataFrame, cfg: DetectSettings,
+                  workers: int = 2) -> tuple[FarRare, np.ndarray]:
+        """:meth:`choose` for slice ``sl`` (``targets``: its posts): read from
+        :attr:`choices` when :meth:`choose_all` made them for this slice and
+        its targets are the index's posts of the slice, in the index's order
+        (a file read); else chosen now (a pass over the index)."""
+        got = None if self.choices is None else self.choices.of(sl)
+        if got is not None:
+            p0, p1, rows, sources = got
+            ids = targets["post_id"].astype(str).to_numpy(dtype=object)
+            if len(ids) == p1 - p0:
+                with pa.memory_map(str(self.folder / "ids.arrow")) as src:
+                    span = pa.ipc.open_file(src).read_all().column("post_id").slice(p0, p1 - p0)
+                    same = span.combine_chunks().equals(pa.array(ids, pa.string())) if len(ids) else True
+                del span
+                if same:
+                    # the rows' corpus numbers become the targets' positions
+                    rows = (rows & _HASH_MASK) | ((rows & _DOC_MASK) - np.uint64(p0))
+                    return FarRare(ids, rows), sources
+        return self.choose(targets, sl.start_ns - cfg.window_ns, cfg, workers)
+
     def choose(self, targets: pd.DataFrame, far_before_ns: int, cfg: DetectSettings,
                workers: int = 2) -> tuple[FarRare, np.ndarray]:
         """What a slice's ``targets`` need of the long look-back.
@@ -358,138 +386,191 @@ class HolderIndex:
             raise ValueError(f"targets not among the posts of the holder index (at their times): {missing}")
         times = np.asarray(self.times[p0:p1])
         long_t = (tnum >= 0) & (np.asarray(self.lengths[p0:p1]) >= cfg.quote_window_words)
-        # per post of the span, its horizon and its far sources' end as corpus post numbers
-        g_lo = np.searchsorted(self.times, times - qw, side="left").astype(np.int64)
-        g_hi = np.searchsorted(self.times, times + qw, side="right").astype(np.int64)
-        g_end = np.minimum(np.searchsorted(self.times, times - w, side="left"),
-                           np.searchsorted(self.times, far_before_ns, side="left")).astype(np.int64)
-        g_end = np.maximum(g_end, g_lo)
-        lengths = np.asarray(self.lengths)
-        args = (p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, int(cfg.common_at), int(cfg.quote_window_words))
+        # per post of the span: the target it is (-1: none, or too short), its horizon and its far
+        # sources' end as corpus post numbers
+        info = np.empty((p1 - p0, 4), np.int32)
+        info[:, 0] = np.where(long_t, tnum, -1)
+        info[:, 1] = np.searchsorted(self.times, times - qw, side="left")
+        info[:, 2] = np.searchsorted(self.times, times + qw, side="right")
+        info[:, 3] = np.minimum(np.searchsorted(self.times, times - w, side="left"),
+                                np.searchsorted(self.times, far_before_ns, side="left"))
+        np.maximum(info[:, 3], info[:, 1], out=info[:, 3])
         rare_rows, pairs = [], []
+        for _, (r, pr) in self._scan(p0, info, cfg, workers, lambda r, pr: (r, pr)):
+            rare_rows.append(r)
+            pairs.append(pr)
+        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
+        pair = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
+        return FarRare(ids, rows), chosen_sources(pair, cfg.shingle)
+
+    def _scan(self, p0: int, info: np.ndarray, cfg: DetectSettings, workers: int, after):
+        """One sequential pass over ``keys.u64`` for the posts ``p0 + k`` described
+        by ``info[k]`` (:func:`scan_runs`), ``_QUERY_ROWS`` keys at a time, the
+        blocks scanned by ``workers`` threads: yields, block after block, its
+        number of keys and ``after(rare rows, pairs)`` (run in the thread;
+        pairs as ``target << DOC_BITS | source``)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        # which posts are long enough to be long-quote sources, one bit a post: 1.25 MB at 10M posts,
+        # so that the test per pair stays in the cache (a byte array of lengths missed it: 40 MB)
+        long_bits = np.packbits(np.asarray(self.lengths) >= cfg.quote_window_words, bitorder="little")
+        common_at = int(cfg.common_at)
 
         def scan(block):
-            cap = max(1024, len(block) // 8)
-            while True:   # the pairs' buffer grown until it holds them (far sources are few)
-                rare = np.empty(len(block), np.uint64)
-                pt, ps = np.empty(cap, np.int64), np.empty(cap, np.int64)
-                nr, npair = _scan_runs(block, *args, rare, pt, ps)
-                if npair >= 0:
-                    return rare[:nr].copy(), pt[:npair] * np.int64(self.n_posts) + ps[:npair]
-                cap *= 4
+            rare = np.empty(len(block), np.uint64)
+            nr, pairs, cap, i = 0, [], max(1024, len(block) // 2), 0
+            while i < len(block):
+                # the pairs' buffer filled run by run: the scan resumes at the run it stopped before
+                pair = np.empty(cap, np.int64)
+                got, npair, stop = scan_runs(block, i, p0, info, long_bits, common_at, rare[nr:], pair)
+                nr += got
+                pairs.append(pair[:npair])
+                if stop == i:        # one shingle's pairs alone fill it
+                    cap *= 4
+                i = stop
+            pair = np.concatenate(pairs) if len(pairs) > 1 else pairs[0] if pairs else np.zeros(0, np.int64)
+            return len(block), after(rare[:nr], pair)
+
+        with ThreadPoolExecutor(max(1, workers)) as ex:
+            pending = []
+            for block in whole_runs(self.folder / "keys.u64", _QUERY_ROWS):
+                pending.append(ex.submit(scan, block))
+                if len(pending) > max(1, workers):      # at most a few blocks in memory
+                    yield pending.pop(0).result()
+            for f in pending:
+                yield f.result()
+
+    def choose_all(self, slices, cfg: DetectSettings, folder: Path | str, *, keep=None, workers: int = 2,
+                   progress: bool = False) -> "SliceChoices":
+        """:meth:`choose` for every slice of ``slices`` at once, in one pass over ``keys.u64``.
+
+        Each post of the corpus is the target of the slice whose ``[start_ns,
+        end_ns)`` holds its time, with that slice's far halo: a post of time
+        ``t`` in a slice starting at ``a`` takes its far sources before
+        ``min(t - window, a - window)``, as :meth:`choose` with
+        ``far_before_ns = a - window`` does. One pass answers all slices
+        (each slice's own pass read the whole index again: 27 passes over
+        2.7 GB for 10M posts in 7-day slices).
+
+        Results are spilled to ``folder`` as the pass goes, slice by slice
+        (``rare-K.u64``: the rare rows as ``hash << DOC_BITS | corpus
+        number``; ``sources-K.i64``: the chosen sources' corpus numbers), so
+        memory holds a block of keys and one slice's pairs, not every
+        slice's results. ``keep(numbers, folder)``, when given, is called
+        with the corpus numbers of every slice's sources (ascending) and the
+        folder, and returns what to record of them (a copy of those posts
+        made for cheap reading, see
+        :meth:`amplify.detect.slices.PostSource.keep`), or None. Written in a
+        temporary folder renamed into place (``meta.json`` last), so a
+        resumed run finds the choices whole or absent.
+
+        Raises
+        ------
+        ValueError
+            The index counts other shingles than ``cfg.shingle``.
+        """
+        from tqdm.auto import tqdm
+
+        if cfg.shingle != self.shingle:
+            raise ValueError(f"the holder index counts {self.shingle}-token shingles, detection asks for "
+                             f"{cfg.shingle}")
+        folder = Path(folder)
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        w, qw = cfg.window_ns, cfg.quote_window_ns
+        n = self.n_posts
+        times = np.asarray(self.times)
+        # in time order: a post's slice is then the last whose first post is not after it
+        slices = sorted(slices, key=lambda sl: sl.start_ns)
+        starts = np.array([s.start_ns for s in slices], dtype=np.int64)
+        ends = np.array([s.end_ns for s in slices], dtype=np.int64)
+        if len(slices) > 1 and (ends[:-1] > starts[1:]).any():
+            raise ValueError("choose_all needs slices that do not overlap")
+        p0 = np.searchsorted(times, starts, side="left")
+        p1 = np.searchsorted(times, ends, side="left")
+        in_slice = np.zeros(n, bool)
+        slice_end = np.zeros(n, np.int32)   # each post's slice's far halo end (a post number)
+        for k in range(len(slices)):
+            in_slice[p0[k]:p1[k]] = True
+            slice_end[p0[k]:p1[k]] = np.searchsorted(times, starts[k] - w, side="left")
+        # per post (16 bytes, one cache line's read per row in the scan): the target it is (its own
+        # number; -1 outside the slices or too short), its horizon and its far sources' end; post
+        # numbers are below 2**DOC_BITS, so they fit 32 bits
+        info = np.empty((n, 4), np.int32)
+        info[:, 0] = np.where(in_slice & (np.asarray(self.lengths) >= cfg.quote_window_words),
+                              np.arange(n, dtype=np.int32), -1)
+        del in_slice
+        info[:, 1] = np.searchsorted(times, times - qw, side="left")
+        info[:, 2] = np.searchsorted(times, times + qw, side="right")
+        # a post's far sources end at its own ``t - window`` or its slice's far halo, whichever is first
+        info[:, 3] = np.minimum(np.searchsorted(times, times - w, side="left"), slice_end)
+        del slice_end
+        np.maximum(info[:, 3], info[:, 1], out=info[:, 3])
+        firsts = p0.astype(np.int64)
+        coarse = coarse_table(firsts, n)
+
+        def split(rare, pair):
+            # grouped by slice here, in the worker thread (a counting sort), so the writer only appends
+            rare, r_bounds = by_slice(rare, 0, firsts, coarse)
+            pair, p_bounds = by_slice(pair, DOC_BITS, firsts, coarse)
+            return rare, r_bounds, pair, p_bounds
+
+        def spill(result):
+            rare, r_bounds, pair, p_bounds = result
+            for k in np.flatnonzero(np.diff(r_bounds) > 0).tolist():
+                with open(tmp / f"rare-{slices[k].index:06d}.u64", "ab") as f:
+                    rare[r_bounds[k]:r_bounds[k + 1]].tofile(f)
+            for k in np.flatnonzero(np.diff(p_bounds) > 0).tolist():
+                with open(tmp / f"pairs-{slices[k].index:06d}.i64", "ab") as f:
+                    pair[p_bounds[k]:p_bounds[k + 1]].tofile(f)
+
+        bar = tqdm(total=int(self.meta.get("rows", 0)), desc="far choices", unit="key", unit_scale=True,
+                   disable=not progress, leave=False)
+        for size, result in self._scan(0, info, cfg, workers, split):
+            spill(result)
+            bar.update(size)
+        bar.close()
+        del info
+        # each slice's sources: the far posts holding ``shingle`` of one target's rare shingles; the
+        # slices' pairs (385M at 10M posts) sorted on ``workers`` threads (numpy's sort lets go of the GIL)
+        def sources_of(sl):
+            path = tmp / f"pairs-{sl.index:06d}.i64"
+            pair = np.fromfile(path, dtype=np.int64) if path.exists() else np.zeros(0, np.int64)
+            path.unlink(missing_ok=True)
+            chosen = chosen_sources(pair, cfg.shingle)
+            chosen.tofile(tmp / f"sources-{sl.index:06d}.i64")
+            return chosen
 
         from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(max(1, workers)) as ex:
-            pending = []
-            for block in _whole_runs(self.folder / "keys.u64", _QUERY_ROWS):
-                pending.append(ex.submit(scan, block))
-                if len(pending) > max(1, workers):      # at most a few blocks in memory
-                    r, pr = pending.pop(0).result()
-                    rare_rows.append(r)
-                    pairs.append(pr)
-            for f in pending:
-                r, pr = f.result()
-                rare_rows.append(r)
-                pairs.append(pr)
-        rows = np.concatenate(rare_rows) if rare_rows else np.zeros(0, np.uint64)
-        pair = np.sort(np.concatenate(pairs)) if pairs else np.zeros(0, np.int64)
-        if len(pair) == 0:
-            return FarRare(ids, rows), np.zeros(0, np.int64)
-        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-        counts = np.diff(np.r_[starts, len(pair)])
-        chosen = np.unique(pair[starts[counts >= cfg.shingle]] % np.int64(self.n_posts))
-        return FarRare(ids, rows), chosen
+            everyone = list(ex.map(sources_of, slices))
+        records = [{"index": sl.index, "start": sl.start_ns, "end": sl.end_ns, "p0": int(p0[k]), "p1": int(p1[k])}
+                   for k, sl in enumerate(slices)]
+        every = np.unique(np.concatenate(everyone)) if everyone else np.zeros(0, np.int64)
+        kept = keep(every, tmp) if keep is not None and len(every) else None
+        meta = {"key": self._choices_key(slices, cfg), "slices": records, "sources": int(len(every)),
+                "kept": kept}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+        return SliceChoices(folder)
 
+    def _choices_key(self, slices, cfg: DetectSettings) -> dict:
+        """What :meth:`choose_all`'s results depend on: this index, the settings and the slices."""
+        return {"version": _CHOICES_VERSION, "index": self.meta, "settings": cfg.to_dict(),
+                "slices": [[s.index, s.start_ns, s.end_ns] for s in slices]}
 
-def _whole_runs(path: Path, block_keys: int):
-    """The sorted keys in ``path``, about ``block_keys`` at a time, each block
-    ending at the end of a shingle's run (the rest is carried into the next
-    block), read with plain reads: the file's pages never count in this
-    process's memory as a mapping's would."""
-    shift = np.uint64(DOC_BITS)
-    carry = np.zeros(0, np.uint64)
-    with open(path, "rb") as f:
-        while True:
-            more = np.fromfile(f, dtype=np.uint64, count=max(1, int(block_keys)))
-            block = np.concatenate([carry, more]) if len(carry) else more
-            if len(more) == 0:
-                if len(block):
-                    yield block
-                return
-            last = block[-1] >> shift
-            if block[0] >> shift == last:                 # one run so far: read on
-                carry = block
-                continue
-            cut = int(np.searchsorted(block, last << shift))  # the last run's start (the keys are sorted)
-            carry = block[cut:].copy()
-            yield block[:cut]
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _first_at(keys, i, e, mask, bound):
-    """From ``i``, the first position before ``e`` whose post number (``keys & mask``) is at least ``bound``."""
-    while i < e and np.int64(keys[i] & mask) < bound:
-        i += 1
-    return i
-
-
-@njit(cache=True, nogil=True)
-def _scan_runs(keys, p0, p1, tnum, long_t, g_lo, g_hi, g_end, lengths, common_at, min_words,
-               rare_out, pair_t, pair_s):
-    """One block of whole runs of the index's keys (one run per shingle, its
-    posts in time order): for every row of a target (corpus number ``p0 <=
-    p < p1`` with ``tnum[p - p0] >= 0`` and ``long_t``), whether its shingle
-    is rare at the target (at most ``common_at`` other holders among posts
-    ``g_lo <= q < g_hi``) -- written as ``hash << DOC_BITS | tnum`` to
-    ``rare_out`` -- and, for a rare one, each holder ``g_lo <= q < g_end`` of
-    ``min_words`` tokens or more as a pair ``(tnum, q)``. Every bound only
-    grows along a run, so three pointers walk it once. Returns ``(rare rows,
-    pairs)``, pairs ``-1`` when ``pair_t`` is too short."""
-    shift = np.uint64(DOC_BITS)
-    mask = np.uint64((1 << DOC_BITS) - 1)
-    n = len(keys)
-    cap = len(pair_t)
-    nr = 0
-    npair = 0
-    i = 0
-    while i < n:
-        h = keys[i] >> shift
-        e = i + 1
-        while e < n and (keys[e] >> shift) == h:
-            e += 1
-        a = i
-        b = i
-        c = i
-        for j in range(i, e):
-            p = np.int64(keys[j] & mask)
-            if p < p0:
-                continue
-            if p >= p1:
-                break
-            k = p - p0
-            if not long_t[k]:
-                continue
-            lo = g_lo[k]
-            a = _first_at(keys, a, e, mask, lo)
-            if b < a:
-                b = a
-            hi = g_hi[k]
-            b = _first_at(keys, b, e, mask, hi)
-            if b - a - 1 > common_at:
-                continue
-            rare_out[nr] = (h << shift) | np.uint64(tnum[k])
-            nr += 1
-            if c < a:
-                c = a
-            end = g_end[k]
-            c = _first_at(keys, c, e, mask, end)
-            for q in range(a, c):
-                s = np.int64(keys[q] & mask)
-                if lengths[s] >= min_words:
-                    if npair >= cap:
-                        return nr, -1
-                    pair_t[npair] = tnum[k]
-                    pair_s[npair] = s
-                    npair += 1
-        i = e
-    return nr, npair
+    def choices_for(self, slices, cfg: DetectSettings, folder: Path | str, *, keep=None, workers: int = 2,
+                    progress: bool = False) -> "SliceChoices":
+        """The choices of :meth:`choose_all` in ``folder``: reused when they were made
+        for this index, ``cfg`` and ``slices`` (a resumed run), else made again."""
+        folder = Path(folder)
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if meta is not None and meta.get("key") == json.loads(json.dumps(self._choices_key(slices, cfg))):
+            return SliceChoices(folder)
+        return self.choose_all(slices, cfg, folder, keep=keep, workers=workers, progress=progress)

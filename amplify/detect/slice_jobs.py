@@ -42,12 +42,13 @@ class SliceJobError(RuntimeError):
 
 
 def _step_one(index: int, start: int, end: int, root: str, parts: list[dict], folder: str, outlets,
-              cfg: DetectSettings, holders: str | None, workers: int) -> tuple[int, DetectStats]:
-    """In a worker process: slice ``index``'s step-one links to ``raw-K.parquet``; returns its counts."""
+              cfg: DetectSettings, holders: str | None, choices: str | None, workers: int) -> tuple[int, DetectStats]:
+    """In a worker process: slice ``index``'s step-one links to ``raw-K.parquet``; returns its counts.
+    ``holders``, ``choices``: the folders of the parent's holder index and far choices (or None)."""
     stats = DetectStats()
     t0 = time.perf_counter()
     links = slice_links(WorkspacePosts(root, parts), Slice(index, start, end), outlets, cfg, workers=workers,
-                        stats=stats, holders=HolderIndex(holders) if holders is not None else None)
+                        stats=stats, holders=HolderIndex(holders, choices=choices) if holders is not None else None)
     SliceStore.attach(folder).write("raw", index, links)
     del links
     stats.seconds["slice"] = time.perf_counter() - t0
@@ -87,13 +88,17 @@ def run_slices_in_processes(root, parts: list[dict], slices: Sequence[Slice], st
     stats = stats if stats is not None else DetectStats()
     root, folder = str(Path(root)), str(store.folder)
     todo = [sl for sl in slices if not store.has("raw", sl.index)]
-    holders = None
+    holders = choices = None
     if todo:
         t0 = time.perf_counter()
         index = store.holders(WorkspacePosts(root, parts), cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices),
                               workers=workers, progress=progress)
-        holders = None if index is None else str(index.folder)
         stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
+        t0 = time.perf_counter()
+        index = store.choices(WorkspacePosts(root, parts), index, slices, cfg, workers=workers, progress=progress)
+        stats.seconds["far choices"] = stats.seconds.get("far choices", 0.0) + time.perf_counter() - t0
+        holders = None if index is None else str(index.folder)
+        choices = None if index is None or index.choices is None else str(index.choices.folder)
     per_job = max(1, int(workers) // max(1, int(jobs)))
     bar = tqdm(total=len(slices), desc="slices", unit="slice", disable=not progress, leave=False)
     settled = 0        # slices[:settled] have their step two written
@@ -121,7 +126,7 @@ def run_slices_in_processes(root, parts: list[dict], slices: Sequence[Slice], st
                     while pending and len(running) < max(1, int(jobs)):
                         sl = pending.pop(0)
                         running.add(ex.submit(_step_one, sl.index, sl.start_ns, sl.end_ns, root, parts, folder,
-                                              outlets, cfg, holders, per_job))
+                                              outlets, cfg, holders, choices, per_job))
                     done, running = wait(running, return_when=FIRST_COMPLETED)
                     for fut in done:
                         _, one = fut.result()

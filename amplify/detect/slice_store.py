@@ -172,5 +172,23 @@ class SliceStore:
             HolderIndex.build(source, folder, cfg.shingle, chunk_ns=chunk_ns, workers=workers, progress=progress)
         return HolderIndex(folder)
 
+    def choices(self, source, holders: HolderIndex | None, slices: Sequence[Slice], cfg: DetectSettings,
+                *, workers: int = 2, progress: bool = False) -> HolderIndex | None:
+        """``holders`` with every slice's far choices made at once
+        (:meth:`HolderIndex.choose_all`: one pass over the index for all
+        slices, and one over the posts of ``source`` (an
+        :class:`amplify.detect.slices.PostSource`) copying every slice's far
+        sources, :meth:`PostSource.keep`), in ``far/``: made once per run and
+        kept, so a resumed run reuses them. None without ``holders``."""
+        if holders is None:
+            return None
+
+        def keep(numbers, folder):
+            when = np.asarray(holders.times[numbers])
+            return source.keep(holders.ids(numbers), int(when.min()), int(when.max()), folder)
+
+        chosen = holders.choices_for(slices, cfg, self.folder / "far", keep=keep, workers=workers, progress=progress)
+        return HolderIndex(holders.folder, choices=chosen)
+
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -22,7 +22,12 @@ pass over the whole corpus when detection reads, besides the slice:
   blocking (:class:`~amplify.detect.halo.FarRare`), so the far posts that
   only count are never read, and the far halo after the slice (which holds
   no source) not at all; the rare-word counts of content agreement read
-  ``window`` only;
+  ``window`` only. Every slice's rare rows and sources are chosen in one
+  pass over that index before the first slice
+  (:meth:`~amplify.detect.halo.HolderIndex.choose_all`), and every slice's
+  sources copied once from the workspace's parts (:meth:`PostSource.keep`),
+  so a slice reads its few far posts from that copy, not from half a year
+  of parts;
 * the posts the slice's reposts and quote posts name (``reposted_id``,
   ``quoted_id``), wherever they are.
 
@@ -62,12 +67,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as pads
 
 from amplify import schema
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings, SettingsError, canonical_duration
 from amplify.detect.halo import HolderIndex
+from amplify.detect.post_sources import FramePosts, PostSource, WorkspacePosts
 from amplify.detect.slice_memory import release_arrow_memory, release_slice_memory
 from amplify.detect.slice_plan import Slice, parse_slice, plan_slices, split_slices
 from amplify.detect.slice_store import SOURCE_NS, SliceStore, settle_parents
@@ -77,116 +82,6 @@ __all__ = ["Slice", "plan_slices", "split_slices", "PostSource", "FramePosts", "
            "slice_links", "settle_parents", "run_slices", "add_stats", "detect_sliced", "detect_workspace_sliced",
            "parse_slice", "release_arrow_memory", "release_slice_memory", "SOURCE_NS"]
 
-# the post columns detection reads (besides the text)
-_READ = ("post_id", "outlet", "published_at", "text", "reposted_id", "quoted_id", "speaker")
-_TS = pa.timestamp("ns", tz="UTC")
-
-
-class PostSource:
-    """Where a slice's posts are read from: the posts with ``lo <= published_at <= hi``,
-    and posts by id. Subclasses read a DataFrame or a workspace's parts."""
-
-    def time_range(self) -> tuple[int, int] | None:
-        """First and last ``published_at`` (ns), or None without posts."""
-        raise NotImplementedError
-
-    def between(self, lo_ns: int, hi_ns: int) -> pd.DataFrame:
-        """The posts with ``lo_ns <= published_at <= hi_ns``."""
-        raise NotImplementedError
-
-    def all_times(self) -> np.ndarray:
-        """Every post's ``published_at`` (ns), sorted."""
-        raise NotImplementedError
-
-    def with_ids(self, ids: Sequence[str], lo_ns: int | None = None, hi_ns: int | None = None) -> pd.DataFrame:
-        """The posts whose ``post_id`` is one of ``ids`` (all published within
-        ``[lo_ns, hi_ns]`` when given: only that time range is searched)."""
-        raise NotImplementedError
-
-
-class FramePosts(PostSource):
-    """Posts held in a DataFrame (validated once, sorted by time)."""
-
-    def __init__(self, posts: pd.DataFrame):
-        posts = schema.validate_posts(posts)
-        self.posts = posts.sort_values(["published_at", "post_id"], kind="stable").reset_index(drop=True)
-        self.times = to_ns(self.posts["published_at"])
-
-    def time_range(self):
-        return None if len(self.times) == 0 else (int(self.times[0]), int(self.times[-1]))
-
-    def all_times(self):
-        return self.times
-
-    def between(self, lo_ns, hi_ns):
-        a = np.searchsorted(self.times, lo_ns, side="left")
-        b = np.searchsorted(self.times, hi_ns, side="right")
-        return self.posts.iloc[a:b]
-
-    def with_ids(self, ids, lo_ns=None, hi_ns=None):
-        posts = self.posts if lo_ns is None else self.between(lo_ns, hi_ns)
-        # Arrow's hash join (pandas' isin on Arrow strings builds a Python list of the values)
-        wanted = pc.is_in(pa.array(posts["post_id"].to_numpy(dtype=object), pa.string()),
-                          value_set=pa.array(list(ids), pa.string()))
-        return posts[wanted.to_numpy(zero_copy_only=False)]
-
-
-class WorkspacePosts(PostSource):
-    """A workspace's posts, read from its Parquet parts by time range: only
-    the parts whose time range meets the request are opened, and only the
-    rows inside it are converted (an Arrow filter)."""
-
-    def __init__(self, root: Path | str, parts: list[dict]):
-        self.root = Path(root)
-        self.parts = list(parts)
-
-    @classmethod
-    def of(cls, ws) -> "WorkspacePosts":
-        """The posts of open workspace ``ws`` as of its current snapshot."""
-        return cls(ws.path, ws.manifest["posts"]["parts"])
-
-    def time_range(self):
-        if not self.parts:
-            return None
-        return (min(int(p["first_key"][0]) for p in self.parts), max(int(p["last_key"][0]) for p in self.parts))
-
-    def _read(self, parts: list[dict], expr) -> pd.DataFrame:
-        from amplify.workspace.tables import to_pandas
-        tables = []
-        for p in parts:
-            cols = [c for c in _READ if c in p["columns"]]
-            t = pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=cols, filter=expr)
-            tables.append(t)
-        if not tables:
-            return pd.DataFrame({c: pd.Series(dtype="string") for c in ("post_id", "outlet", "text")}
-                                | {"published_at": pd.Series(dtype="datetime64[ns, UTC]")})
-        table = pa.concat_tables(tables, promote_options="permissive")
-        table = table.sort_by([("published_at", "ascending"), ("post_id", "ascending")])
-        return to_pandas(table)
-
-    def all_times(self):
-        if not self.parts:
-            return np.zeros(0, np.int64)
-        cols = [pads.dataset(str(self.root / p["file"]), format="parquet").to_table(columns=["published_at"])
-                .column("published_at").cast(pa.int64()).to_numpy() for p in self.parts]
-        return np.sort(np.concatenate(cols))
-
-    def between(self, lo_ns, hi_ns):
-        parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
-        field = pc.field("published_at")
-        expr = (field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
-        return self._read(parts, expr)
-
-    def with_ids(self, ids, lo_ns=None, hi_ns=None):
-        if lo_ns is None:
-            return self._read(self.parts, pc.field("post_id").isin(pa.array(list(ids), pa.string())))
-        # the filter is applied batch by batch as the parts are scanned: the texts of the
-        # time range pass through, only the wanted rows stay
-        parts = [p for p in self.parts if int(p["last_key"][0]) >= lo_ns and int(p["first_key"][0]) <= hi_ns]
-        field = pc.field("published_at")
-        expr = ((field >= pa.scalar(int(lo_ns), _TS)) & (field <= pa.scalar(int(hi_ns), _TS))
-                & pc.field("post_id").isin(pa.array(list(ids), pa.string())))
-        return self._read(parts, expr)
 
 
 def _ranges(lo: int, hi: int, step: int) -> Iterator[tuple[int, int]]:
@@ -243,15 +138,22 @@ def _slice_read(source: PostSource, sl: Slice, cfg: DetectSettings, *, workers: 
     far_rare = None
     numbers = None
     if h > w and len(targets):
-        far_rare, chosen = holders.choose(targets, a - w, cfg, workers)
+        far_rare, chosen = holders.for_slice(sl, targets, cfg, workers)
         first = int(np.searchsorted(holders.times, a - w, side="left"))
         last = int(np.searchsorted(holders.times, b - 1 + w, side="right"))
         if last - first == len(near):
             numbers = np.arange(first, last, dtype=np.int64)
         if len(chosen):
-            # only the texts of the sources chosen (the far halo's posts that merely count are counted)
+            # only the texts of the sources chosen (the far halo's posts that merely count are counted),
+            # from the copy of every slice's sources when one was kept (HolderIndex.choose_all)
             when = holders.times[chosen]
-            far = source.with_ids(holders.ids(chosen), int(when.min()), int(when.max()))
+            far_ids = holders.ids(chosen)
+            kept = holders.choices.kept if holders.choices is not None else None
+            far = None
+            if kept:
+                far = source.kept(holders.choices.folder, kept).with_ids(far_ids, int(when.min()), int(when.max()))
+            if far is None or len(far) < len(chosen):   # (not all among the copy: the slice chose alone)
+                far = source.with_ids(far_ids, int(when.min()), int(when.max()))
             extra.append((far, chosen if len(far) == len(chosen) else None))
     # the sources the slice's reposts and quote posts name, wherever they are
     named = []
@@ -340,6 +242,9 @@ def run_slices(source: PostSource, slices: Sequence[Slice], store: SliceStore, o
         holders = store.holders(source, cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices), workers=workers,
                                 progress=progress)
         stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
+        t0 = time.perf_counter()
+        holders = store.choices(source, holders, slices, cfg, workers=workers, progress=progress)
+        stats.seconds["far choices"] = stats.seconds.get("far choices", 0.0) + time.perf_counter() - t0
     bar = tqdm(total=len(slices), desc="slices", unit="slice", disable=not progress, leave=False)
     for sl in slices:
         if not store.has("raw", sl.index):

@@ -5,12 +5,14 @@ same row for row (tested on ``local[2]``):
 
 0. the driver counts the long look-back's holders once for the corpus
    (:class:`~amplify.detect.halo.HolderIndex`, streaming over the parts)
-   into the slice store's ``holders/`` folder;
+   into the slice store's ``holders/`` folder, and makes every slice's far
+   choices in one pass over it (:meth:`~amplify.detect.halo.HolderIndex.choose_all`,
+   with a copy of the chosen far sources' posts) into ``far/``;
 1. one task per slice runs :func:`~amplify.detect.slices.slice_links` --
-   it reads the slice, its near halo and the few far posts that may be
-   long-quote sources from the workspace's Parquet parts, opens the holder
-   index by path (whose kept tokens it reads instead of tokenising its
-   posts), and writes the slice's links to ``raw-K.parquet``;
+   it reads the slice and its near halo from the workspace's Parquet parts
+   and the few far posts that may be long-quote sources from ``far/``, opens
+   the holder index by path (whose kept tokens it reads instead of
+   tokenising its posts), and writes the slice's links to ``raw-K.parquet``;
 2. once every slice is written, one task per slice runs
    :func:`~amplify.detect.slices.settle_parents` (it reads the links into its
    sources from the earlier slices' files) and writes ``links-K.parquet``;
@@ -48,7 +50,7 @@ from typing import Sequence
 from amplify.detect.halo import HolderIndex
 from amplify.detect.pipeline import DetectStats
 from amplify.detect.settings import DetectSettings
-from amplify.detect.slices import Slice, SliceStore, WorkspacePosts, settle_parents, slice_links
+from amplify.detect.slices import Slice, SliceStore, WorkspacePosts, slice_links
 
 __all__ = ["EngineError", "spark_session", "run_slices_spark"]
 
@@ -117,25 +119,26 @@ def _task_workers() -> int:
         return 1
 
 
-def _step_one(task, root, parts, folder, outlets, cfg, holders):
+def _step_one(task, root, parts, folder, outlets, cfg, holders, choices=None):
     """Executor side of step 1: one slice's links to ``raw-K.parquet``; returns its counts.
-    ``holders``: the folder of the driver's holder index, or None without a long look-back."""
+    ``holders``: the folder of the driver's holder index, or None without a long look-back;
+    ``choices``: the folder of every slice's far choices the driver made (or None)."""
     index, start, end = task
     store = SliceStore.attach(folder)
     stats = DetectStats()
     t0 = time.perf_counter()
     links = slice_links(WorkspacePosts(root, parts), Slice(index, start, end), outlets, cfg,
                         workers=_task_workers(), stats=stats,
-                        holders=HolderIndex(holders) if holders is not None else None)
+                        holders=HolderIndex(holders, choices=choices) if holders is not None else None)
     store.write("raw", index, links)
     stats.seconds["slice"] = time.perf_counter() - t0
     return index, stats
 
 
-def _step_two(index, folder):
-    """Executor side of step 2: the slice's parents chosen with the links into its sources."""
-    store = SliceStore.attach(folder)
-    store.write("links", index, settle_parents(store.read("raw", index), store.into_sources(index)))
+def _step_two(index, folder, slices=None):
+    """Executor side of step 2: the slice's parents chosen with the links into its sources
+    (read from the earlier slices of ``slices`` whose span holds one)."""
+    SliceStore.attach(folder).settle(index, slices)
     return index
 
 
@@ -165,23 +168,30 @@ def run_slices_spark(root, parts: list[dict], slices: Sequence[Slice], store: Sl
     sc = spark.sparkContext
     root, folder = str(Path(root)), str(store.folder)
     todo = [(s.index, s.start_ns, s.end_ns) for s in slices if not store.has("raw", s.index)]
-    holders = None
+    holders = choices = None
     if todo:
         t0 = time.perf_counter()
-        index = store.holders(WorkspacePosts(root, parts), cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices))
+        source = WorkspacePosts(root, parts)
+        index = store.holders(source, cfg, chunk_ns=max(sl.end_ns - sl.start_ns for sl in slices))
         holders = None if index is None else str(index.folder)
         if stats is not None:
             stats.seconds["holders"] = stats.seconds.get("holders", 0.0) + time.perf_counter() - t0
+        t0 = time.perf_counter()
+        index = store.choices(source, index, slices, cfg)
+        choices = None if index is None else str(index.choices.folder)
+        if stats is not None:
+            stats.seconds["far choices"] = stats.seconds.get("far choices", 0.0) + time.perf_counter() - t0
     try:
         if todo:
             done = sc.parallelize(todo, len(todo)).map(
-                lambda t: _step_one(t, root, parts, folder, outlets, cfg, holders)).collect()
+                lambda t: _step_one(t, root, parts, folder, outlets, cfg, holders, choices)).collect()
             for _, one in done:
                 if stats is not None:
                     add_stats(stats, one)
         rest = [s.index for s in slices if not store.has("links", s.index)]
         if rest:
-            sc.parallelize(rest, len(rest)).map(lambda k: _step_two(k, folder)).collect()
+            bounds = [Slice(s.index, s.start_ns, s.end_ns) for s in slices]
+            sc.parallelize(rest, len(rest)).map(lambda k: _step_two(k, folder, bounds)).collect()
     except Exception as exc:
         if type(exc).__name__ in ("Py4JJavaError", "PythonException", "SparkException"):
             raise EngineError(f"the Spark job failed: {str(exc).splitlines()[0][:500]}") from exc
