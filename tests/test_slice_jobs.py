@@ -122,3 +122,33 @@ def test_step_two_reads_only_the_slices_holding_its_sources(tmp_path, corpus):
         assert set(reads) == held - {s.index for s in slices if s.index >= sl.index}
         checked += 1
     assert checked >= 3
+
+
+def test_a_worker_that_dies_is_one_clear_error_and_the_run_resumes(tmp_path, corpus):
+    """A worker killed mid-run (as the kernel's out-of-memory killer would) ends the
+    run with SliceJobError, the slices written stay, and the next run completes."""
+    import multiprocessing
+    import os
+    import signal
+
+    from amplify.detect.slice_jobs import SliceJobError
+
+    posts, outlets = corpus
+    cfg = DetectSettings(window="2D", quote_window="10D")
+    full = _ws(tmp_path / "full", posts, outlets)
+    with full.writer():
+        detect_workspace(full, cfg)
+    ws = _ws(tmp_path / "jobs", posts, outlets)
+
+    def kill_a_worker(sl):
+        if sl.index == 1:
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+
+    with ws.writer(), pytest.raises(SliceJobError, match="died"):
+        detect_workspace_sliced(ws, cfg, slice="4D", jobs=2, on_slice=kill_a_worker)
+    folder = next((ws.path / "slices").iterdir())
+    assert (folder / "links-000001.parquet").exists()
+    with ws.writer():
+        detect_workspace_sliced(ws, cfg, slice="4D", jobs=2)
+    _same(ws.refresh().links(), full.refresh().links())
