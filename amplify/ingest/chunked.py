@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from amplify.ingest.csv_fast import quote_fits
 from amplify.ingest.files import FORMAT_OF_SUFFIX, STDIN
 from amplify.ingest.loading import PARQUET_MAGIC, open_text_stream
 from amplify.ingest.oversize import DEFAULT_MAX_FIELD, Cuts, LineFilter
@@ -116,7 +117,7 @@ def _last_record_end(buf: bytearray, sep: str, path: str) -> tuple[int, int]:
 @njit(cache=True, nogil=True)
 def _scan_last_end(arr, sep):
     """``(end, lines)``: just past the last line break outside quotes (0: none), or -1 where a quote
-    sits where RFC 4180 puts none -- the rule of :func:`~amplify.ingest.csv_fast.scan_records`, in
+    sits where RFC 4180 puts none -- :func:`~amplify.ingest.csv_fast.quote_fits`, in
     one pass; and how many line breaks come before that end (so that the block's are not counted
     in another pass)."""
     n = len(arr)
@@ -132,13 +133,7 @@ def _scan_last_end(arr, sep):
                 last = i + 1
                 last_nl = nl
         elif c == 34:
-            prev = arr[i - 1] if i > 0 else 10
-            nxt = arr[i + 1] if i < n - 1 else 10
-            if nq % 2 == 0:
-                ok = prev == sep or prev == 10 or prev == 34
-            else:
-                ok = nxt == sep or nxt == 10 or nxt == 13 or nxt == 34
-            if not ok:
+            if not quote_fits(arr, i, n, nq, sep):
                 return -1, 0
             nq += 1
     return last, last_nl

@@ -2,7 +2,7 @@
 
 pyarrow parses fast but says neither on which line a row starts nor which
 rows it skipped as malformed. So one compiled pass over the raw bytes
-(:func:`scan_records`) first finds where every record starts -- newlines
+(:func:`scan_records_once`) first finds where every record starts -- newlines
 outside quotes -- and checks that every quote opens or closes a field as
 RFC 4180 has it. When the quoting is clean and pyarrow's rows agree with the
 scan, the rows get their line numbers from the scan; otherwise
@@ -19,7 +19,7 @@ from numba import njit
 from amplify.ingest.csv_strict import malformed_row
 from amplify.ingest.raw import arrow_frame
 
-__all__ = ["scan_records", "scan_records_once", "read_fast"]
+__all__ = ["quote_fits", "scan_records_once", "read_fast"]
 
 NEWLINE, CARRIAGE_RETURN, QUOTE = 10, 13, 34
 
@@ -27,44 +27,28 @@ NEWLINE, CARRIAGE_RETURN, QUOTE = 10, 13, 34
 MIN_BLOCK_SIZE = 1 << 24
 
 
-@njit(cache=True, nogil=True)
-def scan_records(arr, sep, out_end, out_line, fill):
-    """Record ends of a CSV body: newlines outside quotes, with the number of
-    newlines before each (its physical line). Returns ``(records, newlines,
-    quotes)``, or ``quotes = -1`` when a quote sits where RFC 4180 puts none
-    (the strict reader then says which row). Writes ``out_end``/``out_line``
-    only when ``fill`` (run once to count, once to fill arrays of that size)."""
-    n = len(arr)
-    nrec = 0
-    nl = 0
-    nq = 0
-    for i in range(n):
-        c = arr[i]
-        if c == 10:
-            if nq % 2 == 0:
-                if fill:
-                    out_end[nrec] = i
-                    out_line[nrec] = nl
-                nrec += 1
-            nl += 1
-        elif c == 34:
-            prev = arr[i - 1] if i > 0 else 10
-            nxt = arr[i + 1] if i < n - 1 else 10
-            if nq % 2 == 0:  # opens a field, or is the second of a doubled quote
-                ok = prev == sep or prev == 10 or prev == 34
-            else:
-                ok = nxt == sep or nxt == 10 or nxt == 13 or nxt == 34
-            if not ok:
-                return nrec, nl, -1
-            nq += 1
-    return nrec, nl, nq
+@njit(cache=True, nogil=True, inline="always")
+def quote_fits(arr, i, n, nq, sep):
+    """Whether the quote at ``arr[i]`` sits where RFC 4180 puts one: with ``nq`` quotes
+    before it (an even number: outside a field), it opens a field or is the second of a
+    doubled quote; inside, it closes the field or doubles. The one statement of the rule
+    for every scan of CSV bytes (:func:`scan_records_once`, the block cutter of
+    :mod:`amplify.ingest.chunked`)."""
+    if nq % 2 == 0:
+        prev = arr[i - 1] if i > 0 else 10
+        return prev == sep or prev == 10 or prev == 34
+    nxt = arr[i + 1] if i < n - 1 else 10
+    return nxt == sep or nxt == 10 or nxt == 13 or nxt == 34
 
 
 @njit(cache=True, nogil=True)
 def scan_records_once(arr, sep):
-    """:func:`scan_records` in one pass: ``(record ends, newlines before each, records, newlines,
-    quotes)``, the arrays grown as records are found (counting first, then filling, read every
-    byte twice: the reading side's second-largest scan)."""
+    """Record ends of a CSV body: newlines outside quotes, with the number of newlines before
+    each (its physical line), in one pass. Returns ``(record ends, newlines before each,
+    records, newlines, quotes)``, the arrays grown as records are found (counting first, then
+    filling, read every byte twice: the reading side's second-largest scan), or ``quotes =
+    -1`` when a quote sits where RFC 4180 puts none (:func:`quote_fits`; the strict reader
+    then says which row)."""
     n = len(arr)
     cap = max(1024, n // 256)
     ends = np.empty(cap, dtype=np.int64)
@@ -89,13 +73,7 @@ def scan_records_once(arr, sep):
                 nrec += 1
             nl += 1
         elif c == 34:
-            prev = arr[i - 1] if i > 0 else 10
-            nxt = arr[i + 1] if i < n - 1 else 10
-            if nq % 2 == 0:  # opens a field, or is the second of a doubled quote
-                ok = prev == sep or prev == 10 or prev == 34
-            else:
-                ok = nxt == sep or nxt == 10 or nxt == 13 or nxt == 34
-            if not ok:
+            if not quote_fits(arr, i, n, nq, sep):
                 return ends[:0].copy(), lines[:0].copy(), nrec, nl, -1
             nq += 1
     return ends[:nrec].copy(), lines[:nrec].copy(), nrec, nl, nq
@@ -153,7 +131,7 @@ def _parse(body: memoryview, names: list[str], sep: str, has_quotes: bool, longe
 
 
 def read_fast(data: bytes, start: int, names: list[str], sep: str, first_line: int):
-    """pyarrow parse + a compiled structure scan (:func:`scan_records`).
+    """pyarrow parse + a compiled structure scan (:func:`scan_records_once`).
 
     Returns ``(frame, line numbers, rejects, blank lines)`` for the body of
     ``data`` from byte ``start`` (the line after the header, which is line
