@@ -10,11 +10,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from test_slices import _burst_corpus, _same, _ws
+from test_slices import _burst_corpus, _one_pass_and_fresh, _same, _ws
 
 from amplify.cli import cli
 from amplify.detect import DetectSettings
-from amplify.detect.incremental import detect_workspace
 from amplify.detect.slices import SliceStore, detect_workspace_sliced
 from amplify.detect.settings import SettingsError
 
@@ -27,10 +26,7 @@ def corpus():
 def test_two_processes_give_the_one_pass_links_and_resume(tmp_path, corpus):
     posts, outlets = corpus
     cfg = DetectSettings(window="2D", quote_window="10D")
-    full = _ws(tmp_path / "full", posts, outlets)
-    with full.writer():
-        detect_workspace(full, cfg)
-    ws = _ws(tmp_path / "jobs", posts, outlets)
+    full, ws = _one_pass_and_fresh(tmp_path, posts, outlets, cfg, "jobs")
 
     class Killed(Exception):
         pass
@@ -135,10 +131,7 @@ def test_a_worker_that_dies_is_one_clear_error_and_the_run_resumes(tmp_path, cor
 
     posts, outlets = corpus
     cfg = DetectSettings(window="2D", quote_window="10D")
-    full = _ws(tmp_path / "full", posts, outlets)
-    with full.writer():
-        detect_workspace(full, cfg)
-    ws = _ws(tmp_path / "jobs", posts, outlets)
+    full, ws = _one_pass_and_fresh(tmp_path, posts, outlets, cfg, "jobs")
 
     def kill_a_worker(sl):
         if sl.index == 1:

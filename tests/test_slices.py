@@ -141,13 +141,19 @@ def _ws(path, posts, outlets):
     return ws
 
 
-def test_workspace_sliced_killed_and_resumed_equals_one_pass(tmp_path):
-    posts, outlets = _burst_corpus(pd.Timestamp("2022-01-15", tz="UTC").value, n_posts=1500)
-    cfg = DetectSettings(window="2D", quote_window="10D")
+def _one_pass_and_fresh(tmp_path, posts, outlets, cfg, name="sliced"):
+    """Two workspaces of ``posts``: one detected in one pass with ``cfg`` (what the
+    sliced runs must give), and one not detected yet, in folder ``name``."""
     full = _ws(tmp_path / "full", posts, outlets)
     with full.writer():
         detect_workspace(full, cfg)
-    ws = _ws(tmp_path / "sliced", posts, outlets)
+    return full, _ws(tmp_path / name, posts, outlets)
+
+
+def test_workspace_sliced_killed_and_resumed_equals_one_pass(tmp_path):
+    posts, outlets = _burst_corpus(pd.Timestamp("2022-01-15", tz="UTC").value, n_posts=1500)
+    cfg = DetectSettings(window="2D", quote_window="10D")
+    full, ws = _one_pass_and_fresh(tmp_path, posts, outlets, cfg)
     assert WorkspacePosts.of(ws).between(0, 2**62)["post_id"].tolist() == ws.posts()["post_id"].tolist()
 
     class Killed(Exception):
@@ -195,10 +201,7 @@ def test_far_sources_are_read_from_one_copy_made_for_all_slices(tmp_path):
     # from that copy, never scanning the workspace's parts of its far halo -- and the links are one pass's
     posts, outlets = _burst_corpus(pd.Timestamp("2022-01-15", tz="UTC").value, n_posts=1500)
     cfg = DetectSettings(window="2D", quote_window="10D")
-    full = _ws(tmp_path / "full", posts, outlets)
-    with full.writer():
-        detect_workspace(full, cfg)
-    ws = _ws(tmp_path / "sliced", posts, outlets)
+    full, ws = _one_pass_and_fresh(tmp_path, posts, outlets, cfg)
     source = WorkspacePosts.of(ws)
     assert len(source.parts) == 2
     # the copy reads back exactly as the parts do: same rows, columns and dtypes
