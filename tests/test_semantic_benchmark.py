@@ -41,3 +41,31 @@ def test_same_statement_reads_the_english_under_the_aligned_spans():
     topic = [(0, 15, "Artificial latex is elastic and flexible but harder than the natural material.")]
     latex = [(0, 20, "Natural latex is characterized as a thick, elastic, breathable material.")]
     assert not bench.same_statement(latex, topic, one)
+
+
+def test_encoder_probe_separation_scores_partners_against_every_other_sentence():
+    import numpy as np
+
+    import encoder_probe as probe
+
+    rng = np.random.default_rng(3)
+    unit = (lambda v: v / np.linalg.norm(v, axis=1, keepdims=True))
+    a = unit(rng.normal(size=(200, 32)))
+    # partners that are the same meaning plus a little noise: found first and above every non-partner
+    p1, rec = probe.separation(a, unit(a + 0.1 * rng.normal(size=a.shape)))
+    assert p1 == 1.0 and rec == 1.0
+    # unrelated "partners": nearly none is nearest, and no margin threshold reaches precision 0.95
+    p1, rec = probe.separation(a, unit(rng.normal(size=a.shape)))
+    assert p1 < 0.1 and rec < 0.1
+    # half of the partners replaced by noise: only the true half can be found
+    b = unit(a + 0.1 * rng.normal(size=a.shape))
+    b[100:] = unit(rng.normal(size=(100, 32)))
+    p1, rec = probe.separation(a, b)
+    assert 0.45 <= p1 <= 0.55 and 0.45 <= rec <= 0.55
+
+
+def test_encoder_probe_reads_the_two_layouts_of_the_wmt_files():
+    import encoder_probe as probe
+
+    assert probe.columns(pd.DataFrame(columns=["id", "xx", "en"]), "ru", "en") == ("xx", "en")
+    assert probe.columns(pd.DataFrame(columns=["id", "zh", "ru", "en"]), "zh", "ru") == ("zh", "ru")
