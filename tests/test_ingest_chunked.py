@@ -311,6 +311,21 @@ def test_a_broken_later_block_stores_nothing(tmp_path, monkeypatch, workers):
     assert not list(tmp.iterdir()) and not _ahead_threads()
 
 
+def _fail_on_call(monkeypatch, module, name, n, exc):
+    """Make ``module.name`` raise ``exc`` on its ``n``-th call and behave as before on the others;
+    returns the list that grows by one item per call."""
+    real, calls = getattr(module, name), []
+
+    def wrapper(*a, **k):
+        calls.append(1)
+        if len(calls) == n:
+            raise exc
+        return real(*a, **k)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
 @pytest.mark.parametrize("where", ["reading", "storing", "interrupt"])
 def test_read_ahead_failing_on_either_side_stores_nothing(tmp_path, monkeypatch, where):
     """The reading thread fails at a later block, or the storing (or Ctrl-C) does while the thread reads on:
@@ -319,30 +334,12 @@ def test_read_ahead_failing_on_either_side_stores_nothing(tmp_path, monkeypatch,
     import amplify.workspace.append as append
 
     p = _csv(tmp_path / "p.csv", 80)
-    calls = []
     if where == "reading":
-        real = posts_mod.to_posts
-
-        def to_posts(*a, **k):
-            calls.append(1)
-            if len(calls) == 6:
-                raise IngestError("the sixth block is broken")
-            return real(*a, **k)
-
-        monkeypatch.setattr(posts_mod, "to_posts", to_posts)
         error, match = IngestError, "sixth block"
+        calls = _fail_on_call(monkeypatch, posts_mod, "to_posts", 6, IngestError("the sixth block is broken"))
     else:
-        real = append.append_posts
-        error = KeyboardInterrupt if where == "interrupt" else OSError
-
-        def append_posts(*a, **k):
-            calls.append(1)
-            if len(calls) == 3:
-                raise error("no space left")
-            return real(*a, **k)
-
-        monkeypatch.setattr(append, "append_posts", append_posts)
-        match = "no space"
+        error, match = (KeyboardInterrupt if where == "interrupt" else OSError), "no space"
+        calls = _fail_on_call(monkeypatch, append, "append_posts", 3, error("no space left"))
     ws = Workspace.open(tmp_path / "ws", create=True)
     with ws.writer():
         with pytest.raises(error, match=match):
