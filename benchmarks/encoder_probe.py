@@ -85,6 +85,8 @@ def main(argv=None) -> None:
     ap.add_argument("--pairs", type=int, default=600, help="translation pairs per language pair")
     ap.add_argument("--centering", action="store_true", help="also measure language centering")
     args = ap.parse_args(argv)
+    if args.pairs < 10:
+        ap.error(f"--pairs must be 10 or more (a nearest neighbour among fewer says little), not {args.pairs}")
     if not WMT.is_dir():
         print(f"skipped: {WMT} not found")
         return

@@ -69,3 +69,13 @@ def test_encoder_probe_reads_the_two_layouts_of_the_wmt_files():
 
     assert probe.columns(pd.DataFrame(columns=["id", "xx", "en"]), "ru", "en") == ("xx", "en")
     assert probe.columns(pd.DataFrame(columns=["id", "zh", "ru", "en"]), "zh", "ru") == ("zh", "ru")
+
+
+def test_encoder_probe_refuses_too_few_pairs_in_one_line(capsys):
+    import pytest
+
+    import encoder_probe as probe
+
+    with pytest.raises(SystemExit) as e:
+        probe.main(["--pairs", "0"])
+    assert e.value.code == 2 and "--pairs must be 10 or more" in capsys.readouterr().err
