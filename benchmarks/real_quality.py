@@ -21,6 +21,13 @@ message when a set is absent); none is typed in. Generated-corpus figures
    contiguous, inside another outlet's headline within a week. Every such pair
    should be linked (target: recall 1.0).
 
+The aggregator's stories are not exact (one event is often split into several
+stories, and a headline is sometimes filed under another story), so the links
+across stories were also read side by side: ``benchmarks/judged/cross_story.csv``
+says of each whether its two headlines report one event or different events.
+The share of links joining *different events* by that reading is printed
+beside the label-based share, with links no one has read counted as different.
+
 With ``--sample FILE``, the links of UCI and RUWA and the near-misses (verified
 candidate pairs that were not linked are not exposed, so near-misses are the
 pairs of one RUWA/UCI story that share a rare word and were not linked) are
@@ -51,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import average_precision, labelled_pairs  # noqa: E402
 from quality import evaluate_pairs as detector_on_pairs  # noqa: E402  (the same measures as the generated figures)
 
+CROSS_STORY = Path(__file__).resolve().parent / "judged" / "cross_story.csv"
 SHARED = Path(os.environ.get("AMPLIFY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 # rapidfuzz scorers of the baseline; each is run over every labelled pair.
@@ -172,6 +180,22 @@ def republications(posts: pd.DataFrame, min_words: int = 5, days: int = 7) -> pd
     return out
 
 
+def cross_story_readings(dataset: str, path: Path = CROSS_STORY) -> dict:
+    """``{"a|b": reading}`` of the cross-story links read side by side (``same_event`` or
+    ``different_event``), keyed by the two post ids in sorted order; empty when the file is absent."""
+    if not path.is_file():
+        return {}
+    r = pd.read_csv(path, dtype=str)
+    bad = ~r["reading"].isin(("same_event", "different_event"))
+    if bad.any():
+        raise SystemExit(f"{path}: row {int(bad.idxmax()) + 2}, column 'reading': {r['reading'][bad].iloc[0]!r} "
+                         "is not same_event or different_event")
+    r = r[r["dataset"] == dataset]
+    key = np.where(r["source_id"] < r["target_id"], r["source_id"] + "|" + r["target_id"],
+                   r["target_id"] + "|" + r["source_id"])
+    return dict(zip(key, r["reading"]))
+
+
 def evaluate_corpus(name: str, posts: pd.DataFrame, show: int) -> dict:
     t = time.perf_counter()
     links = detect(posts[["post_id", "outlet", "published_at", "text"]], progress=False)
@@ -190,6 +214,7 @@ def evaluate_corpus(name: str, posts: pd.DataFrame, show: int) -> dict:
     # under two stories; such links show the labels' noise, not the detector's
     norm = {k: " ".join(re.findall(r"\w+", v.lower())) for k, v in text.items()}
     same_text = pairs["source_id"].map(norm) == pairs["target_id"].map(norm)
+    readings = pairs.loc[cross, "key"].map(cross_story_readings(name.lower()))
     rep = republications(posts)
     linked = set(zip(links["source_id"], links["target_id"]))
     rep["linked"] = [(a, b) in linked or (b, a) in linked for a, b in zip(rep["a_id"], rep["b_id"])]
@@ -198,6 +223,9 @@ def evaluate_corpus(name: str, posts: pd.DataFrame, show: int) -> dict:
            "cross_story": int(cross.sum()), "cross_story_share": float(cross.mean()) if len(pairs) else 0.0,
            "cross_by_kind": pairs.loc[cross, "kind"].value_counts().to_dict(),
            "cross_same_text": int((cross & same_text).sum()), "templates": templates,
+           "cross_read_same": int((readings == "same_event").sum()),
+           "cross_read_different": int((readings == "different_event").sum()),
+           "cross_unread": int(readings.isna().sum()),
            "republications": len(rep), "republications_linked": int(rep["linked"].sum())}
     if show:
         print(f"\n-- {name}: links across stories (first {show}) --")
@@ -246,6 +274,11 @@ def main(argv=None) -> None:
         print(f"echoes joining different stories: {r['cross_story']:,} = {r['cross_story_share']:.1%} "
               f"(target <= 1 %; by kind {r['cross_by_kind']}); of them {r['cross_same_text']:,} join the "
               f"same words (the labels split one story)")
+        different = r["cross_read_different"] + r["cross_unread"]
+        print(f"  read side by side ({CROSS_STORY.name}): {r['cross_read_same']:,} report one event (the labels "
+              f"split or misfiled it), {r['cross_read_different']:,} different events, {r['cross_unread']:,} not "
+              f"read; echoes joining different events: {different:,} = {different / max(r['pairs'], 1):.2%} "
+              f"(unread counted as different)")
         print(f"republished headlines linked: {r['republications_linked']} of {r['republications']} "
               f"(recall {r['republications_linked'] / max(r['republications'], 1):.3f}; target 1.0)")
         tables.append(r["links_table"].assign(corpus=r["set"]))

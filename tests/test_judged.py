@@ -226,3 +226,52 @@ def test_committed_verdicts_name_real_posts_in_order(dataset):
     mine = v[v["dataset"] == dataset]
     src, tgt = J.orient(posts, mine["source_id"], mine["target_id"])
     assert (src == mine["source_id"].to_numpy()).all() and (tgt == mine["target_id"].to_numpy()).all()
+
+
+# --------------------------------------------------------------------------- cross-story readings (real_quality.py)
+
+
+def _real_quality():
+    spec = importlib.util.spec_from_file_location("real_quality", ROOT / "benchmarks" / "real_quality.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_cross_story_readings_are_keyed_whichever_way_the_pair_comes(tmp_path):
+    rq = _real_quality()
+    f = tmp_path / "cross.csv"
+    pd.DataFrame({"dataset": ["uci", "uci", "ruwa"], "source_id": ["uci9", "uci1", "ruwa1"],
+                  "target_id": ["uci2", "uci3", "ruwa2"],
+                  "reading": ["same_event", "different_event", "same_event"],
+                  "reason": ["r"] * 3, "judged_on": ["2026-12-07"] * 3}).to_csv(f, index=False)
+    got = rq.cross_story_readings("uci", f)
+    # "uci9" sorts after "uci2": the key puts the smaller id first, so a link either way finds it
+    assert got == {"uci2|uci9": "same_event", "uci1|uci3": "different_event"}
+    assert rq.cross_story_readings("uci", tmp_path / "absent.csv") == {}
+
+
+def test_a_bad_cross_story_reading_is_named_by_row_and_column(tmp_path):
+    rq = _real_quality()
+    f = tmp_path / "cross.csv"
+    pd.DataFrame({"dataset": ["uci", "uci"], "source_id": ["uci1", "uci2"], "target_id": ["uci3", "uci4"],
+                  "reading": ["same_event", "maybe"], "reason": ["r", "r"],
+                  "judged_on": ["2026-12-07"] * 2}).to_csv(f, index=False)
+    with pytest.raises(SystemExit, match=r"row 3, column 'reading': 'maybe'"):
+        rq.cross_story_readings("uci", f)
+
+
+@pytest.mark.parametrize("dataset", ["uci", "ruwa"])
+def test_committed_cross_story_readings_name_real_posts_of_different_stories(dataset):
+    rq = _real_quality()
+    posts = J.LOADERS[dataset]()
+    if posts is None:
+        pytest.skip(f"{dataset} data not found under ../shared/data (set AMPLIFY_SHARED_DATA)")
+    r = pd.read_csv(rq.CROSS_STORY, dtype=str)
+    r = r[r["dataset"] == dataset]
+    assert len(r) and r["reason"].str.len().gt(0).all()
+    story = dict(zip(posts["post_id"], posts["story"]))
+    assert r["source_id"].isin(story).all() and r["target_id"].isin(story).all()
+    # each pair read joins two different stories of the labels (that is why it was read)
+    assert (r["source_id"].map(story) != r["target_id"].map(story)).all()
+    assert set(rq.cross_story_readings(dataset).values()) <= {"same_event", "different_event"}
