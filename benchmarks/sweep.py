@@ -44,6 +44,7 @@ from real_quality import republications  # noqa: E402
 #: The values tried per setting (the default is added when missing).
 GRID = {
     "paraphrase_min_dice": [0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
+    "short_paraphrase_cover": [0.0, 0.7, 0.75, 0.8, 0.85, 0.9],
     "quote_min": [80.0, 85.0, 90.0, 95.0],
     "min_contained_words": [4, 5, 6, 8],
     "short_words": [0, 10, 15, 20, 30],

@@ -37,6 +37,9 @@ _FLAG_OF = {"max_posts": "--slice-posts", "min_quote_tokens": "--min-quote-words
               show_default=True, help="Word-level similarity (0-100) of whole texts for 'paraphrase'.")
 @click.option("--reuse-min-coverage", type=float, default=_DEFAULTS.reuse_min_coverage, show_default=True,
               help="Share (0-1) of the shorter text that reused passages must cover together for a 'reuse' link.")
+@click.option("--short-paraphrase-cover", type=float, default=_DEFAULTS.short_paraphrase_cover, show_default=True,
+              help="Share (0-1) of a short text's words that a paraphrase of it (or by it) must hold in common; "
+                   "0: off (Dice alone, as before 0.85 became the default).")
 @click.option("--short-words", type=int, default=_DEFAULTS.short_words, show_default=True,
               help="Texts of at most this many words are short: their names, numbers and rare words must agree.")
 @click.option("--short-block-words", type=int, default=_DEFAULTS.short_block_words, show_default=True,
@@ -87,7 +90,7 @@ _FLAG_OF = {"max_posts": "--slice-posts", "min_quote_tokens": "--min-quote-words
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
-            paraphrase_min_ratio, reuse_min_coverage, short_words, short_block_words, event_margin, rare_share, rare_min_posts, min_contained_words, same_outlet,
+            paraphrase_min_ratio, reuse_min_coverage, short_paraphrase_cover, short_words, short_block_words, event_margin, rare_share, rare_min_posts, min_contained_words, same_outlet,
             cross_group_only, semantic, semantic_same_language, semantic_min, semantic_margin, semantic_min_coverage, full, slice_len, slice_posts, engine, master,
             jobs, workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
@@ -118,7 +121,8 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                                   verbatim_min=verbatim_min, quote_min=quote_min,
                                   paraphrase_min_dice=paraphrase_min_dice,
                                   paraphrase_min_ratio=paraphrase_min_ratio,
-                                  reuse_min_coverage=reuse_min_coverage, short_words=short_words,
+                                  reuse_min_coverage=reuse_min_coverage,
+                                  short_paraphrase_cover=short_paraphrase_cover, short_words=short_words,
                                   short_block_words=short_block_words, event_margin=event_margin,
                                   rare_share=rare_share, rare_min_posts=rare_min_posts,
                                   min_contained_words=min_contained_words, same_outlet=same_outlet,

@@ -188,7 +188,8 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     * paraphrase: judged on the whole text, ``dice >= paraphrase_min_dice``
       and ``whole_ratio >= paraphrase_min_ratio``, with its matches spread
       over half of the source (a shared sign-off or stock phrase does not)
-      or at least 2 rare shingles;
+      or at least 2 rare shingles; when the shorter text is short, it holds
+      ``short_paraphrase_cover`` of that text's words;
     * reuse: the reused passages (runs of matched shingles, each tolerating
       small edits) together cover at least ``reuse_min_coverage`` of the
       *shorter* text, or two or more of them are ``min_quote_tokens`` long in
@@ -261,9 +262,10 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     # half of the source (a shared sign-off or stock phrase does not)
     # ... or both texts are short: a reworded headline keeps no shingles to spread, so
     # only the content rules (asked for every short echo) can admit it -- see _content_rules
-    is_para = ~is_verbatim & ~is_quote & (evidence.dice() >= settings.paraphrase_min_dice) \
+    by_dice = ~is_verbatim & ~is_quote & (evidence.dice() >= settings.paraphrase_min_dice) \
         & (whole >= settings.paraphrase_min_ratio) \
         & ((rare >= _PARAPHRASE_MIN_RARE) | (evidence.source_spread() >= _MOST_OF_SOURCE) | _reworded(evidence, settings))
+    is_para = by_dice & _holds_shorter(evidence, settings)
     is_reuse = ~is_verbatim & ~is_quote & ~is_para & (rare >= settings.shingle) \
         & ((evidence.shorter_coverage() >= settings.reuse_min_coverage)
            | (evidence.long_passages >= _REUSED_PASSAGES))
@@ -271,7 +273,32 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
         is_para, PARAPHRASE, np.where(is_reuse, REUSE, NO_ECHO))))
     if evidence.agreement is None:
         return kinds
-    return _content_rules(evidence, kinds, settings)
+    # a paraphrase by Dice that holds too little of its short text is no echo, but it may still be
+    # a template (the same frame with other numbers or names: "Everything You Need To Know About ...")
+    return _content_rules(evidence, kinds, settings, frame_only=by_dice & (kinds == NO_ECHO))
+
+
+def _holds_shorter(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
+    """Pairs that hold enough of their shorter text to be a paraphrase: when that
+    text is short, ``short_paraphrase_cover`` of its words (as a bag) are in the other.
+
+    Dice over both texts counts the longer one's length against the pair, and
+    lets two headlines of one event in each outlet's own words through as long
+    as they share the event's words ("Colorado collects / reports $2M ..."
+    passes either way; "Lindsay Lohan's OWN Reality Series Launch Attracts
+    693000 Viewers" / "... Reality Show Debuts to 693000 Viewers" does not).
+    Shortness is read from the content agreement, so before it is counted
+    (:func:`classify`'s first pass, which decides what
+    :func:`needs_agreement` asks for) every pair may hold enough.
+    """
+    ag = evidence.agreement
+    if ag is None or not settings.short_paraphrase_cover:
+        return np.ones(len(evidence.src_tokens), dtype=bool)
+    short = (ag.short_half_words >= 0) & (ag.short_half_words <= 2 * settings.short_words)
+    shorter = np.maximum(np.minimum(evidence.src_tokens, evidence.tgt_tokens), 1)
+    # the bag overlap is counted for every pair whose Dice may reach a paraphrase's
+    held = np.where(evidence.bag_overlap >= 0, evidence.bag_overlap / shorter, 0.0)
+    return ~short | (held >= settings.short_paraphrase_cover)
 
 
 def _reworded(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
@@ -286,8 +313,12 @@ def _reworded(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
     return both_short & few & (evidence.source_spread() < _MOST_OF_SOURCE)
 
 
-def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings) -> np.ndarray:
-    """The kinds once names, numbers and rare words are checked (see :func:`classify`)."""
+def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings,
+                   frame_only: np.ndarray | None = None) -> np.ndarray:
+    """The kinds once names, numbers and rare words are checked (see :func:`classify`).
+
+    ``frame_only`` marks pairs that are no echo but may be a ``template``
+    (paraphrases by Dice that hold too little of their short text)."""
     ag = evidence.agreement
     asked = ag.short_half_words >= 0
     short = asked & (ag.short_half_words <= 2 * settings.short_words)
@@ -310,7 +341,10 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     frame = np.where(ag.lcs_whole >= 0,
                      200.0 * ag.lcs_whole / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1),
                      evidence.whole_ratio())
-    differ = (kinds != NO_ECHO) & (numbers_differ | names_differ)
+    candidate = kinds != NO_ECHO
+    if frame_only is not None:
+        candidate = candidate | frame_only
+    differ = candidate & (numbers_differ | names_differ)
     # a short paraphrase (a bag of words in common) must keep the word order and
     # share more than the topic: a rare word, or most of the shorter text in
     # order. (Words of a text many outlets echo become common themselves, so a

@@ -84,6 +84,17 @@ class DetectSettings:
     reuse_min_coverage : float
         Share (0-1) of the shorter text that reused passages must cover
         together for ``reuse``.
+    short_paraphrase_cover : float
+        Share (0-1) of the shorter text's words that a ``paraphrase`` must
+        hold in common (as a bag) when that text is short (``short_words``).
+        Dice over both texts (``paraphrase_min_dice``) lets two headlines
+        written in each outlet's own words through as long as they share
+        the event's words; this asks that the shorter one be nearly all in
+        the other, whatever the longer one's length. 0 turns it off. At
+        0.85 (the default) the hand-checked precision of the UCI and RUWA
+        links rises from 0.793 to 0.867 while 14 of 261 judged echoes are
+        lost; pairs of sentences labelled for meaning (MRPC, Twitter-URL)
+        lose about 0.03 of F1 (see the README's real-data figures).
     short_words : int
         Texts of at most this many words are *short* (headlines, tweets):
         a pair whose shorter text is short is an echo only when the rare words
@@ -158,6 +169,7 @@ class DetectSettings:
     paraphrase_min_dice: float = 0.6
     paraphrase_min_ratio: float = 0.0
     reuse_min_coverage: float = 0.5
+    short_paraphrase_cover: float = 0.85
     short_words: int = 20
     rare_share: float = 0.005
     rare_min_posts: int = 3
@@ -205,7 +217,7 @@ class DetectSettings:
         for name, high in (("verbatim_min", 100.0), ("quote_min", 100.0), ("paraphrase_min_ratio", 100.0),
                            ("event_margin", 100.0),
                            ("paraphrase_min_dice", 1.0), ("rare_share", 1.0),
-                           ("reuse_min_coverage", 1.0), ("semantic_min", 1.0), ("semantic_min_coverage", 1.0),
+                           ("reuse_min_coverage", 1.0), ("short_paraphrase_cover", 1.0), ("semantic_min", 1.0), ("semantic_min_coverage", 1.0),
                            ("semantic_margin", 1.0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
@@ -217,13 +229,16 @@ class DetectSettings:
 
         Without the semantic stage its knobs are left out, so a link set
         computed without it keeps the id it had before the stage existed;
-        so are ``short_block_words`` and ``event_margin`` when they are 0 (off).
+        so are ``short_block_words``, ``event_margin`` and
+        ``short_paraphrase_cover`` when they are 0 (off).
         """
         out = dataclasses.asdict(self)
         if not self.short_block_words:  # off: the link set keeps the id it had before the setting existed
             out.pop("short_block_words")
         if not self.event_margin:
             out.pop("event_margin")
+        if not self.short_paraphrase_cover:
+            out.pop("short_paraphrase_cover")
         if not self.semantic:
             for name in _SEMANTIC_FIELDS:
                 out.pop(name)
