@@ -7,9 +7,6 @@ test reads the UCI headlines in ../shared/data and is skipped when they are abse
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +14,8 @@ import pytest
 from amplify.detect import DetectSettings, SettingsError, detect
 from amplify.detect.content import content_agreement
 from amplify.text import tokenize
+
+from real_data import uci_posts
 
 T0 = pd.Timestamp("2014-03-10", tz="UTC")
 SOURCE = "Sbarro files for chapter eleven, vows quick recovery"
@@ -81,23 +80,8 @@ def test_event_margin_is_validated_and_off_keeps_the_link_set_id():
     assert DetectSettings(event_margin=15.0).to_dict()["event_margin"] == 15.0
 
 
-def _uci():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import os
-    if "AMPLIFY_SHARED_DATA" not in os.environ:
-        for parent in Path(__file__).resolve().parents:
-            if (parent / "shared" / "data").is_dir():
-                os.environ["AMPLIFY_SHARED_DATA"] = str(parent / "shared" / "data")
-                break
-    import real_quality
-    posts = real_quality.uci_posts()
-    if posts is None:
-        pytest.skip("real data absent: UCI News Aggregator subset (see ../shared/data/README.md)")
-    return posts
-
-
 def test_on_the_uci_headlines_the_margin_drops_own_wording_and_keeps_copied_lines():
-    posts = _uci()[["post_id", "outlet", "published_at", "text"]]
+    posts = uci_posts()[["post_id", "outlet", "published_at", "text"]]
     text = dict(zip(posts["post_id"], posts["text"]))
     # the margin alone: the short-paraphrase rule (on by default) drops some of the same pairs
     off = detect(posts, settings=DetectSettings(short_paraphrase_cover=0.0), progress=False)

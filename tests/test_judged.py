@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from real_data import real_quality
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -231,15 +233,8 @@ def test_committed_verdicts_name_real_posts_in_order(dataset):
 # --------------------------------------------------------------------------- cross-story readings (real_quality.py)
 
 
-def _real_quality():
-    spec = importlib.util.spec_from_file_location("real_quality", ROOT / "benchmarks" / "real_quality.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_cross_story_readings_are_keyed_whichever_way_the_pair_comes(tmp_path):
-    rq = _real_quality()
+    rq = real_quality()
     f = tmp_path / "cross.csv"
     pd.DataFrame({"dataset": ["uci", "uci", "ruwa"], "source_id": ["uci9", "uci1", "ruwa1"],
                   "target_id": ["uci2", "uci3", "ruwa2"],
@@ -252,7 +247,7 @@ def test_cross_story_readings_are_keyed_whichever_way_the_pair_comes(tmp_path):
 
 
 def test_a_bad_cross_story_reading_is_named_by_row_and_column(tmp_path):
-    rq = _real_quality()
+    rq = real_quality()
     f = tmp_path / "cross.csv"
     pd.DataFrame({"dataset": ["uci", "uci"], "source_id": ["uci1", "uci2"], "target_id": ["uci3", "uci4"],
                   "reading": ["same_event", "maybe"], "reason": ["r", "r"],
@@ -263,7 +258,7 @@ def test_a_bad_cross_story_reading_is_named_by_row_and_column(tmp_path):
 
 @pytest.mark.parametrize("dataset", ["uci", "ruwa"])
 def test_committed_cross_story_readings_name_real_posts_of_different_stories(dataset):
-    rq = _real_quality()
+    rq = real_quality()
     posts = J.LOADERS[dataset]()
     if posts is None:
         pytest.skip(f"{dataset} data not found under ../shared/data (set AMPLIFY_SHARED_DATA)")

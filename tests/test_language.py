@@ -4,15 +4,13 @@ a sure answer is kept whatever the language."""
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from amplify.text import language
 from amplify.text.language import NEWS_LANGUAGES, SURE, identify_languages
+
+from real_data import uci_posts
 
 # UCI News headlines (English) that the model alone reads as Nigerian Pidgin or Bikol
 ENGLISH_HEADLINES = ["Carl Icahn: Donahoe Cost eBay Investors More Than $4B",
@@ -44,17 +42,7 @@ def test_sure_answers_are_kept_whatever_the_language():
 
 
 def test_on_uci_headlines_far_more_are_english_than_the_model_alone_says():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    if "AMPLIFY_SHARED_DATA" not in os.environ:
-        for parent in Path(__file__).resolve().parents:
-            if (parent / "shared" / "data").is_dir():
-                os.environ["AMPLIFY_SHARED_DATA"] = str(parent / "shared" / "data")
-                break
-    import real_quality
-    posts = real_quality.uci_posts()
-    if posts is None:
-        pytest.skip("real data absent: UCI News Aggregator subset (see ../shared/data/README.md)")
-    texts = posts["text"].tolist()
+    texts = uci_posts()["text"].tolist()
     raw = language._identifier()
     alone = np.mean([raw.classify(t[:language.PREFIX_CHARS])[0] == "en" for t in texts])
     ours = np.mean(identify_languages(texts) == "en")

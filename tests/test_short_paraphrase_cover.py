@@ -9,14 +9,12 @@ they are absent.
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from amplify.detect import DetectSettings, SettingsError, detect
+
+from real_data import uci_posts
 
 T0 = pd.Timestamp("2014-03-10", tz="UTC")
 # one event, each outlet's own words: 7 of the 10 words in common (Dice 0.7, above 0.6)
@@ -99,22 +97,8 @@ def test_the_cli_flag_reaches_detection_and_a_bad_value_names_the_flag(tmp_path)
     assert _kind(Workspace(tmp_path / "ws").links()) == "paraphrase"
 
 
-def _uci():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    if "AMPLIFY_SHARED_DATA" not in os.environ:
-        for parent in Path(__file__).resolve().parents:
-            if (parent / "shared" / "data").is_dir():
-                os.environ["AMPLIFY_SHARED_DATA"] = str(parent / "shared" / "data")
-                break
-    import real_quality
-    posts = real_quality.uci_posts()
-    if posts is None:
-        pytest.skip("real data absent: UCI News Aggregator subset (see ../shared/data/README.md)")
-    return posts[["post_id", "outlet", "published_at", "text"]]
-
-
 def test_on_the_uci_headlines_the_rule_only_removes_or_rekinds_links():
-    posts = _uci()
+    posts = uci_posts()[["post_id", "outlet", "published_at", "text"]]
     text = dict(zip(posts["post_id"], posts["text"]))
     on, off = detect(posts, progress=False), detect(posts, settings=OFF, progress=False)
     kinds = lambda links: {(text[a], text[b]): k for a, b, k in  # noqa: E731
