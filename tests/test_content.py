@@ -197,3 +197,43 @@ def test_several_edited_passages_of_a_long_statement_make_a_reuse_link():
     for (ss, se, ts, te), sentence in zip(spans, sentences):
         assert source[ss:se] in sentence and len(source[ss:se]) > 0.8 * len(sentence)
         assert target[ts:te] in edit(sentence) and len(target[ts:te]) > 0.8 * len(sentence)
+
+
+def test_a_word_spelt_or_inflected_otherwise_is_no_other_name(monkeypatch):
+    # the names rule (a rare word each side lacks) must not take a spelling for a name: the same
+    # headline in British and American spelling, or a verb's other tense and a name transliterated
+    # otherwise, stays an echo
+    pairs = [("Japan signals return to nuclear power to stabilize energy supply",
+              "Japan signals return to nuclear power to stabilise energy supply"),
+             ("Guterres informs Zelenskyy about preparation of the UN mission to Olenivka",
+              "Guterres informed Zelenskiy about preparation of the UN mission to Olenivka")]
+    corpus = _corpus(pairs, _background(300, "nuclear power"))
+    links = detect(corpus)
+    assert _kind(links, 0) == "verbatim" and _kind(links, 1) not in ("", "template")
+    # compared whole, the words would differ: "same frame, other names"
+    from amplify.detect import pipeline
+    monkeypatch.setattr(pipeline, "SPELLING_PREFIX", 60)  # longer than any word here
+    whole = detect(corpus)
+    assert [_kind(whole, 0), _kind(whole, 1)] == ["template", "template"]
+    # ... while two names that share their first letters, but not six of them, still differ
+    swapped = [("Austria formally applies to join the alliance of neutral states",
+                "Australia formally applies to join the alliance of neutral states")]
+    assert _kind(detect(_corpus(swapped, _background(300, "alliance"))), 0) in ("", "template")
+
+
+def test_without_spellings_the_variant_counts_as_missing():
+    texts = np.array(["Japan moves to stabilize energy supply", "Japan moves to stabilise energy supply"],
+                     dtype=object)
+    tokens = tokenize(texts)
+    asked = dict(window_ns=10, rare_share=0.0, rare_min_posts=1)
+    plain = content_agreement(tokens, np.arange(2, dtype=np.int64), np.array([0]), np.array([1]), **asked)
+    assert int(plain.short_rare_missing[0]) == 1 and int(plain.long_rare_missing[0]) == 1
+
+    from amplify.text import word_prefixes
+    spelt = content_agreement(tokens, np.arange(2, dtype=np.int64), np.array([0]), np.array([1]), **asked,
+                              spellings=lambda posts: word_prefixes(texts, posts, 6))
+    assert int(spelt.short_rare_missing[0]) == 0 and int(spelt.long_rare_missing[0]) == 0
+    # a cut that is not one for one with the tokens is not used for that post
+    broken = content_agreement(tokens, np.arange(2, dtype=np.int64), np.array([0]), np.array([1]), **asked,
+                               spellings=lambda posts: tokenize(["one token"[:3]] * len(posts)))
+    assert int(broken.short_rare_missing[0]) == 1

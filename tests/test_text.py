@@ -140,3 +140,23 @@ def test_dense_scripts_over_threads():
     # Chinese is a token every 3 bytes; hundreds of texts shared out over threads
     texts = ["中国外交部发言人表示美方应停止干涉" * 6 + str(i) for i in range(400)] + ["short one", ""]
     _same(tokenize(texts, workers=2), arrow_tokens(pa.array(texts, type=pa.large_string())))
+
+
+def test_word_prefixes_are_one_for_one_with_the_tokens_and_merge_spellings():
+    from amplify.text import word_prefixes
+    texts = ["Japan moves to stabilise energy supply https://t.co/x @someone",
+             "Zelenskyy 中国外交部 informed 2014 covid19 Ärzteverband ﬁnancial",  # CJK, digits, a ligature
+             "Зеленский заявил о переговорах", "", "a b c"]
+    full = tokenize(texts)
+    cut = word_prefixes(texts, np.arange(len(texts)), 6)
+    assert cut.lengths.tolist() == full.lengths.tolist()
+    # words of six letters or fewer, numbers and CJK characters keep their own hash
+    same = cut.hashes == full.hashes
+    short = np.array([len(t) <= 6 or not t.isalpha() for t in " ".join(
+        __import__("amplify.text", fromlist=["normalize"]).normalize(x) for x in texts).split()])
+    assert (same == short).all()
+    pairs = [("stabilise", "stabilize"), ("informs", "informed"), ("Zelenskyy", "Zelenskiy"), ("Заявил", "заявила")]
+    for a, b in pairs:
+        assert word_prefixes([a, b], [0, 1], 6).hashes[0] == word_prefixes([a, b], [0, 1], 6).hashes[1], (a, b)
+    for a, b in [("Austria", "Australia"), ("Slovakia", "Slovenia"), ("Kyiv", "Kiev")]:
+        assert word_prefixes([a, b], [0, 1], 6).hashes[0] != word_prefixes([a, b], [0, 1], 6).hashes[1], (a, b)

@@ -239,6 +239,22 @@ def _gather(hashes, offsets, posts):
 
 
 @njit(cache=True, nogil=True)
+def _half_words(narrow, offsets, src, tgt):
+    """Length of the shorter text of each pair in half-words (a word is 2, a character
+    of a script without spaces 1), as :func:`_agree` counts it."""
+    out = np.empty(len(src), dtype=np.int64)
+    for r in range(len(src)):
+        best = np.int64(1) << 62
+        for p in (src[r], tgt[r]):
+            n = 0
+            for q in range(offsets[p], offsets[p + 1]):
+                n += 1 if narrow[q] else 2
+            best = min(best, n)
+        out[r] = best
+    return out
+
+
+@njit(cache=True, nogil=True)
 def _contains(sorted_hashes, h):
     k = np.searchsorted(sorted_hashes, h)
     return k < len(sorted_hashes) and sorted_hashes[k] == h
@@ -329,9 +345,10 @@ def _event_posts(hashes, offsets, ptr, posts, lo, hi, s, t, sa, sb, event_keys, 
 
 
 @njit(cache=True, nogil=True)
-def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, numbers, src, tgt,
+def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, numbers, vhashes, voffsets, vrow, src, tgt,
            rare_share, rare_min, short_half_words, bare_fact_tokens, outlets, margin, out):
     shared_keys = np.empty(bare_fact_tokens, dtype=np.int64)
+    nothing = np.empty(0, dtype=hashes.dtype)
     event_keys = np.empty(EVENT_TOKENS, dtype=np.int64)
     event_df = np.empty(EVENT_TOKENS, dtype=np.int64)
     for r in range(len(src)):
@@ -365,8 +382,21 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
         lo = np.searchsorted(times, times[t] - window, side="left")
         hi = np.searchsorted(times, times[t] + window, side="right")
         limit = max(rare_min, rare_share * (hi - lo))
-        sa = np.sort(A)
-        sb = np.sort(B)
+        # a rare word that the other text holds spelt or inflected otherwise (the same
+        # first letters, see amplify.text.word_prefixes) is not missing from it
+        spelt = len(vrow) > 0 and vrow[s] >= 0 and vrow[t] >= 0
+        if spelt:
+            VS = vhashes[voffsets[vrow[s]]:voffsets[vrow[s] + 1]]
+            VT = vhashes[voffsets[vrow[t]]:voffsets[vrow[t] + 1]]
+            VA, VB = (VS, VT) if ws <= wt else (VT, VS)
+            oa = np.argsort(A, kind="mergesort")
+            ob = np.argsort(B, kind="mergesort")
+            sa, pa, spa = A[oa], VA[oa], np.sort(VA)
+            sb, pb, spb = B[ob], VB[ob], np.sort(VB)
+        else:
+            sa = np.sort(A)
+            sb = np.sort(B)
+            pa = pb = spa = spb = nothing
         n_rare = n_missing = a_num = 0
         n_shared = 0
         for i in range(len(sa)):
@@ -390,7 +420,7 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
                 df = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
             if df <= limit:
                 n_rare += 1
-                if not in_b:
+                if not in_b and not (spelt and _contains(spb, pa[i])):
                     n_missing += 1
         b_num = b_missing = 0
         for i in range(len(sb)):
@@ -405,7 +435,7 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
             if k >= 0:
                 lst = posts[ptr[k]:ptr[k + 1]]
                 df = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
-            if df <= limit:
+            if df <= limit and not (spelt and _contains(spa, pb[i])):
                 b_missing += 1
         out[r, 0] = n_rare
         out[r, 1] = n_missing
@@ -447,7 +477,8 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
 
 def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: np.ndarray, *,
                       window_ns: int, rare_share: float, rare_min_posts: int, short_words: int = 20,
-                      outlets: np.ndarray | None = None, event_margin: float = 0.0, workers: int = 2) -> Agreement:
+                      outlets: np.ndarray | None = None, event_margin: float = 0.0, workers: int = 2,
+                      spellings=None) -> Agreement:
     """Content agreement of the pairs ``(src[i], tgt[i])`` (see the module's text).
 
     Parameters
@@ -477,6 +508,12 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
         count; 0 (default) counts nothing.
     workers : int
         Threads.
+    spellings : callable, optional
+        ``spellings(posts)`` gives the tokens of those posts cut to their
+        first letters (:func:`amplify.text.word_prefixes`), one for one with
+        ``tokens``; with it, a rare word that the other text holds spelt or
+        inflected otherwise ("stabilise" / "stabilize", "informs" /
+        "informed") is not counted as missing from it.
 
     Returns
     -------
@@ -510,8 +547,23 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
             first = int(np.searchsorted(times, t_short.min() - window_ns, side="left"))
             last = int(np.searchsorted(times, t_short.max() + window_ns, side="right"))
             ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked), workers)
+        vhashes, voffsets, vrow = np.zeros(0, dtype=tokens.hashes.dtype), np.zeros(1, dtype=np.int64), \
+            np.zeros(0, dtype=np.int64)
+        if spellings is not None and maybe_short.any():
+            # the posts of the pairs whose shorter text is short, in half-words as _agree counts
+            # them (the only pairs whose rare words are compared)
+            half = _half_words(tokens.narrow, tokens.offsets, src, tgt)
+            short_pair = half <= 2 * short_words
+            spelt = np.unique(np.concatenate([src[short_pair], tgt[short_pair]]))
+            if len(spelt):
+                cut = spellings(spelt)
+                vhashes, voffsets = cut.hashes, cut.offsets
+                vrow = np.full(len(tokens.offsets) - 1, -1, dtype=np.int64)
+                # one for one with the tokens, or not used for that post
+                same = cut.lengths == lengths[spelt]
+                vrow[spelt[same]] = np.flatnonzero(same)
         args = (tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
-                number_hashes())
+                number_hashes(), vhashes, voffsets, vrow)
         margin = float(event_margin) if outlets is not None else 0.0
         outlet_codes = np.asarray(outlets if outlets is not None else np.zeros(1), dtype=np.int64)
         limits = (float(rare_share), float(rare_min_posts), np.int64(2 * short_words), np.int64(BARE_FACT_TOKENS),

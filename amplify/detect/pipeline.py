@@ -57,7 +57,7 @@ from amplify.detect.short_candidates import merge_short_pairs, short_pair_worth_
 from amplify.detect.shingles import ShingleIndex, build_index, shared_set, shingles
 from amplify.detect.verify import Evidence, verify_pairs
 from amplify.progress import Stages
-from amplify.text import Tokens, as_arrow_text, tokenize
+from amplify.text import Tokens, as_arrow_text, tokenize, word_prefixes
 from amplify.text.time_words import time_reference
 from amplify.utc import to_ns
 
@@ -68,6 +68,10 @@ __all__ = ["detect", "DetectStats", "Corpus", "order_posts", "tokenise", "block"
            "add_semantic_links"]
 
 _STAGES = ["tokenise", "block", "verify", "orient"]
+# Letters of a word that content agreement compares when a rare word is missing from the other
+# text: two spellings or inflections of one word share them ("stabilis/ze", "informs/ed",
+# "Zelenskyy/iy"), two names rarely do at six ("Austria" / "Australia").
+SPELLING_PREFIX = 6
 # the columns of the posts table detection reads (the texts are read in place)
 _POST_COLUMNS = ("post_id", "outlet", "published_at", "reposted_id", "quoted_id", "speaker")
 _SPAN_COLUMNS = SPAN_COLUMNS
@@ -258,7 +262,7 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
                             quote_min=cfg.quote_min, min_quote_words=cfg.min_quote_tokens,
                             min_contained_words=cfg.min_contained_words, dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del pairs
-    evidence = check_content(evidence, tokens, corpus.times, cfg, corpus.outlet_code)
+    evidence = check_content(evidence, tokens, corpus.times, cfg, corpus.outlet_code, corpus)
     echoes = echo_links(evidence, cfg, corpus.times)
     every_passage = list_passages(echoes, tokens, index, cfg, workers)
     del index
@@ -422,14 +426,21 @@ def filter_pairs(pairs: Candidates, corpus: Corpus, lengths: np.ndarray, cfg: De
 
 
 def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: DetectSettings,
-                  outlets: np.ndarray | None = None) -> Evidence:
+                  outlets: np.ndarray | None = None, corpus: Corpus | None = None) -> Evidence:
     """The evidence with content agreement (:mod:`amplify.detect.content`)
     for the pairs whose verdict needs it (:func:`~amplify.detect.classify.needs_agreement`);
-    ``outlets`` (each post's outlet code) for the event margin (``cfg.event_margin``)."""
+    ``outlets`` (each post's outlet code) for the event margin (``cfg.event_margin``);
+    with ``corpus``, a word spelt or inflected otherwise is no other word (its
+    texts are cut to their words' first letters, :func:`amplify.text.word_prefixes`)."""
     ask = np.flatnonzero(needs_agreement(evidence, classify(evidence, cfg), cfg))
+    spellings = None
+    if corpus is not None:
+        def spellings(posts):
+            return word_prefixes(corpus.texts, corpus.order[posts], SPELLING_PREFIX)
     found = content_agreement(tokens, times, evidence.src[ask], evidence.tgt[ask], window_ns=cfg.window_ns,
                               rare_share=cfg.rare_share, rare_min_posts=cfg.rare_min_posts,
-                              short_words=cfg.short_words, outlets=outlets, event_margin=cfg.event_margin)
+                              short_words=cfg.short_words, outlets=outlets, event_margin=cfg.event_margin,
+                              spellings=spellings)
     agreement = unasked(len(evidence.src))
     for mine, theirs in zip(agreement, found):
         mine[ask] = theirs

@@ -22,9 +22,9 @@ from numba import njit
 
 from amplify.text.buffers import text_buffers, text_chunks
 from amplify.text.scan import fused_scan, scan_tokens
-from amplify.text.tables import STRIP_PATTERN, char_classes, fold_table
+from amplify.text.tables import NO_SPACE_SCRIPTS, STRIP_PATTERN, char_classes, fold_table
 
-__all__ = ["Tokens", "tokenize", "arrow_tokens"]
+__all__ = ["Tokens", "tokenize", "arrow_tokens", "word_prefixes"]
 
 # Texts are shared out over the threads in pieces of about equal bytes, at
 # least this many (smaller pieces cost more in calls than they gain).
@@ -63,8 +63,15 @@ class Tokens:
         return np.diff(self.offsets)
 
 
-def _arrow_normalize(texts) -> pa.Array:
-    """NFKC, lower-case and URL/handle removal in Arrow's C++ kernels."""
+# A letter of a script written with spaces, or a mark (RE2: a letter that is not of NO_SPACE_SCRIPTS).
+_SPACED_LETTER = rf"(?:[^\P{{L}}{NO_SPACE_SCRIPTS}]|\p{{M}})"
+
+
+def _arrow_normalize(texts, word_prefix: int = 0) -> pa.Array:
+    """NFKC, lower-case and URL/handle removal in Arrow's C++ kernels; with
+    ``word_prefix``, every run of more letters than that is cut to its first
+    ``word_prefix`` (digits and characters of scripts without spaces are kept:
+    a run stays one token, so the tokens stay one for one)."""
     arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.large_string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -73,7 +80,11 @@ def _arrow_normalize(texts) -> pa.Array:
     arr = pc.fill_null(arr, "")
     arr = pc.utf8_normalize(arr, "NFKC")
     arr = pc.utf8_lower(arr)
-    return pc.replace_substring_regex(arr, pattern=STRIP_PATTERN, replacement=" ")
+    arr = pc.replace_substring_regex(arr, pattern=STRIP_PATTERN, replacement=" ")
+    if word_prefix:
+        arr = pc.replace_substring_regex(arr, pattern=rf"({_SPACED_LETTER}{{{word_prefix}}}){_SPACED_LETTER}+",
+                                         replacement=r"\1")
+    return arr
 
 
 def _hash_tokens(arr: pa.Array) -> Tokens:
@@ -91,15 +102,17 @@ def _hash_tokens(arr: pa.Array) -> Tokens:
     return Tokens(out, toff, narrow)
 
 
-def arrow_tokens(texts: pa.Array, workers: int = 2) -> Tokens:
+def arrow_tokens(texts: pa.Array, workers: int = 2, word_prefix: int = 0) -> Tokens:
     """The reference path: Arrow's NFKC, lower-case and strip, then
     :func:`~amplify.text.scan.scan_tokens`. In slices, so that Arrow's copies
-    of the text stay small. :func:`tokenize` gives the same tokens faster."""
+    of the text stay small. :func:`tokenize` gives the same tokens faster.
+    With ``word_prefix``, the hash of each token's first ``word_prefix``
+    letters instead (see :func:`word_prefixes`)."""
     n = len(texts)
     bounds = list(range(0, n, _ARROW_SLICE)) + [n]
     slices = [texts.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:])] or [texts]
     with ThreadPoolExecutor(max(1, workers)) as ex:
-        parts = list(ex.map(lambda t: _hash_tokens(_arrow_normalize(t)), slices))
+        parts = list(ex.map(lambda t: _hash_tokens(_arrow_normalize(t, word_prefix)), slices))
     hashes = np.concatenate([p.hashes for p in parts])
     narrow = np.concatenate([p.narrow for p in parts])
     offsets = np.zeros(n + 1, dtype=np.int64)
@@ -205,3 +218,41 @@ def tokenize(texts, *, workers: int = 2, order=None) -> Tokens:
     if len(slow):
         _place(hashes, narrow, offsets, slow, reference.hashes, reference.offsets, reference.narrow)
     return Tokens(hashes, offsets, narrow)
+
+
+def word_prefixes(texts, rows, length: int, workers: int = 2) -> Tokens:
+    """The tokens of ``texts[rows]`` with each word cut to its first ``length`` letters.
+
+    One for one with :func:`tokenize`'s tokens of the same texts: a word of
+    ``length`` letters or fewer, a number and a character of a script without
+    spaces keep their own hash, a longer word takes the hash of its first
+    ``length`` letters. Two spellings of one word ("stabilise", "stabilize";
+    "Zelenskyy", "Zelenskiy"; "informs", "informed") then share a hash, which
+    is how content agreement tells a word spelt or inflected otherwise from a
+    different word (:mod:`amplify.detect.content`). Read through Arrow's
+    kernels (the reference path), for the few texts that need it.
+
+    Examples
+    --------
+    >>> a = word_prefixes(["Japan moves to stabilise energy supply"], [0], 6)
+    >>> b = word_prefixes(["Japan moves to stabilize energy supply"], [0], 6)
+    >>> a.hashes.tolist() == b.hashes.tolist(), len(a.hashes) == len(tokenize(["Japan moves to stabilise"]).hashes) + 2
+    (True, True)
+    """
+    if isinstance(texts, (pa.Array, pa.ChunkedArray)):  # as they are: text_chunks would cast every chunk
+        chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
+        starts = np.zeros(len(chunks) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in chunks], out=starts[1:])
+    else:
+        chunks, starts = text_chunks(texts)
+    rows = np.asarray(rows, dtype=np.int64)
+    # taken chunk by chunk: a take over the whole chunked column would first copy all of it
+    chunk_of = np.searchsorted(starts, rows, side="right") - 1
+    by_chunk = np.argsort(chunk_of, kind="stable")
+    parts = [chunks[c].take(pa.array(rows[by_chunk][chunk_of[by_chunk] == c] - starts[c]))
+             for c in np.unique(chunk_of)]
+    sub = pa.concat_arrays([p.cast(pa.large_string()) for p in parts]) if parts else pa.array([], pa.large_string())
+    sub = pc.fill_null(sub, "")
+    back = np.empty(len(rows), dtype=np.int64)
+    back[by_chunk] = np.arange(len(rows))
+    return arrow_tokens(sub.take(pa.array(back)), workers, word_prefix=length)
