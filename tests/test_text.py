@@ -7,7 +7,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amplify.text import arrow_tokens, char_classes, char_offsets, fold_table, text_buffers, tokenize
+from amplify.text import (arrow_tokens, char_classes, char_offsets, fold_table, normalize, take_texts, text_buffers,
+                          text_chunks, tokenize)
 from amplify.text.scan import fused_scan
 
 # pieces that exercise every branch: ASCII and its case, URLs and @handles
@@ -152,11 +153,20 @@ def test_word_prefixes_are_one_for_one_with_the_tokens_and_merge_spellings():
     assert cut.lengths.tolist() == full.lengths.tolist()
     # words of six letters or fewer, numbers and CJK characters keep their own hash
     same = cut.hashes == full.hashes
-    short = np.array([len(t) <= 6 or not t.isalpha() for t in " ".join(
-        __import__("amplify.text", fromlist=["normalize"]).normalize(x) for x in texts).split()])
+    short = np.array([len(t) <= 6 or not t.isalpha() for t in " ".join(normalize(x) for x in texts).split()])
     assert (same == short).all()
     pairs = [("stabilise", "stabilize"), ("informs", "informed"), ("Zelenskyy", "Zelenskiy"), ("Заявил", "заявила")]
     for a, b in pairs:
         assert word_prefixes([a, b], [0, 1], 6).hashes[0] == word_prefixes([a, b], [0, 1], 6).hashes[1], (a, b)
     for a, b in [("Austria", "Australia"), ("Slovakia", "Slovenia"), ("Kyiv", "Kiev")]:
         assert word_prefixes([a, b], [0, 1], 6).hashes[0] != word_prefixes([a, b], [0, 1], 6).hashes[1], (a, b)
+
+
+def test_take_texts_picks_rows_across_chunks_in_the_order_asked():
+    col = pa.chunked_array([pa.array(["a0", None, "a2"], pa.large_string()), pa.array([], pa.large_string()),
+                            pa.array(["b0", "b1"], pa.large_string())])
+    chunks, starts = text_chunks(col)
+    assert take_texts(chunks, starts, [4, 0, 3, 2, 1, 4]).to_pylist() == ["b1", "a0", "b0", "a2", "", "b1"]
+    assert take_texts(chunks, starts, []).to_pylist() == []
+    # a column of one chunk
+    assert take_texts([chunks[0]], starts[:2], [2, 0]).to_pylist() == ["a2", "a0"]

@@ -36,7 +36,7 @@ Modules, each one concept:
 ==================================  ==============================================
 """
 
-from amplify.text.buffers import as_arrow_text, decode_utf8, text_buffers, text_chunks
+from amplify.text.buffers import as_arrow_text, decode_utf8, take_texts, text_buffers, text_chunks
 from amplify.text.reference import normalize, token_spans
 from amplify.text.slicing import slice_texts
 from amplify.text.spans import char_offsets, token_offsets
@@ -46,4 +46,4 @@ from amplify.text.tokens import Tokens, arrow_tokens, tokenize, word_prefixes
 
 __all__ = ["Tokens", "tokenize", "as_arrow_text", "normalize", "token_spans", "token_offsets", "char_offsets",
            "slice_texts", "word_prefixes", "NO_SPACE_SCRIPTS", "STRIP_PATTERN", "arrow_tokens", "char_classes", "fold_table",
-           "lower_table", "LOWER_CP", "LOWER_ALNUM", "LOWER_NO_SPACE", "text_buffers", "text_chunks", "decode_utf8"]
+           "lower_table", "LOWER_CP", "LOWER_ALNUM", "LOWER_NO_SPACE", "text_buffers", "text_chunks", "take_texts", "decode_utf8"]

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numba import njit
 
-__all__ = ["as_arrow_text", "text_buffers", "text_chunks", "decode_utf8"]
+__all__ = ["as_arrow_text", "text_buffers", "text_chunks", "take_texts", "decode_utf8"]
 
 
 def as_arrow_text(texts: pd.Series, *, combine: bool = True) -> pa.Array | pa.ChunkedArray:
@@ -68,6 +68,24 @@ def text_chunks(texts) -> tuple[list[pa.Array], np.ndarray]:
     starts = np.zeros(len(out) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in out], out=starts[1:])
     return out, starts
+
+
+def take_texts(chunks: list[pa.Array], starts: np.ndarray, rows) -> pa.Array:
+    """Texts ``rows`` (numbered across the chunks of :func:`text_chunks`), in that order, as one array.
+
+    Taken chunk by chunk: a take over the whole chunked column would first
+    copy every text of it, to pick out a few.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    chunk_of = np.searchsorted(starts, rows, side="right") - 1
+    by_chunk = np.argsort(chunk_of, kind="stable")
+    parts = [chunks[c].take(pa.array(rows[by_chunk][chunk_of[by_chunk] == c] - starts[c]))
+             for c in np.unique(chunk_of)]
+    if not parts:
+        return pa.array([], type=pa.large_string())
+    back = np.empty(len(rows), dtype=np.int64)
+    back[by_chunk] = np.arange(len(rows))
+    return pa.concat_arrays(parts).take(pa.array(back))
 
 
 @njit(cache=True, nogil=True)

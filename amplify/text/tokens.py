@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numba import njit
 
-from amplify.text.buffers import text_buffers, text_chunks
+from amplify.text.buffers import take_texts, text_buffers, text_chunks
 from amplify.text.scan import fused_scan, scan_tokens
 from amplify.text.tables import NO_SPACE_SCRIPTS, STRIP_PATTERN, char_classes, fold_table
 
@@ -205,10 +205,7 @@ def tokenize(texts, *, workers: int = 2, order=None) -> Tokens:
         list(ex.map(scan, tasks))
         slow = np.flatnonzero(fallback)
         if len(slow):
-            whole = pa.chunked_array(chunks) if len(chunks) > 1 else chunks[0]
-            sub = whole.take(pa.array(rows[slow]))
-            sub = sub.combine_chunks() if isinstance(sub, pa.ChunkedArray) else sub
-            reference = arrow_tokens(sub, workers)
+            reference = arrow_tokens(take_texts(chunks, starts, rows[slow]), workers)
             counts[slow] = reference.lengths
         offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
@@ -239,20 +236,5 @@ def word_prefixes(texts, rows, length: int, workers: int = 2) -> Tokens:
     >>> a.hashes.tolist() == b.hashes.tolist(), len(a.hashes) == len(tokenize(["Japan moves to stabilise"]).hashes) + 2
     (True, True)
     """
-    if isinstance(texts, (pa.Array, pa.ChunkedArray)):  # as they are: text_chunks would cast every chunk
-        chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
-        starts = np.zeros(len(chunks) + 1, dtype=np.int64)
-        np.cumsum([len(c) for c in chunks], out=starts[1:])
-    else:
-        chunks, starts = text_chunks(texts)
-    rows = np.asarray(rows, dtype=np.int64)
-    # taken chunk by chunk: a take over the whole chunked column would first copy all of it
-    chunk_of = np.searchsorted(starts, rows, side="right") - 1
-    by_chunk = np.argsort(chunk_of, kind="stable")
-    parts = [chunks[c].take(pa.array(rows[by_chunk][chunk_of[by_chunk] == c] - starts[c]))
-             for c in np.unique(chunk_of)]
-    sub = pa.concat_arrays([p.cast(pa.large_string()) for p in parts]) if parts else pa.array([], pa.large_string())
-    sub = pc.fill_null(sub, "")
-    back = np.empty(len(rows), dtype=np.int64)
-    back[by_chunk] = np.arange(len(rows))
-    return arrow_tokens(sub.take(pa.array(back)), workers, word_prefix=length)
+    chunks, starts = text_chunks(texts)
+    return arrow_tokens(take_texts(chunks, starts, rows), workers, word_prefix=length)
