@@ -240,18 +240,17 @@ def _gather(hashes, offsets, posts):
 
 @njit(cache=True, nogil=True)
 def _half_words(narrow, offsets, src, tgt):
-    """Length of the shorter text of each pair in half-words (a word is 2, a character
-    of a script without spaces 1), as :func:`_agree` counts it."""
-    out = np.empty(len(src), dtype=np.int64)
+    """Length of each pair's two texts in half-words (a word is 2, a character of a
+    script without spaces 1): what tells the shorter text and whether it is short."""
+    ws = np.empty(len(src), dtype=np.int64)
+    wt = np.empty(len(src), dtype=np.int64)
     for r in range(len(src)):
-        best = np.int64(1) << 62
-        for p in (src[r], tgt[r]):
+        for p, out in ((src[r], ws), (tgt[r], wt)):
             n = 0
             for q in range(offsets[p], offsets[p + 1]):
                 n += 1 if narrow[q] else 2
-            best = min(best, n)
-        out[r] = best
-    return out
+            out[r] = n
+    return ws, wt
 
 
 @njit(cache=True, nogil=True)
@@ -345,8 +344,8 @@ def _event_posts(hashes, offsets, ptr, posts, lo, hi, s, t, sa, sb, event_keys, 
 
 
 @njit(cache=True, nogil=True)
-def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, numbers, vhashes, voffsets, vrow, src, tgt,
-           rare_share, rare_min, short_half_words, bare_fact_tokens, outlets, margin, out):
+def _agree(hashes, offsets, times, window, keys, ids, ptr, posts, numbers, vhashes, voffsets, vrow, src, tgt,
+           src_half, tgt_half, rare_share, rare_min, short_half_words, bare_fact_tokens, outlets, margin, out):
     shared_keys = np.empty(bare_fact_tokens, dtype=np.int64)
     nothing = np.empty(0, dtype=hashes.dtype)
     event_keys = np.empty(EVENT_TOKENS, dtype=np.int64)
@@ -356,12 +355,7 @@ def _agree(hashes, offsets, narrow, times, window, keys, ids, ptr, posts, number
         S = hashes[offsets[s]:offsets[s + 1]]
         T = hashes[offsets[t]:offsets[t + 1]]
         # the shorter text, in words (a character of a script without spaces is half a word)
-        ws = 0
-        for q in range(offsets[s], offsets[s + 1]):
-            ws += 1 if narrow[q] else 2
-        wt = 0
-        for q in range(offsets[t], offsets[t + 1]):
-            wt += 1 if narrow[q] else 2
+        ws, wt = src_half[r], tgt_half[r]
         A, B = (S, T) if ws <= wt else (T, S)
         out[r, 5] = min(ws, wt)
         if min(ws, wt) > short_half_words:
@@ -547,13 +541,13 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
             first = int(np.searchsorted(times, t_short.min() - window_ns, side="left"))
             last = int(np.searchsorted(times, t_short.max() + window_ns, side="right"))
             ptr, posts = _postings(tokens.hashes, tokens.offsets, first, last, keys, ids, len(asked), workers)
+        src_half, tgt_half = _half_words(tokens.narrow, tokens.offsets, src, tgt)
         vhashes, voffsets, vrow = np.zeros(0, dtype=tokens.hashes.dtype), np.zeros(1, dtype=np.int64), \
             np.zeros(0, dtype=np.int64)
         if spellings is not None and maybe_short.any():
             # the posts of the pairs whose shorter text is short, in half-words as _agree counts
             # them (the only pairs whose rare words are compared)
-            half = _half_words(tokens.narrow, tokens.offsets, src, tgt)
-            short_pair = half <= 2 * short_words
+            short_pair = np.minimum(src_half, tgt_half) <= 2 * short_words
             spelt = np.unique(np.concatenate([src[short_pair], tgt[short_pair]]))
             if len(spelt):
                 cut = spellings(spelt)
@@ -562,7 +556,7 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
                 # one for one with the tokens, or not used for that post
                 same = cut.lengths == lengths[spelt]
                 vrow[spelt[same]] = np.flatnonzero(same)
-        args = (tokens.hashes, tokens.offsets, tokens.narrow, times, np.int64(window_ns), keys, ids, ptr, posts,
+        args = (tokens.hashes, tokens.offsets, times, np.int64(window_ns), keys, ids, ptr, posts,
                 number_hashes(), vhashes, voffsets, vrow)
         margin = float(event_margin) if outlets is not None else 0.0
         outlet_codes = np.asarray(outlets if outlets is not None else np.zeros(1), dtype=np.int64)
@@ -570,11 +564,12 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
                   outlet_codes, margin)
         bounds = np.linspace(0, len(src), max(1, workers) + 1).astype(int)
         if workers <= 1 or len(src) < _PARALLEL_MIN_PAIRS:
-            _agree(*args, src, tgt, *limits, out)
+            _agree(*args, src, tgt, src_half, tgt_half, *limits, out)
         else:
             with ThreadPoolExecutor(workers) as ex:
-                list(ex.map(lambda ab: _agree(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], *limits,
-                                              out[ab[0]:ab[1]]), zip(bounds[:-1], bounds[1:])))
+                list(ex.map(lambda ab: _agree(*args, src[ab[0]:ab[1]], tgt[ab[0]:ab[1]], src_half[ab[0]:ab[1]],
+                                              tgt_half[ab[0]:ab[1]], *limits, out[ab[0]:ab[1]]),
+                            zip(bounds[:-1], bounds[1:])))
     return Agreement(*(out[:, i].copy() for i in range(_FIELDS)))
 
 
