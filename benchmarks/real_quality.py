@@ -185,7 +185,10 @@ def cross_story_readings(dataset: str, path: Path = CROSS_STORY) -> dict:
     ``different_event``), keyed by the two post ids in sorted order; empty when the file is absent."""
     if not path.is_file():
         return {}
-    r = pd.read_csv(path, dtype=str)
+    r = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("dataset", "source_id", "target_id", "reading") if c not in r.columns]
+    if missing:
+        raise SystemExit(f"{path}: missing column(s) {', '.join(missing)}")
     bad = ~r["reading"].isin(("same_event", "different_event"))
     if bad.any():
         raise SystemExit(f"{path}: row {int(bad.idxmax()) + 2}, column 'reading': {r['reading'][bad].iloc[0]!r} "

@@ -254,6 +254,9 @@ def test_a_bad_cross_story_reading_is_named_by_row_and_column(tmp_path):
                   "judged_on": ["2026-12-07"] * 2}).to_csv(f, index=False)
     with pytest.raises(SystemExit, match=r"row 3, column 'reading': 'maybe'"):
         rq.cross_story_readings("uci", f)
+    pd.DataFrame({"dataset": ["uci"], "source_id": ["uci1"], "target_id": ["uci3"]}).to_csv(f, index=False)
+    with pytest.raises(SystemExit, match=r"cross.csv: missing column\(s\) reading"):
+        rq.cross_story_readings("uci", f)
 
 
 @pytest.mark.parametrize("dataset", ["uci", "ruwa"])

@@ -155,6 +155,11 @@ def test_word_prefixes_are_one_for_one_with_the_tokens_and_merge_spellings():
     same = cut.hashes == full.hashes
     short = np.array([len(t) <= 6 or not t.isalpha() for t in " ".join(normalize(x) for x in texts).split()])
     assert (same == short).all()
+    # hostile text stays one for one too: markup, control and bidi characters, 100 kB of punctuation,
+    # stacked combining marks, NFKC expansions, a long run of one letter
+    hostile = ['<script>alert("x")</script>\x00\x07\u202e مرحبا بالعالم', "!" * 100_000 + " ok",
+               "e\u0301\u0301\u0301toile café Ｆｕｌｌｗｉｄｔｈ ﷺ ǅungla", "ﬁﬂ ½ ⅷ Ⅻ ①②", "x" * 5000]
+    assert word_prefixes(hostile, np.arange(5), 6).lengths.tolist() == tokenize(hostile).lengths.tolist()
     pairs = [("stabilise", "stabilize"), ("informs", "informed"), ("Zelenskyy", "Zelenskiy"), ("Заявил", "заявила")]
     for a, b in pairs:
         assert word_prefixes([a, b], [0, 1], 6).hashes[0] == word_prefixes([a, b], [0, 1], 6).hashes[1], (a, b)
