@@ -167,6 +167,25 @@ def test_word_prefixes_are_one_for_one_with_the_tokens_and_merge_spellings():
         assert word_prefixes([a, b], [0, 1], 6).hashes[0] != word_prefixes([a, b], [0, 1], 6).hashes[1], (a, b)
 
 
+def test_word_prefixes_spell_numbers_in_digits():
+    # "fifth" / "5th", "second" / "2nd", "three" / "3": one number written two ways shares a hash;
+    # seventeen, seventh and seventy (which share six letters) and "someone" do not
+    from amplify.text import word_prefixes
+
+    def key(word):
+        return int(word_prefixes([word], [0], 6).hashes[0])
+
+    for a, b in [("fifth", "5th"), ("Fifth", "5"), ("second", "2nd"), ("three", "3"), ("Twelfth", "12th"),
+                 ("seventeenth", "17"), ("ninetieth", "90th"), ("first", "1ST")]:
+        assert key(a) == key(b), (a, b)
+    assert len({key(w) for w in ("seventeen", "seventh", "seventy")}) == 3
+    for a, b in [("someone", "1"), ("fivefold", "5"), ("tenth", "11th"), ("fifth", "50")]:
+        assert key(a) != key(b), (a, b)
+    # still one for one: a number word glued to other letters or digits, in any script
+    texts = ["the fifth of five", "fiveж жfive 5thousand", "第五 fifth五", "one-two-three", "2nd_3rd"]
+    assert word_prefixes(texts, np.arange(len(texts)), 6).lengths.tolist() == tokenize(texts).lengths.tolist()
+
+
 def test_take_texts_picks_rows_across_chunks_in_the_order_asked():
     col = pa.chunked_array([pa.array(["a0", None, "a2"], pa.large_string()), pa.array([], pa.large_string()),
                             pa.array(["b0", "b1"], pa.large_string())])

@@ -67,11 +67,32 @@ class Tokens:
 _SPACED_LETTER = rf"(?:[^\P{{L}}{NO_SPACE_SCRIPTS}]|\p{{M}})"
 
 
+# English numbers written as words, cardinal and ordinal, and the value each
+# spells: "fifth" and "5th" (and "five", "5") are one number written two ways.
+# Seven-teen/-th/-ty and eleven/-th share their first six letters, so they are
+# spelt out here before any cut.
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_UNIT_ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                  "tenth", "eleventh", "twelfth"] + [w + "th" for w in _UNITS[13:]]
+_TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty",
+         90: "ninety", 100: "hundred"}
+_NUMBER_WORDS = {**{w: i for i, w in enumerate(_UNITS)}, **{w: i for i, w in enumerate(_UNIT_ORDINALS)},
+                **{w: i for i, w in _TENS.items()}, **{w[:-1] + "ieth" if w.endswith("y") else w + "th": i
+                                                      for i, w in _TENS.items()}}
+# RE2's \b is ASCII-only: at worst a number word inside a run of other
+# letters is replaced too, and the run stays one token either way.
+_NUMBER_WORD_PATTERNS = [(rf"\b(?:{'|'.join(sorted(w for w, v in _NUMBER_WORDS.items() if v == value))})\b", str(value))
+                         for value in sorted(set(_NUMBER_WORDS.values()))]
+
+
 def _arrow_normalize(texts, word_prefix: int = 0) -> pa.Array:
     """NFKC, lower-case and URL/handle removal in Arrow's C++ kernels; with
     ``word_prefix``, every run of more letters than that is cut to its first
     ``word_prefix`` (digits and characters of scripts without spaces are kept:
-    a run stays one token, so the tokens stay one for one)."""
+    a run stays one token, so the tokens stay one for one), after English
+    numbers written as words and ordinals in digits ("fifth", "5th") become
+    their digits ("5")."""
     arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.large_string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -82,6 +103,9 @@ def _arrow_normalize(texts, word_prefix: int = 0) -> pa.Array:
     arr = pc.utf8_lower(arr)
     arr = pc.replace_substring_regex(arr, pattern=STRIP_PATTERN, replacement=" ")
     if word_prefix:
+        for pattern, digits in _NUMBER_WORD_PATTERNS:
+            arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=digits)
+        arr = pc.replace_substring_regex(arr, pattern=r"\b([0-9]+)(?:st|nd|rd|th)\b", replacement=r"\1")
         arr = pc.replace_substring_regex(arr, pattern=rf"({_SPACED_LETTER}{{{word_prefix}}}){_SPACED_LETTER}+",
                                          replacement=r"\1")
     return arr
