@@ -60,7 +60,7 @@ import numpy as np
 from numba import njit
 
 from amplify.detect.similarity import lcs
-from amplify.text import Tokens
+from amplify.text import Tokens, spell_numbers
 
 __all__ = ["Agreement", "content_agreement", "number_hashes", "unasked", "BARE_FACT_TOKENS", "HOLDING_CAP",
            "EVENT_TOKENS"]
@@ -551,11 +551,11 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
             spelt = np.unique(np.concatenate([src[short_pair], tgt[short_pair]]))
             if len(spelt):
                 cut = spellings(spelt)
-                vhashes, voffsets = cut.hashes, cut.offsets
-                vrow = np.full(len(tokens.offsets) - 1, -1, dtype=np.int64)
                 # one for one with the tokens, or not used for that post
                 same = cut.lengths == lengths[spelt]
+                vrow = np.full(len(tokens.offsets) - 1, -1, dtype=np.int64)
                 vrow[spelt[same]] = np.flatnonzero(same)
+                vhashes, voffsets = _numbers_in_digits(cut, tokens, spelt, same), cut.offsets
         args = (tokens.hashes, tokens.offsets, times, np.int64(window_ns), keys, ids, ptr, posts,
                 number_hashes(), vhashes, voffsets, vrow)
         margin = float(event_margin) if outlets is not None else 0.0
@@ -571,6 +571,26 @@ def content_agreement(tokens: Tokens, times: np.ndarray, src: np.ndarray, tgt: n
                                               tgt_half[ab[0]:ab[1]], *limits, out[ab[0]:ab[1]]),
                             zip(bounds[:-1], bounds[1:])))
     return Agreement(*(out[:, i].copy() for i in range(_FIELDS)))
+
+
+def _numbers_in_digits(cut: Tokens, tokens: Tokens, posts: np.ndarray, same: np.ndarray) -> np.ndarray:
+    """The cut tokens of ``posts`` with each number written as a word or an
+    ordinal ("fifth", "5th") spelt in digits ("5"), read from the whole tokens
+    (seventeen, seventh and seventy share their first six letters) of the
+    posts whose cut is one for one with them (``same``)."""
+    out = cut.hashes.copy()
+    at = np.flatnonzero(same)
+    if not len(at):
+        return out
+    n = cut.lengths[at]
+    # every token position of those posts, in the cut and in the whole tokens
+    step = np.arange(int(n.sum()), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
+    in_cut = np.repeat(cut.offsets[at], n) + step
+    whole = tokens.hashes[np.repeat(tokens.offsets[posts[at]], n) + step]
+    spelt = spell_numbers(whole)
+    changed = spelt != whole
+    out[in_cut[changed]] = spelt[changed]
+    return out
 
 
 def unasked(n: int) -> Agreement:

@@ -42,8 +42,8 @@ from amplify.text.slicing import slice_texts
 from amplify.text.spans import char_offsets, token_offsets
 from amplify.text.tables import (LOWER_ALNUM, LOWER_CP, LOWER_NO_SPACE, NO_SPACE_SCRIPTS, STRIP_PATTERN, char_classes,
                                  fold_table, lower_table)
-from amplify.text.tokens import Tokens, arrow_tokens, tokenize, word_prefixes
+from amplify.text.tokens import Tokens, arrow_tokens, spell_numbers, tokenize, word_prefixes
 
 __all__ = ["Tokens", "tokenize", "as_arrow_text", "normalize", "token_spans", "token_offsets", "char_offsets",
-           "slice_texts", "word_prefixes", "NO_SPACE_SCRIPTS", "STRIP_PATTERN", "arrow_tokens", "char_classes", "fold_table",
+           "slice_texts", "word_prefixes", "spell_numbers", "NO_SPACE_SCRIPTS", "STRIP_PATTERN", "arrow_tokens", "char_classes", "fold_table",
            "lower_table", "LOWER_CP", "LOWER_ALNUM", "LOWER_NO_SPACE", "text_buffers", "text_chunks", "take_texts", "decode_utf8"]

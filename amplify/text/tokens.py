@@ -24,7 +24,7 @@ from amplify.text.buffers import take_texts, text_buffers, text_chunks
 from amplify.text.scan import fused_scan, scan_tokens
 from amplify.text.tables import NO_SPACE_SCRIPTS, STRIP_PATTERN, char_classes, fold_table
 
-__all__ = ["Tokens", "tokenize", "arrow_tokens", "word_prefixes"]
+__all__ = ["Tokens", "tokenize", "arrow_tokens", "word_prefixes", "spell_numbers"]
 
 # Texts are shared out over the threads in pieces of about equal bytes, at
 # least this many (smaller pieces cost more in calls than they gain).
@@ -67,10 +67,7 @@ class Tokens:
 _SPACED_LETTER = rf"(?:[^\P{{L}}{NO_SPACE_SCRIPTS}]|\p{{M}})"
 
 
-# English numbers written as words, cardinal and ordinal, and the value each
-# spells: "fifth" and "5th" (and "five", "5") are one number written two ways.
-# Seven-teen/-th/-ty and eleven/-th share their first six letters, so they are
-# spelt out here before any cut.
+# English numbers written as words, cardinal and ordinal, and the value each spells.
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _UNIT_ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
@@ -78,21 +75,53 @@ _UNIT_ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixt
 _TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty",
          90: "ninety", 100: "hundred"}
 _NUMBER_WORDS = {**{w: i for i, w in enumerate(_UNITS)}, **{w: i for i, w in enumerate(_UNIT_ORDINALS)},
-                **{w: i for i, w in _TENS.items()}, **{w[:-1] + "ieth" if w.endswith("y") else w + "th": i
-                                                      for i, w in _TENS.items()}}
-# RE2's \b is ASCII-only: at worst a number word inside a run of other
-# letters is replaced too, and the run stays one token either way.
-_NUMBER_WORD_PATTERNS = [(rf"\b(?:{'|'.join(sorted(w for w, v in _NUMBER_WORDS.items() if v == value))})\b", str(value))
-                         for value in sorted(set(_NUMBER_WORDS.values()))]
+                 **{w: i for i, w in _TENS.items()}, **{w[:-1] + "ieth" if w.endswith("y") else w + "th": i
+                                                       for i, w in _TENS.items()}}
+# ordinals in digits ("5th", "22nd") up to this
+_DIGIT_ORDINALS_UP_TO = 1000
+_number_table: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _ordinal_suffix(i: int) -> str:
+    return "th" if 10 <= i % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(i % 10, "th")
+
+
+def _numbers_spelt() -> tuple[np.ndarray, np.ndarray]:
+    """(sorted token hashes of numbers written otherwise than in digits, the hash of each one's digits)."""
+    global _number_table
+    if _number_table is None:
+        words = list(_NUMBER_WORDS) + [f"{i}{_ordinal_suffix(i)}" for i in range(_DIGIT_ORDINALS_UP_TO)]
+        values = list(_NUMBER_WORDS.values()) + list(range(_DIGIT_ORDINALS_UP_TO))
+        keys = tokenize(np.array(words, dtype=object), workers=1).hashes
+        digits = tokenize(np.array([str(v) for v in values], dtype=object), workers=1).hashes
+        order = np.argsort(keys)
+        _number_table = keys[order], digits[order]
+    return _number_table
+
+
+def spell_numbers(hashes: np.ndarray) -> np.ndarray:
+    """Token hashes with each English number written as a word ("five",
+    "fifth", "twentieth") or as an ordinal in digits ("5th", "22nd") replaced
+    by the hash of its digits ("5", "22"): one number written two ways is one
+    token. Others are returned as they are (a new array).
+
+    Examples
+    --------
+    >>> a, b = tokenize(["NPP's fifth power unit"]), tokenize(["NPP: 5th power unit"])
+    >>> spell_numbers(a.hashes)[-3:].tolist() == spell_numbers(b.hashes)[-3:].tolist()
+    True
+    """
+    keys, digits = _numbers_spelt()
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+    return np.where(keys[at] == hashes, digits[at], hashes)
 
 
 def _arrow_normalize(texts, word_prefix: int = 0) -> pa.Array:
     """NFKC, lower-case and URL/handle removal in Arrow's C++ kernels; with
     ``word_prefix``, every run of more letters than that is cut to its first
     ``word_prefix`` (digits and characters of scripts without spaces are kept:
-    a run stays one token, so the tokens stay one for one), after English
-    numbers written as words and ordinals in digits ("fifth", "5th") become
-    their digits ("5")."""
+    a run stays one token, so the tokens stay one for one)."""
     arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.large_string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -103,9 +132,6 @@ def _arrow_normalize(texts, word_prefix: int = 0) -> pa.Array:
     arr = pc.utf8_lower(arr)
     arr = pc.replace_substring_regex(arr, pattern=STRIP_PATTERN, replacement=" ")
     if word_prefix:
-        for pattern, digits in _NUMBER_WORD_PATTERNS:
-            arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=digits)
-        arr = pc.replace_substring_regex(arr, pattern=r"\b([0-9]+)(?:st|nd|rd|th)\b", replacement=r"\1")
         arr = pc.replace_substring_regex(arr, pattern=rf"({_SPACED_LETTER}{{{word_prefix}}}){_SPACED_LETTER}+",
                                          replacement=r"\1")
     return arr
