@@ -135,6 +135,9 @@ def sniff_encoding(head: bytes) -> tuple[str | None, int]:
     return None, 0
 
 
+_NOT_FILE_ENCODINGS = frozenset({"idna", "punycode", "undefined"})
+
+
 def normal_encoding(name: str) -> str:
     """The codec name Python knows ``name`` by (``"UTF8"`` -> ``"utf-8"``); ValueError when unknown.
 
@@ -142,10 +145,16 @@ def normal_encoding(name: str) -> str:
     ('cp1251', 'iso8859-1')
     """
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         raise ValueError(f"unknown encoding {name!r} (examples: utf-8, cp1252, cp1251, koi8-r, "
                          f"gb18030, shift_jis, utf-16)") from None
+    # rot13, base64, hex, zlib ... turn bytes into bytes (or str into str); idna and punycode
+    # encode host names; "undefined" decodes nothing. None of them is how a file's text is stored.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+        raise ValueError(f"{name!r} is not an encoding of text files (examples: utf-8, cp1252, cp1251, "
+                         f"koi8-r, gb18030, shift_jis, utf-16)")
+    return info.name
 
 
 def is_utf8_name(name: str | None) -> bool:
