@@ -178,6 +178,11 @@ def test_a_user_error_is_one_line_and_exit_code_1(ws, cmd, args, message):
      "Unknown datetime string format, unable to parse: yesterday-ish"),
     (volume, ["--term", "x", "--compare-since", "x", "--compare-until", "y"], "--compare-since",
      "Unknown datetime string format, unable to parse: x"),
+    # pandas reads these as the missing time: volume crashed on it, bridges and synergy answered for no outlet
+    (volume, ["--term", "x", "--since", "NaT"], "--since", "'NaT' is the missing time"),
+    (volume, ["--term", "x", "--until", ""], "--until", "no time given"),
+    (bridges, ["--until", "nan"], "--until", "'nan' is the missing time"),
+    (synergy, ["--until", "NaT", "--permutations", "10"], "--until", "'NaT' is the missing time"),
 ])
 def test_a_time_that_is_not_one_is_a_usage_error(ws, cmd, args, flag, reason):
     """Every time flag is one type (TIME): checked before the command runs, exit code 2, the flag and why named."""

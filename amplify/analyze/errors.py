@@ -20,6 +20,8 @@ amplify.analyze.errors.AnalysisError: Unknown datetime string format, unable to 
 
 from __future__ import annotations
 
+import pandas as pd
+
 from amplify.utc import timestamp_ns
 
 __all__ = ["AnalysisError", "user_time_ns"]
@@ -37,6 +39,11 @@ def user_time_ns(ts) -> int:
     :class:`AnalysisError` with pandas' message.
     """
     try:
-        return timestamp_ns(ts)
+        ns = timestamp_ns(ts)
     except ValueError as exc:  # pandas' DateParseError and OutOfBoundsDatetime are ValueErrors
         raise AnalysisError(str(exc)) from exc
+    # pandas reads "", "NaT" and "nan" as the missing time: as a bound it would
+    # crash one analysis and silently empty another
+    if ns == pd.NaT.value:
+        raise AnalysisError("no time given" if not str(ts).strip() else f"{ts!r} is the missing time")
+    return ns
