@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -53,6 +55,11 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     crash the output is the old or the new file, complete. The temporary name
     is ``.NAME.tmp-XXXX`` beside the target; it is removed on error.
 
+    A symbolic link keeps pointing where it did: the file it names is
+    replaced. A named pipe, a terminal or another device (``/dev/stdout``)
+    is written to as it is: there is nothing to replace atomically, and
+    replacing it would leave its reader with nothing.
+
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp()
     >>> with atomic_output(os.path.join(d, "a.txt")) as fh:
@@ -61,7 +68,18 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     'hello'
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if _is_special(path):
+        # a named pipe, a terminal, /dev/stdout, a device: written to, never replaced by a regular file
+        # (a rename would swap it out, and a reader waiting on the pipe would get nothing)
+        kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+        with open(path, mode, **kw) as fh:
+            yield fh
+        return
+    if path.is_symlink():  # the link stays; the file it points to is replaced
+        path = Path(os.path.realpath(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file: give a file name for the output", str(path))
+    _make_parent(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}{os.getpid()}-", dir=path.parent)
     except OSError as exc:  # mkstemp names the folder, or nothing: name what was to be written
@@ -88,6 +106,25 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def _is_special(path: Path) -> bool:
+    """Is ``path`` (its links followed) something other than a regular file or a folder?"""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _make_parent(path: Path) -> None:
+    """Create the folders above ``path``; a file standing where a folder should be is named as such."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), path.parent)
+        raise NotADirectoryError(errno.ENOTDIR, f"is a file, so {path} cannot be written below it",
+                                 str(blocking)) from None
 
 
 def atomic_write_text(path, text: str) -> None:

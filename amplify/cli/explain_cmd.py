@@ -96,7 +96,7 @@ def explain_text(ex, color: bool = False) -> str:
 @workspace_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
               help="text for the terminal, json for scripts, html for a fragment to paste into a page.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, readable=False), help="Write to this file instead of standard output.")
 @click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
 def command(source_id, target_id, workspace, fmt, out, linkset):
     """Show one link whole: both texts, every matched passage marked in both, and why it was linked.

@@ -109,7 +109,7 @@ def _mapping(pairs) -> dict:
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Threads of a block-wise ingest (default 2): with 2 or more the next block is read and checked "
                    "while the last one is stored; 1 does one after the other. The result is the same either way.")
-@click.option("--rejects", type=click.Path(dir_okay=False),
+@click.option("--rejects", type=click.Path(dir_okay=False, readable=False),
               help="Where to write rejected rows (default: WORKSPACE/rejects/ingest-TIME.csv).")
 @click.option("--format", "out_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @raw_option

@@ -25,7 +25,7 @@ TABLE_COLUMNS = ["source_outlet", "target_outlet", "kind", "score", "lag_s", "at
 @workspace_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
               show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write to this file (required for parquet).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, readable=False), help="Write to this file (required for parquet).")
 @click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
 @click.option("--parents-only", is_flag=True, help="Only each echo's most likely direct source.")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND[,KIND]",

@@ -40,7 +40,7 @@ def outlets_by_volume(ws) -> pd.DataFrame:
 
 @click.command("outlets")
 @workspace_option
-@click.option("--write-template", "template", type=click.Path(dir_okay=False),
+@click.option("--write-template", "template", type=click.Path(dir_okay=False, readable=False),
               help="Write a CSV to fill in (outlet, group, kind, name, country, aliases), biggest outlets first, "
                    "what is known already filled in; read it back with `amplify ingest --outlets FILE`.")
 @click.option("--limit", "-n", type=click.IntRange(1), default=50, show_default=True,

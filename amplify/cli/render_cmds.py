@@ -63,7 +63,7 @@ def _fail(exc: Exception):
 
 @click.command("html")
 @workspace_option
-@click.option("--out", "-o", default="network.html", show_default=True, type=click.Path(dir_okay=False),
+@click.option("--out", "-o", default="network.html", show_default=True, type=click.Path(dir_okay=False, readable=False),
               help="The page to write (one self-contained file).")
 @click.option("--level", type=click.Choice(["outlet", "camp", "post"]), default="outlet", show_default=True,
               help="Nodes are outlets, camps or posts.")
@@ -120,7 +120,7 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
 
 @click.command("report")
 @workspace_option
-@click.option("--out", "-o", default="report.html", show_default=True, type=click.Path(dir_okay=False),
+@click.option("--out", "-o", default="report.html", show_default=True, type=click.Path(dir_okay=False, readable=False),
               help="The report page to write.")
 @click.option("--network", "network_href", default="network.html", show_default=True,
               help="Link to the network page (relative to the report); '' for none.")

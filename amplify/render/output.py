@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from amplify.io import atomic_output
@@ -31,8 +32,12 @@ def template_env():
 
 
 def user_permissions(fh) -> None:
-    """Give an open output file the permissions of any file the user writes (``mkstemp`` makes it owner-only)."""
+    """Give an open output file the permissions of any file the user writes (``mkstemp`` makes it owner-only).
+
+    A pipe or a device written to in place (see :func:`amplify.io.atomic_output`) keeps its own."""
     try:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return
         mask = os.umask(0)
         os.umask(mask)
         os.fchmod(fh.fileno(), 0o666 & ~mask)

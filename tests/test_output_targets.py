@@ -1,0 +1,108 @@
+"""Where an output goes: a named pipe or a device is written to, a symbolic link keeps pointing at its
+(replaced) file, and a folder or a file standing where a folder should be is one clear line.
+
+Outputs are written to a temporary file and renamed into place (amplify.io.atomic_output); a rename
+over a named pipe, a link or a device replaced it with a regular file (a reader waiting on the pipe got
+nothing; as root, ``-o /dev/full`` replaced the device)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+
+import pytest
+
+from amplify.io import atomic_output, atomic_write_text
+
+
+def _read_in_background(path):
+    got = {}
+
+    def read():
+        with open(path, encoding="utf-8") as fh:
+            got["text"] = fh.read()
+
+    t = threading.Thread(target=read, daemon=True)
+    t.start()
+    return t, got
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader, got = _read_in_background(fifo)
+    atomic_write_text(fifo, "hello through the pipe\n")
+    reader.join(timeout=30)
+    assert got.get("text") == "hello through the pipe\n"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file left beside it
+
+
+def test_a_symbolic_link_keeps_pointing_at_its_file_which_is_replaced(tmp_path):
+    real = tmp_path / "real.html"
+    real.write_text("old")
+    link = tmp_path / "latest.html"
+    link.symlink_to(real.name)
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and os.readlink(link) == "real.html"
+    assert real.read_text() == "new"
+    # a link to a file not there yet: the file is made where the link points
+    dangling = tmp_path / "next.html"
+    dangling.symlink_to("made.html")
+    atomic_write_text(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "made.html").read_text() == "made"
+
+
+def test_a_folder_or_a_file_in_the_way_is_named_not_a_temporary_file(tmp_path):
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(IsADirectoryError) as exc:
+        atomic_write_text(tmp_path / "adir", "x")
+    assert exc.value.filename == str(tmp_path / "adir") and "folder" in exc.value.strerror
+    (tmp_path / "afile").write_text("keep me")
+    with pytest.raises(NotADirectoryError) as exc:
+        atomic_write_text(tmp_path / "afile" / "sub" / "x.csv", "x")
+    assert exc.value.filename == str(tmp_path / "afile") and "is a file" in exc.value.strerror
+    assert (tmp_path / "afile").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "afile"]
+
+
+def test_a_failed_write_to_a_regular_file_still_leaves_the_old_one(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("old, complete")
+    with pytest.raises(RuntimeError):
+        with atomic_output(out) as fh:
+            fh.write("half")
+            raise RuntimeError("stopped")
+    assert out.read_text() == "old, complete" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_commands_write_their_output_into_a_pipe_and_through_a_link(tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli as main
+
+    runner = CliRunner()
+    posts = tmp_path / "posts.csv"
+    text = "The ministry said that foreign interference in the internal affairs of the republic must stop now"
+    posts.write_text("post_id,outlet,published_at,text\n"
+                     f"a,mfa,2024-01-01T10:00:00Z,{text}\nb,paper,2024-01-02T10:00:00Z,{text} today\n")
+    ws = tmp_path / "ws"
+    assert runner.invoke(main, ["ingest", str(posts), "-w", str(ws), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["detect", "-w", str(ws), "-q"]).exit_code == 0
+    fifo = tmp_path / "links.pipe"
+    os.mkfifo(fifo)
+    reader, got = _read_in_background(fifo)
+    res = runner.invoke(main, ["links", "-w", str(ws), "--format", "csv", "-o", str(fifo)])
+    reader.join(timeout=60)
+    assert res.exit_code == 0, res.output
+    assert got["text"].splitlines()[0].startswith("source_id,target_id") and len(got["text"].splitlines()) == 2
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    (tmp_path / "pages").mkdir()
+    link = tmp_path / "network.html"
+    link.symlink_to("pages/today.html")
+    res = runner.invoke(main, ["html", "-w", str(ws), "-o", str(link)])
+    assert res.exit_code == 0, res.output
+    assert link.is_symlink() and "<html" in (tmp_path / "pages" / "today.html").read_text(encoding="utf-8").lower()
