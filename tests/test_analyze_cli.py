@@ -157,6 +157,13 @@ def test_hostile_outlet_names_survive(ws):
     (volume, ["--term", "*"], "empty term"),
     (volume, ["--term", "x", "--term", "x"], "give another term or another period to compare with"),
     (summary, ["--linkset", "no-such-set"], "link set 'no-such-set' is unknown; available: "),
+    # a significance level or a surge threshold out of range changed the verdicts without a word
+    (synergy, ["--alpha", "nan", "--permutations", "10"], "alpha must be between 0 and 1 (got nan)"),
+    (synergy, ["--alpha", "2", "--permutations", "10"], "alpha must be between 0 and 1 (got 2.0)"),
+    (volume, ["--term", "x", "--z", "-5"], "z (standard deviations above the baseline for a surge) must be a "
+                                           "positive number (got -5.0)"),
+    (volume, ["--term", "x", "--z", "nan"], "z (standard deviations above the baseline for a surge) must be a "
+                                            "positive number (got nan)"),
 ])
 def test_a_user_error_is_one_line_and_exit_code_1(ws, cmd, args, message):
     """Unknown names, unreadable times, empty input: the message alone on stderr, nothing on stdout, exit 1."""
@@ -167,6 +174,14 @@ def test_a_user_error_is_one_line_and_exit_code_1(ws, cmd, args, message):
     assert error.startswith(f"Error: {message}"), error
     if not message.endswith(": "):
         assert error == f"Error: {message}"
+
+
+@pytest.mark.parametrize("cmd, args, flag", [(trace, ["--limit", "-1", "x"], "--limit")])
+def test_a_negative_row_count_is_a_usage_error(ws, cmd, args, flag):
+    """``--limit -1`` was pandas' head(-1): every row but the last, without a word."""
+    path, _ = ws
+    res = run(cmd, "--workspace", path, *args, ok=False)
+    assert res.exit_code == 2 and f"Invalid value for '{flag}'" in res.stderr and "x>=0" in res.stderr
 
 
 @pytest.mark.parametrize("cmd, args, flag, reason", [

@@ -127,3 +127,21 @@ def test_demo_writes_its_products(tmp_path):
     # most planted echoes come back (the full measurement is benchmarks/quality.py)
     assert truth["target_id"].isin(set(links["target_id"])).mean() > 0.95
     assert (Path(out) / "workspace" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("args, flag, bound", [
+    (["links", "--format", "csv", "--limit", "-1"], "--limit", "x>=0"),
+    (["report", "-o", "r.html", "--top", "-1"], "--top", "x>=1"),
+    (["report", "-o", "r.html", "--cascades", "-1"], "--cascades", "x>=0"),
+    (["html", "-o", "n.html", "--top", "-1"], "--top", "x>=0"),
+])
+def test_a_negative_row_count_is_refused_not_read_as_all_but_the_last_rows(tmp_path, exports, args, flag, bound):
+    # --limit -3 wrote all links but the last 3 (pandas' head(-3)), with exit code 0
+    posts, outlets = exports
+    ws = tmp_path / "ws"
+    _run("ingest", posts, "--outlets", outlets, "--workspace", ws, "--map", "text=content", "-q")
+    _run("detect", "--workspace", ws, "-q")
+    out = [str(tmp_path / a) if a.endswith(".html") else a for a in args]
+    res = _run(*out, "--workspace", ws, ok=False)
+    assert res.exit_code == 2 and f"Invalid value for '{flag}'" in res.output and bound in res.output
+    assert not any(p.suffix == ".html" for p in tmp_path.iterdir())

@@ -244,6 +244,9 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     # for containment -- or, with ties=False, every tie left out
     f = frame if frame is not None else Frame.build(links, posts, outlets, ties=ties, texts=texts)
     K = len(f.groups)
+    # (a chained comparison is False for NaN too)
+    if not 0 < float(alpha) < 1:
+        raise AnalysisError(f"alpha must be between 0 and 1 (got {alpha})")
     if K == 0 or f.n_posts == 0:
         raise AnalysisError("no posts: nothing to analyse")
     gnames = f.groups.tolist()
@@ -256,7 +259,8 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     scope = synergy_scope(f, groups=groups, outlet_kinds=outlet_kinds, include_unknown=include_unknown,
                           since=since, until=until, link_mask=base)
     if not scope.tested.any():
-        raise AnalysisError(f"no outlet to test in the period: outlets left out {scope.left_out}")
+        left = ", ".join(f"{why} {n:,}" for why, n in scope.left_out.items())
+        raise AnalysisError(f"no outlet to test in the period: outlets left out: {left}")
     tested_camps = sorted(set(f.group_of_outlet[scope.tested].tolist()))
     show = [gnames.index(g) for g in groups] if groups else tested_camps
     rng = np.random.default_rng(seed)

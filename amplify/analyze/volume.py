@@ -406,6 +406,10 @@ def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"),
     >>> surges(v, baseline=3, min_count=10)["surge"].tolist()
     [False, False, False, False, True, True, True, False, False, False, False, False, False, False]
     """
+    # (not z > 0 catches NaN as well)
+    if not float(z) > 0 or not np.isfinite(float(z)):
+        raise AnalysisError(f"z (standard deviations above the baseline for a surge) must be a positive number "
+                            f"(got {z})")
     out = volume.copy()
     n = len(out)
     mean = np.full(n, np.nan)

@@ -351,7 +351,8 @@ def _cut(s: str, n: int = 160) -> str:
 @click.argument("post_id", required=False)
 @click.option("--text", help="Trace the posts that carry this text instead of a post id.")
 @click.option("--max-depth", type=click.IntRange(1), help="Depth limit of the downstream cascade.")
-@click.option("--limit", "-n", type=int, default=50, show_default=True, help="Cascade rows shown in table output.")
+@click.option("--limit", "-n", type=click.IntRange(0), default=50, show_default=True,
+              help="Cascade rows shown in table output.")
 @linkset_option
 @format_option
 @raw_option

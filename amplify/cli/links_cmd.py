@@ -30,7 +30,7 @@ TABLE_COLUMNS = ["source_outlet", "target_outlet", "kind", "score", "lag_s", "at
 @click.option("--parents-only", is_flag=True, help="Only each echo's most likely direct source.")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND[,KIND]",
               help=f"Only these link kinds ({', '.join(LINK_KINDS)}); repeat the flag or separate by commas.")
-@click.option("--limit", "-n", type=int, default=None, help=f"At most this many rows (table output: {TABLE_ROWS}).")
+@click.option("--limit", "-n", type=click.IntRange(0), default=None, help=f"At most this many rows (table output: {TABLE_ROWS}).")
 @raw_option
 @quiet_option
 def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw, quiet):

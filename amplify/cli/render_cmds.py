@@ -67,7 +67,7 @@ def _fail(exc: Exception):
               help="The page to write (one self-contained file).")
 @click.option("--level", type=click.Choice(["outlet", "camp", "post"]), default="outlet", show_default=True,
               help="Nodes are outlets, camps or posts.")
-@click.option("--top", "-n", type=int, default=300, show_default=True,
+@click.option("--top", "-n", type=click.IntRange(0), default=300, show_default=True,
               help="Keep the N nodes with the largest --size-by value (posts: the largest cascades); "
                    "0 = all (at most 5,000). The page states the rule.")
 @click.option("--color-by", type=click.Choice(["group", "kind", "community"]), default="group", show_default=True,
@@ -125,8 +125,8 @@ def html(workspace, out, level, top, color_by, size_by, since, until, kinds, lin
 @click.option("--network", "network_href", default="network.html", show_default=True,
               help="Link to the network page (relative to the report); '' for none.")
 @filter_options
-@click.option("--top", "-n", type=int, default=15, show_default=True, help="Rows in the top-outlet tables.")
-@click.option("--cascades", type=int, default=5, show_default=True, help="Largest cascades shown.")
+@click.option("--top", "-n", type=click.IntRange(1), default=15, show_default=True, help="Rows in the top-outlet tables.")
+@click.option("--cascades", type=click.IntRange(0), default=5, show_default=True, help="Largest cascades shown.")
 @click.option("--no-analyses", is_flag=True, help="Leave out synergy and bridges (faster).")
 @no_cites_option
 @click.option("--title", help="Report heading.")
