@@ -72,3 +72,24 @@ def test_title_stays_title_when_there_is_a_text_column(tmp_path):
     res = read_posts(a)
     assert res.posts.loc[0, "text"] == "The long body of the article"
     assert res.posts.loc[0, "title"] == "Short title"
+
+
+def test_the_template_round_trip_keeps_handles_that_a_spreadsheet_would_read_as_formulas(tmp_path):
+    # the template neutralises "@rt_com" and "=calc" as "'@rt_com" (spreadsheet safety); filled in with a
+    # text editor or pandas and read back, the ' made two new outlets and left the real ones 'unknown'
+    posts = tmp_path / "posts.csv"
+    posts.write_text("id,outlet,created_at,text\n1,@rt_com,2024-01-01,one\n2,plain,2024-01-01,two\n"
+                     "3,=calc,2024-01-01,three\n4,-minus,2024-01-01,four\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    assert _run("ingest", posts, "-w", ws, "-q").exit_code == 0
+    tpl = tmp_path / "outlets.csv"
+    assert _run("outlets", "-w", ws, "--write-template", tpl).exit_code == 0
+    t = pd.read_csv(tpl, dtype=str, keep_default_na=False)
+    assert sorted(t["outlet"]) == ["'-minus", "'=calc", "'@rt_com", "plain"]  # safe to open in a spreadsheet
+    t["group"] = ["A", "B", "C", "D"]
+    t.to_csv(tpl, index=False)
+    r = _run("ingest", "--outlets", tpl, "-w", ws)
+    assert r.exit_code == 0, r.output
+    assert "3 value(s) lost the leading '" in r.output and "not in the outlets table" not in r.output
+    stored = Workspace.open(ws).outlets(fill_missing=False).set_index("outlet")["group"].to_dict()
+    assert stored == dict(zip([o.lstrip("'") for o in t["outlet"]], t["group"]))

@@ -22,6 +22,8 @@ __all__ = ["read_outlets", "complete_outlets", "suggest_outlets"]
 
 #: How many outlets listed twice an error message names.
 SHOWN_CONFLICTS = 10
+# a value neutralised against spreadsheet formulas (amplify.io.neutralise_formulas): ' then = + - @
+_NEUTRALISED = r"'[=+\-@]"
 
 
 def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, encoding: str | None = None,
@@ -44,9 +46,19 @@ def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, e
     notes = list(raw.notes) + [f"line {r['row']}: {r['reason']}" for r in raw.rejects]
     frame, rows = _readable_rows(raw, notes)
     out = pd.DataFrame(index=frame.index)
+    unquoted = 0
     for canon, src in colmap.items():
         s = source_values(frame, src).str.strip()
+        # a spreadsheet-safe CSV (amplify's own `outlets --write-template`) puts a ' before a value that
+        # begins with = + - @ ("'@rt_com"); edited as text and read back, the ' would make another outlet
+        quoted = s.str.match(_NEUTRALISED).fillna(False).astype(bool)
+        if quoted.any():
+            unquoted += int(quoted.sum())
+            s = s.where(~quoted, s.str.slice(1))
         out[canon] = s.where(s != "")
+    if unquoted:
+        notes.append(f"{unquoted} value(s) lost the leading ' that spreadsheet-safe CSV puts before = + - @ "
+                     f"(\"'@rt_com\" is read as \"@rt_com\")")
     mapped = {c for src in colmap.values() for c in ([src] if isinstance(src, str) else src)}
     for c in frame.columns:
         if c not in mapped and c not in out.columns:
