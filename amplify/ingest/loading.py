@@ -250,7 +250,8 @@ def settle_invalid(data, loaded: Loaded | None, path: str) -> Settled:
     IngestError
         A legacy file that is not Western European, or not even decodable.
     """
-    known = loaded is not None and (loaded.given or loaded.encoding not in (None, "utf-8-sig"))
+    # a UTF-8 byte order mark says the file is UTF-8: a bad byte is a bad byte, not a sign of cp1252
+    known = loaded is not None and (loaded.given or loaded.encoding is not None)
     enc = (loaded.encoding if loaded is not None and loaded.encoding else "utf-8")
     text = bytes(data).decode("utf-8", BYTE_ERRORS)
     if known:

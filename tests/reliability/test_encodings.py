@@ -89,6 +89,10 @@ CASES = [
     Case("UTF-8 with a BOM",
          {"a.csv": b"\xef\xbb\xbf" + csv_bytes([["tass", "2024-03-01T10:00:00Z", RU]])},
          [Row("tass", RU, "2024-03-01T10:00:00Z")]),
+    Case("UTF-8 with a BOM and one bad byte: only its row is rejected (the BOM says UTF-8: no cp1252 guess)",
+         {"a.csv": b"\xef\xbb\xbf" + csv_bytes([["tass", "2024-03-01T10:00:00Z", "plain"]])
+          + b"rt,2024-03-01T11:00:00Z,caf\xe9\n"},
+         [Row("tass", "plain", "2024-03-01T10:00:00Z")], [Reject("a.csv", 3, "byte 0xe9 is not valid utf-8")]),
     Case("UTF-16-LE without BOM, odd last byte: the last row is rejected",
          {"a.csv": csv_bytes([["tass", "2024-03-01T10:00:00Z", RU]], encoding="utf-16-le")
           + "rt,2024-03-01T11:00:00Z,cut".encode("utf-16-le") + b"\x41"},
