@@ -145,3 +145,25 @@ def test_a_negative_row_count_is_refused_not_read_as_all_but_the_last_rows(tmp_p
     res = _run(*out, "--workspace", ws, ok=False)
     assert res.exit_code == 2 and f"Invalid value for '{flag}'" in res.output and bound in res.output
     assert not any(p.suffix == ".html" for p in tmp_path.iterdir())
+
+
+def test_outlet_names_and_texts_cannot_reorder_or_colour_the_terminal(tmp_path):
+    # an outlet named with an escape and a bidi override, a text with a right-to-left mark and a BOM:
+    # the volume table's header (one column per outlet), trace's first line and the links table all
+    # showed some of them raw
+    evil_outlet = "evil\u202eoutlet\x1b[31m"
+    p = tmp_path / "evil.csv"
+    pd.DataFrame({"id": ["1", "2"], "author": [evil_outlet, "b"],
+                  "created_at": ["2022-01-01T00:00:00Z", "2022-01-01T01:00:00Z"],
+                  "text": [STATEMENT, STATEMENT + " \u200f\ufeff pipeline"]}).to_csv(p, index=False)
+    ws = tmp_path / "ws"
+    ingested = _run("ingest", p, "--workspace", ws)
+    _run("detect", "--workspace", ws, "-q")
+    outs = [_run("volume", "--workspace", ws, "--term", "pipeline", "--term", "Beijing", "--by", "outlet").output,
+            _run("trace", "--workspace", ws, "2").output,
+            _run("links", "--workspace", ws).output,
+            ingested.output]
+    for out in outs:
+        for ch in ("\x1b", "\u202e", "\u200f", "\ufeff"):
+            assert ch not in out, (ch, out)
+    assert "evil\\u202eoutlet" in outs[0] and "evil\\u202eoutlet" in outs[1]

@@ -433,3 +433,23 @@ def test_names_that_lived_in_network_still_import_from_there():
                  "network_html", "write_network", "NetworkPage", "script_json", "clean_text", "camp_colors",
                  "CAMP_COLORS", "PALETTE", "OTHER_COLOR", "fmt_int", "fmt_lag", "fmt_time", "write_text"):
         assert hasattr(network, name), name
+
+
+@pytest.mark.parametrize("level", ["outlet", "post"])
+def test_a_bidi_override_in_a_name_or_text_is_shown_not_obeyed(level):
+    # an outlet named "evil\u202eoutlet" reversed the rest of its tooltip, label and details
+    # (the report and explain pages already showed it as \u202e); ids stay as they are
+    from amplify.render.textsafe import ACTING_CHARS
+    t0 = pd.Timestamp("2022-01-05T10:00:00Z")
+    text = "Stop interfering in the internal affairs of Kazakhstan, the ministry said today in Beijing"
+    posts = schema.validate_posts(pd.DataFrame({
+        "post_id": ["p1", "p2"], "outlet": ["evil\u202eoutlet\x1b[31m", "tass"],
+        "published_at": [t0, t0 + pd.Timedelta(hours=1)], "text": [text + " \u202egnp.exe", text + " \u200f"]}))
+    links = schema.validate_links(pd.DataFrame([dict(
+        source_id="p1", target_id="p2", kind="quote", score=99.0, source_start=0, source_end=len(text),
+        target_start=0, target_end=len(text), lag_s=3600.0, attributed=False, is_parent=True, tie=False)]))
+    data = page_data(network_html(graph_view(links, posts, None, level=level)).html)
+    shown = list(strings([n["tip"] for n in data["nodes"]] + [e["tip"] for e in data["edges"]]
+                    + [n["label"] for n in data["nodes"]] + [n["search"] for n in data["nodes"]]))
+    assert not any(ACTING_CHARS.search(s) for s in shown)
+    assert any("evil\\u202eoutlet\\x1b[31m" in s for s in shown), [s for s in shown if "evil" in s]

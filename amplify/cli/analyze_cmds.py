@@ -406,8 +406,9 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
                    f"(the earliest of the best), {rep.post_id}")
         _table(rep.matches.head(20), "table")
         click.echo("")
-    click.echo(f"Origin {s['origin']} by {s['origin_outlet']} [{s['origin_group']}] at {s['origin_time']}; "
-               f"{s['hops_to_post']} hop(s) up from {rep.post_id}")
+    click.echo(terminal_safe(f"Origin {s['origin']} by {s['origin_outlet']} [{s['origin_group']}] at "
+                             f"{s['origin_time']}; {s['hops_to_post']} hop(s) up from {rep.post_id}",
+                             collapse_breaks=True))
     click.echo(f"Cascade: {s['posts']:,} posts, {s['outlets']:,} outlets, "
                + ", ".join(f"{k} {v}" for k, v in s["camps"].items())
                + f"; depth {s['depth']}, {_fmt_s(s['duration_s'])} from origin to last echo"

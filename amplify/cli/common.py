@@ -50,7 +50,12 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar
 raw_option = click.option("--raw", is_flag=True, help=RAW_HELP)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls, line and paragraph separators, bidi embeddings, overrides and isolates, and the
+# invisible direction marks (LRM, RLM, ALM) and U+FEFF, which reorder or hide what a line shows
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+# the same, but tabs and line breaks, for notes that span lines
+_ACTING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                     r"\u2066-\u2069\ufeff]")
 _BREAKS = re.compile(r"[\t\n\r]+")
 
 
@@ -85,6 +90,8 @@ def _table_text(df: pd.DataFrame, max_rows: int, width: int = 60) -> str:
                     for v in shown[col].tolist()]
             w = max([len(str(col))] + [len(v) for v in vals])
             shown[col] = [v.ljust(w) for v in vals]
+    # column names may be data too (volume --by outlet: one column per outlet)
+    shown.columns = [terminal_safe(c, width) if isinstance(c, str) else c for c in shown.columns]
     text = shown.to_string(index=False, justify="left")
     if len(df) > max_rows:
         text += f"\n... {len(df) - max_rows:,} more rows (use --format csv or json for all)"
@@ -120,9 +127,12 @@ def emit_json(obj, out=None) -> None:
 
 
 def note(msg: str, quiet: bool = False) -> None:
-    """A human note on stderr (kept off stdout so JSON/CSV output stays clean)."""
+    """A human note on stderr (kept off stdout so JSON/CSV output stays clean); a character that
+    would act on the terminal (an escape, a bidi override) is shown as ``\\xNN`` / ``\\uNNNN``
+    (notes name files and outlets, which are the user's data)."""
     if not quiet:
-        click.echo(msg, err=True)
+        click.echo(_ACTING.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                               else f"\\u{ord(m.group()):04x}", str(msg)), err=True)
 
 
 class InternalError(click.ClickException):

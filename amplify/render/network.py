@@ -51,7 +51,7 @@ from amplify.render.coordination import coordination_edge_style, coordination_ti
 from amplify.render.layout import seed_positions
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import fmt_int
-from amplify.render.textsafe import clean_text, script_json
+from amplify.render.textsafe import clean_text, script_json, visible
 from amplify.render.tooltips import edge_tip, node_label, node_tip, search_text
 from amplify.render.views import LEVELS, graph_level, graph_view, ordered_subgraph, workspace_view
 from amplify.render.vis import BIG_GRAPH, vis_assets, vis_options
@@ -344,14 +344,15 @@ def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, 
         key = legend.key(n)
         shown = label_rank[n] < n_labels
         font_size = (14 + 3 * frac) if timed and shown else (13 + 9 * frac) if shown else (7 + 3 * frac)
+        # what the page puts on screen shows a bidi override or an escape rather than obeying it
         rec = dict(color=legend.color(n), size=round(smin + (smax - smin) * frac, 2),
-                   font={"size": round(font_size, 1)}, lk=key, search=search_text(n, d, level),
-                   tip=node_tip(n, d, level, size_by, v, legend_title, legend.labels.get(key, key)))
+                   font={"size": round(font_size, 1)}, lk=key, search=visible(search_text(n, d, level)),
+                   tip=visible(node_tip(n, d, level, size_by, v, legend_title, legend.labels.get(key, key))))
         if timed and "x" in d:
             rec.update(x=float(d["x"]), y=float(d["y"]), physics=False)
         elif n in seeds:
             rec.update(x=round(seeds[n][0], 1), y=round(seeds[n][1], 1))
-        rec.update(id=nid, label=clean_text(node_label(n, d, level, timed)) or nid, shape="dot")
+        rec.update(id=nid, label=visible(clean_text(node_label(n, d, level, timed)) or nid), shape="dot")
         if focus is not None and n == focus:  # the node the page is about: a dark ring and a bold label
             rec.update(borderWidth=4, borderWidthSelected=5, focused=True,
                        color={"background": rec["color"], "border": FOCUS_RING,
@@ -377,7 +378,7 @@ def _edge_records(g: nx.DiGraph, level: str) -> tuple[list[dict], list[float]]:
     drawn_ties = set()
     for (a, b, d), c, w in zip(g.edges(data=True), counts, strength):
         width = 1.0 + 7.0 * math.sqrt(w / cmax) if cmax > 1 else 1.5
-        rec = {"width": round(width, 2), "arrows": "to", "tip": edge_tip(a, b, d, level), "count": int(c)}
+        rec = {"width": round(width, 2), "arrows": "to", "tip": visible(edge_tip(a, b, d, level)), "count": int(c)}
         for side in rec["tip"].get("sides", ()):
             side["node"] = _node_id(side["node"])  # the id the page knows the post by
         if level != "post" and c == 0:

@@ -29,7 +29,7 @@ from amplify.analyze.errors import AnalysisError
 from amplify.analyze.explain import explain_pair
 from amplify.render.explain import EXPLAIN_CSS, explain_html
 from amplify.render.readable import fmt_lag
-from amplify.render.textsafe import clean_text
+from amplify.render.textsafe import clean_text, html_text
 
 __all__ = ["evidence_html", "EVIDENCE_TEXT", "svg_download"]
 
@@ -71,7 +71,7 @@ def evidence_html(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFram
                 continue  # a post no longer in the table: nothing to show
             summary = (f"Cascade {i}: {clean_text(ex.source.get('outlet'))} → {clean_text(ex.target.get('outlet'))}, "
                        f"{clean_text(ex.link.get('kind'))}, {fmt_lag(ex.link.get('lag_s'))} later")
-            out.append(f'<details class="evidence-pair"><summary>{_html.escape(summary)}</summary>'
+            out.append(f'<details class="evidence-pair"><summary>{html_text(summary)}</summary>'
                        f"{explain_html(ex, css=False)}</details>")
     return "".join(out) if len(out) > 1 else '<p class="empty">No cascades.</p>'
 

@@ -28,7 +28,8 @@ import pandas as pd
 
 from amplify.utc import iso_z
 
-__all__ = ["clean_text", "is_missing", "jsonable", "script_json", "inline_safe", "html_text", "ACTING_CHARS"]
+__all__ = ["clean_text", "is_missing", "jsonable", "script_json", "inline_safe", "html_text", "visible",
+           "ACTING_CHARS"]
 
 #: Characters that act rather than show: C0/C1 controls (but tab and line breaks), bidi overrides and isolates.
 ACTING_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -116,6 +117,28 @@ def inline_safe(code: str) -> str:
     return code.replace("</script", "<\\/script").replace("</style", "<\\/style").replace("<!--", "<\\!--")
 
 
+def _shown(text: str) -> str:
+    return ACTING_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", text)
+
+
+def visible(obj: Any) -> Any:
+    r"""``obj`` with every string in it (through dicts, lists and tuples) showing the characters that
+    would act -- a bidi override that reorders a tooltip, an escape -- as ``\xNN`` / ``\uNNNN``, as
+    :func:`html_text` does: for text a page's script puts on screen (labels, tooltips, search).
+
+    >>> visible({"title": "evil‮outlet", "rows": [["Camp", "RU"]], "n": 3})
+    {'title': 'evil\\u202eoutlet', 'rows': [['Camp', 'RU']], 'n': 3}
+    """
+    if isinstance(obj, str):
+        return _shown(obj)
+    if isinstance(obj, dict):
+        return {k: visible(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(visible(v) for v in obj)
+    return obj
+
+
 def html_text(s: Any) -> str:
     r"""Data text for HTML (element text or an attribute value): escaped, and characters that would act
     (an ANSI escape, a bidi override that reorders the page) shown as ``\xNN`` / ``\uNNNN``.
@@ -123,6 +146,4 @@ def html_text(s: Any) -> str:
     >>> html_text("<b>x</b>\x1b[31m\u202e\"")
     '&lt;b&gt;x&lt;/b&gt;\\x1b[31m\\u202e&quot;'
     """
-    text = ACTING_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                            else f"\\u{ord(m.group()):04x}", clean_text(s))
-    return html.escape(text, quote=True)
+    return html.escape(_shown(clean_text(s)), quote=True)
