@@ -180,6 +180,10 @@ def test_bad_arguments_are_analysis_errors():
         with pytest.raises(AnalysisError):
             coordination(links, posts, **kw)
     assert parse_within("1d") == 86_400 * S
+    # "nan" and "NaT" read as the missing duration (was: "must not be negative")
+    for missing in ("nan", "NaT"):
+        with pytest.raises(AnalysisError, match="cannot read the interval"):
+            parse_within(missing)
 
 
 def test_clusters_are_components_of_coordinated_pairs():

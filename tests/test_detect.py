@@ -303,6 +303,8 @@ def test_package_imports_and_old_call_still_work():
     {"common_at": 0}, {"keep_first": -1}, {"keep_last": True},
     {"verbatim_min": 101}, {"quote_min": -0.1}, {"paraphrase_min_ratio": 250.0},
     {"paraphrase_min_dice": 1.5}, {"paraphrase_min_dice": "0.5"},
+    # longer than pandas' durations reach (about 292 years): was "must be a positive duration"
+    {"window": "99999999D"}, {"quote_window": "99999999D"},
 ])
 def test_settings_out_of_range_are_refused_naming_the_setting(bad):
     name = next(iter(bad))
@@ -313,6 +315,11 @@ def test_settings_out_of_range_are_refused_naming_the_setting(bad):
                           "text": ["x"]})
     with pytest.raises(SettingsError, match=name):
         detect(posts, **bad)
+
+
+def test_a_window_too_long_says_so():
+    with pytest.raises(SettingsError, match="is too long"):
+        DetectSettings(window="99999999D")
 
 
 @pytest.mark.parametrize("good", [

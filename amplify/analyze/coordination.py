@@ -111,6 +111,8 @@ def parse_within(within) -> int:
                      else pd.Timedelta(s).value)
     except (ValueError, TypeError) as exc:
         raise AnalysisError(f"cannot read the interval {within!r} (e.g. 60s, 5min, 1h, 1d)") from exc
+    if ns == pd.NaT.value:  # "nan" and "NaT" read as the missing duration
+        raise AnalysisError(f"cannot read the interval {within!r} (e.g. 60s, 5min, 1h, 1d)")
     if ns < 0:
         raise AnalysisError(f"the interval must not be negative (got {within!r})")
     return ns

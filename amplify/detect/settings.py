@@ -193,12 +193,18 @@ class DetectSettings:
         # it (a negative window would silently match nothing; a ratio over 100 would never pass).
         try:
             window = pd.Timedelta(self.window)
+        except (OverflowError, pd.errors.OutOfBoundsTimedelta):  # pandas durations end at about 292 years
+            raise SettingsError("window", f"is too long (got {self.window!r}; durations end at about 292 years, "
+                                          f"e.g. '3650D' is ten)") from None
         except (ValueError, TypeError):
             window = None
         if window is None or window is pd.NaT or window <= pd.Timedelta(0):
             raise SettingsError("window", f"must be a positive duration such as '7D' or '36h' (got {self.window!r})")
         try:
             far = pd.Timedelta(self.quote_window)
+        except (OverflowError, pd.errors.OutOfBoundsTimedelta):
+            raise SettingsError("quote_window", f"is too long (got {self.quote_window!r}; durations end at about "
+                                                f"292 years)") from None
         except (ValueError, TypeError):
             far = None
         if far is None or far is pd.NaT or far < pd.Timedelta(0):

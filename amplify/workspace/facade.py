@@ -133,8 +133,8 @@ class Workspace:
         if not create:
             if not root.exists():
                 raise WorkspaceError(
-                    f"no workspace at {root}: the folder does not exist "
-                    f"(create it with create=True, e.g. by `amplify ingest`)")
+                    f"no workspace at {root}: the folder does not exist (`amplify ingest FILES --workspace "
+                    f"{root}` makes one; in Python, Workspace.open(path, create=True))")
             if not root.is_dir():
                 raise WorkspaceError(f"no workspace at {root}: it is a file, not a folder")
             raise WorkspaceError(f"{root} is not an amplify workspace: it holds no {MANIFEST}")

@@ -24,7 +24,7 @@ COMMANDS = {
 
 
 def _missing(tmp):
-    return tmp / "nowhere", "no workspace at"
+    return tmp / "nowhere", "the folder does not exist (`amplify ingest FILES --workspace"
 
 
 def _a_file(tmp):
