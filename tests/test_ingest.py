@@ -549,3 +549,16 @@ def test_cli_offers_every_format():
 
     choice = next(p for p in command.params if p.name == "fmt").type
     assert tuple(choice.choices) == FORMATS
+
+
+@pytest.mark.parametrize("bad_byte", [False, True])
+def test_a_column_named_twice_is_noted_not_silently_renamed(tmp_path, bad_byte):
+    # two 'text' columns: the first is read, the second kept as 'text.1' -- and the user is told.
+    # (A bad byte elsewhere sends the file down the reader that rejects rows by line: noted there too.)
+    p = tmp_path / "two.csv"
+    p.write_bytes("id,outlet,created_at,text,text\n1,a,2024-01-01T00:00:00Z,first café,second\n".encode()
+                  + (b"2,b,2024-01-01T00:00:00Z,bad \xff byte,x\n" if bad_byte else b""))
+    res = read_posts([str(p)])
+    assert res.posts["text"].tolist() == ["first café"] and res.posts["text.1"].tolist() == ["second"]
+    assert len(res.rejects) == int(bad_byte)
+    assert any("column 'text' is named 2 times" in n and "'text.1'" in n for n in res.files[0].notes)

@@ -28,7 +28,7 @@ from amplify.ingest.csv_fast import read_fast
 from amplify.ingest.csv_strict import read_plain_tsv, read_strict
 from amplify.ingest.loading import Loaded, loaded_from_bytes, settle_invalid
 from amplify.ingest.oversize import DEFAULT_MAX_FIELD
-from amplify.ingest.raw import RawTable, header_names
+from amplify.ingest.raw import RawTable, header_names, repeated_header_notes
 from amplify.ingest.report import IngestError
 from amplify.ingest.separators import SEPARATORS, sniff_separator
 
@@ -98,6 +98,8 @@ def _read_utf8(data: bytes, path: str, fmt: str, enc: str, notes: list, force_sl
     except csv.Error as exc:
         raise IngestError(f"{path}: line {line_no}: cannot read the header line: {exc}") from exc
     names = header_names(raw_names)
+    if header:
+        notes = notes + repeated_header_notes(raw_names, names)
     body_start = nl + 1 if nl >= 0 else len(data)
     first_body_line = line_no + 1
     if not header:  # the first line is a row
@@ -158,6 +160,8 @@ def _read_text(text: str, path: str, fmt: str, enc: str, notes: list, has_header
     except csv.Error as exc:
         raise IngestError(f"{path}: line {line_no}: cannot read the header line: {exc}", path=path) from exc
     names = header_names(raw_names)
+    if has_header:
+        notes = notes + repeated_header_notes(raw_names, names)
     body = text[nl + 1:] if nl >= 0 else ""
     first = line_no + 1
     if not has_header:  # the first line is a row

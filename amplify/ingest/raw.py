@@ -67,6 +67,24 @@ def header_names(raw: list[str]) -> list[str]:
     return names
 
 
+def repeated_header_notes(raw: list[str], names: list[str]) -> list[str]:
+    """A note for header names given more than once (:func:`header_names` renames the repeats).
+
+    >>> repeated_header_notes(["id", "text", "text"], header_names(["id", "text", "text"]))
+    ["column 'text' is named 2 times: the first is read as 'text', the others are kept as 'text.1'"]
+    """
+    out, by_base = [], {}
+    for r, n in zip(raw, names):
+        base = (r or "").strip().lstrip("\ufeff")
+        if base:
+            by_base.setdefault(base, []).append(n)
+    for base, got in by_base.items():
+        if len(got) > 1:
+            out.append(f"column {base!r} is named {len(got)} times: the first is read as {base!r}, the others are "
+                       f"kept as {', '.join(repr(g) for g in got[1:])}")
+    return out
+
+
 def arrow_frame(table) -> pd.DataFrame:
     """A pyarrow table as a pandas frame, text columns as pandas ``string``."""
     import pyarrow as pa
