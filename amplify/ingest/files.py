@@ -266,6 +266,8 @@ def open_chunks(path):
         raise IngestError(f"{shown}: named like a {named} file, but it is not {named}-compressed "
                           f"(its first bytes are {first[:8]!r}); rename it or compress it again", path=shown)
     if named == "zip" and kind is None:
+        if first.startswith(b"PK\x05\x06"):  # the end record alone: the archive of no file at all
+            raise IngestError(f"{shown}: an empty zip archive (it holds no file)", path=shown)
         raise IngestError(f"{shown}: named like a zip archive, but it is not one "
                           f"(its first bytes are {first[:8]!r})", path=shown)
     inner = name[: -len(next(s for s in COMPRESSED_SUFFIXES if low.endswith(s)))] if named and kind else name

@@ -117,6 +117,8 @@ ARCHIVES = [
     Case("a zip holding two files", {"a.zip": _zip({"a.csv": CSV, "b.csv": CSV})},
          code=1, message=["a.zip: a zip archive must hold exactly one data file", "found 2"]),
     Case("a file named .zip that is not one", {"a.zip": CSV}, code=1, message=["a.zip: named like a zip archive"]),
+    Case("an empty zip archive is called empty, not 'not a zip'", {"a.zip": b"PK\x05\x06" + bytes(18)}, code=1,
+         message=["a.zip: an empty zip archive (it holds no file)"]),
     Case("an empty gzip", {"a.csv.gz": gzip.compress(b"")}, code=1, message=["a.csv.gz: the file is empty"]),
     Case("an empty file", {"a.csv": b""}, code=1, message=["a.csv: the file is empty"]),
     Case("standard input, plain", {}, CSV_ROWS, stdin=CSV),
