@@ -261,6 +261,32 @@ def test_hostile_text_is_inert_and_shows_literally(browser, tmp_path, bypass_csp
         v.close()
 
 
+def test_a_bidi_override_shows_as_an_escape_on_screen_and_marks_stay_on_the_passage(browser, tmp_path):
+    # the data keeps the override (ids and the marks' offsets depend on it); the page shows it as \u202e
+    import sys
+    sys.path.insert(0, os.path.dirname(__file__))
+    from test_render_network import _bidi_tables
+
+    links, posts, outlets, text = _bidi_tables()
+    page = network_html(graph_view(links, posts, outlets, level="post"), tmp_path / "bidi.html")
+    v = Visit(browser, page.path, bypass_csp=False)
+    try:
+        v.ev("() => window.amplify.showDetails('e', window.amplify.edges.getIds()[0])")
+        details = v.page.inner_text("#details-body")
+        assert "\u202e" not in details and "\x1b" not in details
+        assert "p\\u202e1" in details
+        marks = v.ev("() => Array.from(document.querySelectorAll('#details-body mark')).map(m => m.textContent)")
+        assert text in marks  # the source's passage, marked where it is, after the escaped characters
+        v.ev("() => window.amplify.showDetails('n', window.amplify.nodes.getIds()[0])")
+        node = v.page.inner_text("#details-body")
+        assert "evil\\u202eoutlet\\x1b[31m" in node and "\u202e" not in node
+        legend = v.page.inner_text("#legend-list")
+        assert "RU\\u202eCN" in legend and "\u202e" not in legend
+        v.assert_clean()
+    finally:
+        v.close()
+
+
 def test_synthetic_hostile_corpus(browser, tmp_path):
     from amplify.detect import detect
     from amplify.synth import generate

@@ -148,22 +148,25 @@ def test_a_negative_row_count_is_refused_not_read_as_all_but_the_last_rows(tmp_p
 
 
 def test_outlet_names_and_texts_cannot_reorder_or_colour_the_terminal(tmp_path):
-    # an outlet named with an escape and a bidi override, a text with a right-to-left mark and a BOM:
-    # the volume table's header (one column per outlet), trace's first line and the links table all
-    # showed some of them raw
-    evil_outlet = "evil\u202eoutlet\x1b[31m"
+    # an outlet and its camp named with an escape and a bidi override: the volume table's header (one
+    # column per outlet), trace's first lines, info's camp list, the links table and an error message
+    # quoting the name all showed some of them raw
+    evil_outlet, evil_camp = "evil\u202eoutlet\x1b[31m", "RU\u202eCN"
     p = tmp_path / "evil.csv"
     pd.DataFrame({"id": ["1", "2"], "author": [evil_outlet, "b"],
                   "created_at": ["2022-01-01T00:00:00Z", "2022-01-01T01:00:00Z"],
-                  "text": [STATEMENT, STATEMENT + " \u200f\ufeff pipeline"]}).to_csv(p, index=False)
+                  "text": [STATEMENT, STATEMENT + " \u202e pipeline"]}).to_csv(p, index=False)
+    o = tmp_path / "outlets.csv"
+    pd.DataFrame({"outlet": [evil_outlet, "b"], "group": [evil_camp, "X"]}).to_csv(o, index=False)
     ws = tmp_path / "ws"
-    ingested = _run("ingest", p, "--workspace", ws)
+    _run("ingest", p, "--outlets", o, "--workspace", ws, "-q")
     _run("detect", "--workspace", ws, "-q")
     outs = [_run("volume", "--workspace", ws, "--term", "pipeline", "--term", "Beijing", "--by", "outlet").output,
             _run("trace", "--workspace", ws, "2").output,
+            _run("info", "--workspace", ws).output,
             _run("links", "--workspace", ws).output,
-            ingested.output]
+            _run("paths", "--workspace", ws, "--from", evil_camp + "x", "--to", "X", ok=False).output]
     for out in outs:
-        for ch in ("\x1b", "\u202e", "\u200f", "\ufeff"):
-            assert ch not in out, (ch, out)
-    assert "evil\\u202eoutlet" in outs[0] and "evil\\u202eoutlet" in outs[1]
+        assert "\x1b" not in out and "\u202e" not in out, out
+    assert "evil\\u202eoutlet" in outs[0] and "evil\\u202eoutlet" in outs[1] and "RU\\u202eCN" in outs[1]
+    assert "RU\\u202eCN" in outs[2] and "RU\\u202eCNx" in outs[4]

@@ -435,21 +435,37 @@ def test_names_that_lived_in_network_still_import_from_there():
         assert hasattr(network, name), name
 
 
-@pytest.mark.parametrize("level", ["outlet", "post"])
-def test_a_bidi_override_in_a_name_or_text_is_shown_not_obeyed(level):
-    # an outlet named "evil\u202eoutlet" reversed the rest of its tooltip, label and details
-    # (the report and explain pages already showed it as \u202e); ids stay as they are
-    from amplify.render.textsafe import ACTING_CHARS
+def _bidi_tables():
     t0 = pd.Timestamp("2022-01-05T10:00:00Z")
     text = "Stop interfering in the internal affairs of Kazakhstan, the ministry said today in Beijing"
     posts = schema.validate_posts(pd.DataFrame({
-        "post_id": ["p1", "p2"], "outlet": ["evil\u202eoutlet\x1b[31m", "tass"],
-        "published_at": [t0, t0 + pd.Timedelta(hours=1)], "text": [text + " \u202egnp.exe", text + " \u200f"]}))
+        "post_id": ["p\u202e1", "p2"], "outlet": ["evil\u202eoutlet\x1b[31m", "tass"],
+        "published_at": [t0, t0 + pd.Timedelta(hours=1)],
+        "text": ["\x1b\x1b\u202e\u202e " + text + " \u202egnp.exe", text]}))
     links = schema.validate_links(pd.DataFrame([dict(
-        source_id="p1", target_id="p2", kind="quote", score=99.0, source_start=0, source_end=len(text),
+        source_id="p\u202e1", target_id="p2", kind="quote", score=99.0, source_start=5, source_end=5 + len(text),
         target_start=0, target_end=len(text), lag_s=3600.0, attributed=False, is_parent=True, tie=False)]))
-    data = page_data(network_html(graph_view(links, posts, None, level=level)).html)
-    shown = list(strings([n["tip"] for n in data["nodes"]] + [e["tip"] for e in data["edges"]]
-                    + [n["label"] for n in data["nodes"]] + [n["search"] for n in data["nodes"]]))
-    assert not any(ACTING_CHARS.search(s) for s in shown)
-    assert any("evil\\u202eoutlet\\x1b[31m" in s for s in shown), [s for s in shown if "evil" in s]
+    outlets = schema.validate_outlets(pd.DataFrame({"outlet": ["evil\u202eoutlet\x1b[31m", "tass"],
+                                                    "group": ["RU\u202eCN", "RU"]}))
+    return links, posts, outlets, text
+
+
+@pytest.mark.parametrize("level", ["outlet", "post"])
+def test_a_bidi_override_in_a_name_or_text_is_shown_not_obeyed(level):
+    # an outlet named "evil\u202eoutlet" reversed the rest of its tooltip, label and details. The data
+    # keeps every text exact (ids, search and the marks' offsets into a text must stay right); the
+    # page shows what would act as \u202e (the browser test checks it on screen), and its own text
+    # (legend, title) is written that way
+    links, posts, outlets, text = _bidi_tables()
+    html = network_html(graph_view(links, posts, outlets, level=level)).html
+    data = page_data(html)
+    ids = {n["id"] for n in data["nodes"]}
+    for e in data["edges"]:
+        for side in e["tip"].get("sides", ()):
+            assert side["node"] in ids
+            tip = next(n for n in data["nodes"] if n["id"] == side["node"])["tip"]
+            full = tip.get("full") or tip.get("text")
+            assert all(full[a:b] in (text, text[: b - a]) for a, b in side["marks"])
+    # the legend's label shows it (its data-key, which the page matches on, keeps the name as it is)
+    labels = re.findall(r'<span class="lab">(.*?)</span>', html)
+    assert "RU\\u202eCN" in labels and not any("\u202e" in x for x in labels)

@@ -20,6 +20,7 @@ import click
 
 from amplify import __version__
 from amplify.cli.common import compiling_note, debug_enabled, user_error
+from amplify.render.textsafe import escaped
 
 # module name -> attribute holding the click command, in --help order
 COMMANDS = [
@@ -53,7 +54,12 @@ class AmplifyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.exceptions.ClickException as exc:
+            # messages quote the user's values (outlet and account names, file names, times): one that
+            # holds an escape or a bidi override is shown, not obeyed
+            exc.message = escaped(str(exc.message))
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:
             # the reader went away (`amplify links ... | head`): stop quietly, as POSIX tools do on
@@ -70,7 +76,9 @@ class AmplifyGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - the one place every error is turned into a message
             if debug_enabled(ctx):
                 raise
-            raise user_error(exc, ctx) from exc  # ctx.meta is shared with the command's context
+            error = user_error(exc, ctx)  # ctx.meta is shared with the command's context
+            error.message = escaped(str(error.message))
+            raise error from exc
 
 
 def _debug(ctx: click.Context, param, value):

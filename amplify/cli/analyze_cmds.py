@@ -410,7 +410,7 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
                              f"{s['origin_time']}; {s['hops_to_post']} hop(s) up from {rep.post_id}",
                              collapse_breaks=True))
     click.echo(f"Cascade: {s['posts']:,} posts, {s['outlets']:,} outlets, "
-               + ", ".join(f"{k} {v}" for k, v in s["camps"].items())
+               + ", ".join(f"{terminal_safe(k, collapse_breaks=True)} {v}" for k, v in s["camps"].items())
                + f"; depth {s['depth']}, {_fmt_s(s['duration_s'])} from origin to last echo"
                + (" (truncated)" if s.get("truncated") else ""))
     _heading("Upstream: from the origin to the post")

@@ -24,6 +24,7 @@ import click
 import pandas as pd
 
 from amplify.io import RAW_HELP, write_csv
+from amplify.render.textsafe import CONTROL_CHARS, escaped
 
 #: ``ctx.meta`` key under which the workspace of the running command is noted (for error messages).
 WORKSPACE_KEY = "amplify.workspace"
@@ -50,12 +51,6 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar
 raw_option = click.option("--raw", is_flag=True, help=RAW_HELP)
 
 
-# C0/C1 controls, line and paragraph separators, bidi embeddings, overrides and isolates, and the
-# invisible direction marks (LRM, RLM, ALM) and U+FEFF, which reorder or hide what a line shows
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-# the same, but tabs and line breaks, for notes that span lines
-_ACTING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                     r"\u2066-\u2069\ufeff]")
 _BREAKS = re.compile(r"[\t\n\r]+")
 
 
@@ -75,8 +70,7 @@ def terminal_safe(text: str, width: int | None = None, *, collapse_breaks: bool 
     text = str(text)
     if collapse_breaks:
         text = _BREAKS.sub(" ", text)
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                        else f"\\u{ord(m.group()):04x}", text)
+    text = escaped(text, CONTROL_CHARS)
     if width is not None and len(text) > width:
         text = text[: max(width - 1, 0)] + "…"
     return text
@@ -131,8 +125,7 @@ def note(msg: str, quiet: bool = False) -> None:
     would act on the terminal (an escape, a bidi override) is shown as ``\\xNN`` / ``\\uNNNN``
     (notes name files and outlets, which are the user's data)."""
     if not quiet:
-        click.echo(_ACTING.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                               else f"\\u{ord(m.group()):04x}", str(msg)), err=True)
+        click.echo(escaped(str(msg)), err=True)
 
 
 class InternalError(click.ClickException):

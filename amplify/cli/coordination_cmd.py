@@ -12,7 +12,8 @@ from __future__ import annotations
 import click
 
 from amplify.cli.analysis_output import heading, open_workspace, table, user_errors, warn
-from amplify.cli.common import emit_json, emit_table, format_option, note, quiet_option, raw_option, workspace_option
+from amplify.cli.common import (emit_json, emit_table, format_option, note, quiet_option, raw_option, terminal_safe,
+                                 workspace_option)
 
 __all__ = ["command"]
 
@@ -101,5 +102,5 @@ def command(workspace, within, min_repeats, by, alpha, null, jitter, communities
     table(rep.clusters.drop(columns=["top_content_id"]), "table", max_rows=top)
     if rep.warnings:
         heading("Warnings: what these figures cannot tell")
-        for w in rep.warnings:
-            click.echo(f"- {w}")
+        for w in rep.warnings:  # they name accounts
+            click.echo(f"- {terminal_safe(str(w), collapse_breaks=True)}")

@@ -59,7 +59,7 @@ def command(workspace, fmt):
     if info.get("n_compactable_parts", 0) >= COMPACT_HINT_PARTS:
         click.echo(f"            {info['n_compactable_parts']:,} small or overlapping parts: "
                    f"`amplify compact --workspace {terminal_safe(workspace)}` merges them (faster reads by time)")
-    groups = ", ".join(f"{g} {n:,}" for g, n in info["groups"].items())
+    groups = ", ".join(f"{terminal_safe(g, collapse_breaks=True)} {n:,}" for g, n in info["groups"].items())
     click.echo(f"outlets     {info['n_outlets']:,}: {groups}")
     if info["n_missing_outlets"]:
         click.echo(f"            {info['n_missing_outlets']:,} outlets are not in the outlets table "

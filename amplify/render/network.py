@@ -183,10 +183,12 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
     }
     js, css = vis_assets()
     page = template_env().get_template("network.html.j2").render(
-        title=title, summary=summary, filters=filters, prune_note=prune_note,
-        focus_note=clean_text(graph.graph.get("focus_note", "")), notes=notes, user_note=clean_text(note or ""),
-        legend=legend.entries, legend_title=legend_title, size_phrase=_size_legend(size_by, level), level=level,
-        unit=unit, data_json=script_json(data), vis_js=js, vis_css=css, nonce=secrets.token_urlsafe(18),
+        title=visible(title), summary=visible(summary), filters=visible(filters), prune_note=visible(prune_note),
+        focus_note=visible(clean_text(graph.graph.get("focus_note", ""))), notes=visible(notes),
+        user_note=visible(clean_text(note or "")),
+        # the page's own text shows a bidi override in a camp name rather than obeying it (the data keeps it)
+        legend=[{**e, "label": visible(e["label"])} for e in legend.entries], legend_title=visible(legend_title),
+        size_phrase=_size_legend(size_by, level), level=level, unit=unit, data_json=script_json(data), vis_js=js, vis_css=css, nonce=secrets.token_urlsafe(18),
         timed=timed,
     )
     result = NetworkPage(html=page, n_nodes=n_nodes, n_edges=n_edges, level=level, pruning_note=prune_note,
@@ -344,15 +346,14 @@ def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, 
         key = legend.key(n)
         shown = label_rank[n] < n_labels
         font_size = (14 + 3 * frac) if timed and shown else (13 + 9 * frac) if shown else (7 + 3 * frac)
-        # what the page puts on screen shows a bidi override or an escape rather than obeying it
         rec = dict(color=legend.color(n), size=round(smin + (smax - smin) * frac, 2),
-                   font={"size": round(font_size, 1)}, lk=key, search=visible(search_text(n, d, level)),
-                   tip=visible(node_tip(n, d, level, size_by, v, legend_title, legend.labels.get(key, key))))
+                   font={"size": round(font_size, 1)}, lk=key, search=search_text(n, d, level),
+                   tip=node_tip(n, d, level, size_by, v, legend_title, legend.labels.get(key, key)))
         if timed and "x" in d:
             rec.update(x=float(d["x"]), y=float(d["y"]), physics=False)
         elif n in seeds:
             rec.update(x=round(seeds[n][0], 1), y=round(seeds[n][1], 1))
-        rec.update(id=nid, label=visible(clean_text(node_label(n, d, level, timed)) or nid), shape="dot")
+        rec.update(id=nid, label=clean_text(node_label(n, d, level, timed)) or nid, shape="dot")
         if focus is not None and n == focus:  # the node the page is about: a dark ring and a bold label
             rec.update(borderWidth=4, borderWidthSelected=5, focused=True,
                        color={"background": rec["color"], "border": FOCUS_RING,
@@ -378,7 +379,7 @@ def _edge_records(g: nx.DiGraph, level: str) -> tuple[list[dict], list[float]]:
     drawn_ties = set()
     for (a, b, d), c, w in zip(g.edges(data=True), counts, strength):
         width = 1.0 + 7.0 * math.sqrt(w / cmax) if cmax > 1 else 1.5
-        rec = {"width": round(width, 2), "arrows": "to", "tip": visible(edge_tip(a, b, d, level)), "count": int(c)}
+        rec = {"width": round(width, 2), "arrows": "to", "tip": edge_tip(a, b, d, level), "count": int(c)}
         for side in rec["tip"].get("sides", ()):
             side["node"] = _node_id(side["node"])  # the id the page knows the post by
         if level != "post" and c == 0:

@@ -29,7 +29,7 @@ import pandas as pd
 from amplify.utc import iso_z
 
 __all__ = ["clean_text", "is_missing", "jsonable", "script_json", "inline_safe", "html_text", "visible",
-           "ACTING_CHARS"]
+           "escaped", "ACTING_CHARS", "CONTROL_CHARS"]
 
 #: Characters that act rather than show: C0/C1 controls (but tab and line breaks), bidi overrides and isolates.
 ACTING_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -117,9 +117,22 @@ def inline_safe(code: str) -> str:
     return code.replace("</script", "<\\/script").replace("</style", "<\\/style").replace("<!--", "<\\!--")
 
 
+#: ... and tabs and line breaks too: for text that must stay on one line (a terminal table cell).
+CONTROL_CHARS = re.compile(ACTING_CHARS.pattern.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f", r"[\x00-\x1f", 1))
+
+
+def escaped(text: str, chars: re.Pattern = ACTING_CHARS) -> str:
+    r"""``text`` with each of ``chars`` shown as ``\xNN`` / ``\uNNNN`` (the terminal and the pages alike).
+
+    >>> print(escaped("ok\x1b[31m\u202e\tnext"), escaped("a\tb", CONTROL_CHARS))
+    ok\x1b[31m\u202e	next a\x09b
+    """
+    return chars.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                     else f"\\u{ord(m.group()):04x}", text)
+
+
 def _shown(text: str) -> str:
-    return ACTING_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                            else f"\\u{ord(m.group()):04x}", text)
+    return escaped(text)
 
 
 def visible(obj: Any) -> Any:
