@@ -68,15 +68,26 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     'hello'
     """
     path = Path(path)
-    if _is_special(path):
-        # a named pipe, a terminal, /dev/stdout, a device: written to, never replaced by a regular file
-        # (a rename would swap it out, and a reader waiting on the pipe would get nothing)
-        kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
-        with open(path, mode, **kw) as fh:
-            yield fh
+    kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+    fd_alias = _fd_alias(path)
+    if fd_alias is not None or _is_special(path):
+        # /dev/stdout (a terminal, a pipe, or a file the shell opened, perhaps for appending), a named
+        # pipe, a device: written to, never replaced -- a rename would swap out the file behind the
+        # descriptor, or the pipe its reader waits on. A descriptor is written through a copy of it, so
+        # `>>` keeps appending. There is no atomicity to give here.
+        try:
+            fh = os.fdopen(os.dup(fd_alias), mode, **kw) if fd_alias is not None else open(path, mode, **kw)
+            with fh:
+                yield fh
+        except OSError as exc:
+            if exc.filename is None and exc.errno is not None:  # a failed write names no file: name the target
+                raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
+            raise
         return
-    if path.is_symlink():  # the link stays; the file it points to is replaced
-        path = Path(os.path.realpath(path))
+    if path.is_symlink():  # the link stays; the file it points to is replaced (a loop is an error)
+        path = Path(os.path.realpath(path, strict=path.exists()))
+        if path.is_symlink():
+            raise OSError(errno.ELOOP, "is a symbolic link that leads back to itself", str(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file: give a file name for the output", str(path))
     _make_parent(path)
@@ -106,6 +117,21 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+# /dev/stdout, /dev/fd/3, /proc/self/fd/3: another name of a descriptor this process holds
+_FD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _fd_alias(path: Path) -> int | None:
+    """The file descriptor ``path`` names (``/dev/stdout``, ``/dev/fd/N``, ``/proc/self/fd/N``), or None."""
+    p = os.path.normpath(str(path))
+    if p in _FD_NAMES:
+        return _FD_NAMES[p]
+    for prefix in ("/dev/fd/", "/proc/self/fd/"):
+        if p.startswith(prefix) and p[len(prefix):].isdigit():
+            return int(p[len(prefix):])
+    return None
 
 
 def _is_special(path: Path) -> bool:

@@ -106,3 +106,27 @@ def test_commands_write_their_output_into_a_pipe_and_through_a_link(tmp_path):
     res = runner.invoke(main, ["html", "-w", str(ws), "-o", str(link)])
     assert res.exit_code == 0, res.output
     assert link.is_symlink() and "<html" in (tmp_path / "pages" / "today.html").read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout here")
+def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path):
+    # `amplify links -o /dev/stdout >> log.txt`: /dev/stdout is a link to the log itself, a regular file;
+    # following the link and renaming over it erased the log's earlier lines
+    import subprocess
+    import sys
+
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    code = "from amplify.io import atomic_write_text; atomic_write_text('/dev/stdout', 'new line\\n')"
+    with open(log, "a") as out:
+        subprocess.run([sys.executable, "-c", code], stdout=out, check=True, timeout=120)
+    assert log.read_text() == "earlier line\nnew line\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.txt"]
+
+
+def test_a_symbolic_link_to_itself_is_an_error_not_replaced_by_a_file(tmp_path):
+    loop = tmp_path / "loop.html"
+    loop.symlink_to("loop.html")
+    with pytest.raises(OSError, match="leads back to itself"):
+        atomic_write_text(loop, "x")
+    assert loop.is_symlink()
