@@ -93,3 +93,13 @@ def test_the_template_round_trip_keeps_handles_that_a_spreadsheet_would_read_as_
     assert "3 value(s) lost the leading '" in r.output and "not in the outlets table" not in r.output
     stored = Workspace.open(ws).outlets(fill_missing=False).set_index("outlet")["group"].to_dict()
     assert stored == dict(zip([o.lstrip("'") for o in t["outlet"]], t["group"]))
+
+
+def test_an_apostrophe_in_a_json_outlets_table_is_kept(tmp_path):
+    # JSON is never neutralised against formulas: a leading ' there is the value itself
+    from amplify.ingest import read_outlets
+    p = tmp_path / "outlets.jsonl"
+    p.write_text('{"outlet": "\'@x", "group": "A"}\n{"outlet": "y", "group": "B"}\n', encoding="utf-8")
+    out = read_outlets(str(p))
+    assert sorted(out["outlet"]) == ["'@x", "y"]
+    assert not any("lost the leading" in n for n in out.attrs["ingest_notes"])

@@ -240,13 +240,13 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     .. [6] Gauvin et al. (2022), Randomized reference models for temporal networks, *SIAM Review* 64.
     .. [7] Breslow & Day (1987), *Statistical Methods in Cancer Research II* (Byar's approximation).
     """
+    # checked before any work (a chained comparison is False for NaN too)
+    if not 0 < float(alpha) < 1:
+        raise AnalysisError(f"alpha must be between 0 and 1 (got {alpha})")
     # the one tie rule of every analysis (amplify.analyze.ties): ties oriented by their evidence -- texts at hand
     # for containment -- or, with ties=False, every tie left out
     f = frame if frame is not None else Frame.build(links, posts, outlets, ties=ties, texts=texts)
     K = len(f.groups)
-    # (a chained comparison is False for NaN too)
-    if not 0 < float(alpha) < 1:
-        raise AnalysisError(f"alpha must be between 0 and 1 (got {alpha})")
     if K == 0 or f.n_posts == 0:
         raise AnalysisError("no posts: nothing to analyse")
     gnames = f.groups.tolist()

@@ -63,7 +63,7 @@ until_option = click.option("--until", type=TIME, help="Only before this time, e
                    "each way (the tie rule of every analysis).")
 @since_option
 @until_option
-@click.option("--narratives", type=int, default=10, show_default=True, help="Shared narratives to list.")
+@click.option("--narratives", type=click.IntRange(0), default=10, show_default=True, help="Shared narratives to list.")
 @click.option("--table", "which", type=click.Choice(["pairs", "reciprocity", "narratives", "trend"]),
               help="With --format csv: the table to write (default pairs; trend with --freq).")
 @linkset_option

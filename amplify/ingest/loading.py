@@ -123,14 +123,14 @@ def _encoding(encoding: str | None, head: bytes, path: str) -> tuple[str | None,
         return bom_enc, off, True
     if enc in ("utf-16", "utf-32"):
         # these names leave the byte order to a byte order mark; without one, the
-        # zeros of mostly-ASCII UTF-16 text still show it
-        if enc == "utf-16" and bom_enc in ("utf-16-le", "utf-16-be"):
+        # zeros of mostly-ASCII UTF-16/32 text still show it
+        if bom_enc in (f"{enc}-le", f"{enc}-be") and not off:
             return bom_enc, 0, True
-        raise IngestError(f"{path}: --encoding {encoding}: the file does not start with a byte order mark"
-                          + (" and does not look like UTF-16" if enc == "utf-16" else "")
-                          + f", so its byte order is unknown: name it ({enc}-le or {enc}-be), or check the "
-                          f"encoding (without --encoding, the encoding is found from the file)",
-                          path=path, flag="--encoding")
+        found = (f"starts with a {bom_enc.upper().replace('-SIG', '')} byte order mark" if off else
+                 f"does not start with a byte order mark and does not look like {enc.upper()}")
+        raise IngestError(f"{path}: --encoding {encoding}: the file {found}, so its byte order is unknown: name "
+                          f"it ({enc}-le or {enc}-be), or check the encoding (without --encoding, the encoding "
+                          f"is found from the file)", path=path, flag="--encoding")
     return enc, 0, True
 
 

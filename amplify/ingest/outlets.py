@@ -51,8 +51,9 @@ def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, e
         s = source_values(frame, src).str.strip()
         # a spreadsheet-safe CSV (amplify's own `outlets --write-template`) puts a ' before a value that
         # begins with = + - @ ("'@rt_com"); edited as text and read back, the ' would make another outlet
-        quoted = s.str.match(_NEUTRALISED).fillna(False).astype(bool)
-        if quoted.any():
+        # (JSON and Parquet are never neutralised: their values are as written)
+        quoted = s.str.match(_NEUTRALISED).fillna(False).astype(bool) if raw.format in ("csv", "tsv") else None
+        if quoted is not None and quoted.any():
             unquoted += int(quoted.sum())
             s = s.where(~quoted, s.str.slice(1))
         out[canon] = s.where(s != "")

@@ -112,9 +112,16 @@ CASES = [
     Case("--encoding utf-16 on a UTF-8 file: one line saying the byte order is unknown, no internal error",
          {"a.csv": csv_bytes([["tass", "2024-03-01T10:00:00Z", RU]])}, args=["--encoding", "utf-16"],
          code=1, message=["a.csv: --encoding utf-16", "byte order mark", "utf-16-le or utf-16-be"]),
-    Case("--encoding utf-32 without a BOM: the byte order must be named",
+    Case("--encoding utf-32 on UTF-32-LE without a BOM: the byte order is read from the zeros",
          {"a.csv": csv_bytes([["tass", "2024-03-01T10:00:00Z", ZH]], encoding="utf-32-le")},
+         [Row("tass", ZH, "2024-03-01T10:00:00Z")], args=["--encoding", "utf-32"]),
+    Case("--encoding utf-32 on a UTF-8 file: the byte order must be named",
+         {"a.csv": csv_bytes([["tass", "2024-03-01T10:00:00Z", ZH]])},
          args=["--encoding", "utf-32"], code=1, message=["--encoding utf-32", "utf-32-le or utf-32-be"]),
+    Case("--encoding utf-16 on a file with a UTF-8 BOM: the message says which mark it found",
+         {"a.csv": b"\xef\xbb\xbf" + csv_bytes([["tass", "2024-03-01T10:00:00Z", RU]])},
+         args=["--encoding", "utf-16"], code=1, message=["--encoding utf-16: the file starts with a UTF-8 byte "
+                                                          "order mark"]),
     *[Case(f"--encoding {codec} (bytes to bytes, or host names) is no encoding of text files",
            {"a.csv": csv_bytes([["tass", "2024-03-01T10:00:00Z", RU]])}, args=["--encoding", codec],
            code=2, message=["--encoding", f"{codec!r} is not an encoding of text files"])
