@@ -48,6 +48,8 @@ N_POSTS = 4000
 CORPUS_SEED = 0
 KILL_SEED = 20240601
 KILL_POINTS = 5
+# seconds the blocked writer of the lock test waits (set through AMPLIFY_LOCK_TIMEOUT)
+LOCK_WAIT = 3.0
 
 
 # --------------------------------------------------------------------------- helpers
@@ -381,7 +383,9 @@ def test_ingest_fails_while_another_process_holds_the_lock_then_succeeds(scenari
         line = holder.stdout.readline()
         assert line.strip() == "locked", holder.stderr.read()
         t0 = time.monotonic()
-        ingest = subprocess.Popen(CLI + ["ingest", str(s.day2), "--workspace", str(path), "-q"], env=_env(),
+        # the wait set for the command (AMPLIFY_LOCK_TIMEOUT; tests/test_workspace_lock_wait.py has the default)
+        ingest = subprocess.Popen(CLI + ["ingest", str(s.day2), "--workspace", str(path), "-q"],
+                                  env=dict(_env(), AMPLIFY_LOCK_TIMEOUT=str(LOCK_WAIT)),
                                   cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # meanwhile readers are not blocked
         info = amplify_json("info", "--workspace", path, cwd=tmp_path)
@@ -394,7 +398,8 @@ def test_ingest_fails_while_another_process_holds_the_lock_then_succeeds(scenari
         holder.wait(timeout=60)
     assert ingest.returncode != 0, out
     assert "locked by another writer" in err and f"pid {holder.pid}" in err, err
-    assert DEFAULT_TIMEOUT - 0.5 <= waited < DEFAULT_TIMEOUT + 30
+    assert f"waited {LOCK_WAIT:g} s" in err and "AMPLIFY_LOCK_TIMEOUT=SECONDS" in err
+    assert LOCK_WAIT - 0.5 <= waited < LOCK_WAIT + 30
     assert "new" not in out
     # nothing was written
     ws = check_consistent(path)

@@ -26,7 +26,7 @@ from amplify.workspace.summary import summarise
 from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
 from amplify.workspace.embeddings import posts_with_languages
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
-from amplify.workspace.lock import DEFAULT_TIMEOUT, acquire_lock, remove_owner, write_owner
+from amplify.workspace.lock import acquire_lock, default_timeout, remove_owner, write_owner
 from amplify.workspace.manifest import MANIFEST, collect_garbage, commit_manifest, create_manifest, read_manifest
 
 __all__ = ["Workspace"]
@@ -138,7 +138,7 @@ class Workspace:
             if not root.is_dir():
                 raise WorkspaceError(f"no workspace at {root}: it is a file, not a folder")
             raise WorkspaceError(f"{root} is not an amplify workspace: it holds no {MANIFEST}")
-        create_manifest(root, DEFAULT_TIMEOUT)
+        create_manifest(root, default_timeout())
         return cls(root, verify)
 
     def refresh(self) -> "Workspace":
@@ -186,7 +186,7 @@ class Workspace:
     # ------------------------------------------------------------------ locking and committing
 
     @contextlib.contextmanager
-    def writer(self, timeout: float | None = DEFAULT_TIMEOUT) -> Iterator["Workspace"]:
+    def writer(self, timeout: float | None | str = "default") -> Iterator["Workspace"]:
         """Hold the exclusive writer lock for the ``with`` block.
 
         On entry the manifest is reloaded (so writes build on the latest commit)
@@ -195,7 +195,7 @@ class Workspace:
 
         Parameters
         ----------
-        timeout : float or None, default 10
+        timeout : float or None, default ``AMPLIFY_LOCK_TIMEOUT``, else 10
             Seconds to wait for another writer to finish; 0 fails at once,
             ``None`` waits for ever.
 
@@ -225,7 +225,7 @@ class Workspace:
             finally:
                 self._lock_depth -= 1
             return
-        held = acquire_lock(self._root, timeout)
+        held = acquire_lock(self._root, default_timeout() if timeout == "default" else timeout)
         try:
             write_owner(self._root)
             self._lock_depth = 1

@@ -25,7 +25,8 @@ from amplify.io import atomic_write_bytes
 from amplify.utc import iso_z
 from amplify.workspace.errors import WorkspaceError, WorkspaceLocked
 
-__all__ = ["LOCK", "LOCK_OWNER", "DEFAULT_TIMEOUT", "HeldLock", "acquire_lock", "writer_tag",
+__all__ = ["LOCK", "LOCK_OWNER", "DEFAULT_TIMEOUT", "TIMEOUT_ENV", "default_timeout", "HeldLock", "acquire_lock",
+           "writer_tag",
            "write_owner", "remove_owner", "locked_message", "unlockable_message", "now_iso"]
 
 #: The file the writer lock is taken on.
@@ -34,6 +35,9 @@ LOCK = ".lock"
 LOCK_OWNER = ".lock.owner"
 #: Seconds a writer waits for another writer to finish by default.
 DEFAULT_TIMEOUT = 10.0
+#: The environment variable that sets that wait for every command (seconds; ``inf`` waits for ever):
+#: a long ingest holding a shared workspace need not make the next command fail after 10 s.
+TIMEOUT_ENV = "AMPLIFY_LOCK_TIMEOUT"
 #: Characters of the holder's command line kept in notes.
 COMMAND_CHARS = 300
 
@@ -58,6 +62,28 @@ class HeldLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def default_timeout() -> float | None:
+    """Seconds a writer waits for another: ``AMPLIFY_LOCK_TIMEOUT`` when set, else :data:`DEFAULT_TIMEOUT`.
+
+    ``inf`` waits for ever (None); a value that is not a number of seconds is an error naming it.
+
+    >>> import os
+    >>> os.environ.get(TIMEOUT_ENV) is None and default_timeout() == DEFAULT_TIMEOUT
+    True
+    """
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:  # NaN and negative values
+        raise WorkspaceError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds to wait for another writer "
+                             f"(e.g. 60; 0 does not wait; inf waits for ever)")
+    return None if value == float("inf") else value
 
 
 def acquire_lock(root: Path, timeout: float | None) -> HeldLock:
@@ -147,4 +173,5 @@ def locked_message(root: Path, timeout: float | None) -> str:
         pass
     waited = "did not wait" if not timeout else f"waited {timeout:g} s"
     return (f"workspace {root} is locked by another writer{who}; {waited}. Readers are not affected; "
-            f"retry when that writer has finished, or allow a longer timeout")
+            f"retry when that writer has finished, or wait longer: {TIMEOUT_ENV}=SECONDS before the command "
+            f"(inf waits for ever)")
