@@ -240,7 +240,9 @@ def trace_post(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
 def _all_parents(f: Frame, parent_links: np.ndarray, posts: np.ndarray) -> list:
     """Every parent of each post, as post ids joined by ", " ("" for an origin): a post that
     quotes passages of several sources has one parent per passage."""
-    by = pd.Series(f.src[parent_links]).groupby(f.tgt[parent_links]).agg(list)
+    # only the links into these posts (grouping every parent link of the corpus took 0.1 s a call)
+    into = parent_links[np.isin(f.tgt[parent_links], posts)]
+    by = pd.Series(f.src[into]).groupby(f.tgt[into]).agg(list)
     ids = f.post_ids
     return [", ".join(str(ids[p]) for p in sorted(by.get(int(i), []), key=lambda p: (f.times[p], p)))
             for i in posts.tolist()]
