@@ -562,3 +562,18 @@ def test_a_column_named_twice_is_noted_not_silently_renamed(tmp_path, bad_byte):
     assert res.posts["text"].tolist() == ["first café"] and res.posts["text.1"].tolist() == ["second"]
     assert len(res.rejects) == int(bad_byte)
     assert any("column 'text' is named 2 times" in n and "'text.1'" in n for n in res.files[0].notes)
+
+
+def test_a_parquet_column_named_twice_is_read_and_noted(tmp_path):
+    # pq.read_table refused the file ("Multiple matches for FieldRef.Name(text)") and the message
+    # asked whether the file was complete; a CSV of the same table was read
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table([pa.array(["1"]), pa.array(["a"]), pa.array(["2024-01-01T00:00:00Z"]), pa.array(["first"]),
+                      pa.array(["second"])], names=["id", "outlet", "created_at", "text", "text"])
+    p = tmp_path / "two.parquet"
+    pq.write_table(table, p)
+    res = read_posts([str(p)])
+    assert res.posts["text"].tolist() == ["first"] and res.posts["text.1"].tolist() == ["second"]
+    assert any("column 'text' is named 2 times" in n for n in res.files[0].notes)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.ingest.charsets import BYTE_ERRORS
-from amplify.ingest.raw import RawTable, arrow_frame, as_loaded, header_names
+from amplify.ingest.raw import RawTable, arrow_frame, as_loaded, header_names, repeated_header_notes
 from amplify.ingest.report import IngestError
 
 __all__ = ["read_parquet", "parquet_rows"]
@@ -67,7 +67,9 @@ def read_parquet(data, path: str) -> RawTable:
 
     src = as_loaded(data, path, "parquet")
     try:
-        table = pq.read_table(pa.BufferReader(pa.py_buffer(src.data)))
+        # one file, read as such: the dataset reader behind pq.read_table refuses a column name
+        # given twice ("Multiple matches for FieldRef"), which a CSV of the same table reads
+        table = pq.ParquetFile(pa.BufferReader(pa.py_buffer(src.data))).read()
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise IngestError(f"{path}: cannot read as Parquet ({exc}); is the file complete?", path=path) from exc
     return parquet_rows(table, path)
@@ -83,7 +85,11 @@ def parquet_rows(table, path: str, first_row: int = 1) -> RawTable:
         cols[i] = s.reset_index(drop=True)
         bad_bytes |= bad
     frame = pd.DataFrame(cols) if cols else pd.DataFrame(index=range(table.num_rows))
-    frame.columns = header_names([str(c) for c in table.column_names])
+    raw_names = [str(c) for c in table.column_names]
+    frame.columns = header_names(raw_names)
+    # (a batch after the first would say it again: the first batch speaks for the file)
+    notes = repeated_header_notes(raw_names, list(frame.columns)) if first_row == 1 else []
     return RawTable(path=path, format="parquet", frame=frame,
                     rows=np.arange(first_row, first_row + len(frame), dtype=np.int64),
-                    rows_read=len(frame), maybe_surrogates=bad_bytes, bad_bytes_in="utf-8" if bad_bytes else None)
+                    rows_read=len(frame), maybe_surrogates=bad_bytes, bad_bytes_in="utf-8" if bad_bytes else None,
+                    notes=notes)
