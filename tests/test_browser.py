@@ -263,8 +263,6 @@ def test_hostile_text_is_inert_and_shows_literally(browser, tmp_path, bypass_csp
 
 def test_a_bidi_override_shows_as_an_escape_on_screen_and_marks_stay_on_the_passage(browser, tmp_path):
     # the data keeps the override (ids and the marks' offsets depend on it); the page shows it as \u202e
-    import sys
-    sys.path.insert(0, os.path.dirname(__file__))
     from test_render_network import _bidi_tables
 
     links, posts, outlets, text = _bidi_tables()

@@ -51,7 +51,7 @@ from amplify.render.coordination import coordination_edge_style, coordination_ti
 from amplify.render.layout import seed_positions
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import fmt_int
-from amplify.render.textsafe import clean_text, script_json, visible
+from amplify.render.textsafe import ACTING_CHARS, clean_text, script_json, visible
 from amplify.render.tooltips import edge_tip, node_label, node_tip, search_text
 from amplify.render.views import LEVELS, graph_level, graph_view, ordered_subgraph, workspace_view
 from amplify.render.vis import BIG_GRAPH, vis_assets, vis_options
@@ -188,7 +188,8 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         user_note=visible(clean_text(note or "")),
         # the page's own text shows a bidi override in a camp name rather than obeying it (the data keeps it)
         legend=[{**e, "label": visible(e["label"])} for e in legend.entries], legend_title=visible(legend_title),
-        size_phrase=_size_legend(size_by, level), level=level, unit=unit, data_json=script_json(data), vis_js=js, vis_css=css, nonce=secrets.token_urlsafe(18),
+        size_phrase=_size_legend(size_by, level), level=level, unit=unit, data_json=script_json(data),
+        acting_chars=ACTING_CHARS.pattern, vis_js=js, vis_css=css, nonce=secrets.token_urlsafe(18),
         timed=timed,
     )
     result = NetworkPage(html=page, n_nodes=n_nodes, n_edges=n_edges, level=level, pruning_note=prune_note,

@@ -124,27 +124,24 @@ CONTROL_CHARS = re.compile(ACTING_CHARS.pattern.replace(r"[\x00-\x08\x0b\x0c\x0e
 def escaped(text: str, chars: re.Pattern = ACTING_CHARS) -> str:
     r"""``text`` with each of ``chars`` shown as ``\xNN`` / ``\uNNNN`` (the terminal and the pages alike).
 
-    >>> print(escaped("ok\x1b[31m\u202e\tnext"), escaped("a\tb", CONTROL_CHARS))
-    ok\x1b[31m\u202e	next a\x09b
+    >>> print(escaped("ok\x1b[31m\u202e"), escaped("a\tb", CONTROL_CHARS))
+    ok\x1b[31m\u202e a\x09b
     """
     return chars.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
                      else f"\\u{ord(m.group()):04x}", text)
 
 
-def _shown(text: str) -> str:
-    return escaped(text)
-
-
 def visible(obj: Any) -> Any:
     r"""``obj`` with every string in it (through dicts, lists and tuples) showing the characters that
-    would act -- a bidi override that reorders a tooltip, an escape -- as ``\xNN`` / ``\uNNNN``, as
-    :func:`html_text` does: for text a page's script puts on screen (labels, tooltips, search).
+    would act -- a bidi override that reorders the text after it, an escape -- as ``\xNN`` /
+    ``\uNNNN`` (:func:`escaped`): for text a page shows that a template does not pass through
+    :func:`html_text` (a legend, a title, notes).
 
-    >>> visible({"title": "evil‮outlet", "rows": [["Camp", "RU"]], "n": 3})
+    >>> visible({"title": "evil\u202eoutlet", "rows": [["Camp", "RU"]], "n": 3})
     {'title': 'evil\\u202eoutlet', 'rows': [['Camp', 'RU']], 'n': 3}
     """
     if isinstance(obj, str):
-        return _shown(obj)
+        return escaped(obj)
     if isinstance(obj, dict):
         return {k: visible(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -159,4 +156,4 @@ def html_text(s: Any) -> str:
     >>> html_text("<b>x</b>\x1b[31m\u202e\"")
     '&lt;b&gt;x&lt;/b&gt;\\x1b[31m\\u202e&quot;'
     """
-    return html.escape(_shown(clean_text(s)), quote=True)
+    return html.escape(escaped(clean_text(s)), quote=True)
