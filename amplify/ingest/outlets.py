@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
+from amplify.io import FORMULA_CHARS
 from amplify.ingest.columns import OUTLET_ALIASES, resolve_columns, source_label, source_values
 from amplify.ingest.report import IngestError
 from amplify.ingest.tabular import read_table
@@ -22,8 +23,6 @@ __all__ = ["read_outlets", "complete_outlets", "suggest_outlets"]
 
 #: How many outlets listed twice an error message names.
 SHOWN_CONFLICTS = 10
-# a value neutralised against spreadsheet formulas (amplify.io.neutralise_formulas): ' then = + - @
-_NEUTRALISED = r"'[=+\-@]"
 
 
 def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, encoding: str | None = None,
@@ -52,7 +51,9 @@ def read_outlets(path, mapping: dict | None = None, *, fmt: str | None = None, e
         # a spreadsheet-safe CSV (amplify's own `outlets --write-template`) puts a ' before a value that
         # begins with = + - @ ("'@rt_com"); edited as text and read back, the ' would make another outlet
         # (JSON and Parquet are never neutralised: their values are as written)
-        quoted = s.str.match(_NEUTRALISED).fillna(False).astype(bool) if raw.format in ("csv", "tsv") else None
+        # (the characters amplify.io.neutralise_formulas puts a ' before)
+        quoted = ((s.str.slice(0, 1) == "'") & s.str.slice(1, 2).isin(FORMULA_CHARS)).fillna(False).astype(bool) \
+            if raw.format in ("csv", "tsv") else None
         if quoted is not None and quoted.any():
             unquoted += int(quoted.sum())
             s = s.where(~quoted, s.str.slice(1))

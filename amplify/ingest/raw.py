@@ -48,6 +48,11 @@ class RawTable:
     cuts: Cuts = field(default_factory=Cuts)   #: the values cut for the field size limit (see ``oversize``)
 
 
+def _header_base(h) -> str:
+    """A header cell as a column name: trimmed, without a byte order mark."""
+    return (h or "").strip().lstrip("\ufeff")
+
+
 def header_names(raw: list[str]) -> list[str]:
     """Clean header names: trimmed, empty ones named ``Unnamed: i``, repeats ``name.1``.
 
@@ -56,8 +61,7 @@ def header_names(raw: list[str]) -> list[str]:
     """
     names, seen = [], set()
     for i, h in enumerate(raw):
-        h = (h or "").strip().lstrip("\ufeff")
-        base = h or f"Unnamed: {i}"
+        base = _header_base(h) or f"Unnamed: {i}"
         name, k = base, 0
         while name in seen:
             k += 1
@@ -75,7 +79,7 @@ def repeated_header_notes(raw: list[str], names: list[str]) -> list[str]:
     """
     out, by_base = [], {}
     for r, n in zip(raw, names):
-        base = (r or "").strip().lstrip("\ufeff")
+        base = _header_base(r)
         if base:
             by_base.setdefault(base, []).append(n)
     for base, got in by_base.items():
