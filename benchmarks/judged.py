@@ -81,6 +81,9 @@ from amplify.detect import DetectSettings, SettingsError, detect  # noqa: E402
 from amplify.io import atomic_output, write_csv  # noqa: E402
 
 VERDICTS = HERE / "judged" / "verdicts.csv"
+#: Links of ``DetectSettings.precise()`` read apart (a draw from that profile's links only, so they
+#: would bias the default detector's figures): ``score --precise --verdicts`` both files.
+PRECISE_VERDICTS = HERE / "judged" / "precise_links.csv"
 VERDICT_COLUMNS = ["dataset", "source_id", "target_id", "verdict", "reason", "drawn_as", "judged_on"]
 VERDICT_VALUES = ("echo", "not", "unsure")
 DRAWN_AS = ("link", "near_miss")
@@ -348,11 +351,22 @@ def draw(out_dir: Path, seed: int, n_links: int, n_near: int, settings: DetectSe
 # --------------------------------------------------------------------------- verdicts
 
 
-def read_verdicts(path: Path, datasets: tuple = tuple(LOADERS)) -> pd.DataFrame:
-    """The verdicts file, checked by :func:`check_verdicts`."""
-    if not path.is_file():
-        raise JudgedError(f"{path}: no verdicts file")
-    return check_verdicts(pd.read_csv(path, dtype=str, keep_default_na=False), str(path), datasets)
+def read_verdicts(path, datasets: tuple = tuple(LOADERS)) -> pd.DataFrame:
+    """The verdicts file (or files, one table: a pair judged in two of them is an
+    error), checked by :func:`check_verdicts`."""
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    parts = []
+    for p in paths:
+        if not p.is_file():
+            raise JudgedError(f"{p}: no verdicts file")
+        v = check_verdicts(pd.read_csv(p, dtype=str, keep_default_na=False), str(p), datasets)
+        parts.append(v.assign(origin=[f"{p}: row {i + 2}" for i in range(len(v))]))
+    v = pd.concat(parts, ignore_index=True)
+    dup = v["key"].duplicated(keep=False)
+    if dup.any():
+        raise JudgedError(f"{' and '.join(v.loc[dup, 'origin'].head(2))} judge one pair twice; keep one verdict "
+                          "per pair")
+    return v
 
 
 def check_verdicts(v: pd.DataFrame, where: str, datasets: tuple = tuple(LOADERS)) -> pd.DataFrame:
@@ -397,7 +411,8 @@ def check_ids(v: pd.DataFrame, dataset: str, posts: pd.DataFrame, path: Path) ->
         bad = (v["dataset"] == dataset) & ~v[col].isin(known)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise JudgedError(f"{path}: row {i + 2}, column {col}: {v[col].iloc[i]!r} is no post of {dataset} "
+            where = v["origin"].iloc[i] if "origin" in v else f"{path}: row {i + 2}"
+            raise JudgedError(f"{where}, column {col}: {v[col].iloc[i]!r} is no post of {dataset} "
                               "as real_quality.py builds it")
 
 
@@ -591,7 +606,8 @@ def score(verdicts_path: Path, settings: DetectSettings, only: list[str], show: 
     if not results:
         raise JudgedError("no data: neither UCI nor RUWA was found (set AMPLIFY_SHARED_DATA)")
     changed = {k: v for k, v in settings.to_dict().items() if DetectSettings().to_dict().get(k) != v}
-    print(f"verdicts: {verdicts_path} ({len(verdicts)} pairs, {verdicts['verdict'].value_counts().to_dict()}); "
+    named = verdicts_path if isinstance(verdicts_path, (str, Path)) else " + ".join(map(str, verdicts_path))
+    print(f"verdicts: {named} ({len(verdicts)} pairs, {verdicts['verdict'].value_counts().to_dict()}); "
           f"settings: {changed or 'defaults'}\n")
     report(results, posts, show)
     if unjudged:
@@ -626,8 +642,9 @@ def append(judged_file: Path, verdicts_path: Path, datasets: tuple = tuple(LOADE
 # --------------------------------------------------------------------------- command line
 
 
-def parse_settings(pairs: list[str]) -> DetectSettings:
-    """``["shingle=3", "window=3D"]`` -> DetectSettings, each value read as its field's type."""
+def parse_settings(pairs: list[str], precise: bool = False) -> DetectSettings:
+    """``["shingle=3", "window=3D"]`` -> DetectSettings, each value read as its field's type
+    (over :meth:`DetectSettings.precise` with ``precise``)."""
     fields = {f.name: type(f.default) for f in dataclasses.fields(DetectSettings)}
     values = {}
     for item in pairs:
@@ -646,7 +663,7 @@ def parse_settings(pairs: list[str]) -> DetectSettings:
         except ValueError:
             raise JudgedError(f"--set {item!r}: {raw!r} is not a {kind.__name__}") from None
     try:
-        return DetectSettings(**values)
+        return DetectSettings.precise(**values) if precise else DetectSettings(**values)
     except SettingsError as e:
         raise JudgedError(f"--set {e.setting}: {e.problem}") from None
 
@@ -660,7 +677,8 @@ def main(argv=None) -> int:
     d.add_argument("--links", type=int, default=300)
     d.add_argument("--near-misses", type=int, default=300)
     s = sub.add_parser("score", help="score this tree's detector against the verdicts")
-    s.add_argument("--verdicts", type=Path, default=VERDICTS)
+    s.add_argument("--verdicts", type=Path, nargs="+", default=[VERDICTS],
+                   help="verdict files, read as one (default: %(default)s)")
     s.add_argument("--only", nargs="+", choices=list(LOADERS), default=list(LOADERS))
     s.add_argument("--show", type=int, default=10, help="list this many false links per dataset")
     s.add_argument("--unjudged", type=Path, help="write the links not yet judged, side by side, to this CSV")
@@ -670,13 +688,15 @@ def main(argv=None) -> int:
     for p in (d, s):
         p.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                        help="a DetectSettings field, e.g. --set shingle=3 (repeatable)")
+        p.add_argument("--precise", action="store_true",
+                       help="start from DetectSettings.precise() (precision first) instead of the defaults")
     args = ap.parse_args(argv)
     try:
         if args.command == "append":
             n = append(args.judged_file, args.verdicts)
             print(f"appended {n} verdicts to {args.verdicts}")
             return 0
-        settings = parse_settings(args.settings)
+        settings = parse_settings(args.settings, args.precise)
         if args.command == "draw":
             draw(args.out, args.seed, args.links, args.near_misses, settings)
         else:

@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from amplify.detect import detect
+from amplify.detect import DetectSettings, detect
 from amplify.synth import PROFILES, generate
 
 SHARED = Path(os.environ.get("AMPLIFY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -125,10 +125,10 @@ def score_links(truth: pd.DataFrame, negatives: pd.DataFrame | None, links: pd.D
     return out
 
 
-def evaluate_synth(n_posts: int, seed: int, profile: str = "default") -> dict:
+def evaluate_synth(n_posts: int, seed: int, profile: str = "default", settings=None) -> dict:
     corpus = generate(n_posts=n_posts, seed=seed, profile=profile)
     t0 = time.perf_counter()
-    links = detect(corpus.posts, corpus.outlets)
+    links = detect(corpus.posts, corpus.outlets, settings=settings)
     secs = time.perf_counter() - t0
     out = score_links(corpus.truth_links, getattr(corpus, "negatives", None), links)
     out.update({"seed": seed, "posts": len(corpus.posts), "seconds": secs})
@@ -149,7 +149,7 @@ def average_precision(y_true: np.ndarray, score: np.ndarray) -> float:
     return float(np.sum(np.diff(np.r_[0.0, rec]) * prec))
 
 
-def pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
+def pair_links(a: list[str], b: list[str], settings=None) -> pd.DataFrame:
     """Detect over pairs laid 8 days apart (beyond the 7-day window), in chunks
     that fit pandas' nanosecond time range."""
     out = []
@@ -165,14 +165,14 @@ def pair_links(a: list[str], b: list[str]) -> pd.DataFrame:
             "published_at": ta + [t + pd.Timedelta("1h") for t in ta],
             "text": [a[i] for i in idx] + [b[i] for i in idx],
         })
-        out.append(detect(posts))
+        out.append(detect(posts, settings=settings))
     return pd.concat(out, ignore_index=True)
 
 
-def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) -> dict:
+def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray, settings=None) -> dict:
     n = len(a)
     t = time.perf_counter()
-    links = pair_links(a, b)
+    links = pair_links(a, b, settings)
     secs = time.perf_counter() - t
     links = links[(links["source_id"].str[1:] == links["target_id"].str[1:]) & (links["kind"] != "template")]
     score = np.zeros(n)
@@ -211,8 +211,8 @@ def labelled_pairs():
         print(f"(Twitter-URL corpus not found at {tw}: skipped)", file=sys.stderr)
 
 
-def dev_sets() -> list[dict]:
-    return [evaluate_pairs(*pairs) for pairs in labelled_pairs()]
+def dev_sets(settings=None) -> list[dict]:
+    return [evaluate_pairs(*pairs, settings=settings) for pairs in labelled_pairs()]
 
 
 def _weighted(rows, key, kind, field):
@@ -267,14 +267,17 @@ def main(argv=None) -> None:
                     help="generated corpus: the default world, or with the patterns of real text planted "
                          "(realistic; heldout is for judging detection work, never for tuning it)")
     ap.add_argument("--no-dev", action="store_true", help="skip the development sets")
+    ap.add_argument("--precise", action="store_true", help="detect with DetectSettings.precise() (precision first)")
     args = ap.parse_args(argv)
+    settings = DetectSettings.precise() if args.precise else None
 
-    rows = [evaluate_synth(args.posts, s, args.profile) for s in args.seeds]
+    rows = [evaluate_synth(args.posts, s, args.profile, settings) for s in args.seeds]
     print_synth(rows, args.posts, args.seeds, args.profile)
     if not args.no_dev:
-        print("\n== development sets (default settings; a pair is predicted when linked) ==")
+        print(f"\n== development sets ({'precise' if args.precise else 'default'} settings; a pair is predicted "
+              "when linked) ==")
         print(f"{'set':<20}{'pairs':>8}{'pos':>7}{'pred':>7}{'P':>8}{'R':>8}{'F1':>8}{'AP(score)':>11}")
-        for r in dev_sets():
+        for r in dev_sets(settings):
             print(f"{r['set']:<20}{r['pairs']:>8,}{r['positives']:>7,}{r['predicted']:>7,}{r['precision']:>8.3f}"
                   f"{r['recall']:>8.3f}{r['f1']:>8.3f}{r['average_precision']:>11.3f}   kinds: {r['kinds']}")
 

@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from amplify.detect import detect
+from amplify.detect import DetectSettings, detect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import average_precision, labelled_pairs  # noqa: E402
@@ -85,12 +85,12 @@ def best_f1(y_true: np.ndarray, score: np.ndarray) -> tuple[float, float, float,
 # --------------------------------------------------------------------------- labelled pairs
 
 
-def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) -> dict:
+def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray, settings=None) -> dict:
     """Detection on the pairs (as :func:`quality.evaluate_pairs` measures it), and the baseline beside it."""
     from rapidfuzz import fuzz, process, utils
 
     y = labels.astype(bool)
-    out = detector_on_pairs(name, a, b, labels)
+    out = detector_on_pairs(name, a, b, labels, settings)
     out["baseline"] = []
     for name_s in BASELINE_SCORERS:
         s = np.asarray(process.cpdist(a, b, scorer=getattr(fuzz, name_s), processor=utils.default_process,
@@ -101,8 +101,8 @@ def evaluate_pairs(name: str, a: list[str], b: list[str], labels: np.ndarray) ->
     return out
 
 
-def labelled_sets() -> list[dict]:
-    return [evaluate_pairs(*pairs) for pairs in labelled_pairs()]
+def labelled_sets(settings=None) -> list[dict]:
+    return [evaluate_pairs(*pairs, settings=settings) for pairs in labelled_pairs()]
 
 
 # --------------------------------------------------------------------------- corpora
@@ -199,9 +199,9 @@ def cross_story_readings(dataset: str, path: Path = CROSS_STORY) -> dict:
     return dict(zip(key, r["reading"]))
 
 
-def evaluate_corpus(name: str, posts: pd.DataFrame, show: int) -> dict:
+def evaluate_corpus(name: str, posts: pd.DataFrame, show: int, settings=None) -> dict:
     t = time.perf_counter()
-    links = detect(posts[["post_id", "outlet", "published_at", "text"]], progress=False)
+    links = detect(posts[["post_id", "outlet", "published_at", "text"]], settings=settings, progress=False)
     secs = time.perf_counter() - t
     story = dict(zip(posts["post_id"], posts["story"]))
     text = dict(zip(posts["post_id"], posts["text"]))
@@ -251,12 +251,15 @@ def main(argv=None) -> None:
     ap.add_argument("--only", nargs="+", choices=["pairs", "uci", "ruwa"], default=["pairs", "uci", "ruwa"])
     ap.add_argument("--show", type=int, default=0, help="print this many wrong links and misses per corpus")
     ap.add_argument("--sample", type=Path, help="write every UCI and RUWA link, both texts side by side, to this CSV")
+    ap.add_argument("--precise", action="store_true", help="detect with DetectSettings.precise() (precision first)")
     args = ap.parse_args(argv)
+    settings = DetectSettings.precise() if args.precise else None
+    which = "precise" if args.precise else "default"
 
     if "pairs" in args.only:
-        print("== labelled pairs: detection at default settings vs the best all-pairs rapidfuzz scorer ==")
+        print(f"== labelled pairs: detection at {which} settings vs the best all-pairs rapidfuzz scorer ==")
         print(f"{'set':<20}{'pairs':>8}{'pos':>7}{'pred':>7}{'P':>7}{'R':>7}{'F1':>7}{'AP':>7}")
-        for r in labelled_sets():
+        for r in labelled_sets(settings):
             print(f"{r['set']:<20}{r['pairs']:>8,}{r['positives']:>7,}{r['predicted']:>7,}{r['precision']:>7.3f}"
                   f"{r['recall']:>7.3f}{r['f1']:>7.3f}{r['average_precision']:>7.3f}  amplify ({r['kinds']})")
             bf = max(r["baseline"], key=lambda b: b["f1"])
@@ -271,7 +274,7 @@ def main(argv=None) -> None:
         posts = loader()
         if posts is None:
             continue
-        r = evaluate_corpus(name.upper(), posts, args.show)
+        r = evaluate_corpus(name.upper(), posts, args.show, settings)
         print(f"\n== {r['set']}: {r['posts']:,} posts, {r['pairs']:,} echo pairs ({r['kinds']}) "
               f"and {r['templates']:,} template pairs, in {r['seconds']:.1f} s ==")
         print(f"echoes joining different stories: {r['cross_story']:,} = {r['cross_story_share']:.1%} "

@@ -17,15 +17,17 @@ defaults), and for each value this prints, all computed here:
 The defaults are marked ``*``. A default is chosen on the judged figures
 first; the generated ones only guard against regressions.
 
-Besides the settings, the rule constants of :mod:`amplify.detect.classify`
-that are not settings (``RULES``: the bare-fact and restated-text rules) are
-swept the same way, by setting the module's constant for the run and putting
-it back after.
+The bare-fact and restated-text rules were constants of
+:mod:`amplify.detect.classify` until they became settings
+(``bare_fact_posts``, ``restated``); they are swept as any other setting.
+``--precise`` moves each setting around :meth:`DetectSettings.precise`
+instead of the defaults (its values marked ``*``).
 
 Run::
 
     python benchmarks/sweep.py
     python benchmarks/sweep.py --only paraphrase_min_dice short_words --generated
+    python benchmarks/sweep.py --precise --only bare_fact_posts restated
 """
 
 from __future__ import annotations
@@ -51,11 +53,9 @@ GRID = {
     "rare_share": [0.001, 0.0025, 0.005, 0.01, 0.02],
     "reuse_min_coverage": [0.3, 0.4, 0.5, 0.6, 0.8],
     "shingle": [3, 4, 5],
-}
-#: Rule constants of amplify.detect.classify swept the same way: name -> (constant, values).
-RULES = {
-    "bare_fact_posts": ("_BARE_FACT_POSTS", [4, 6, 8, 12, 20]),
-    "restated": ("_RESTATED", [0.7, 0.75, 0.8, 0.85, 0.9]),
+    "bare_fact_posts": [2, 3, 4, 6, 8, 12, 20],
+    "restated": [0.7, 0.75, 0.8, 0.85, 0.9, 0.95],
+    "event_margin": [0.0, 5.0, 10.0, 15.0],
 }
 
 
@@ -95,26 +95,25 @@ def generated_figures(settings: DetectSettings, profile: str, n_posts: int) -> d
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", nargs="+", choices=sorted(GRID) + sorted(RULES),
-                    help="settings (or rule constants) to sweep (default: all)")
+    ap.add_argument("--only", nargs="+", choices=sorted(GRID), help="settings to sweep (default: all)")
+    ap.add_argument("--precise", action="store_true",
+                    help="move each setting around DetectSettings.precise() instead of the defaults")
     ap.add_argument("--generated", action="store_true", help="also the realistic and heldout generated corpora")
     ap.add_argument("--posts", type=int, default=20000, help="generated corpus size")
     args = ap.parse_args(argv)
     judged._find_shared_data()
-    verdicts = judged.read_verdicts(judged.VERDICTS)
+    # the precise profile's links were also read apart (judged/precise_links.csv): they count for it only
+    verdicts = judged.read_verdicts([judged.VERDICTS] + ([judged.PRECISE_VERDICTS] if args.precise else []))
     posts = {name: load() for name, load in judged.LOADERS.items()}
     posts = {k: v for k, v in posts.items() if v is not None}
     if not posts:
         sys.exit("no real data found (set AMPLIFY_SHARED_DATA): nothing to sweep on")
-    defaults = DetectSettings()
+    defaults = DetectSettings.precise() if args.precise else DetectSettings()
     head = f"{'setting':<22}{'value':>9}  {'judged P':>9}{'judged R':>9}{'judged':>8}{'unjudged':>9}{'RUWA rep.':>10}"
     if args.generated:
         head += f"{'realistic P':>12}{'R':>7}{'heldout P':>11}{'R':>7}"
     print(head)
-    for name in args.only or list(GRID) + list(RULES):
-        if name in RULES:
-            _sweep_rule(name, verdicts, posts, args)
-            continue
+    for name in args.only or list(GRID):
         default = getattr(defaults, name)
         for value in sorted(set(GRID[name]) | {default}):
             try:
@@ -138,19 +137,6 @@ def _line(name, value, is_default: bool, settings: DetectSettings, verdicts, pos
         line += f"{r['precision']:>12.3f}{r['recall']:>7.3f}{h['precision']:>11.3f}{h['recall']:>7.3f}"
     return line
 
-
-def _sweep_rule(name: str, verdicts, posts: dict, args) -> None:
-    """Sweep a constant of amplify.detect.classify (RULES), restoring it whatever happens."""
-    from amplify.detect import classify
-    constant, values = RULES[name]
-    default = getattr(classify, constant)
-    try:
-        for value in sorted(set(values) | {default}):
-            setattr(classify, constant, type(default)(value))
-            print(_line(name, value, value == default, DetectSettings(), verdicts, posts, args), flush=True)
-    finally:
-        setattr(classify, constant, default)
-    print()
 
 if __name__ == "__main__":
     main()

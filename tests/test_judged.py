@@ -165,6 +165,29 @@ def test_bad_verdicts_are_named_by_row_and_column(tmp_path, row, message):
         J.read_verdicts(f, datasets=("t",))
 
 
+def test_several_verdict_files_are_read_as_one_and_a_pair_judged_in_two_is_named(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    _verdicts([("t", "p", "q", "not", "x: y", "link", "2026-01-01")]).to_csv(a, index=False)
+    _verdicts([("t", "r", "s", "echo", "x: y", "link", "2026-01-02"),
+               ("t", "s", "t", "echo", "x: y", "link", "2026-01-02")]).to_csv(b, index=False)
+    both = J.read_verdicts([a, b], datasets=("t",))
+    assert list(both["key"]) == ["t:p|q", "t:r|s", "t:s|t"]
+    assert both["origin"].tolist() == [f"{a}: row 2", f"{b}: row 2", f"{b}: row 3"]
+    # each file's own rows are named in its own numbering
+    _verdicts([("t", "q", "p", "echo", "x: y", "link", "2026-01-03")]).to_csv(b, index=False)
+    with pytest.raises(J.JudgedError, match=f"{a}: row 2 and {b}: row 2 judge one pair twice"):
+        J.read_verdicts([a, b], datasets=("t",))
+    _verdicts([("t", "r", "s", "maybe", "x: y", "link", "2026-01-03")]).to_csv(b, index=False)
+    with pytest.raises(J.JudgedError, match=f"{b}: row 2, column verdict"):
+        J.read_verdicts([a, b], datasets=("t",))
+
+
+def test_precise_starts_from_the_precise_profile_and_set_still_wins():
+    s = J.parse_settings(["bare_fact_posts=5"], precise=True)
+    assert s == J.DetectSettings.precise(bare_fact_posts=5)
+    assert J.parse_settings([], precise=False) == J.DetectSettings()
+
+
 def test_settings_passthrough_reads_each_field_as_its_type():
     s = J.parse_settings(["shingle=3", "paraphrase_min_dice=0.6", "same_outlet=true", "window=3D"])
     assert (s.shingle, s.paraphrase_min_dice, s.same_outlet, s.window) == (3, 0.6, True, "3D")

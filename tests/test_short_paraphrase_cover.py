@@ -9,14 +9,13 @@ they are absent.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from amplify.detect import DetectSettings, SettingsError, detect
 
+from pair_helpers import kind_of, posts_of
 from real_data import uci_posts
 
-T0 = pd.Timestamp("2014-03-10", tz="UTC")
 # one event, each outlet's own words: 7 of the 10 words in common (Dice 0.7, above 0.6)
 OWN_WORDS = ("Lindsay Lohan's OWN Reality Series Launch Attracts 693000 Viewers",
              "Lindsay Lohan's OWN Reality Show Debuts to 693000 Viewers")
@@ -26,37 +25,25 @@ RESTATED = ("Twitter crashes for the second time in nine days, blames software",
 OFF = DetectSettings(short_paraphrase_cover=0.0)
 
 
-def _posts(*texts: str) -> pd.DataFrame:
-    return pd.DataFrame({"post_id": [f"p{i}" for i in range(len(texts))],
-                         "outlet": [f"o{i}" for i in range(len(texts))],
-                         "published_at": [T0 + pd.Timedelta(minutes=10 * i) for i in range(len(texts))],
-                         "text": list(texts)})
-
-
-def _kind(links: pd.DataFrame, a: str = "p0", b: str = "p1") -> str:
-    hit = links[(links["source_id"] == a) & (links["target_id"] == b)]
-    return hit["kind"].iloc[0] if len(hit) else ""
-
-
 def test_a_short_pair_in_its_own_words_is_no_paraphrase_unless_the_rule_is_off():
-    posts = _posts(*OWN_WORDS)
-    assert _kind(detect(posts, settings=OFF)) == "paraphrase"
-    assert _kind(detect(posts)) == ""
+    posts = posts_of(*OWN_WORDS)
+    assert kind_of(detect(posts, settings=OFF)) == "paraphrase"
+    assert kind_of(detect(posts)) == ""
     # the share is the rule's: 0.7 of the shorter text held passes at 0.7, not at 0.71
-    assert _kind(detect(posts, settings=DetectSettings(short_paraphrase_cover=0.7))) == "paraphrase"
-    assert _kind(detect(posts, settings=DetectSettings(short_paraphrase_cover=0.71))) == ""
+    assert kind_of(detect(posts, settings=DetectSettings(short_paraphrase_cover=0.7))) == "paraphrase"
+    assert kind_of(detect(posts, settings=DetectSettings(short_paraphrase_cover=0.71))) == ""
 
 
 def test_a_short_text_restated_inside_a_longer_one_stays_a_paraphrase():
     # Dice counts the longer text's additions against the pair; the share of the shorter does not
-    assert _kind(detect(_posts(*RESTATED))) == "paraphrase"
+    assert kind_of(detect(posts_of(*RESTATED))) == "paraphrase"
 
 
 def test_a_frame_with_other_numbers_stays_a_template_though_it_holds_too_little():
     # 6 of the 8 words in common (0.75): no paraphrase, but the same frame with other figures is
     # still shown as a template, as it was before the rule
-    posts = _posts("Twitter blames software glitch for 2 hour crash", "Twitter blames software glitch for 3 hour outage")
-    assert _kind(detect(posts)) == _kind(detect(posts, settings=OFF)) == "template"
+    posts = posts_of("Twitter blames software glitch for 2 hour crash", "Twitter blames software glitch for 3 hour outage")
+    assert kind_of(detect(posts)) == kind_of(detect(posts, settings=OFF)) == "template"
 
 
 def test_long_texts_are_judged_by_dice_alone():
@@ -65,9 +52,9 @@ def test_long_texts_are_judged_by_dice_alone():
     tail = " as the network hopes the show will bring younger viewers to its evening schedule"
     a = OWN_WORDS[0] + tail + " says the channel"
     b = OWN_WORDS[1] + tail + " an executive said"
-    posts = _posts(a, b)
+    posts = posts_of(a, b)
     assert min(len(a.split()), len(b.split())) > DetectSettings().short_words
-    assert _kind(detect(posts)) == _kind(detect(posts, settings=OFF)) == "paraphrase"
+    assert kind_of(detect(posts)) == kind_of(detect(posts, settings=OFF)) == "paraphrase"
 
 
 def test_the_setting_is_validated_and_off_keeps_the_old_link_set_id():
@@ -86,15 +73,15 @@ def test_the_cli_flag_reaches_detection_and_a_bad_value_names_the_flag(tmp_path)
     from amplify.workspace import Workspace
 
     csv = tmp_path / "posts.csv"
-    _posts(*OWN_WORDS).to_csv(csv, index=False)
+    posts_of(*OWN_WORDS).to_csv(csv, index=False)
     run = lambda *a: CliRunner().invoke(cli, [str(x) for x in a])  # noqa: E731
     assert run("ingest", csv, "--workspace", tmp_path / "ws", "-q").exit_code == 0
     bad = run("detect", "--workspace", tmp_path / "ws", "--short-paraphrase-cover", 2, "-q")
     assert bad.exit_code == 2 and "--short-paraphrase-cover" in bad.output
     assert run("detect", "--workspace", tmp_path / "ws", "-q").exit_code == 0
-    assert _kind(Workspace(tmp_path / "ws").links()) == ""
+    assert kind_of(Workspace(tmp_path / "ws").links()) == ""
     assert run("detect", "--workspace", tmp_path / "ws", "--short-paraphrase-cover", 0, "-q").exit_code == 0
-    assert _kind(Workspace(tmp_path / "ws").links()) == "paraphrase"
+    assert kind_of(Workspace(tmp_path / "ws").links()) == "paraphrase"
 
 
 def test_on_the_uci_headlines_the_rule_only_removes_or_rekinds_links():

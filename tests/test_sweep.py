@@ -1,50 +1,54 @@
-"""benchmarks/sweep.py: rule constants are swept on every value and always put back."""
+"""benchmarks/sweep.py: each setting is swept over its values, around the defaults or the precise profile."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pytest
 
-from amplify.detect import classify
+from amplify.detect import DetectSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import sweep  # noqa: E402
 
 
-def _args():
-    return argparse.Namespace(generated=False, posts=0)
-
-
-def test_a_rule_constant_is_swept_over_its_values_and_restored(monkeypatch, capsys):
-    constant, values = sweep.RULES["bare_fact_posts"]
-    default = getattr(classify, constant)
-    seen = []
+@pytest.fixture
+def recorded(monkeypatch):
+    """The settings each sweep row was computed with (no data read: the figures are stubbed)."""
+    seen, read = [], []
 
     def figures(settings, verdicts, posts):
-        seen.append(getattr(classify, constant))
+        seen.append(settings)
         return {"precision": 0.5, "recall": 0.5, "judged_links": 1, "unjudged": 0, "republications": "0/0"}
 
     monkeypatch.setattr(sweep, "judged_figures", figures)
-    sweep._sweep_rule("bare_fact_posts", None, {}, _args())
-    assert seen == sorted(set(values) | {default})
-    assert getattr(classify, constant) == default
-    # the default's row is marked
-    rows = [r for r in capsys.readouterr().out.splitlines() if r.strip()]
-    assert sum(r.split()[1].endswith("*") for r in rows) == 1
+    monkeypatch.setattr(sweep.judged, "read_verdicts", lambda paths: read.append(paths))
+    monkeypatch.setattr(sweep.judged, "LOADERS", {"uci": lambda: "posts"})
+    monkeypatch.setattr(sweep.judged, "_find_shared_data", lambda: None)
+    return seen, read
 
 
-def test_a_failing_run_still_restores_the_constant(monkeypatch):
-    constant, _ = sweep.RULES["restated"]
-    default = getattr(classify, constant)
+@pytest.mark.parametrize("name", ["bare_fact_posts", "restated"])
+def test_a_rule_is_swept_over_its_values_as_a_setting(recorded, capsys, name):
+    seen, read = recorded
+    sweep.main(["--only", name])
+    default = getattr(DetectSettings(), name)
+    assert [getattr(s, name) for s in seen] == sorted(set(sweep.GRID[name]) | {default})
+    # only the setting moves
+    assert all(s == DetectSettings(**{name: getattr(s, name)}) for s in seen)
+    rows = [r for r in capsys.readouterr().out.splitlines()[1:] if r.strip()]
+    assert [r.split()[1].endswith("*") for r in rows].count(True) == 1
+    assert read == [[sweep.judged.VERDICTS]]
 
-    def figures(settings, verdicts, posts):
-        raise RuntimeError("data went away")
 
-    monkeypatch.setattr(sweep, "judged_figures", figures)
-    with pytest.raises(RuntimeError):
-        sweep._sweep_rule("restated", None, {}, _args())
-    assert getattr(classify, constant) == default
+def test_precise_moves_each_setting_around_the_precise_profile(recorded, capsys):
+    seen, read = recorded
+    sweep.main(["--precise", "--only", "bare_fact_posts"])
+    precise = DetectSettings.precise()
+    assert seen and all(s == DetectSettings.precise(bare_fact_posts=s.bare_fact_posts) for s in seen)
+    marked = [r for r in capsys.readouterr().out.splitlines()[1:] if r.split() and r.split()[1].endswith("*")]
+    assert len(marked) == 1 and marked[0].split()[1] == f"{precise.bare_fact_posts}*"
+    # its links read apart count for it
+    assert read == [[sweep.judged.VERDICTS, sweep.judged.PRECISE_VERDICTS]]

@@ -6,6 +6,7 @@ import click
 
 from amplify.cli.common import emit_json, note, quiet_option, workspace_option
 from amplify.detect import DetectSettings, SettingsError
+from amplify.detect.settings import PRECISE
 
 _DEFAULTS = DetectSettings()  # the option defaults shown in --help
 # the slice of --engine spark without --slice: a month holds a few hundred thousand posts of a big corpus
@@ -50,6 +51,16 @@ _FLAG_OF = {"max_posts": "--slice-posts", "min_quote_tokens": "--min-quote-words
               help="Short texts: no echo when 2+ posts of other outlets on the same event are as close to the target "
                    "as its source is while the source is this many points (0-100) farther from them (15 is a good "
                    "value); 0: off. Off by default: it also drops real echoes (see the README).")
+@click.option("--bare-fact-posts", type=int, default=_DEFAULTS.bare_fact_posts, show_default=True,
+              help="Short texts: no echo when this many other posts of the window hold every word the two share "
+                   "(the bare fact of an event, in the words every outlet uses).")
+@click.option("--restated", type=float, default=_DEFAULTS.restated, show_default=True,
+              help="Share (0-1) of a short text's words that must appear in order in the other for it to be "
+                   "restated there (a headline reworded inside a reprint's wrapper).")
+@click.option("--precise", is_flag=True,
+              help="Precision first: " + ", ".join(f"--{k.replace('_', '-')} {v:g}" for k, v in PRECISE.items())
+                   + " (each unless given): hand-checked precision 0.95 where the defaults read 0.87, keeping "
+                     "about two thirds of their echoes (see the README).")
 @click.option("--rare-share", type=float, default=_DEFAULTS.rare_share, show_default=True,
               help="A word is rare when at most this share of the posts in the window hold it (or --rare-posts).")
 @click.option("--rare-posts", "rare_min_posts", type=int, default=_DEFAULTS.rare_min_posts, show_default=True,
@@ -90,7 +101,8 @@ _FLAG_OF = {"max_posts": "--slice-posts", "min_quote_tokens": "--min-quote-words
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @quiet_option
 def command(workspace, window, quote_window, quote_window_words, min_quote_tokens, shingle, verbatim_min, quote_min, paraphrase_min_dice,
-            paraphrase_min_ratio, reuse_min_coverage, short_paraphrase_cover, short_words, short_block_words, event_margin, rare_share, rare_min_posts, min_contained_words, same_outlet,
+            paraphrase_min_ratio, reuse_min_coverage, short_paraphrase_cover, short_words, short_block_words, event_margin,
+            bare_fact_posts, restated, precise, rare_share, rare_min_posts, min_contained_words, same_outlet,
             cross_group_only, semantic, semantic_same_language, semantic_min, semantic_margin, semantic_min_coverage, full, slice_len, slice_posts, engine, master,
             jobs, workers, fmt, quiet):
     """Find every post that echoes an earlier post of another outlet.
@@ -105,6 +117,7 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
       amplify detect --workspace ws
       amplify detect --workspace ws --window 3D --cross-group-only
       amplify detect --workspace ws --quote-window 90D
+      amplify detect --workspace ws --precise     # precision first
       amplify detect --workspace ws --semantic    # also translations and restatements
       amplify detect --workspace ws --slice 30D   # bounded memory, resumable
       amplify detect --workspace ws --slice 30D --slice-posts 2000000   # bounded by posts too
@@ -115,15 +128,19 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
     from amplify.detect.slices import detect_workspace_sliced, parse_slice
     from amplify.workspace import Workspace, WorkspaceError
 
+    given = dict(reuse_min_coverage=reuse_min_coverage, short_paraphrase_cover=short_paraphrase_cover,
+                 event_margin=event_margin, bare_fact_posts=bare_fact_posts, restated=restated)
+    if precise:  # the precise values, except where a flag of the command line says otherwise
+        ctx = click.get_current_context()
+        given.update({k: v for k, v in PRECISE.items()
+                      if ctx.get_parameter_source(k) is not click.core.ParameterSource.COMMANDLINE})
     try:
         settings = DetectSettings(window=window, quote_window=quote_window, quote_window_words=quote_window_words,
                                   shingle=shingle, min_quote_tokens=min_quote_tokens,
                                   verbatim_min=verbatim_min, quote_min=quote_min,
                                   paraphrase_min_dice=paraphrase_min_dice,
                                   paraphrase_min_ratio=paraphrase_min_ratio,
-                                  reuse_min_coverage=reuse_min_coverage,
-                                  short_paraphrase_cover=short_paraphrase_cover, short_words=short_words,
-                                  short_block_words=short_block_words, event_margin=event_margin,
+                                  short_words=short_words, short_block_words=short_block_words, **given,
                                   rare_share=rare_share, rare_min_posts=rare_min_posts,
                                   min_contained_words=min_contained_words, same_outlet=same_outlet,
                                   cross_group_only=cross_group_only, semantic=semantic, semantic_same_language=semantic_same_language,

@@ -17,7 +17,7 @@ overridable, see :class:`amplify.detect.DetectSettings`):
     the target restates most of the source: bag-of-words Dice overlap
     ``>= 0.6`` (optionally also a token-level ``ratio`` floor, 0 by default),
     so reordering, substitutions, insertions and deletions are tolerated; or,
-    for a short text (8 to ``short_words`` words), 80 % of its tokens
+    for a short text (8 to ``short_words`` words), ``restated`` (80 %) of its tokens
     reappear in order inside the other, however long the other is (a
     headline reworded inside a reprint's tag, date and section).
 
@@ -48,6 +48,8 @@ REUSE = "reuse"
 TEMPLATE = "template"
 #: What :func:`classify` says of a pair that is no echo.
 NO_ECHO = ""
+
+_DEFAULTS = DetectSettings()
 
 # A passage, or the spread of the matches, covering this share of the source
 # is the statement itself, not a stock phrase it happens to carry.
@@ -83,18 +85,17 @@ _REUSED_PASSAGES = 2
 _TEMPLATE_FRAME = 60.0
 _TEMPLATE_FRAME_NAMES = 75.0
 # A short text restated inside another: the longest common subsequence holds
-# at least this share of the shorter text's tokens, and the shorter text has
-# at least _RESTATED_MIN_TOKENS (a Censor.net reprint rewording an
+# at least DetectSettings.restated (0.8) of the shorter text's tokens, and the
+# shorter text has at least this many (a Censor.net reprint rewording an
 # Ukrinform headline inside its own tag, date and section: the wrapper keeps
 # Dice below any paraphrase threshold, whatever the headline shares).
-_RESTATED = 0.8
 _RESTATED_MIN_TOKENS = 8
-# A short pair shares only the bare fact of an event when at least this many
-# other posts of the window hold every token the two share (and they share a
-# clause at most, see amplify.detect.content.BARE_FACT_TOKENS). On the UCI
-# headlines "Mt. Gox files for US bankruptcy" is held by 26 other posts; of the
-# hand-checked links this rule drops, 8 were judged not, 1 unsure, 1 echo.
-_BARE_FACT_POSTS = 8
+# A short pair shares only the bare fact of an event when at least
+# DetectSettings.bare_fact_posts (8) other posts of the window hold every token
+# the two share (and they share a clause at most, see
+# amplify.detect.content.BARE_FACT_TOKENS). On the UCI headlines "Mt. Gox files
+# for US bankruptcy" is held by 26 other posts; of the hand-checked links the
+# rule drops at 8, 8 were judged not, 1 unsure, 1 echo.
 # With the event margin on (DetectSettings.event_margin), a short pair is no
 # echo when at least this many posts of the event's other coverage resemble
 # the target as much as its source does while the source does not resemble
@@ -212,15 +213,15 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
       Names are checked for short pairs only, numbers for short pairs and
       verbatim pairs;
     * a short text of at least 8 tokens whose longest common subsequence
-      with the other holds 80 % of its tokens is restated there: a
+      with the other holds ``restated`` (80 %) of its tokens is restated there: a
       paraphrase judged on the shorter text alone (Dice, which reads both
       lengths, cannot see a headline reworded inside a long wrapper);
     * a short paraphrase must keep its word order (the common subsequence is
       at least 60 % of the words in common) and share more than its topic: a
-      rare word, or 80 % of the shorter text in order (a bag of topic words
+      rare word, or ``restated`` of the shorter text in order (a bag of topic words
       is not an echo);
     * a short quote, paraphrase or reuse whose shared words (a clause at
-      most) are all held by 8 or more other posts of the window shares only
+      most) are all held by ``bare_fact_posts`` (8) or more other posts of the window shares only
       the bare fact of an event, in the words every outlet uses ("Apple
       releases iOS 7.1" inside a longer headline of its own): no echo. A
       verbatim copy stays one, and a longer shared text held by many posts
@@ -325,7 +326,8 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     # a short text restated in order inside the other is a paraphrase judged on the
     # shorter text alone (then held to the same content rules as any other)
     shorter = np.minimum(evidence.src_tokens, evidence.tgt_tokens)
-    restated = short & (kinds == NO_ECHO) & (shorter >= _RESTATED_MIN_TOKENS) & (ag.lcs_whole >= _RESTATED * shorter)
+    restated = short & (kinds == NO_ECHO) & (shorter >= _RESTATED_MIN_TOKENS) \
+        & (ag.lcs_whole >= settings.restated * shorter)
     kinds = np.where(restated, PARAPHRASE, kinds)
     numbers_differ = asked & (ag.short_numbers_missing > 0) & (ag.long_numbers_missing > 0) \
         & (short | (kinds == VERBATIM))
@@ -354,10 +356,10 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     in_common = np.where(evidence.bag_overlap >= 0, evidence.bag_overlap, ag.lcs_whole)
     in_order = ag.lcs_whole >= _SHORT_ORDER * in_common
     # without a rare word in common, only a restatement (most of the shorter text in order) is an echo
-    restates = ag.lcs_whole >= _RESTATED * shorter
+    restates = ag.lcs_whole >= settings.restated * shorter
     topical = short & ((kinds == PARAPHRASE) | (kinds == REUSE)) & ~differ & ~(in_order & ((shared_rare >= 1) | restates))
     # the words two short texts share are the event's bare fact when many other posts hold them all
-    bare_fact = short & np.isin(kinds, (QUOTE, PARAPHRASE, REUSE)) & (ag.overlap_posts >= _BARE_FACT_POSTS)
+    bare_fact = short & np.isin(kinds, (QUOTE, PARAPHRASE, REUSE)) & (ag.overlap_posts >= settings.bare_fact_posts)
     out = kinds.copy()
     template = differ & (frame >= np.where(numbers_differ, _TEMPLATE_FRAME, _TEMPLATE_FRAME_NAMES))
     out[differ] = NO_ECHO
@@ -375,12 +377,14 @@ def _content_rules(evidence: Evidence, kinds: np.ndarray, settings: DetectSettin
     return out
 
 
-def scores(evidence: Evidence, kinds: np.ndarray) -> np.ndarray:
+def scores(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings | None = None) -> np.ndarray:
     """The score (0-100) each kind reports: the whole-text ratio for verbatim
     and template, the passage's ratio for a quote, 100 x Dice for a
-    paraphrase (or, for a short text restated inside another, the share of
-    the shorter text in order in the other when that is higher), the share of
-    the shorter text inside reused passages for reuse."""
+    paraphrase (or, for a short text restated inside another -- ``restated``
+    of ``settings``, the defaults' without them -- the share of the shorter
+    text in order in the other when that is higher), the share of the shorter
+    text inside reused passages for reuse."""
+    restated_share = (settings or _DEFAULTS).restated
     frame = evidence.whole_ratio()
     para = evidence.dice()
     if evidence.agreement is not None:  # a template's whole ratio, computed with the agreement
@@ -388,7 +392,7 @@ def scores(evidence: Evidence, kinds: np.ndarray) -> np.ndarray:
         frame = np.where(asked, 200.0 * evidence.agreement.lcs_whole
                          / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1), frame)
         restated = evidence.agreement.lcs_whole / np.maximum(np.minimum(evidence.src_tokens, evidence.tgt_tokens), 1)
-        para = np.where(restated >= _RESTATED, np.maximum(para, restated), para)
+        para = np.where(restated >= restated_share, np.maximum(para, restated), para)
     return np.where((kinds == VERBATIM) | (kinds == TEMPLATE), frame,
                     np.where(kinds == QUOTE, evidence.region_ratio(),
                              np.where(kinds == REUSE, 100.0 * evidence.shorter_coverage(), 100.0 * para)))

@@ -465,7 +465,7 @@ def echo_links(evidence: Evidence, cfg: DetectSettings, times: np.ndarray | None
         echo &= ~far | long_quote(evidence, kinds, cfg)
     passages = shown_passages(evidence, kinds)
     return pd.DataFrame({"src": evidence.src[echo], "tgt": evidence.tgt[echo], "kind": kinds[echo],
-                         "score": np.round(scores(evidence, kinds)[echo], 2),
+                         "score": np.round(scores(evidence, kinds, cfg)[echo], 2),
                          **{c: span[echo] for c, span in zip(_SPAN_COLUMNS, passages)},
                          "source_coverage": np.round(evidence.source_coverage()[echo], 4),
                          "target_coverage": np.round(evidence.target_coverage()[echo], 4),
