@@ -135,3 +135,46 @@ def test_on_real_headlines_precise_links_are_fewer_and_judged_more_precise():
     for dataset in ("uci", "ruwa"):
         # it only unlinks: every precise echo link is an echo link of the defaults
         assert k_precise[dataset] <= k_default[dataset] and len(k_precise[dataset]) < len(k_default[dataset])
+
+
+def test_describe_names_the_nearer_profile_and_what_differs():
+    assert DetectSettings().describe() == "defaults"
+    assert DetectSettings.precise().describe() == "precise"
+    assert DetectSettings(window="3D").describe() == "defaults with window=3D"
+    assert DetectSettings.precise(window="3D").describe() == "precise with window=3D"
+    # one precise value alone is nearer the defaults
+    assert DetectSettings(bare_fact_posts=3).describe() == "defaults with bare_fact_posts=3"
+    from amplify.detect.incremental import settings_record
+    from amplify.detect.settings import describe_record
+
+    for s in (DetectSettings(), DetectSettings.precise(event_margin=0.0), DetectSettings(shingle=3)):
+        assert describe_record(settings_record(s)) == s.describe()  # what a link set stores reads back
+    assert describe_record({"min_score": 80}) is None               # a link set not made by detection
+
+
+def test_info_the_report_and_the_page_say_how_the_links_were_detected(tmp_path):
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+
+    csv = tmp_path / "posts.csv"
+    posts_of(*BARE_FACT, *OTHERS).to_csv(csv, index=False)
+    ws = tmp_path / "ws"
+    run = lambda *a: CliRunner().invoke(cli, [str(x) for x in a])  # noqa: E731
+    assert run("ingest", csv, "--workspace", ws, "-q").exit_code == 0
+    ids = {}
+    for name, flags in (("defaults", []), ("precise", ["--precise"])):
+        res = run("detect", "--workspace", ws, "--format", "json", *flags)
+        ids[name] = json.loads(res.stdout)["linkset"]
+    info = json.loads(run("info", "--workspace", ws, "--format", "json").stdout)
+    assert {ls["id"]: ls["detection"] for ls in info["linksets"]} == {v: k for k, v in ids.items()}
+    text = run("info", "--workspace", ws).stdout
+    assert f"{ids['precise']} (latest, used by default; detection: precise):" in text
+    assert f"{ids['defaults']} (detection: defaults):" in text
+    for name, lid in ids.items():
+        assert run("report", "--workspace", ws, "--linkset", lid, "-o", tmp_path / f"r_{name}.html").exit_code == 0
+        assert f"<code>{lid}</code> (detection: {name})" in (tmp_path / f"r_{name}.html").read_text("utf-8")
+        assert run("html", "--workspace", ws, "--linkset", lid, "-o", tmp_path / f"n_{name}.html").exit_code == 0
+    # the page names a profile other than the defaults among its filters
+    assert "detection: precise" in (tmp_path / "n_precise.html").read_text("utf-8")
+    assert "detection: " not in (tmp_path / "n_defaults.html").read_text("utf-8")

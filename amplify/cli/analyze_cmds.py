@@ -379,8 +379,7 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
         if text:
             from amplify.detect import DetectSettings
 
-            fields = {k: v for k, v in st.items() if k in DetectSettings.__dataclass_fields__}
-            rep = trace_text(text, links, posts, outlets, texts=ws, settings=DetectSettings(**fields),
+            rep = trace_text(text, links, posts, outlets, texts=ws, settings=DetectSettings.from_record(st),
                              max_depth=max_depth)
         else:
             rep = trace_post(links, posts, outlets, post_id, max_depth=max_depth, texts=ws)

@@ -33,6 +33,7 @@ def command(workspace, fmt):
       amplify info --workspace ws
     """
     from amplify.workspace import Workspace
+    from amplify.detect.settings import describe_record
 
     ws = Workspace.open(workspace, verify=False)
     health = ws.check(deep=False)
@@ -46,6 +47,8 @@ def command(workspace, fmt):
         raise click.exceptions.Exit(1)
     info = ws.info()
     info["health"] = health.to_dict()
+    for ls in info["linksets"]:  # "defaults", "precise", or what differs from the nearer of the two
+        ls["detection"] = describe_record(ls["settings"])
     if fmt == "json":
         emit_json(info)
         return
@@ -68,7 +71,9 @@ def command(workspace, fmt):
         click.echo("link sets   none yet: run `amplify detect --workspace ...`")
     for ls in info["linksets"]:
         s = ls["settings"]
-        latest = " (latest, used by default)" if ls.get("latest") else ""
+        about = (["latest, used by default"] if ls.get("latest") else []) \
+            + ([f"detection: {ls['detection']}"] if ls["detection"] else [])
+        latest = f" ({'; '.join(about)})" if about else ""
         click.echo(f"link set    {ls['id']}{latest}: {ls['n_links']:,} links, posts through ingest "
                    f"#{ls['covered_through']}, updated {ls.get('updated_at', '')}")
         click.echo("            " + ", ".join(f"{k}={v}" for k, v in sorted(s.items())))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DetectSettings", "SettingsError", "canonical_duration", "PRECISE"]
+__all__ = ["DetectSettings", "SettingsError", "canonical_duration", "PRECISE", "describe_record"]
 
 # the semantic stage's settings (recorded with a link set only when the stage runs)
 _SEMANTIC_FIELDS = ("semantic", "semantic_same_language", "semantic_min", "semantic_margin", "semantic_min_coverage", "encoder")
@@ -276,6 +276,38 @@ class DetectSettings:
         """
         return cls(**{**PRECISE, **changes})
 
+    @classmethod
+    def from_record(cls, record) -> "DetectSettings":
+        """The settings stored with a link set (:func:`amplify.detect.incremental.settings_record`;
+        keys that are no setting, such as ``detector_version``, are left out, and a
+        setting the record lacks has its default, as when the link set was made).
+
+        >>> DetectSettings.from_record({"window": "3D", "detector_version": 7}).window
+        '3D'
+        """
+        return cls(**{k: v for k, v in dict(record).items() if k in cls.__dataclass_fields__})
+
+    def describe(self) -> str:
+        """The settings in a few words, for a page or a table that shows links:
+        ``"defaults"``, ``"precise"`` (:meth:`precise`), or the nearer of the
+        two followed by what differs from it.
+
+        >>> DetectSettings().describe(), DetectSettings.precise().describe()
+        ('defaults', 'precise')
+        >>> DetectSettings(window="3D", shingle=3).describe()
+        'defaults with shingle=3, window=3D'
+        >>> DetectSettings.precise(event_margin=0.0).describe()
+        'precise with event_margin=0.0'
+        """
+        mine = dataclasses.asdict(self)
+        best = None
+        for name, base in (("defaults", DetectSettings()), ("precise", DetectSettings.precise())):
+            diff = {k: v for k, v in sorted(mine.items()) if dataclasses.asdict(base)[k] != v}
+            if best is None or len(diff) < len(best[1]):
+                best = (name, diff)
+        name, diff = best
+        return name if not diff else name + " with " + ", ".join(f"{k}={v}" for k, v in diff.items())
+
     def to_dict(self) -> dict:
         """The settings as a plain dict (field name -> value).
 
@@ -316,3 +348,20 @@ class DetectSettings:
         """The longest lag of any link, in nanoseconds: every decision about a
         target depends only on the posts within this much of it."""
         return max(self.window_ns, self.quote_window_ns)
+
+
+def describe_record(record) -> str | None:
+    """How a link set's links were detected, in a few words (:meth:`DetectSettings.describe`:
+    ``"defaults"``, ``"precise"``, or what differs), from the settings stored with it
+    (:func:`amplify.detect.incremental.settings_record`); None when they are not
+    detection's (a link set saved by hand) or no longer valid settings.
+
+    >>> describe_record({"window": "7D", "detector_version": 7}), describe_record({"min_score": 80})
+    ('defaults', None)
+    """
+    if "detector_version" not in record:
+        return None
+    try:
+        return DetectSettings.from_record(record).describe()
+    except (SettingsError, TypeError):
+        return None

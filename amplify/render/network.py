@@ -412,6 +412,8 @@ def _page_text(meta: dict, title: str | None, level: str, unit: str, n_nodes: in
     if meta.get("period"):
         summary += f" · {meta['period'][0][:10]} to {meta['period'][1][:10]}"
     filters = []
+    if meta.get("detection") and meta["detection"] != "defaults":  # links of another profile than the defaults'
+        filters.append(f"detection: {meta['detection']}")
     if meta.get("since") or meta.get("until"):
         filters.append(f"echoes from {(meta.get('since') or '…')[:10]} to {(meta.get('until') or '…')[:10]}")
     if meta.get("kinds") and meta["kinds"] != "all kinds":

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from amplify import schema
+from amplify.detect.settings import describe_record
 from amplify.graph import annotate_links, filter_links, group_edges, outlet_nodes
 from amplify.render.colors import camp_colors, parse_colors
 from amplify.render.coordination import coordination_section
@@ -52,6 +53,7 @@ from amplify.render.relations import prepare_relations, relations_section_parts,
 from amplify.render.report_analyses import analysis_sections
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing
+from amplify.render.views import chosen_linkset
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
 
@@ -308,10 +310,10 @@ def _tables_of(ws, links, posts, outlets, linkset):
         outlets = ws.outlets()
         links = ws.links(linkset=linkset)
         meta["missing_outlets"] = len(ws.missing_outlets())
-        sets = ws.linksets()
-        chosen = next((s for s in sets if linkset and s["id"].startswith(linkset)), sets[-1] if sets else None)
+        chosen = chosen_linkset(ws, linkset)
         if chosen:
             meta["linkset"] = chosen["id"]
+            meta["detection"] = describe_record(chosen["settings"])
         meta["workspace"] = str(ws.path)
         meta["_ws"] = ws
     if posts is None or links is None:

@@ -21,6 +21,7 @@ from amplify.analyze.cites import find_cites
 from amplify.analyze.explain import link_spans
 from amplify.analyze.outlet_kinds import select_outlet_kinds
 from amplify.analyze.ties import orient_ties
+from amplify.detect.settings import describe_record
 from amplify.graph import annotate_links, filter_links, group_graph, outlet_graph, outlet_nodes, post_graph, without_ties
 from amplify.render.coordination import coordination_overlay
 from amplify.render.layout import time_layout
@@ -28,7 +29,7 @@ from amplify.render.readable import fmt_int, fmt_time, shorten
 from amplify.render.textsafe import clean_text, is_missing, jsonable
 from amplify.utc import iso_z
 
-__all__ = ["LEVELS", "graph_view", "workspace_view", "graph_level", "ordered_subgraph"]
+__all__ = ["LEVELS", "graph_view", "workspace_view", "graph_level", "ordered_subgraph", "chosen_linkset"]
 
 #: Graph levels: outlets, camps (groups) or posts.
 LEVELS = ("outlet", "camp", "post")
@@ -152,6 +153,12 @@ def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
     return g
 
 
+def chosen_linkset(ws, linkset: str | None) -> dict | None:
+    """The record of ``linkset`` (an id or a unique prefix; the latest when None), as ``ws.links`` reads it."""
+    sets = ws.linksets()
+    return next((s for s in sets if linkset and s["id"].startswith(linkset)), sets[-1] if sets else None)
+
+
 def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cites: bool = True,
                    **kw) -> nx.DiGraph:
     """:func:`graph_view` of a :class:`~amplify.workspace.Workspace` (its latest link set by default),
@@ -171,6 +178,9 @@ def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cit
         found = workspace_cites(ws, outlets, links, posts=posts)
     g = graph_view(links, posts, outlets, level=level, cites=found, **kw)
     g.graph["n_outlets"] = int(posts["outlet"].nunique())
+    chosen = chosen_linkset(ws, linkset)
+    if chosen is not None and describe_record(chosen["settings"]):
+        g.graph["detection"] = describe_record(chosen["settings"])
     return g
 
 
