@@ -18,6 +18,7 @@ Run::
 
     python benchmarks/speed.py --posts 10000 100000 1000000
     python benchmarks/speed.py --viral 20000
+    python benchmarks/speed.py --posts 1000000 --precise   # precision first (the event margin costs time)
 """
 
 from __future__ import annotations
@@ -62,14 +63,15 @@ def _child(kind: str, d: str, workers: int) -> dict:
         toks = [r["text"].lower().split() for r in rows]
         out.update(read=t1 - t0, tokenise=time.perf_counter() - t1, tokens=sum(map(len, toks)))
     else:
-        from amplify.detect import DetectStats, detect
+        from amplify.detect import DetectSettings, DetectStats, detect
         from amplify.ingest import read_outlets, read_posts
 
+        settings = DetectSettings.precise() if kind == "precise" else None
         res = read_posts([str(Path(d) / "posts.csv")])
         outlets = read_outlets(str(Path(d) / "outlets.csv"))
         t1 = time.perf_counter()
         st = DetectStats()
-        links = detect(res.posts, outlets, stats=st, workers=workers)
+        links = detect(res.posts, outlets, settings=settings, stats=st, workers=workers)
         t2 = time.perf_counter()
         truth = pd.read_csv(Path(d) / "truth_links.csv", dtype=str)
         found = set(links["target_id"])
@@ -125,6 +127,7 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--viral", type=int, default=0, help="size of a viral family to time")
+    ap.add_argument("--precise", action="store_true", help="detect with DetectSettings.precise() (precision first)")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -135,9 +138,10 @@ def main(argv=None) -> None:
     for n in args.posts:
         d = corpus_dir(n, args.seed)
         floor = run_child("floor", d, args.workers)
-        amp = run_child("amplify", d, args.workers)
+        amp = run_child("precise" if args.precise else "amplify", d, args.workers)
         total = amp["ingest"] + amp["detect"]
-        print(f"== {n:,} posts ({amp['posts']:,} ingested), {args.workers} workers ==")
+        print(f"== {n:,} posts ({amp['posts']:,} ingested), {args.workers} workers"
+              f"{', DetectSettings.precise()' if args.precise else ''} ==")
         print(f"  floor   read CSV {floor['read']:.1f} s + lower/split {floor['tokenise']:.1f} s = "
               f"{floor['read'] + floor['tokenise']:.1f} s, peak {floor['peak_mib']:.0f} MiB")
         st = ", ".join(f"{k} {v:.1f}" for k, v in amp["stages"].items())
