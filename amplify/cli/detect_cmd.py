@@ -59,8 +59,8 @@ _FLAG_OF = {"max_posts": "--slice-posts", "min_quote_tokens": "--min-quote-words
                    "restated there (a headline reworded inside a reprint's wrapper).")
 @click.option("--precise", is_flag=True,
               help="Precision first: " + ", ".join(f"--{k.replace('_', '-')} {v:g}" for k, v in PRECISE.items())
-                   + " (each unless given): hand-checked precision 0.95 where the defaults read 0.87, keeping "
-                     "about two thirds of their echoes (see the README).")
+                   + " (each unless given): hand-checked precision about 0.95 where the defaults read 0.87, "
+                     "keeping about two thirds of their echoes (see the README).")
 @click.option("--rare-share", type=float, default=_DEFAULTS.rare_share, show_default=True,
               help="A word is rare when at most this share of the posts in the window hold it (or --rare-posts).")
 @click.option("--rare-posts", "rare_min_posts", type=int, default=_DEFAULTS.rare_min_posts, show_default=True,

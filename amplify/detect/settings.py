@@ -16,10 +16,10 @@ _SEMANTIC_FIELDS = ("semantic", "semantic_same_language", "semantic_min", "seman
 #: What :meth:`DetectSettings.precise` changes: each rule that drops a short
 #: pair sharing no more than an event's bare fact, set to drop more. On the
 #: hand-checked UCI and RUWA sample (``benchmarks/judged.py``) the precision of
-#: the links rises from 0.872 to 0.956 (the sample they were chosen on; 0.925 on
-#: a fresh blind draw of the profile's links, 0.950 over both) and two thirds of
-#: the judged echoes the defaults link stay linked (see the README, "Precision
-#: first").
+#: the links rises from 0.872 to 0.956 (the sample they were chosen on; 0.920 on
+#: 120 of the profile's links read fresh and blind, 0.946 over every reading) and
+#: two thirds of the judged echoes the defaults link stay linked (see the README,
+#: "Precision first").
 PRECISE = {"short_paraphrase_cover": 0.95, "reuse_min_coverage": 0.9, "bare_fact_posts": 3, "restated": 0.9,
            "event_margin": 10.0}
 
