@@ -147,8 +147,11 @@ def test_describe_names_the_nearer_profile_and_what_differs():
     from amplify.detect.incremental import settings_record
     from amplify.detect.settings import describe_record
 
-    for s in (DetectSettings(), DetectSettings.precise(event_margin=0.0), DetectSettings(shingle=3)):
-        assert describe_record(settings_record(s)) == s.describe()  # what a link set stores reads back
+    for s in (DetectSettings(), DetectSettings.precise(event_margin=0.0), DetectSettings(shingle=3),
+              DetectSettings(short_paraphrase_cover=0.0), DetectSettings.precise(short_paraphrase_cover=0.0),
+              DetectSettings(short_block_words=15, bare_fact_posts=8)):
+        assert DetectSettings.from_record(settings_record(s)) == s      # what a link set stores reads back
+        assert describe_record(settings_record(s)) == s.describe()
     assert describe_record({"min_score": 80}) is None               # a link set not made by detection
 
 

@@ -13,6 +13,12 @@ __all__ = ["DetectSettings", "SettingsError", "canonical_duration", "PRECISE", "
 # the semantic stage's settings (recorded with a link set only when the stage runs)
 _SEMANTIC_FIELDS = ("semantic", "semantic_same_language", "semantic_min", "semantic_margin", "semantic_min_coverage", "encoder")
 
+# Settings that a link set's record (DetectSettings.to_dict) leaves out at these values, so that a
+# link set keeps the id it had before the setting existed: off (0) for the options added later,
+# the value of the constant the rule had for bare_fact_posts and restated.
+_LEFT_OUT_AT = {"short_block_words": 0, "event_margin": 0.0, "short_paraphrase_cover": 0.0, "bare_fact_posts": 8,
+                "restated": 0.8}
+
 #: What :meth:`DetectSettings.precise` changes: each rule that drops a short
 #: pair sharing no more than an event's bare fact, set to drop more. On the
 #: hand-checked UCI and RUWA sample (``benchmarks/judged.py``) the precision of
@@ -279,13 +285,18 @@ class DetectSettings:
     @classmethod
     def from_record(cls, record) -> "DetectSettings":
         """The settings stored with a link set (:func:`amplify.detect.incremental.settings_record`;
-        keys that are no setting, such as ``detector_version``, are left out, and a
-        setting the record lacks has its default, as when the link set was made).
+        keys that are no setting, such as ``detector_version``, are left out; a
+        setting the record lacks had the value :meth:`to_dict` leaves it out at, or,
+        for the semantic stage's knobs, its default).
+
+        >>> DetectSettings.from_record(DetectSettings(short_paraphrase_cover=0.0).to_dict()).short_paraphrase_cover
+        0.0
 
         >>> DetectSettings.from_record({"window": "3D", "detector_version": 7}).window
         '3D'
         """
-        return cls(**{k: v for k, v in dict(record).items() if k in cls.__dataclass_fields__})
+        # a setting :meth:`to_dict` left out had the value it leaves it out at (off, or the old constant)
+        return cls(**{**_LEFT_OUT_AT, **{k: v for k, v in dict(record).items() if k in cls.__dataclass_fields__}})
 
     def describe(self) -> str:
         """The settings in a few words, for a page or a table that shows links:
@@ -302,7 +313,8 @@ class DetectSettings:
         mine = dataclasses.asdict(self)
         best = None
         for name, base in (("defaults", DetectSettings()), ("precise", DetectSettings.precise())):
-            diff = {k: v for k, v in sorted(mine.items()) if dataclasses.asdict(base)[k] != v}
+            theirs = dataclasses.asdict(base)
+            diff = {k: v for k, v in sorted(mine.items()) if theirs[k] != v}
             if best is None or len(diff) < len(best[1]):
                 best = (name, diff)
         name, diff = best
@@ -319,15 +331,9 @@ class DetectSettings:
         the rules had before they were settings).
         """
         out = dataclasses.asdict(self)
-        for name in ("bare_fact_posts", "restated"):  # rules that were constants: ids kept at their values
-            if out[name] == DetectSettings.__dataclass_fields__[name].default:
+        for name, value in _LEFT_OUT_AT.items():
+            if out[name] == value:
                 out.pop(name)
-        if not self.short_block_words:  # off: the link set keeps the id it had before the setting existed
-            out.pop("short_block_words")
-        if not self.event_margin:
-            out.pop("event_margin")
-        if not self.short_paraphrase_cover:
-            out.pop("short_paraphrase_cover")
         if not self.semantic:
             for name in _SEMANTIC_FIELDS:
                 out.pop(name)
@@ -356,8 +362,10 @@ def describe_record(record) -> str | None:
     (:func:`amplify.detect.incremental.settings_record`); None when they are not
     detection's (a link set saved by hand) or no longer valid settings.
 
-    >>> describe_record({"window": "7D", "detector_version": 7}), describe_record({"min_score": 80})
+    >>> describe_record({**DetectSettings().to_dict(), "detector_version": 8}), describe_record({"min_score": 80})
     ('defaults', None)
+    >>> describe_record({"window": "7D", "detector_version": 8})  # a record from before the cover rule
+    'defaults with short_paraphrase_cover=0.0'
     """
     if "detector_version" not in record:
         return None
