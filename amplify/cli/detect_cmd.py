@@ -128,12 +128,10 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
     from amplify.detect.slices import detect_workspace_sliced, parse_slice
     from amplify.workspace import Workspace, WorkspaceError
 
-    given = dict(reuse_min_coverage=reuse_min_coverage, short_paraphrase_cover=short_paraphrase_cover,
-                 event_margin=event_margin, bare_fact_posts=bare_fact_posts, restated=restated)
-    if precise:  # the precise values, except where a flag of the command line says otherwise
-        ctx = click.get_current_context()
-        given.update({k: v for k, v in PRECISE.items()
-                      if ctx.get_parameter_source(k) is not click.core.ParameterSource.COMMANDLINE})
+    # the settings PRECISE names: with --precise its values, except where a flag of the command line says otherwise
+    ctx = click.get_current_context()
+    given = {k: v if precise and ctx.get_parameter_source(k) is not click.core.ParameterSource.COMMANDLINE
+             else ctx.params[k] for k, v in PRECISE.items()}
     try:
         settings = DetectSettings(window=window, quote_window=quote_window, quote_window_words=quote_window_words,
                                   shingle=shingle, min_quote_tokens=min_quote_tokens,

@@ -179,8 +179,9 @@ def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cit
     g = graph_view(links, posts, outlets, level=level, cites=found, **kw)
     g.graph["n_outlets"] = int(posts["outlet"].nunique())
     chosen = chosen_linkset(ws, linkset)
-    if chosen is not None and describe_record(chosen["settings"]):
-        g.graph["detection"] = describe_record(chosen["settings"])
+    detection = describe_record(chosen["settings"]) if chosen is not None else None
+    if detection:
+        g.graph["detection"] = detection
     return g
 
 
