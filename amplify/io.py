@@ -99,7 +99,6 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     umask = os.umask(0)
     os.umask(umask)
     os.fchmod(fd, 0o666 & ~umask)
-    kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
     try:
         with os.fdopen(fd, mode, **kw) as fh:
             yield fh

@@ -124,6 +124,30 @@ def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.txt"]
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout here")
+def test_a_page_sent_to_dev_stdout_leaves_the_redirected_files_permissions(tmp_path):
+    # `amplify html -o /dev/stdout > page.html` into a file the user made owner-only: the file is the
+    # user's, and only a new output file gets the usual permissions
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.html"
+    page.write_text("")
+    page.chmod(0o600)
+    code = "from amplify.render.output import write_text; write_text('/dev/stdout', '<html></html>')"
+    with open(page, "a") as out:
+        subprocess.run([sys.executable, "-c", code], stdout=out, check=True, timeout=120)
+    assert page.read_text() == "<html></html>" and stat.S_IMODE(page.stat().st_mode) == 0o600
+    # a new file gets what any file the user writes gets (0o666 minus the umask)
+    mask = os.umask(0)
+    os.umask(mask)
+    write_text_new = tmp_path / "new.html"
+    from amplify.render.output import write_text
+
+    write_text(write_text_new, "<html></html>")
+    assert stat.S_IMODE(write_text_new.stat().st_mode) == 0o666 & ~mask
+
+
 def test_a_symbolic_link_to_itself_is_an_error_not_replaced_by_a_file(tmp_path):
     loop = tmp_path / "loop.html"
     loop.symlink_to("loop.html")

@@ -63,7 +63,6 @@ import pandas as pd
 
 from amplify.io import atomic_output, write_csv
 from amplify.render.colors import camp_colors, parse_colors
-from amplify.render.output import user_permissions
 from amplify.render.textsafe import clean_text, is_missing, jsonable
 from amplify.render.views import workspace_view
 from amplify.utc import iso_z
@@ -277,26 +276,22 @@ def export_graph(graph: nx.DiGraph, out, fmt: str | None = None, *, raw: bool = 
     if fmt == "gexf":
         g = gephi_graph(graph, colors=colors)
         with atomic_output(out, "wb") as fh:
-            user_permissions(fh)
             nx.write_gexf(g, fh, version="1.2draft")
         return [out]
     if fmt == "graphml":
         g = gephi_graph(graph, timeline=False, viz=False)
         with atomic_output(out, "wb") as fh:
-            user_permissions(fh)
             nx.write_graphml(g, fh)
         return [out]
     if fmt == "json":
         data = nx.node_link_data(graph, edges="edges")
         with atomic_output(out, "w") as fh:
-            user_permissions(fh)
             json.dump(jsonable(data), fh, ensure_ascii=False, allow_nan=False, indent=1)
             fh.write("\n")
         return [out]
     edges_path, nodes_path = csv_paths(out)
     for path, table in ((edges_path, _edge_table(graph)), (nodes_path, _node_table(graph))):
         with atomic_output(path, "w") as fh:
-            user_permissions(fh)
             write_csv(table, fh, raw=raw, lineterminator="\n")
     return [edges_path, nodes_path]
 

@@ -4,9 +4,9 @@
   autoescape on, so a template can only put data text into a page escaped;
 * :func:`write_text` -- a page written atomically (temporary file beside it,
   then rename: a reader never sees half a page);
-* :func:`user_permissions` -- the temporary file ``mkstemp`` makes is
-  owner-only; an output should have the permissions of any file the user
-  writes (``0o666`` minus the umask).
+* :func:`user_permissions` -- deprecated: :func:`amplify.io.atomic_output`
+  gives every new output the permissions of any file the user writes
+  (``0o666`` minus the umask) itself.
 """
 
 from __future__ import annotations
@@ -34,7 +34,14 @@ def template_env():
 def user_permissions(fh) -> None:
     """Give an open output file the permissions of any file the user writes (``mkstemp`` makes it owner-only).
 
-    A pipe or a device written to in place (see :func:`amplify.io.atomic_output`) keeps its own."""
+    Deprecated: :func:`amplify.io.atomic_output` does this for the new files it
+    makes, and nothing it writes in place (``/dev/stdout``, a pipe, a device)
+    should have its permissions changed. Kept for scripts that call it.
+    """
+    import warnings
+
+    warnings.warn("amplify.render.output.user_permissions is deprecated: atomic_output sets the permissions "
+                  "of the files it makes", DeprecationWarning, stacklevel=2)
     try:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             return
@@ -48,6 +55,5 @@ def user_permissions(fh) -> None:
 def write_text(path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (temporary file beside it, then rename); returns the path."""
     with atomic_output(path, "w") as fh:
-        user_permissions(fh)
         fh.write(text)
     return Path(path)
