@@ -218,7 +218,7 @@ def explain_link(ws, source_id: str, target_id: str, linkset: str | None = None)
     tgt = links["target_id"].astype(str).to_numpy()
     ids = {source_id, target_id, *links["source_id"].astype(str).to_numpy()[tgt == target_id]}
     posts = ws.posts(columns=_POST_COLUMNS, ids=sorted(ids))
-    return explain_pair(links, posts, ws.outlets(), source_id, target_id, linkset=_linkset_id(ws, linkset),
+    return explain_pair(links, posts, ws.outlets(), source_id, target_id, linkset=ws.linkset(linkset)["id"],
                         where=f"workspace {ws.path}")
 
 
@@ -294,12 +294,3 @@ def answers_of(text: str, passages) -> list:
 def _row(df: pd.DataFrame, i: int) -> dict:
     return {k: (None if not isinstance(v, (list, tuple)) and pd.isna(v) else v)
             for k, v in df.iloc[i].to_dict().items()}
-
-
-def _linkset_id(ws, linkset: str | None) -> str:
-    sets = ws.linksets()
-    if linkset is None:
-        latest = [s["id"] for s in sets if s.get("latest")]
-        return latest[0] if latest else (sets[-1]["id"] if sets else "")
-    found = [s["id"] for s in sets if str(s["id"]).startswith(linkset)]
-    return found[0] if found else linkset

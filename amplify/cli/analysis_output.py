@@ -43,10 +43,7 @@ def open_workspace(workspace, linkset, *, text=False):
     links, posts, outlets = load(ws, linkset, text=text)
     settings = {}
     try:
-        sets = ws.linksets()
-        pick = [s for s in sets if linkset and s["id"].startswith(linkset)] or \
-            [s for s in sets if s.get("latest")] or sets[-1:]
-        settings = dict(pick[0].get("settings", {})) if pick else {}
+        settings = dict(ws.linkset(linkset).get("settings", {}))
     except Exception:  # noqa: BLE001 - settings are a convenience (the window), never required
         settings = {}
     return ws, links, posts, outlets, settings

@@ -53,7 +53,6 @@ from amplify.render.relations import prepare_relations, relations_section_parts,
 from amplify.render.report_analyses import analysis_sections
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing
-from amplify.render.views import chosen_linkset
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
 
@@ -310,10 +309,9 @@ def _tables_of(ws, links, posts, outlets, linkset):
         outlets = ws.outlets()
         links = ws.links(linkset=linkset)
         meta["missing_outlets"] = len(ws.missing_outlets())
-        chosen = chosen_linkset(ws, linkset)
-        if chosen:
-            meta["linkset"] = chosen["id"]
-            meta["detection"] = describe_record(chosen["settings"])
+        chosen = ws.linkset(linkset)
+        meta["linkset"] = chosen["id"]
+        meta["detection"] = describe_record(chosen["settings"])
         meta["workspace"] = str(ws.path)
         meta["_ws"] = ws
     if posts is None or links is None:

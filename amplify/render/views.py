@@ -29,7 +29,7 @@ from amplify.render.readable import fmt_int, fmt_time, shorten
 from amplify.render.textsafe import clean_text, is_missing, jsonable
 from amplify.utc import iso_z
 
-__all__ = ["LEVELS", "graph_view", "workspace_view", "graph_level", "ordered_subgraph", "chosen_linkset"]
+__all__ = ["LEVELS", "graph_view", "workspace_view", "graph_level", "ordered_subgraph"]
 
 #: Graph levels: outlets, camps (groups) or posts.
 LEVELS = ("outlet", "camp", "post")
@@ -153,12 +153,6 @@ def graph_view(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame |
     return g
 
 
-def chosen_linkset(ws, linkset: str | None) -> dict | None:
-    """The record of ``linkset`` (an id or a unique prefix; the latest when None), as ``ws.links`` reads it."""
-    sets = ws.linksets()
-    return next((s for s in sets if linkset and s["id"].startswith(linkset)), sets[-1] if sets else None)
-
-
 def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cites: bool = True,
                    **kw) -> nx.DiGraph:
     """:func:`graph_view` of a :class:`~amplify.workspace.Workspace` (its latest link set by default),
@@ -178,8 +172,7 @@ def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cit
         found = workspace_cites(ws, outlets, links, posts=posts)
     g = graph_view(links, posts, outlets, level=level, cites=found, **kw)
     g.graph["n_outlets"] = int(posts["outlet"].nunique())
-    chosen = chosen_linkset(ws, linkset)
-    detection = describe_record(chosen["settings"]) if chosen is not None else None
+    detection = describe_record(ws.linkset(linkset)["settings"])
     if detection:
         g.graph["detection"] = detection
     return g

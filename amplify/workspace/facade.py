@@ -495,6 +495,18 @@ class Workspace:
         """
         return linksets.describe_linksets(self._manifest["linksets"])
 
+    def linkset(self, linkset: str | None = None) -> dict:
+        """The record of one link set, as :meth:`linksets` describes it: ``linkset`` is an id
+        or a unique prefix of one, the latest when None -- the set :meth:`links` reads.
+
+        Raises
+        ------
+        WorkspaceError
+            No link sets, or ``linkset`` matches none or several (as :meth:`links`).
+        """
+        chosen = linksets.find_linkset(self._root, self._manifest["linksets"], linkset)["id"]
+        return next(ls for ls in self.linksets() if ls["id"] == chosen)
+
     def links(self, linkset: str | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The links of one link set.
 
