@@ -79,8 +79,12 @@ def take_texts(chunks: list[pa.Array], starts: np.ndarray, rows) -> pa.Array:
     rows = np.asarray(rows, dtype=np.int64)
     chunk_of = np.searchsorted(starts, rows, side="right") - 1
     by_chunk = np.argsort(chunk_of, kind="stable")
-    parts = [chunks[c].take(pa.array(rows[by_chunk][chunk_of[by_chunk] == c] - starts[c]))
-             for c in np.unique(chunk_of)]
+    sorted_rows, sorted_chunks = rows[by_chunk], chunk_of[by_chunk]
+    # each chunk's rows are one slice of the sorted rows (a mask per chunk cost rows x chunks)
+    used = np.unique(chunk_of)
+    lo = np.searchsorted(sorted_chunks, used, side="left")
+    hi = np.searchsorted(sorted_chunks, used, side="right")
+    parts = [chunks[c].take(pa.array(sorted_rows[a:b] - starts[c])) for c, a, b in zip(used, lo, hi)]
     if not parts:
         return pa.array([], type=pa.large_string())
     back = np.empty(len(rows), dtype=np.int64)
