@@ -20,7 +20,6 @@ True
 from __future__ import annotations
 
 import base64
-import html as _html
 import re
 
 import pandas as pd

@@ -12,6 +12,7 @@ and regex kernels), and both paths give the same tokens (tested).
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -79,24 +80,21 @@ _NUMBER_WORDS = {**{w: i for i, w in enumerate(_UNITS)}, **{w: i for i, w in enu
                                                        for i, w in _TENS.items()}}
 # ordinals in digits ("5th", "22nd") up to this
 _DIGIT_ORDINALS_UP_TO = 1000
-_number_table: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _ordinal_suffix(i: int) -> str:
     return "th" if 10 <= i % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(i % 10, "th")
 
 
+@functools.lru_cache(maxsize=1)
 def _numbers_spelt() -> tuple[np.ndarray, np.ndarray]:
     """(sorted token hashes of numbers written otherwise than in digits, the hash of each one's digits)."""
-    global _number_table
-    if _number_table is None:
-        words = list(_NUMBER_WORDS) + [f"{i}{_ordinal_suffix(i)}" for i in range(_DIGIT_ORDINALS_UP_TO)]
-        values = list(_NUMBER_WORDS.values()) + list(range(_DIGIT_ORDINALS_UP_TO))
-        keys = tokenize(np.array(words, dtype=object), workers=1).hashes
-        digits = tokenize(np.array([str(v) for v in values], dtype=object), workers=1).hashes
-        order = np.argsort(keys)
-        _number_table = keys[order], digits[order]
-    return _number_table
+    words = list(_NUMBER_WORDS) + [f"{i}{_ordinal_suffix(i)}" for i in range(_DIGIT_ORDINALS_UP_TO)]
+    values = list(_NUMBER_WORDS.values()) + list(range(_DIGIT_ORDINALS_UP_TO))
+    keys = tokenize(np.array(words, dtype=object), workers=1).hashes
+    digits = tokenize(np.array([str(v) for v in values], dtype=object), workers=1).hashes
+    order = np.argsort(keys)
+    return keys[order], digits[order]
 
 
 def spell_numbers(hashes: np.ndarray) -> np.ndarray:
