@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 
 from amplify.render.readable import fmt_lag, fmt_time
-from amplify.render.textsafe import ACTING_CHARS, clean_text, is_missing, jsonable
+from amplify.render.textsafe import ACTING_CHARS, clean_text, escape_of, is_missing, jsonable
 
 __all__ = ["explain_record", "explain_html", "kind_sentence", "KIND_SENTENCES", "EXPLAIN_CSS"]
 
@@ -123,9 +123,7 @@ def _esc(v) -> str:
     out, pos = [], 0
     for m in ACTING_CHARS.finditer(text):
         out.append(html.escape(text[pos:m.start()]))
-        c = ord(m.group())
-        shown = f"\\x{c:02x}" if c < 256 else f"\\u{c:04x}"
-        out.append(f'<span class="amp-ctl">{shown}</span>')
+        out.append(f'<span class="amp-ctl">{escape_of(m.group())}</span>')
         pos = m.end()
     out.append(html.escape(text[pos:]))
     return "".join(out)

@@ -29,10 +29,12 @@ import pandas as pd
 from amplify.utc import iso_z
 
 __all__ = ["clean_text", "is_missing", "jsonable", "script_json", "inline_safe", "html_text", "visible",
-           "escaped", "ACTING_CHARS", "CONTROL_CHARS"]
+           "escaped", "escape_of", "ACTING_CHARS", "CONTROL_CHARS"]
 
+# C1 controls, DEL, the Unicode line separators, bidi overrides and isolates: they act wherever shown
+_ACTING_BEYOND_C0 = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 #: Characters that act rather than show: C0/C1 controls (but tab and line breaks), bidi overrides and isolates.
-ACTING_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+ACTING_CHARS = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_ACTING_BEYOND_C0}]")
 
 
 def clean_text(s: Any) -> str:
@@ -118,7 +120,7 @@ def inline_safe(code: str) -> str:
 
 
 #: ... and tabs and line breaks too: for text that must stay on one line (a terminal table cell).
-CONTROL_CHARS = re.compile(ACTING_CHARS.pattern.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f", r"[\x00-\x1f", 1))
+CONTROL_CHARS = re.compile(rf"[\x00-\x1f{_ACTING_BEYOND_C0}]")
 
 
 def escaped(text: str, chars: re.Pattern = ACTING_CHARS) -> str:
@@ -127,8 +129,17 @@ def escaped(text: str, chars: re.Pattern = ACTING_CHARS) -> str:
     >>> print(escaped("ok\x1b[31m\u202e"), escaped("a\tb", CONTROL_CHARS))
     ok\x1b[31m\u202e a\x09b
     """
-    return chars.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                     else f"\\u{ord(m.group()):04x}", text)
+    return chars.sub(lambda m: escape_of(m.group()), text)
+
+
+def escape_of(char: str) -> str:
+    r"""How one character is shown escaped: ``\xNN`` below 256, else ``\uNNNN``.
+
+    >>> print(escape_of("\x1b"), escape_of("\u202e"))
+    \x1b \u202e
+    """
+    c = ord(char)
+    return f"\\x{c:02x}" if c < 256 else f"\\u{c:04x}"
 
 
 def visible(obj: Any) -> Any:
