@@ -225,7 +225,8 @@ class Workspace:
             finally:
                 self._lock_depth -= 1
             return
-        held = acquire_lock(self._root, default_timeout() if timeout == "default" else timeout)
+        held = acquire_lock(self._root, default_timeout() if timeout == "default" else timeout,
+                            timeout_given=timeout != "default")
         try:
             write_owner(self._root)
             self._lock_depth = 1

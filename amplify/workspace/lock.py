@@ -86,7 +86,7 @@ def default_timeout() -> float | None:
     return None if value == float("inf") else value
 
 
-def acquire_lock(root: Path, timeout: float | None) -> HeldLock:
+def acquire_lock(root: Path, timeout: float | None, *, timeout_given: bool = False) -> HeldLock:
     """Acquire the writer lock of the workspace at ``root``.
 
     Parameters
@@ -95,6 +95,10 @@ def acquire_lock(root: Path, timeout: float | None) -> HeldLock:
         The workspace folder.
     timeout : float or None
         Seconds to wait; 0 fails at once, ``None`` waits for ever.
+    timeout_given : bool
+        The caller chose ``timeout`` (rather than :func:`default_timeout`):
+        the message then says to pass a longer one, not to set the variable,
+        which would not change it.
 
     Raises
     ------
@@ -107,7 +111,7 @@ def acquire_lock(root: Path, timeout: float | None) -> HeldLock:
     try:
         lock.acquire()
     except filelock.Timeout:
-        raise WorkspaceLocked(locked_message(root, timeout)) from None
+        raise WorkspaceLocked(locked_message(root, timeout, timeout_given=timeout_given)) from None
     except OSError as exc:
         raise WorkspaceError(unlockable_message(root, exc)) from None
     return HeldLock(lock)
@@ -163,7 +167,7 @@ def remove_owner(root: Path) -> None:
         (root / LOCK_OWNER).unlink()
 
 
-def locked_message(root: Path, timeout: float | None) -> str:
+def locked_message(root: Path, timeout: float | None, *, timeout_given: bool = False) -> str:
     """The message of :class:`WorkspaceLocked`: who holds the lock, how long we waited, what to do."""
     who = ""
     try:
@@ -172,6 +176,7 @@ def locked_message(root: Path, timeout: float | None) -> str:
     except (OSError, ValueError):
         pass
     waited = "did not wait" if not timeout else f"waited {timeout:g} s"
+    longer = ("pass a longer timeout (None waits for ever)" if timeout_given
+              else f"{TIMEOUT_ENV}=SECONDS before the command (inf waits for ever)")
     return (f"workspace {root} is locked by another writer{who}; {waited}. Readers are not affected; "
-            f"retry when that writer has finished, or wait longer: {TIMEOUT_ENV}=SECONDS before the command "
-            f"(inf waits for ever)")
+            f"retry when that writer has finished, or wait longer: {longer}")
