@@ -73,7 +73,7 @@ from amplify.analyze.coordination_clusters import coordination_clusters
 from amplify.analyze.coordination_join import co_posts, distinct_post_pairs, shared_content
 from amplify.analyze.coordination_keys import BY_CHOICES, content_keys
 from amplify.analyze.coordination_null import benjamini_hochberg, jitter_null, shift_null_exact
-from amplify.analyze.errors import AnalysisError
+from amplify.analyze.errors import AnalysisError, check_alpha
 from amplify.analyze.frame import Frame
 from amplify.analyze.resolution import post_resolution, unit_name
 from amplify.analyze.tables import json_records
@@ -291,8 +291,7 @@ def coordination(links: pd.DataFrame | None, posts: pd.DataFrame, outlets: pd.Da
         raise AnalysisError(f"--by must be one of {', '.join(BY_CHOICES)} (got {by!r})")
     if int(min_repeats) < 1:
         raise AnalysisError(f"--min-repeats must be at least 1 (got {min_repeats})")
-    if not 0 < float(alpha) < 1:
-        raise AnalysisError(f"alpha must be between 0 and 1 (got {alpha})")
+    check_alpha(alpha)
     if null not in NULLS:
         raise AnalysisError(f"null must be one of {', '.join(NULLS)} (got {null!r})")
     min_repeats = int(min_repeats)

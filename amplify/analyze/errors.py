@@ -24,7 +24,7 @@ import pandas as pd
 
 from amplify.utc import timestamp_ns
 
-__all__ = ["AnalysisError", "user_time_ns"]
+__all__ = ["AnalysisError", "user_time_ns", "check_alpha"]
 
 
 class AnalysisError(ValueError):
@@ -47,3 +47,15 @@ def user_time_ns(ts) -> int:
     if ns == pd.NaT.value:
         raise AnalysisError("no time given" if not str(ts).strip() else f"{ts!r} is the missing time")
     return ns
+
+
+def check_alpha(alpha) -> float:
+    """A significance level strictly between 0 and 1, as a float, else :class:`AnalysisError`
+    (checked before any work; a chained comparison is False for NaN too).
+
+    >>> check_alpha(0.05)
+    0.05
+    """
+    if not 0 < float(alpha) < 1:
+        raise AnalysisError(f"alpha must be between 0 and 1 (got {alpha})")
+    return float(alpha)

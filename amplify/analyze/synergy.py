@@ -111,7 +111,7 @@ import numpy as np
 import pandas as pd
 
 from amplify.analyze.echo_events import HALF, EchoEvents, echo_events
-from amplify.analyze.errors import AnalysisError, user_time_ns
+from amplify.analyze.errors import AnalysisError, check_alpha, user_time_ns
 from amplify.analyze.frame import Frame
 from amplify.analyze.nulls import (distinct_relabellings, label_permutation_null, pair_relabellings,
                                    permutation_stats, poisson_interval, time_shift_null)
@@ -240,9 +240,7 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     .. [6] Gauvin et al. (2022), Randomized reference models for temporal networks, *SIAM Review* 64.
     .. [7] Breslow & Day (1987), *Statistical Methods in Cancer Research II* (Byar's approximation).
     """
-    # checked before any work (a chained comparison is False for NaN too)
-    if not 0 < float(alpha) < 1:
-        raise AnalysisError(f"alpha must be between 0 and 1 (got {alpha})")
+    check_alpha(alpha)  # before any work
     # the one tie rule of every analysis (amplify.analyze.ties): ties oriented by their evidence -- texts at hand
     # for containment -- or, with ties=False, every tie left out
     f = frame if frame is not None else Frame.build(links, posts, outlets, ties=ties, texts=texts)
