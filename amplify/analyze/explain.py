@@ -30,6 +30,7 @@ import pandas as pd
 
 from amplify.analyze.errors import AnalysisError
 from amplify.text.paragraphs import paragraph_at, question_for
+from amplify.workspace.linksets import find_linkset
 
 __all__ = ["Explanation", "explain_link", "explain_pair", "link_spans", "aligned_pairs", "highlight_segments"]
 
@@ -218,7 +219,8 @@ def explain_link(ws, source_id: str, target_id: str, linkset: str | None = None)
     tgt = links["target_id"].astype(str).to_numpy()
     ids = {source_id, target_id, *links["source_id"].astype(str).to_numpy()[tgt == target_id]}
     posts = ws.posts(columns=_POST_COLUMNS, ids=sorted(ids))
-    return explain_pair(links, posts, ws.outlets(), source_id, target_id, linkset=ws.linkset(linkset)["id"],
+    lid = find_linkset(ws.path, ws.linksets(), linkset)["id"]
+    return explain_pair(links, posts, ws.outlets(), source_id, target_id, linkset=lid,
                         where=f"workspace {ws.path}")
 
 

@@ -38,12 +38,13 @@ def open_workspace(workspace, linkset, *, text=False):
     """(ws, links, posts, outlets, settings of the link set)."""
     from amplify.analyze import load
     from amplify.workspace import Workspace
+    from amplify.workspace.linksets import find_linkset
 
     ws = Workspace.open(workspace)
     links, posts, outlets = load(ws, linkset, text=text)
     settings = {}
     try:
-        settings = dict(ws.linkset(linkset).get("settings", {}))
+        settings = dict(find_linkset(ws.path, ws.linksets(), linkset).get("settings", {}))
     except Exception:  # noqa: BLE001 - settings are a convenience (the window), never required
         settings = {}
     return ws, links, posts, outlets, settings

@@ -53,6 +53,7 @@ from amplify.render.relations import prepare_relations, relations_section_parts,
 from amplify.render.report_analyses import analysis_sections
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing
+from amplify.workspace.linksets import find_linkset
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
 
@@ -309,7 +310,7 @@ def _tables_of(ws, links, posts, outlets, linkset):
         outlets = ws.outlets()
         links = ws.links(linkset=linkset)
         meta["missing_outlets"] = len(ws.missing_outlets())
-        chosen = ws.linkset(linkset)
+        chosen = find_linkset(ws.path, ws.linksets(), linkset)
         meta["linkset"] = chosen["id"]
         meta["detection"] = describe_record(chosen["settings"])
         meta["workspace"] = str(ws.path)

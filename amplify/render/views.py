@@ -27,6 +27,7 @@ from amplify.render.coordination import coordination_overlay
 from amplify.render.layout import time_layout
 from amplify.render.readable import fmt_int, fmt_time, shorten
 from amplify.render.textsafe import clean_text, is_missing, jsonable
+from amplify.workspace.linksets import find_linkset
 from amplify.utc import iso_z
 
 __all__ = ["LEVELS", "graph_view", "workspace_view", "graph_level", "ordered_subgraph"]
@@ -172,7 +173,7 @@ def workspace_view(ws, *, linkset: str | None = None, level: str = "outlet", cit
         found = workspace_cites(ws, outlets, links, posts=posts)
     g = graph_view(links, posts, outlets, level=level, cites=found, **kw)
     g.graph["n_outlets"] = int(posts["outlet"].nunique())
-    detection = describe_record(ws.linkset(linkset)["settings"])
+    detection = describe_record(find_linkset(ws.path, ws.linksets(), linkset)["settings"])
     if detection:
         g.graph["detection"] = detection
     return g

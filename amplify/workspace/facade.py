@@ -26,7 +26,7 @@ from amplify.workspace.summary import summarise
 from amplify.workspace.check import CheckReport, check_workspace, damage_message, quick_check, repair_workspace
 from amplify.workspace.embeddings import posts_with_languages
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError
-from amplify.workspace.lock import acquire_lock, default_timeout, remove_owner, write_owner
+from amplify.workspace.lock import acquire_lock, remove_owner, write_owner
 from amplify.workspace.manifest import MANIFEST, collect_garbage, commit_manifest, create_manifest, read_manifest
 
 __all__ = ["Workspace"]
@@ -138,7 +138,7 @@ class Workspace:
             if not root.is_dir():
                 raise WorkspaceError(f"no workspace at {root}: it is a file, not a folder")
             raise WorkspaceError(f"{root} is not an amplify workspace: it holds no {MANIFEST}")
-        create_manifest(root, default_timeout())
+        create_manifest(root)
         return cls(root, verify)
 
     def refresh(self) -> "Workspace":
@@ -225,8 +225,7 @@ class Workspace:
             finally:
                 self._lock_depth -= 1
             return
-        held = acquire_lock(self._root, default_timeout() if timeout == "default" else timeout,
-                            timeout_given=timeout != "default")
+        held = acquire_lock(self._root, timeout)
         try:
             write_owner(self._root)
             self._lock_depth = 1
@@ -495,18 +494,6 @@ class Workspace:
         ``created_at``, ``updated_at``, ``latest`` and ``file``.
         """
         return linksets.describe_linksets(self._manifest["linksets"])
-
-    def linkset(self, linkset: str | None = None) -> dict:
-        """The record of one link set, as :meth:`linksets` describes it: ``linkset`` is an id
-        or a unique prefix of one, the latest when None -- the set :meth:`links` reads.
-
-        Raises
-        ------
-        WorkspaceError
-            No link sets, or ``linkset`` matches none or several (as :meth:`links`).
-        """
-        chosen = linksets.find_linkset(self._root, self._manifest["linksets"], linkset)["id"]
-        return next(ls for ls in self.linksets() if ls["id"] == chosen)
 
     def links(self, linkset: str | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The links of one link set.

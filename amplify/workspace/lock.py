@@ -86,19 +86,18 @@ def default_timeout() -> float | None:
     return None if value == float("inf") else value
 
 
-def acquire_lock(root: Path, timeout: float | None, *, timeout_given: bool = False) -> HeldLock:
+def acquire_lock(root: Path, timeout: float | None | str = "default") -> HeldLock:
     """Acquire the writer lock of the workspace at ``root``.
 
     Parameters
     ----------
     root : pathlib.Path
         The workspace folder.
-    timeout : float or None
-        Seconds to wait; 0 fails at once, ``None`` waits for ever.
-    timeout_given : bool
-        The caller chose ``timeout`` (rather than :func:`default_timeout`):
-        the message then says to pass a longer one, not to set the variable,
-        which would not change it.
+    timeout : float, None or "default"
+        Seconds to wait; 0 fails at once, ``None`` waits for ever;
+        ``"default"``: :func:`default_timeout`. A refused caller that gave its
+        own timeout is told to pass a longer one (the variable would not
+        change it); otherwise to set the variable.
 
     Raises
     ------
@@ -106,6 +105,9 @@ def acquire_lock(root: Path, timeout: float | None, *, timeout_given: bool = Fal
         The lock stayed held for ``timeout`` seconds; the message names the
         holder when its note can be read.
     """
+    timeout_given = not (isinstance(timeout, str) and timeout == "default")
+    if not timeout_given:
+        timeout = default_timeout()
     wait = -1 if timeout is None else max(float(timeout), 0.0)
     lock = filelock.FileLock(str(root / LOCK), timeout=wait)
     try:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from amplify.io import TMP_MARK, atomic_write_bytes
 from amplify.workspace.errors import WorkspaceError
-from amplify.workspace.lock import (DEFAULT_TIMEOUT, LOCK, LOCK_OWNER, acquire_lock, now_iso,
+from amplify.workspace.lock import (LOCK, LOCK_OWNER, acquire_lock, now_iso,
                                     writer_tag)
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "MANIFEST", "SETTINGS_FILE", "part_file", "outlets_file",
@@ -82,7 +82,7 @@ def _refuse_if_foreign(root: Path) -> None:
             f"({', '.join(others[:5])}{' ...' if len(others) > 5 else ''}) and is not a workspace")
 
 
-def create_manifest(root: Path, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+def create_manifest(root: Path, timeout: float | None | str = "default") -> None:
     """Make ``root`` an empty workspace, unless another process just did.
 
     The folder is created if needed. A non-empty folder that is not a
