@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DetectSettings", "SettingsError", "canonical_duration", "PRECISE", "describe_record"]
+__all__ = ["DetectSettings", "SettingsError", "canonical_duration", "PRECISE", "describe_record", "LONGEST_WINDOW"]
 
 # the semantic stage's settings (recorded with a link set only when the stage runs)
 _SEMANTIC_FIELDS = ("semantic", "semantic_same_language", "semantic_min", "semantic_margin", "semantic_min_coverage", "encoder")
@@ -58,6 +58,28 @@ def canonical_duration(value) -> str:
     return f"{td.value}ns"  # exact, whatever the duration
 
 
+#: The longest ``window`` or ``quote_window``: 100 years. Times are nanoseconds
+#: in 64 bits and end in 2262, and detection adds a window to a post's time;
+#: 100 years keeps that sum exact for every post before 2162, and no corpus
+#: needs a longer look-back (a longer one wrapped around and changed links).
+LONGEST_WINDOW = pd.Timedelta(days=36500)
+
+
+def _duration(name: str, value, what: str) -> pd.Timedelta:
+    """``value`` as a Timedelta no longer than :data:`LONGEST_WINDOW`, else :class:`SettingsError` naming ``name``."""
+    try:
+        td = pd.Timedelta(value)
+    except (OverflowError, pd.errors.OutOfBoundsTimedelta):  # pandas durations end at about 292 years
+        td = pd.Timedelta.max
+    except (ValueError, TypeError):
+        td = None
+    if td is None or td is pd.NaT:
+        raise SettingsError(name, f"must be {what} (got {value!r})")
+    if td > LONGEST_WINDOW:
+        raise SettingsError(name, f"is too long (got {value!r}; at most 100 years, '36500D')")
+    return td
+
+
 @dataclass(frozen=True)
 class DetectSettings:
     """Every knob of detection, with defaults that work on news and social posts.
@@ -72,7 +94,8 @@ class DetectSettings:
         Longest lag between a source and its echo (pandas offset, e.g. ``"7D"``, ``"36h"``),
         except for long quotes (``quote_window``). Stored in one spelling
         (:func:`canonical_duration`: ``"7days"`` and ``"168h"`` become ``"7D"``), so
-        one duration makes one link set.
+        one duration makes one link set. At most 100 years
+        (:data:`LONGEST_WINDOW`).
     quote_window : str
         Longest lag for a *long quote*: a passage of at least
         ``quote_window_words`` words quoted whole (``verbatim``, ``quote`` or
@@ -223,23 +246,11 @@ class DetectSettings:
     def __post_init__(self):
         # Checked once, here, so that a bad value fails before any work with a message that names
         # it (a negative window would silently match nothing; a ratio over 100 would never pass).
-        try:
-            window = pd.Timedelta(self.window)
-        except (OverflowError, pd.errors.OutOfBoundsTimedelta):  # pandas durations end at about 292 years
-            raise SettingsError("window", f"is too long (got {self.window!r}; durations end at about 292 years, "
-                                          f"e.g. '3650D' is ten)") from None
-        except (ValueError, TypeError):
-            window = None
-        if window is None or window is pd.NaT or window <= pd.Timedelta(0):
+        window = _duration("window", self.window, "a positive duration such as '7D' or '36h'")
+        if window <= pd.Timedelta(0):
             raise SettingsError("window", f"must be a positive duration such as '7D' or '36h' (got {self.window!r})")
-        try:
-            far = pd.Timedelta(self.quote_window)
-        except (OverflowError, pd.errors.OutOfBoundsTimedelta):
-            raise SettingsError("quote_window", f"is too long (got {self.quote_window!r}; durations end at about "
-                                                f"292 years)") from None
-        except (ValueError, TypeError):
-            far = None
-        if far is None or far is pd.NaT or far < pd.Timedelta(0):
+        far = _duration("quote_window", self.quote_window, "a duration such as '180D', or '0D' for none")
+        if far < pd.Timedelta(0):
             raise SettingsError("quote_window",
                                 f"must be a duration such as '180D', or '0D' for none (got {self.quote_window!r})")
         # one spelling per duration: "7days", "168h" and "7D" are one setting, so one link set
