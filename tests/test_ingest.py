@@ -310,6 +310,39 @@ def test_time_layouts_and_format():
     assert [str(t.date()) for t in utc] == ["2022-03-02", "2022-03-13"]
 
 
+def test_a_given_format_is_the_layout_of_every_column_it_reads():
+    from amplify.ingest.times import parse_times_detail
+
+    # a month-first column read with a day-first format: the values the format does not read
+    # (day 13 and later) are rejected, not read month-first beside the others read day-first
+    dates = pd.Series([f"{m:02d}/{d:02d}/2022" for m in (1, 2) for d in (5, 13, 20)] + ["2022-03-01T10:00:00Z", ""])
+    r = parse_times_detail(dates, "%d/%m/%Y")
+    assert r.formats == {"%d/%m/%Y": 2, "ISO 8601": 1}
+    assert r.bad.tolist() == [False, True, True, False, True, True, False, True]
+    assert r.missing.tolist() == [False] * 7 + [True]
+    assert [n for n in r.notes if "do not match --time-format '%d/%m/%Y'" in n] == [
+        "4 time(s) like '01/13/2022' do not match --time-format '%d/%m/%Y', which reads the other times of the "
+        "column: rejected (one column holds one layout; every time of the column reads as '%m/%d/%Y': is that the "
+        "layout?)"]
+    r = parse_times_detail(pd.Series(["05.01.2022", "2022/01/06"]), "%d.%m.%Y")
+    assert r.bad.tolist() == [False, True] and r.notes[-1].endswith("(one column holds one layout; check the format)")
+    # a column the format reads nothing of (another file of the batch) is read as without it
+    r = parse_times_detail(pd.Series(["01/13/2022", "02/20/2022"]), "%d.%m.%Y")
+    assert r.formats == {"%m/%d/%Y": 2} and not r.bad.any()
+
+
+def test_ingest_rejects_what_the_given_format_does_not_read(tmp_path):
+    from amplify.ingest import read_posts
+
+    f = tmp_path / "posts.csv"
+    f.write_text("id,outlet,date,text\n1,a,01/05/2022,one\n2,b,01/20/2022,two\n3,c,02/03/2022,three\n")
+    res = read_posts([str(f)], time_format="%d/%m/%Y")
+    assert res.posts["post_id"].tolist() == ["1", "3"]
+    assert [str(t.date()) for t in res.posts["published_at"]] == ["2022-05-01", "2022-03-02"]
+    assert res.rejects[["row", "column", "reason", "value"]].values.tolist() == [
+        [3, "date", "unparseable time", "01/20/2022"]]
+
+
 def test_parse_times_is_vectorised_fast():
     import time
 

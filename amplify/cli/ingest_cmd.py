@@ -85,7 +85,8 @@ def _mapping(pairs) -> dict:
                    "Several columns: --map 'text=title|desc' takes the first non-empty. Always wins over "
                    "automatic recognition.")
 @click.option("--time-format", callback=_time_format,
-              help="strptime format for times, e.g. 'Published: %b %d, %Y %I:%M %p'.")
+              help="strptime format for times, e.g. 'Published: %b %d, %Y %I:%M %p'. In a column it reads, a time it "
+                   "does not read is rejected (numbers and ISO 8601 aside).")
 @click.option("--encoding", callback=_encoding,
               help="Text encoding of the files (posts and --outlets), e.g. cp1251, gb18030, latin-1. Default: "
                    "UTF-8, or UTF-16/32 (recognised with or without a BOM). Without it, rows holding bytes "

@@ -142,8 +142,16 @@ def parse_times(series, time_format: str | None = None):
     could not be read.
 
     ``time_format`` (a ``strptime`` layout, e.g. ``"Published: %b %d, %Y %I:%M %p"``)
-    is tried first; values it does not read fall through to the automatic
-    readers (so one format can be given for a batch of mixed files).
+    is tried first. In a column it reads at least one value of, the values it
+    does not read are unreadable unless they are numbers or ISO 8601 (a note
+    says how many): one column holds one layout, and reading the rest with
+    the automatic layouts would mix day-first and month-first dates. A column
+    it reads nothing of is read as if no format was given (so one format can
+    be given for a batch of mixed files).
+
+    >>> utc, naive, bad = parse_times(pd.Series(["13/01/2022", "01/13/2022", "2022-01-14"]), "%d/%m/%Y")
+    >>> [str(t.date()) if not pd.isna(t) else None for t in utc], bad.tolist()
+    (['2022-01-13', None, '2022-01-14'], [False, True, False])
     """
     r = parse_times_detail(series, time_format)
     utc = r.utc
@@ -392,11 +400,19 @@ def _from_strings(s: pd.Series, time_format: str | None, reading: _Reading) -> T
 def _parse_distinct(s: pd.Series, time_format: str | None) -> _Distinct:
     """The string reader proper, on distinct values: each step reads what the earlier left."""
     d = _Distinct(s)
+    read_by_user = 0
     if time_format:
-        d.user_layout(time_format)
+        read_by_user = len(d.user_layout(time_format))
     d.numbers()
     d.iso()
-    d.common_layouts()
+    if read_by_user:
+        # The column is in the user's layout: a value it does not read is a value that layout
+        # rejects (a month 13 under '%d/%m/%Y' says the column is month first), never one for
+        # the automatic layouts, which would read the rest the other way round and silently mix
+        # two orders in one column. Machine formats (numbers, ISO 8601) above stay readable.
+        d.not_in_user_layout(time_format)
+    else:  # the layout reads none of this column: another file of the batch, read as if none was given
+        d.common_layouts()
     return d
 
 
@@ -436,12 +452,31 @@ class _Distinct:
             self.label_of[got] = self.label_id(label)
         return got
 
-    def user_layout(self, time_format: str) -> None:
-        """1. the user's layout"""
+    def user_layout(self, time_format: str) -> np.ndarray:
+        """1. the user's layout; returns the indices it read"""
         idx = np.flatnonzero(self.todo)
         if len(idx):
             parsed = pd.to_datetime(self.stripped.iloc[idx], format=time_format, errors="coerce", utc=True)
-            self.take(idx, parsed, time_format, np.full(len(idx), not ("%z" in time_format or "%Z" in time_format)))
+            return self.take(idx, parsed, time_format,
+                             np.full(len(idx), not ("%z" in time_format or "%Z" in time_format)))
+        return idx
+
+    def not_in_user_layout(self, time_format: str) -> None:
+        """A note on the values left unread in a column the user's layout reads (they are rejected)."""
+        idx = np.flatnonzero(self.todo)
+        if len(idx):
+            m = np.zeros(self.n, dtype=bool)
+            m[idx] = True
+            hint = "check the format"
+            swapped = {v: k for k, v in _AMBIGUOUS.items()} | _AMBIGUOUS
+            other = swapped.get(time_format)
+            # the values of the user's layout and those it rejected (numbers and ISO 8601 aside)
+            mine = self.todo | (self.label_of == self.labels.index(time_format))
+            if other and pd.to_datetime(self.stripped[mine], format=other, errors="coerce").notna().all():
+                hint = f"every time of the column reads as {other!r}: is that the layout?"
+            self.notes.append(("{n:,} time(s) like " + repr(self.stripped.iloc[idx[0]]) + " do not match --time-format "
+                               + repr(time_format) + ", which reads the other times of the column: rejected "
+                               f"(one column holds one layout; {hint})", m))
 
     def numbers(self) -> None:
         """2. numbers: epoch seconds / milliseconds (and compact yyyymmdd[HHMMSS])"""
