@@ -138,6 +138,14 @@ def test_volume_sentence_and_surge_columns(ws):
     assert data["sentence"] is None and {"surge", "baseline_mean", "threshold"} <= set(data["volume"][0])
 
 
+def test_volume_by_camp_is_by_group(ws):
+    path, c = ws
+    term = c.truth["surge"]["term"]
+    by_group = json.loads(run(volume, "--workspace", path, "--term", term, "--by", "group", "--format", "json").stdout)
+    by_camp = json.loads(run(volume, "--workspace", path, "--term", term, "--by", "camp", "--format", "json").stdout)
+    assert by_camp == by_group and {r["key"] for r in by_camp["volume"]} >= {"RU", "CN"}
+
+
 def test_hostile_outlet_names_survive(ws):
     path, c = ws
     bad = [o for o in c.outlets["outlet"] if RAW_CONTROL.search(o)]

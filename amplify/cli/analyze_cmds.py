@@ -433,7 +433,9 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
 @workspace_option
 @click.option("--term", "terms", multiple=True, required=True,
               help="Term to count (repeatable; case-insensitive, word boundaries; 'Kazakh*' for any ending).")
-@click.option("--by", type=click.Choice(["group", "outlet", "kind"]), default="group", show_default=True)
+@click.option("--by", type=click.Choice(["group", "camp", "outlet", "kind"]), default="group", show_default=True,
+              callback=lambda ctx, param, value: "group" if value == "camp" else value,
+              help="Count per camp (the outlets table's group; 'camp' is the same), outlet or outlet kind.")
 @click.option("--freq", type=click.Choice(["D", "W", "M"]), default="D", show_default=True)
 @since_option
 @until_option

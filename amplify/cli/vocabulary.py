@@ -42,7 +42,7 @@ VOCABULARY = {
     "--no-cites": "leave out citations without a matched post",
     "--seed": "seed of anything drawn at random",
     "--permutations": "draws of the null models",
-    "--by": "what to group by (volume: outlet or camp) or to match on (coordination: text, url, repost, any)",
+    "--by": "what to group by (volume: camp, given as group or camp; outlet; kind) or to match on (coordination: text, url, repost, any)",
     "--alpha": "significance level: a pair is reported at p (coordination: q) at most this",
     "--focus": "draw one post's cascade, or one outlet's",
     "--level": "outlet, camp or post graph",
