@@ -530,3 +530,28 @@ def test_real_model_every_echo_of_a_widely_echoed_sentence_keeps_its_link(n):
     assert not any(p[0].startswith("u") or p[1].startswith("u") for p in pairs)
     echo = links[links["source_id"] == "src"]
     assert set(echo["kind"]) == {"translation"}
+
+
+class _SlowToy(ToyEncoder):
+    """The toy encoder, 0.4 s per call: a stand-in for a model that takes minutes."""
+
+    name = "slow-toy"
+
+    def encode(self, texts):
+        import time
+        time.sleep(0.4)
+        return super().encode(texts)
+
+
+register_encoder("slow-toy", _SlowToy)
+
+
+def test_the_semantic_stage_has_its_own_step_and_its_time_is_not_counted_in_orient(capsys):
+    from amplify.detect import DetectStats
+
+    rows = [("a1", "a", 0, MEANINGS[0][0]), ("b1", "b", 2, MEANINGS[0][1])]
+    stats = DetectStats()
+    detect(_posts(rows), semantic=True, encoder="slow-toy", stats=stats, progress=True)
+    assert stats.seconds["semantic"] >= 0.4 > stats.seconds["orient"]
+    bar = capsys.readouterr().err
+    assert "semantic (embedding and aligning the sentences of 2 posts)" in bar

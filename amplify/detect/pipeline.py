@@ -223,7 +223,8 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     posts = schema.validate_posts(posts)
     if outlets is not None:
         outlets = schema.validate_outlets(outlets)
-    stage = Stages(_STAGES, enabled=progress)
+    # the semantic stage runs inside orient (it needs the lexical links); it gets its own step on the bar
+    stage = Stages(_STAGES + (["semantic", "orient"] if cfg.semantic else []), enabled=progress)
     corpus = order_posts(posts, outlets)
     del posts
     stats.posts = len(corpus.ids)
@@ -274,7 +275,9 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     stage.start("orient", f"{len(echoes):,} links")
     links = drop_names(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, workers)
     if cfg.semantic:
+        stage.start("semantic", f"embedding and aligning the sentences of {stats.posts:,} posts")
         links = add_semantic_links(links, corpus, cfg, want, embeddings, workers, stats)
+        stage.start("orient", f"{len(links):,} links")
     links = add_native_links(links, corpus, stats)
     links = mirror_ties(links, corpus.times)
     links["passages"] = describe_passages(links, every_passage, corpus, tokens.lengths, workers)
@@ -285,7 +288,8 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     out["time_reference"] = note_time_references(out, corpus, cfg)
     stats.ties = int(out["tie"].sum())
     stats.links = len(out)
-    stats.seconds["orient"] = time.perf_counter() - t0
+    # without the semantic stage's own time, which it reports apart
+    stats.seconds["orient"] = time.perf_counter() - t0 - stats.seconds.get("semantic", 0.0)
     stage.close()
     return schema.validate_links(out)
 
