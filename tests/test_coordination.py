@@ -140,6 +140,14 @@ def test_by_text_url_any_find_the_pair_once():
         assert row["evidence"].startswith("a0/b0"), by
 
 
+def test_the_summary_line_names_the_test_only_when_a_pair_was_tested():
+    links, posts = _group_corpus()
+    tested = coordination(links, posts, by="text", min_repeats=3).summary_line()
+    assert tested.endswith(f"q <= 0.01 (p <= {coordination(links, posts, min_repeats=3).settings['p_threshold']:.3g})")
+    none = coordination(links, posts, by="text", min_repeats=99)
+    assert none.settings["tested_pairs"] == 0 and none.summary_line().endswith("at least 99 times, no pair to test")
+
+
 def test_url_tracking_parameters_do_not_split_a_page():
     links, posts = _group_corpus()
     posts.loc[posts["outlet"] == "b", "text"] = posts.loc[posts["outlet"] == "b", "text"].str.replace(

@@ -157,8 +157,8 @@ class CoordinationReport:
         s = self.settings
         return (f"{s['coordinated_pairs']:,} coordinated pair(s) of accounts in {len(self.clusters):,} cluster(s): "
                 f"same content (by {s['by']}) within {s['within']}, at least {s['min_repeats']} times, "
-                f"{s['tested_pairs']:,} pair(s) tested against {_NULL_WORDS[s['null']]}, q <= {s['alpha']} "
-                f"(p <= {s['p_threshold']:.3g})")
+                + (f"{s['tested_pairs']:,} pair(s) tested against {_NULL_WORDS[s['null']]}, q <= {s['alpha']} "
+                   f"(p <= {s['p_threshold']:.3g})" if s["tested_pairs"] else "no pair to test"))
 
 
 def _usable_posts(frame: Frame, within_ns: int):
