@@ -36,6 +36,8 @@ def test_whole_file_outlet_headlines_and_the_template_round_trip(tmp_path):
     rows = json.loads(r.output)
     assert [x["outlet"] for x in rows] == ["tass", "rt_com"] and [x["posts"] for x in rows] == [3, 1]
     assert all(x["group"] is None for x in rows)
+    table = _run("outlets", "-w", ws).output
+    assert "tass" in table and "NaN" not in table and "None" not in table  # empty fields read empty
 
     tpl = tmp_path / "outlets.csv"
     r = _run("outlets", "-w", ws, "--write-template", tpl)

@@ -77,4 +77,6 @@ def command(workspace, template, limit, fmt, raw, quiet):
     if not quiet and fmt == "table":
         missing = int(table["group"].isna().sum())
         note(f"{len(table):,} outlets, {int(table['posts'].sum()):,} posts; {missing:,} outlets without a camp", quiet)
+    if fmt == "table":  # a field the outlets table leaves empty reads empty, not "NaN" (JSON keeps null, CSV "")
+        table = table.astype({c: object for c in TEMPLATE_COLUMNS[1:]}).fillna({c: "" for c in TEMPLATE_COLUMNS[1:]})
     emit_table(table, fmt, max_rows=limit if fmt == "table" else len(table) + 1, raw=raw)
