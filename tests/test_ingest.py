@@ -610,3 +610,28 @@ def test_a_parquet_column_named_twice_is_read_and_noted(tmp_path):
     res = read_posts([str(p)])
     assert res.posts["text"].tolist() == ["first"] and res.posts["text.1"].tolist() == ["second"]
     assert any("column 'text' is named 2 times" in n for n in res.files[0].notes)
+
+
+def test_rows_rejected_for_an_empty_text_are_told_which_column_holds_their_text(tmp_path):
+    from amplify.ingest import read_posts
+
+    f = tmp_path / "ruwa.csv"
+    f.write_text("Site,Date,title,desc,ref\n"
+                 "a,2022-01-01,Headline one,Lead one,r1\n"
+                 "b,2022-01-02,,Lead two only,r2\n"
+                 "c,2022-01-03,,Lead three only,r3\n"
+                 "d,2022-01-04,,,r4\n")
+    res = read_posts([str(f)], mapping={"outlet": "Site", "published_at": "Date", "text": "title"})
+    assert res.rejects["reason"].tolist() == ["empty text"] * 3
+    notes = [n for n in res.files[0].notes if "empty 'title'" in n]
+    # desc is named (2 of the 3 rows), ref is not (it is no text column), and nothing is read from it
+    assert notes == ["2 of the 3 row(s) with an empty 'title' have 'desc' filled: mapping={'text': ('title', "
+                     "'desc')} reads 'desc' where 'title' is empty"]
+    res = read_posts([str(f)], mapping={"outlet": "Site", "published_at": "Date", "text": ("title", "desc")})
+    assert len(res.posts) == 3 and not [n for n in res.files[0].notes if "filled:" in n]
+    from click.testing import CliRunner
+
+    from amplify.cli import cli
+    r = CliRunner().invoke(cli, ["ingest", str(f), "--map", "outlet=Site", "--map", "published_at=Date", "--map",
+                                 "text=title", "-w", str(tmp_path / "ws")])
+    assert r.exit_code == 0 and "--map 'text=title|desc' reads 'desc' where 'title' is empty" in r.output

@@ -82,7 +82,8 @@ def to_posts(raw: RawTable, mapping: dict | None = None, time_format: str | None
     ok = verdicts.reason == ""
     okidx = np.flatnonzero(ok)
     out = _accepted(raw, frame, colmap, vals, tp, okidx, keep_extra=keep_extra, earlier_ids=earlier_ids)
-    notes = list(tp.notes)
+    notes = list(tp.notes) + _other_text_notes(raw.frame, colmap.get("text"), verdicts.reason == "empty text",
+                                               map_flag)
     long = vals["text"].iloc[okidx].str.len()
     if len(long) and (long > LONG_TEXT).any():
         notes.append(f"{int((long > LONG_TEXT).sum())} text(s) longer than {LONG_TEXT:,} characters kept as is "
@@ -172,6 +173,36 @@ def _typed_frame(raw: RawTable, colmap: dict, verdicts: "_Verdicts") -> pd.DataF
             if sel.any():
                 verdicts.flag_each(sel, reasons, name, frame[name].reset_index(drop=True))
     return typed
+
+
+#: Columns that may hold a post's text when the mapped one is empty: the text aliases and the
+#: usual names of a lead or summary (matched without case, spaces, "_" or "-").
+_TEXT_LIKE = frozenset(POST_ALIASES["text"]) | {"desc", "description", "summary", "lead", "abstract", "caption",
+                                                "snippet", "excerpt", "subtitle", "fulltext", "articletext"}
+
+
+def _other_text_notes(frame: pd.DataFrame, text_src, empty: np.ndarray, map_flag: str) -> list[str]:
+    """A note per other column that holds text in most rows rejected for an empty text.
+
+    RUWA's ``title`` is empty where ``desc`` is not: a user who mapped
+    ``text=title`` sees 1,152 rows rejected and is told how to keep them
+    (``--map 'text=title|desc'`` reads the second where the first is empty).
+    """
+    if not empty.any() or not isinstance(text_src, str):
+        return []
+    out = []
+    rows = np.flatnonzero(empty)
+    for col in frame.columns:
+        if col == text_src or re.sub(r"[\s_\-]", "", str(col)).lower() not in _TEXT_LIKE:
+            continue
+        values = frame[col].iloc[rows]
+        filled = int((~is_blank(to_str(values))).sum())
+        if filled * 2 > len(rows):  # most of them: a column of text, not a stray value
+            how = (f"{map_flag} 'text={text_src}|{col}'" if map_flag.startswith("-")
+                   else f"{map_flag}={{'text': {(text_src, col)!r}}}")  # the Python API's spelling
+            out.append(f"{filled:,} of the {len(rows):,} row(s) with an empty {text_src!r} have {col!r} filled: "
+                       f"{how} reads {col!r} where {text_src!r} is empty")
+    return out
 
 
 class _Verdicts:
