@@ -41,7 +41,10 @@ Citations
 Each route comes with the number of post-level paths that took it, the
 median total lag, and the hops of its best example (a parent cascade when
 there is one, the fastest) with both posts, their times, the lag, link kind
-and score, and the matched text of each side (``text[start:end]``).
+and score, and the matched text of each side (``text[start:end]``). A lag is
+known to the time resolution of its posts (:mod:`amplify.analyze.resolution`):
+two dated posts of one day have no known lag, which is left empty (not 0 s);
+a citation route has no lag and no parent links at all.
 
 The search runs backwards from Y's posts, one hop per step, as array
 operations over a compressed in-link index: one step costs the number of
@@ -69,8 +72,10 @@ from amplify.analyze.cites import CITES_KIND, outlets_named
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame, resolve
 from amplify.analyze.outlet_kinds import select_outlet_kinds
-from amplify.analyze.paths_index import forward_reach, in_csr, link_index, stored_cite_pairs, workspace_texts
+from amplify.analyze.paths_index import (forward_reach, group_median, in_csr, lag_unknown, link_index,
+                                         route_strings, stored_cite_pairs, workspace_texts)
 from amplify.analyze.relays import route_parents
+from amplify.analyze.resolution import unit_name
 from amplify.analyze.tables import json_records, matched_text, post_texts, text_table
 
 __all__ = ["amplification_paths", "PathsReport", "VIA", "CITE_ARROW"]
@@ -91,20 +96,31 @@ class PathsReport:
         One row per outlet path, ranked: ``rank``, ``route``, ``hops``,
         ``cascades`` (post-level paths taking this route), ``total_lag_s``
         (fastest example) and ``median_total_lag_s`` (over the route's parent
-        cascades when it has any, else over all), ``first_time``,
+        cascades when it has any, else over all), ``lag_unit`` (the coarsest
+        time resolution of those paths' first and last posts, ``day`` ...
+        ``subsecond``: the lags are known to one such unit), ``first_time``,
         ``last_time``, ``parent_cascades`` (cascades along parent links only),
-        ``via`` (:data:`VIA`), ``tie_cascades`` (cascades through an
-        undirected tie).
+        ``tie_cascades`` (cascades through an undirected tie), ``via``
+        (:data:`VIA`). A lag figure is missing (NaN; ``null`` in JSON) when it
+        falls on a path whose ends lie in one ``lag_unit`` (two dated posts of
+        one day: "the same day", no known lag). A citation route (``via =
+        "cites"``) starts at no post: ``total_lag_s``, ``median_total_lag_s``,
+        ``lag_unit`` and ``parent_cascades`` are missing (``null``).
     hops : DataFrame
         The best example of each ranked route, one row per hop: ``rank``,
         ``route``, ``hop``, both posts' ids, outlets, camps and times,
-        ``lag_s``, ``kind`` (``cites`` for a citation: no source post),
-        ``score``, ``attributed``, ``source_text`` and ``target_text`` (the
-        matched spans), ``is_parent``, ``tie``.
+        ``lag_s`` (missing when both posts lie in one ``lag_unit``), ``lag_unit``
+        (the coarser resolution of the two posts), ``kind`` (``cites`` for a
+        citation: no source post, and no ``source_id``, ``source_time``,
+        ``lag_s``, ``lag_unit``, ``score`` nor ``source_text``), ``score``,
+        ``attributed``, ``source_text`` and ``target_text`` (the matched spans;
+        missing where there is none), ``is_parent``, ``tie``.
     post_paths : DataFrame
         Every post-level path found: ``route``, ``hops``, ``posts`` (list of
-        post ids, earliest first), ``start``, ``end``, ``total_lag_s``,
-        ``parents`` (every hop a parent link), ``via``.
+        post ids, earliest first), ``start``, ``end``, ``total_lag_s``
+        (from the first post to the last; missing when both lie in one unit
+        of their time resolution), ``parents`` (every hop a parent link),
+        ``via``.
     settings : dict
     warnings : list of str
     """
@@ -280,7 +296,8 @@ def amplification_paths(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.Da
     if not found and not cite_paths:
         return PathsReport(
             pd.DataFrame(columns=["rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s",
-                                  "first_time", "last_time", "parent_cascades", "via", "tie_cascades"]),
+                                  "lag_unit", "first_time", "last_time", "parent_cascades", "tie_cascades",
+                                  "via"]),
             pd.DataFrame(columns=_HOP_COLS),
             pd.DataFrame(columns=["route", "hops", "posts", "start", "end", "total_lag_s", "parents", "via"]),
             settings, warnings)
@@ -439,42 +456,6 @@ def _route_keys(f: Frame, seq: np.ndarray, cited: np.ndarray | None) -> np.ndarr
     return np.c_[c, oc]
 
 
-def _route_strings(f: Frame, keys: np.ndarray) -> np.ndarray:
-    """``a -> b -> c`` (``x ~> a -> b`` when a citation begins it) for each distinct route row of
-    :func:`_route_keys` (padded with -2), joined by Arrow, not one Python join per route."""
-    out = np.empty(len(keys), dtype=object)
-    width = (keys >= -1).sum(axis=1)
-    names = f.outlets.astype(object)
-    for w in np.unique(width):
-        rows = np.flatnonzero(width == w)
-        cols = [pa.array(names[keys[rows, j]].tolist(), pa.string()) for j in range(1, w)]
-        joined = pc.binary_join_element_wise(*cols, " -> ") if len(cols) > 1 else cols[0]
-        cited = keys[rows, 0] >= 0
-        text = np.asarray(joined.to_pylist(), dtype=object)
-        if cited.any():
-            pre = pa.array(names[keys[rows[cited], 0]].tolist(), pa.string())
-            text[cited] = np.asarray(pc.binary_join_element_wise(pre, pa.array(text[cited].tolist(), pa.string()),
-                                                                  CITE_ARROW).to_pylist(), dtype=object)
-        out[rows] = text
-    return out
-
-
-def _group_median(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """Median of ``values`` per ``group`` (0..n_groups-1; NaN for an empty group), by one sort."""
-    out = np.full(n_groups, np.nan)
-    if not len(group):
-        return out
-    order = np.lexsort((values, group))
-    g, v = group[order], values[order]
-    start = np.searchsorted(g, np.arange(n_groups), "left")
-    count = np.searchsorted(g, np.arange(n_groups), "right") - start
-    has = count > 0
-    lo = start[has] + (count[has] - 1) // 2
-    hi = start[has] + count[has] // 2
-    out[has] = (v[lo] + v[hi]) / 2
-    return out
-
-
 def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.ndarray, *, prefer_parents: bool):
     """The outlet routes of the post-level paths, ranked, with the best example of each.
 
@@ -520,11 +501,15 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     sw = max(b[0].shape[1] for b in blocks)
     seqs = np.concatenate([np.pad(b[0], ((0, 0), (0, sw - b[0].shape[1])), constant_values=-1) for b in blocks])
     lag = (end - start) / 1e9
+    # a path's lag is unknown when its first and last posts fall in one unit of their time resolution
+    unknown, unit = lag_unknown(f, np.concatenate([b[0][:, 0] for b in blocks]),
+                                np.concatenate([b[0][:, -1] for b in blocks]))
 
     # every path in the order they are listed: fewer hops, then faster, then earlier
     order = np.lexsort((start, lag, hops))
-    keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs = (
-        x[order] for x in (keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs))
+    keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs, unknown, unit = (
+        x[order] for x in (keys, hops, parents, ties, head, is_cite, cited, start, end, lag, links, seqs,
+                           unknown, unit))
     # routes numbered by first appearance, as a groupby in path order numbers them: the route's columns
     # folded in one at a time (code so far x outlets + next outlet, hashed), so no number overflows
     base = np.int64(len(f.outlets) + 2)       # codes run from -2 (padding) to len(outlets) - 1
@@ -535,7 +520,7 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     first = np.full(R, len(rid), dtype=np.int64)
     np.minimum.at(first, rid, np.arange(len(rid)))
     uniq = keys[first]
-    names = _route_strings(f, uniq)
+    names = route_strings(f, uniq, CITE_ARROW)
 
     def post_paths() -> pd.DataFrame:
         """Every post-level path as a table (each path's post ids, earliest first, made per length)."""
@@ -546,7 +531,7 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
             posts[rows] = pd.Series(f.post_ids[seqs[rows, :w]].tolist(), dtype=object).to_numpy()
         return pd.DataFrame({"route": names[rid], "hops": hops, "posts": posts,
                              "start": pd.to_datetime(start, utc=True), "end": pd.to_datetime(end, utc=True),
-                             "total_lag_s": lag, "parents": parents,
+                             "total_lag_s": np.where(unknown, np.nan, lag), "parents": parents,
                              "via": np.where(is_cite, VIA[2], np.where(parents, VIA[0], VIA[1]))})
 
     n_par = np.bincount(rid, weights=parents, minlength=R).astype(np.int64)
@@ -556,17 +541,28 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
     np.maximum.at(last_time, rid, end)
     # the lags of a route are those of the way the content took it: its parent cascades when it has any
     sel = parents | (n_par[rid] == 0)
-    fastest = np.full(R, np.inf)
-    np.minimum.at(fastest, rid[sel], lag[sel])
+    fastest, fast_known, fast_unknown = np.full(R, np.inf), np.full(R, np.inf), np.full(R, np.inf)
+    np.minimum.at(fastest, rid[sel], lag[sel])      # ranks routes, as recorded
+    np.minimum.at(fast_known, rid[sel & ~unknown], lag[sel & ~unknown])
+    np.minimum.at(fast_unknown, rid[sel & unknown], lag[sel & unknown])
+    lag_unit = np.zeros(R, dtype=np.int64)
+    np.maximum.at(lag_unit, rid[sel], unit[sel])
+    cite = np.bincount(rid, weights=is_cite, minlength=R) > 0
+    # a citation route starts at no post: no lag from X, no parent link into its first hop
     agg = pd.DataFrame({"route": names, "hops": hops[first], "cascades": np.bincount(rid, minlength=R),
-                        "total_lag_s": fastest, "median_total_lag_s": _group_median(rid[sel], lag[sel], R),
-                        "first_time": first_time, "last_time": last_time, "parent_cascades": n_par,
+                        "total_lag_s": np.where((fast_known <= fast_unknown) & ~cite, fast_known, np.nan),
+                        "median_total_lag_s": np.where(cite, np.nan, group_median(rid[sel], lag[sel], R,
+                                                                                  unknown[sel])),
+                        "lag_unit": pd.Series([None if c else unit_name(u) for c, u in zip(cite, lag_unit)],
+                                              dtype=object),
+                        "first_time": first_time, "last_time": last_time,
+                        "parent_cascades": pd.array(np.where(cite, None, n_par), dtype="Int64"),
                         "tie_cascades": np.bincount(rid, weights=ties, minlength=R).astype(np.int64),
-                        "_cite": np.bincount(rid, weights=is_cite, minlength=R) > 0, "_rid": np.arange(R)})
-    agg["via"] = np.where(agg.pop("_cite"), VIA[2], np.where(n_par > 0, VIA[0], VIA[1]))
+                        "_rid": np.arange(R)})
+    agg["via"] = np.where(cite, VIA[2], np.where(n_par > 0, VIA[0], VIA[1]))
     via_rank = np.where(agg["via"] == VIA[2], 2, np.where(agg["via"] == VIA[0], 0, 1 if prefer_parents else 0))
     key = pd.DataFrame({"v": via_rank, "p": -n_par if prefer_parents else 0, "c": -agg["cascades"],
-                        "h": agg["hops"], "l": agg["total_lag_s"], "r": agg["route"]})
+                        "h": agg["hops"], "l": fastest, "r": agg["route"]})
     agg = agg.loc[key.sort_values(["v", "p", "c", "h", "l", "r"], kind="stable").index].reset_index(drop=True)
     if top is not None:
         agg = agg.head(int(top))
@@ -585,7 +581,7 @@ def _routes(f: Frame, echo_paths, cite_paths, cited_by: dict, top, parent: np.nd
 
 
 _HOP_COLS = ["rank", "route", "hop", "source_id", "source_outlet", "source_group", "source_time", "target_id",
-             "target_outlet", "target_group", "target_time", "lag_s", "kind", "score", "attributed",
+             "target_outlet", "target_group", "target_time", "lag_s", "lag_unit", "kind", "score", "attributed",
              "source_text", "target_text", "is_parent", "tie"]
 
 
@@ -620,6 +616,12 @@ def _hop_table(f: Frame, agg, best, texts, parent: np.ndarray) -> pd.DataFrame:
                          "attributed": bool(L["attributed"].iat[li]), "is_parent": bool(parent[li]),
                          "tie": bool(und[li]), "_li": int(li), "_si": s, "_ti": t})
     hops = pd.DataFrame(rows)
+    # a hop between two posts of one day (at day resolution) has no known lag: not the 0 s recorded
+    echo = (hops["_si"] >= 0).to_numpy()
+    unknown, unit = lag_unknown(f, hops["_si"].to_numpy()[echo], hops["_ti"].to_numpy()[echo])
+    hops.loc[np.flatnonzero(echo)[unknown], "lag_s"] = np.nan
+    hops["lag_unit"] = None
+    hops.loc[echo, "lag_unit"] = [unit_name(u) for u in unit]
     hops["source_text"] = None
     hops["target_text"] = None
     if texts is not None and len(hops):

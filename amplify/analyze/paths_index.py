@@ -7,6 +7,12 @@ name X and the texts of a few hops. Each is done once per :class:`Frame` here
 and kept in ``Frame.cache`` (the frame never changes), or cut to the posts a
 route can pass (:func:`forward_reach`). :mod:`amplify.analyze.paths` uses
 them; none changes an answer (``tests/test_paths_workspace.py``).
+
+How well a lag is known is kept here too: each post's time resolution (made
+once per frame, :mod:`amplify.analyze.resolution`), whether two posts fall in
+one unit of it (:func:`lag_unknown`: two dated posts of one day have no known
+order, so no lag), and a median that says when it falls on such a lag
+(:func:`group_median`), and the routes written out as text (:func:`route_strings`).
 """
 
 from __future__ import annotations
@@ -17,8 +23,13 @@ import pyarrow.compute as pc
 
 from amplify.analyze.frame import Frame
 from amplify.analyze.relays import route_parents
+from amplify.analyze.resolution import order_unknown, post_resolution
 
-__all__ = ["in_csr", "link_index", "forward_reach", "stored_cite_pairs", "workspace_texts"]
+__all__ = ["in_csr", "link_index", "forward_reach", "stored_cite_pairs", "workspace_texts", "lag_unknown",
+           "group_median", "route_strings"]
+
+#: Up to this resolution a lag is shown as recorded: within one second a lag of 0 s is one (to the second).
+_EXACT_NS = 10**9
 
 
 def in_csr(n, tgt):
@@ -57,6 +68,73 @@ def link_index(f: Frame, *, kinds, since, until, follow_all: bool, ok_time: np.n
         if isinstance(a, np.ndarray):
             a.flags.writeable = False
     f.cache[key] = out
+    return out
+
+
+def lag_unknown(f: Frame, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the lag from post ``a`` to post ``b`` (indices into the frame) is unknown, and its unit.
+
+    Returns
+    -------
+    unknown : ndarray of bool
+        Both posts fall in one unit of the coarser of their two resolutions,
+        a unit longer than a second (:func:`~amplify.analyze.resolution.order_unknown`):
+        two dated posts of one day, a dated post and a timed one that day. The
+        recorded lag (0 s, or the timed post's time of day) is then no lag:
+        only "the same day" is known.
+    unit : ndarray of int64
+        The coarser resolution of the two posts, in nanoseconds.
+    """
+    res = f.cache.get("post_resolution")
+    if res is None:         # one pass over every post: kept, as the frame never changes
+        res = f.cache["post_resolution"] = post_resolution(f.times, f.outlet_of_post, len(f.outlets))
+    unit, phase = res
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    coarser = np.maximum(unit[a], unit[b])
+    same = order_unknown(f.times[a], unit[a], phase[a], f.times[b], unit[b], phase[b])
+    return same & (coarser > _EXACT_NS), coarser
+
+
+def group_median(group: np.ndarray, values: np.ndarray, n_groups: int, unknown: np.ndarray | None = None):
+    """Median of ``values`` per ``group`` (0..n_groups-1; NaN for an empty group), by one sort.
+
+    With ``unknown`` (a mask over ``values``), NaN too where the median falls
+    on an unknown value: its recorded figure is no lag (:func:`lag_unknown`).
+    Among equal values the known ones sort first.
+    """
+    out = np.full(n_groups, np.nan)
+    if not len(group):
+        return out
+    unknown = np.zeros(len(values), dtype=bool) if unknown is None else np.asarray(unknown, dtype=bool)
+    order = np.lexsort((unknown, values, group))
+    g, v, u = group[order], values[order], unknown[order]
+    start = np.searchsorted(g, np.arange(n_groups), "left")
+    count = np.searchsorted(g, np.arange(n_groups), "right") - start
+    has = count > 0
+    lo = start[has] + (count[has] - 1) // 2
+    hi = start[has] + count[has] // 2
+    out[has] = np.where(u[lo] | u[hi], np.nan, (v[lo] + v[hi]) / 2)
+    return out
+
+
+def route_strings(f: Frame, keys: np.ndarray, arrow: str) -> np.ndarray:
+    """``a -> b -> c`` (``x ~> a -> b`` when a citation begins it, ``arrow`` its arrow) for each distinct
+    route row (the cited outlet's code or -1, then the outlets of its posts, padded with -2), joined by
+    Arrow, not one Python join per route."""
+    out = np.empty(len(keys), dtype=object)
+    width = (keys >= -1).sum(axis=1)
+    names = f.outlets.astype(object)
+    for w in np.unique(width):
+        rows = np.flatnonzero(width == w)
+        cols = [pa.array(names[keys[rows, j]].tolist(), pa.string()) for j in range(1, w)]
+        joined = pc.binary_join_element_wise(*cols, " -> ") if len(cols) > 1 else cols[0]
+        cited = keys[rows, 0] >= 0
+        text = np.asarray(joined.to_pylist(), dtype=object)
+        if cited.any():
+            pre = pa.array(names[keys[rows[cited], 0]].tolist(), pa.string())
+            text[cited] = np.asarray(pc.binary_join_element_wise(pre, pa.array(text[cited].tolist(), pa.string()),
+                                                                  arrow).to_pylist(), dtype=object)
+        out[rows] = text
     return out
 
 

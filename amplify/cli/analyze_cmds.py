@@ -272,8 +272,10 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
     quoted A and C copied B); routes found only through also-matches follow,
     marked; then routes that start with a citation ("X ~> B -> Y": B named X
     without echoing a post of it). Each hop shows both posts, their times,
-    the lag, link kind and score, and the matched text. No path: a message
-    (an empty list in JSON), exit code 0.
+    the lag, link kind and score, and the matched text. A citation route
+    has no lag and no parent cascades (n/a; null in JSON); two posts of one
+    day with day-only times have no known lag ("same day"; null in JSON,
+    lag_unit "day"). No path: a message (an empty list in JSON), exit code 0.
 
     \b
     Example:
@@ -314,8 +316,10 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
                + f". via: parents = every hop the echo's most likely source; also-match = through other matches; "
                f"cites = starts where a post names {safe(source)} (~>) without echoing it")
     routes = rep.paths.copy()
-    routes["fastest"] = routes["total_lag_s"].map(_fmt_s)
-    routes["median"] = routes["median_total_lag_s"].map(_fmt_s)
+    cite = routes["via"] == "cites"           # no post of X, so no lag from it and no parent link into it
+    routes["fastest"] = [_lag(s, u, c) for s, u, c in zip(routes["total_lag_s"], routes["lag_unit"], cite)]
+    routes["median"] = [_lag(s, u, c) for s, u, c in zip(routes["median_total_lag_s"], routes["lag_unit"], cite)]
+    routes["parent_cascades"] = ["n/a" if c else str(n) for n, c in zip(routes["parent_cascades"], cite)]
     _table(routes[["rank", "route", "via", "hops", "parent_cascades", "cascades", "fastest", "median",
                    "first_time", "last_time"]], "table")
     for rank, grp in rep.hops.groupby("rank", sort=True):
@@ -327,20 +331,37 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
                            f"{safe(h.target_outlet)} [{safe(h.target_group)}] {safe(h.target_id)} "
                            f"{h.target_time:%Y-%m-%d %H:%M}  cites (no matched post)")
             else:
-                mark = ("  parent" if h.is_parent else "  also-match") + ("  tie (same time, no direction)"
+                lag = _lag(h.lag_s, h.lag_unit)
+                same = lag if lag.startswith("same") else "same time"
+                mark = ("  parent" if h.is_parent else "  also-match") + (f"  tie ({same}, no direction)"
                                                                           if h.tie else "")
                 click.echo(f"  hop {h.hop}: {safe(h.source_outlet)} [{safe(h.source_group)}] {safe(h.source_id)} "
                            f"{h.source_time:%Y-%m-%d %H:%M} -> {safe(h.target_outlet)} [{safe(h.target_group)}] "
-                           f"{safe(h.target_id)} {h.target_time:%Y-%m-%d %H:%M}  +{_fmt_s(h.lag_s)}  {h.kind} "
+                           f"{safe(h.target_id)} {h.target_time:%Y-%m-%d %H:%M}  "
+                           f"{lag if lag.startswith('same') else '+' + lag}  {h.kind} "
                            f"{h.score:.0f}" + ("  attributed" if h.attributed else "") + mark)
-            if h.source_text:
-                click.echo(f"      from: {safe(_cut(h.source_text))}")
-            if h.target_text and h.target_text != h.source_text:
+            # a missing text is None or NaN (a str column): only a non-empty string is shown
+            source_text = h.source_text if isinstance(h.source_text, str) and h.source_text else None
+            if source_text:
+                click.echo(f"      from: {safe(_cut(source_text))}")
+            if isinstance(h.target_text, str) and h.target_text and h.target_text != source_text:
                 click.echo(f"      to:   {safe(_cut(h.target_text))}")
 
 
 def _cut(s: str, n: int = 160) -> str:
     return s if len(s) <= n else s[:n] + "…"
+
+
+def _lag(s, unit, cite: bool = False) -> str:
+    """A lag as the paths table shows it: 'n/a' for a citation (no source post), 'same day' when the
+    posts fall in one day of day-only times (the order is unknown: not '0s'), whole days at day
+    resolution, else as recorded."""
+    if cite:
+        return "n/a"
+    unit = unit if isinstance(unit, str) else None
+    if s is None or s != s:
+        return f"same {unit}" if unit else "-"
+    return f"{float(s) / 86400:.0f}d" if unit == "day" else _fmt_s(s)
 
 
 # --------------------------------------------------------------------------- trace
