@@ -263,3 +263,26 @@ def test_louvain_splits_two_groups_joined_by_one_pair():
                           "first": pd.Timestamp("2022-01-01", tz="UTC"), "last": pd.Timestamp("2022-01-02", tz="UTC")})
     assert coordination_clusters(pairs)["size"].tolist() == [6]
     assert coordination_clusters(pairs, communities=True)["size"].tolist() == [3, 3]
+
+
+def test_times_stamped_in_a_collector_batches_are_named_and_random_times_are_not():
+    from amplify.analyze.coordination import collector_clock
+
+    rng = np.random.default_rng(5)
+    n = 600
+    outlets = rng.integers(0, 30, n)
+    second = np.full(n, 10**9)
+    # a crawler fetching every 10 minutes: 20 posts of many outlets within 3 seconds each time
+    batches = np.repeat(np.arange(n // 20) * 600, 20) + rng.uniform(0, 3, n)
+    warning = collector_clock((batches * 1e9).astype(np.int64), outlets, second)
+    assert warning is not None and "% of the posts have a post of another account within 5 s" in warning
+    assert int(warning.split("%")[0]) >= 90
+    spread = np.sort(rng.uniform(0, 600 * (n // 20), n))  # the same posts over the same period, at random
+    assert collector_clock((spread * 1e9).astype(np.int64), outlets, second) is None
+    assert collector_clock((batches * 1e9).astype(np.int64), outlets, np.full(n, 86_400 * 10**9)) is None  # days
+
+    # and the command says it
+    posts = pd.DataFrame({"post_id": [f"p{i}" for i in range(n)], "outlet": [f"o{x}" for x in outlets],
+                          "published_at": pd.Timestamp("2022-01-01", tz="UTC") + pd.to_timedelta(batches, unit="s"),
+                          "text": [f"item {i % 40}" for i in range(n)]})
+    assert any("collector's batches" in w for w in coordination(None, posts, by="text").warnings)

@@ -186,8 +186,50 @@ def _usable_posts(frame: Frame, within_ns: int):
                 f"(same-{worst} co-posting, a much weaker sign) or use data with times")
         warnings.append(f"{int(coarse.sum()):,} post(s) of {len(acc):,} account(s) ({names}) have times known only "
                         f"to the {worst}, coarser than the interval: they are left out")
+    clock = collector_clock(frame.times[ok], frame.outlet_of_post[ok], unit[ok])
+    if clock:
+        warnings.append(clock)
     lattice = int(unit[ok].max()) if ok.any() else 10**9
     return ok, warnings, max(lattice, 1)
+
+
+#: Within this many seconds, two posts of different accounts are "seconds apart" for the clock check.
+_CLOCK_S = 5
+#: The clock check warns when at least this share of posts has another account's post within
+#: _CLOCK_S and that share is at least _CLOCK_EXCESS times what posts spread at random give.
+_CLOCK_SHARE, _CLOCK_EXCESS = 0.9, 2.0
+
+
+def collector_clock(times: np.ndarray, outlet_of_post: np.ndarray, unit: np.ndarray) -> str | None:
+    """A warning when the times look like a collector's batches rather than when the posts were made.
+
+    A feed stamped by its crawler (UCI News: every post within seconds of
+    another outlet's) puts nearly every post seconds from a post of another
+    account, far more than posts spread at random over the period would
+    (``1 - exp(-2 * rate * 5 s)``); co-posting by the clock then says how the
+    collector fetched, not how the accounts posted, and the jitter null (each
+    account's own timeline) cannot see it. Only posts timed to the second or
+    finer are looked at; neighbours are taken in time order, so the share is
+    a lower bound.
+    """
+    fine = unit <= 10**9
+    if fine.sum() < 100:
+        return None
+    order = np.argsort(times[fine], kind="stable")
+    t, o = times[fine][order], outlet_of_post[fine][order]
+    close = (np.diff(t) <= _CLOCK_S * 10**9) & (o[1:] != o[:-1])
+    near = np.zeros(len(t), dtype=bool)
+    near[1:] |= close
+    near[:-1] |= close
+    span_s = max((int(t[-1]) - int(t[0])) / 1e9, 1.0)
+    random_share = 1.0 - np.exp(-2.0 * len(t) / span_s * _CLOCK_S)
+    share = float(near.mean())
+    if share < _CLOCK_SHARE or share < _CLOCK_EXCESS * random_share:
+        return None
+    return (f"{share:.0%} of the posts have a post of another account within {_CLOCK_S} s, where posts spread at "
+            f"random over the period would give {random_share:.0%}: the times look like a collector's batches "
+            f"(when the posts were fetched), not when they were posted, and co-posting by such a clock says "
+            f"nothing about the accounts")
 
 
 def _unit_words(unit_ns: int) -> str:
