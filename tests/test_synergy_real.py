@@ -219,7 +219,7 @@ def test_label_test_without_resolution_says_so():
                                         start=pd.Timestamp("2022-01-02T00:00:00Z"), days=10, seed=1)
     rep = camp_synergy(links, posts, outlets, seed=0, window=WINDOW)
     assert cross(rep.pairs)["label_min_p"].tolist() == pytest.approx([1 / 10, 1 / 10])
-    assert any("label test cannot reach p < 0.01" in w and "smallest p 0.1" in w for w in rep.warnings)
+    assert any("label test cannot reach p < 0.01" in w and "label_min_p 0.1" in w for w in rep.warnings)
 
 
 # --------------------------------------------------------------------------- 3. unknown is not a camp

@@ -15,7 +15,10 @@ What is tested (:mod:`amplify.analyze.synergy_scope`)
     never change an answer. The post-level test's risk sets hold the posts of
     every active, known outlet of the kinds chosen, whatever camps are shown,
     so a pair's answer does not change with ``groups``. Pairs of camps that
-    never publish within one window of each other are not tested.
+    never publish within one window of each other are not tested, nor pairs
+    whose camps mostly publish at different times (less than
+    :data:`~amplify.analyze.synergy_scope.MIN_OVERLAP_SHARE` of a camp's posts
+    within one window of the period both publish in).
 
 Observed echoes (:mod:`amplify.analyze.echo_events`)
     :math:`O_{XY}`: echoes from a post of X to a post of Y, by default
@@ -119,7 +122,7 @@ from amplify.analyze.resolution import post_resolution
 from amplify.analyze.risk_set import RiskSetFigures, risk_set_counts, risk_set_test
 from amplify.analyze.synergy_report import (TESTS, SynergyReport, narratives_table, reciprocity_table,
                                             trend_table)
-from amplify.analyze.synergy_scope import Scope, camps_meet, synergy_scope
+from amplify.analyze.synergy_scope import Scope, camp_overlaps, camps_meet, synergy_scope
 from amplify.analyze.synergy_warnings import SHIFT_MIN_WINDOWS, synergy_warnings
 from amplify.analyze.text_families import families
 
@@ -281,12 +284,17 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     post, post_by_period = _risk_set(f, scope, ev, sg, tg, W_ns, K, cells if freq else None, periods)
     ref_post = scope.reference[f.outlet_of_post]
     meet = camps_meet(f.times[ref_post], f.group_of_post[ref_post], K, W_ns)
+    # camps that meet but mostly publish at different times: not tested either, and the reason is their dates,
+    # not their size (the posts that count are those under test in the period, as for every test)
+    in_test = scope.in_period & scope.tested[f.outlet_of_post]
+    overlaps = camp_overlaps(f.times[in_test], f.group_of_post[in_test], show, W_ns)
+    apart = {k: ov for k, ov in overlaps.items() if meet[k] and not ov.enough}
 
     lag_tab = _lag_table(sg, tg, ev)
     carriers = _carriers(f.outlets, so, to, sg, tg, ev.weight)
     copub = _copublications(sg, tg, ev, K)
     pairs = _pairs_table(gnames, show, label, shift, post, meet, lag_tab, carriers, copub, alpha=alpha,
-                         time_shift=time_shift, shift_informative=shift_informative)
+                         time_shift=time_shift, shift_informative=shift_informative, apart=apart)
     reciprocity = reciprocity_table(pairs, fam_sel, f, show)
     narratives = narratives_table(fam_sel, f, top_narratives, texts if texts is not None else
                                   (posts if "text" in posts.columns else None))
@@ -297,7 +305,7 @@ def camp_synergy(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
                          since=since, until=until, outlet_kinds=outlet_kinds, include_unknown=include_unknown,
                          ties=ties, n_camps=len(tested_camps))
     warnings = synergy_warnings(f, scope, ev, pairs, reciprocity, settings, meet=meet, show=show, alpha=alpha,
-                                shift_informative=shift_informative or not time_shift)
+                                shift_informative=shift_informative or not time_shift, apart=apart)
     tests = [dict(t) for t in TESTS]
     tests[1].update(relabellings=settings["relabellings"], permutations=label.draws, exact=label.exact)
     tests[2].update(permutations=int(permutations) if time_shift else 0, informative=bool(shift_informative))
@@ -461,15 +469,22 @@ def _time_shift(f: Frame, fam_sel, tested, *, window_s: int, period_s: int, perm
 
 
 def _pair_verdict(x, y, post: RiskSetFigures, label: _Label, shift: _Figures, meet, *, alpha, time_shift,
-                  shift_informative) -> tuple[bool, str, str]:
-    """(significant, tested_by, note) of one ordered pair."""
+                  shift_informative, apart_note=None) -> tuple[bool, str, str]:
+    """(significant, tested_by, note) of one ordered pair (``apart_note``: its camps overlap too little)."""
     if not meet[x, y]:
         return False, "none", "the camps never publish within one window of each other"
+    if apart_note:
+        return False, "none", f"not testable: {apart_note}, too little to compare the camps"
     post_ok = np.isfinite(post.p[x, y]) and post.min_p[x, y] < alpha
     if post_ok:
         sig = bool(post.p[x, y] < alpha and post.observed[x, y] > post.expected[x, y])
         return sig, "risk set", ""
     lab_p, lab_min = label.figures.p[x, y], max(label.min_p[x, y], label.reach_p[x, y])
+    # the smallest p is the larger of two floors, each a column of its own: say which one binds, by its name, so
+    # that the note and the columns agree
+    floor = ("its label_min_p: too few outlets" if label.min_p[x, y] >= label.reach_p[x, y] else
+             f"its label_reach_p: too few echoes; label_min_p, what the labellings alone allow, is "
+             f"{label.min_p[x, y]:.3g}")
     label_ok = label.draws > 0 and np.isfinite(lab_p) and lab_min < alpha
     why = (f"too few echoes for the post-level test (smallest p {post.min_p[x, y]:.3g})"
            if np.isfinite(post.min_p[x, y]) else "no echo into the target camp")
@@ -478,19 +493,24 @@ def _pair_verdict(x, y, post: RiskSetFigures, label: _Label, shift: _Figures, me
         sig = bool(lab_p < alpha and label.figures.observed[x, y] > label.figures.expected[x, y]
                    and (not need_shift or (np.isfinite(shift.p[x, y]) and shift.p[x, y] < alpha)))
         return sig, "label permutation", f"post-level test not possible ({why})"
-    return False, "none", f"not testable: {why}; label test cannot reach p < {alpha} (smallest p {lab_min:.3g})"
+    return False, "none", f"not testable: {why}; label test cannot reach p < {alpha} (smallest p {lab_min:.3g}, " \
+                          f"{floor})"
 
 
 def _pairs_table(gnames, show, label: _Label, shift: _Figures, post: RiskSetFigures, meet, lag_tab, carriers,
-                 copub, *, alpha: float, time_shift: bool, shift_informative: bool) -> pd.DataFrame:
-    """One row per ordered pair of the camps shown: the three tests' figures, the verdict, the lags."""
+                 copub, *, alpha: float, time_shift: bool, shift_informative: bool, apart=None) -> pd.DataFrame:
+    """One row per ordered pair of the camps shown: the three tests' figures, the verdict, the lags
+    (``apart``: the :class:`~amplify.analyze.synergy_scope.CampOverlap` of pairs whose camps overlap too little)."""
+    apart = apart or {}
     obs_all, exp, sd, z, p = label.figures
     rows = []
     for x in show:
         for y in show:
             q = lag_tab.loc[(x, y)] if (x, y) in lag_tab.index else None
+            ov = apart.get((min(x, y), max(x, y)))
             sig, by, note = _pair_verdict(x, y, post, label, shift, meet, alpha=alpha, time_shift=time_shift,
-                                          shift_informative=shift_informative)
+                                          shift_informative=shift_informative,
+                                          apart_note=ov.describe(gnames) if ov else None)
             car = carriers.get((x, y))
             pe = post.expected[x, y]
             rows.append({

@@ -24,6 +24,9 @@ whose camp labels the label-permutation test shuffles.
 :func:`camps_meet` tells which pairs of camps ever publish within one window
 of each other: two camps that never do cannot echo each other, and their pair
 is not tested (a question that cannot be answered is not answered "no").
+:func:`camp_overlaps` tells when two camps both publish and how much of each
+camp that is: a pair whose camps mostly publish at different times
+(:data:`MIN_OVERLAP_SHARE`) is not tested either.
 
 Restricting a permutation test to the units that could have taken part is
 what keeps its exchangeability honest: the label permutation of QAP shuffles
@@ -56,12 +59,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from amplify import schema
 from amplify.analyze.errors import AnalysisError, user_time_ns
 from amplify.analyze.frame import Frame
 
-__all__ = ["Scope", "synergy_scope", "camps_meet", "outlet_kinds_of", "split_kinds"]
+__all__ = ["Scope", "synergy_scope", "camps_meet", "outlet_kinds_of", "split_kinds", "CampOverlap", "camp_overlaps",
+           "MIN_OVERLAP_SHARE"]
+
+#: A pair of camps is compared only when at least this share of each camp's posts lies in the period both camps
+#: publish in, widened by one window either side (the only posts that can take part in an echo between them).
+#: Why a quarter: the label test shuffles camps across outlets whatever their dates, so its expected count for
+#: the pair is drawn from all of both camps' echoes, while the observed one can only come from that period;
+#: with a share s inside it, camps that echo each other 1/s times more than chance would still look like chance,
+#: so below a quarter even a fourfold excess is invisible, and a pair that shows none says nothing. The risk-set
+#: test compares each echo with the posts at risk at its time and is not biased so, but with a quarter or less
+#: of a camp in common its answer is about a few days of the period, not about the camps. A small camp whose few
+#: posts all fall where the other publishes (a camp too small to test) is not caught: it is a matter of size.
+MIN_OVERLAP_SHARE = 0.25
 
 
 @dataclass
@@ -232,3 +248,116 @@ def camps_meet(times_ns, group_of_post, n_groups: int, window_ns: int) -> np.nda
             right = np.searchsorted(tx, ty + window_ns, side="right")
             meet[x, y] = meet[y, x] = bool((right > left).any())
     return meet
+
+
+@dataclass(frozen=True)
+class CampOverlap:
+    """When two camps both publish, and how much of each camp that period holds.
+
+    Attributes
+    ----------
+    camps : (int, int)
+        The two camps' codes.
+    first, last : int
+        The period both publish in, in ns: the later of their first posts and
+        the earlier of their last posts (``first > last`` when one camp stops
+        before the other starts).
+    window : int
+        The detection window in ns.
+    posts, totals : (int, int)
+        Posts of each camp within one window of that period, and in all.
+    """
+
+    camps: tuple
+    first: int
+    last: int
+    window: int
+    posts: tuple
+    totals: tuple
+
+    @property
+    def shares(self) -> tuple:
+        """The share of each camp's posts within one window of the common period (1.0 for a camp with none)."""
+        return tuple(n / t if t else 1.0 for n, t in zip(self.posts, self.totals))
+
+    @property
+    def enough(self) -> bool:
+        """Each camp has at least :data:`MIN_OVERLAP_SHARE` of its posts there (see its comment for why)."""
+        return min(self.shares) >= MIN_OVERLAP_SHARE
+
+    @property
+    def days(self) -> int:
+        """Calendar days (UTC) from ``first`` to ``last``, both counted; 0 when the spans do not meet."""
+        day = 86_400 * 10**9
+        return max(self.last // day - self.first // day + 1, 0)
+
+    def widened(self) -> tuple[str, str]:
+        """``--since`` and ``--until`` (whole days) that hold the period widened by one window either side."""
+        lo = pd.Timestamp(self.first - self.window, tz="UTC").floor("D")
+        hi = pd.Timestamp(self.last + self.window, tz="UTC").floor("D") + pd.Timedelta(days=1)
+        return lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")
+
+    def describe(self, names, window=None) -> str:
+        """When both camps publish and how many posts of each are near it, in words (``names``: camp names by
+        code; ``window``: the window as the user gave it, to name it).
+
+        >>> day = 86_400 * 10**9
+        >>> ov = CampOverlap((0, 1), 30 * day, 32 * day, 7 * day, (74, 180), (537, 4508))
+        >>> ov.describe(["EARLY", "LATE"])
+        "camps EARLY and LATE publish together only from 1970-01-31 to 1970-02-02 (3 days): 74 of EARLY's 537 \
+posts (14%) and 180 of LATE's 4,508 (4%) lie within one window of that period"
+        """
+        a, b = (names[c] for c in self.camps)
+        day = lambda ns: pd.Timestamp(ns, tz="UTC").strftime("%Y-%m-%d")  # noqa: E731
+        if self.first <= self.last:
+            n = self.days
+            when = f"publish together only from {day(self.first)} to {day(self.last)} ({n} day{'s' * (n != 1)})"
+        else:
+            when = (f"never publish at the same time (one camp's posts end on {day(self.last)}, the other's begin "
+                    f"on {day(self.first)})")
+        (na, nb), (ta, tb), (sa, sb) = self.posts, self.totals, self.shares
+        return (f"camps {a} and {b} {when}: {na:,} of {a}'s {ta:,} posts ({sa:.0%}) and {nb:,} of {b}'s {tb:,} "
+                f"({sb:.0%}) lie within one window{f' ({window})' if window else ''} of that period")
+
+
+def camp_overlaps(times_ns, group_of_post, camps, window_ns: int) -> dict:
+    """:class:`CampOverlap` of every pair of ``camps``, keyed ``(x, y)`` with ``x < y``.
+
+    Parameters
+    ----------
+    times_ns, group_of_post : array
+        The posts that count (those of the outlets under test, in the period).
+    camps : list of int
+        The camps to pair.
+    window_ns : int
+        The detection window.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> day = 86_400 * 10**9
+    >>> t = np.r_[np.arange(0, 100) * day, np.arange(97, 200) * day]
+    >>> g = np.r_[np.zeros(100, int), np.ones(103, int)]
+    >>> ov = camp_overlaps(t, g, [0, 1], 7 * day)[(0, 1)]
+    >>> ov.days, ov.posts, ov.enough
+    (3, (10, 10), False)
+    """
+    t = np.asarray(times_ns, np.int64)
+    g = np.asarray(group_of_post, np.int64)
+    by = {c: np.sort(t[g == c]) for c in camps}
+    out = {}
+    for x in sorted(camps):
+        for y in sorted(camps):
+            if y <= x or not len(by[x]) or not len(by[y]):
+                continue
+            first = int(max(by[x][0], by[y][0]))
+            last = int(min(by[x][-1], by[y][-1]))
+            lo, hi = first - window_ns, last + window_ns
+            near = tuple(int(np.searchsorted(by[c], hi, side="right") - np.searchsorted(by[c], lo, side="left"))
+                         if lo <= hi else 0 for c in (x, y))
+            out[(x, y)] = CampOverlap((x, y), first, last, int(window_ns), near, (len(by[x]), len(by[y])))
+    return out

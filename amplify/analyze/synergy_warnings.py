@@ -7,7 +7,10 @@ per problem, in this order:
 * links whose order is unknown (equal times, or one day at an outlet's date
   resolution) counted as co-publications -- or left out;
 * a camp chosen that has no outlet under test in the period;
-* pairs of camps that never publish within one window of each other;
+* pairs of camps that never publish within one window of each other, and
+  pairs whose camps mostly publish at different times (when both publish,
+  and how many posts of each that period holds; the ``--since``/``--until``
+  that would test that period alone);
 * a camp too small to test: no test can reach ``alpha`` for any of its pairs
   (or for those into it, or out of it);
 * the label test's resolution: only so many distinct labellings (enumerated
@@ -40,7 +43,7 @@ import pandas as pd
 from amplify.analyze.echo_events import EchoEvents
 from amplify.analyze.frame import Frame
 from amplify.analyze.resolution import DAY_NS
-from amplify.analyze.synergy_scope import Scope
+from amplify.analyze.synergy_scope import MIN_OVERLAP_SHARE, Scope
 
 __all__ = ["synergy_warnings", "SHIFT_MIN_WINDOWS"]
 
@@ -120,7 +123,7 @@ def _small_camps(f: Frame, scope: Scope, ev: EchoEvents, pairs: pd.DataFrame, sh
     return out
 
 
-def _overlap(f: Frame, scope: Scope, show, meet, settings) -> list[str]:
+def _overlap(f: Frame, scope: Scope, show, meet, settings, apart) -> list[str]:
     gnames = f.groups.tolist()
     has = [c for c in show if (scope.tested & (f.group_of_outlet == c)).any()]
     out = []
@@ -129,22 +132,31 @@ def _overlap(f: Frame, scope: Scope, show, meet, settings) -> list[str]:
             if not meet[x, y]:
                 out.append(f"camps {gnames[x]} and {gnames[y]} never publish within one window ({settings['window']}) "
                            "of each other in the period: no echo between them is possible, their pair is not tested")
+            elif (min(x, y), max(x, y)) in apart:
+                ov = apart[(min(x, y), max(x, y))]
+                since, until = ov.widened()
+                out.append(f"{ov.describe(gnames, window=settings['window'])}: under {MIN_OVERLAP_SHARE:.0%} of a "
+                           "camp's posts, too little to compare the camps (the label test would expect echoes between "
+                           "them at times when one of them did not publish), so their pair is not tested; "
+                           f"--since {since} --until {until} tests that period alone")
     return out
 
 
-def _label(pairs: pd.DataFrame, settings: dict, alpha) -> list[str]:
+def _label(pairs: pd.DataFrame, settings: dict, alpha, tested) -> list[str]:
     out = []
     if settings["label_exact"]:
         out.append(f"label test: the {settings['outlets']} outlets under test have only "
                    f"{settings['relabellings']:,} distinct camp labellings (not more than the "
                    f"{settings['permutations_asked']:,} permutations asked): all enumerated, p-values exact")
-    cross = pairs[(pairs["source"] != pairs["target"]) & (pairs["label_min_p"] >= alpha)
-                  & ~pairs["note"].str.startswith("the camps never")]
+    # pairs left untested for their dates have their own warning: their label test's resolution is beside the point
+    cross = pairs[(pairs["source"] != pairs["target"]) & (pairs["label_min_p"] >= alpha) & tested]
     if len(cross) and settings["permutations"]:
-        listed = _names([f"{s}->{t} (smallest p {_fmt_p(m)})" for s, t, m in
+        # named by its column: a pair's note gives the smallest p its echoes allow too (label_reach_p), which
+        # may be larger; an unnamed "smallest p" here and there read as two answers to one question
+        listed = _names([f"{s}->{t} (label_min_p {_fmt_p(m)})" for s, t, m in
                          zip(cross["source"], cross["target"], cross["label_min_p"])], limit=6)
         out.append(f"label test cannot reach p < {alpha} for {listed}: too few outlets (or permutations) "
-                   "for its resolution")
+                   "for its resolution, whatever the echoes")
     return out
 
 
@@ -167,7 +179,8 @@ def _disagreements(pairs: pd.DataFrame, alpha) -> list[str]:
 
 
 def synergy_warnings(f: Frame, scope: Scope, ev: EchoEvents, pairs: pd.DataFrame, reciprocity: pd.DataFrame,
-                     settings: dict, *, meet, show, alpha: float, shift_informative: bool) -> list[str]:
+                     settings: dict, *, meet, show, alpha: float, shift_informative: bool,
+                     apart=None) -> list[str]:
     """The warnings of one synergy analysis (see the module documentation), as sentences.
 
     Parameters
@@ -188,20 +201,32 @@ def synergy_warnings(f: Frame, scope: Scope, ev: EchoEvents, pairs: pd.DataFrame
     alpha : float
     shift_informative : bool
         The period spans :data:`SHIFT_MIN_WINDOWS` windows (or the time-shift test was not run).
+    apart : dict, optional
+        The :class:`~amplify.analyze.synergy_scope.CampOverlap` of the pairs whose camps meet but overlap
+        too little to be tested, keyed ``(x, y)`` with ``x < y``.
 
     Returns
     -------
     list of str
     """
     out = []
+    apart = apart or {}
+    # the pairs that can be tested at all: their camps meet, and overlap enough (a camp is "too small" only on
+    # those; on the others its size is not what stops the test)
+    meets = np.array(meet, dtype=bool, copy=True)
+    for x, y in apart:
+        meets[x, y] = meets[y, x] = False
+    gnames = f.groups.tolist()
+    tested = np.array([bool(meets[gnames.index(a), gnames.index(b)]) for a, b in zip(pairs["source"], pairs["target"])],
+                      dtype=bool)
     n_unknown = scope.left_out["unknown"]
     if n_unknown:
         out.append(f"{n_unknown:,} outlet(s) missing from the outlets table (camp 'unknown', "
                    f"{scope.unknown_posts:,} post(s) in the period) left out; test them with --include-unknown")
     out += _ties(f, scope, ev, settings)
-    out += _small_camps(f, scope, ev, pairs, show, meet, alpha)
-    out += _overlap(f, scope, show, meet, settings)
-    out += _label(pairs, settings, alpha)
+    out += _small_camps(f, scope, ev, pairs, show, meets, alpha)
+    out += _overlap(f, scope, show, meet, settings, apart)
+    out += _label(pairs, settings, alpha, tested)
     if not shift_informative:
         days = (scope.period_ns[1] - scope.period_ns[0]) / DAY_NS
         out.append(f"time-shift test: the period ({days:.1f} days) is under {SHIFT_MIN_WINDOWS} windows "
