@@ -67,6 +67,9 @@ _NEW_SPELLING: dict = {}
 class TimeType(click.ParamType):
     """A time given on the command line: checked when the command starts, passed on as written.
 
+    A date whose day and month could be either way round (``01/02/2022``) is
+    refused, with both ISO readings to choose from.
+
     >>> TIME.convert("2022-01-05", None, None)
     '2022-01-05'
     """
@@ -79,10 +82,12 @@ class TimeType(click.ParamType):
     def convert(self, value, param, ctx):
         if value is None or not isinstance(value, str):
             return value
-        from amplify.analyze.errors import AnalysisError, user_time_ns
+        from amplify.analyze.errors import AmbiguousDateError, AnalysisError, user_time_ns
 
         try:
             user_time_ns(value)
+        except AmbiguousDateError as exc:  # a time, but which one: the message names both readings
+            self.fail(str(exc), param, ctx)
         except (AnalysisError, ValueError, TypeError, OverflowError) as exc:
             self.fail(f"{value!r} is not a time ({exc}): give a date or a time such as 2022-01-05, "
                       f"2022-01-05T10:00Z or '2022-01-05 10:00+03:00'", param, ctx)
