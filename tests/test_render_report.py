@@ -79,7 +79,10 @@ def test_kinds_camps_and_outlets_tables(report):
 
 def test_cascades_with_evidence(report):
     casc = re.search(r'id="cascades">(.*?)</section>', report, re.S).group(1)
-    assert "1. mfa_china (CN), 2022-01-05 10:00 UTC — 3 echoes by 3 outlets over 4 h" in casc
+    # the root counted as trace and the summary count it, and the echoes apart
+    assert "1. mfa_china (CN), 2022-01-05 10:00 UTC — 4 posts by 4 outlets: the root and 3 echoes by 3 outlets, " \
+           "over 4 h" in casc
+    assert "2. tass (RU), 2022-01-07 10:00 UTC — 2 posts by 2 outlets: the root and 1 echo by 1 outlet, " in casc
     assert casc.index("1. mfa_china") < casc.index("2. tass")
     ev = re.search(r'<table class="data evidence">(.*?)</table>', casc, re.S).group(1)
     outlets = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td>", ev)

@@ -105,7 +105,11 @@ from amplify.analyze.tables import json_records, matched_text, post_texts
 
 # The measures have their own modules; they are also importable from here, where they were first written.
 __all__ = ["bridges", "BridgeReport", "ROLES", "brokerage_roles", "weighted_betweenness",
-           "participation_coefficient", "burt_constraint"]
+           "participation_coefficient", "burt_constraint", "NO_BRIDGE"]
+
+#: The warning when no outlet is a bridge (the summary and the report say it in the table's place).
+NO_BRIDGE = ("no outlet carries a cross-camp cascade (a chain of echoes through three outlets whose first "
+             "and last are in different camps): there is no bridge to rank")
 
 
 @dataclass
@@ -358,8 +362,7 @@ def _warnings(f: Frame, posts, n_ranked: int, window) -> list[str]:
         if note:
             out.append(note)
     if n_ranked == 0:
-        out.append("no outlet carries a cross-camp cascade (a chain of echoes through three outlets whose first "
-                   "and last are in different camps): there is no bridge to rank")
+        out.append(NO_BRIDGE)
     return out
 
 
@@ -405,7 +408,9 @@ def _reason(row, role, route, n_route, bt_rank) -> str:
             "coordinator": "brokers inside its own camp", "none": "no brokerage"}
     if route:
         a, c = route.split(" -> ")
-        head = f"{role}: {desc[role].format(a=a, c=c)} ({n_route:,} cascades through it)"
+        # the route's share of the score, so the two numbers of a row add up
+        head = (f"{role}: {desc[role].format(a=a, c=c)} ({n_route:,} of the {int(row['bridge_score']):,} "
+                "cross-camp cascades through it)")
     elif role in ("gatekeeper", "representative", "liaison"):
         head = f"{role} on the outlet graph ({int(row[role]):,} open two-paths), no cascades observed"
     else:

@@ -593,7 +593,11 @@ def summary(workspace, top, permutations, seed, linkset, fmt, raw, quiet):
 
     Posts, outlets per camp, links per kind, the strongest synergy pairs
     (with the synergy command's defaults: the same z and p; only pairs with
-    more echoes than expected), the top bridges and the largest cascades.
+    more echoes than expected), the top bridges (those `amplify bridges`
+    ranks; none, and why, when no outlet carries a cross-camp cascade) and
+    the largest cascades (the posts `amplify trace ROOT_ID` lists). Links
+    are counted with ties oriented: the second line says how that count
+    meets the one of `amplify info` (which lists each tie both ways).
     Synergy warnings go to stderr and into JSON.
 
     \b

@@ -243,10 +243,16 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
 
     A cascade is a post that echoes nothing (its root) and every post that
     echoed it, directly or through others (parent links only, so each echo is
-    counted once). Returns dicts: ``root`` (id, outlet, camp, time, text),
-    ``size`` (echoes), ``outlets``, ``camps`` (camp -> posts), ``span_s`` (root to
+    counted once): the posts ``amplify trace`` shows for the root, and the
+    summary's cascade of that root. A post quoting passages of several
+    sources has a parent per passage and is in the cascade of each, once.
+    Returns dicts: ``root`` (id, outlet, camp, time, text), ``size`` (echoes:
+    the posts under the root), ``outlets`` (the outlets that echoed),
+    ``posts`` and ``all_outlets`` (the same with the root: trace's and the
+    summary's counts), ``camps`` (camp -> echoing posts), ``span_s`` (root to
     last echo) and ``echoes`` (the first ``evidence`` echoes in time order with
-    outlet, camp, kind, score, lag from the root and the matched text).
+    outlet, camp, kind, score, lag from the root and the matched text; from
+    the earliest parent inside the cascade).
     """
     par = links[links["is_parent"]] if len(links) else links
     if par.empty:
@@ -259,13 +265,15 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
     roots = [s for s in children if s not in targets]
     members: dict = {}
     for r in roots:
-        seen, stack = [], [r]
+        # a post reached by two paths (a parent per quoted passage) is one post of the cascade
+        seen, stack = {r: None}, [r]
         while stack:
             v = stack.pop()
             for c in children.get(v, ()):
-                seen.append(c)
-                stack.append(c)
-        members[r] = seen
+                if c not in seen:
+                    seen[c] = None
+                    stack.append(c)
+        members[r] = list(seen)[1:]
     p = posts.set_index("post_id")
     groups = (outlets.set_index("outlet")["group"] if outlets is not None and len(outlets)
               else pd.Series(dtype=object))
@@ -276,7 +284,11 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
         rt = pd.Timestamp(p.at[r, "published_at"])
         ids = members[r]
         rows = by_target.loc[ids].reset_index()
-        rows = rows.sort_values(["target_time", "target_id"], kind="stable")
+        # one row per post: its parent links from outside this cascade are another cascade's, and of
+        # several inside it the earliest source is the one trace follows
+        rows = rows[rows["source_id"].isin(list(ids) + [r])].sort_values(["source_time", "source_id"],
+                                                                           kind="stable")
+        rows = rows.drop_duplicates("target_id").sort_values(["target_time", "target_id"], kind="stable")
         camps = rows["target_group"].value_counts().to_dict()
         echoes = []
         for row in rows.head(evidence).itertuples(index=False):
@@ -290,7 +302,9 @@ def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataF
         out.append({"root": {"post_id": r, "outlet": p.at[r, "outlet"],
                              "camp": schema.UNKNOWN_GROUP if is_missing(g) else g, "time": rt,
                              "text": _short(str(p.at[r, "text"]), text_limit * 2)},
-                    "size": len(ids), "outlets": int(rows["target_outlet"].nunique()),
+                    "size": len(ids), "outlets": int(rows["target_outlet"].nunique()), "posts": len(ids) + 1,
+                    "all_outlets": int(pd.Series(np.r_[rows["target_outlet"].to_numpy(dtype=object),
+                                                       [p.at[r, "outlet"]]]).nunique()),
                     "camps": camps, "span_s": (pd.Timestamp(rows["target_time"].max()) - rt).total_seconds(),
                     "echoes": echoes})
     return out
@@ -367,6 +381,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
         from amplify.analyze.cites_store import workspace_cites
 
         stored = workspace_cites(ws_obj, outlets, None, posts=posts)
+    n_detected = len(links) if links is not None else 0
     rel = prepare_relations(links, posts, outlets, ties=ties, cites=cites, stored_cites=stored)
     links = rel.links
     if network_href is not None and ":" in network_href.split("/")[0] and \
@@ -413,6 +428,8 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     rendered = [{"title": s.title, "anchor": s.anchor(), "body": _section_body(s)} for s in built]
     return template_env().get_template("report.html.j2").render(
         title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps),
+        counts=_links_note(rel, filt_all, None if since is not None or until is not None or kinds or outlet_kinds
+                           else n_detected),
         notes=_notes(meta) + warnings, filters=_filters(since, until, kinds) + (
             [f"outlet kinds: {', '.join(outlet_kinds)}"] if outlet_kinds else []) + (
             [] if ties else ["ties (posts of one timestamp) left out"]),
@@ -437,6 +454,23 @@ def _headline(posts, filt_all, par, ann, camps) -> list[tuple[str, str]]:
         ("Median lag of an echo", fmt_lag(par["lag_s"].median()) if len(par) else MISSING),
         ("Period", period),
     ]
+
+
+def _links_note(rel, filt_all: pd.DataFrame, detected: int | None) -> str:
+    """What "Links found" counts, and how it meets detection's count (``amplify info``) and the summary's.
+
+    ``detected``: the link set's rows as stored (None when filters make the two incomparable).
+    """
+    from amplify.analyze.summary import describe_links, link_counts
+    from amplify.analyze.ties import TieSummary
+
+    ts = rel.ties if rel.ties is not None else TieSummary(links=detected or 0, left_out=True)
+    if detected is None:        # since / until / kinds: the rows in view, without a sum to detection's
+        c = link_counts(filt_all, ties=ts)
+        return "Links found, in the filters: " + describe_links(c) + "."
+    c = link_counts(rel.links, detected=detected, ties=ts, templates=False)
+    return (f"Links found: {describe_links(c)}. An echo is counted once, from its most likely direct source; "
+            "`amplify summary` counts the templates among its links too.")
 
 
 def _notes(meta: dict) -> list[str]:
@@ -573,6 +607,11 @@ def _section_body(s: Section) -> str:
     return body
 
 
+def _n(k: int, word: str) -> str:
+    """``k`` and the word, plural unless one (``1 echo``, ``2 echoes``)."""
+    return f"{k:,} {word}" if k == 1 else f"{k:,} {word}{'es' if word.endswith('o') else 's'}"
+
+
 def _cascades_html(casc: list[dict], colors: dict) -> str:
     if not casc:
         return '<p class="empty">No cascades.</p>'
@@ -583,9 +622,11 @@ def _cascades_html(casc: list[dict], colors: dict) -> str:
         col = colors.get(str(r["camp"]), "#999999")
         out.append('<div class="cascade">')
         out.append(f'<h3><span class="dot" style="background:{esc(col)}"></span>{i}. {esc(r["outlet"])} '
-                   f'({esc(r["camp"])}), {esc(fmt_time(r["time"]))} — {c["size"]:,} echoes by '
-                   f'{c["outlets"]:,} outlets over {esc(fmt_lag(c["span_s"]))}</h3>')
-        out.append(f'<p class="meta">Post {esc(r["post_id"])} · echoes by camp: {esc(camps)}</p>')
+                   f'({esc(r["camp"])}), {esc(fmt_time(r["time"]))} — {_n(c["posts"], "post")} by '
+                   f'{_n(c["all_outlets"], "outlet")}: the root and {_n(c["size"], "echo")} by '
+                   f'{_n(c["outlets"], "outlet")}, over {esc(fmt_lag(c["span_s"]))}</h3>')
+        out.append(f'<p class="meta">Post {esc(r["post_id"])} · echoes by camp: {esc(camps)} · '
+                   f'<code>amplify trace {esc(r["post_id"])}</code> lists the same posts</p>')
         out.append(f'<blockquote class="root">{esc(r["text"])}</blockquote>')
         rows = pd.DataFrame([{"after": fmt_lag(e["lag_root_s"]), "outlet": e["outlet"], "camp": e["camp"],
                               "echoed": e["from"], "kind": e["kind"], "score": round(e["score"]),

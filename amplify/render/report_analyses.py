@@ -28,7 +28,7 @@ SYNERGY_HEADINGS = {"a": "camp A", "b": "camp B", "status": "verdict", "a_to_b":
                     "note": "note"}
 #: The bridges columns shown, and their headings.
 BRIDGES_HEADINGS = {"rank": "rank", "outlet": "outlet", "group": "camp", "kind": "kind", "main_role": "main role",
-                    "main_route": "main route", "bridge_score": "bridge score (0–1)",
+                    "main_route": "main route", "bridge_score": "bridge score (cross-camp cascades through it)",
                     "betweenness": "betweenness (0–1)", "reason": "why"}
 
 
@@ -55,15 +55,22 @@ def synergy_table(rec: pd.DataFrame) -> pd.DataFrame:
 
 
 def bridges_table(t: pd.DataFrame) -> pd.DataFrame:
-    """The bridges table with human headings and scores to three decimals."""
+    """The ranked bridges with human headings: the score as the count it is, betweenness to three decimals.
+
+    ``bridge_score`` counts the cross-camp cascades through the outlet
+    (:func:`amplify.analyze.bridging.bridges`), a whole number with no upper
+    bound; an outlet without rank (score 0) is no bridge and is left out, as
+    ``amplify bridges`` leaves it out. Camp names in ``main_route`` are shown
+    as they are (``TW_A`` stays ``TW_A``).
+    """
+    if "rank" in t.columns:
+        t = t[t["rank"].notna()]
     cols = [c for c in BRIDGES_HEADINGS if c in t.columns]
     out = t[cols].copy()
-    for c in ("bridge_score", "betweenness"):
-        if c in out.columns:
-            out[c] = out[c].map(lambda v: "" if pd.isna(v) else f"{float(v):.3f}")
-    for c in ("main_role", "main_route"):
-        if c in out.columns:
-            out[c] = out[c].map(lambda v: v.replace("_", " ") if isinstance(v, str) else v)
+    if "bridge_score" in out.columns:
+        out["bridge_score"] = out["bridge_score"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+    if "betweenness" in out.columns:
+        out["betweenness"] = out["betweenness"].map(lambda v: "" if pd.isna(v) else f"{float(v):.3f}")
     return out.rename(columns=BRIDGES_HEADINGS)
 
 
@@ -71,6 +78,7 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
     """Synergy and bridges as the report's sections (dicts of :class:`~amplify.render.report.Section` fields)."""
     try:
         from amplify.analyze import bridges, camp_synergy
+        from amplify.analyze.bridging import NO_BRIDGE
         from amplify.analyze.synergy import DEFAULT_PERMUTATIONS
     except ImportError:
         return []
@@ -101,9 +109,13 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
         rep = bridges(links, posts, outlets, top=10, seed=0, since=since, until=until, kinds=kinds, ties=ties)
         if notes is not None:
             notes.extend(w for w in rep.warnings if w not in notes)
-        out.append(dict(title="Bridges between camps", table=bridges_table(rep.table),
+        shown = bridges_table(rep.table)
+        out.append(dict(title="Bridges between camps", table=shown if len(shown) else None,
                         text="Outlets that carry one camp's content into another (brokerage roles, "
-                             "betweenness, participation across communities).",
+                             "betweenness, participation across communities), ranked by their bridge score: the "
+                             "number of cross-camp cascades through the outlet (chains of echoes through three "
+                             "outlets whose first and last are in different camps)."
+                             + ("" if len(shown) else f" None here: {NO_BRIDGE}."),
                         note="The same figures as `amplify bridges`."))
     except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
         out.append(dict(title="Bridges between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
