@@ -10,6 +10,13 @@ one ``SOURCE -> TARGET`` pair of a link set; :func:`highlight_segments` cuts
 a text into plain and matched pieces (no markup: the terminal, JSON and HTML
 renderings each mark them their own way, see :mod:`amplify.render.explain`).
 
+A *tie* (two posts of one timestamp, or of one day where an outlet gives dates
+only) is stored both ways and never a parent; the analyses direct it where
+evidence allows (:func:`amplify.analyze.ties.orient_ties`). An explanation reads
+the link as the analyses do -- the same rule on the same tables -- so that it
+says which way they read a tie, by what evidence, and which post they make the
+target's parent (:attr:`Explanation.tie`, :attr:`Explanation.parent`).
+
 Examples
 --------
 >>> spans = link_spans({"passages": "[[0, 5, 6, 11], [12, 16, 0, 4]]", "source_start": 0,
@@ -29,12 +36,19 @@ import numpy as np
 import pandas as pd
 
 from amplify.analyze.errors import AnalysisError
+from amplify.analyze.resolution import post_resolution, unit_name
+from amplify.analyze.ties import orient_ties, resolution_ties
 from amplify.text.paragraphs import paragraph_at, question_for
+from amplify.utc import to_ns
 from amplify.workspace.linksets import find_linkset
 
-__all__ = ["Explanation", "explain_link", "explain_pair", "link_spans", "aligned_pairs", "highlight_segments"]
+__all__ = ["Explanation", "explain_link", "explain_pair", "analyses_links", "link_spans", "aligned_pairs",
+           "highlight_segments"]
 
 _POST_COLUMNS = ["post_id", "outlet", "published_at", "text"]
+#: The columns the analyses read for every post (:func:`amplify.analyze.tables.load`): the same here, so
+#: that the time resolution and the tie rule see what they see.
+_TIME_COLUMNS = ["post_id", "outlet", "published_at"]
 _OUTLET_FIELDS = ("group", "kind", "name", "country")
 
 
@@ -125,7 +139,10 @@ class Explanation:
         ``score``, ``is_this_link``), or None when it has none.
     also : list of dict
         The target's other sources (``source_id``, ``outlet``, ``group``,
-        ``kind``, ``score``, ``lag_s``, ``is_parent``), best score first.
+        ``kind``, ``score``, ``lag_s``, ``is_parent``, ``tie`` and the
+        analyses' ``direction``: ``time``, an evidence, ``undirected``, or
+        ``reversed`` for a tie they read from the target to that post), best
+        score first.
     linkset : str
         The link set read.
     answers : list of dict
@@ -136,6 +153,25 @@ class Explanation:
     parents : list of dict
         Every parent of the target (one per quoted passage: an article quoting
         two press conferences has two), as in ``also`` with ``is_this_link``.
+    tie : dict or None
+        None unless the analyses read the link as a tie (equal timestamps, or
+        times within one unit of an outlet's time resolution); then
+        ``unit`` (the coarser resolution of the two posts: ``day``,
+        ``second`` ...), ``same_time`` (the recorded times are equal),
+        ``coarse_outlets`` (the outlets of the two whose times are known to
+        that unit only, when it is coarser than a second), ``direction`` (``platform``,
+        ``attribution``, ``containment`` or ``undirected``, as
+        :func:`amplify.analyze.ties.orient_ties` gives it), ``this_way``
+        (True: the analyses read ``source -> target``; False: the other way
+        round; None: undirected), and ``analyses_source`` /
+        ``analyses_target``, the post ids in the analyses' direction (None
+        when undirected).
+
+    Notes
+    -----
+    ``parent``, ``parents`` and the ``is_parent`` of ``also`` are the
+    analyses' (ties directed by evidence compete to be parents); ``link`` is
+    the stored row, whose ``is_parent`` is detection's own (never a tie).
     """
 
     link: dict
@@ -147,6 +183,7 @@ class Explanation:
     linkset: str = ""
     answers: list = field(default_factory=list)
     parents: list = field(default_factory=list)
+    tie: dict | None = None
 
     def segments(self, side: str) -> list[tuple[str, tuple[int, ...]]]:
         """The ``source`` or ``target`` text cut into pieces by passage (see :func:`highlight_segments`)."""
@@ -220,17 +257,29 @@ def explain_link(ws, source_id: str, target_id: str, linkset: str | None = None)
     ids = {source_id, target_id, *links["source_id"].astype(str).to_numpy()[tgt == target_id]}
     posts = ws.posts(columns=_POST_COLUMNS, ids=sorted(ids))
     lid = find_linkset(ws.path, ws.linksets(), linkset)["id"]
+    # every post's time, as the analyses read it: the outlets' time resolution and the tie rule need them
+    times = ws.posts(columns=_TIME_COLUMNS)
     return explain_pair(links, posts, ws.outlets(), source_id, target_id, linkset=lid,
-                        where=f"workspace {ws.path}")
+                        where=f"workspace {ws.path}", times=times, texts=ws)
 
 
 def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None, source_id: str,
-                 target_id: str, *, linkset: str = "", where: str = "the posts table") -> Explanation:
+                 target_id: str, *, linkset: str = "", where: str = "the posts table",
+                 times: pd.DataFrame | None = None, texts=None) -> Explanation:
     """The whole evidence of the link ``source_id -> target_id`` from the canonical tables.
 
     ``posts`` needs ``post_id``, ``outlet``, ``published_at`` and ``text``
     (at least for the two posts); ``outlets`` may be None. Raises
     :class:`AnalysisError` like :func:`explain_link`.
+
+    Ties are read as the analyses read them (:func:`analyses_links`): links
+    that already carry a ``direction`` column (oriented by the caller) as
+    they are, others oriented here. ``times`` is every post's ``post_id``,
+    ``outlet`` and ``published_at`` (default ``posts``): the outlets' time
+    resolution is read from it, so with only a few posts an outlet of dates
+    only is not recognised as one. ``texts`` (a posts table with ``text`` or
+    a Workspace) is where containment evidence reads the tied texts
+    (default ``posts``).
 
     >>> links = pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "kind": ["quote"], "score": [100.0],
     ...     "source_start": [0], "source_end": [5], "target_start": [4], "target_end": [9], "lag_s": [90.0],
@@ -257,14 +306,22 @@ def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
         raise AnalysisError(f"no link from post {source_id!r} to post {target_id!r}"
                             f"{' in link set ' + linkset if linkset else ''}{hint}")
     link = _row(links, hit[0])
+    times = posts if times is None else times
+    view = analyses_links(links, times, outlets, source_id, target_id,
+                          texts=texts if texts is not None else (posts if "text" in posts.columns else None))
+    read = _readings(view, target_id)
     also = []
     parent = None
     parents = []
     for i in range(len(into)):
         row = _row(into, i)
         sid = str(row["source_id"])
+        how = read.get(sid)               # the analyses' reading of this row (None: they read it the other way)
         rec = {"source_id": sid, "outlet": recs.get(sid, {}).get("outlet"), "group": recs.get(sid, {}).get("group"),
-               "kind": row["kind"], "score": row["score"], "lag_s": row["lag_s"], "is_parent": bool(row["is_parent"])}
+               "kind": row["kind"], "score": row["score"], "lag_s": row["lag_s"],
+               "is_parent": bool(how["is_parent"]) if how is not None else False,
+               "tie": bool(how["tie"]) if how is not None else True,
+               "direction": how["direction"] if how is not None else "reversed"}
         if rec["is_parent"]:
             parents.append({**rec, "is_this_link": sid == source_id})
             # this link when it is one of the parents, else the first
@@ -276,7 +333,118 @@ def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     passages = link_spans(link)
     return Explanation(link=link, source=recs[source_id], target=recs[target_id], passages=passages,
                        parent=parent, also=also, linkset=linkset, answers=answers_of(recs[source_id]["text"], passages),
-                       parents=parents)
+                       parents=parents, tie=_tie_of(view, times, source_id, target_id))
+
+
+def analyses_links(links: pd.DataFrame, times: pd.DataFrame, outlets: pd.DataFrame | None, source_id: str,
+                   target_id: str, *, texts=None) -> pd.DataFrame:
+    """The links that decide how the analyses read ``source_id -> target_id``, read as they read them.
+
+    The analyses orient every tie once (:func:`amplify.analyze.ties.orient_ties`,
+    through :class:`amplify.analyze.frame.Frame`). How they read one pair
+    depends on the pair's own evidence, on the ties around it (evidence that
+    runs in a circle directs nothing) and on every link into the target (a
+    directed tie competes to be its parent). So the rule runs here on the
+    links into the target and the ties of the two posts' tie component --
+    the posts joined to them by ties, at any remove -- which gives those
+    rows exactly what it gives them on the whole table, without reading the
+    texts of every tie of the corpus.
+
+    Parameters
+    ----------
+    links : DataFrame
+        Canonical links; links with a ``direction`` column are already
+        oriented and come back as they are.
+    times : DataFrame
+        Every post's ``post_id``, ``outlet`` and ``published_at`` (the time
+        resolution is read from each outlet's posts).
+    outlets : DataFrame or None
+        The outlets table (the names containment evidence looks for).
+    source_id, target_id : str
+    texts : DataFrame or Workspace, optional
+        Where the tied posts' texts are read (containment).
+
+    Returns
+    -------
+    DataFrame
+        The oriented rows (``direction``, ``detected_parent`` and the
+        analyses' ``is_parent``), or the links as they are when none of
+        them is a tie.
+
+    Examples
+    --------
+    >>> links = pd.DataFrame({"source_id": ["a", "b"], "target_id": ["b", "a"], "kind": "verbatim",
+    ...     "score": 100.0, "source_start": 0, "source_end": 9, "target_start": 0, "target_end": 9,
+    ...     "lag_s": 0.0, "attributed": [False, True], "is_parent": False, "tie": True})
+    >>> times = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["x", "y"], "published_at": ["2022-01-05"] * 2})
+    >>> analyses_links(links, times, None, "a", "b")[["source_id", "target_id", "direction"]].values.tolist()
+    [['b', 'a', 'attribution']]
+    """
+    if "direction" in links.columns or not len(links):
+        return links
+    source_id, target_id = str(source_id), str(target_id)
+    src = links["source_id"].astype(str).to_numpy(dtype=object)
+    tgt = links["target_id"].astype(str).to_numpy(dtype=object)
+    tie = links["tie"].to_numpy(dtype=bool) if "tie" in links.columns else np.zeros(len(links), bool)
+    if "is_parent" in links.columns:      # the orders the outlets' time resolution hides are ties too
+        tie = tie | resolution_ties(links, times)
+    ts, tt = src[tie], tgt[tie]
+    comp = np.array([source_id, target_id], dtype=object)
+    while True:                            # the tie component of the two posts (ties joined at any remove)
+        near = np.isin(ts, comp) | np.isin(tt, comp)
+        grown = np.unique(np.r_[comp, ts[near], tt[near]])
+        if len(grown) == len(comp):
+            break
+        comp = grown
+    keep = (tgt == target_id) | (tie & np.isin(src, comp))
+    return orient_ties(links[keep], times, outlets, texts=texts)[0]
+
+
+def _readings(view: pd.DataFrame, target_id: str) -> dict:
+    """Source id -> the analyses' reading (``is_parent``, ``tie``, ``direction``) of each link into the target."""
+    into = view[view["target_id"].astype(str).to_numpy() == str(target_id)]
+    tie = into["tie"].to_numpy(dtype=bool) if "tie" in into.columns else np.zeros(len(into), bool)
+    direction = into["direction"].astype(str).to_numpy() if "direction" in into.columns \
+        else np.full(len(into), "time", dtype=object)
+    flags = into["is_parent"].to_numpy(dtype=bool) if "is_parent" in into.columns else np.zeros(len(into), bool)
+    return {str(s): {"is_parent": bool(p), "tie": bool(t), "direction": str(d)}
+            for s, p, t, d in zip(into["source_id"].astype(str), flags, tie, direction)}
+
+
+def _tie_of(view: pd.DataFrame, times: pd.DataFrame, source_id: str, target_id: str) -> dict | None:
+    """The :attr:`Explanation.tie` record of the pair, or None when the analyses do not read it as a tie."""
+    src = view["source_id"].astype(str).to_numpy()
+    tgt = view["target_id"].astype(str).to_numpy()
+    tie = view["tie"].to_numpy(dtype=bool) if "tie" in view.columns else np.zeros(len(view), bool)
+    this = np.flatnonzero((src == source_id) & (tgt == target_id) & tie)
+    back = np.flatnonzero((src == target_id) & (tgt == source_id) & tie)
+    if not len(this) and not len(back):
+        return None
+    row = view.iloc[this[0] if len(this) else back[0]]
+    direction = str(row["direction"]) if "direction" in view.columns else "undirected"
+    if direction == "undirected" or direction == "time":
+        direction, this_way, a, b = "undirected", None, None, None
+    else:
+        this_way = bool(len(this))
+        a, b = (source_id, target_id) if this_way else (target_id, source_id)
+    return {**_tie_time(times, source_id, target_id), "direction": direction, "this_way": this_way,
+            "analyses_source": a, "analyses_target": b}
+
+
+def _tie_time(times: pd.DataFrame, source_id: str, target_id: str) -> dict:
+    """How finely the two posts' times are known: the coarser unit, and whose (from every post of the outlets)."""
+    ids = times["post_id"].astype(str).to_numpy()
+    pos = [int(np.flatnonzero(ids == p)[0]) if (ids == p).any() else -1 for p in (source_id, target_id)]
+    if min(pos) < 0:
+        return {"unit": None, "same_time": None, "coarse_outlets": []}
+    codes, names = pd.factorize(times["outlet"].astype(str))
+    t = to_ns(times["published_at"])
+    unit, _ = post_resolution(t, codes, len(names))
+    u = [int(unit[i]) for i in pos]
+    # the outlets whose posts give no finer time than the unit (none when both are timed to the second)
+    coarse = [str(times["outlet"].iloc[i]) for i, ui in zip(pos, u) if ui == max(u) and ui > 10**9]
+    return {"unit": unit_name(max(u)), "same_time": bool(t[pos[0]] == t[pos[1]]),
+            "coarse_outlets": list(dict.fromkeys(coarse))}
 
 
 def answers_of(text: str, passages) -> list:

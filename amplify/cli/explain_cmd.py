@@ -32,11 +32,12 @@ def _mark(piece: str, covering: tuple, color: bool) -> str:
 
 def explain_text(ex, color: bool = False) -> str:
     """The terminal form of an :class:`~amplify.analyze.explain.Explanation` (data text made terminal-safe)."""
-    from amplify.render.explain import explain_record
+    from amplify.render.explain import also_when, explain_record, tie_words
     from amplify.render.readable import fmt_time
 
     rec = explain_record(ex)
     link = rec["link"]
+    words = tie_words(ex)      # a tie: said as the analyses read it, never "earlier" / "later"
 
     def who(side):
         r = rec[side]
@@ -52,9 +53,16 @@ def explain_text(ex, color: bool = False) -> str:
     sc, tc = link.get("source_coverage"), link.get("target_coverage")
     if sc is not None or tc is not None:
         pct = [("–" if v is None else f"{100 * v:.0f} %") for v in (sc, tc)]
-        lines.append(f"  coverage     {pct[0]} of the source, {pct[1]} of the target inside matched passages")
+        held = f": {words['containment']}" if words and words["containment"] else ""
+        lines.append(f"  coverage     {pct[0]} of the source, {pct[1]} of the target inside matched passages"
+                     + terminal_safe(held, collapse_breaks=True))
     lines.append(f"  passages     {len(ex.passages) or 'none (a platform link)'}")
-    lines.append(f"  lag          {rec['lag']}" + (" (same timestamp: direction unknown)" if link.get("tie") else ""))
+    if words:
+        lines.append("  lag          " + terminal_safe(words["lag"], collapse_breaks=True))
+        lines.append("  tie          " + terminal_safe(words["tie"], collapse_breaks=True))
+        lines.append("  direction    " + terminal_safe(words["direction"], collapse_breaks=True))
+    else:
+        lines.append(f"  lag          {rec['lag']}" + (" (same timestamp: direction unknown)" if link.get("tie") else ""))
     lines.append("  attribution  " + ("the target names the source's outlet or speaker" if link.get("attributed")
                                       else "the target does not name the source's outlet or speaker"))
     if link.get("time_reference"):
@@ -78,14 +86,18 @@ def explain_text(ex, color: bool = False) -> str:
         lines.append("  also parents " + terminal_safe(", ".join(f"{p.get('outlet')} {p.get('source_id')}"
                                                                  for p in others), collapse_breaks=True)
                      + " (other passages of the target)")
-    for side, label in (("source", "SOURCE (earlier)"), ("target", "TARGET (later)")):
-        lines += ["", f"{label}: {who(side)}", "".join(_mark(p, c, color) for p, c in ex.segments(side))]
+    labels = ((f"SOURCE ({words['source_label']})", f"TARGET ({words['target_label']})") if words
+              else ("SOURCE (earlier)", "TARGET (later)"))
+    for side, label in zip(("source", "target"), labels):
+        lines += ["", terminal_safe(label, collapse_breaks=True) + f": {who(side)}",
+                  "".join(_mark(p, c, color) for p, c in ex.segments(side))]
     if rec["also"]:
-        lines += ["", f"The target also matches {len(rec['also'])} other earlier post(s):"]
+        when = "earlier or tied" if any(a.get("tie") for a in rec["also"]) else "earlier"
+        lines += ["", f"The target also matches {len(rec['also'])} other {when} post(s):"]
         for a in rec["also"][:20]:
             score = "" if a.get("score") is None else f", score {a['score']:.0f}"
             lines.append("  " + terminal_safe(f"{a.get('outlet')} post {a.get('source_id')}: {a.get('kind')}{score}, "
-                                              f"{a['lag']} earlier{' (parent)' if a.get('is_parent') else ''}",
+                                              f"{also_when(a)}{' (parent)' if a.get('is_parent') else ''}",
                                               collapse_breaks=True))
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,186 @@
+"""``amplify explain`` on ties: said as the analyses read them (dates only, so many links are ties).
+
+A tie (two posts of one day from outlets that give dates only) is stored both
+ways and never a parent; the analyses direct it where evidence allows
+(:func:`amplify.analyze.ties.orient_ties`). ``explain`` used to call it "0 s
+(same timestamp: direction unknown)", head the texts "SOURCE (earlier)", say
+"the target has no parent" where ``paths`` and ``trace`` make the source its
+parent, and describe the mirrored row's containment backwards. The expected
+readings here come from the analyses themselves (``trace``, ``orient_ties``
+on the whole table), not from a list of answers.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from amplify.analyze.explain import analyses_links, explain_link
+from amplify.analyze.tables import load
+from amplify.analyze.ties import orient_ties
+from amplify.analyze.trace import trace_post
+from amplify.cli import cli
+from amplify.detect.incremental import detect_workspace
+from amplify.render.explain import explain_html, explain_record
+from amplify.workspace import Workspace
+
+HEAD = "Biden: United States will respond decisively if Russia further invades Ukraine"
+SHARED = ("the ministers agreed to open a humanitarian corridor from the besieged port city for civilians "
+          "leaving by bus on Saturday morning")
+WIRE = "Kremlin says new round of talks with Kyiv delegation will take place in Istanbul next week"
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    """Two date-only outlets (ukrinform, censor) and a wire timed to the second.
+
+    u1 -> c1: censor reprints ukrinform's headline whole, stamped "| Censor.NET" (containment plus a name);
+    u4 / c4: one passage in both, neither holds the other (no evidence: undirected);
+    c5 / a1: the wire at 09:30 and censor's reprint dated that day (a tie the date-only resolution hides).
+    Each outlet has a few unrelated posts, so its time resolution can be read.
+    """
+    path = tmp_path_factory.mktemp("explain_ties") / "ws"
+    w = Workspace.open(path, create=True)
+    posts = pd.DataFrame({
+        "post_id": ["u1", "c1", "u4", "c4", "c5", "a1", "u2", "u3", "c2", "c3", "a2", "a3"],
+        "outlet": ["ukrinform", "censor", "ukrinform", "censor", "censor", "agency",
+                   "ukrinform", "ukrinform", "censor", "censor", "agency", "agency"],
+        "published_at": ["2022-01-03", "2022-01-03", "2022-01-04", "2022-01-04", "2022-01-05",
+                         "2022-01-05T09:30:12Z", "2022-01-07", "2022-01-09", "2022-01-07", "2022-01-09",
+                         "2022-01-06T10:11:13Z", "2022-01-08T17:01:59Z"],
+        "text": [HEAD,
+                 "Biden Zelenskyi: " + HEAD + " (03.01.22 12:40) « Ukrainian Politics | Censor.NET",
+                 "In Mariupol " + SHARED + ", the regional governor told reporters after the meeting",
+                 "Officials confirmed that " + SHARED + ", while shelling continued in the eastern districts",
+                 WIRE + " (05.01.22 10:00) | World | Censor.NET",
+                 WIRE,
+                 "Parliament adopts the state budget for the next year in the second reading",
+                 "Snowfall closes several highways in the western regions of the country",
+                 "Football: Dynamo beat Shakhtar in a friendly match played in Turkey",
+                 "Weather forecast promises a warm weekend with rain in the south",
+                 "Oil prices rise after the producers' meeting in Vienna ends without a deal",
+                 "Central bank keeps its key rate unchanged, citing slowing inflation"],
+    })
+    with w.writer():
+        w.add_posts(posts)
+        w.set_outlets(pd.DataFrame({"outlet": ["ukrinform", "censor", "agency"], "group": ["UA", "UA", "RU"],
+                                    "name": ["Ukrinform", "Censor.NET", "Agency"]}))
+        detect_workspace(w)
+    return w
+
+
+@pytest.fixture(scope="module")
+def oriented(ws):
+    """The links as every analysis reads them: the tie rule on the whole table."""
+    links, posts, outlets = load(ws)
+    return orient_ties(links, posts, outlets, texts=ws)[0]
+
+
+def _explain(ws, *ids, fmt="text"):
+    r = CliRunner().invoke(cli, ["explain", *ids, "-w", str(ws.path), "--format", fmt])
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def _line(out: str, key: str) -> str:
+    return next(ln for ln in out.splitlines() if ln.startswith(f"  {key} "))
+
+
+def test_the_fixture_holds_the_ties_it_describes(ws, oriented):
+    stored = ws.links()
+    both = set(zip(stored["source_id"], stored["target_id"]))
+    assert {("u1", "c1"), ("c1", "u1"), ("u4", "c4"), ("c4", "u4"), ("c5", "a1")} <= both
+    assert stored.set_index(["source_id", "target_id"]).loc[("u1", "c1"), "tie"]      # listed both ways
+    assert not stored.set_index(["source_id", "target_id"]).loc[("c5", "a1"), "tie"]  # order hidden by a date
+    kept = set(zip(oriented["source_id"], oriented["target_id"]))
+    assert ("u1", "c1") in kept and ("c1", "u1") not in kept                           # the analyses direct it
+
+
+def test_a_directed_tie_is_said_as_the_analyses_read_it(ws, oriented):
+    out = _explain(ws, "u1", "c1")
+    row = oriented[(oriented["source_id"] == "u1") & (oriented["target_id"] == "c1")].iloc[0]
+    assert "0 s" not in _line(out, "lag") and "same day" in _line(out, "lag")
+    assert "dates only" in _line(out, "tie")
+    assert "this way" in _line(out, "direction") and row["direction"] in _line(out, "direction")
+    # the parent the analyses (trace) give the reprint
+    origin = trace_post(*load(ws), "c1", texts=ws).summary["origin"]
+    assert origin == "u1" and bool(row["is_parent"])
+    assert "this source is the target's most likely direct source" in _line(out, "parent")
+    assert "SOURCE (earlier)" not in out and "TARGET (later)" not in out
+    assert "SOURCE (same day; the original in the analyses)" in out
+    assert "the target holds the whole source" in _line(out, "coverage")
+
+
+def test_the_mirrored_row_reads_the_other_way_and_describes_containment_right(ws, oriented):
+    out = _explain(ws, "c1", "u1")
+    assert "other way" in _line(out, "direction") and "amplify explain u1 c1" in _line(out, "direction")
+    # ukrinform's headline has no parent in the analyses: it is the origin
+    has_parent = oriented[(oriented["target_id"] == "u1") & oriented["is_parent"]]
+    assert has_parent.empty and "the target has no parent" in _line(out, "parent")
+    # c1 holds the whole of u1: the passage is the target's, quoted inside the source
+    assert "the source holds the whole target" in _line(out, "coverage")
+    rec = json.loads(_explain(ws, "c1", "u1", fmt="json"))
+    assert rec["kind_says"] == "quote: a passage of the target quoted inside the source"
+    assert rec["lag"] == "same day (order unknown)"
+    assert rec["tie"]["this_way"] is False and rec["tie"]["analyses_source"] == "u1"
+    assert rec["tie"]["unit"] == "day" and set(rec["tie"]["coarse_outlets"]) == {"censor", "ukrinform"}
+    assert "SOURCE (earlier)" not in out
+
+
+def test_an_undirected_tie_is_a_co_publication_never_a_parent(ws, oriented):
+    rows = oriented[(oriented["source_id"] == "u4") & (oriented["target_id"] == "c4")]
+    assert (rows["direction"] == "undirected").all() and not rows["is_parent"].any()
+    out = _explain(ws, "u4", "c4")
+    assert "do not direct" in _line(out, "direction") and "never a parent" in _line(out, "direction")
+    assert "which way is not known" in _line(out, "kind")
+    assert "the target has no parent" in _line(out, "parent")
+    assert "SOURCE (same day):" in out and "TARGET (same day):" in out
+
+
+def test_a_tie_hidden_by_the_time_resolution_is_not_a_lag(ws, oriented):
+    out = _explain(ws, "c5", "a1")
+    row = oriented[(oriented["source_id"] == "c5") & (oriented["target_id"] == "a1")].iloc[0]
+    assert bool(row["tie"])                                  # a tie for the analyses, not for the stored row
+    assert "by the recorded times" in _line(out, "lag") and "order unknown" in _line(out, "lag")
+    assert "censor gives dates only" in _line(out, "tie")
+    assert "SOURCE (earlier)" not in out
+
+
+def test_html_says_the_same(ws):
+    page = explain_html(explain_link(ws, "c1", "u1"))
+    assert "Source (earlier)" not in page and "Source (same day; the echo in the analyses)" in page
+    assert "the other way" in page and "0 s" not in page
+
+
+def test_the_analyses_reading_matches_the_whole_table(ws, oriented):
+    """Explain orients only the ties around the pair: every row into the target reads as on the whole table."""
+    links, posts, outlets = load(ws)
+    whole = {(s, t): (d, bool(p)) for s, t, d, p in
+             zip(oriented["source_id"], oriented["target_id"], oriented["direction"], oriented["is_parent"])}
+    for s, t in zip(links["source_id"], links["target_id"]):
+        view = analyses_links(links, posts, outlets, s, t, texts=ws)
+        into = view[view["target_id"] == t]
+        direction = into["direction"] if "direction" in into.columns else ["time"] * len(into)
+        got = {(a, t): (d, bool(p)) for a, d, p in zip(into["source_id"], direction, into["is_parent"])}
+        assert got == {k: v for k, v in whole.items() if k[1] == t}, (s, t)
+        ex = explain_link(ws, s, t)
+        assert (ex.parent["source_id"] if ex.parent else None) == next(
+            (a for (a, b), (_, p) in whole.items() if b == t and p), None)
+
+
+def test_a_link_that_is_not_a_tie_is_unchanged(tmp_path):
+    w = Workspace.open(tmp_path / "ws", create=True)
+    text = "The minister said the talks in Geneva went well and will go on next week"
+    with w.writer():
+        w.add_posts(pd.DataFrame({"post_id": ["1", "2"], "outlet": ["mfa", "tass"],
+                                  "published_at": ["2024-03-01T08:00:00Z", "2024-03-01T11:12:00Z"],
+                                  "text": [text, "TASS: " + text]}))
+        detect_workspace(w)
+    ex = explain_link(w, "1", "2")
+    rec = explain_record(ex)
+    assert ex.tie is None and rec["tie"] is None and rec["lag"] == "3 h 12 min"
+    out = _explain(w, "1", "2")
+    assert "SOURCE (earlier)" in out and "  tie " not in out
