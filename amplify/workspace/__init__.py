@@ -68,7 +68,7 @@ from amplify.workspace.append import AppendReport
 from amplify.workspace.check import CheckReport, Damage
 from amplify.workspace.errors import WorkspaceDamaged, WorkspaceError, WorkspaceLocked
 from amplify.workspace.facade import Workspace
-from amplify.workspace.linksets import canonical_settings, linkset_id
+from amplify.workspace.linksets import canonical_settings, linkset_id, make_default
 from amplify.workspace.lock import DEFAULT_TIMEOUT, LOCK, LOCK_OWNER  # noqa: F401  (re-exported)
 from amplify.workspace.manifest import FORMAT_NAME, FORMAT_VERSION, MANIFEST  # noqa: F401  (re-exported)
 from amplify.workspace.outlets import OutletsReport
@@ -88,6 +88,7 @@ __all__ = [
     "FORMAT_VERSION",
     "linkset_id",
     "canonical_settings",
+    "make_default",
     "links_with_evidence",
 ]
 

@@ -6,7 +6,9 @@ Parquet file per generation, ``links/<id>/links-<generation>.parquet``, sorted
 by ``(source_id, target_id, source_start, target_start, kind)``, beside a
 ``settings.json`` copy of the settings. Its manifest record also says which
 posts it covers (``covered_through``, an ingest sequence) and when it was
-created and last updated; the last record in the manifest is the latest set.
+created and last updated; the last record in the manifest is the latest set,
+the one read by default. Writing a set makes it the latest;
+:func:`make_default` makes an existing set the latest without writing links.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from amplify import schema
 from amplify.io import atomic_write_bytes
 from amplify.workspace.errors import WorkspaceError
 from amplify.workspace.lock import now_iso
-from amplify.workspace.manifest import SETTINGS_FILE, links_file
+from amplify.workspace.manifest import SETTINGS_FILE, commit_manifest, links_file
 from amplify.workspace.tables import from_pandas, to_pandas, write_parquet_checked
 
 __all__ = ["canonical_settings", "linkset_id", "LINK_ORDER", "describe_linksets", "find_linkset", "read_links",
-           "write_linkset"]
+           "write_linkset", "make_default"]
 
 #: Sort order of a stored link set.
 LINK_ORDER = [(c, "ascending") for c in ("source_id", "target_id", "source_start", "target_start", "kind")]
@@ -159,3 +161,54 @@ def write_linkset(root: Path, records: list[dict], links: pd.DataFrame, settings
             "covered_through": covered_through,
             "created_at": current["created_at"] if current else now, "updated_at": now,
             "inputs": json.loads(json.dumps(dict(inputs or {}), default=str))}
+
+
+def make_default(ws, linkset: str) -> bool:
+    """Make link set ``linkset`` the latest: the one :meth:`~amplify.workspace.Workspace.links` and the
+    analyses read by default. Its links, files and dates stay as they are; so do the other sets.
+
+    The order of the manifest's records is what "latest" means, so the record
+    moves to the end, committed atomically like every write (a new
+    generation). Nothing is written when it already is the latest.
+
+    Parameters
+    ----------
+    ws : amplify.workspace.Workspace
+        Open, inside ``with ws.writer():`` (the lock keeps the move from
+        undoing another writer's commit).
+    linkset : str
+        A link set id or unique prefix.
+
+    Returns
+    -------
+    bool
+        Whether the default changed.
+
+    Raises
+    ------
+    WorkspaceError
+        Called outside the writer, or no such link set.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from amplify import schema
+    >>> from amplify.workspace import Workspace
+    >>> ws = Workspace.open(tempfile.mkdtemp() + "/ws", create=True)
+    >>> with ws.writer():
+    ...     a = ws.save_links(schema.empty_links(), {"window": "7D"}, covered_through=0)
+    ...     b = ws.save_links(schema.empty_links(), {"window": "3D"}, covered_through=0)
+    ...     moved, again = make_default(ws, a), make_default(ws, a)
+    >>> moved, again, [ls["id"] == a for ls in ws.linksets() if ls["latest"]]
+    (True, False, [True])
+    """
+    if not ws.writing:
+        raise WorkspaceError("make_default() writes to the workspace: call it inside `with ws.writer():`")
+    m = ws.manifest                       # a copy of the snapshot the writer lock refreshed
+    record = find_linkset(ws.path, m["linksets"], linkset)
+    if m["linksets"][-1]["id"] == record["id"]:
+        return False
+    m["linksets"] = [ls for ls in m["linksets"] if ls["id"] != record["id"]] + [record]
+    commit_manifest(ws.path, m)
+    ws.refresh()                          # read from the new commit from now on
+    return True
