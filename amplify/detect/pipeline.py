@@ -272,7 +272,8 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
     stats.seconds["verify"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    stage.start("orient", f"{len(echoes):,} links")
+    # pairs of posts, before ties are listed both ways (so fewer than the links the run reports)
+    stage.start("orient", f"{len(echoes):,} matched pairs of posts")
     links = drop_names(locate_passages(echoes, corpus, tokens.lengths, workers), corpus, workers)
     if cfg.semantic:
         stage.start("semantic", f"embedding and aligning the sentences of {stats.posts:,} posts")
