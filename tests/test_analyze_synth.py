@@ -79,6 +79,25 @@ def test_camp_that_never_echoes_shows_no_synergy(world):
         assert not rec["status"].str.endswith(f"->{never}").any()
 
 
+def test_random_halves_of_one_camp_say_the_outlet_level_test_does_not_confirm_them(world0):
+    # WEST echoes only itself: split at random into two camps, its halves echo each other far more than
+    # their share of all posts (the post-level test), but no more than their outlets' labels allow
+    c, links, _ = world0
+    out = c.outlets.copy()
+    west = sorted(out.loc[out["group"] == "WEST", "outlet"])
+    half = set(np.random.default_rng(1).choice(west, len(west) // 2, replace=False))
+    out["group"] = np.where(out["outlet"].isin(half), "W1", np.where(out["group"] == "WEST", "W2", out["group"]))
+    rep = camp_synergy(links, c.posts, out, groups=["W1", "W2"], permutations=1000, seed=0,
+                       frame=Frame.build(links, c.posts, out))
+    pairs = rep.pairs
+    unconfirmed = (pairs["significant"] & (pairs["tested_by"] == "risk set") & (pairs["source"] != pairs["target"])
+                   & (pairs[["label_min_p", "label_reach_p"]].max(axis=1) < 0.01) & (pairs["p"] >= 0.01))
+    assert unconfirmed.any()
+    assert (pairs["note"].str.startswith("post level only: the outlet-level test does not confirm it")
+            == unconfirmed).all()
+    assert rep.reciprocity["note"].str.contains("post level only").all()
+
+
 def test_synergy_is_seeded_and_trend_is_consistent(world0):
     c, links, f = world0
     kw = dict(groups=["RU", "CN"], permutations=200, seed=7, frame=f, freq="W")
