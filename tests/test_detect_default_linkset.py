@@ -119,3 +119,21 @@ def test_make_default_writes_only_under_the_lock(ws):
     assert _latest(ws) == first
     with w.writer(), pytest.raises(WorkspaceError, match="unknown"):
         make_default(w, "ffffffffffff")
+
+
+def test_the_python_api_makes_an_up_to_date_set_the_default_as_the_command_does(tmp_path):
+    from amplify.detect import DetectSettings
+    from amplify.detect.incremental import detect_workspace
+
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with ws.writer():
+        ws.add_posts(_posts("a", "2024-03-01").assign(published_at=lambda d: pd.to_datetime(d["published_at"])))
+        plain = detect_workspace(ws)
+        cross = detect_workspace(ws, DetectSettings(cross_group_only=True))
+        assert ws.linksets()[-1]["id"] == cross.linkset != plain.linkset
+        again = detect_workspace(ws)
+        assert again.mode == "up to date" and again.was_default == cross.linkset
+        assert ws.linksets()[-1]["id"] == plain.linkset
+        assert str(again).endswith(f"; now the default link set (was {cross.linkset})")
+        once_more = detect_workspace(ws)
+        assert once_more.was_default is None and "now the default" not in str(once_more)

@@ -126,7 +126,7 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
     """
     from amplify.detect.incremental import detect_workspace
     from amplify.detect.slices import detect_workspace_sliced, parse_slice
-    from amplify.workspace import Workspace, WorkspaceError, make_default
+    from amplify.workspace import Workspace, WorkspaceError
 
     # the settings PRECISE names: with --precise its values, except where a flag of the command line says otherwise
     ctx = click.get_current_context()
@@ -168,11 +168,6 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                 run = detect_workspace_sliced(ws, settings, slice=slice_len or _DEFAULT_SLICE, full=full,
                                               engine=engine, master=master, workers=workers, progress=not quiet,
                                               max_posts=slice_posts, jobs=jobs)
-            # A run that writes links makes its set the latest (the default of every analysis); one that finds
-            # it up to date writes nothing, so without this the set of an earlier `detect --other-settings`
-            # would stay the default although the user just asked for this one. Same lock, one atomic commit.
-            before = ws.linksets()[-1]["id"] if run.mode == "up to date" else None
-            made_default = run.mode == "up to date" and make_default(ws, run.linkset)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
     except RuntimeError as exc:  # the Spark engine's EngineError (pyspark or Java missing, a failed job),
@@ -186,9 +181,9 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                    "targets_recomputed": run.targets_recomputed, "links": run.links_total,
                    "links_changed": run.links_changed, "candidate_pairs": st.candidate_pairs,
                    "native_missing": st.native_missing, "ties": st.ties, "seconds": st.seconds,
-                   "semantic_links": st.semantic_links, "made_default": made_default})
+                   "semantic_links": st.semantic_links, "made_default": run.was_default is not None})
         return
-    click.echo(str(run) + (f"; now the default link set (was {before})" if made_default else ""))
+    click.echo(str(run))
     if run.mode != "up to date":
         click.echo(f"  {st.candidate_pairs:,} candidate pairs verified, {st.ties:,} tie links "
                    f"(equal timestamps, direction unknown)")

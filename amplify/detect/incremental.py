@@ -28,7 +28,7 @@ from amplify.detect.parents import mark_parents
 from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings
 from amplify.utc import to_ns
-from amplify.workspace import linkset_id
+from amplify.workspace import linkset_id, make_default
 from amplify.workspace.embeddings import EmbeddingStore
 
 __all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record", "outlets_fingerprint"]
@@ -56,10 +56,14 @@ class DetectRun:
     links_total: int
     links_changed: int
     stats: DetectStats = field(default_factory=DetectStats)
+    #: An "up to date" run that made its link set the default again: the one that was the default
+    #: before (None: it already was, or the run wrote links, which makes a set the default anyway).
+    was_default: str | None = None
 
     def __str__(self) -> str:
         if self.mode == "up to date":
-            return f"link set {self.linkset}: up to date ({self.links_total:,} links); no new posts"
+            return (f"link set {self.linkset}: up to date ({self.links_total:,} links); no new posts"
+                    + (f"; now the default link set (was {self.was_default})" if self.was_default else ""))
         return (f"link set {self.linkset}: {self.mode} run, {self.new_posts:,} new posts, "
                 f"{self.targets_recomputed:,} targets matched, {self.links_total:,} links in all "
                 f"({self.links_changed:+,})")
@@ -96,7 +100,12 @@ def detect_workspace(ws, settings: DetectSettings | None = None, *, full: bool =
     stale = existing is not None and existing.get("inputs", {}).get("outlets_sha1") != inputs["outlets_sha1"]
     if existing is not None and not full and not stale and existing["covered_through"] >= last:
         n = int(existing["n_links"])
-        return DetectRun(lid, "up to date", 0, 0, n, 0, stats)
+        # A run that writes links makes its set the latest (the default of every analysis); one that
+        # finds it up to date writes no links, so without this the set of an earlier detection with
+        # other settings would stay the default although the caller just asked for this one.
+        before = ws.linksets()[-1]["id"]
+        moved = make_default(ws, lid)
+        return DetectRun(lid, "up to date", 0, 0, n, 0, stats, was_default=before if moved else None)
     if existing is None or full or stale:
         posts = ws.posts()
         links = detect(posts, outlets, settings=cfg, workers=workers, progress=progress, stats=stats,
