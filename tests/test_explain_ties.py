@@ -184,3 +184,16 @@ def test_a_link_that_is_not_a_tie_is_unchanged(tmp_path):
     assert ex.tie is None and rec["tie"] is None and rec["lag"] == "3 h 12 min"
     out = _explain(w, "1", "2")
     assert "SOURCE (earlier)" in out and "  tie " not in out
+
+
+def test_the_report_evidence_says_a_tie_as_explain_does(ws, tmp_path):
+    # the report's "Evidence, side by side" reads explain too: with every post's time, so that an outlet of
+    # dates only is known as one (it passed only the few posts it shows, and a same-day reprint read "0 s later")
+    out = tmp_path / "report.html"
+    r = CliRunner().invoke(cli, ["report", "--workspace", str(ws.path), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    evidence = page[page.index('id="evidence"'):]
+    summaries = [s.split("</summary>")[0] for s in evidence.split('<details class="evidence-pair"><summary>')[1:]]
+    tie = [s for s in summaries if "ukrinform → censor" in s]
+    assert tie and all("same day (order unknown)" in s and "later" not in s for s in tie)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from amplify.analyze.errors import AnalysisError
 from amplify.analyze.explain import explain_pair
-from amplify.render.explain import EXPLAIN_CSS, explain_html
+from amplify.render.explain import EXPLAIN_CSS, explain_html, tie_words
 from amplify.render.readable import fmt_lag
 from amplify.render.textsafe import clean_text, html_text
 
@@ -57,6 +57,7 @@ def evidence_html(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFram
     into = links[links["target_id"].astype(str).isin(wanted)]
     wanted |= set(into["source_id"].astype(str))
     few = posts[posts["post_id"].astype(str).isin(wanted)]
+    times = posts[["post_id", "outlet", "published_at"]]
     out = [f"<style>{EXPLAIN_CSS}</style>"]
     for i, c in enumerate(cascades, 1):
         for e in c.get("echoes", [])[:per_cascade]:
@@ -65,11 +66,14 @@ def evidence_html(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFram
             if src is None:
                 continue
             try:
-                ex = explain_pair(into, few, outlets, src, tgt)
+                # every post's time: an outlet of dates only is known as one only from all its posts
+                ex = explain_pair(into, few, outlets, src, tgt, times=times)
             except AnalysisError:
                 continue  # a post no longer in the table: nothing to show
+            tie = tie_words(ex)
+            when = tie["lag"] if tie else f"{fmt_lag(ex.link.get('lag_s'))} later"
             summary = (f"Cascade {i}: {clean_text(ex.source.get('outlet'))} → {clean_text(ex.target.get('outlet'))}, "
-                       f"{clean_text(ex.link.get('kind'))}, {fmt_lag(ex.link.get('lag_s'))} later")
+                       f"{clean_text(ex.link.get('kind'))}, {when}")
             out.append(f'<details class="evidence-pair"><summary>{html_text(summary)}</summary>'
                        f"{explain_html(ex, css=False)}</details>")
     return "".join(out) if len(out) > 1 else '<p class="empty">No cascades.</p>'
