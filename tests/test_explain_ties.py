@@ -197,3 +197,17 @@ def test_the_report_evidence_says_a_tie_as_explain_does(ws, tmp_path):
     summaries = [s.split("</summary>")[0] for s in evidence.split('<details class="evidence-pair"><summary>')[1:]]
     tie = [s for s in summaries if "ukrinform → censor" in s]
     assert tie and all("same day (order unknown)" in s and "later" not in s for s in tie)
+
+
+def test_the_report_headline_says_a_median_lag_of_dated_echoes_in_days(ws, tmp_path, oriented):
+    import re
+
+    out = tmp_path / "report.html"
+    assert CliRunner().invoke(cli, ["report", "--workspace", str(ws.path), "-o", str(out)]).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    cell = re.search(r"Median lag of an echo</[^>]+>\s*<[^>]+>([^<]*)<", page).group(1)
+    parents = oriented[oriented["is_parent"]]
+    # every echo here has a side that gives dates only (ukrinform or censor)
+    days = int(parents["lag_s"].median() // 86_400)
+    assert len(parents) and cell == (f"{'same day' if days == 0 else f'{days} d'} "
+                                     f"(dates only: {len(parents)} of {len(parents)} echoes)")

@@ -50,7 +50,7 @@ from amplify.render.coordination import coordination_section
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
-from amplify.render.report_analyses import analysis_sections
+from amplify.render.report_analyses import analysis_sections, median_lag_words
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing
 from amplify.workspace.linksets import find_linkset
@@ -451,7 +451,7 @@ def _headline(posts, filt_all, par, ann, camps) -> list[tuple[str, str]]:
         ("Links found", fmt_int(len(filt_all))),
         ("Echoes (each counted once)", fmt_int(len(par))),
         ("Cross-camp echoes", f"{fmt_int(cross)} ({100 * cross / max(len(par), 1):.0f}%)"),
-        ("Median lag of an echo", fmt_lag(par["lag_s"].median()) if len(par) else MISSING),
+        ("Median lag of an echo", median_lag_words(par, posts)),
         ("Period", period),
     ]
 

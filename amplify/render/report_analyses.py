@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 
-from amplify.render.readable import fmt_lag
+from amplify.render.readable import MISSING, fmt_lag
 
-__all__ = ["analysis_sections", "synergy_table", "bridges_table", "SYNERGY_HEADINGS", "BRIDGES_HEADINGS"]
+__all__ = ["analysis_sections", "synergy_table", "bridges_table", "SYNERGY_HEADINGS", "BRIDGES_HEADINGS",
+           "median_lag_words"]
 
 #: The synergy reciprocity columns shown, and their headings.
 SYNERGY_HEADINGS = {"a": "camp A", "b": "camp B", "status": "verdict", "a_to_b": "echoes A → B",
@@ -120,3 +122,36 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
     except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
         out.append(dict(title="Bridges between camps", note=f"Not computed: {type(exc).__name__}: {exc}"))
     return out
+
+
+def median_lag_words(parents: pd.DataFrame, posts: pd.DataFrame) -> str:
+    """The median lag of the echoes (parent links), said at the resolution their times have.
+
+    An echo between an outlet that gives dates only and any other has a lag
+    known to the day at best: a same-day reprint is "same day", not "0 s".
+    When every echo involves such an outlet the median is said in days;
+    when some do, how many is said beside it.
+
+    >>> posts = pd.DataFrame({"post_id": list("abcdef"), "outlet": list("xyxyxy"), "published_at": pd.to_datetime(
+    ...     ["2022-01-03", "2022-01-03", "2022-01-05", "2022-01-06", "2022-01-08", "2022-01-08"], utc=True)})
+    >>> echoes = pd.DataFrame({"source_id": list("ace"), "target_id": list("bdf"), "lag_s": [0.0, 86400.0, 0.0]})
+    >>> median_lag_words(echoes, posts)
+    'same day (dates only: 3 of 3 echoes)'
+    """
+    from amplify.analyze.resolution import time_resolution
+
+    if not len(parents):
+        return MISSING
+    res = time_resolution(posts)
+    dated = set(res.loc[res["resolution"] == "day", "outlet"])
+    outlet = dict(zip(posts["post_id"].astype(str), posts["outlet"].astype(str)))
+    by_date = np.array([outlet.get(s) in dated or outlet.get(t) in dated for s, t in
+                        zip(parents["source_id"].astype(str), parents["target_id"].astype(str))], dtype=bool)
+    median = parents["lag_s"].median()
+    if not by_date.any():
+        return fmt_lag(median)
+    share = f"dates only: {int(by_date.sum()):,} of {len(parents):,} echoes"
+    if by_date.all():
+        days = int(median // 86_400)
+        return f"{'same day' if days == 0 else f'{days} d'} ({share})"
+    return f"{fmt_lag(median)} ({share}, their lags known to the day)"
