@@ -211,3 +211,6 @@ def test_the_report_headline_says_a_median_lag_of_dated_echoes_in_days(ws, tmp_p
     days = int(parents["lag_s"].median() // 86_400)
     assert len(parents) and cell == (f"{'same day' if days == 0 else f'{days} d'} "
                                      f"(dates only: {len(parents)} of {len(parents)} echoes)")
+    # and the tables' median lags too (per kind, camp to camp): never a lag in seconds
+    kinds = page[page.index("<h2", page.index("Headline numbers")):page.index('id="relations"')]
+    assert "same day</td>" in kinds and not re.search(r">\d+ s</td>", kinds)

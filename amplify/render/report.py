@@ -50,7 +50,7 @@ from amplify.render.coordination import coordination_section
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
-from amplify.render.report_analyses import analysis_sections, median_lag_words
+from amplify.render.report_analyses import analysis_sections, lag_formatter, median_lag_words
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing
 from amplify.workspace.linksets import find_linkset
@@ -397,9 +397,10 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     colors = camp_colors(camps, parse_colors(colors))
 
     casc = largest_cascades(filt_all, posts, outlets, n=cascades)
+    lag_fmt = lag_formatter(par, posts)  # "same day", not "0 s", where every echo has a side of dates only
     built = [
-        _kinds_section(filt_all),
-        _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds),
+        _kinds_section(filt_all, lag_fmt),
+        _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds, lag_fmt=lag_fmt),
         _outlets_section(nodes, top),
         Section("Largest cascades", html=_cascades_html(casc, colors),
                 id="cascades", text="A cascade is a post and every post that echoed it, directly or through others "
@@ -490,7 +491,7 @@ def _filters(since, until, kinds) -> list[str]:
     return filters
 
 
-def _kinds_section(filt_all: pd.DataFrame) -> Section:
+def _kinds_section(filt_all: pd.DataFrame, lag_fmt=fmt_lag) -> Section:
     """Links per kind: links, echoes, share, mean score, median lag, how often the source is named."""
     if len(filt_all):
         k = filt_all.groupby("kind", observed=True).agg(links=("kind", "size"), echoes=("is_parent", "sum"),
@@ -499,7 +500,7 @@ def _kinds_section(filt_all: pd.DataFrame) -> Section:
         k = k.reindex([x for x in schema.LINK_KINDS if x in k.index]).reset_index()
         k["echoes"] = k["echoes"].astype(np.int64)
         k["share of echoes"] = (100 * k["echoes"] / max(k["echoes"].sum(), 1)).map(lambda v: f"{v:.0f}%")
-        k["median_lag"] = k["median_lag"].map(fmt_lag)
+        k["median_lag"] = k["median_lag"].map(lag_fmt)
         k["attributed"] = (100 * k["attributed"]).map(lambda v: f"{v:.0f}%")
         k = k.rename(columns={"mean_score": "mean score", "median_lag": "median lag", "attributed": "name the source"})
         kinds_table = k[["kind", "links", "echoes", "share of echoes", "mean score", "median lag", "name the source"]]
@@ -513,14 +514,14 @@ def _kinds_section(filt_all: pd.DataFrame) -> Section:
                         "also-matches.")
 
 
-def _camps_section(links, posts, outlets, par, camps, *, since, until, kinds) -> Section:
+def _camps_section(links, posts, outlets, par, camps, *, since, until, kinds, lag_fmt=fmt_lag) -> Section:
     """Camp to camp: the shaded matrix and the table of camp pairs."""
     # (amplify.graph's edge tables fail when no link is left: skip them then)
     ge = group_edges(links, posts, outlets, since=since, until=until, kinds=kinds) if len(par) else \
         pd.DataFrame(columns=["source", "target", "count"])
     if len(ge):
         t = ge[["source", "target", "count", "score", "lag_s_median", "first", "last", "attributed"]].copy()
-        t["lag_s_median"] = t["lag_s_median"].map(fmt_lag)
+        t["lag_s_median"] = t["lag_s_median"].map(lag_fmt)
         t["first"] = t["first"].map(fmt_time)
         t["last"] = t["last"].map(fmt_time)
         t = t.rename(columns={"source": "source camp", "target": "echoed by", "count": "echoes",

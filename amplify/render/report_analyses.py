@@ -20,7 +20,7 @@ import pandas as pd
 from amplify.render.readable import MISSING, fmt_lag
 
 __all__ = ["analysis_sections", "synergy_table", "bridges_table", "SYNERGY_HEADINGS", "BRIDGES_HEADINGS",
-           "median_lag_words"]
+           "median_lag_words", "lag_formatter", "fmt_days", "dated_echoes"]
 
 #: The synergy reciprocity columns shown, and their headings.
 SYNERGY_HEADINGS = {"a": "camp A", "b": "camp B", "status": "verdict", "a_to_b": "echoes A → B",
@@ -124,6 +124,35 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
     return out
 
 
+def dated_echoes(parents: pd.DataFrame, posts: pd.DataFrame) -> np.ndarray:
+    """Per echo (parent link): does one of its outlets give dates only, so that its lag is known to the day?"""
+    from amplify.analyze.resolution import time_resolution
+
+    res = time_resolution(posts)
+    dated = set(res.loc[res["resolution"] == "day", "outlet"])
+    outlet = dict(zip(posts["post_id"].astype(str), posts["outlet"].astype(str)))
+    return np.array([outlet.get(s) in dated or outlet.get(t) in dated for s, t in
+                     zip(parents["source_id"].astype(str), parents["target_id"].astype(str))], dtype=bool)
+
+
+def fmt_days(seconds) -> str:
+    """A lag known to the day: ``'same day'``, ``'3 d'``.
+
+    >>> fmt_days(0.0), fmt_days(86_400 * 3 + 5), fmt_days(None)
+    ('same day', '3 d', '–')
+    """
+    if seconds is None or pd.isna(seconds):
+        return MISSING
+    days = int(float(seconds) // 86_400)
+    return "same day" if days == 0 else f"{days} d"
+
+
+def lag_formatter(parents: pd.DataFrame, posts: pd.DataFrame):
+    """:func:`fmt_days` when every echo's lag is known to the day only, else :func:`fmt_lag`: the report's
+    tables then say "same day" where a lag of 0 s would claim a precision the dates do not have."""
+    return fmt_days if len(parents) and dated_echoes(parents, posts).all() else fmt_lag
+
+
 def median_lag_words(parents: pd.DataFrame, posts: pd.DataFrame) -> str:
     """The median lag of the echoes (parent links), said at the resolution their times have.
 
@@ -138,20 +167,13 @@ def median_lag_words(parents: pd.DataFrame, posts: pd.DataFrame) -> str:
     >>> median_lag_words(echoes, posts)
     'same day (dates only: 3 of 3 echoes)'
     """
-    from amplify.analyze.resolution import time_resolution
-
     if not len(parents):
         return MISSING
-    res = time_resolution(posts)
-    dated = set(res.loc[res["resolution"] == "day", "outlet"])
-    outlet = dict(zip(posts["post_id"].astype(str), posts["outlet"].astype(str)))
-    by_date = np.array([outlet.get(s) in dated or outlet.get(t) in dated for s, t in
-                        zip(parents["source_id"].astype(str), parents["target_id"].astype(str))], dtype=bool)
+    by_date = dated_echoes(parents, posts)
     median = parents["lag_s"].median()
     if not by_date.any():
         return fmt_lag(median)
     share = f"dates only: {int(by_date.sum()):,} of {len(parents):,} echoes"
     if by_date.all():
-        days = int(median // 86_400)
-        return f"{'same day' if days == 0 else f'{days} d'} ({share})"
+        return f"{fmt_days(median)} ({share})"
     return f"{fmt_lag(median)} ({share}, their lags known to the day)"
