@@ -137,3 +137,18 @@ def test_the_python_api_makes_an_up_to_date_set_the_default_as_the_command_does(
         assert str(again).endswith(f"; now the default link set (was {cross.linkset})")
         once_more = detect_workspace(ws)
         assert once_more.was_default is None and "now the default" not in str(once_more)
+
+
+def test_an_unknown_or_ambiguous_link_set_is_named_with_ids_and_sizes_only(tmp_path):
+    from amplify.workspace.linksets import find_linkset
+
+    records = [{"id": "abc123000000", "n_links": 1200, "settings": {"window": "7D", "x": 1}},
+               {"id": "abd999000000", "n_links": 5, "settings": {"window": "3D", "x": 2}}]
+    with pytest.raises(WorkspaceError) as unknown:
+        find_linkset(tmp_path, records, "zzz")
+    assert str(unknown.value) == (f"link set 'zzz' is unknown; available: abc123000000 (1,200 links), "
+                                  f"abd999000000 (5 links, latest) (`amplify info --workspace {tmp_path}` says how "
+                                  f"each was detected)")
+    with pytest.raises(WorkspaceError, match=r"'ab' is ambiguous: it starts 2 ids; they are: abc123000000") as amb:
+        find_linkset(tmp_path, records, "ab")
+    assert "window" not in str(amb.value) and find_linkset(tmp_path, records, "abd")["n_links"] == 5

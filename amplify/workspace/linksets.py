@@ -98,10 +98,14 @@ def find_linkset(root: Path, records: list[dict], linkset: str | None) -> dict:
     matches = [ls for ls in records if ls["id"].startswith(linkset)] if linkset else []
     if len(matches) == 1:
         return matches[0]
-    listing = "; ".join(f"{ls['id']} ({canonical_settings(ls['settings'])}, {ls['n_links']} links)"
-                        for ls in records)
-    what = "is ambiguous" if matches else "is unknown"
-    raise WorkspaceError(f"link set {linkset!r} {what}; available: {listing}")
+    # ids and sizes only: each record's settings are a line of JSON of 25 keys, which buried the answer;
+    # `amplify info` says how each set was detected
+    shown = matches or records
+    listing = ", ".join(f"{ls['id']} ({int(ls['n_links']):,} links{', latest' if ls is records[-1] else ''})"
+                        for ls in shown)
+    what = f"is ambiguous: it starts {len(matches)} ids" if matches else "is unknown"
+    raise WorkspaceError(f"link set {linkset!r} {what}; {'they are' if matches else 'available'}: {listing} "
+                         f"(`amplify info --workspace {root}` says how each was detected)")
 
 
 def read_links(root: Path, record: dict, columns: Sequence[str] | None = None) -> pd.DataFrame:
