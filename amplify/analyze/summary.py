@@ -100,7 +100,8 @@ class Summary:
         echo_posts = c.get("echo_posts", c["echoes"])
         several = (f"; a post quoting several sources echoes each: {echo_posts:,} posts"
                    if echo_posts != c["echoes"] else "")
-        out = [f"{c['posts']:,} posts by {c['outlets']:,} outlets in {c['camps']} camps, "
+        camps = "1 camp" if c["camps"] == 1 else f"{c['camps']} camps"
+        out = [f"{c['posts']:,} posts by {c['outlets']:,} outlets in {camps}, "
                f"{c['first']} to {c['last']}",
                describe_links({"links": c["links"], "echoes": c["echoes"], "other": c.get("links_other", 0),
                                "copublication_rows": c.get("copublication_rows", 0),
