@@ -149,6 +149,15 @@ def test_a_same_day_lag_is_not_zero_seconds(day_ws):
         assert ROUTE_KEYS <= set(p) and all(STEP_KEYS <= set(s) for s in p["steps"])
 
 
+def test_dates_are_shown_as_dates_and_times_as_times(day_ws, timed_ws):
+    # a post of an outlet that gives dates has no time of day: its "00:00" was midnight made up
+    out = _run("--workspace", day_ws[0], "--from", "INTL", "--to", "UA")
+    assert " 00:00" not in out
+    assert re.search(r"named by citer \[UA\] \S+ \d{4}-\d\d-\d\d  cites", out)
+    out = _run("--workspace", timed_ws[0], "--from", "mfa_china", "--to", "ria")
+    assert re.search(r"-> ria \[\S+\] \S+ \d{4}-\d\d-\d\d \d\d:\d\d ", out)      # timed posts keep their minute
+
+
 def test_timed_lags_are_as_recorded_and_a_cited_relay_keeps_its_hop_lag(timed_ws):
     path, world = timed_ws
     out = _run("--workspace", path, "--from", "mfa_china", "--to", "ria")

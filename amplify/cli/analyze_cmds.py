@@ -320,6 +320,12 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
     routes["fastest"] = [_lag(s, u, c) for s, u, c in zip(routes["total_lag_s"], routes["lag_unit"], cite)]
     routes["median"] = [_lag(s, u, c) for s, u, c in zip(routes["median_total_lag_s"], routes["lag_unit"], cite)]
     routes["parent_cascades"] = ["n/a" if c else str(n) for n, c in zip(routes["parent_cascades"], cite)]
+    from amplify.analyze.resolution import time_resolution
+    res = time_resolution(posts)
+    dated = set(res.loc[res["resolution"] == "day", "outlet"])  # outlets whose times are dates: no time of day
+    for col in ("first_time", "last_time"):
+        routes[col] = [_when(t, "day" if set(r.replace("~>", "->").split(" -> ")) <= dated else u)
+                       for t, u, r in zip(routes[col], routes["lag_unit"], routes["route"])]
     _table(routes[["rank", "route", "via", "hops", "parent_cascades", "cascades", "fastest", "median",
                    "first_time", "last_time"]], "table")
     for rank, grp in rep.hops.groupby("rank", sort=True):
@@ -329,15 +335,17 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
             if h.kind == "cites":
                 click.echo(f"  hop {h.hop}: {safe(h.source_outlet)} [{safe(h.source_group)}] named by "
                            f"{safe(h.target_outlet)} [{safe(h.target_group)}] {safe(h.target_id)} "
-                           f"{h.target_time:%Y-%m-%d %H:%M}  cites (no matched post)")
+                           f"{_when(h.target_time, 'day' if h.target_outlet in dated else h.lag_unit)}  "
+                           "cites (no matched post)")
             else:
                 lag = _lag(h.lag_s, h.lag_unit)
                 same = lag if lag.startswith("same") else "same time"
                 mark = ("  parent" if h.is_parent else "  also-match") + (f"  tie ({same}, no direction)"
                                                                           if h.tie else "")
                 click.echo(f"  hop {h.hop}: {safe(h.source_outlet)} [{safe(h.source_group)}] {safe(h.source_id)} "
-                           f"{h.source_time:%Y-%m-%d %H:%M} -> {safe(h.target_outlet)} [{safe(h.target_group)}] "
-                           f"{safe(h.target_id)} {h.target_time:%Y-%m-%d %H:%M}  "
+                           f"{_when(h.source_time, 'day' if h.source_outlet in dated else '')} -> "
+                           f"{safe(h.target_outlet)} [{safe(h.target_group)}] {safe(h.target_id)} "
+                           f"{_when(h.target_time, 'day' if h.target_outlet in dated else '')}  "
                            f"{lag if lag.startswith('same') else '+' + lag}  {h.kind} "
                            f"{h.score:.0f}" + ("  attributed" if h.attributed else "") + mark)
             # a missing text is None or NaN (a str column): only a non-empty string is shown
@@ -346,6 +354,17 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
                 click.echo(f"      from: {safe(_cut(source_text))}")
             if isinstance(h.target_text, str) and h.target_text and h.target_text != source_text:
                 click.echo(f"      to:   {safe(_cut(h.target_text))}")
+
+
+def _when(t, unit) -> str:
+    """A post's time as the paths text shows it: the date alone where the hop's times are dates (a date
+    read as midnight has no time of day to show), else to the minute."""
+    if t is None or pd.isna(t):
+        return "–"
+    t = pd.Timestamp(t)
+    if unit == "day" and t == t.normalize():
+        return f"{t:%Y-%m-%d}"
+    return f"{t:%Y-%m-%d %H:%M}"
 
 
 def _cut(s: str, n: int = 160) -> str:
