@@ -97,3 +97,40 @@ def test_speed_is_linear_in_text_not_in_outlets():
     c = find_cites(posts, outlets)
     assert time.perf_counter() - t < 2.0
     assert len(c) >= 500 and (c.groupby("post_id").size() >= 1).all()
+
+
+def test_names_made_of_everyday_words_count_only_as_names():
+    # UCI News: "TIME" was cited by "part-time workers" 88 times, "Metro" by "Metro-North" and "metro gas",
+    # "Voices" by a headline in title case; a handle in small letters ("tass") is a name only with capitals
+    outlets = pd.DataFrame({"outlet": ["TIME", "Metro", "Voices", "tass", "state_paper", "reuters.com", "LOOK"],
+                            "group": ["US", "US", "US", "RU", "US", "INTL", "US"],
+                            "name": ["TIME", "Metro", "Voices", "tass", "The State", "Reuters", "LOOK"]})
+    texts = {"a1": "Ohio Jeep plant hiring part-time workers",
+             "a2": "TIME reports that the plant is hiring",
+             "a3": "Death of Metro-North worker on tracks renews safety concerns",
+             "a4": "Savannah metro gas prices dip again",
+             "a5": "Metro says the mayor will resign",
+             "a6": "Elephants Can Tell Human Voices Apart",
+             "a7": "Voices: the weird and wonderful ways of SXSW",
+             "a8": "the tass building was repainted",
+             "a9": "TASS reports snow in Moscow",
+             "c1": "Russia says it will open a humanitarian corridor on April 1 - Tass",   # credited: any case
+             "c2": "Leader of occupied town killed by car bomb -TASS",
+             "c3": "Markets Rally As Central Banks Hold Rates - Metro",
+             "c4": "First Look: The Flash's costume revealed",          # a colon, but not opening the text
+             "c5": "Elephants can gauge threat from human voices: Study",
+             "c6": "Oil steadies (TIME) as talks resume",
+             "b1": "The state can only destroy Bitcoin, says the economist",
+             "b2": "Budget talks stall, The State reports",
+             "b3": "Stocks slip, according to reuters.com",
+             "b4": "Stocks slip, according to REUTERS"}   # (capitals only where the name is written so)
+    posts = pd.DataFrame({"post_id": list(texts), "outlet": "blogger", "text": list(texts.values()),
+                          "published_at": pd.Timestamp("2024-03-01", tz="UTC")})
+    found = find_cites(posts, outlets)
+    assert sorted(zip(found["post_id"], found["cited_outlet"])) == [
+        ("a2", "TIME"), ("a5", "Metro"), ("a7", "Voices"), ("a9", "tass"), ("b2", "state_paper"),
+        ("b3", "reuters.com"), ("c1", "tass"), ("c2", "tass"), ("c3", "Metro"), ("c6", "TIME")]
+    # what the case-folded rule alone finds, and this drops: every one of them an everyday word
+    folded = attributed(np.asarray(outlets["outlet"].tolist() * len(posts), dtype=object), posts["text"], outlets,
+                        rows=np.repeat(np.arange(len(posts)), len(outlets)))
+    assert folded.sum() > len(found)
