@@ -62,7 +62,7 @@ __all__ = ["CitesStore", "workspace_cites", "CITES_DIR", "RULE_VERSION"]
 #: The folder of the workspace that holds the names found.
 CITES_DIR = "cites"
 #: Bumped whenever the way names are found changes (so stored pairs are scanned again).
-RULE_VERSION = 1
+RULE_VERSION = 2  # 2: names of everyday words keep their case (amplify.analyze.cites._cased_words_hold)
 _PART = re.compile(r"^part-(\d+)\.parquet$")
 #: In-process memory of the last key computed (per workspace snapshot) and of the last pairs read.
 _KEYS: dict = {}
