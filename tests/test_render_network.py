@@ -474,3 +474,24 @@ def test_a_bidi_override_in_a_name_or_text_is_shown_not_obeyed(level):
     # the legend's label shows it (its data-key, which the page matches on, keeps the name as it is)
     labels = re.findall(r'<span class="lab">(.*?)</span>', html)
     assert "RU\\u202eCN" in labels and not any("\u202e" in x for x in labels)
+
+
+def test_the_summary_line_counts_lines_by_what_they_draw():
+    from amplify.render.network import _lines_phrase, _page_text, line_kinds
+
+    g = nx.DiGraph()
+    g.add_edge("a", "b", count=3)
+    g.add_edge("b", "c", count=1, cites=2)            # echoes first: counted once, as echoes
+    g.add_edge("c", "d", count=0, ties=1)
+    g.add_edge("d", "c", count=0, ties=1)             # the same co-publication the other way: one line
+    g.add_edge("d", "e", count=0, cites=4)
+    g.add_edge("e", "a", count=0, coordinated=5)
+    lines = line_kinds(g)
+    assert lines == {"echoes": 2, "co-publications": 1, "citations": 1, "coordination": 1}
+    assert _lines_phrase(lines, "outlet", [3, 1], 6) == ("5 lines: 2 with echoes (4 echoes), 1 with co-publications "
+                                                         "only, 1 with citations only, 1 with coordination only")
+    only_cites = {"echoes": 0, "co-publications": 0, "citations": 1, "coordination": 0}
+    assert _lines_phrase(only_cites, "camp", [0], 1) == "1 line: none with an echo, 1 with citations only"
+    assert _lines_phrase(None, "post", [], 1) == "1 echo link"
+    _, summary, _ = _page_text({}, None, "camp", "camps", 1, 1, [0], focused=False, lines=only_cites)
+    assert summary.startswith("1 camp · 1 line: none with an echo")
