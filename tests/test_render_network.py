@@ -495,3 +495,14 @@ def test_the_summary_line_counts_lines_by_what_they_draw():
     assert _lines_phrase(None, "post", [], 1) == "1 echo link"
     _, summary, _ = _page_text({}, None, "camp", "camps", 1, 1, [0], focused=False, lines=only_cites)
     assert summary.startswith("1 camp · 1 line: none with an echo")
+
+
+def test_the_report_shows_a_bidi_override_in_a_camp_name_everywhere_as_an_escape():
+    # the headline's "Camps" card showed "RU\u202eCN" raw, so the browser drew it reversed ("RUNC")
+    from amplify.render.report import build_report
+
+    links, posts, outlets, _ = _bidi_tables()
+    page = build_report(links=links, posts=posts, outlets=outlets)
+    assert "\u202e" not in page and "\x1b" not in page
+    camps = re.search(r"<dt>Camps</dt><dd>([^<]*)</dd>", page).group(1)
+    assert "RU\\u202eCN" in camps

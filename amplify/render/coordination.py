@@ -69,9 +69,9 @@ def coordination_section(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.D
 
 
 def _esc(s) -> str:
-    import html as _html
+    from amplify.render.textsafe import html_text
 
-    return _html.escape(str(s), quote=True)
+    return html_text(s)  # escaped, and characters that act (a bidi override in a name) shown as \uNNNN
 
 
 def coordination_overlay(g: nx.DiGraph, links: pd.DataFrame, posts: pd.DataFrame,

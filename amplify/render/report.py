@@ -52,7 +52,7 @@ from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
 from amplify.render.report_analyses import analysis_sections, lag_formatter, median_lag_words
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
-from amplify.render.textsafe import clean_text, html_text, is_missing
+from amplify.render.textsafe import clean_text, html_text, is_missing, visible
 from amplify.workspace.linksets import find_linkset
 
 __all__ = ["Section", "build_report", "write_report", "timeline_svg", "table_html", "largest_cascades"]
@@ -427,15 +427,16 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     from amplify import __version__
 
     rendered = [{"title": s.title, "anchor": s.anchor(), "body": _section_body(s)} for s in built]
-    return template_env().get_template("report.html.j2").render(
+    # what the template shows itself (not through html_text): characters that act (a bidi override
+    # in a camp's name) are shown as escapes there too, as everywhere else on the page
+    return template_env().get_template("report.html.j2").render(**visible(dict(
         title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps),
         counts=_links_note(rel, filt_all, None if since is not None or until is not None or kinds or outlet_kinds
                            else n_detected),
         notes=_notes(meta) + warnings, filters=_filters(since, until, kinds) + (
             [f"outlet kinds: {', '.join(outlet_kinds)}"] if outlet_kinds else []) + (
-            [] if ties else ["ties (posts of one timestamp) left out"]),
-        sections=rendered, network_href=network_href,
-        meta=meta, version=__version__,
+            [] if ties else ["ties (posts of one timestamp) left out"]), meta=meta)),
+        sections=rendered, network_href=network_href, version=__version__,
         generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )
 

@@ -12,12 +12,11 @@ command gives the same figures instead of naming a Python module.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 
 from amplify.render.readable import MISSING, fmt_lag
+from amplify.render.textsafe import html_text
 
 __all__ = ["analysis_sections", "synergy_table", "bridges_table", "SYNERGY_HEADINGS", "BRIDGES_HEADINGS",
            "median_lag_words", "lag_formatter", "fmt_days", "dated_echoes"]
@@ -92,7 +91,7 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
         label = (f"all {st['relabellings']:,} distinct labellings, exact" if st["label_exact"] else
                  f"{st['permutations']:,} draws, seed 0")
         # the tie warning is the one at the top of the page (same rule, same count): not repeated here
-        warn = "".join(f"<li>{html.escape(str(w))}</li>" for w in rep.warnings if notes is None or w not in notes)
+        warn = "".join(f"<li>{html_text(w)}</li>" for w in rep.warnings if notes is None or w not in notes)
         out.append(dict(title="Synergy between camps", table=synergy_table(rep.reciprocity),
                         html=f'<p><strong>Warnings</strong></p><ul class="warnings">{warn}</ul>' if warn else None,
                         text=f"Echoes between each pair of camps compared with chance, among the "
