@@ -167,3 +167,19 @@ def test_write_export_from_a_workspace(tmp_path):
     assert back.edges["tass", "rt"]["count"] == 2
     (path,) = write_export(tmp_path / "ws", tmp_path / "cascade.gexf", level="post", focus="p1")
     assert set(nx.read_gexf(path).nodes) == {"p1", "p2", "p3", "p4"}
+
+
+def test_csv_counts_are_zero_not_blank_where_an_edge_has_none(tmp_path):
+    # a citation-only or coordination-only edge carries no n_verbatim: 0 echoes, not a blank that makes
+    # pandas read every count column as floats
+    g = nx.DiGraph(level="outlet")
+    g.add_node("a", group="RU", posts=3)
+    g.add_node("b", group="CN", posts=2)
+    g.add_node("c", group="CN", posts=1)
+    g.add_edge("a", "b", count=2, n_verbatim=2, score=97.5)
+    g.add_edge("b", "c", count=0, cites=3)
+    export_graph(g, tmp_path / "e.csv", "csv")
+    e = pd.read_csv(tmp_path / "e.csv")
+    assert e["n_verbatim"].tolist() == [2, 0] and str(e["n_verbatim"].dtype) == "int64"
+    assert e["cites"].tolist() == [0, 3]
+    assert e["score"].isna().tolist() == [False, True]           # a measure stays unknown where there is none

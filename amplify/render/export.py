@@ -229,7 +229,7 @@ def _node_table(graph: nx.DiGraph) -> pd.DataFrame:
         r = {"id": clean_text(n)}
         r.update({k: (clean_text(v) if isinstance(v, str) else v) for k, v in _flat(d).items()})
         rows.append(r)
-    return pd.DataFrame(rows, columns=_columns(rows, ["id"]))
+    return _counts_as_zero(pd.DataFrame(rows, columns=_columns(rows, ["id"])), rows)
 
 
 def _edge_table(graph: nx.DiGraph) -> pd.DataFrame:
@@ -238,7 +238,19 @@ def _edge_table(graph: nx.DiGraph) -> pd.DataFrame:
         r = {"source": clean_text(u), "target": clean_text(v)}
         r.update({k: (clean_text(x) if isinstance(x, str) else x) for k, x in _flat(d).items()})
         rows.append(r)
-    return pd.DataFrame(rows, columns=_columns(rows, ["source", "target"]))
+    return _counts_as_zero(pd.DataFrame(rows, columns=_columns(rows, ["source", "target"])), rows)
+
+
+def _counts_as_zero(table: pd.DataFrame, rows: list) -> pd.DataFrame:
+    """Count columns (whole numbers in every row that has them) with 0 where a row has none: a
+    citation-only or coordination-only edge has no ``n_verbatim``, which is 0 echoes, not unknown (and a
+    blank cell made pandas read the column as floats)."""
+    for col in table.columns:
+        present = [r[col] for r in rows if col in r and r[col] is not None]
+        if len(present) < len(rows) and present and all(
+                isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in present):
+            table[col] = table[col].fillna(0).astype("int64")
+    return table
 
 
 def _columns(rows, first) -> list[str]:
