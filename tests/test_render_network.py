@@ -494,7 +494,10 @@ def test_the_summary_line_counts_lines_by_what_they_draw():
     assert _lines_phrase(only_cites, "camp", [0], 1) == "1 line: none with an echo, 1 with citations only"
     assert _lines_phrase(None, "post", [], 1) == "1 echo link"
     _, summary, _ = _page_text({}, None, "camp", "camps", 1, 1, [0], focused=False, lines=only_cites)
-    assert summary.startswith("1 camp · 1 line: none with an echo")
+    assert summary.startswith("1 camp · 1 line: none with an echo") and "nothing to draw" not in summary
+    _, summary, _ = _page_text({}, None, "post", "posts", 0, 0, [], focused=False)
+    assert summary == ("0 posts · 0 echo links · nothing to draw: no echo in view (co-publications and citations "
+                       "are drawn at outlet and camp level)")
 
 
 def test_the_report_shows_a_bidi_override_in_a_camp_name_everywhere_as_an_escape():

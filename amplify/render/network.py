@@ -438,6 +438,9 @@ def _page_text(meta: dict, title: str | None, level: str, unit: str, n_nodes: in
                                  "post": "Amplification cascade" if focused else "Amplification cascades"}[level])
     one = unit[:-1] if n_nodes == 1 and unit.endswith("s") else unit     # "1 camp", not "1 camps"
     summary = f"{fmt_int(n_nodes)} {one} · " + _lines_phrase(lines, level, counts, n_edges)
+    if not n_nodes:  # an empty canvas says why
+        summary += (" · nothing to draw: no echo in view" + (" (co-publications and citations are drawn at "
+                                                              "outlet and camp level)" if level == "post" else ""))
     if meta.get("n_cites"):
         summary += f" · {fmt_int(meta['n_cites'])} citations without a matched post (dotted)"
     if meta.get("period"):
