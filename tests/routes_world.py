@@ -7,6 +7,19 @@ import numpy as np
 import pandas as pd
 
 
+def world_workspace(path, world) -> str:
+    """A workspace at ``path`` holding a world's posts and outlets, detected with the defaults; its path."""
+    from amplify.detect.incremental import detect_workspace
+    from amplify.workspace import Workspace
+
+    ws = Workspace.open(path, create=True)
+    with ws.writer():
+        ws.add_posts(world["posts"])
+        ws.set_outlets(world["outlets"])
+        detect_workspace(ws)
+    return str(path)
+
+
 def vocabulary(rng: np.random.Generator, n: int = 3000) -> np.ndarray:
     """``n`` distinct made-up words of 4 to 9 letters."""
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))

@@ -27,10 +27,8 @@ from click.testing import CliRunner
 from amplify.analyze.paths import CITE_ARROW, amplification_paths
 from amplify.analyze.paths_index import group_median
 from amplify.cli.analyze_cmds import paths as paths_cmd
-from amplify.detect.incremental import detect_workspace
-from amplify.workspace import Workspace
 
-from routes_world import citing_world, sentence, vocabulary
+from routes_world import citing_world, sentence, vocabulary, world_workspace
 
 #: The keys of a route and of a step in ``--format json`` before this change: scripts read them.
 ROUTE_KEYS = {"rank", "route", "hops", "cascades", "total_lag_s", "median_total_lag_s", "first_time", "last_time",
@@ -68,25 +66,16 @@ def day_only_world(seed: int = 0, stories: int = 8) -> dict:
             "citing": int(sum(posts["outlet"] == "citer"))}
 
 
-def _workspace(path, world) -> str:
-    ws = Workspace.open(path, create=True)
-    with ws.writer():
-        ws.add_posts(world["posts"])
-        ws.set_outlets(world["outlets"])
-        detect_workspace(ws)
-    return str(path)
-
-
 @pytest.fixture(scope="module", params=[0, 1])
 def day_ws(request, tmp_path_factory):
     world = day_only_world(request.param)
-    return _workspace(tmp_path_factory.mktemp("days") / "ws", world), world
+    return world_workspace(tmp_path_factory.mktemp("days") / "ws", world), world
 
 
 @pytest.fixture(scope="module")
 def timed_ws(tmp_path_factory):
     world = citing_world(0)
-    return _workspace(tmp_path_factory.mktemp("timed") / "ws", world), world
+    return world_workspace(tmp_path_factory.mktemp("timed") / "ws", world), world
 
 
 def _run(*args):

@@ -25,12 +25,11 @@ from amplify.analyze.paths import amplification_paths
 from amplify.analyze.summary import summarize
 from amplify.analyze.synergy import camp_synergy
 from amplify.detect import detect
-from amplify.detect.incremental import detect_workspace
 from amplify.graph import outlet_edges
 from amplify.render.report import build_report
 from amplify.workspace import Workspace
 
-from routes_world import day_resolution_world
+from routes_world import day_resolution_world, world_workspace
 
 TIE_PHRASE = "join posts with the same timestamp"
 
@@ -134,13 +133,7 @@ def test_ties_left_out_are_left_out_everywhere(world):
 
 @pytest.fixture(scope="module")
 def ws_path(world, tmp_path_factory):
-    path = tmp_path_factory.mktemp("tie_rule") / "ws"
-    ws = Workspace.open(path, create=True)
-    with ws.writer():
-        ws.add_posts(world["posts"])
-        ws.set_outlets(world["outlets"])
-        detect_workspace(ws)
-    return str(path)
+    return world_workspace(tmp_path_factory.mktemp("tie_rule") / "ws", world)
 
 
 def test_commands_print_the_same_count_on_stderr_and_in_json(ws_path):
