@@ -134,3 +134,11 @@ def test_names_made_of_everyday_words_count_only_as_names():
     folded = attributed(np.asarray(outlets["outlet"].tolist() * len(posts), dtype=object), posts["text"], outlets,
                         rows=np.repeat(np.arange(len(posts)), len(outlets)))
     assert folded.sum() > len(found)
+
+
+def test_a_name_matched_in_another_spelling_of_its_letters_does_not_crash():
+    from amplify.analyze.cites import outlets_named
+
+    outlets = pd.DataFrame({"outlet": ["post", "kosmos"], "group": ["W", "GR"], "name": ["Post", "ΚΟΣΜΟΣ"]})
+    rows, named = outlets_named(["the Poſt said", "ο Κοσμοσ γράφει", "The Post said"], ["x", "x", "x"], outlets)
+    assert (2, "post") in set(zip(rows.tolist(), named.tolist()))

@@ -318,10 +318,11 @@ def _cased_words_hold(rows: np.ndarray, cand: np.ndarray, texts, names_of: dict)
                            re.IGNORECASE)
         spellings: dict = {}
         for n in words:
-            spellings.setdefault(n.lower(), []).append(n)
+            spellings.setdefault(n.casefold(), []).append(n)
+        # (the search ignores case as re does: "Poſt" matches "Post" though its lower case is "poſt")
         keep[at] = [(other is not None and bool(other.search(t)))
                     or any(_credited(t, m) or _names_it(m.group(), n, t)
-                           for m in found.finditer(t) for n in spellings[m.group().lower()])
+                           for m in found.finditer(t) for n in spellings.get(m.group().casefold(), words))
                     for t in (str(col.iloc[r]) for r in rows[at])]
     return keep
 
