@@ -188,3 +188,11 @@ def test_the_library_leaves_day_only_lags_and_citation_figures_empty():
     assert p.loc["agency -> follower", "total_lag_s"] == world["delay_s"]
     assert pd.isna(p.loc[f"agency{CITE_ARROW}citer", "parent_cascades"])
     assert pd.isna(p.loc[f"agency{CITE_ARROW}citer", ["total_lag_s", "median_total_lag_s"]]).all()
+
+
+def test_a_known_lag_under_a_day_at_day_resolution_is_not_zero_days():
+    from amplify.cli.analyze_cmds import _lag
+
+    # a timed post at 23:58:30 and a dated post of the next day: 90 s apart, on different days
+    assert [_lag(90.0, "day"), _lag(None, "day"), _lag(2 * 86400.0, "day"), _lag(None, "day", cite=True)] == [
+        "<1d", "same day", "2d", "n/a"]

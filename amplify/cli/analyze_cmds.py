@@ -380,7 +380,9 @@ def _lag(s, unit, cite: bool = False) -> str:
     unit = unit if isinstance(unit, str) else None
     if s is None or s != s:
         return f"same {unit}" if unit else "-"
-    return f"{float(s) / 86400:.0f}d" if unit == "day" else _fmt_s(s)
+    if unit == "day":  # a known lag under a day at day resolution: different days, less than one apart
+        return "<1d" if 0 < float(s) < 86400 else f"{float(s) / 86400:.0f}d"
+    return _fmt_s(s)
 
 
 # --------------------------------------------------------------------------- trace

@@ -135,15 +135,16 @@ def dated_echoes(parents: pd.DataFrame, posts: pd.DataFrame) -> np.ndarray:
 
 
 def fmt_days(seconds) -> str:
-    """A lag known to the day: ``'same day'``, ``'3 d'``.
+    """A lag known to the day: ``'same day'`` (0), ``'< 1 d'`` (a timed post and a dated one of the next
+    day), ``'3 d'``.
 
-    >>> fmt_days(0.0), fmt_days(86_400 * 3 + 5), fmt_days(None)
-    ('same day', '3 d', '–')
+    >>> fmt_days(0.0), fmt_days(50_400.0), fmt_days(86_400 * 3 + 5), fmt_days(None)
+    ('same day', '< 1 d', '3 d', '–')
     """
     if seconds is None or pd.isna(seconds):
         return MISSING
-    days = int(float(seconds) // 86_400)
-    return "same day" if days == 0 else f"{days} d"
+    s = float(seconds)
+    return "same day" if s == 0 else "< 1 d" if s < 86_400 else f"{int(s // 86_400)} d"
 
 
 def lag_formatter(parents: pd.DataFrame, posts: pd.DataFrame):
