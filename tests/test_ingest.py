@@ -326,6 +326,10 @@ def test_a_given_format_is_the_layout_of_every_column_it_reads():
         "layout?)"]
     r = parse_times_detail(pd.Series(["05.01.2022", "2022/01/06"]), "%d.%m.%Y")
     assert r.bad.tolist() == [False, True] and r.notes[-1].endswith("(one column holds one layout; check the format)")
+    # a column (or a block of a big file) the format reads nothing of is never read in the other day/month
+    # order: the next block of the same file, holding a day 13, would be read the format's way
+    r = parse_times_detail(pd.Series(["01/13/2022", "01/14/2022"]), "%d/%m/%Y")
+    assert r.bad.all() and "(under a format the other day/month order is not guessed)" in r.notes[-1]
     # a column the format reads nothing of (another file of the batch) is read as without it
     r = parse_times_detail(pd.Series(["01/13/2022", "02/20/2022"]), "%d.%m.%Y")
     assert r.formats == {"%m/%d/%Y": 2} and not r.bad.any()

@@ -67,6 +67,9 @@ _AMBIGUOUS = {
     "%m/%d/%Y": "%d/%m/%Y", "%m/%d/%Y %H:%M": "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S": "%d/%m/%Y %H:%M:%S",
 }
 
+#: Each day/month layout and the other order of it, both ways.
+_SWAPPED = {v: k for k, v in _AMBIGUOUS.items()} | _AMBIGUOUS
+
 TWITTER_V1 = "%a %b %d %H:%M:%S %z %Y"
 _NUMERIC_RE = r"[+-]?\d+(?:\.\d*)?"
 # a zone designator after a clock time: Z, +03:00, +0300, +03, UTC, GMT
@@ -147,7 +150,10 @@ def parse_times(series, time_format: str | None = None):
     says how many): one column holds one layout, and reading the rest with
     the automatic layouts would mix day-first and month-first dates. A column
     it reads nothing of is read as if no format was given (so one format can
-    be given for a batch of mixed files).
+    be given for a batch of mixed files), except that the other day/month
+    order of a day/month format is never read: a big file is read in blocks,
+    and a block the format reads nothing of must not be read the other way
+    round from the blocks beside it.
 
     >>> utc, naive, bad = parse_times(pd.Series(["13/01/2022", "01/13/2022", "2022-01-14"]), "%d/%m/%Y")
     >>> [str(t.date()) if not pd.isna(t) else None for t in utc], bad.tolist()
@@ -405,11 +411,17 @@ def _parse_distinct(s: pd.Series, time_format: str | None) -> _Distinct:
         read_by_user = len(d.user_layout(time_format))
     d.numbers()
     d.iso()
-    if read_by_user:
+    twin = _SWAPPED.get(time_format) if time_format else None
+    if read_by_user or twin:
         # The column is in the user's layout: a value it does not read is a value that layout
         # rejects (a month 13 under '%d/%m/%Y' says the column is month first), never one for
         # the automatic layouts, which would read the rest the other way round and silently mix
-        # two orders in one column. Machine formats (numbers, ISO 8601) above stay readable.
+        # two orders in one column. Machine formats (numbers, ISO 8601) above stay readable. The
+        # other day/month order is never read under a format either, even in a column (or a block
+        # of a big file) the format reads nothing of: that block would be read the other way round
+        # from the blocks beside it.
+        if not read_by_user:
+            d.common_layouts(skip={twin})
         d.not_in_user_layout(time_format)
     else:  # the layout reads none of this column: another file of the batch, read as if none was given
         d.common_layouts()
@@ -468,14 +480,16 @@ class _Distinct:
             m = np.zeros(self.n, dtype=bool)
             m[idx] = True
             hint = "check the format"
-            swapped = {v: k for k, v in _AMBIGUOUS.items()} | _AMBIGUOUS
-            other = swapped.get(time_format)
+            other = _SWAPPED.get(time_format)
             # the values of the user's layout and those it rejected (numbers and ISO 8601 aside)
-            mine = self.todo | (self.label_of == self.labels.index(time_format))
+            mine = self.todo | ((self.label_of == self.labels.index(time_format)) if time_format in self.labels
+                                else False)
             if other and pd.to_datetime(self.stripped[mine], format=other, errors="coerce").notna().all():
                 hint = f"every time of the column reads as {other!r}: is that the layout?"
+            where = (", which reads the other times of the column" if time_format in self.labels else
+                     " (under a format the other day/month order is not guessed)")
             self.notes.append(("{n:,} time(s) like " + repr(self.stripped.iloc[idx[0]]) + " do not match --time-format "
-                               + repr(time_format) + ", which reads the other times of the column: rejected "
+                               + repr(time_format) + where + ": rejected "
                                f"(one column holds one layout; {hint})", m))
 
     def numbers(self) -> None:
@@ -535,9 +549,9 @@ class _Distinct:
             is_naive = ~iv.str.fullmatch(_ZONE_RE).fillna(False).to_numpy(dtype=bool)
         self.take(idx, p, "ISO 8601", is_naive)
 
-    def common_layouts(self) -> None:
-        """4. Twitter v1 and other common layouts, best first, on what is left"""
-        tried: set[str] = set()
+    def common_layouts(self, skip=frozenset()) -> None:
+        """4. Twitter v1 and other common layouts, best first, on what is left (not those in ``skip``)"""
+        tried: set[str] = set(skip)
         while True:
             idx = np.flatnonzero(self.todo)
             if not len(idx):
