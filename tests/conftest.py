@@ -11,11 +11,16 @@ HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent / "amplify"
 
 
+#: How long the warm-up may take before the tests start anyway (a cold compile takes about 30 s).
+WARM_UP_TIMEOUT_S = 600
+
+
 def _kernels_compiled() -> bool:
     """Does numba's cache already hold kernels of both halves (any version: a stale one is recompiled anyway)?"""
-    places = [Path(os.environ["NUMBA_CACHE_DIR"])] if os.environ.get("NUMBA_CACHE_DIR") else \
-        [PACKAGE / "detect" / "__pycache__", PACKAGE / "analyze" / "__pycache__"]
-    return all(any(p.rglob("*.nbi")) for p in places if p.exists()) and all(p.exists() for p in places)
+    if os.environ.get("NUMBA_CACHE_DIR"):  # one folder, with a sub-folder per package of modules
+        index = [str(p) for p in Path(os.environ["NUMBA_CACHE_DIR"]).rglob("*.nbi")]
+        return all(any(f"{os.sep}{half}{os.sep}" in p for p in index) for half in ("detect", "analyze"))
+    return all(any((PACKAGE / half / "__pycache__").glob("*.nbi")) for half in ("detect", "analyze"))
 
 
 def pytest_configure(config):
@@ -29,4 +34,7 @@ def pytest_configure(config):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
              for half in ("detect", "analyses")]
     for p in procs:
-        p.wait()
+        try:
+            p.wait(timeout=WARM_UP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # the workers then compile what is missing, as without it
+            p.kill()

@@ -92,7 +92,7 @@ def test_incremental_and_up_to_date_paths_agree_with_info(ws, tmp_path):
     _cli("ingest", tmp_path / "more.csv", "-w", ws, "-q")
     # new posts: each detect runs incrementally, writes its set and so makes it the default
     run = json.loads(_cli("detect", "-w", ws, "-q", "--format", "json"))
-    assert run["mode"] == "incremental" and run["made_default"] is False
+    assert run["mode"] == "incremental" and run["made_default"] is True      # the cross set was the default
     assert _latest(ws) == _info_default(ws) == plain
     run = json.loads(_cli("detect", "-w", ws, "-q", "--cross-group-only", "--format", "json"))
     assert run["mode"] == "incremental"

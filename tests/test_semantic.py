@@ -552,6 +552,7 @@ def test_the_semantic_stage_has_its_own_step_and_its_time_is_not_counted_in_orie
     rows = [("a1", "a", 0, MEANINGS[0][0]), ("b1", "b", 2, MEANINGS[0][1])]
     stats = DetectStats()
     detect(_posts(rows), semantic=True, encoder="slow-toy", stats=stats, progress=True)
-    assert stats.seconds["semantic"] >= 0.4 > stats.seconds["orient"]
+    # the encoder's 0.4 s are the semantic stage's, and orient's own work (a few links) takes less
+    assert stats.seconds["semantic"] >= 0.4 and stats.seconds["orient"] < stats.seconds["semantic"]
     bar = capsys.readouterr().err
     assert "semantic (embedding and aligning the sentences of 2 posts)" in bar

@@ -28,6 +28,11 @@ def detect_kernels() -> None:
 
 
 def analysis_kernels() -> None:
+    with tempfile.TemporaryDirectory(prefix="amplify-warm-") as tmp:
+        _analyses_in(Path(tmp))
+
+
+def _analyses_in(folder: Path) -> None:
     import numpy as np
     import pandas as pd
 
@@ -41,7 +46,6 @@ def analysis_kernels() -> None:
     from amplify.workspace import Workspace
 
     c = _corpus()
-    folder = Path(tempfile.mkdtemp(prefix="amplify-warm-"))
     write_corpus(c, folder)
     ws = Workspace.open(folder / "ws", create=True)
     t = c.truth_links
@@ -61,7 +65,7 @@ def analysis_kernels() -> None:
     camps = sorted(outlets["group"].unique())
     amplification_paths(links, posts, outlets, source=camps[0], target=camps[-1], texts=ws)
     coordination(links, posts)
-    term_volume(posts, outlets, [c.truth["surge"]["term"]])
+    term_volume(c.posts, c.outlets, [c.truth["surge"]["term"]])
 
 
 if __name__ == "__main__":

@@ -162,6 +162,8 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
     try:
         ws = Workspace.open(workspace)
         with ws.writer():
+            # the set the analyses read before this run: any run that leaves another set the latest changed it
+            before = ws.linksets()[-1]["id"] if ws.linksets() else None
             if slice_len is None and engine == "local":
                 run = detect_workspace(ws, settings, full=full, workers=workers, progress=not quiet)
             else:
@@ -181,7 +183,7 @@ def command(workspace, window, quote_window, quote_window_words, min_quote_token
                    "targets_recomputed": run.targets_recomputed, "links": run.links_total,
                    "links_changed": run.links_changed, "candidate_pairs": st.candidate_pairs,
                    "native_missing": st.native_missing, "ties": st.ties, "seconds": st.seconds,
-                   "semantic_links": st.semantic_links, "made_default": run.was_default is not None})
+                   "semantic_links": st.semantic_links, "made_default": before != run.linkset})
         return
     click.echo(str(run))
     if run.mode != "up to date":
