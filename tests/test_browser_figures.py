@@ -102,6 +102,33 @@ def test_image_at_a_chosen_size_and_svg(browser, corpus, tmp_path):
         root = ET.fromstring(svg)  # well-formed, with escaped text
         ns = "{http://www.w3.org/2000/svg}"
         assert len(root.findall(f"{ns}circle")) >= 40 and root.findall(f"{ns}text")
+        # edges in their camps' colours (not all grey), arrowheads of one size whatever the width
+        paths = root.findall(f"{ns}path")
+        assert len(paths) > 40 and len({p.get("stroke") for p in paths}) >= 3
+        assert all(m.get("markerUnits") == "userSpaceOnUse" for m in root.iter(f"{ns}marker"))
+        v.assert_clean()
+    finally:
+        v.close()
+
+
+def test_the_saved_svg_of_camps_keeps_loops_counts_and_both_directions(browser, corpus, tmp_path):
+    # a camp's echoes of itself were zero-length lines, the counts were missing and A->B lay on B->A
+    links, posts, outlets = corpus
+    page = network_html(graph_view(links, posts, outlets, level="camp"), tmp_path / "camps.html")
+    v = Visit(browser, page.path)
+    try:
+        edges = v.ev("window.amplify.edges.get()")
+        svg = ET.fromstring(v.ev("window.amplify.buildSvg()"))
+        ns = "{http://www.w3.org/2000/svg}"
+        d = [p.get("d") for p in svg.findall(f"{ns}path") if p.get("d", "").startswith("M")]
+        assert len(d) == len(edges)
+        loops = [e for e in edges if e["from"] == e["to"]]
+        assert loops and sum(" C" in x for x in d) == len(loops)          # each loop a curve, not a point
+        pairs = {(e["from"], e["to"]) for e in edges}
+        both = [e for e in edges if e["from"] != e["to"] and (e["to"], e["from"]) in pairs]
+        assert both and len({x for x in d if " Q" in x}) == len([x for x in d if " Q" in x])  # no two alike
+        labels = {t.text for t in svg.findall(f"{ns}text")}
+        assert {e["label"] for e in edges if e.get("label")} <= labels
         v.assert_clean()
     finally:
         v.close()
