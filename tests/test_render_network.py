@@ -509,3 +509,13 @@ def test_the_report_shows_a_bidi_override_in_a_camp_name_everywhere_as_an_escape
     assert "\u202e" not in page and "\x1b" not in page
     camps = re.search(r"<dt>Camps</dt><dd>([^<]*)</dd>", page).group(1)
     assert "RU\\u202eCN" in camps
+
+
+def test_a_post_level_link_is_headed_by_outlet_and_time_not_by_ids_alone():
+    links, posts, outlets, _ = _bidi_tables()
+    data = page_data(network_html(graph_view(links, posts, outlets, level="post")).html)
+    tip = data["edges"][0]["tip"]
+    src = "evil\u202eoutlet\x1b[31m, 2022-01-05 10:00 UTC (p\u202e1)"
+    assert tip["title"] == f"{src} → tass, 2022-01-05 11:00 UTC (p2)"
+    assert [s["head"] for s in tip["sides"]] == [f"Source (earlier): {src}",
+                                                 "Echo (later): tass, 2022-01-05 11:00 UTC (p2)"]

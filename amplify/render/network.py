@@ -380,7 +380,8 @@ def _edge_records(g: nx.DiGraph, level: str) -> tuple[list[dict], list[float]]:
     drawn_ties = set()
     for (a, b, d), c, w in zip(g.edges(data=True), counts, strength):
         width = 1.0 + 7.0 * math.sqrt(w / cmax) if cmax > 1 else 1.5
-        rec = {"width": round(width, 2), "arrows": "to", "tip": edge_tip(a, b, d, level), "count": int(c)}
+        rec = {"width": round(width, 2), "arrows": "to", "tip": edge_tip(a, b, d, level, (g.nodes[a], g.nodes[b])),
+               "count": int(c)}
         for side in rec["tip"].get("sides", ()):
             side["node"] = _node_id(side["node"])  # the id the page knows the post by
         if level != "post" and c == 0:

@@ -114,22 +114,35 @@ def node_tip(n, d: dict, level: str, size_by: str, value: float, color_label: st
     return tip
 
 
-def edge_tip(a, b, d: dict, level: str) -> dict:
-    """The tooltip of edge ``a -> b`` (attributes ``d``): the echoes, their kinds, lags and passages."""
+def _post_words(post_id, node: dict | None) -> str:
+    """A post as a person finds it: outlet and time (to the minute), then its id."""
+    if not node:
+        return str(post_id)
+    when = str(node.get("time") or "")[:16].replace("T", " ")
+    return ", ".join(x for x in (str(node.get("outlet") or ""), f"{when} UTC" if when else "") if x) + f" ({post_id})"
+
+
+def edge_tip(a, b, d: dict, level: str, ends: tuple | None = None) -> dict:
+    """The tooltip of edge ``a -> b`` (attributes ``d``): the echoes, their kinds, lags and passages.
+
+    ``ends``: the two posts' node attributes at post level (outlet, time), so that the heads name them
+    by outlet and time, not by id alone.
+    """
     if level == "post":
+        src, tgt = (_post_words(a, ends[0]), _post_words(b, ends[1])) if ends else (a, b)
         rows = [["Kind", d.get("kind", "")], ["Score", f"{float(d.get('score', 0)):.0f}"],
                 ["Lag", fmt_lag(d.get("lag_s"))], ["Names the source", "yes" if d.get("attributed") else "no"]]
         for key, label in (("source_coverage", "Share of the source matched"),
                            ("target_coverage", "Share of the echo matched")):
             if d.get(key) is not None and not is_missing(d.get(key)):
                 rows.append([label, f"{100 * float(d[key]):.0f} %"])
-        tip = {"title": f"{a} → {b}", "rows": rows, "ex_title": "Matched passage",
+        tip = {"title": f"{src} → {tgt}", "rows": rows, "ex_title": "Matched passage",
                "ex": [{"head": "as it appears in the echo", "text": d.get("passage", "")}] if d.get("passage") else []}
         marks = d.get("marks") or []
         # the details panel shows both posts side by side, every passage marked (the page's script reads the
         # texts from the two nodes' tips; marks are character ranges, never markup)
-        tip["sides"] = [{"node": a, "head": f"Source (earlier): {a}", "marks": [[m[0], m[1]] for m in marks]},
-                        {"node": b, "head": f"Echo (later): {b}", "marks": [[m[2], m[3]] for m in marks]}]
+        tip["sides"] = [{"node": a, "head": f"Source (earlier): {src}", "marks": [[m[0], m[1]] for m in marks]},
+                        {"node": b, "head": f"Echo (later): {tgt}", "marks": [[m[2], m[3]] for m in marks]}]
         return tip
     count = d.get("count", 1)
     rows = [["Echoes", fmt_int(count)]]
