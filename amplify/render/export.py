@@ -28,6 +28,11 @@ posts; edges point from source to echo). Each format keeps what it can hold:
     a carriage return gets a leading ``'`` (:func:`amplify.io.neutralise_formulas`,
     the OWASP rule) unless ``raw=True``.
 
+Post nodes carry ``text`` (the first characters the page's tooltip shows) and,
+when that cut it, ``full_text``: the first 4,000 characters, what the page's
+side-by-side view shows (:data:`amplify.render.views.SIDE_CHARS`). Whole texts
+are in the workspace (``amplify links --format csv`` joins them to each link).
+
 XML cannot hold ``None`` (networkx's writers fail on it) nor some control
 characters: missing values are left out of the element (Gephi shows them
 empty), lists (the example passages) become one ``example`` string, and
