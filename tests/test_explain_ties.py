@@ -214,3 +214,22 @@ def test_the_report_headline_says_a_median_lag_of_dated_echoes_in_days(ws, tmp_p
     # and the tables' median lags too (per kind, camp to camp): never a lag in seconds
     kinds = page[page.index("<h2", page.index("Headline numbers")):page.index('id="relations"')]
     assert "same day</td>" in kinds and not re.search(r">\d+ s</td>", kinds)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_two_links_of_one_pair_keep_each_its_own_parent_flag(reverse):
+    # a hand-made table may hold two rows for one pair (a quote and a paraphrase): keyed by source alone,
+    # the last row's reading won for both (no parent, or the same parent twice)
+    from amplify.analyze.explain import explain_pair
+
+    text = "The ministers agreed to open a humanitarian corridor from the port city for civilians leaving by bus"
+    links = pd.DataFrame({"source_id": ["a", "a"], "target_id": ["b", "b"], "kind": ["quote", "paraphrase"],
+                          "score": [100.0, 80.0], "source_start": [0, 0], "source_end": [20, 30],
+                          "target_start": [0, 40], "target_end": [20, 70], "lag_s": [90.0, 90.0],
+                          "attributed": [False, False], "is_parent": [True, False], "tie": [False, False]})
+    if reverse:
+        links = links.iloc[::-1].reset_index(drop=True)
+    posts = pd.DataFrame({"post_id": ["a", "b"], "outlet": ["x", "y"], "text": [text, "RT: " + text],
+                          "published_at": pd.to_datetime(["2024-01-01 00:00:00", "2024-01-01 00:01:30"], utc=True)})
+    ex = explain_pair(links, posts, None, "a", "b")
+    assert [(p["kind"], p["is_parent"]) for p in ex.parents] == [("quote", True)] and ex.parent["kind"] == "quote"

@@ -316,7 +316,8 @@ def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     for i in range(len(into)):
         row = _row(into, i)
         sid = str(row["source_id"])
-        how = read.get(sid)               # the analyses' reading of this row (None: they read it the other way)
+        # the analyses' reading of this row (None: they read it the other way)
+        how = read.get(_row_key(row), read.get(sid))
         rec = {"source_id": sid, "outlet": recs.get(sid, {}).get("outlet"), "group": recs.get(sid, {}).get("group"),
                "kind": row["kind"], "score": row["score"], "lag_s": row["lag_s"],
                "is_parent": bool(how["is_parent"]) if how is not None else False,
@@ -400,15 +401,27 @@ def analyses_links(links: pd.DataFrame, times: pd.DataFrame, outlets: pd.DataFra
     return orient_ties(links[keep], times, outlets, texts=texts)[0]
 
 
+def _row_key(row) -> tuple:
+    """What tells two links of one pair of posts apart (two passages, two kinds): source, kind and spans."""
+    return (str(row["source_id"]), str(row.get("kind", "")), row.get("source_start"), row.get("target_start"))
+
+
 def _readings(view: pd.DataFrame, target_id: str) -> dict:
-    """Source id -> the analyses' reading (``is_parent``, ``tie``, ``direction``) of each link into the target."""
+    """The analyses' reading (``is_parent``, ``tie``, ``direction``) of each link into the target, keyed by
+    :func:`_row_key` and, for a row the view holds turned round or merged, by its source id alone."""
     into = view[view["target_id"].astype(str).to_numpy() == str(target_id)]
     tie = into["tie"].to_numpy(dtype=bool) if "tie" in into.columns else np.zeros(len(into), bool)
     direction = into["direction"].astype(str).to_numpy() if "direction" in into.columns \
         else np.full(len(into), "time", dtype=object)
     flags = into["is_parent"].to_numpy(dtype=bool) if "is_parent" in into.columns else np.zeros(len(into), bool)
-    return {str(s): {"is_parent": bool(p), "tie": bool(t), "direction": str(d)}
-            for s, p, t, d in zip(into["source_id"].astype(str), flags, tie, direction)}
+    out: dict = {}
+    for i, (p, t, d) in enumerate(zip(flags, tie, direction)):
+        how = {"is_parent": bool(p), "tie": bool(t), "direction": str(d)}
+        row = into.iloc[i]
+        out[_row_key(row)] = how
+        by_source = out.setdefault(str(row["source_id"]), dict(how))
+        by_source["is_parent"] = by_source["is_parent"] or bool(p)   # a parent through any of its rows
+    return out
 
 
 def _tie_of(view: pd.DataFrame, times: pd.DataFrame, source_id: str, target_id: str) -> dict | None:
