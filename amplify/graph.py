@@ -376,5 +376,12 @@ def post_graph(links, posts=None, outlets=None, *, parents_only=False) -> nx.DiG
             g.add_node(pid, outlet=outlet, group=grp, time=pd.Timestamp(t).isoformat() if pd.notna(t) else None)
     cols = [c for c in ls.columns if c not in ("source_id", "target_id")]
     for rec in ls[["source_id", "target_id"] + cols].itertuples(index=False, name=None):
-        g.add_edge(rec[0], rec[1], **{c: _clean(v) for c, v in zip(cols, rec[2:])})
+        # an optional text column left empty ("" passages: one passage; "" time_reference: none said) is
+        # left out, as a missing value is, so that exports do not carry empty attributes on every edge
+        g.add_edge(rec[0], rec[1], **{c: _clean(v) for c, v in zip(cols, rec[2:])
+                                      if not (c in _OPTIONAL_TEXT and v == "")})
     return g
+
+
+#: The links table's optional text columns, whose empty string means "none".
+_OPTIONAL_TEXT = frozenset(c.name for c in schema.LINKS if not c.required and c.dtype == schema.STRING)

@@ -183,3 +183,23 @@ def test_csv_counts_are_zero_not_blank_where_an_edge_has_none(tmp_path):
     assert e["n_verbatim"].tolist() == [2, 0] and str(e["n_verbatim"].dtype) == "int64"
     assert e["cites"].tolist() == [0, 3]
     assert e["score"].isna().tolist() == [False, True]           # a measure stays unknown where there is none
+
+
+def test_post_level_exports_leave_out_empty_optional_texts(tmp_path):
+    # passages "" (one passage) and time_reference "" (none said) were written on every edge
+    from amplify.graph import post_graph
+
+    links = schema.validate_links(pd.DataFrame([
+        dict(source_id="a", target_id="b", kind="quote", score=99.0, source_start=0, source_end=5, target_start=0,
+             target_end=5, lag_s=60.0, attributed=False, is_parent=True, tie=False, passages="",
+             time_reference=""),
+        dict(source_id="a", target_id="c", kind="quote", score=99.0, source_start=0, source_end=5, target_start=0,
+             target_end=5, lag_s=60.0, attributed=False, is_parent=True, tie=False, passages="[[0,5,0,5],[6,9,6,9]]",
+             time_reference="last month")]))
+    g = post_graph(links)
+    assert "passages" not in g.edges["a", "b"] and "time_reference" not in g.edges["a", "b"]
+    assert g.edges["a", "c"]["time_reference"] == "last month"
+    export_graph(g, tmp_path / "g.json", "json")
+    edges = json.loads((tmp_path / "g.json").read_text())["edges"]
+    assert [("passages" in e, "time_reference" in e) for e in sorted(edges, key=lambda e: e["target"])] == [
+        (False, False), (True, True)]
