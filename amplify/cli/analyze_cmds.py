@@ -320,12 +320,13 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
     routes["fastest"] = [_lag(s, u, c) for s, u, c in zip(routes["total_lag_s"], routes["lag_unit"], cite)]
     routes["median"] = [_lag(s, u, c) for s, u, c in zip(routes["median_total_lag_s"], routes["lag_unit"], cite)]
     routes["parent_cascades"] = ["n/a" if c else str(n) for n, c in zip(routes["parent_cascades"], cite)]
-    from amplify.analyze.resolution import time_resolution
-    res = time_resolution(posts)
-    dated = set(res.loc[res["resolution"] == "day", "outlet"])  # outlets whose times are dates: no time of day
+    from amplify.analyze.resolution import dated_outlets
+    dated = dated_outlets(posts)  # outlets whose times are dates: no time of day to show
+    # a route's first and last times are dates when every outlet of its hops gives dates
+    all_dated = {rank: set(g["source_outlet"]) | set(g["target_outlet"]) <= dated
+                 for rank, g in rep.hops.groupby("rank")}
     for col in ("first_time", "last_time"):
-        routes[col] = [_when(t, "day" if set(r.replace("~>", "->").split(" -> ")) <= dated else u)
-                       for t, u, r in zip(routes[col], routes["lag_unit"], routes["route"])]
+        routes[col] = [_when(t, "day" if all_dated.get(r) else "") for t, r in zip(routes[col], routes["rank"])]
     _table(routes[["rank", "route", "via", "hops", "parent_cascades", "cascades", "fastest", "median",
                    "first_time", "last_time"]], "table")
     for rank, grp in rep.hops.groupby("rank", sort=True):
@@ -335,7 +336,7 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
             if h.kind == "cites":
                 click.echo(f"  hop {h.hop}: {safe(h.source_outlet)} [{safe(h.source_group)}] named by "
                            f"{safe(h.target_outlet)} [{safe(h.target_group)}] {safe(h.target_id)} "
-                           f"{_when(h.target_time, 'day' if h.target_outlet in dated else h.lag_unit)}  "
+                           f"{_when(h.target_time, 'day' if h.target_outlet in dated else '')}  "
                            "cites (no matched post)")
             else:
                 lag = _lag(h.lag_s, h.lag_unit)

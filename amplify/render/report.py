@@ -50,7 +50,7 @@ from amplify.render.coordination import coordination_section
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
-from amplify.render.report_analyses import analysis_sections, lag_formatter, median_lag_words
+from amplify.render.report_analyses import analysis_sections, dated_echoes, lag_formatter, median_lag_words
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing, visible
 from amplify.workspace.linksets import find_linkset
@@ -397,7 +397,8 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     colors = camp_colors(camps, parse_colors(colors))
 
     casc = largest_cascades(filt_all, posts, outlets, n=cascades)
-    lag_fmt = lag_formatter(par, posts)  # "same day", not "0 s", where every echo has a side of dates only
+    by_date = dated_echoes(par, posts)  # per echo: a side of dates only ("same day", not "0 s")
+    lag_fmt = lag_formatter(by_date)
     built = [
         _kinds_section(filt_all, lag_fmt),
         _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds, lag_fmt=lag_fmt),
@@ -430,7 +431,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     # what the template shows itself (not through html_text): characters that act (a bidi override
     # in a camp's name) are shown as escapes there too, as everywhere else on the page
     return template_env().get_template("report.html.j2").render(**visible(dict(
-        title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps),
+        title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps, by_date),
         counts=_links_note(rel, filt_all, None if since is not None or until is not None or kinds or outlet_kinds
                            else n_detected),
         notes=_notes(meta) + warnings, filters=_filters(since, until, kinds) + (
@@ -441,7 +442,7 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     )
 
 
-def _headline(posts, filt_all, par, ann, camps) -> list[tuple[str, str]]:
+def _headline(posts, filt_all, par, ann, camps, by_date) -> list[tuple[str, str]]:
     """The headline numbers: posts, outlets, camps, links, echoes, cross-camp share, median lag, period."""
     cross = int((ann["source_group"] != ann["target_group"]).sum()) if len(ann) else 0
     period = (f"{fmt_time(posts['published_at'].min())} to {fmt_time(posts['published_at'].max())}"
@@ -453,7 +454,7 @@ def _headline(posts, filt_all, par, ann, camps) -> list[tuple[str, str]]:
         ("Links found", fmt_int(len(filt_all))),
         ("Echoes (each counted once)", fmt_int(len(par))),
         ("Cross-camp echoes", f"{fmt_int(cross)} ({100 * cross / max(len(par), 1):.0f}%)"),
-        ("Median lag of an echo", median_lag_words(par, posts)),
+        ("Median lag of an echo", median_lag_words(par, by_date)),
         ("Period", period),
     ]
 

@@ -125,10 +125,9 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
 
 def dated_echoes(parents: pd.DataFrame, posts: pd.DataFrame) -> np.ndarray:
     """Per echo (parent link): does one of its outlets give dates only, so that its lag is known to the day?"""
-    from amplify.analyze.resolution import time_resolution
+    from amplify.analyze.resolution import dated_outlets
 
-    res = time_resolution(posts)
-    dated = set(res.loc[res["resolution"] == "day", "outlet"])
+    dated = dated_outlets(posts)
     outlet = dict(zip(posts["post_id"].astype(str), posts["outlet"].astype(str)))
     return np.array([outlet.get(s) in dated or outlet.get(t) in dated for s, t in
                      zip(parents["source_id"].astype(str), parents["target_id"].astype(str))], dtype=bool)
@@ -147,29 +146,29 @@ def fmt_days(seconds) -> str:
     return "same day" if s == 0 else "< 1 d" if s < 86_400 else f"{int(s // 86_400)} d"
 
 
-def lag_formatter(parents: pd.DataFrame, posts: pd.DataFrame):
-    """:func:`fmt_days` when every echo's lag is known to the day only, else :func:`fmt_lag`: the report's
-    tables then say "same day" where a lag of 0 s would claim a precision the dates do not have."""
-    return fmt_days if len(parents) and dated_echoes(parents, posts).all() else fmt_lag
+def lag_formatter(by_date: np.ndarray):
+    """:func:`fmt_days` when every echo's lag is known to the day only (``by_date``, from
+    :func:`dated_echoes`), else :func:`fmt_lag`: the report's tables then say "same day" where a lag of
+    0 s would claim a precision the dates do not have."""
+    return fmt_days if len(by_date) and by_date.all() else fmt_lag
 
 
-def median_lag_words(parents: pd.DataFrame, posts: pd.DataFrame) -> str:
+def median_lag_words(parents: pd.DataFrame, by_date: np.ndarray) -> str:
     """The median lag of the echoes (parent links), said at the resolution their times have.
 
-    An echo between an outlet that gives dates only and any other has a lag
-    known to the day at best: a same-day reprint is "same day", not "0 s".
-    When every echo involves such an outlet the median is said in days;
-    when some do, how many is said beside it.
+    ``by_date``: per echo, does it have a side of dates only (:func:`dated_echoes`). An echo
+    between an outlet that gives dates only and any other has a lag known to the day at best: a
+    same-day reprint is "same day", not "0 s". When every echo involves such an outlet the median
+    is said in days; when some do, how many is said beside it.
 
     >>> posts = pd.DataFrame({"post_id": list("abcdef"), "outlet": list("xyxyxy"), "published_at": pd.to_datetime(
     ...     ["2022-01-03", "2022-01-03", "2022-01-05", "2022-01-06", "2022-01-08", "2022-01-08"], utc=True)})
     >>> echoes = pd.DataFrame({"source_id": list("ace"), "target_id": list("bdf"), "lag_s": [0.0, 86400.0, 0.0]})
-    >>> median_lag_words(echoes, posts)
+    >>> median_lag_words(echoes, dated_echoes(echoes, posts))
     'same day (dates only: 3 of 3 echoes)'
     """
     if not len(parents):
         return MISSING
-    by_date = dated_echoes(parents, posts)
     median = parents["lag_s"].median()
     if not by_date.any():
         return fmt_lag(median)
