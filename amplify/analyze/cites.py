@@ -21,6 +21,9 @@ A compiled pre-pass finds, in one scan per text, which outlets' names
 not crowd one entry), and where a text holds that piece the whole name is
 compared as a folded substring; only those (text, outlet) pairs go to the
 attribution matcher, which decides. A post that names its own outlet is not a citation.
+Names made of words of letters then count only as names (:func:`_cased_words_hold`:
+case as written, not inside a hyphenated word, not from a capital in a title-case
+headline), since "TIME" or "Metro" is also an everyday word.
 
 Examples
 --------
@@ -303,6 +306,7 @@ def _cased_words_hold(rows: np.ndarray, cand: np.ndarray, texts, names_of: dict)
     """
     keep = np.ones(len(rows), dtype=bool)
     col = pd.Series(texts).reset_index(drop=True) if not isinstance(texts, pd.Series) else texts.reset_index(drop=True)
+    found_in = col.iloc[rows].astype(str).tolist()   # the texts of the pairs found, read once
     for outlet in np.unique(cand):
         names = names_of.get(str(outlet), [])
         words = [n for n in names if _is_word_name(n)]
@@ -323,7 +327,7 @@ def _cased_words_hold(rows: np.ndarray, cand: np.ndarray, texts, names_of: dict)
         keep[at] = [(other is not None and bool(other.search(t)))
                     or any(_credited(t, m) or _names_it(m.group(), n, t)
                            for m in found.finditer(t) for n in spellings.get(m.group().casefold(), words))
-                    for t in (str(col.iloc[r]) for r in rows[at])]
+                    for t in (found_in[i] for i in at)]
     return keep
 
 
