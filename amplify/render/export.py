@@ -250,7 +250,7 @@ def _counts_as_zero(table: pd.DataFrame, rows: list) -> pd.DataFrame:
     """Count columns (whole numbers in every row that has them) with 0 where a row has none: a
     citation-only or coordination-only edge has no ``n_verbatim``, which is 0 echoes, not unknown (and a
     blank cell made pandas read the column as floats)."""
-    for col in table.columns:
+    for col in table.columns[table.isna().any().to_numpy()]:   # only columns with a gap are looked at
         present = [r[col] for r in rows if col in r and r[col] is not None]
         if len(present) < len(rows) and present and all(
                 isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in present):
