@@ -64,7 +64,7 @@ import pandas as pd
 from amplify.utc import to_ns
 
 __all__ = ["UNITS", "outlet_resolution", "post_resolution", "order_unknown", "time_resolution", "unit_name",
-           "dated_outlets", "MIN_POSTS", "MIXED_DAY_SHARE", "MIXED_DAY_FACTOR"]
+           "MIN_POSTS", "MIXED_DAY_SHARE", "MIXED_DAY_FACTOR"]
 
 DAY_NS = 86_400 * 10**9
 #: The resolutions tried, coarsest first: (name, length in nanoseconds).
@@ -242,17 +242,3 @@ def time_resolution(posts: pd.DataFrame) -> pd.DataFrame:
         "posts": np.bincount(codes, minlength=len(names)).astype(np.int64),
         "day_only_posts": day_only.astype(np.int64),
     })
-
-
-def dated_outlets(posts: pd.DataFrame) -> set:
-    """The outlets whose times are dates only (:func:`time_resolution` ``day``): a time of day shown for
-    their posts, or a lag under a day between them, would be made up.
-
-    >>> posts = pd.DataFrame({"outlet": ["x"] * 3 + ["y"] * 3, "published_at": pd.to_datetime(
-    ...     ["2022-01-03", "2022-01-05", "2022-01-08", "2022-01-03 10:11:12", "2022-01-04 09:00:01",
-    ...      "2022-01-06 17:30:45"], utc=True)})
-    >>> dated_outlets(posts)
-    {'x'}
-    """
-    res = time_resolution(posts)
-    return set(res.loc[res["resolution"] == "day", "outlet"])

@@ -96,7 +96,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from amplify.analyze.resolution import order_unknown, post_resolution
+from amplify.analyze.resolution import order_unknown, post_resolution, time_resolution
 from amplify.analyze.tables import post_texts
 from amplify.detect.attribution import attributed
 from amplify.detect.native import NATIVE_KINDS
@@ -192,7 +192,9 @@ class TieSummary:
 
 
 def day_only_outlets(posts: pd.DataFrame, min_posts: int = 3) -> list[str]:
-    """Outlets of at least ``min_posts`` posts whose every time is midnight UTC: dates without times.
+    """Outlets of at least ``min_posts`` posts whose times are dates without times: their resolution is a
+    day (:func:`amplify.analyze.resolution.time_resolution`, which also knows a date read at midnight of
+    another zone), so a time of day shown for their posts, or a lag under a day, would be made up.
 
     >>> import pandas as pd
     >>> posts = pd.DataFrame({"outlet": ["a"] * 3 + ["b"] * 3, "published_at": ["2022-01-01", "2022-01-02",
@@ -202,12 +204,8 @@ def day_only_outlets(posts: pd.DataFrame, min_posts: int = 3) -> list[str]:
     """
     if not len(posts):
         return []
-    t = to_ns(posts["published_at"])
-    midnight = (t % 86_400_000_000_000) == 0
-    codes, names = pd.factorize(posts["outlet"].astype(str), sort=True)
-    n = np.bincount(codes, minlength=len(names))
-    m = np.bincount(codes, weights=midnight, minlength=len(names))
-    return [str(x) for x in np.asarray(names)[(n >= min_posts) & (m == n)]]
+    res = time_resolution(posts)
+    return [str(x) for x in res.loc[(res["resolution"] == "day") & (res["posts"] >= min_posts), "outlet"]]
 
 
 def _platform(rows: pd.DataFrame, posts: pd.DataFrame, sid: np.ndarray, tid: np.ndarray) -> np.ndarray:

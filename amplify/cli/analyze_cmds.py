@@ -320,8 +320,8 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
     routes["fastest"] = [_lag(s, u, c) for s, u, c in zip(routes["total_lag_s"], routes["lag_unit"], cite)]
     routes["median"] = [_lag(s, u, c) for s, u, c in zip(routes["median_total_lag_s"], routes["lag_unit"], cite)]
     routes["parent_cascades"] = ["n/a" if c else str(n) for n, c in zip(routes["parent_cascades"], cite)]
-    from amplify.analyze.resolution import dated_outlets
-    dated = dated_outlets(posts)  # outlets whose times are dates: no time of day to show
+    from amplify.analyze.ties import day_only_outlets
+    dated = set(day_only_outlets(posts))  # outlets whose times are dates: no time of day to show
     # a route's first and last times are dates when every outlet of its hops gives dates
     all_dated = {rank: set(g["source_outlet"]) | set(g["target_outlet"]) <= dated
                  for rank, g in rep.hops.groupby("rank")}

@@ -125,9 +125,9 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
 
 def dated_echoes(parents: pd.DataFrame, posts: pd.DataFrame) -> np.ndarray:
     """Per echo (parent link): does one of its outlets give dates only, so that its lag is known to the day?"""
-    from amplify.analyze.resolution import dated_outlets
+    from amplify.analyze.ties import day_only_outlets
 
-    dated = dated_outlets(posts)
+    dated = set(day_only_outlets(posts))
     outlet = dict(zip(posts["post_id"].astype(str), posts["outlet"].astype(str)))
     return np.array([outlet.get(s) in dated or outlet.get(t) in dated for s, t in
                      zip(parents["source_id"].astype(str), parents["target_id"].astype(str))], dtype=bool)
