@@ -27,6 +27,7 @@ import html
 
 import re
 
+from amplify.analyze.ties import CONTAINED_SHARE
 from amplify.render.readable import fmt_lag, fmt_time
 from amplify.render.textsafe import ACTING_CHARS, clean_text, escape_of, is_missing, jsonable
 
@@ -53,9 +54,8 @@ EVIDENCE_WORDS = {
     "containment": "containment plus a name (the echo holds the original's whole text, and more, and names an outlet)",
 }
 
-#: A share of a text at least this large inside the passages counts as the whole text (the tie rule allows
-#: one token in ten to differ: :data:`amplify.analyze.ties.CONTAINED_SHARE`).
-_WHOLE = 0.9
+#: A share of a text at least this large inside the passages counts as the whole text: the tie rule's own.
+_WHOLE = CONTAINED_SHARE
 
 
 #: The fragment's style sheet (scoped to ``.amp-explain``); pages that show many fragments include it once.
