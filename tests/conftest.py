@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent / "amplify"
@@ -38,3 +41,16 @@ def pytest_configure(config):
             p.wait(timeout=WARM_UP_TIMEOUT_S)
         except subprocess.TimeoutExpired:  # the workers then compile what is missing, as without it
             p.kill()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_files_inside_the_run(tmp_path_factory):
+    """``tempfile`` in the test processes writes under pytest's own folder of this run.
+
+    The package's runnable examples make their workspaces with ``tempfile.mkdtemp()``
+    (as a reader would); without this each run left about a hundred of them in
+    the system's temporary folder. pytest keeps the folders of the last three runs.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tempfile")))
+        yield
