@@ -233,3 +233,35 @@ def test_two_links_of_one_pair_keep_each_its_own_parent_flag(reverse):
                           "published_at": pd.to_datetime(["2024-01-01 00:00:00", "2024-01-01 00:01:30"], utc=True)})
     ex = explain_pair(links, posts, None, "a", "b")
     assert [(p["kind"], p["is_parent"]) for p in ex.parents] == [("quote", True)] and ex.parent["kind"] == "quote"
+
+
+def test_posts_of_outlets_that_give_dates_are_shown_as_dates(ws, tmp_path):
+    # a date read as midnight has no time of day: the report, explain and its JSON showed "00:00 UTC"
+    import re
+
+    posts = ws.posts(columns=["post_id", "outlet", "published_at"])
+    dated = posts[posts["outlet"] != "agency"]
+    midnights = {f"{t:%Y-%m-%d} 00:00" for t in dated["published_at"]}
+
+    out = tmp_path / "report.html"
+    assert CliRunner().invoke(cli, ["report", "--workspace", str(ws.path), "-o", str(out)]).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert not [m for m in midnights if m in page]
+    ends = posts.sort_values("published_at")["published_at"].iloc[[0, -1]]
+    period = re.search(r"Period</[^>]+>\s*<[^>]+>([^<]*)<", page).group(1)
+    assert period == f"{ends.iloc[0]:%Y-%m-%d} to {ends.iloc[-1]:%Y-%m-%d}"
+    cards = re.findall(r'<div class="cascade"><h3>.*?</h3>', page)
+    assert cards and all(re.search(r"\), \d{4}-\d\d-\d\d — ", c) for c in cards if "ukrinform (UA)" in c)
+
+    for args in (["u1", "c1"], ["a1", "c5"]):
+        res = CliRunner().invoke(cli, ["explain", "--workspace", str(ws.path), *args])
+        if res.exit_code:  # the stored row may run the other way
+            res = CliRunner().invoke(cli, ["explain", "--workspace", str(ws.path), *args[::-1]])
+        assert res.exit_code == 0, res.output
+        assert not [m for m in midnights if m in res.output]
+        said = re.findall(r"post (\w+), (\d{4}-\d\d-\d\d(?: \d\d:\d\d UTC)?)\n", res.output)
+        # the wire's post keeps its minute
+        assert len(said) == 2 and all((" UTC" in when) == (pid == "a1") for pid, when in said), said
+    rec = json.loads(CliRunner().invoke(cli, ["explain", "--workspace", str(ws.path), "u1", "c1",
+                                              "--format", "json"]).output)
+    assert rec["source"]["time_unit"] == rec["target"]["time_unit"] == "day"

@@ -130,7 +130,10 @@ class Explanation:
         The link's row (every column of the link set).
     source, target : dict
         ``post_id``, ``outlet``, ``published_at`` (UTC Timestamp), ``text``
-        (whole) and the outlet's ``group``, ``kind``, ``name``, ``country``.
+        (whole), the outlet's ``group``, ``kind``, ``name``, ``country``, and
+        ``time_unit``: how finely the post's time is known, read from every
+        post of its outlet (``day`` for an outlet that gives dates only,
+        ``minute``, ``second`` ...; :func:`amplify.analyze.resolution.unit_name`).
     passages : list of tuple
         ``(source_start, source_end, target_start, target_end)`` of every
         matched passage, in the link set's order.
@@ -307,6 +310,9 @@ def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
                             f"{' in link set ' + linkset if linkset else ''}{hint}")
     link = _row(links, hit[0])
     times = posts if times is None else times
+    timing = _time_units(times, (source_id, target_id))
+    for p, i, u in zip((source_id, target_id), *timing[:2]):  # "day": a date, whose time of day is not shown
+        recs[p]["time_unit"] = unit_name(u) if i >= 0 else None
     view = analyses_links(links, times, outlets, source_id, target_id,
                           texts=texts if texts is not None else (posts if "text" in posts.columns else None))
     read = _readings(view, target_id)
@@ -334,7 +340,7 @@ def explain_pair(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame
     passages = link_spans(link)
     return Explanation(link=link, source=recs[source_id], target=recs[target_id], passages=passages,
                        parent=parent, also=also, linkset=linkset, answers=answers_of(recs[source_id]["text"], passages),
-                       parents=parents, tie=_tie_of(view, times, source_id, target_id))
+                       parents=parents, tie=_tie_of(view, timing, times, source_id, target_id))
 
 
 def analyses_links(links: pd.DataFrame, times: pd.DataFrame, outlets: pd.DataFrame | None, source_id: str,
@@ -424,7 +430,7 @@ def _readings(view: pd.DataFrame, target_id: str) -> dict:
     return out
 
 
-def _tie_of(view: pd.DataFrame, times: pd.DataFrame, source_id: str, target_id: str) -> dict | None:
+def _tie_of(view: pd.DataFrame, timing, times: pd.DataFrame, source_id: str, target_id: str) -> dict | None:
     """The :attr:`Explanation.tie` record of the pair, or None when the analyses do not read it as a tie."""
     src = view["source_id"].astype(str).to_numpy()
     tgt = view["target_id"].astype(str).to_numpy()
@@ -440,20 +446,27 @@ def _tie_of(view: pd.DataFrame, times: pd.DataFrame, source_id: str, target_id: 
     else:
         this_way = bool(len(this))
         a, b = (source_id, target_id) if this_way else (target_id, source_id)
-    return {**_tie_time(times, source_id, target_id), "direction": direction, "this_way": this_way,
+    return {**_tie_time(timing, times), "direction": direction, "this_way": this_way,
             "analyses_source": a, "analyses_target": b}
 
 
-def _tie_time(times: pd.DataFrame, source_id: str, target_id: str) -> dict:
-    """How finely the two posts' times are known: the coarser unit, and whose (from every post of the outlets)."""
+def _time_units(times: pd.DataFrame, post_ids) -> tuple[list[int], list[int], np.ndarray]:
+    """Where each of ``post_ids`` is in ``times`` (-1: absent), how finely its time is known (ns; read
+    from every post of its outlet) and every post's time in ns."""
     ids = times["post_id"].astype(str).to_numpy()
-    pos = [int(np.flatnonzero(ids == p)[0]) if (ids == p).any() else -1 for p in (source_id, target_id)]
-    if min(pos) < 0:
-        return {"unit": None, "same_time": None, "coarse_outlets": []}
+    pos = [int(np.flatnonzero(ids == p)[0]) if (ids == p).any() else -1 for p in post_ids]
     codes, names = pd.factorize(times["outlet"].astype(str))
     t = to_ns(times["published_at"])
     unit, _ = post_resolution(t, codes, len(names))
-    u = [int(unit[i]) for i in pos]
+    return pos, [int(unit[i]) if i >= 0 else 0 for i in pos], t
+
+
+def _tie_time(timing, times: pd.DataFrame) -> dict:
+    """How finely the two posts' times are known: the coarser unit, and whose (``timing``: :func:`_time_units`
+    of the two posts)."""
+    pos, u, t = timing
+    if min(pos) < 0:
+        return {"unit": None, "same_time": None, "coarse_outlets": []}
     # the outlets whose posts give no finer time than the unit (none when both are timed to the second)
     coarse = [str(times["outlet"].iloc[i]) for i, ui in zip(pos, u) if ui == max(u) and ui > 10**9]
     return {"unit": unit_name(max(u)), "same_time": bool(t[pos[0]] == t[pos[1]]),

@@ -42,7 +42,7 @@ def explain_text(ex, color: bool = False) -> str:
     def who(side):
         r = rec[side]
         camp = f", camp {r.get('group')}" if r.get("group") else ""
-        when = fmt_time(getattr(ex, side).get("published_at"))
+        when = fmt_time(getattr(ex, side).get("published_at"), getattr(ex, side).get("time_unit"))
         return terminal_safe(f"{r.get('outlet')}{camp}, post {r.get('post_id')}, {when}", collapse_breaks=True)
 
     lines = [f"{terminal_safe(rec['source'].get('outlet'), collapse_breaks=True)} → "

@@ -360,7 +360,7 @@ def explain_html(ex, *, css: bool = True) -> str:
               else ("Source (earlier)", "Target (later)"))
     for (side, label) in zip(("source", "target"), labels):
         rec = getattr(ex, side)
-        sides.append(f'<div class="amp-side"><h4>{_esc(label)}: {_who(rec)}, {_esc(fmt_time(rec.get("published_at")))}, '
+        sides.append(f'<div class="amp-side"><h4>{_esc(label)}: {_who(rec)}, {_esc(fmt_time(rec.get("published_at"), rec.get("time_unit")))}, '
                      f'post <code>{_esc(rec.get("post_id"))}</code></h4>'
                      f'<div class="amp-text" dir="auto">{_text_html(ex, side)}</div></div>')
     aligned = ""

@@ -44,11 +44,24 @@ def fmt_lag(seconds) -> str:
     return f"{d} d {hh} h" if hh else f"{d} d"
 
 
-def fmt_time(t) -> str:
-    """``'2022-01-05 10:00 UTC'`` (a naive time is UTC)."""
+def fmt_time(t, unit: str | None = None) -> str:
+    """``'2022-01-05 10:00 UTC'`` (a naive time is UTC); ``'2022-01-05'`` for a date.
+
+    ``unit`` is how finely the time is known (an outlet's time resolution,
+    :func:`amplify.analyze.resolution.time_resolution`): a post of an outlet
+    that gives dates only, read as midnight UTC, is shown as its date, since
+    its "00:00" would be made up. A date read at midnight of another zone
+    keeps its UTC time, which is the instant the date stands for.
+
+    >>> fmt_time("2022-01-05"), fmt_time("2022-01-05", "day"), fmt_time("2022-01-04 21:00", "day")
+    ('2022-01-05 00:00 UTC', '2022-01-05', '2022-01-04 21:00 UTC')
+    """
     if t is None or is_missing(t):
         return MISSING
-    return utc_timestamp(t).strftime("%Y-%m-%d %H:%M UTC")
+    t = utc_timestamp(t)
+    if unit == "day" and t == t.normalize():
+        return t.strftime("%Y-%m-%d")
+    return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def shorten(text, limit: int) -> str:

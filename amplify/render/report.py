@@ -50,7 +50,9 @@ from amplify.render.coordination import coordination_section
 from amplify.render.output import template_env, write_text
 from amplify.render.readable import MISSING, fmt_int, fmt_lag, fmt_time
 from amplify.render.relations import prepare_relations, relations_section_parts, strongest_relations
+from amplify.analyze.ties import day_only_outlets
 from amplify.render.report_analyses import analysis_sections, dated_echoes, lag_formatter, median_lag_words
+from amplify.render.report_cascades import cascades_html, largest_cascades
 from amplify.render.report_evidence import EVIDENCE_TEXT, evidence_html, svg_download
 from amplify.render.textsafe import clean_text, html_text, is_missing, visible
 from amplify.workspace.linksets import find_linkset
@@ -237,79 +239,6 @@ def _matrix_html(edges: pd.DataFrame, camps: list[str]) -> str:
 # --------------------------------------------------------------------------- analyses
 
 
-def largest_cascades(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
-                     n: int = 5, evidence: int = 6, text_limit: int = 300) -> list[dict]:
-    """The ``n`` largest cascades over parent links, each with its evidence.
-
-    A cascade is a post that echoes nothing (its root) and every post that
-    echoed it, directly or through others (parent links only, so each echo is
-    counted once): the posts ``amplify trace`` shows for the root, and the
-    summary's cascade of that root. A post quoting passages of several
-    sources has a parent per passage and is in the cascade of each, once.
-    Returns dicts: ``root`` (id, outlet, camp, time, text), ``size`` (echoes:
-    the posts under the root), ``outlets`` (the outlets that echoed),
-    ``posts`` and ``all_outlets`` (the same with the root: trace's and the
-    summary's counts), ``camps`` (camp -> echoing posts), ``span_s`` (root to
-    last echo) and ``echoes`` (the first ``evidence`` echoes in time order with
-    outlet, camp, kind, score, lag from the root and the matched text; from
-    the earliest parent inside the cascade).
-    """
-    par = links[links["is_parent"]] if len(links) else links
-    if par.empty:
-        return []
-    ann = annotate_links(par, posts, outlets)
-    children: dict = {}
-    for s, t in zip(ann["source_id"].to_numpy(dtype=object), ann["target_id"].to_numpy(dtype=object)):
-        children.setdefault(s, []).append(t)
-    targets = set(ann["target_id"].to_numpy(dtype=object))
-    roots = [s for s in children if s not in targets]
-    members: dict = {}
-    for r in roots:
-        # a post reached by two paths (a parent per quoted passage) is one post of the cascade
-        seen, stack = {r: None}, [r]
-        while stack:
-            v = stack.pop()
-            for c in children.get(v, ()):
-                if c not in seen:
-                    seen[c] = None
-                    stack.append(c)
-        members[r] = list(seen)[1:]
-    p = posts.set_index("post_id")
-    groups = (outlets.set_index("outlet")["group"] if outlets is not None and len(outlets)
-              else pd.Series(dtype=object))
-    by_target = ann.set_index("target_id")
-    best = sorted(roots, key=lambda r: (-len(members[r]), pd.Timestamp(p.at[r, "published_at"]), str(r)))[:n]
-    out = []
-    for r in best:
-        rt = pd.Timestamp(p.at[r, "published_at"])
-        ids = members[r]
-        rows = by_target.loc[ids].reset_index()
-        # one row per post: its parent links from outside this cascade are another cascade's, and of
-        # several inside it the earliest source is the one trace follows
-        rows = rows[rows["source_id"].isin(list(ids) + [r])].sort_values(["source_time", "source_id"],
-                                                                           kind="stable")
-        rows = rows.drop_duplicates("target_id").sort_values(["target_time", "target_id"], kind="stable")
-        camps = rows["target_group"].value_counts().to_dict()
-        echoes = []
-        for row in rows.head(evidence).itertuples(index=False):
-            txt = p.at[row.target_id, "text"]
-            seg = txt[int(row.target_start):int(row.target_end)] if isinstance(txt, str) else ""
-            echoes.append({"post_id": row.target_id, "outlet": row.target_outlet, "camp": row.target_group,
-                           "time": row.target_time, "kind": row.kind, "score": float(row.score),
-                           "from": row.source_outlet, "lag_root_s": (pd.Timestamp(row.target_time) - rt).total_seconds(),
-                           "text": _short(" ".join(str(seg).split()), text_limit)})
-        g = groups.get(p.at[r, "outlet"], schema.UNKNOWN_GROUP)
-        out.append({"root": {"post_id": r, "outlet": p.at[r, "outlet"],
-                             "camp": schema.UNKNOWN_GROUP if is_missing(g) else g, "time": rt,
-                             "text": _short(str(p.at[r, "text"]), text_limit * 2)},
-                    "size": len(ids), "outlets": int(rows["target_outlet"].nunique()), "posts": len(ids) + 1,
-                    "all_outlets": int(pd.Series(np.r_[rows["target_outlet"].to_numpy(dtype=object),
-                                                       [p.at[r, "outlet"]]]).nunique()),
-                    "camps": camps, "span_s": (pd.Timestamp(rows["target_time"].max()) - rt).total_seconds(),
-                    "echoes": echoes})
-    return out
-
-
 # --------------------------------------------------------------------------- the report
 
 
@@ -397,13 +326,16 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     colors = camp_colors(camps, parse_colors(colors))
 
     casc = largest_cascades(filt_all, posts, outlets, n=cascades)
-    by_date = dated_echoes(par, posts)  # per echo: a side of dates only ("same day", not "0 s")
+    dated = set(day_only_outlets(posts))  # outlets whose times are dates: no time of day, lags in days
+    by_date = dated_echoes(par, posts, dated)  # per echo: a side of dates only ("same day", not "0 s")
     lag_fmt = lag_formatter(by_date)
     built = [
         _kinds_section(filt_all, lag_fmt),
-        _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds, lag_fmt=lag_fmt),
+        _camps_section(links, posts, outlets, par, camps, since=since, until=until, kinds=kinds, lag_fmt=lag_fmt,
+                       dated_camps=set(nodes["group"].astype(str)) - set(
+                           nodes.loc[~nodes["outlet"].astype(str).isin(dated), "group"].astype(str))),
         _outlets_section(nodes, top),
-        Section("Largest cascades", html=_cascades_html(casc, colors),
+        Section("Largest cascades", html=cascades_html(casc, colors, dated),
                 id="cascades", text="A cascade is a post and every post that echoed it, directly or through others "
                                     "(each echo counted once, from its most likely direct source)."),
         Section("Evidence, side by side", html=evidence_html(filt_all, posts, outlets, casc), id="evidence",
@@ -431,7 +363,8 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     # what the template shows itself (not through html_text): characters that act (a bidi override
     # in a camp's name) are shown as escapes there too, as everywhere else on the page
     return template_env().get_template("report.html.j2").render(**visible(dict(
-        title=clean_text(title or "Amplification report"), headline=_headline(posts, filt_all, par, ann, camps, by_date),
+        title=clean_text(title or "Amplification report"),
+        headline=_headline(posts, filt_all, par, ann, camps, by_date, dated),
         counts=_links_note(rel, filt_all, None if since is not None or until is not None or kinds or outlet_kinds
                            else n_detected),
         notes=_notes(meta) + warnings, filters=_filters(since, until, kinds) + (
@@ -442,11 +375,15 @@ def build_report(ws=None, *, links: pd.DataFrame | None = None, posts: pd.DataFr
     )
 
 
-def _headline(posts, filt_all, par, ann, camps, by_date) -> list[tuple[str, str]]:
-    """The headline numbers: posts, outlets, camps, links, echoes, cross-camp share, median lag, period."""
+def _headline(posts, filt_all, par, ann, camps, by_date, dated=frozenset()) -> list[tuple[str, str]]:
+    """The headline numbers: posts, outlets, camps, links, echoes, cross-camp share, median lag, period
+    (``dated``: the outlets that give dates only, whose first or last post is shown as a date)."""
     cross = int((ann["source_group"] != ann["target_group"]).sum()) if len(ann) else 0
-    period = (f"{fmt_time(posts['published_at'].min())} to {fmt_time(posts['published_at'].max())}"
-              if len(posts) else MISSING)
+    period = MISSING
+    if len(posts):
+        t = pd.to_datetime(posts["published_at"], utc=True)
+        ends = [(t.iloc[i], posts["outlet"].iloc[i]) for i in (int(t.argmin()), int(t.argmax()))]
+        period = " to ".join(fmt_time(v, "day" if str(o) in dated else None) for v, o in ends)
     return [
         ("Posts", fmt_int(len(posts))),
         ("Outlets", fmt_int(posts["outlet"].nunique())),
@@ -516,16 +453,18 @@ def _kinds_section(filt_all: pd.DataFrame, lag_fmt=fmt_lag) -> Section:
                         "also-matches.")
 
 
-def _camps_section(links, posts, outlets, par, camps, *, since, until, kinds, lag_fmt=fmt_lag) -> Section:
-    """Camp to camp: the shaded matrix and the table of camp pairs."""
+def _camps_section(links, posts, outlets, par, camps, *, since, until, kinds, lag_fmt=fmt_lag,
+                   dated_camps=frozenset()) -> Section:
+    """Camp to camp: the shaded matrix and the table of camp pairs (``dated_camps``: camps whose outlets
+    all give dates only; their echoes' first and last times are dates)."""
     # (amplify.graph's edge tables fail when no link is left: skip them then)
     ge = group_edges(links, posts, outlets, since=since, until=until, kinds=kinds) if len(par) else \
         pd.DataFrame(columns=["source", "target", "count"])
     if len(ge):
         t = ge[["source", "target", "count", "score", "lag_s_median", "first", "last", "attributed"]].copy()
         t["lag_s_median"] = t["lag_s_median"].map(lag_fmt)
-        t["first"] = t["first"].map(fmt_time)
-        t["last"] = t["last"].map(fmt_time)
+        for col in ("first", "last"):  # the times of echoes: the echoing camp's resolution
+            t[col] = [fmt_time(v, "day" if str(c) in dated_camps else None) for v, c in zip(t[col], t["target"])]
         t = t.rename(columns={"source": "source camp", "target": "echoed by", "count": "echoes",
                               "score": "mean score", "lag_s_median": "median lag", "attributed": "name the source"})
     else:
@@ -608,38 +547,6 @@ def _section_body(s: Section) -> str:
     if s.note:
         body += f'<p class="note">{esc(s.note)}</p>'
     return body
-
-
-def _n(k: int, word: str) -> str:
-    """``k`` and the word, plural unless one (``1 echo``, ``2 echoes``)."""
-    return f"{k:,} {word}" if k == 1 else f"{k:,} {word}{'es' if word.endswith('o') else 's'}"
-
-
-def _cascades_html(casc: list[dict], colors: dict) -> str:
-    if not casc:
-        return '<p class="empty">No cascades.</p>'
-    out = []
-    for i, c in enumerate(casc, 1):
-        r = c["root"]
-        camps = ", ".join(f"{k} {v:,}" for k, v in sorted(c["camps"].items(), key=lambda kv: -kv[1]))
-        col = colors.get(str(r["camp"]), "#999999")
-        out.append('<div class="cascade">')
-        out.append(f'<h3><span class="dot" style="background:{esc(col)}"></span>{i}. {esc(r["outlet"])} '
-                   f'({esc(r["camp"])}), {esc(fmt_time(r["time"]))} — {_n(c["posts"], "post")} by '
-                   f'{_n(c["all_outlets"], "outlet")}: the root and {_n(c["size"], "echo")} by '
-                   f'{_n(c["outlets"], "outlet")}, over {esc(fmt_lag(c["span_s"]))}</h3>')
-        out.append(f'<p class="meta">Post {esc(r["post_id"])} · echoes by camp: {esc(camps)} · '
-                   f'<code>amplify trace {esc(r["post_id"])}</code> lists the same posts</p>')
-        out.append(f'<blockquote class="root">{esc(r["text"])}</blockquote>')
-        rows = pd.DataFrame([{"after": fmt_lag(e["lag_root_s"]), "outlet": e["outlet"], "camp": e["camp"],
-                              "echoed": e["from"], "kind": e["kind"], "score": round(e["score"]),
-                              "matched text": e["text"]} for e in c["echoes"]])
-        out.append(table_html(rows, cls="data evidence"))
-        if c["size"] > len(c["echoes"]):
-            out.append(f'<p class="note">First {len(c["echoes"])} of {c["size"]:,} echoes, in time order. '
-                       f'Draw it with <code>amplify html --level post --focus {esc(r["post_id"])}</code>.</p>')
-        out.append("</div>")
-    return "".join(out)
 
 
 def write_report(ws, out, **kw) -> Path:

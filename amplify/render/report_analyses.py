@@ -123,11 +123,12 @@ def analysis_sections(links, posts, outlets, since, until, kinds, ties=True, not
     return out
 
 
-def dated_echoes(parents: pd.DataFrame, posts: pd.DataFrame) -> np.ndarray:
-    """Per echo (parent link): does one of its outlets give dates only, so that its lag is known to the day?"""
+def dated_echoes(parents: pd.DataFrame, posts: pd.DataFrame, dated=None) -> np.ndarray:
+    """Per echo (parent link): does one of its outlets give dates only, so that its lag is known to the day?
+    (``dated``: those outlets, when the caller has them; default :func:`amplify.analyze.ties.day_only_outlets`)"""
     from amplify.analyze.ties import day_only_outlets
 
-    dated = set(day_only_outlets(posts))
+    dated = set(day_only_outlets(posts)) if dated is None else set(dated)
     outlet = dict(zip(posts["post_id"].astype(str), posts["outlet"].astype(str)))
     return np.array([outlet.get(s) in dated or outlet.get(t) in dated for s, t in
                      zip(parents["source_id"].astype(str), parents["target_id"].astype(str))], dtype=bool)
