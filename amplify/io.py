@@ -172,7 +172,7 @@ PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 #: What the ``--raw`` flags say, in every command that writes CSV.
 RAW_HELP = ("Write CSV cells exactly as stored. By default, CSV cells that begin with = + - @ (or a tab or "
             "carriage return), plain numbers excepted, get a leading ' so that spreadsheets do not run them as "
-            "formulas; nothing else changes. JSON and Parquet are always as stored.")
+            "formulas; nothing else changes. Every other format (JSON, Parquet, GEXF ...) is written as stored.")
 
 
 def _is_text(dtype) -> bool:
