@@ -17,7 +17,10 @@ from amplify import jit_cache  # noqa: E402  (first: numba's cache folder is set
 
 jit_cache.configure()
 
-from amplify import detect, schema  # noqa: E402
-from amplify.detect import DetectSettings  # noqa: E402
+import lazy_loader  # noqa: E402
 
+# imported on first use (lazy_loader): `amplify --help`, `amplify info` and the other commands that
+# need no detection start without loading numba and the detector
+__getattr__, __dir__, _lazy = lazy_loader.attach(__name__, submodules=["detect", "schema"],
+                                                  submod_attrs={"detect": ["DetectSettings"]})
 __all__ = ["__version__", "schema", "detect", "DetectSettings"]

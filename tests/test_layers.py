@@ -115,3 +115,25 @@ def test_modules_stay_small(module):
     """No module over about 600 lines (docs/architecture.md): a longer one holds more than one concept."""
     lines = MODULES[module].read_text(encoding="utf-8").count("\n")
     assert lines <= 650, f"{MODULES[module]} has {lines} lines: split it by concept"
+
+
+def test_the_command_line_starts_without_the_detector_or_networkx():
+    # `amplify --help` and `amplify info` took 1.2 s, most of it loading numba's kernels and networkx that
+    # they never use; the packages re-export on first use (docs/architecture.md, "Layers")
+    import subprocess
+    import sys
+
+    code = ("import sys, amplify.cli; print(sorted(m for m in ('numba', 'networkx', 'amplify.detect.pipeline', "
+            "'amplify.analyze', 'amplify.render.network') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("package", ["amplify", "amplify.detect", "amplify.render"])
+def test_every_name_a_package_re_exports_on_first_use_resolves(package):
+    import importlib
+
+    mod = importlib.import_module(package)
+    missing = [n for n in mod.__all__ if n != "__version__" and getattr(mod, n, None) is None]
+    assert not missing and set(mod.__all__) <= set(dir(mod)) | {"__version__"}

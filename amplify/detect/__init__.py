@@ -32,10 +32,20 @@ import sys
 import types
 import warnings
 
-from amplify.detect.pipeline import DetectStats, detect
 from amplify.detect.settings import DetectSettings, SettingsError
 
 __all__ = ["detect", "DetectSettings", "DetectStats", "SettingsError"]
+
+
+def __getattr__(name):
+    # the detector and its numba kernels load on first use: a command that only reads settings
+    # (`amplify --help`, `amplify info`) starts without them
+    if name in ("detect", "DetectStats"):
+        from amplify.detect import pipeline
+
+        globals()[name] = value = getattr(pipeline, name)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _CallablePackage(types.ModuleType):
@@ -45,6 +55,8 @@ class _CallablePackage(types.ModuleType):
     def __call__(self, *args, **kwargs):
         warnings.warn("calling the package amplify.detect is deprecated: call amplify.detect.detect(...) "
                       "(or `from amplify.detect import detect`)", DeprecationWarning, stacklevel=2)
+        from amplify.detect.pipeline import detect
+
         return detect(*args, **kwargs)
 
 

@@ -23,6 +23,7 @@ Modules, from the data to the page:
 ``textsafe``   data text made safe for pages and files (escaping, JSON)
 ``readable``   numbers, lags and times as a reader wants them
 ``output``     page templates and atomic files with the user's permissions
+``bundle``     every page and export of a workspace into one folder (:func:`render_all`)
 =============  ==================================================================
 
 Graph measures (PageRank, betweenness, Louvain) come from :mod:`amplify.analyze`;
@@ -31,6 +32,7 @@ this package only draws the values it is given.
 Examples
 --------
 >>> import tempfile, pandas as pd
+>>> from amplify.render import render_all
 >>> from amplify.workspace import Workspace
 >>> from amplify.detect.incremental import detect_workspace
 >>> ws = Workspace.open(tempfile.mkdtemp() + "/ws", create=True)
@@ -48,68 +50,15 @@ Examples
 
 from __future__ import annotations
 
-from pathlib import Path
+import lazy_loader
 
-from amplify.render.colors import COLOR_BY
-from amplify.render.export import FORMATS, export_graph, gephi_graph, write_export
-from amplify.render.network import MAX_NODES, SIZE_BY, NetworkPage, network_html, write_network
-from amplify.render.report import Section, build_report, largest_cascades, timeline_svg, write_report
-from amplify.render.views import LEVELS, graph_view, workspace_view
-
-__all__ = ["network_html", "write_network", "graph_view", "workspace_view", "NetworkPage",
-           "build_report", "write_report", "Section", "timeline_svg",
-           "export_graph", "write_export", "gephi_graph", "render_all",
-           "LEVELS", "COLOR_BY", "SIZE_BY", "MAX_NODES", "FORMATS"]
-
-
-def render_all(ws, out_dir, *, top: int | None = 300, title: str | None = None, formats=FORMATS,
-               cascade: bool = True, analyses: bool = True, linkset: str | None = None, colors=None) -> dict:
-    """Write the network page, the report, the largest cascade and the exports into ``out_dir``.
-
-    Files: ``network.html`` (outlets), ``cascade.html`` (the largest cascade, post
-    level, in time order), ``report.html`` (links to ``network.html``) and
-    ``network.gexf``, ``network.graphml``, ``network.json``, ``network-edges.csv``
-    + ``network-edges-nodes.csv`` (outlet level).
-
-    Parameters
-    ----------
-    ws : Workspace or path
-    out_dir : path
-        Created if missing.
-    top : int, optional
-        Nodes on the network page (None: all, up to 5,000).
-    formats : iterable of str
-        Export formats to write.
-    cascade, analyses : bool
-        Write ``cascade.html``; add synergy and bridges to the report.
-    colors : dict or str, optional
-        Camp colours (``"RU=#c00,CN=#d4a000"``) for the pages and the exports.
-
-    Returns
-    -------
-    dict
-        ``{"network.html": Path, "report.html": Path, "cascade.html": Path, "gexf": [Path], ...}``.
-    """
-    from amplify.workspace import Workspace
-
-    if not hasattr(ws, "posts"):
-        ws = Workspace.open(ws)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files: dict = {}
-    g = workspace_view(ws, linkset=linkset, level="outlet")
-    files["network.html"] = network_html(g, out / "network.html", top=top, title=title, colors=colors).path
-    names = {"gexf": "network.gexf", "graphml": "network.graphml", "json": "network.json",
-             "csv": "network-edges.csv"}
-    for fmt in formats:
-        files[fmt] = export_graph(g, out / names[fmt], fmt, colors=colors)
-    if cascade:
-        links = ws.links(linkset=linkset)
-        posts = ws.posts(columns=["post_id", "outlet", "published_at", "text"])
-        best = largest_cascades(links, posts, ws.outlets(), n=1, evidence=0)
-        if best:
-            cg = workspace_view(ws, linkset=linkset, level="post", focus=best[0]["root"]["post_id"])
-            files["cascade.html"] = network_html(cg, out / "cascade.html", top=None, colors=colors).path
-    files["report.html"] = write_report(ws, out / "report.html", network_href="network.html", linkset=linkset,
-                                        title=title, analyses=analyses, colors=colors)
-    return files
+# The names below are imported on first use (lazy_loader): a command that only needs
+# ``amplify.render.textsafe`` then does not load networkx, the analyses and the templates.
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    "network": ["network_html", "write_network", "NetworkPage", "SIZE_BY", "MAX_NODES"],
+    "views": ["graph_view", "workspace_view", "LEVELS"],
+    "report": ["build_report", "write_report", "Section", "timeline_svg", "largest_cascades"],
+    "export": ["export_graph", "write_export", "gephi_graph", "FORMATS"],
+    "colors": ["COLOR_BY"],
+    "bundle": ["render_all"],
+})

@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from amplify.text import slice_texts
 
 if TYPE_CHECKING:  # only for the annotations: the Workspace class uses this module's siblings
     from amplify.workspace.facade import Workspace
@@ -83,6 +82,8 @@ class _PostColumns:
         else:
             outlet = group = np.full(len(row), None)
             when = np.full(len(row), np.datetime64("NaT", "ns"))
+        from amplify.text import slice_texts  # (amplify.text loads numba: not for every command's start)
+
         return outlet, group, when, slice_texts(self.texts, row, starts, ends, limit=limit_text)
 
 
