@@ -265,3 +265,20 @@ def test_posts_of_outlets_that_give_dates_are_shown_as_dates(ws, tmp_path):
     rec = json.loads(CliRunner().invoke(cli, ["explain", "--workspace", str(ws.path), "u1", "c1",
                                               "--format", "json"]).output)
     assert rec["source"]["time_unit"] == rec["target"]["time_unit"] == "day"
+
+
+def test_the_summary_shows_dates_when_every_outlet_gives_dates(ws):
+    from amplify.analyze.summary import summarize
+
+    links, posts, outlets = load(ws)
+    dated = posts[posts["outlet"] != "agency"]
+    keep = links["source_id"].isin(dated["post_id"]) & links["target_id"].isin(dated["post_id"])
+    s = summarize(links[keep], dated, outlets, permutations=20, texts=ws)
+    t = pd.to_datetime(dated["published_at"], utc=True)
+    assert s.corpus["dates_only"] and len(s.cascades)
+    assert str(s).splitlines()[0].endswith(f"{t.min():%Y-%m-%d} to {t.max():%Y-%m-%d}")
+    assert "00:00" not in str(s)  # the header and the cascades' times
+    # one outlet with times: the times are shown as they are
+    mixed = summarize(links, posts, outlets, permutations=20, texts=ws)
+    assert not mixed.corpus["dates_only"] and str(mixed).splitlines()[0].endswith(
+        pd.to_datetime(posts["published_at"], utc=True).max().isoformat())

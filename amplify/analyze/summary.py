@@ -45,6 +45,7 @@ from amplify import schema
 from amplify.analyze.bridging import NO_BRIDGE, bridges
 from amplify.analyze.errors import AnalysisError
 from amplify.analyze.frame import Frame
+from amplify.analyze.resolution import DAY_NS, outlet_resolution
 from amplify.analyze.ties import TieSummary
 from amplify.graph import undirected_mask
 from amplify.analyze.synergy import DEFAULT_PERMUTATIONS, camp_synergy
@@ -101,8 +102,8 @@ class Summary:
         several = (f"; a post quoting several sources echoes each: {echo_posts:,} posts"
                    if echo_posts != c["echoes"] else "")
         camps = "1 camp" if c["camps"] == 1 else f"{c['camps']} camps"
-        out = [f"{c['posts']:,} posts by {c['outlets']:,} outlets in {camps}, "
-               f"{c['first']} to {c['last']}",
+        span = [str(c[k])[:10] if c.get("dates_only") else c[k] for k in ("first", "last")]
+        out = [f"{c['posts']:,} posts by {c['outlets']:,} outlets in {camps}, {span[0]} to {span[1]}",
                describe_links({"links": c["links"], "echoes": c["echoes"], "other": c.get("links_other", 0),
                                "copublication_rows": c.get("copublication_rows", 0),
                                "copublications": c.get("copublications", 0), "templates": c.get("templates", 0),
@@ -117,6 +118,8 @@ class Summary:
                                 ("cascades", "Largest cascades (as `amplify trace ROOT_ID` shows them)"),
                                 ("coordination", "Coordinated posting (clusters of accounts)")):
                 df = self.tables()[name]
+                if name == "cascades" and c.get("dates_only") and len(df):
+                    df = df.assign(time=pd.to_datetime(df["time"], utc=True).dt.strftime("%Y-%m-%d"))
                 out.append(f"== {title}")
                 why = self.notes.get(name)
                 out.append(df.to_string(index=False) if len(df) else f"(none: {why})" if why else "(none)")
@@ -317,6 +320,14 @@ def largest_cascades(frame: Frame, *, top: int = 5, texts=None) -> pd.DataFrame:
     return out[cols]
 
 
+def _dates_only(f: Frame) -> bool:
+    """Does every outlet with posts give dates without times (its time resolution is a day)?"""
+    if not f.n_posts:
+        return False
+    unit, _ = outlet_resolution(f.times, f.outlet_of_post, len(f.outlets))
+    return bool((unit[np.unique(f.outlet_of_post)] == DAY_NS).all())
+
+
 def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
               top: int = 5, permutations: int = DEFAULT_PERMUTATIONS, time_shift: bool = True, window="7D", seed=0,
               texts=None, frame: Frame | None = None) -> Summary:
@@ -380,6 +391,8 @@ def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | 
     corpus = {"posts": int(f.n_posts), "outlets": int(len(np.unique(f.outlet_of_post))),
               "camps": int(len(np.unique(gp))) if f.n_posts else 0,
               "first": from_ns(f.times.min()).isoformat() if f.n_posts else None,
+              # every outlet gives dates without times: the text shows dates, not a made-up midnight
+              "dates_only": _dates_only(f),
               "last": from_ns(f.times.max()).isoformat() if f.n_posts else None,
               "links": int(len(L)), "echoes": n_echo,
               # a share of posts: a post with a parent per quoted passage is one post
