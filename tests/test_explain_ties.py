@@ -282,3 +282,17 @@ def test_the_summary_shows_dates_when_every_outlet_gives_dates(ws):
     mixed = summarize(links, posts, outlets, permutations=20, texts=ws)
     assert not mixed.corpus["dates_only"] and str(mixed).splitlines()[0].endswith(
         pd.to_datetime(posts["published_at"], utc=True).max().isoformat())
+
+
+def test_trace_shows_dated_posts_as_dates_and_their_lags_in_days(ws, oriented):
+    import re
+
+    res = CliRunner().invoke(cli, ["trace", "--workspace", str(ws.path), "u1"])
+    assert res.exit_code == 0, res.output
+    assert "00:00" not in res.output and not re.search(r"\b0s\b", res.output)
+    assert re.search(r"by ukrinform \[UA\] at \d{4}-\d\d-\d\d;", res.output)
+    echo = next(line for line in res.output.splitlines() if line.split()[1:2] == ["c1"])
+    assert re.search(r" \d{4}-\d\d-\d\d \w+ +same day +same day ", echo), echo
+    # a timed outlet's post keeps its time
+    timed = CliRunner().invoke(cli, ["trace", "--workspace", str(ws.path), "a2"])
+    assert timed.exit_code == 0 and re.search(r"at 2022-01-06T10:11:13", timed.output), timed.output

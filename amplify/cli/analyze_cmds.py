@@ -443,24 +443,45 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
         emit_table(rep.cascade, "csv", raw=raw)
         return
     s = rep.summary
+    from amplify.analyze.ties import day_only_outlets
+
+    dated = set(day_only_outlets(posts))   # their posts are shown as dates, lags to or from them in days
+    outlet_of = dict(zip(rep.cascade["post_id"], rep.cascade["outlet"])) | dict(
+        zip(rep.upstream["post_id"], rep.upstream["outlet"]))
+
+    def when(t, outlet):
+        return _when(t, "day") if outlet in dated else t
+
+    def lag(sec, *outlets):  # (no lag: the origin, which has no parent)
+        if sec is None or sec != sec or not any(o in dated for o in outlets):
+            return _fmt_s(sec)
+        return _lag(sec or None, "day")
+
     if rep.matches is not None:
         click.echo(f"{len(rep.matches):,} post(s) carry the text, best match first; tracing from the best "
                    f"(the earliest of the best), {rep.post_id}")
         _table(rep.matches.head(20), "table")
         click.echo("")
     click.echo(terminal_safe(f"Origin {s['origin']} by {s['origin_outlet']} [{s['origin_group']}] at "
-                             f"{s['origin_time']}; {s['hops_to_post']} hop(s) up from {rep.post_id}",
+                             f"{when(s['origin_time'], s['origin_outlet'])}; {s['hops_to_post']} hop(s) up from "
+                             f"{rep.post_id}",
                              collapse_breaks=True))
     click.echo(f"Cascade: {s['posts']:,} posts, {s['outlets']:,} outlets, "
                + ", ".join(f"{terminal_safe(k, collapse_breaks=True)} {v}" for k, v in s["camps"].items())
-               + f"; depth {s['depth']}, {_fmt_s(s['duration_s'])} from origin to last echo"
+               + f"; depth {s['depth']}, {lag(s['duration_s'], s['origin_outlet'], rep.cascade['outlet'].iloc[-1])} "
+               "from origin to last echo"
                + (" (truncated)" if s.get("truncated") else ""))
     _heading("Upstream: from the origin to the post")
-    _table(rep.upstream.assign(lag=rep.upstream["lag_s"].map(_fmt_s))
+    up = rep.upstream
+    above = up["outlet"].shift(1)  # upstream runs from the origin down: a row's parent is the row above
+    _table(up.assign(time=[when(t, o) for t, o in zip(up["time"], up["outlet"])],
+                     lag=[lag(v, o, p) for v, o, p in zip(up["lag_s"], up["outlet"], above)])
            [["depth", "post_id", "outlet", "group", "time", "kind", "score", "lag", "text"]], "table")
     _heading("Cascade under the origin (time order)")
-    c = rep.cascade.assign(lag=rep.cascade["lag_s"].map(_fmt_s),
-                           since_origin=rep.cascade["lag_from_origin_s"].map(_fmt_s))
+    c = rep.cascade
+    c = c.assign(time=[when(t, o) for t, o in zip(c["time"], c["outlet"])],
+                 lag=[lag(v, o, outlet_of.get(p)) for v, o, p in zip(c["lag_s"], c["outlet"], c["parent_id"])],
+                 since_origin=[lag(v, o, s["origin_outlet"]) for v, o in zip(c["lag_from_origin_s"], c["outlet"])])
     _table(c[["depth", "post_id", "parent_id", "outlet", "group", "time", "kind", "lag", "since_origin",
               "on_path"]], "table", max_rows=limit)
     several = c[c["parents"].str.contains(", ", regex=False)] if "parents" in c else c.iloc[:0]
