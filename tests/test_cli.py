@@ -170,3 +170,11 @@ def test_outlet_names_and_texts_cannot_reorder_or_colour_the_terminal(tmp_path):
         assert "\x1b" not in out and "\u202e" not in out, out
     assert "evil\\u202eoutlet" in outs[0] and "evil\\u202eoutlet" in outs[1] and "RU\\u202eCN" in outs[1]
     assert "RU\\u202eCN" in outs[2] and "RU\\u202eCNx" in outs[4]
+
+
+@pytest.mark.parametrize("posts", ["30", "0"])
+def test_demo_refuses_a_corpus_smaller_than_the_generator_makes(tmp_path, posts):
+    # it ended in "internal error (a bug in amplify)", exit 3; `generate --posts 30` refused it cleanly
+    res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d"), "--posts", posts])
+    assert res.exit_code == 2 and "--posts" in res.output and "100" in res.output, res.output
+    assert not (tmp_path / "d").exists()

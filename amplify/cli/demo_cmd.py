@@ -69,7 +69,8 @@ def run_demo(out: Path, *, posts: int = 5000, seed: int = 0, quiet: bool = False
 @click.command("demo")
 @click.option("--out", "-o", type=click.Path(file_okay=False), default="demo-out", show_default=True,
               help="Folder to write everything into.")
-@click.option("--posts", type=int, default=5000, show_default=True, help="Size of the generated corpus.")
+@click.option("--posts", type=click.IntRange(min=100), default=5000, show_default=True,
+              help="Size of the generated corpus (at least 100).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @raw_option
 @quiet_option
