@@ -18,6 +18,11 @@ opens in any browser **with no network**:
   number of echoes; arrows point from the source to the echo; a search box finds
   a node; the layout runs a bounded number of physics iterations and then stops
   (``physics: false``) -- no endless jiggle;
+* no label is drawn over another: the page keeps a label (below its dot, else
+  above) only where it overlaps no label and no dot of a larger node -- the
+  focused node first, then the largest (``rank``) -- says how many it shows,
+  and fits the view to the dots and the labels kept; a node without its label
+  keeps its tooltip and is found by search, which shows its label;
 * when ``top`` cuts the graph, the page says so ("Showing the 300 outlets with
   the most echoes, of 4,812 ...");
 * the same graph gives the same page, byte for byte, apart from the nonce.
@@ -130,7 +135,8 @@ def network_html(graph: nx.DiGraph, out=None, *, title: str | None = None, color
         Leave out nodes without links (default: yes for outlets, unless focused).
     labels : int, optional
         Nodes whose labels show at the first view (the largest; others appear
-        when zooming in). Default: all up to 60 nodes, else 40.
+        when zooming in), each only where it overlaps no label or dot of a
+        larger node. Default: all up to 60 nodes, else 40.
     colors : dict or str, optional
         Colours chosen for camps (or kinds): ``{"RU": "#cc0000"}`` or
         ``"RU=#c00,CN=#d4a000"`` (:func:`amplify.render.colors.parse_colors`);
@@ -329,8 +335,11 @@ def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, 
     """One vis-network node per node of ``g``: size by value (area), colour, label, tooltip, position.
 
     The keys are in the order the page has always had them (colour, size, font,
-    legend key, search text, tooltip, position, then id, label, shape); a node
-    id seen twice (two names that clean to the same text) is drawn once.
+    legend key, search text, tooltip, position, then id, label, shape), with
+    ``rank`` after the font: the node's place in the order its label is placed
+    in (0 = the largest; the page keeps a label only where it overlaps no label
+    ranked before it). A node id seen twice (two names that clean to the same
+    text) is drawn once.
     """
     shown_vals = np.array([max(vals.get(n, 0.0), 0.0) for n in g], dtype=float)
     vmax = float(shown_vals.max()) if len(shown_vals) and shown_vals.max() > 0 else 1.0
@@ -348,7 +357,7 @@ def _node_records(g: nx.DiGraph, vals: dict, legend: Legend, legend_title: str, 
         shown = label_rank[n] < n_labels
         font_size = (14 + 3 * frac) if timed and shown else (13 + 9 * frac) if shown else (7 + 3 * frac)
         rec = dict(color=legend.color(n), size=round(smin + (smax - smin) * frac, 2),
-                   font={"size": round(font_size, 1)}, lk=key, search=search_text(n, d, level),
+                   font={"size": round(font_size, 1)}, rank=label_rank[n], lk=key, search=search_text(n, d, level),
                    tip=node_tip(n, d, level, size_by, v, legend_title, legend.labels.get(key, key)))
         if timed and "x" in d:
             rec.update(x=float(d["x"]), y=float(d["y"]), physics=False)
