@@ -11,17 +11,14 @@ stored.
 
 from __future__ import annotations
 
-import sys
-
 import click
 import pandas as pd
 
-from amplify.cli.common import (emit_json, emit_table, format_option, note, quiet_option, raw_option,
-                                terminal_safe, workspace_option)
+from amplify.cli.common import (emit_json, emit_table, format_option, linkset_option, note, quiet_option,
+                                raw_option, terminal_safe, workspace_option)
 from amplify.cli.analysis_output import fmt_s as _fmt_s
 from amplify.cli.analysis_output import heading as _heading
 from amplify.cli.analysis_output import open_workspace as _open
-from amplify.cli.analysis_output import screen as _screen
 from amplify.cli.analysis_output import table as _table
 from amplify.cli.analysis_output import user_errors as _user_errors
 from amplify.cli.analysis_output import warn as _warn
@@ -31,7 +28,6 @@ from amplify.cli.route_options import (bad_kind, kind_option, kind_values, no_ti
 
 __all__ = ["synergy", "bridges", "paths", "trace", "volume", "summary", "COMMANDS"]
 
-linkset_option = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
 since_option = click.option("--since", type=TIME,
                             help="Only from this time on (UTC unless it says otherwise), e.g. 2022-01-05.")
 until_option = click.option("--until", type=TIME, help="Only before this time, e.g. 2022-01-12.")
@@ -618,53 +614,8 @@ def _runs(sk: pd.DataFrame, periods: list) -> list:
     return text
 
 
-# --------------------------------------------------------------------------- summary
+# --------------------------------------------------------------------------- summary (its own module)
 
-
-@click.command("summary")
-@workspace_option
-@click.option("--top", "-n", type=click.IntRange(1), default=5, show_default=True, help="Rows per table.")
-@click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
-              help="Permutations of the synergy nulls (the synergy command's default: the same z and p).")
-@click.option("--seed", type=int, default=0, show_default=True)
-@linkset_option
-@format_option
-@raw_option
-@quiet_option
-def summary(workspace, top, permutations, seed, linkset, fmt, raw, quiet):
-    """The headline numbers of a workspace on one screen.
-
-    Posts, outlets per camp, links per kind, the strongest synergy pairs
-    (with the synergy command's defaults: the same z and p; only pairs with
-    more echoes than expected), the top bridges (those `amplify bridges`
-    ranks; none, and why, when no outlet carries a cross-camp cascade) and
-    the largest cascades (the posts `amplify trace ROOT_ID` lists). Links
-    are counted with ties oriented: the second line says how that count
-    meets the one of `amplify info` (which lists each tie both ways).
-    Synergy warnings go to stderr and into JSON.
-
-    \b
-    Example:
-      amplify summary --workspace ws
-      amplify summary --workspace ws --format json
-    """
-    from amplify.analyze.summary import summarize
-
-    try:
-        ws, links, posts, outlets, st = _open(workspace, linkset)
-        s = summarize(links, posts, outlets, top=top, permutations=permutations, seed=seed,
-                      window=st.get("window", "7D"), texts=ws)
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from exc
-    _warn(s.warnings, quiet)
-    if fmt == "json":
-        emit_json(s.to_dict())
-    elif fmt == "csv":
-        emit_table(s.long(), "csv", raw=raw)
-    else:
-        for name, df in s.tables().items():
-            setattr(s, name, _screen(df))
-        sys.stdout.write(str(s))
-
+from amplify.cli.summary_cmd import summary  # noqa: E402  (here too: scripts import it from this module)
 
 COMMANDS = [synergy, bridges, paths, trace, volume, summary]

@@ -50,6 +50,9 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar
 #: ``--raw``, on every command that writes CSV (see :func:`amplify.io.write_csv`).
 raw_option = click.option("--raw", is_flag=True, help=RAW_HELP)
 
+#: ``--linkset``, on every command that reads links.
+linkset_option = click.option("--linkset", help="Link set id (see `amplify info`); default: the latest.")
+
 
 _BREAKS = re.compile(r"[\t\n\r]+")
 
