@@ -82,8 +82,13 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw, quiet
     else:
         shown = df
         if fmt == "table":  # for people: the lag in words ("3 h 12 min"); files keep lag_s in seconds
-            from amplify.render.readable import fmt_lag
+            from amplify.analyze.ties import day_only_outlets
+            from amplify.render.readable import fmt_days, fmt_lag
 
+            # a lag to or from an outlet that gives dates only is known to the day ("same day", "5 d")
+            dated = set(day_only_outlets(ws.posts(columns=["outlet", "published_at"]))) if len(df) else set()
             shown = df[TABLE_COLUMNS].copy()
-            shown.insert(TABLE_COLUMNS.index("lag_s"), "lag", [fmt_lag(v) for v in shown.pop("lag_s")])
+            shown.insert(TABLE_COLUMNS.index("lag_s"), "lag", [
+                (fmt_days if a in dated or b in dated else fmt_lag)(v)
+                for v, a, b in zip(shown.pop("lag_s"), shown["source_outlet"], shown["target_outlet"])])
         emit_table(shown, fmt, max_rows=limit or TABLE_ROWS, raw=raw)

@@ -28,7 +28,7 @@ import html
 import re
 
 from amplify.analyze.ties import CONTAINED_SHARE
-from amplify.render.readable import fmt_lag, fmt_time
+from amplify.render.readable import fmt_days, fmt_lag, fmt_time
 from amplify.render.textsafe import ACTING_CHARS, clean_text, escape_of, is_missing, jsonable
 
 __all__ = ["explain_record", "explain_html", "kind_sentence", "tie_words", "also_when", "KIND_SENTENCES",
@@ -202,6 +202,13 @@ def tie_words(ex) -> dict | None:
             "containment": _containment(ex.link), "source_label": same + roles[0], "target_label": same + roles[1]}
 
 
+def lag_words(ex) -> str:
+    """The link's lag as recorded, in days when either post's time is a date (``time_unit`` ``day``):
+    a date read as midnight makes any finer lag up."""
+    dated = "day" in (ex.source.get("time_unit"), ex.target.get("time_unit"))
+    return (fmt_days if dated else fmt_lag)(ex.link.get("lag_s"))
+
+
 def also_when(a: dict) -> str:
     """When one of the target's other sources was published: ``'3 h earlier'``, or a tie as the analyses read it."""
     if not a.get("tie"):
@@ -242,7 +249,7 @@ def explain_record(ex) -> dict:
     words = tie_words(ex)
     tie = getattr(ex, "tie", None)
     return {"linkset": ex.linkset, "link": link, "kind_says": _kind_says(ex),
-            "lag": words["lag"] if words else fmt_lag(link.get("lag_s")),
+            "lag": words["lag"] if words else lag_words(ex),
             "source": _side_record(ex, "source"), "target": _side_record(ex, "target"),
             "passages": [list(p) for p in ex.passages],
             "parent": jsonable(ex.parent),
@@ -333,7 +340,7 @@ def explain_html(ex, *, css: bool = True) -> str:
         rows.append(("tie", _esc(words["tie"])))
         rows.append(("direction", _esc(words["direction"])))
     else:
-        lag = fmt_lag(link.get("lag_s"))
+        lag = lag_words(ex)
         rows.append(("lag", _esc(lag) + (" (same timestamp: the direction is not known)" if link.get("tie") else "")))
     rows.append(("attribution", "the target names the source's outlet or speaker" if link.get("attributed")
                  else "the target does not name the source's outlet or speaker"))

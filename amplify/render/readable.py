@@ -9,7 +9,7 @@ from __future__ import annotations
 from amplify.render.textsafe import clean_text, is_missing
 from amplify.utc import utc_timestamp
 
-__all__ = ["fmt_int", "fmt_lag", "fmt_time", "shorten", "MISSING"]
+__all__ = ["fmt_int", "fmt_lag", "fmt_days", "fmt_time", "shorten", "MISSING"]
 
 #: What a page shows for a missing lag or time.
 MISSING = "–"
@@ -42,6 +42,19 @@ def fmt_lag(seconds) -> str:
         return f"{h} h {mm} min" if mm else f"{h} h"
     d, hh = divmod(h, 24)
     return f"{d} d {hh} h" if hh else f"{d} d"
+
+
+def fmt_days(seconds) -> str:
+    """A lag known to the day: ``'same day'`` (0), ``'< 1 d'`` (a timed post and a dated one of the next
+    day), ``'3 d'``.
+
+    >>> fmt_days(0.0), fmt_days(50_400.0), fmt_days(86_400 * 3 + 5), fmt_days(None)
+    ('same day', '< 1 d', '3 d', '–')
+    """
+    if seconds is None or is_missing(seconds):
+        return MISSING
+    s = float(seconds)
+    return "same day" if s == 0 else "< 1 d" if s < 86_400 else f"{int(s // 86_400)} d"
 
 
 def fmt_time(t, unit: str | None = None) -> str:

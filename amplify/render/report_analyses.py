@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from amplify.render.readable import MISSING, fmt_lag
+from amplify.render.readable import MISSING, fmt_days, fmt_lag
 from amplify.render.textsafe import html_text
 
 __all__ = ["analysis_sections", "synergy_table", "bridges_table", "SYNERGY_HEADINGS", "BRIDGES_HEADINGS",
@@ -132,19 +132,6 @@ def dated_echoes(parents: pd.DataFrame, posts: pd.DataFrame, dated=None) -> np.n
     outlet = dict(zip(posts["post_id"].astype(str), posts["outlet"].astype(str)))
     return np.array([outlet.get(s) in dated or outlet.get(t) in dated for s, t in
                      zip(parents["source_id"].astype(str), parents["target_id"].astype(str))], dtype=bool)
-
-
-def fmt_days(seconds) -> str:
-    """A lag known to the day: ``'same day'`` (0), ``'< 1 d'`` (a timed post and a dated one of the next
-    day), ``'3 d'``.
-
-    >>> fmt_days(0.0), fmt_days(50_400.0), fmt_days(86_400 * 3 + 5), fmt_days(None)
-    ('same day', '< 1 d', '3 d', '–')
-    """
-    if seconds is None or pd.isna(seconds):
-        return MISSING
-    s = float(seconds)
-    return "same day" if s == 0 else "< 1 d" if s < 86_400 else f"{int(s // 86_400)} d"
 
 
 def lag_formatter(by_date: np.ndarray):

@@ -18,8 +18,7 @@ import pandas as pd
 
 from amplify import schema
 from amplify.graph import annotate_links
-from amplify.render.readable import fmt_lag, fmt_time, shorten
-from amplify.render.report_analyses import fmt_days
+from amplify.render.readable import fmt_days, fmt_lag, fmt_time, shorten
 from amplify.render.textsafe import html_text as esc
 from amplify.render.textsafe import is_missing
 

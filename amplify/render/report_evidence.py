@@ -26,8 +26,7 @@ import pandas as pd
 
 from amplify.analyze.errors import AnalysisError
 from amplify.analyze.explain import explain_pair
-from amplify.render.explain import EXPLAIN_CSS, explain_html, tie_words
-from amplify.render.readable import fmt_lag
+from amplify.render.explain import EXPLAIN_CSS, explain_html, lag_words, tie_words
 from amplify.render.textsafe import clean_text, html_text
 
 __all__ = ["evidence_html", "EVIDENCE_TEXT", "svg_download"]
@@ -71,7 +70,7 @@ def evidence_html(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFram
             except AnalysisError:
                 continue  # a post no longer in the table: nothing to show
             tie = tie_words(ex)
-            when = tie["lag"] if tie else f"{fmt_lag(ex.link.get('lag_s'))} later"
+            when = tie["lag"] if tie else f"{lag_words(ex)} later"
             summary = (f"Cascade {i}: {clean_text(ex.source.get('outlet'))} → {clean_text(ex.target.get('outlet'))}, "
                        f"{clean_text(ex.link.get('kind'))}, {when}")
             out.append(f'<details class="evidence-pair"><summary>{html_text(summary)}</summary>'

@@ -1,0 +1,75 @@
+"""A lag to or from an outlet that gives dates only is known to the day, and said so.
+
+The ministry's transcripts carry dates; an outlet quoting them carries times. A
+date read as midnight made `explain` say "lag 5 d 18 h" and `links` the same,
+where the hours come from the made-up midnight; `paths` said "+5d".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from amplify.cli import cli
+from amplify.detect.incremental import detect_workspace
+from amplify.workspace import Workspace
+
+LINE = ("Hong Kong is China's special administrative region and its affairs are purely China's internal "
+        "affairs, and no foreign government has any right to interfere in them")
+OTHER = ["The spokesperson welcomed the visit of the Pakistani foreign minister to Beijing next week",
+         "Trade talks with the European delegation will continue in Brussels after the summer break",
+         "The ministry urged all parties to exercise restraint on the Korean peninsula this month"]
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    w = Workspace.open(tmp_path_factory.mktemp("dated_lags") / "ws", create=True)
+    posts = pd.DataFrame({
+        "post_id": ["m1", "g1", "m2", "m3", "m4", "g2", "g3", "w1", "w2"],
+        "outlet": ["mfa", "gt", "mfa", "mfa", "mfa", "gt", "gt", "wire", "paper"],
+        # mfa gives dates; gt and the wire give times (gt quotes the ministry 5 d 18 h after its date)
+        "published_at": ["2019-07-03", "2019-07-08T18:00:00Z", "2019-07-04", "2019-07-05", "2019-07-06",
+                         "2019-07-09T07:12:00Z", "2019-07-10T11:40:00Z", "2019-07-11T09:00:00Z",
+                         "2019-07-11T12:25:00Z"],
+        "text": ["Spokesperson Geng Shuang: " + LINE + ".", "Beijing said on Monday that " + LINE
+                 + ", Global Times reported.", *OTHER, "Markets in Shanghai closed higher on Tuesday after a quiet session",
+                 "Typhoon warning issued for the southern coast as the storm approaches Guangdong",
+                 "Officials said the new railway line between the two provinces opens in the autumn of next year",
+                 "Wire: officials said the new railway line between the two provinces opens in the autumn of next year"],
+    })
+    with w.writer():
+        w.add_posts(posts)
+        detect_workspace(w)
+    return w
+
+
+def _run(*args):
+    res = CliRunner().invoke(cli, [str(a) for a in args])
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_the_fixture_holds_a_dated_and_a_timed_echo(ws):
+    pairs = set(zip(ws.links()["source_id"], ws.links()["target_id"]))
+    assert ("m1", "g1") in pairs and ("w1", "w2") in pairs
+
+
+def test_explain_says_a_lag_from_a_dated_post_in_days(ws):
+    lag = (pd.Timestamp("2019-07-08T18:00:00Z") - pd.Timestamp("2019-07-03T00:00:00Z")).total_seconds()
+    out = _run("explain", "--workspace", ws.path, "m1", "g1")
+    assert re.search(rf"^  lag +{int(lag // 86400)} d$", out, re.M), out
+    rec = json.loads(_run("explain", "--workspace", ws.path, "m1", "g1", "--format", "json"))
+    assert rec["lag"] == f"{int(lag // 86400)} d"
+    timed = json.loads(_run("explain", "--workspace", ws.path, "w1", "w2", "--format", "json"))
+    assert timed["lag"] == "3 h 25 min"  # two timed posts: as recorded
+
+
+def test_links_table_says_a_lag_from_a_dated_post_in_days(ws):
+    rows = {line.split()[0] + ">" + line.split()[1]: line for line in _run("links", "--workspace", ws.path)
+            .splitlines()[1:]}
+    assert re.search(r" 5 d +(True|False)", rows["mfa>gt"]), rows["mfa>gt"]
+    assert re.search(r" 3 h 25 min +(True|False)", rows["wire>paper"]), rows["wire>paper"]
