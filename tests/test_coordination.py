@@ -286,3 +286,19 @@ def test_times_stamped_in_a_collector_batches_are_named_and_random_times_are_not
                           "published_at": pd.Timestamp("2022-01-01", tz="UTC") + pd.to_timedelta(batches, unit="s"),
                           "text": [f"item {i % 40}" for i in range(n)]})
     assert any("collector's batches" in w for w in coordination(None, posts, by="text").warnings)
+
+
+def test_accounts_are_named_with_their_own_time_unit():
+    # accounts timed to the hour were said to be "known only to the day" with a dated one, and told
+    # to ask --within 1d, where --within 1h answers for them
+    links, posts = _group_corpus()
+    hour = posts["outlet"].isin(["a", "b"])
+    # item i at 5*i hours later, so that whole hours do not read as the dates of another zone
+    t = posts["published_at"] + pd.to_timedelta(5 * (posts.index // 4), unit="h")
+    mixed = posts.assign(published_at=t.dt.floor("h").where(hour, t.dt.floor("D")))
+    with pytest.raises(AnalysisError) as err:
+        coordination(links, mixed, within="60s")
+    said = str(err.value)
+    assert "to the day: c, d" in said and "to the hour: a, b" in said and "--within 1h" in said, said
+    rep = coordination(links, mixed, within="1h")   # the hour answers for a and b; c and d are left out
+    assert any("to the day: c, d" in w and "left out" in w and "a, b" not in w for w in rep.warnings)

@@ -176,16 +176,16 @@ def _usable_posts(frame: Frame, within_ns: int):
     coarse = ~ok
     if coarse.any():
         acc = np.unique(frame.outlet_of_post[coarse])
-        names = ", ".join(map(str, frame.outlets[acc][:5])) + (f" and {len(acc) - 5:,} more" if len(acc) > 5 else "")
-        worst = unit_name(unit[coarse].max())
+        said = _accounts_by_unit(frame, unit, coarse)
         if not ok.any():
+            finest = int(unit[coarse].min())    # the narrowest interval some accounts' times can answer
             raise AnalysisError(
-                f"every post's time is known only to the {worst} ({len(acc):,} account(s): {names}), so "
-                f"co-posting within {_within_words(within_ns)} cannot be "
-                f"told from posting the same {worst}; ask --within {_unit_words(unit[coarse].max())} "
-                f"(same-{worst} co-posting, a much weaker sign) or use data with times")
-        warnings.append(f"{int(coarse.sum()):,} post(s) of {len(acc):,} account(s) ({names}) have times known only "
-                        f"to the {worst}, coarser than the interval: they are left out")
+                f"no post's time is known to within {_within_words(within_ns)}: {said}; so co-posting within "
+                f"{_within_words(within_ns)} cannot be told apart from posting in the same unit of time. Ask "
+                f"--within {_unit_words(finest)} (co-posting in the same {unit_name(finest)}, a much weaker sign) "
+                "or use data with finer times")
+        warnings.append(f"{int(coarse.sum()):,} post(s) of {len(acc):,} account(s) have times coarser than the "
+                        f"interval ({said}): they are left out")
     clock = collector_clock(frame.times[ok], frame.outlet_of_post[ok], unit[ok])
     if clock:
         warnings.append(clock)
@@ -230,6 +230,20 @@ def collector_clock(times: np.ndarray, outlet_of_post: np.ndarray, unit: np.ndar
             f"random over the period would give {random_share:.0%}: the times look like a collector's batches "
             f"(when the posts were fetched), not when they were posted, and co-posting by such a clock says "
             f"nothing about the accounts")
+
+
+def _accounts_by_unit(frame: Frame, unit: np.ndarray, posts: np.ndarray) -> str:
+    """``'known only to the day: mfa_china; to the hour: globaltimes, sputnik_int'`` for the accounts
+    of ``posts`` (a mask), each at the coarsest unit of its posts there."""
+    acc = frame.outlet_of_post[posts]
+    worst = np.zeros(len(frame.outlets), dtype=np.int64)
+    np.maximum.at(worst, acc, unit[posts])
+    parts = []
+    for u in sorted(set(worst[np.unique(acc)].tolist()), reverse=True):
+        names = frame.outlets[np.flatnonzero(worst == u)]
+        shown = ", ".join(map(str, names[:5])) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+        parts.append(f"to the {unit_name(u)}: {shown}")
+    return "known only " + "; ".join(parts)
 
 
 def _unit_words(unit_ns: int) -> str:
