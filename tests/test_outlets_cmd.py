@@ -105,3 +105,23 @@ def test_an_apostrophe_in_a_json_outlets_table_is_kept(tmp_path):
     out = read_outlets(str(p))
     assert sorted(out["outlet"]) == ["'@x", "y"]
     assert not any("lost the leading" in n for n in out.attrs["ingest_notes"])
+
+
+def test_an_outlet_listed_with_no_group_counts_as_without_a_camp(tmp_path):
+    # they were stored as camp 'unknown' but counted "0 outlets without a camp", ingest said nothing,
+    # and synergy called them "missing from the outlets table"
+    posts = tmp_path / "posts.csv"
+    posts.write_text("outlet,published_at,text\n" + "".join(
+        f"{o},2024-03-0{d}T1{d}:00:00Z,{o} says item {d} is news\n" for o in ("mfa", "gt", "sp") for d in (1, 2, 3)))
+    outlets = tmp_path / "outlets.csv"
+    outlets.write_text("outlet,group\nmfa,\ngt,\nsp,RU\n")
+    ws = tmp_path / "ws"
+    r = _run("ingest", posts, "--outlets", outlets, "-w", ws)
+    assert r.exit_code == 0 and "2 outlet(s) of the outlets table have no group (gt, mfa)" in r.output, r.output
+    r = _run("outlets", "-w", ws)
+    assert "2 outlets without a camp" in r.output, r.output
+    rows = {x["outlet"]: x["group"] for x in json.loads(_run("outlets", "-w", ws, "--format", "json").output)}
+    assert rows == {"mfa": None, "gt": None, "sp": "RU"}
+    tpl = tmp_path / "t.csv"
+    assert _run("outlets", "-w", ws, "--write-template", tpl).exit_code == 0
+    assert pd.read_csv(tpl).set_index("outlet")["group"].isna().to_dict() == {"mfa": True, "gt": True, "sp": False}

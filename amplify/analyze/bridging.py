@@ -344,7 +344,7 @@ def bridges(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | No
     warnings = _warnings(f, posts, n_ranked, window)
     if outside.any():
         warnings.append(f"{int(outside.sum()):,} cascade(s) begin or end at outlets missing from the outlets table "
-                        f"(camp '{schema.UNKNOWN_GROUP}'): not counted as cross-camp, since 'unknown' is no camp "
+                        f"or given no group there (camp '{schema.UNKNOWN_GROUP}'): not counted as cross-camp, since 'unknown' is no camp "
                         "(name their camps: amplify outlets --write-template FILE)")
     return BridgeReport(shown.reset_index(drop=True), ev, [{f.outlets[i] for i in c} for c in comms], settings,
                         warnings)

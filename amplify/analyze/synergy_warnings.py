@@ -221,7 +221,7 @@ def synergy_warnings(f: Frame, scope: Scope, ev: EchoEvents, pairs: pd.DataFrame
                       dtype=bool)
     n_unknown = scope.left_out["unknown"]
     if n_unknown:
-        out.append(f"{n_unknown:,} outlet(s) missing from the outlets table (camp 'unknown', "
+        out.append(f"{n_unknown:,} outlet(s) missing from the outlets table or given no group there (camp 'unknown', "
                    f"{scope.unknown_posts:,} post(s) in the period) left out; test them with --include-unknown")
     out += _ties(f, scope, ev, settings)
     out += _small_camps(f, scope, ev, pairs, show, meets, alpha)

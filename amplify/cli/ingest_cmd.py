@@ -205,6 +205,15 @@ def _store(ws, workspace, outlets, app, report: dict, *, out_fmt: str, quiet: bo
             orep = ws.set_outlets(outlets)
             report["outlets"] = str(orep)
             note(f"outlets: {orep}", quiet)
+            from amplify import schema
+
+            # a row with an empty group is read as camp 'unknown': said, as for outlets the table lacks
+            no_group = sorted(outlets.loc[outlets["group"].astype(str) == schema.UNKNOWN_GROUP, "outlet"].astype(str))
+            if no_group:
+                report["outlets_without_group"] = len(no_group)
+                note(f"{len(no_group):,} outlet(s) of the outlets table have no group ({', '.join(no_group[:5])}"
+                     f"{' and more' if len(no_group) > 5 else ''}): their camp is '{schema.UNKNOWN_GROUP}', left "
+                     "out of camp analyses until you fill in their group", quiet)
         if app is not None:
             report["append"] = {"new": app.new, "already_present": app.already_present,
                                 "conflicts": int(app.n_conflicts)}

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from amplify import schema
 from amplify.cli.common import emit_table, note, quiet_option, raw_option, workspace_option
 
 __all__ = ["command", "outlets_by_volume", "TEMPLATE_COLUMNS"]
@@ -25,8 +26,9 @@ TEMPLATE_COLUMNS = ["outlet", "group", "kind", "name", "country", "aliases"]
 def outlets_by_volume(ws) -> pd.DataFrame:
     """Every outlet of ``ws`` with ``posts``, ``first``, ``last`` and the outlets table's fields, most posts first.
 
-    An outlet missing from the outlets table has an empty ``group`` (not
-    ``unknown``), so a template shows what is left to fill in.
+    An outlet without a camp -- missing from the outlets table, or listed
+    there with no group (stored as ``unknown``) -- has an empty ``group``, so
+    a template shows what is left to fill in.
     """
     posts = ws.posts(columns=["outlet", "published_at"])
     by = posts.groupby("outlet", observed=True)["published_at"]
@@ -35,6 +37,7 @@ def outlets_by_volume(ws) -> pd.DataFrame:
     out = vol.join(known.reindex(columns=TEMPLATE_COLUMNS[1:]), how="left")
     out = out.rename_axis("outlet").reset_index()
     out = out.sort_values(["posts", "outlet"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out["group"] = out["group"].mask(out["group"].astype(object) == schema.UNKNOWN_GROUP)
     return out[["outlet", "posts", "first", "last"] + TEMPLATE_COLUMNS[1:]]
 
 
