@@ -48,3 +48,13 @@ def test_trace_text_cli_traces_from_the_best_match(tmp_path):
     r = CliRunner().invoke(cli, ["trace", "-w", str(ws.path), "--text", phrase, "-q"])
     assert r.exit_code == 0, r.output
     assert r.output.startswith("20 post(s) carry the text, best match first") and "p00" in r.output.splitlines()[0]
+
+
+def test_each_match_shows_the_phrase_within_the_first_characters_of_its_text():
+    # the text began 60 characters before the phrase, so a table showing 60 characters never showed it
+    posts, phrase = _posts()
+    m = find_text(phrase, posts)
+    for text, post in zip(m["text"], m["post_id"]):
+        whole = posts.set_index("post_id").at[post, "text"]
+        at = text.lower().find(phrase.lower())
+        assert 0 <= at <= 20 and (text.startswith("…") or whole.startswith(text[:at + len(phrase)])), text

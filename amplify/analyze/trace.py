@@ -447,11 +447,19 @@ def _contained(needle: str, toks: list, arr, norm, max_candidates: int) -> np.nd
     return hit
 
 
-def _around(text, needle: str, width: int = 300) -> str:
-    """The post's text from a little before the phrase (the phrase in context), cut to ``width``."""
+def _around(text, needle: str, width: int = 300, lead: int = 16) -> str:
+    """The post's text from a word or two before the phrase, cut to ``width``: the phrase comes first, so
+    a table that shows a cell's first 60 characters shows it (60 characters of lead pushed it out)."""
     t = str(text)
-    at = t.lower().find(needle.split()[0]) if needle else -1
-    start = max(0, at - 60) if at >= 0 else 0
+    low = t.lower()
+    at = low.find(needle) if needle else -1
+    if at < 0 and needle:
+        at = low.find(needle.split()[0])
+    start = 0
+    if at > lead:
+        start = at - lead
+        space = t.find(" ", start, at)
+        start = space + 1 if space >= 0 else at
     return ("…" if start else "") + (matched_text(t, start, len(t), width) or "")
 
 
