@@ -1,17 +1,10 @@
 r"""Volume: how often a set of outlets mentions a term, per period and camp, and when it surges.
 
 Matching (:func:`mentions`)
-    Case-insensitive (Unicode case folding, so Cyrillic and Greek fold too),
-    after NFKC normalisation of both the text and the term (full-width and
-    compatibility forms match their plain forms). A term is matched on *word
-    boundaries*: the characters around it must not be letters, digits or
-    ``_`` -- "Kazakhstan" matches "Kazakhstan's" and "#Kazakhstan" but not
-    "Kazakhstani". A trailing ``*`` matches any ending (``Kazakh*``). Terms
-    holding a character of a script written without spaces (Chinese,
-    Japanese, Thai) match as plain substrings, since those scripts have no
-    word boundaries (``哈萨克斯坦``). Several words match as a phrase, with
-    the same spacing. The search runs in Arrow's C++ regular-expression
-    engine (RE2) over the whole column.
+    Case-insensitive, after NFKC, on word boundaries, a trailing ``*`` for
+    any ending, apostrophe, quote and dash variants alike: the rules are in
+    :mod:`amplify.analyze.volume_source`, which also reads a workspace's
+    mentions a stretch of time at a time.
 
 Counting (:func:`term_volume`)
     Posts mentioning each term, per period (``freq`` ``D``, ``W`` or ``M``)
@@ -24,7 +17,9 @@ Counting (:func:`term_volume`)
     *coverage*, from its first post to its last in the corpus: outside it the
     counts are missing (``covered`` False), not zero, since nothing was
     collected there. ``outlets_active`` says how many of the key's outlets
-    posted in the period.
+    posted in the period. Only posts in ``[since, until)`` count: a period
+    cut by either end is ``partial``, so the totals are the same per day,
+    week or month.
 
 Surges (:func:`surges`)
     A period is a surge when
@@ -57,7 +52,7 @@ Comparison (:func:`compare_volume`)
     Two periods, two terms, or both, with counts, days, daily rates and a
     sentence an analyst can paste: "3,210 posts mentioning Kazakhstan in six
     days (12-17 Jan 2022) vs 2,674 mentioning Ukraine in all of December
-    2021".
+    2021". A period without posts is not compared (nothing was collected).
 
 References
 ----------
@@ -70,91 +65,16 @@ References
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import numpy as np
 import pandas as pd
 
 from amplify import schema
 from amplify.analyze.errors import AnalysisError, user_time_ns
-from amplify.text.nfkc import nfkc
-from amplify.utc import from_ns, to_ns
+from amplify.analyze.volume_source import mention_table, mentions, term_pattern
+from amplify.utc import from_ns, iso_z, to_ns
 
-__all__ = ["mentions", "mention_table", "term_volume", "surges", "compare_volume", "describe_span", "term_pattern"]
-
-_NO_SPACE = re.compile(r"[\u0E00-\u0E7F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0002FA1F]")
-
-
-def term_pattern(term: str) -> tuple[str, bool]:
-    """The RE2 pattern for ``term`` and whether it is a plain substring (no-space scripts).
-
-    >>> term_pattern("Kazakh*")[0]
-    '(?i)(?:^|[^\\\\p{L}\\\\p{N}\\\\p{M}_])Kazakh'
-    >>> term_pattern("哈萨克斯坦")
-    ('哈萨克斯坦', True)
-    """
-    t = unicodedata.normalize("NFKC", str(term)).strip()
-    if not t or t == "*":
-        raise AnalysisError("empty term")
-    prefix = t.endswith("*")
-    if prefix:
-        t = t[:-1].rstrip()
-    if _NO_SPACE.search(t):
-        return t, True
-    body = r"\s+".join(re.escape(w) for w in t.split())
-    left = r"(?:^|[^\p{L}\p{N}\p{M}_])"
-    right = "" if prefix else r"(?:$|[^\p{L}\p{N}\p{M}_])"
-    return f"(?i){left}{body}{right}", False
-
-
-def _arrow_texts(texts):
-    import pyarrow as pa
-
-    if isinstance(texts, (pa.Array, pa.ChunkedArray)):
-        arr = texts
-    else:
-        ser = pd.Series(texts)
-        try:
-            arr = pa.array(ser.array) if "pyarrow" in str(getattr(ser.dtype, "storage", "")) else None
-        except (TypeError, pa.ArrowInvalid):
-            arr = None
-        if arr is None:
-            arr = pa.array(ser.astype(object).where(ser.notna(), "").to_numpy(dtype=object), type=pa.large_string())
-    return nfkc(arr)  # only the texts NFKC changes are normalised (most news text is NFKC already)
-
-
-def mentions(texts, term: str) -> np.ndarray:
-    """Boolean per text: does it mention ``term``? (rules in the module documentation)
-
-    Parameters
-    ----------
-    texts : sequence of str, pandas Series or pyarrow array
-    term : str
-
-    Examples
-    --------
-    >>> mentions(["Kazakhstan's crisis", "Kazakhstani tenge", "#Kazakhstan!", "в Казахстане",
-    ...           "КАЗАХСТАН", "哈萨克斯坦局势", "ＫＡＺＡＫＨＳＴＡＮ"], "Kazakhstan").tolist()
-    [True, False, True, False, False, False, True]
-    >>> mentions(["в Казахстане", "КАЗАХСТАН заявил"], "казахстан").tolist()
-    [False, True]
-    >>> mentions(["в Казахстане", "Казахстан"], "казахстан*").tolist()
-    [True, True]
-    >>> mentions(["中国外交部:哈萨克斯坦局势", "Kazakhstan"], "哈萨克斯坦").tolist()
-    [True, False]
-    """
-    return _mentions_in(_arrow_texts(texts), term)
-
-
-def mention_table(texts, terms) -> pd.DataFrame:
-    """One boolean column per distinct term: does each text mention it? (texts normalised once)
-
-    >>> mention_table(["Kazakhstan", "Ukraine and Kazakhstan"], ["Kazakhstan", "Ukraine"]).values.tolist()
-    [[True, False], [True, True]]
-    """
-    norm = _arrow_texts(texts)
-    return pd.DataFrame({t: _mentions_in(norm, t) for t in dict.fromkeys(terms)})
+__all__ = ["mentions", "mention_table", "term_volume", "surges", "compare_volume", "describe_span", "term_pattern",
+           "volume_by_side"]
 
 
 def _given_mentions(posts: pd.DataFrame, terms, mentioned) -> dict[str, np.ndarray] | None:
@@ -173,18 +93,6 @@ def _given_mentions(posts: pd.DataFrame, terms, mentioned) -> dict[str, np.ndarr
     return out
 
 
-def _mentions_in(arr, term: str) -> np.ndarray:
-    """:func:`mentions` over texts already normalised by ``_arrow_texts`` (done once for several terms)."""
-    import pyarrow.compute as pc
-
-    pat, plain = term_pattern(term)
-    if plain:
-        hit = pc.match_substring(arr, pat, ignore_case=True)
-    else:
-        hit = pc.match_substring_regex(arr, pat)
-    return hit.to_numpy(zero_copy_only=False).astype(bool)
-
-
 def _keys(posts: pd.DataFrame, outlets: pd.DataFrame | None, by: str) -> np.ndarray:
     names = posts["outlet"].astype(str)
     if by == "outlet":
@@ -200,14 +108,48 @@ def _keys(posts: pd.DataFrame, outlets: pd.DataFrame | None, by: str) -> np.ndar
     return names.map(vals).to_numpy(dtype=object)
 
 
-def _window(posts, since, until):
-    t = to_ns(posts["published_at"])
-    keep = np.ones(len(t), dtype=bool)
-    if since is not None:
-        keep &= t >= user_time_ns(since)
-    if until is not None:
-        keep &= t < user_time_ns(until)
-    return t, keep
+def _bounds(since, until, what: str = "since") -> tuple[int | None, int | None]:
+    """``since`` and ``until`` as nanoseconds (None where not given); an empty or reversed range is refused."""
+    lo = user_time_ns(since) if since is not None else None
+    hi = user_time_ns(until) if until is not None else None
+    if lo is not None and hi is not None and lo >= hi:
+        other = "until" if what == "since" else what.replace("since", "until")
+        raise AnalysisError(f"{what} ({iso_z(lo)}) must be before {other} ({iso_z(hi)}): the range is empty")
+    return lo, hi
+
+
+def _inside(t: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
+    """Which times lie in ``[lo, hi)`` (an end that is None is open)."""
+    keep = t >= lo if lo is not None else np.ones(len(t), dtype=bool)
+    return keep & (t < hi) if hi is not None else keep
+
+
+def _bins(first: int, start: int, end: int, freq: str, t: np.ndarray):
+    """The ``freq`` periods of ``[first, end)`` (nanoseconds), cut at both ends, and the posts at ``t`` in them.
+
+    When ``start`` lies inside a period after ``first`` (the surge baseline reaches back before ``since``),
+    the part ``[start, period end)`` is a bin of its own too, just before its whole period: judged
+    against the earlier periods (``aside``) while the whole period stays in the later ones' baselines.
+    Returns the bins' periods, ``lo``, ``hi``, ``partial`` and ``aside``, and each (post row, bin) pair.
+    """
+    stamp = [pd.Timestamp(first), pd.Timestamp(end - 1)]
+    periods = pd.period_range(pd.Period(stamp[0], freq=freq), pd.Period(stamp[1], freq=freq), freq=freq)
+    p_lo = periods.start_time.as_unit("ns").asi8
+    p_hi = (periods + 1).start_time.as_unit("ns").asi8
+    lo = np.unique(np.concatenate([[first], p_lo[(p_lo > first) & (p_lo < end)]]))
+    hi = np.append(lo[1:], end)
+    which = np.searchsorted(p_lo, lo, side="right") - 1
+    rows = np.flatnonzero((t >= first) & (t < end))
+    code = np.searchsorted(lo, t[rows], side="right") - 1
+    aside = np.zeros(len(lo), dtype=bool)
+    j = int(np.searchsorted(lo, start, side="right") - 1)
+    if first < start and lo[j] < start:
+        lo, hi = np.insert(lo, j, start), np.insert(hi, j, hi[j])
+        which, aside = np.insert(which, j, which[j]), np.insert(aside, j, True)
+        probe = rows[t[rows] >= start][code[t[rows] >= start] == j]
+        code = np.concatenate([code + (code >= j), np.full(len(probe), j)])
+        rows = np.concatenate([rows, probe])
+    return periods[which], lo, hi, (lo > p_lo[which]) | (hi < p_hi[which]), aside, rows, code
 
 
 def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=(), *, by: str = "group",
@@ -227,9 +169,11 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     freq : {"D", "W", "M"}
         Period length (pandas period aliases: day, week from Monday, month).
     since, until : timestamp, optional
-        Only posts in ``[since, until)`` (the periods overlapping it are
-        shown; with ``surge``, the baseline of the first periods is taken
-        from the periods before ``since``).
+        Only posts in ``[since, until)``: a period that reaches past either
+        end counts only the part inside it (``partial``, with the part counted
+        in ``since`` and ``until``), so the totals do not depend on ``freq``.
+        With ``surge``, the baseline of the first periods is taken from the
+        periods before ``since``. ``since`` must be before ``until``.
     surge : bool
         Add the surge columns (see :func:`surges`).
     baseline, z, min_count, min_periods
@@ -238,7 +182,8 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
         Add rows with key ``"all"`` (every outlet together).
     surge_on : {"share", "count"}
         Judge surges on mentions relative to the posts published (default)
-        or on raw mentions (see :func:`surges`).
+        or on raw mentions (see :func:`surges`; a partial period's expected
+        count is scaled to the part of the period it covers).
     mentioned : DataFrame or mapping, optional
         Whether each post mentions each term (one boolean column per term, row
         for row with ``posts``), e.g. from
@@ -252,7 +197,9 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
         ``period``, ``start``, ``mentions``, ``posts``, ``share`` (missing
         outside the key's coverage), ``covered``, ``outlets_active``; with
         ``surge`` also ``baseline_mean``, ``threshold`` (in mentions) and
-        ``surge``.
+        ``surge``; then ``since`` and ``until`` (the part of the period
+        counted) and ``partial`` (that part is not the whole period). Empty
+        when no post lies in ``[since, until)``.
 
     Examples
     --------
@@ -267,6 +214,9 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     [['CN', '2022-01-03/2022-01-09', 1, 1, 1.0, True], ['CN', '2022-01-10/2022-01-16', 1, 1, 1.0, True],
      ['RU', '2022-01-03/2022-01-09', 1, 2, 0.5, True], ['RU', '2022-01-10/2022-01-16', <NA>, <NA>, nan, False],
      ['all', '2022-01-03/2022-01-09', 2, 3, 0.6667, True], ['all', '2022-01-10/2022-01-16', 1, 1, 1.0, True]]
+    >>> v = term_volume(posts, outlets, "Kazakhstan", freq="W", since="2022-01-04", surge=False)
+    >>> v[v["key"] == "all"][["period", "mentions", "posts", "partial"]].values.tolist()
+    [['2022-01-03/2022-01-09', 1, 2, True], ['2022-01-10/2022-01-16', 1, 1, False]]
 
     References
     ----------
@@ -280,78 +230,81 @@ def term_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=
     given = _given_mentions(posts, terms, mentioned)
     if surge_on not in ("share", "count"):
         raise AnalysisError(f"surge_on must be 'share' or 'count', not {surge_on!r}")
-    t, keep = _window(posts, since, until)
+    lo_ns, hi_ns = _bounds(since, until)
+    t_all = to_ns(posts["published_at"]) if len(posts) else np.zeros(0, np.int64)
+    keep = _inside(t_all, lo_ns, hi_ns)
     cols = ["term", "key", "period", "start", "mentions", "posts", "share", "covered", "outlets_active"]
-    if surge and since is not None and keep.any():
-        # the surge baseline may reach back before `since`: count from the start, show from `since`
-        full = term_volume(posts, outlets, terms, by=by, freq=freq, since=None, until=until, surge=True,
-                           baseline=baseline, z=z, min_count=min_count, min_periods=min_periods, total=total,
-                           surge_on=surge_on, mentioned=mentioned)
-        first = pd.Period(pd.Timestamp(from_ns(user_time_ns(since))).tz_localize(None), freq=freq).start_time
-        return full[full["start"] >= first.tz_localize("UTC")].reset_index(drop=True)
     if not keep.any():
-        return pd.DataFrame(columns=cols + (["baseline_mean", "threshold", "surge"] if surge else []))
+        return pd.DataFrame(columns=cols + (["baseline_mean", "threshold", "surge"] if surge else [])
+                            + ["since", "until", "partial"])
+    edge = _period_edges(t_all[keep].min(), t_all[keep].max(), freq)
+    start = lo_ns if lo_ns is not None else edge[0]
+    end = hi_ns if hi_ns is not None else edge[1]
+    back = surge and lo_ns is not None and t_all.min() < start  # the baseline reaches back before `since`
+    first = _period_edges(t_all.min(), t_all.min(), freq)[0] if back else start
+    periods, b_lo, b_hi, partial, aside, inside, pcode = _bins(first, start, end, freq, t_all)
     keys_all = _keys(posts, outlets, by)
-    P = posts[keep]
-    keys = keys_all[keep]
-    t = t[keep]
-    per = pd.PeriodIndex(pd.DatetimeIndex(t.astype("datetime64[ns]")), freq=freq)
-    lo = pd.Period(since if since is not None else per.min().start_time, freq=freq) if since is not None \
-        else per.min()
-    hi = per.max() if until is None else max(per.max(), pd.Period(
-        pd.Timestamp(from_ns(user_time_ns(until) - 1)).tz_localize(None), freq=freq))
-    all_periods = pd.period_range(lo, hi, freq=freq)
-    pcode = pd.Index(all_periods).get_indexer(per)
-    norm = _arrow_texts(P["text"]) if given is None else None
+    P, keys = posts.iloc[inside], keys_all[inside]
     key_names = sorted(set(keys.tolist()))
     kcode = pd.Index(key_names).get_indexer(keys)
-    nK, nP = len(key_names), len(all_periods)
+    nK, nP = len(key_names), len(b_lo)
     totals = np.bincount(kcode * nP + pcode, minlength=nK * nP).reshape(nK, nP)
-    covered = _coverage(posts, keys_all, key_names, all_periods, freq)
+    covered = _coverage(posts, keys_all, key_names, b_lo, b_hi)
     ocode = pd.factorize(P["outlet"].astype(str))[0]
     active = _active_outlets(kcode, pcode, ocode, nK, nP)
     rows_keys = key_names + (["all"] if total else [])
     cov_all = np.vstack([covered, covered.any(axis=0)]) if total else covered
     act_all = np.vstack([active, _active_outlets(np.zeros_like(kcode), pcode, ocode, 1, nP)]) if total else active
+    t_all2 = np.vstack([totals, totals.sum(axis=0)]) if total else totals
+    nR = len(rows_keys)
+    found = mention_table(P["text"], terms) if given is None else {t: given[t][inside] for t in terms}
     out = []
     for term in terms:
-        hit = _mentions_in(norm, term) if given is None else given[term][keep]
+        hit = np.asarray(found[term], dtype=bool)
         cnt = np.bincount((kcode * nP + pcode)[hit], minlength=nK * nP).reshape(nK, nP)
         c_all = np.vstack([cnt, cnt.sum(axis=0)]) if total else cnt
-        t_all = np.vstack([totals, totals.sum(axis=0)]) if total else totals
         df = pd.DataFrame({
-            "term": term, "key": np.repeat(rows_keys, nP),
-            "period": np.tile([str(p) for p in all_periods], len(rows_keys)),
-            "start": np.tile(all_periods.start_time.tz_localize("UTC"), len(rows_keys)),
+            "term": term, "key": np.repeat(rows_keys, nP), "period": np.tile([str(p) for p in periods], nR),
+            "start": np.tile(periods.start_time.tz_localize("UTC"), nR),
             "mentions": pd.array(np.where(cov_all, c_all, 0).ravel(), dtype="Int64"),
-            "posts": pd.array(np.where(cov_all, t_all, 0).ravel(), dtype="Int64"),
+            "posts": pd.array(np.where(cov_all, t_all2, 0).ravel(), dtype="Int64"),
         })
         cov = cov_all.ravel()
         df.loc[~cov, ["mentions", "posts"]] = pd.NA
         with np.errstate(divide="ignore", invalid="ignore"):
-            m, n = c_all.ravel().astype(float), t_all.ravel().astype(float)
+            m, n = c_all.ravel().astype(float), t_all2.ravel().astype(float)
             df["share"] = np.round(np.where(cov, np.where(n > 0, m / np.maximum(n, 1), 0.0), np.nan), 4)
         df["covered"] = cov
         df["outlets_active"] = act_all.ravel().astype(np.int64)
         out.append(df)
     res = pd.concat(out, ignore_index=True)
+    reps = len(terms) * nR
     if surge:
-        res = surges(res, baseline=baseline, z=z, min_count=min_count, min_periods=min_periods,
-                     exposure="posts" if surge_on == "share" else None)
-    return res
+        p_len = (periods + 1).start_time.as_unit("ns").asi8 - periods.start_time.as_unit("ns").asi8
+        res["_part"], res["_aside"] = np.tile((b_hi - b_lo) / p_len, reps), np.tile(aside, reps)
+        res = surges(res, baseline=baseline, z=z, min_count=min_count, min_periods=min_periods, aside="_aside",
+                     exposure="posts" if surge_on == "share" else None, length="_part")
+        res = res.drop(columns=["_part", "_aside"])
+    res["since"] = np.tile(pd.to_datetime(b_lo, unit="ns", utc=True), reps)
+    res["until"] = np.tile(pd.to_datetime(b_hi, unit="ns", utc=True), reps)
+    res["partial"] = np.tile(partial, reps)
+    return res[np.tile(b_lo >= start, reps)].reset_index(drop=True)  # (a whole period beside its part goes)
 
 
-def _coverage(posts: pd.DataFrame, keys_all: np.ndarray, key_names: list, periods: pd.PeriodIndex,
-              freq: str) -> np.ndarray:
-    """(keys x periods): the period overlaps the key's span, from its first post to its last in the corpus."""
+def _period_edges(a: int, b: int, freq: str) -> tuple[int, int]:
+    """Start of the period holding ``a`` and end of the one holding ``b`` (nanoseconds)."""
+    return (pd.Period(pd.Timestamp(a), freq=freq).start_time.value,
+            (pd.Period(pd.Timestamp(b), freq=freq) + 1).start_time.value)
+
+
+def _coverage(posts: pd.DataFrame, keys_all: np.ndarray, key_names: list, lo: np.ndarray,
+              hi: np.ndarray) -> np.ndarray:
+    """(keys x bins): the bin ``[lo, hi)`` overlaps the key's span, from its first post to its last in the corpus."""
     from amplify.analyze.coverage import outlet_spans
 
     spans = outlet_spans(posts, by=keys_all).reindex(key_names)
-    first = pd.DatetimeIndex(spans["first"]).tz_convert(None)
-    last = pd.DatetimeIndex(spans["last"]).tz_convert(None)
-    p_start = periods.start_time.to_numpy()
-    p_end = periods.end_time.to_numpy()
-    return (p_end[None, :] >= first.to_numpy()[:, None]) & (p_start[None, :] <= last.to_numpy()[:, None])
+    first, last = to_ns(spans["first"]), to_ns(spans["last"])
+    return (hi[None, :] - 1 >= first[:, None]) & (lo[None, :] <= last[:, None])
 
 
 def _active_outlets(kcode, pcode, ocode, nK: int, nP: int) -> np.ndarray:
@@ -363,7 +316,8 @@ def _active_outlets(kcode, pcode, ocode, nK: int, nP: int) -> np.ndarray:
 
 
 def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"), baseline: int = 7,
-           z: float = 3.0, min_count: int = 10, min_periods: int = 3, exposure: str | None = None) -> pd.DataFrame:
+           z: float = 3.0, min_count: int = 10, min_periods: int = 3, exposure: str | None = None,
+           length: str | None = None, aside: str | None = None) -> pd.DataFrame:
     """Flag surges in each series of a volume table (rule in the module documentation).
 
     Parameters
@@ -386,6 +340,13 @@ def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"),
     exposure : str, optional
         Column of the posts each count comes from (``"posts"``): judge the
         count against the baseline's share of them instead of its mean count.
+    length : str, optional
+        Without ``exposure``: column of the part of its period each row
+        covers (1 for a whole period); counts are judged as rates per whole
+        period and the expected count scaled to the part.
+    aside : str, optional
+        Column flagging rows judged against the baseline before them but left
+        out of every later baseline (a partial period shown beside its whole).
 
     Returns
     -------
@@ -419,14 +380,19 @@ def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"),
     groups = out.groupby(keys, sort=False).indices.values() if keys else [np.arange(n)]
     vals = pd.to_numeric(out[count], errors="coerce").to_numpy(dtype=np.float64)
     expo = pd.to_numeric(out[exposure], errors="coerce").to_numpy(dtype=np.float64) if exposure else None
+    part = out[length].to_numpy(dtype=np.float64) if length and not exposure else np.ones(n)
+    side = out[aside].to_numpy(dtype=bool) if aside else np.zeros(n, dtype=bool)
     for idx in groups:
-        hist: list = []           # (position in the series, count, exposure, flagged)
-        for step, i in enumerate(idx):
+        hist: list = []           # (position in the series, count, exposure or part, flagged)
+        step = -1
+        for i in idx:
+            pos = step + 1
+            step = step if side[i] else pos
             c = vals[i]
             if np.isnan(c):
                 continue
-            e = expo[i] if expo is not None else np.nan
-            usable = [h for h in hist if not h[3] or step - h[0] >= baseline][-baseline:]
+            e = expo[i] if expo is not None else part[i]
+            usable = [h for h in hist if not h[3] or pos - h[0] >= baseline][-baseline:]
             flagged = False
             if len(usable) >= min_periods:
                 b = np.asarray([h[1] for h in usable])
@@ -436,15 +402,17 @@ def surges(volume: pd.DataFrame, *, count: str = "mentions", by=("term", "key"),
                     m = rate * e if e == e else np.nan
                     resid = b - rate * x
                     sd = resid.std(ddof=1) * (e / max(x.mean(), 1e-9)) if len(b) > 1 else 0.0
-                else:
-                    m = b.mean()
-                    sd = b.std(ddof=1) if len(b) > 1 else 0.0
+                else:  # counts per whole period (b / 1.0 is b: whole periods as before)
+                    r = b / np.asarray([h[2] for h in usable])
+                    m = r.mean() * e
+                    sd = r.std(ddof=1) * e if len(b) > 1 else 0.0
                 if m == m:
                     th = m + z * max(sd, np.sqrt(m), 1.0)
                     mean[i], thr[i] = m, th
                     flagged = bool(c >= min_count and c > th)
             flag[i] = flagged
-            hist.append((step, c, e, flagged))
+            if not side[i]:
+                hist.append((pos, c, e, flagged))
     out["baseline_mean"] = np.round(mean, 2)
     out["threshold"] = np.round(thr, 2)
     out["surge"] = flag
@@ -507,7 +475,9 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
 
     Period A is ``[since, until)`` (default: the whole corpus, by whole days);
     period B is ``[compare_since, compare_until)`` (default: period A). Term
-    B is ``compare_term`` (default: ``term``).
+    B is ``compare_term`` (default: ``term``). A period that holds no posts
+    is not compared: nothing was collected then, so its mentions are missing,
+    not zero.
     ``mentioned``: as for :func:`term_volume` (``posts`` then needs no ``text``).
 
     Returns
@@ -515,8 +485,12 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     table : DataFrame
         Two rows (A and B): ``side``, ``term``, ``since``, ``until``,
         ``days``, ``mentions``, ``per_day``, ``posts`` (all posts in the
-        period), ``share`` (of them, mentioning the term) and one column per
-        camp (or outlet / kind, from ``by``).
+        period), ``share`` (of them, mentioning the term), ``covered_days``
+        (the days of the period inside the corpus, from its first post's day
+        to its last's), ``coverage`` (``full``, ``partial`` or ``none``: no
+        posts, and ``mentions``, ``per_day``, ``share`` and the camps'
+        counts missing), ``note`` (what the corpus does not cover, or None)
+        and one column per camp (or outlet / kind, from ``by``).
     sentence : str
         "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs
         2,674 mentioning Ukraine in all of December 2021 (535.0 vs 86.3 a
@@ -535,63 +509,132 @@ def compare_volume(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *, 
     3 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs 2 mentioning Ukraine in all of
     December 2021 (0.5 vs 0.065 a day: 7.8 times the daily rate; 100% of the 3 posts published then vs
     100% of 2)
+    >>> print(compare_volume(posts, term="Kazakhstan", since="2022-01-12", until="2022-01-18",
+    ...     compare_since="2021-11-01", compare_until="2021-12-01")[1])  # doctest: +NORMALIZE_WHITESPACE
+    3 posts mentioning Kazakhstan in six days (12-17 Jan 2022); the corpus holds no posts in all of
+    November 2021 (it covers 5 Dec 2021 to 14 Jan 2022): no comparison
     """
     t_all = to_ns(posts["published_at"]) if len(posts) else np.zeros(0, np.int64)
-    if since is None or until is None:
-        if len(t_all) == 0:
-            raise AnalysisError("no posts")
-        lo = pd.Timestamp(from_ns(t_all.min())).floor("D")
-        hi = pd.Timestamp(from_ns(t_all.max())).floor("D") + pd.Timedelta(days=1)
-        since = since if since is not None else lo
-        until = until if until is not None else hi
+    if len(t_all) == 0:
+        raise AnalysisError("no posts")
+    day = 86_400 * 10**9
+    c_lo, c_hi = t_all.min() // day * day, (t_all.max() // day + 1) * day  # the corpus, by whole days
+    slack = 3 * (c_hi - c_lo) / len(t_all)  # no post for this long past an end is a chance under 5%
+    since = since if since is not None else from_ns(c_lo)
+    until = until if until is not None else from_ns(c_hi)
     compare_since = compare_since if compare_since is not None else since
     compare_until = compare_until if compare_until is not None else until
     compare_term = compare_term or term
-    if compare_term == term and user_time_ns(compare_since) == user_time_ns(since) \
-            and user_time_ns(compare_until) == user_time_ns(until):
+    spans = [_bounds(since, until), _bounds(compare_since, compare_until, "compare_since")]
+    if compare_term == term and spans[0] == spans[1]:
         raise AnalysisError("give another term or another period to compare with")
     rows = []
-    keys_all = _keys(posts, outlets, by) if len(posts) else np.zeros(0, object)
+    keys_all = _keys(posts, outlets, by)
     given = _given_mentions(posts, [term, compare_term], mentioned)
-    norm = _arrow_texts(posts["text"]) if len(posts) and given is None else None
-    for side, tm, a, b in (("A", term, since, until), ("B", compare_term, compare_since, compare_until)):
-        keep = (t_all >= user_time_ns(a)) & (t_all < user_time_ns(b))
-        if not len(posts):
-            hit = np.zeros(0, bool)
-        else:
-            hit = (_mentions_in(norm, tm) if given is None else given[tm]) & keep
-        days = (user_time_ns(b) - user_time_ns(a)) / 86400e9
-        row = {"side": side, "term": tm, "since": from_ns(user_time_ns(a)), "until": from_ns(user_time_ns(b)),
-               "days": round(days, 3), "mentions": int(hit.sum()),
-               "per_day": round(hit.sum() / days, 3) if days > 0 else np.nan, "posts": int(keep.sum()),
-               "share": round(hit.sum() / keep.sum(), 4) if keep.sum() else np.nan}
+    given = given if given is not None else mention_table(posts["text"], [term, compare_term])
+    for side, tm, (a, b) in (("A", term, spans[0]), ("B", compare_term, spans[1])):
+        keep = (t_all >= a) & (t_all < b)
+        hit = np.asarray(given[tm], dtype=bool) & keep
+        days, cov = (b - a) / day, max(0, min(b, c_hi) - max(a, c_lo)) / day
+        n, m = int(keep.sum()), int(hit.sum()) if keep.any() else pd.NA
+        part = bool(n) and (days - cov) * day > slack
+        row = {"side": side, "term": tm, "since": from_ns(a), "until": from_ns(b), "days": round(days, 3),
+               "mentions": m, "per_day": round(m / (cov if part else days), 3) if n else np.nan, "posts": n,
+               "share": round(m / n, 4) if n else np.nan, "covered_days": round(cov, 3),
+               "coverage": "none" if not n else "partial" if part else "full"}
+        row["note"] = (f"no posts: the corpus covers {_dates(c_lo, c_hi)}" if not n else None if not part else
+                       f"only {cov:g} of its {days:g} days lie in the corpus ({_dates(c_lo, c_hi)}): "
+                       f"per_day is per day covered")
         for k, v in pd.Series(keys_all[hit]).value_counts().sort_index().items():
             row[str(k)] = int(v)
         rows.append(row)
     table = pd.DataFrame(rows)
-    extra = [c for c in table.columns if c not in ("side", "term", "since", "until", "days", "mentions",
-                                                    "per_day", "posts", "share")]
-    table[extra] = table[extra].fillna(0).astype(np.int64)
+    table["mentions"] = table["mentions"].astype("Int64")
+    extra = list(table.columns[12:])
+    table[extra] = table[extra].fillna(0).astype("Int64")
+    table.loc[table["posts"] == 0, extra] = pd.NA  # nothing was collected then: missing, not zero
     A, B = rows
-    same_term = A["term"] == B["term"]
-    sa = describe_span(A["since"], A["until"])
-    sb = describe_span(B["since"], B["until"])
-    word = "posts" if A["mentions"] != 1 else "post"
-    second = f"{B['mentions']:,}" + ("" if same_term else f" mentioning {B['term']}")
-    sentence = f"{A['mentions']:,} {word} mentioning {A['term']} {sa} vs {second} {sb}"
+    sa, sb = describe_span(A["since"], A["until"]), describe_span(B["since"], B["until"])
+    if not (A["posts"] and B["posts"]):
+        said = [f"{r['mentions']:,} {_posts(r['mentions'])} mentioning {r['term']} {s}" if r["posts"] else
+                f"the corpus holds no posts {s}" for r, s in ((A, sa), (B, sb))]
+        return table, f"{'; '.join(said)} (it covers {_dates(c_lo, c_hi)}): no comparison"
+    second = f"{B['mentions']:,}" + ("" if A["term"] == B["term"] else f" mentioning {B['term']}")
+    sentence = f"{A['mentions']:,} {_posts(A['mentions'])} mentioning {A['term']} {sa} vs {second} {sb}"
     notes = []
-    if A["days"] != B["days"] and A["per_day"] == A["per_day"] and B["per_day"] == B["per_day"]:
+    eff = [r["covered_days"] if r["coverage"] == "partial" else r["days"] for r in (A, B)]
+    if eff[0] != eff[1]:
         rate = f"{_fmt(A['per_day'])} vs {_fmt(B['per_day'])} a day"
         if B["mentions"] > 0:
-            ratio = (A["mentions"] / A["days"]) / (B["mentions"] / B["days"])
-            rate += f": {ratio:.2g} times the daily rate"
+            rate += f": {(A['mentions'] / eff[0]) / (B['mentions'] / eff[1]):.2g} times the daily rate"
         notes.append(rate)
-    if A["share"] == A["share"] and B["share"] == B["share"]:
-        notes.append(f"{_pct(A['share'])} of the {A['posts']:,} posts published then vs "
-                     f"{_pct(B['share'])} of {B['posts']:,}")
-    if notes:
-        sentence += " (" + "; ".join(notes) + ")"
-    return table, sentence
+    notes.append(f"{_pct(A['share'])} of the {A['posts']:,} {_posts(A['posts'])} published then vs "
+                 f"{_pct(B['share'])} of {B['posts']:,}")
+    notes += [f"the corpus covers only {r['covered_days']:g} of the {w} period's {r['days']:g} days: rates per "
+              f"day covered" for r, w in ((A, "first"), (B, "second")) if r["coverage"] == "partial"]
+    return table, sentence + " (" + "; ".join(notes) + ")"
+
+
+def volume_by_side(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, terms=(), *, since=None, until=None,
+                   compare_since=None, compare_until=None, **kwargs) -> tuple[pd.DataFrame, list[dict]]:
+    """:func:`term_volume` of each term over its own period, and what each period holds.
+
+    Without a period to compare with, every term over ``[since, until)``. With
+    one (``compare_since``, ``compare_until``), the second term -- or the only
+    one -- over it (``side`` "B", a column added first) and the others over
+    ``[since, until)`` (``side`` "A"), as :func:`compare_volume` compares them.
+    ``kwargs`` go to :func:`term_volume`.
+
+    Returns the volume table and one dict per period: ``side``, ``terms``,
+    ``since``, ``until`` (None where open), ``posts`` in it, ``span`` (its
+    words, "" for the whole corpus) and ``note`` (for a period without
+    posts: "no posts between ... (the corpus covers ... to ...)"; else None).
+
+    >>> import pandas as pd
+    >>> posts = pd.DataFrame({"post_id": list("ab"), "outlet": "tass", "published_at": ["2022-01-03", "2022-01-20"],
+    ...                       "text": ["Kazakhstan", "Ukraine"]})
+    >>> v, ranges = volume_by_side(posts, terms=["Kazakhstan", "Ukraine"], since="2022-01-01", until="2022-01-10",
+    ...                            compare_since="2022-02-01", compare_until="2022-03-01", freq="M")
+    >>> v[["side", "term", "period", "mentions", "partial"]].values.tolist()
+    [['A', 'Kazakhstan', '2022-01', 1, True], ['A', 'Kazakhstan', '2022-01', 1, True]]
+    >>> ranges[1]["note"]
+    'no posts between 2022-02-01 and 2022-03-01 (the corpus covers 3 Jan 2022 to 20 Jan 2022)'
+    """
+    terms = [terms] if isinstance(terms, str) else list(terms)
+    compare = compare_since is not None or compare_until is not None
+    sides = [("A", [t for i, t in enumerate(terms) if i != 1 or not compare], since, until)]
+    if compare:
+        sides.append(("B", [terms[1] if len(terms) > 1 else terms[0]], compare_since, compare_until))
+    t = to_ns(posts["published_at"]) if len(posts) else np.zeros(0, np.int64)
+    corpus = f"the corpus covers {_dates(t.min(), t.max() + 1)}" if len(t) else "the corpus is empty"
+    out, ranges = [], []
+    for side, tms, a, b in sides:
+        lo, hi = _bounds(a, b, "since" if side == "A" else "compare_since")
+        n = int(_inside(t, lo, hi).sum())
+        v = term_volume(posts, outlets, tms, since=a, until=b, **kwargs)
+        out.append(v.assign(side=side)[["side"] + list(v.columns)] if compare else v)
+        when = [x if x is None else str(from_ns(x).date()) if x % 86_400_000_000_000 == 0 else iso_z(x)
+                for x in (lo, hi)]
+        where = (f"between {when[0]} and {when[1]}" if lo is not None and hi is not None else
+                 f"from {when[0]} on" if lo is not None else f"before {when[1]}" if hi is not None else "at all")
+        note = None if n else f"no posts {where} ({corpus})"
+        span = describe_span(from_ns(lo), from_ns(hi)) if lo is not None and hi is not None else \
+            "" if lo is None and hi is None else where
+        ranges.append({"side": side, "terms": tms, "since": from_ns(lo) if lo is not None else None,
+                       "until": from_ns(hi) if hi is not None else None, "posts": n, "span": span, "note": note})
+    full = [v for v in out if len(v)]
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else (full or out)[0], ranges
+
+
+def _posts(n) -> str:
+    return "post" if n == 1 else "posts"
+
+
+def _dates(a: int, b: int) -> str:
+    """``[a, b)`` (nanoseconds) as days: "1 Jan 2022 to 31 Jan 2022", "5 Jan 2022"."""
+    x, y = pd.Timestamp(a), pd.Timestamp(b - 1)
+    days = [f"{t.day} {t.strftime('%b %Y')}" for t in (x, y)]
+    return days[0] if days[0] == days[1] else " to ".join(days)
 
 
 def _pct(x: float) -> str:

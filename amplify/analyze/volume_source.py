@@ -1,28 +1,140 @@
-"""Mentions read from a workspace a stretch of time at a time, for :mod:`amplify.analyze.volume`.
+r"""Where :mod:`amplify.analyze.volume` gets its mentions: the matching rule, and a workspace read a stretch at a time.
 
-Counting how often outlets mention a term needs every post's text once, but
-only a yes/no per post and term afterwards. Reading the texts of a whole
-workspace into memory costs about 1.7 GiB per million posts, so at tens of
-millions of posts :func:`term_volume` over ``ws.posts(columns=[..., "text"])``
-no longer fits. :func:`read_mentions` instead reads the posts in consecutive
-time ranges of about ``rows_per_read`` posts each (estimated from the parts'
-row counts and time spans in the manifest, so no text is read to plan them),
-matches every term on each range's texts (in Arrow, with the rules of
-:func:`~amplify.analyze.volume.mentions`) and keeps only the outlet, the time
-and one boolean per term. Peak memory is then one range's texts plus a few
-bytes per post, and the counts are those of reading everything at once.
+Matching (:func:`mentions`)
+    Case-insensitive (Unicode case folding, so Cyrillic and Greek fold too),
+    after NFKC normalisation of both the text and the term (full-width and
+    compatibility forms match their plain forms). A term is matched on *word
+    boundaries*: the characters around it must not be letters, digits or
+    ``_`` -- "Kazakhstan" matches "Kazakhstan's" and "#Kazakhstan" but not
+    "Kazakhstani". A trailing ``*`` matches any ending (``Kazakh*``). Terms
+    holding a character of a script written without spaces (Chinese,
+    Japanese, Thai) match as plain substrings, since those scripts have no
+    word boundaries (``哈萨克斯坦``). Several words match as a phrase, with
+    the same spacing. An apostrophe, a double quote or a dash in a term
+    matches any of its variants (``_VARIANTS``: "Ukraine's" matches
+    "Ukraine’s" and "Ukraine‘s", "Russia-Ukraine" matches "Russia–Ukraine"),
+    as detection, which reads them all as separators, does. The search runs
+    in Arrow's C++ regular-expression engine (RE2) over the whole column.
+
+Reading (:func:`read_mentions`)
+    Counting how often outlets mention a term needs every post's text once,
+    but only a yes/no per post and term afterwards. Reading the texts of a
+    whole workspace into memory costs about 1.7 GiB per million posts, so at
+    tens of millions of posts :func:`~amplify.analyze.volume.term_volume`
+    over ``ws.posts(columns=[..., "text"])`` no longer fits.
+    :func:`read_mentions` instead reads the posts in consecutive time ranges
+    of about ``rows_per_read`` posts each (estimated from the parts' row
+    counts and time spans in the manifest, so no text is read to plan them),
+    matches every term on each range's texts and keeps only the outlet, the
+    time and one boolean per term. Peak memory is then one range's texts
+    plus a few bytes per post, and the counts are those of reading
+    everything at once.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from amplify.analyze.volume import mention_table
+from amplify.analyze.errors import AnalysisError
+from amplify.text.nfkc import nfkc
 
-__all__ = ["read_mentions", "time_ranges"]
+__all__ = ["mentions", "mention_table", "term_pattern", "read_mentions", "time_ranges"]
+
+#: Characters a term's character matches any of (after NFKC): apostrophes, double quotes, dashes.
+_VARIANTS = ("'\u2018\u2019\u201b\u02bc\u2032`", '"\u201c\u201d\u201e\u201f\u00ab\u00bb',
+             "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043")
+_FOLD = {c: "[" + "".join(re.escape(x) for x in group) + "]" for group in _VARIANTS for c in group}
+_NO_SPACE = re.compile(r"[\u0E00-\u0E7F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0002FA1F]")
+
+
+def term_pattern(term: str) -> tuple[str, bool]:
+    """The RE2 pattern for ``term`` and whether it is a plain substring (no-space scripts).
+
+    >>> term_pattern("Kazakh*")[0]
+    '(?i)(?:^|[^\\\\p{L}\\\\p{N}\\\\p{M}_])Kazakh'
+    >>> term_pattern("哈萨克斯坦")
+    ('哈萨克斯坦', True)
+    >>> mentions(["Ukraine’s army", "Ukraine‘s", "Ukraines"], "Ukraine's").tolist()
+    [True, True, False]
+    """
+    t = unicodedata.normalize("NFKC", str(term)).strip()
+    if not t or t == "*":
+        raise AnalysisError("empty term")
+    prefix = t.endswith("*")
+    if prefix:
+        t = t[:-1].rstrip()
+    if _NO_SPACE.search(t):
+        return t, True
+    body = r"\s+".join("".join(_FOLD.get(c) or re.escape(c) for c in w) for w in t.split())
+    left = r"(?:^|[^\p{L}\p{N}\p{M}_])"
+    right = "" if prefix else r"(?:$|[^\p{L}\p{N}\p{M}_])"
+    return f"(?i){left}{body}{right}", False
+
+
+def _arrow_texts(texts):
+    import pyarrow as pa
+
+    if isinstance(texts, (pa.Array, pa.ChunkedArray)):
+        arr = texts
+    else:
+        ser = pd.Series(texts)
+        try:
+            arr = pa.array(ser.array) if "pyarrow" in str(getattr(ser.dtype, "storage", "")) else None
+        except (TypeError, pa.ArrowInvalid):
+            arr = None
+        if arr is None:
+            arr = pa.array(ser.astype(object).where(ser.notna(), "").to_numpy(dtype=object), type=pa.large_string())
+    return nfkc(arr)  # only the texts NFKC changes are normalised (most news text is NFKC already)
+
+
+def mentions(texts, term: str) -> np.ndarray:
+    """Boolean per text: does it mention ``term``? (the rules are in the module documentation)
+
+    Parameters
+    ----------
+    texts : sequence of str, pandas Series or pyarrow array
+    term : str
+
+    Examples
+    --------
+    >>> mentions(["Kazakhstan's crisis", "Kazakhstani tenge", "#Kazakhstan!", "в Казахстане",
+    ...           "КАЗАХСТАН", "哈萨克斯坦局势", "ＫＡＺＡＫＨＳＴＡＮ"], "Kazakhstan").tolist()
+    [True, False, True, False, False, False, True]
+    >>> mentions(["в Казахстане", "КАЗАХСТАН заявил"], "казахстан").tolist()
+    [False, True]
+    >>> mentions(["в Казахстане", "Казахстан"], "казахстан*").tolist()
+    [True, True]
+    >>> mentions(["中国外交部:哈萨克斯坦局势", "Kazakhstan"], "哈萨克斯坦").tolist()
+    [True, False]
+    """
+    return _mentions_in(_arrow_texts(texts), term)
+
+
+def mention_table(texts, terms) -> pd.DataFrame:
+    """One boolean column per distinct term: does each text mention it? (texts normalised once)
+
+    >>> mention_table(["Kazakhstan", "Ukraine and Kazakhstan"], ["Kazakhstan", "Ukraine"]).values.tolist()
+    [[True, False], [True, True]]
+    """
+    norm = _arrow_texts(texts)
+    return pd.DataFrame({t: _mentions_in(norm, t) for t in dict.fromkeys(terms)})
+
+
+def _mentions_in(arr, term: str) -> np.ndarray:
+    """:func:`mentions` over texts already normalised by ``_arrow_texts`` (done once for several terms)."""
+    import pyarrow.compute as pc
+
+    pat, plain = term_pattern(term)
+    if plain:
+        hit = pc.match_substring(arr, pat, ignore_case=True)
+    else:
+        hit = pc.match_substring_regex(arr, pat)
+    return hit.to_numpy(zero_copy_only=False).astype(bool)
 
 _DAY_NS = 86_400 * 10**9
 

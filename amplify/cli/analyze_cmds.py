@@ -516,15 +516,17 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
            surge_on, fmt, raw, quiet):
     """How often do outlets mention a term, per period and camp? Comparisons and surges.
 
-    Counts posts mentioning each term (case-insensitive, on word boundaries;
-    Chinese and Japanese as substrings) per period and per camp, outlet or
-    outlet kind, with the share of that camp's posts (shown as "12 (4.1%)");
-    a camp's periods before its first post or after its last are blank, not
-    zero. With two terms or a comparison period, prints a sentence such as
-    "3,210 posts mentioning Kazakhstan in six days (12-17 Jan 2022) vs 2,674
-    mentioning Ukraine in all of December 2021". A period is flagged as a
-    surge when its count is at least --min-count and above the baseline plus
-    --z standard deviations (at least sqrt(mean) and 1); the baseline is the
+    Counts posts mentioning each term (case-insensitive, on word boundaries,
+    any apostrophe or dash alike; Chinese and Japanese as substrings) in
+    [--since, --until) per period (one cut by either end is partial) and per
+    camp, outlet or outlet kind, with the share of that camp's posts ("12
+    (4.1%)"); a camp's periods before its first post or after its last are
+    blank, not zero. Two terms or periods get a sentence ("3,210 posts
+    mentioning Kazakhstan in six days (12-17 Jan 2022) vs 2,674 mentioning
+    Ukraine in all of December 2021"; a period without posts is not compared)
+    and a table each, over its own period. A period is flagged as a surge
+    when its count is at least --min-count and above the baseline plus --z
+    standard deviations (at least sqrt(mean) and 1); the baseline is the
     --baseline previous periods (by default the mentions their share of
     posts predicts for this period's posts), leaving out surges younger than
     --baseline periods: a level that holds becomes the new baseline.
@@ -535,21 +537,26 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
       amplify volume --workspace ws --term Kazakhstan --since 2022-01-05 --until 2022-01-11 \\
           --term Ukraine --compare-since 2021-12-01 --compare-until 2022-01-01
     """
+    from amplify.analyze.errors import user_time_ns
     from amplify.analyze.tables import json_records
-    from amplify.analyze.volume import compare_volume, term_volume
+    from amplify.analyze.volume import compare_volume, volume_by_side
     from amplify.analyze.volume_source import read_mentions
     from amplify.workspace import Workspace
 
     if (compare_since is None) != (compare_until is None):
         raise click.UsageError("give both --compare-since and --compare-until")
+    for a, b, flag in ((since, until, "--"), (compare_since, compare_until, "--compare-")):
+        if a is not None and b is not None and user_time_ns(a) >= user_time_ns(b):
+            raise click.UsageError(f"{flag}since ({a}) must be before {flag}until ({b}): the range is empty")
     try:
         ws = Workspace.open(workspace)
         # texts are read a stretch of time at a time and only the matches kept (bounded memory)
         posts, mentioned = read_mentions(ws, list(terms), progress=not quiet)
         outlets = ws.outlets()
-        vol = term_volume(posts, outlets, list(terms), by=by, freq=freq, since=since, until=until,
-                          baseline=baseline, z=zscore, min_count=min_count, surge_on=surge_on,
-                          mentioned=mentioned)
+        vol, ranges = volume_by_side(posts, outlets, list(terms), since=since, until=until,
+                                     compare_since=compare_since, compare_until=compare_until, by=by, freq=freq,
+                                     baseline=baseline, z=zscore, min_count=min_count, surge_on=surge_on,
+                                     mentioned=mentioned)
         comparison, sentence = None, None
         if len(terms) > 1 or compare_since is not None:
             comparison, sentence = compare_volume(
@@ -561,38 +568,59 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
     surges = vol[vol["surge"]] if len(vol) else vol
     if fmt == "json":
         emit_json({"sentence": sentence, "comparison": json_records(comparison), "volume": json_records(vol),
-                   "surges": json_records(surges)})
+                   "surges": json_records(surges), "ranges": json_records(pd.DataFrame(ranges)),
+                   "comparable": None if comparison is None else bool((comparison["coverage"] != "none").all())})
         return
     if fmt == "csv":
+        for text in [r["note"] for r in ranges if r["note"]]:
+            note(text, quiet)
         emit_table(vol, "csv", raw=raw)
         return
     if sentence:
         click.echo(sentence)
-        _table(comparison, "table")
+        _table(comparison.drop(columns="note"), "table")
+        for side, text in comparison[["side", "note"]].dropna().itertuples(index=False):
+            click.echo(f"{side}: {text}")
         click.echo("")
-    for term, v in vol.groupby("term", sort=False):
-        total = v[v["key"] == "all"]["mentions"].sum() if (v["key"] == "all").any() else v["mentions"].sum()
-        click.echo(f"== {term}: {total:,} posts mentioning it, per {dict(D='day', W='week', M='month')[freq]} "
-                   f"and {by}")
-        cells = [("" if not cov else f"{int(m):,} ({100 * sh:.2g}%)" if sh < 0.1 else f"{int(m):,} ({100 * sh:.0f}%)")
-                 for m, sh, cov in zip(v["mentions"].fillna(0), v["share"].fillna(0), v["covered"])]
-        wide = v.assign(cell=cells).pivot(index="period", columns="key", values="cell")
-        wide = wide.loc[v["period"].drop_duplicates()]
-        if by == "outlet":
-            keep = v.groupby("key")["mentions"].sum().astype("int64").sort_values(ascending=False).head(12).index
-            wide = wide[[k for k in wide.columns if k in keep]]
-        flags = v[v["key"] == "all"].set_index("period")["surge"] if (v["key"] == "all").any() else None
-        wide = wide.reset_index()
-        if flags is not None:
-            wide["surge"] = ["SURGE" if flags.get(p, False) else "" for p in wide["period"]]
-        _table(wide, "table", max_rows=400)
-        s = surges[surges["term"] == term]
-        if len(s):
-            click.echo("surges (mentions above the baseline rule):")
-            periods = list(v["period"].drop_duplicates())
-            for key, sk in s.groupby("key", sort=False):
-                click.echo(f"  {terminal_safe(str(key), collapse_breaks=True)}: " + ", ".join(_runs(sk, periods)))
-        click.echo("")
+    for r in ranges:
+        for term in r["terms"] if r["posts"] else []:
+            v = vol[(vol["term"] == term) & ((vol["side"] == r["side"]) if "side" in vol.columns else True)]
+            total = v[v["key"] == "all"]["mentions"].sum() if (v["key"] == "all").any() else v["mentions"].sum()
+            click.echo(f"== {term}: {total:,} {'post' if total == 1 else 'posts'} mentioning it{' ' * bool(r['span'])}"
+                       f"{r['span']}, per {dict(D='day', W='week', M='month')[freq]} and {by}")
+            _volume_table(v, by)
+            s = surges[surges.index.isin(v.index)]
+            if len(s):
+                click.echo("surges (mentions above the baseline rule):")
+                periods = list(v["period"].drop_duplicates())
+                for key, sk in s.groupby("key", sort=False):
+                    click.echo(f"  {terminal_safe(str(key), collapse_breaks=True)}: " + ", ".join(_runs(sk, periods)))
+            click.echo("")
+        if r["note"]:
+            click.echo(r["note"])
+
+
+def _volume_table(v: pd.DataFrame, by: str) -> None:
+    """One term's counts as a table: a row per period, a column per key ('all' last), surges and partial periods."""
+    cells = [("" if not cov else f"{int(m):,} ({100 * sh:.2g}%)" if sh < 0.1 else f"{int(m):,} ({100 * sh:.0f}%)")
+             for m, sh, cov in zip(v["mentions"].fillna(0), v["share"].fillna(0), v["covered"])]
+    wide = v.assign(cell=cells).pivot(index="period", columns="key", values="cell")
+    wide = wide.loc[v["period"].drop_duplicates()]
+    if by == "outlet":
+        keep = v.groupby("key")["mentions"].sum().astype("int64").sort_values(ascending=False).head(12).index
+        wide = wide[[k for k in wide.columns if k in keep]]
+    wide = wide[[k for k in wide.columns if k != "all"] + [k for k in wide.columns if k == "all"]]
+    flags = v[v["key"] == "all"].set_index("period")["surge"] if (v["key"] == "all").any() else None
+    wide = wide.reset_index()
+    if flags is not None:
+        wide["surge"] = ["SURGE" if flags.get(p, False) else "" for p in wide["period"]]
+    part = v[v["partial"]].drop_duplicates("period").set_index("period")
+    if len(part):  # the days a period cut by --since or --until counts ("five days (5-9 Oct 2022)")
+        from amplify.analyze.volume import describe_span
+        words = {p: describe_span(r.since, r.until).split(" ", 1)[1] for p, r in part.iterrows()}
+        wide["partial"] = ["" if p not in words else "only " + (words[p][words[p].index("(") + 1:-1]
+                           if " hours (" in words[p] else words[p]) for p in wide["period"]]
+    _table(wide, "table", max_rows=400)
 
 
 def _runs(sk: pd.DataFrame, periods: list) -> list:
