@@ -581,7 +581,7 @@ def volume_by_side(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, ter
 
     Without a period to compare with, every term over ``[since, until)``. With
     one (``compare_since``, ``compare_until``), the second term -- or the only
-    one -- over it (``side`` "B", a column added first) and the others over
+    one -- over it (``side`` "B", a column added last) and the others over
     ``[since, until)`` (``side`` "A"), as :func:`compare_volume` compares them.
     ``kwargs`` go to :func:`term_volume`.
 
@@ -612,7 +612,7 @@ def volume_by_side(posts: pd.DataFrame, outlets: pd.DataFrame | None = None, ter
         lo, hi = _bounds(a, b, "since" if side == "A" else "compare_since")
         n = int(_inside(t, lo, hi).sum())
         v = term_volume(posts, outlets, tms, since=a, until=b, **kwargs)
-        out.append(v.assign(side=side)[["side"] + list(v.columns)] if compare else v)
+        out.append(v.assign(side=side) if compare else v)  # (last: scripts may read columns by position)
         when = [x if x is None else str(from_ns(x).date()) if x % 86_400_000_000_000 == 0 else iso_z(x)
                 for x in (lo, hi)]
         where = (f"between {when[0]} and {when[1]}" if lo is not None and hi is not None else
