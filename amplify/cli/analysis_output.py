@@ -7,7 +7,8 @@ import pandas as pd
 
 from amplify.cli.common import emit_table, terminal_safe
 
-__all__ = ["screen_cell", "screen", "table", "heading", "open_workspace", "user_errors", "fmt_s", "warn"]
+__all__ = ["screen_cell", "screen", "table", "heading", "open_workspace", "user_errors", "fmt_s", "warn", "when",
+           "lag_words"]
 
 
 def screen_cell(v):
@@ -75,6 +76,32 @@ def fmt_s(s) -> str:
     if s < 172800:
         return f"{s / 3600:.1f}h"
     return f"{s / 86400:.1f}d"
+
+
+def when(t, unit) -> str:
+    """A post's time as the paths and trace texts show it: the date alone where the hop's times are dates (a date
+    read as midnight has no time of day to show), else to the minute."""
+    if t is None or pd.isna(t):
+        return "–"
+    t = pd.Timestamp(t)
+    if unit == "day" and t == t.normalize():
+        return f"{t:%Y-%m-%d}"
+    return f"{t:%Y-%m-%d %H:%M}"
+
+
+
+def lag_words(s, unit, cite: bool = False) -> str:
+    """A lag as the paths table shows it: 'n/a' for a citation (no source post), 'same day' when the
+    posts fall in one day of day-only times (the order is unknown: not '0s'), whole days at day
+    resolution, else as recorded."""
+    if cite:
+        return "n/a"
+    unit = unit if isinstance(unit, str) else None
+    if s is None or s != s:
+        return f"same {unit}" if unit else "-"
+    if unit == "day":  # a known lag under a day at day resolution: different days, less than one apart
+        return "<1d" if 0 < float(s) < 86400 else f"{float(s) / 86400:.0f}d"
+    return fmt_s(s)
 
 
 # --------------------------------------------------------------------------- synergy
