@@ -41,8 +41,13 @@ def ws(tmp_path_factory):
                  "Officials said the new railway line between the two provinces opens in the autumn of next year",
                  "Wire: officials said the new railway line between the two provinces opens in the autumn of next year"],
     })
+    relay = pd.DataFrame({"post_id": ["s1"], "outlet": ["sp"], "published_at": ["2019-07-11T21:30:00Z"],
+                          "text": ["Sputnik: Beijing said on Monday that " + LINE + ", Global Times reported."]})
     with w.writer():
-        w.add_posts(posts)
+        w.add_posts(pd.concat([posts, relay], ignore_index=True))
+        # camps, and one outlet of the table that never posted
+        w.set_outlets(pd.DataFrame({"outlet": ["mfa", "gt", "sp", "wire", "paper", "quiet"],
+                                    "group": ["CN", "CN", "RU", "INT", "INT", "RU"]}))
         detect_workspace(w)
     return w
 
@@ -73,3 +78,18 @@ def test_links_table_says_a_lag_from_a_dated_post_in_days(ws):
             .splitlines()[1:]}
     assert re.search(r" 5 d +(True|False)", rows["mfa>gt"]), rows["mfa>gt"]
     assert re.search(r" 3 h 25 min +(True|False)", rows["wire>paper"]), rows["wire>paper"]
+
+
+def test_bridges_say_a_lag_from_a_dated_post_in_days_and_count_outlets_with_posts(ws):
+    out = _run("bridges", "--workspace", ws.path, "--all-links")  # (s1's parent is m1; g1 -> s1 is an also-match)
+    assert "(6 outlets, 5 with posts," in out.splitlines()[0] or "(6 outlets, 5 with posts," in out, out
+    row = next(line for line in out.splitlines() if line.startswith("mfa -> gt -> sp"))
+    lag_in = (pd.Timestamp("2019-07-08T18:00:00Z") - pd.Timestamp("2019-07-03T00:00:00Z")).total_seconds()
+    assert f" {int(lag_in // 86400)}d + 3.1d " in row, row       # gt and sp give times: as recorded
+
+
+def test_trace_text_shows_a_dated_match_as_a_date(ws):
+    out = _run("trace", "--workspace", ws.path, "--text", "special administrative region")
+    rows = {line.split()[0]: line for line in out.splitlines() if line[:2] in ("m1", "g1", "s1")}
+    assert re.search(r" 2019-07-03 +\w", rows["m1"]) and "00:00" not in rows["m1"], rows
+    assert "2019-07-08 18:00:00" in rows["g1"]

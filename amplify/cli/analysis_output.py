@@ -100,7 +100,8 @@ def lag_words(s, unit, cite: bool = False) -> str:
     if s is None or s != s:
         return f"same {unit}" if unit else "-"
     if unit == "day":  # a known lag under a day at day resolution: different days, less than one apart
-        return "<1d" if 0 < float(s) < 86400 else f"{float(s) / 86400:.0f}d"
+        # whole days between the dates (a dated post stands for its whole day): 5 d 18 h is "5d", as fmt_days says
+        return "<1d" if 0 < float(s) < 86400 else f"{int(float(s) // 86400)}d"
     return fmt_s(s)
 
 

@@ -216,7 +216,10 @@ def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_t
     if fmt == "csv":
         emit_table(rep.table if which == "bridges" else rep.evidence, "csv", raw=raw)
         return
-    click.echo(f"Bridges between camps ({rep.settings['outlets']:,} outlets, {rep.settings['edges']:,} outlet "
+    posting = int(posts["outlet"].nunique())  # the outlets table may name outlets that never posted
+    n_out = f"{rep.settings['outlets']:,} outlets" + (f", {posting:,} with posts" if posting < rep.settings["outlets"]
+                                                     else "")
+    click.echo(f"Bridges between camps ({n_out}, {rep.settings['edges']:,} outlet "
                f"pairs; betweenness {rep.settings['betweenness']}, distance = 1/echoes; "
                f"{rep.settings['ranked']:,} outlet(s) carry a cross-camp cascade)")
     t = rep.table[rep.table["rank"].notna()]
@@ -231,8 +234,17 @@ def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_t
                    f"{terminal_safe(r.reason, collapse_breaks=True)}")
     if len(rep.evidence):
         _heading("Evidence: top routes through each bridge, with the fastest example")
+        from amplify.analyze.ties import day_only_outlets
+
+        dated = set(day_only_outlets(posts))  # a lag to or from an outlet that gives dates is known to the day
+
+        def lag(sec, *outlets):
+            return _lag(sec or None, "day") if sec == sec and any(o in dated for o in outlets) else _fmt_s(sec)
+
         ev = rep.evidence.copy()
-        ev["lags"] = [f"{_fmt_s(a)} + {_fmt_s(b)}" for a, b in zip(ev["lag_in_s"], ev["lag_out_s"])]
+        ev["lags"] = [f"{lag(a, so, b)} + {lag(c, b, to)}" for a, c, so, b, to in
+                      zip(ev["lag_in_s"], ev["lag_out_s"], ev["source_outlet"], ev["bridge"], ev["target_outlet"])]
+        ev["bridge_time"] = [_when(t, "day") if b in dated else t for t, b in zip(ev["bridge_time"], ev["bridge"])]
         _table(ev[["route", "role", "cascades", "source_id", "bridge_id", "target_id", "bridge_time", "lags",
                    "kind_in", "text"]], "table")
 

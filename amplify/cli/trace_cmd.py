@@ -89,7 +89,8 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
     if rep.matches is not None:
         click.echo(f"{len(rep.matches):,} post(s) carry the text, best match first; tracing from the best "
                    f"(the earliest of the best), {rep.post_id}")
-        _table(rep.matches.head(20), "table")
+        m = rep.matches.head(20)
+        _table(m.assign(time=[when(t, o) for t, o in zip(m["time"], m["outlet"])]), "table")
         click.echo("")
     click.echo(terminal_safe(f"Origin {s['origin']} by {s['origin_outlet']} [{s['origin_group']}] at "
                              f"{when(s['origin_time'], s['origin_outlet'])}; {s['hops_to_post']} hop(s) up from "
