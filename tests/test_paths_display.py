@@ -196,3 +196,10 @@ def test_a_known_lag_under_a_day_at_day_resolution_is_not_zero_days():
     # a timed post at 23:58:30 and a dated post of the next day: 90 s apart, on different days
     assert [_lag(90.0, "day"), _lag(None, "day"), _lag(2 * 86400.0, "day"), _lag(None, "day", cite=True)] == [
         "<1d", "same day", "2d", "n/a"]
+
+
+def test_all_links_and_parents_only_together_are_refused(day_ws):
+    # they were accepted silently, and the header then said "parent links and also-matches alike"
+    res = CliRunner().invoke(paths_cmd, ["--workspace", day_ws[0], "--from", "INTL", "--to", "UA", "--all-links",
+                                         "--parents-only"])
+    assert res.exit_code == 2 and "--all-links and --parents-only" in res.output, res.output

@@ -295,6 +295,8 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
     """
     from amplify.analyze.paths import amplification_paths
 
+    if all_links and parents_only:  # one ranks also-matches with parents, the other leaves them out
+        raise click.UsageError("--all-links and --parents-only contradict each other: give one")
     link_kinds, outlet_kind_list = kind_values(kinds, outlet_kinds)
     try:
         ws, links, posts, outlets, _ = _open(workspace, linkset)
