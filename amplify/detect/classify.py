@@ -212,6 +212,11 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
       / Sweden).
       Names are checked for short pairs only, numbers for short pairs and
       verbatim pairs;
+    * where ``evidence.other_facts`` is filled
+      (:func:`amplify.detect.passage_facts.check_passages`), a long echo's
+      passages that state other numbers or names on both sides no longer
+      count: the pair is an echo only if a quote or reuse remains without
+      them, else a ``template`` (a verbatim pair with such a passage is one);
     * a short text of at least 8 tokens whose longest common subsequence
       with the other holds ``restated`` (80 %) of its tokens is restated there: a
       paraphrase judged on the shorter text alone (Dice, which reads both
@@ -259,6 +264,8 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
         & (evidence.region_words() >= settings.min_contained_words)
     is_quote = ~is_verbatim & ((evidence.region_words() >= settings.min_quote_tokens) | contained) \
         & (evidence.region_ratio() >= settings.quote_min) & not_boiler
+    if evidence.region_differs is not None:  # the passage states other facts (amplify.detect.passage_facts)
+        is_quote &= evidence.region_differs == 0
     # a paraphrase is judged on the whole text: its matches must spread over
     # half of the source (a shared sign-off or stock phrase does not)
     # ... or both texts are short: a reworded headline keeps no shingles to spread, so
@@ -272,11 +279,18 @@ def classify(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
            | (evidence.long_passages >= _REUSED_PASSAGES))
     kinds = np.where(is_verbatim, VERBATIM, np.where(is_quote, QUOTE, np.where(
         is_para, PARAPHRASE, np.where(is_reuse, REUSE, NO_ECHO))))
-    if evidence.agreement is None:
-        return kinds
-    # a paraphrase by Dice that holds too little of its short text is no echo, but it may still be
-    # a template (the same frame with other numbers or names: "Everything You Need To Know About ...")
-    return _content_rules(evidence, kinds, settings, frame_only=by_dice & (kinds == NO_ECHO))
+    if evidence.agreement is not None:
+        # a paraphrase by Dice that holds too little of its short text is no echo, but it may still be
+        # a template (the same frame with other numbers or names: "Everything You Need To Know About ...")
+        kinds = _content_rules(evidence, kinds, settings, frame_only=by_dice & (kinds == NO_ECHO))
+    if evidence.other_facts is not None:
+        # a long echo with passages that state other numbers or names: without them (the
+        # evidence above no longer counts them) it is an echo only if a quote or reuse
+        # remains; else it is the same frame with other facts. A verbatim copy is one text:
+        # any such passage makes it a template
+        by_passage = (evidence.other_facts > 0) & ((kinds == NO_ECHO) | (kinds == VERBATIM))
+        kinds = np.where(by_passage, TEMPLATE, kinds)
+    return kinds
 
 
 def _holds_shorter(evidence: Evidence, settings: DetectSettings) -> np.ndarray:
@@ -393,6 +407,11 @@ def scores(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings | Non
                          / np.maximum(evidence.src_tokens + evidence.tgt_tokens, 1), frame)
         restated = evidence.agreement.lcs_whole / np.maximum(np.minimum(evidence.src_tokens, evidence.tgt_tokens), 1)
         para = np.where(restated >= restated_share, np.maximum(para, restated), para)
+    if evidence.other_facts is not None:
+        # a long echo that its passages made a template (amplify.detect.passage_facts) is scored as
+        # the passage in one frame is, as a quote would be; a verbatim copy by its whole texts
+        by_passage = (evidence.other_facts > 0) & (evidence.whole_ratio() < (settings or _DEFAULTS).verbatim_min)
+        frame = np.where(by_passage, evidence.region_ratio(), frame)
     return np.where((kinds == VERBATIM) | (kinds == TEMPLATE), frame,
                     np.where(kinds == QUOTE, evidence.region_ratio(),
                              np.where(kinds == REUSE, 100.0 * evidence.shorter_coverage(), 100.0 * para)))
@@ -400,9 +419,11 @@ def scores(evidence: Evidence, kinds: np.ndarray, settings: DetectSettings | Non
 
 def shown_passages(evidence: Evidence, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Token spans a link shows, ``(source_start, source_end, target_start,
-    target_end)``: the aligned passage for a quote, the extent of all matches
-    otherwise."""
+    target_end)``: the aligned passage for a quote (and for a template whose
+    passage states other facts), the extent of all matches otherwise."""
     quote = kinds == QUOTE
+    if evidence.region_differs is not None:
+        quote = quote | ((kinds == TEMPLATE) & (evidence.region_differs > 0))
     return (np.where(quote, evidence.region_src_start, evidence.extent_src_start),
             np.where(quote, evidence.region_src_end, evidence.extent_src_end),
             np.where(quote, evidence.region_tgt_start, evidence.extent_tgt_start),

@@ -62,8 +62,8 @@ from numba import njit
 from amplify.detect.similarity import lcs
 from amplify.text import Tokens, spell_numbers
 
-__all__ = ["Agreement", "content_agreement", "number_hashes", "unasked", "BARE_FACT_TOKENS", "HOLDING_CAP",
-           "EVENT_TOKENS"]
+__all__ = ["Agreement", "content_agreement", "number_hashes", "number_words", "unasked", "BARE_FACT_TOKENS",
+           "HOLDING_CAP", "EVENT_TOKENS"]
 
 # The largest number written out as a token that is recognised as a number;
 # longer digit runs (phone numbers, ids) are rare tokens anyway.
@@ -134,13 +134,18 @@ class Agreement(NamedTuple):
 
 
 @functools.lru_cache(maxsize=1)
+def number_words() -> np.ndarray:
+    """The numbers 0 to 99,999 as written, also zero-padded to 2-4 digits ("05", "007")."""
+    words = [str(i) for i in range(_NUMBERS_UP_TO)]
+    return np.array(words + [f"{i:0{w}d}" for w in (2, 3, 4) for i in range(10 ** (w - 1))], dtype=object)
+
+
+@functools.lru_cache(maxsize=1)
 def number_hashes() -> np.ndarray:
-    """Sorted token hashes of the numbers 0 to 99,999, also zero-padded to 2-4 digits ("05", "007")."""
+    """Sorted token hashes of :func:`number_words`."""
     from amplify.text import tokenize  # the same hashing as every post's tokens
 
-    words = [str(i) for i in range(_NUMBERS_UP_TO)]
-    words += [f"{i:0{w}d}" for w in (2, 3, 4) for i in range(10 ** (w - 1))]
-    return np.unique(tokenize(np.array(words, dtype=object), workers=1).hashes)
+    return np.unique(tokenize(number_words(), workers=1).hashes)
 
 
 # -- a hash table of the tokens asked about, and the posts that hold each --

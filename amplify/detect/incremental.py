@@ -34,7 +34,7 @@ from amplify.workspace.embeddings import EmbeddingStore
 __all__ = ["detect_workspace", "DetectRun", "DETECTOR_VERSION", "settings_record", "outlets_fingerprint"]
 
 #: Bumped whenever a change to detection can change its links.
-DETECTOR_VERSION = 8
+DETECTOR_VERSION = 9
 # When the posts within two windows of the new ones are more than this share
 # of the corpus, an incremental run makes one pass over everything instead.
 _FULL_PASS_SHARE = 0.6

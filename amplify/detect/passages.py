@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from amplify.detect.passage_facts import PassageChanges
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import ShingleIndex
 from amplify.detect.verify import passage_spans
@@ -44,13 +45,31 @@ class PassageList:
 
 
 def list_passages(echoes: pd.DataFrame, tokens: Tokens, index: ShingleIndex, cfg: DetectSettings,
-                  workers: int = 2) -> PassageList:
-    """Every passage of the echo links with two or more (one passage is the span the link shows)."""
+                  workers: int = 2, changes: PassageChanges | None = None) -> PassageList:
+    """Every passage of the echo links with two or more (one passage is the span the link shows);
+    of a pair whose passages :func:`~amplify.detect.passage_facts.check_passages` cut (they
+    state other facts), the passages it kept."""
     src, tgt = echoes["src"].to_numpy(np.int64), echoes["tgt"].to_numpy(np.int64)
     n = echoes["n_passages"].to_numpy(np.int64)
     counts = np.where(n >= 2, n, 0)
+    changed = np.zeros(len(src), dtype=bool)
+    if changes is not None and len(changes.pair_src) and len(src):
+        width = np.int64(max(int(src.max()), int(tgt.max()), int(changes.pair_src.max()),
+                             int(changes.pair_tgt.max())) + 1)
+        changed = np.isin(src * width + tgt, changes.pair_src * width + changes.pair_tgt)
+        counts[changed] = 0
     offsets, spans = passage_spans(tokens, index, src, tgt, counts, shingle=cfg.shingle,
                                    min_quote_words=cfg.min_quote_tokens, workers=workers)
+    if changed.any():
+        # the kept passages of each changed pair, in place of what alignment finds
+        link = pd.Series(np.flatnonzero(changed), index=src[changed] * width + tgt[changed])
+        owner = link.reindex(changes.kept_src * width + changes.kept_tgt).to_numpy()
+        mine = ~np.isnan(owner)
+        owner = np.concatenate([np.repeat(np.arange(len(src)), np.diff(offsets)), owner[mine].astype(np.int64)])
+        every = np.concatenate([spans, changes.kept_spans[mine]])
+        order = np.argsort(owner, kind="stable")
+        spans = every[order]
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(src)))]).astype(np.int64)
     return PassageList(offsets, spans, src, tgt)
 
 

@@ -11,8 +11,10 @@ concept) with its own docstring; :func:`detect` only strings them together:
 4. :func:`filter_pairs` -- the outlet, camp and target filters and the cheap
    evidence test (:func:`amplify.detect.classify.worth_verifying`);
 5. :func:`~amplify.detect.verify.verify_pairs` -- the evidence of each pair,
-   and :func:`check_content` -- whether names, numbers and rare words agree
-   where the verdict needs it (:mod:`amplify.detect.content`);
+   :func:`check_content` -- whether names, numbers and rare words agree
+   where the verdict needs it (:mod:`amplify.detect.content`), and
+   :func:`~amplify.detect.passage_facts.check_passages` -- the passages of
+   long echoes that state other numbers or names;
 6. :func:`echo_links` -- its kind (:func:`~amplify.detect.classify.classify`),
    score and passage;
 7. :func:`locate_passages` -- token spans -> character spans in the texts,
@@ -49,6 +51,7 @@ from amplify.detect.content import content_agreement, unasked
 from amplify.detect.names import name_like_passages
 from amplify.detect.native import native_links
 from amplify.detect.parents import mark_parents
+from amplify.detect.passage_facts import check_passages
 from amplify.detect.passages import (SPAN_COLUMNS, PassageList, describe_passages, list_passages,  # noqa: F401
                                      locate_passages)
 from amplify.detect.semantic import embed_posts, semantic_links
@@ -264,8 +267,10 @@ def _run(posts, outlets, cfg: DetectSettings, targets, workers: int, progress: b
                             min_contained_words=cfg.min_contained_words, dice_min=cfg.paraphrase_min_dice, ratio_min=cfg.paraphrase_min_ratio, workers=workers)
     del pairs
     evidence = check_content(evidence, tokens, corpus.times, cfg, corpus.outlet_code, corpus)
-    echoes = echo_links(evidence, cfg, corpus.times)
-    every_passage = list_passages(echoes, tokens, index, cfg, workers)
+    evidence, kinds, cut = check_passages(evidence, tokens, index, corpus.times, cfg, corpus.texts, corpus.order,
+                                          workers)
+    echoes = echo_links(evidence, cfg, corpus.times, kinds)
+    every_passage = list_passages(echoes, tokens, index, cfg, workers, cut)
     del index
     del evidence
     stats.verified_pairs = len(echoes)
@@ -452,8 +457,10 @@ def check_content(evidence: Evidence, tokens: Tokens, times: np.ndarray, cfg: De
     return dataclasses.replace(evidence, agreement=agreement)
 
 
-def echo_links(evidence: Evidence, cfg: DetectSettings, times: np.ndarray | None = None) -> pd.DataFrame:
-    """The verified pairs that are echoes, as links between post numbers.
+def echo_links(evidence: Evidence, cfg: DetectSettings, times: np.ndarray | None = None,
+               kinds: np.ndarray | None = None) -> pd.DataFrame:
+    """The verified pairs that are echoes (``kinds``: their :func:`~amplify.detect.classify.classify`,
+    when known), as links between post numbers.
 
     With ``times``, a pair more than ``window`` apart is an echo only when it
     is a long quote (:func:`~amplify.detect.classify.long_quote`).
@@ -463,7 +470,7 @@ def echo_links(evidence: Evidence, cfg: DetectSettings, times: np.ndarray | None
     ``source_start`` ... ``target_end``, still in tokens, and the share of
     each text inside reused passages, ``source_coverage`` and ``target_coverage``.
     """
-    kinds = classify(evidence, cfg)
+    kinds = classify(evidence, cfg) if kinds is None else kinds
     echo = kinds != NO_ECHO
     if times is not None:
         far = times[evidence.tgt] - times[evidence.src] > cfg.window_ns

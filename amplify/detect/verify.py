@@ -53,7 +53,8 @@ _REGION_HALF_WORDS = 13
 _PASSAGES = 14
 _COVERED_SRC, _COVERED_TGT = 15, 16
 _LONG_PASSAGES = 17
-_N_COLUMNS = 18
+_GAPPED_PASSAGES = 18
+_N_COLUMNS = 19
 
 _NOT_COMPUTED = -1
 # a passage is a run of at least this many matched shingles (one shingle alone
@@ -107,9 +108,18 @@ class Evidence:
         Tokens of the source (target) inside some passage.
     long_passages : ndarray
         Passages of at least ``min_quote_words`` tokens in both texts.
+    gapped_passages : ndarray
+        Passages (the one shown among them) with a gap between two of their
+        matches: only these can differ inside; the others are exact copies.
     agreement : Agreement, optional
         Whether the texts' rare words and numbers agree, for the pairs it
         was asked about (:mod:`amplify.detect.content`); None before that.
+    other_facts, region_differs : ndarray of int64, optional
+        Passages of a long echo that state other numbers or names on both
+        sides (:mod:`amplify.detect.passage_facts`; 0 where none or not asked),
+        and 1 where the passage the pair shows is one of them and no other
+        quote of the pair can be shown instead; None before that. The region,
+        coverage and extent fields then describe the passages that remain.
     """
 
     src: np.ndarray
@@ -136,7 +146,10 @@ class Evidence:
     covered_src: np.ndarray
     covered_tgt: np.ndarray
     long_passages: np.ndarray
+    gapped_passages: np.ndarray
     agreement: Optional[Agreement] = None
+    other_facts: Optional[np.ndarray] = None
+    region_differs: Optional[np.ndarray] = None
 
     # -- measures on the evidence (0 where it was not computed) --
 
@@ -199,6 +212,7 @@ def _evidence_of(pairs: Candidates, lengths: np.ndarray, m: np.ndarray) -> Evide
         bag_overlap=m[:, _BAG_OVERLAP], lcs_whole=m[:, _LCS_WHOLE], lcs_region=m[:, _LCS_REGION],
         region_half_words=m[:, _REGION_HALF_WORDS], passages=m[:, _PASSAGES],
         covered_src=m[:, _COVERED_SRC], covered_tgt=m[:, _COVERED_TGT], long_passages=m[:, _LONG_PASSAGES],
+        gapped_passages=m[:, _GAPPED_PASSAGES],
     )
 
 
@@ -279,6 +293,7 @@ def _align(posts, limits, s, t, source, out, runs):
     # every passage (run of at least _PASSAGE_MIN_SHINGLES matches): its spans, for the coverage,
     # into `runs` (scratch of at least as many rows as the target has shingles, plus one)
     n_runs = 0
+    gapped = cgap = best_gap = 0
     for jj in range(shoff[t], shoff[t + 1]):
         h = posts.shingles[jj]
         j = np.int64(shpos[jj])
@@ -305,6 +320,8 @@ def _align(posts, limits, s, t, source, out, runs):
         all_d = max(all_d, j + n)
         if cnt > 0 and j - prev_j <= gap and abs(i - prev_i) <= gap + (j - prev_j):
             cnt += 1
+            if j - prev_j != 1 or i - prev_i != 1:
+                cgap = 1  # a shingle or more unmatched between two matches: the run is not an exact copy
             ca = min(ca, i)
             cb = max(cb, i + n)
             cd = j + n
@@ -340,16 +357,21 @@ def _align(posts, limits, s, t, source, out, runs):
             if cnt >= _PASSAGE_MIN_SHINGLES and not (back > 0 and nj <= cc):
                 runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2], runs[n_runs, 3] = ca, cb, cc, cd
                 n_runs += 1
+                gapped += cgap
             cnt = 1 + back
+            cgap = 1 if back > 0 else 0  # (taken back over skipped shingles, perhaps)
             ca, cb, cc, cd = ni, i + n, nj, j + n
         if cnt > best_cnt:
             best_cnt = cnt
             b0, b1, b2, b3 = ca, cb, cc, cd
+            best_gap = cgap
         prev_i, prev_j = i, j
     if cnt >= _PASSAGE_MIN_SHINGLES:
         runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2], runs[n_runs, 3] = ca, cb, cc, cd
         n_runs += 1
+        gapped += cgap
     out[_PASSAGES] = n_runs
+    out[_GAPPED_PASSAGES] = max(gapped, best_gap)
     # passages of quote length (in half-words: a character of Chinese, Japanese or Thai is half a word)
     long_runs = 0
     toff_s = posts.token_offsets[s]
