@@ -151,3 +151,25 @@ def test_commands_print_the_same_count_on_stderr_and_in_json(ws_path):
         assert note in data["warnings"], cmd.name
         assert sum(TIE_PHRASE in w for w in data["warnings"]) == 1, cmd.name
         assert note in res.stderr.replace("\n", " ") or note in res.stderr, cmd.name
+
+
+def test_a_repost_tie_whose_posts_hold_empty_platform_ids_is_read():
+    # the generated world with one camp's times cut to dates: a repost tied with a post whose
+    # reposted_id is NA ended every analysis in "TypeError: boolean value of NA is ambiguous"
+    from amplify.analyze.ties import orient_ties
+    from amplify.synth import generate
+
+    c = generate(n_posts=1500, seed=3)
+    posts = c.posts.copy()
+    ru = posts["outlet"].isin(c.outlets.loc[c.outlets["group"] == "RU", "outlet"])
+    posts.loc[ru, "published_at"] = pd.to_datetime(posts.loc[ru, "published_at"], utc=True).dt.floor("D")
+    posts["reposted_id"] = posts["reposted_id"].astype("string")  # NA where a post reposts nothing
+    links = detect(posts, c.outlets)
+    ties = links[links["tie"] & links["kind"].isin(["repost", "quote_post"])]
+    assert len(ties) and posts.set_index("post_id").loc[ties["target_id"], "reposted_id"].isna().any()
+    oriented, summary = orient_ties(links, posts, c.outlets)
+    assert summary.links == len(links)
+    # a repost of the very post it is tied with is directed by the platform's id
+    native = oriented[oriented["kind"].eq("repost") & oriented["direction"].eq("platform")]
+    assert len(native) and (posts.set_index("post_id").loc[native["target_id"], "reposted_id"].to_numpy()
+                            == native["source_id"].to_numpy()).all()

@@ -217,8 +217,9 @@ def _platform(rows: pd.DataFrame, posts: pd.DataFrame, sid: np.ndarray, tid: np.
     p = posts.set_index(posts["post_id"].astype(str))
     for col in NATIVE_KINDS:
         if col in p.columns:
-            ref = p[col].reindex(tid).astype(object).to_numpy()
-            out |= native & (ref == sid)
+            # (a post that reposts nothing holds NA, which compares as neither true nor false)
+            ref = p[col].reindex(tid).astype("string").fillna("").to_numpy(dtype=object)
+            out |= native & (ref == sid.astype(object))
     return out
 
 
