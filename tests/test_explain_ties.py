@@ -278,6 +278,11 @@ def test_the_summary_shows_dates_when_every_outlet_gives_dates(ws):
     assert s.corpus["dates_only"] and len(s.cascades)
     assert str(s).splitlines()[0].endswith(f"{t.min():%Y-%m-%d} to {t.max():%Y-%m-%d}")
     assert "00:00" not in str(s)  # the header and the cascades' times
+    # dates of another zone are instants of the UTC day before: shown as they are, not cut to that day
+    zoned = dated.assign(published_at=pd.to_datetime(dated["published_at"], utc=True) - pd.Timedelta(hours=3))
+    z = summarize(links[keep], zoned, outlets, permutations=20, texts=ws)
+    assert not z.corpus["dates_only"] and str(z).splitlines()[0].endswith(
+        (t.max() - pd.Timedelta(hours=3)).isoformat())
     # one outlet with times: the times are shown as they are
     mixed = summarize(links, posts, outlets, permutations=20, texts=ws)
     assert not mixed.corpus["dates_only"] and str(mixed).splitlines()[0].endswith(

@@ -45,7 +45,7 @@ from amplify import schema
 from amplify.analyze.bridging import NO_BRIDGE, bridges
 from amplify.analyze.errors import AnalysisError
 from amplify.analyze.frame import Frame
-from amplify.analyze.resolution import DAY_NS, outlet_resolution
+from amplify.analyze.resolution import DAY_NS
 from amplify.analyze.ties import TieSummary
 from amplify.graph import undirected_mask
 from amplify.analyze.synergy import DEFAULT_PERMUTATIONS, camp_synergy
@@ -321,11 +321,9 @@ def largest_cascades(frame: Frame, *, top: int = 5, texts=None) -> pd.DataFrame:
 
 
 def _dates_only(f: Frame) -> bool:
-    """Does every outlet with posts give dates without times (its time resolution is a day)?"""
-    if not f.n_posts:
-        return False
-    unit, _ = outlet_resolution(f.times, f.outlet_of_post, len(f.outlets))
-    return bool((unit[np.unique(f.outlet_of_post)] == DAY_NS).all())
+    """Is every post's time a date read as midnight UTC? (Then a date says all a time would. Dates read at
+    midnight of another zone are instants of another UTC day, shown as they are.)"""
+    return bool(f.n_posts) and not (f.times % DAY_NS).any()
 
 
 def summarize(links: pd.DataFrame, posts: pd.DataFrame, outlets: pd.DataFrame | None = None, *,
