@@ -43,11 +43,21 @@ def ws(tmp_path_factory):
     })
     relay = pd.DataFrame({"post_id": ["s1"], "outlet": ["sp"], "published_at": ["2019-07-11T21:30:00Z"],
                           "text": ["Sputnik: Beijing said on Monday that " + LINE + ", Global Times reported."]})
+    # a daily that gives dates: it reprints the wire's 09:00 story dated three days later, and the paper
+    # (timed) reprints the daily's own story at 14:00 on the daily's date
+    daily = pd.DataFrame({"post_id": ["d1", "d2", "d3", "p2"], "outlet": ["daily", "daily", "daily", "paper"],
+                          "published_at": ["2019-07-14", "2019-07-16", "2019-07-20", "2019-07-20T14:00:00Z"],
+                          "text": ["Daily: officials said the new railway line between the two provinces opens in "
+                                   "the autumn of next year", "Heavy rain floods the old town square for a day",
+                                   "The city council votes to rebuild the harbour bridge with money from the port",
+                                   "Paper: the city council votes to rebuild the harbour bridge with money from the "
+                                   "port"]})
+    relay = pd.concat([relay, daily], ignore_index=True)
     with w.writer():
         w.add_posts(pd.concat([posts, relay], ignore_index=True))
         # camps, and one outlet of the table that never posted
-        w.set_outlets(pd.DataFrame({"outlet": ["mfa", "gt", "sp", "wire", "paper", "quiet"],
-                                    "group": ["CN", "CN", "RU", "INT", "INT", "RU"]}))
+        w.set_outlets(pd.DataFrame({"outlet": ["mfa", "gt", "sp", "wire", "paper", "daily", "quiet"],
+                                    "group": ["CN", "CN", "RU", "INT", "INT", "INT", "RU"]}))
         detect_workspace(w)
     return w
 
@@ -82,7 +92,7 @@ def test_links_table_says_a_lag_from_a_dated_post_in_days(ws):
 
 def test_bridges_say_a_lag_from_a_dated_post_in_days_and_count_outlets_with_posts(ws):
     out = _run("bridges", "--workspace", ws.path, "--all-links")  # (s1's parent is m1; g1 -> s1 is an also-match)
-    assert "(6 outlets, 5 with posts," in out.splitlines()[0] or "(6 outlets, 5 with posts," in out, out
+    assert "(7 outlets, 6 with posts," in out, out
     row = next(line for line in out.splitlines() if line.startswith("mfa -> gt -> sp"))
     lag_in = (pd.Timestamp("2019-07-08T18:00:00Z") - pd.Timestamp("2019-07-03T00:00:00Z")).total_seconds()
     assert f" {int(lag_in // 86400)}d + 3.1d " in row, row       # gt and sp give times: as recorded
@@ -93,3 +103,17 @@ def test_trace_text_shows_a_dated_match_as_a_date(ws):
     rows = {line.split()[0]: line for line in out.splitlines() if line[:2] in ("m1", "g1", "s1")}
     assert re.search(r" 2019-07-03 +\w", rows["m1"]) and "00:00" not in rows["m1"], rows
     assert "2019-07-08 18:00:00" in rows["g1"]
+
+
+def test_the_days_are_those_between_the_dates_whichever_side_gives_dates(ws):
+    # a timed post at 09:00 reprinted by a daily dated three days later is 2 d 15 h by the recorded times:
+    # the dates are 3 days apart (it was cut down to "2 d"); a dated post reprinted at 14:00 on its own
+    # date is "same day" (it was "< 1 d", where explain calls the pair a same-day tie)
+    rows = {line.split()[0] + ">" + line.split()[1]: line for line in _run("links", "--workspace", ws.path)
+            .splitlines()[1:]}
+    assert re.search(r" 3 d +(True|False)", rows["wire>daily"]), rows["wire>daily"]
+    assert re.search(r" same day +(True|False)", rows["daily>paper"]), rows["daily>paper"]
+    rec = json.loads(_run("explain", "--workspace", ws.path, "w1", "d1", "--format", "json"))
+    assert rec["lag"] == "3 d"
+    out = _run("paths", "--workspace", ws.path, "--from", "wire", "--to", "daily")
+    assert re.search(r"-> daily \[INT\] d1 2019-07-14 +\+3d ", out), out

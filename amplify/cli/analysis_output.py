@@ -90,18 +90,25 @@ def when(t, unit) -> str:
 
 
 
-def lag_words(s, unit, cite: bool = False) -> str:
-    """A lag as the paths table shows it: 'n/a' for a citation (no source post), 'same day' when the
-    posts fall in one day of day-only times (the order is unknown: not '0s'), whole days at day
-    resolution, else as recorded."""
+def lag_words(s, unit, cite: bool = False, source_dated: bool | None = None,
+              target_dated: bool | None = None) -> str:
+    """A lag as the paths, trace and bridges texts show it: 'n/a' for a citation (no source post), 'same day'
+    when the posts fall in one day of day-only times (the order is unknown: not '0s'), at day resolution the
+    days between the two posts' dates when it is known which side gives dates (``source_dated``,
+    ``target_dated``: :func:`amplify.render.readable.days_apart`), else whole days; else as recorded."""
     if cite:
         return "n/a"
     unit = unit if isinstance(unit, str) else None
     if s is None or s != s:
         return f"same {unit}" if unit else "-"
-    if unit == "day":  # a known lag under a day at day resolution: different days, less than one apart
-        # whole days between the dates (a dated post stands for its whole day): 5 d 18 h is "5d", as fmt_days says
-        return "<1d" if 0 < float(s) < 86400 else f"{int(float(s) // 86400)}d"
+    if unit == "day":
+        if source_dated is not None or target_dated is not None:
+            from amplify.render.readable import days_apart
+
+            n = days_apart(s, bool(source_dated), bool(target_dated))
+            return "same day" if n == 0 else f"{n}d"
+        # a known lag under a day at day resolution: different days, less than one apart
+        return "<1d" if 0 < float(s) < 86400 else f"{float(s) / 86400:.0f}d"
     return fmt_s(s)
 
 

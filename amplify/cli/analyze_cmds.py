@@ -238,8 +238,10 @@ def bridges(workspace, top, evidence, seed, all_links, kinds, outlet_kinds, no_t
 
         dated = set(day_only_outlets(posts))  # a lag to or from an outlet that gives dates is known to the day
 
-        def lag(sec, *outlets):
-            return _lag(sec or None, "day") if sec == sec and any(o in dated for o in outlets) else _fmt_s(sec)
+        def lag(sec, source, target):
+            if sec != sec or not (source in dated or target in dated):
+                return _fmt_s(sec)
+            return _lag(sec, "day", source_dated=source in dated, target_dated=target in dated)
 
         ev = rep.evidence.copy()
         ev["lags"] = [f"{lag(a, so, b)} + {lag(c, b, to)}" for a, c, so, b, to in
@@ -351,7 +353,8 @@ def paths(workspace, source, target, max_hops, since, until, top, all_links, par
                            f"{_when(h.target_time, 'day' if h.target_outlet in dated else '')}  "
                            "cites (no matched post)")
             else:
-                lag = _lag(h.lag_s, h.lag_unit)
+                lag = _lag(h.lag_s, h.lag_unit, source_dated=h.source_outlet in dated,
+                           target_dated=h.target_outlet in dated)
                 same = lag if lag.startswith("same") else "same time"
                 mark = ("  parent" if h.is_parent else "  also-match") + (f"  tie ({same}, no direction)"
                                                                           if h.tie else "")

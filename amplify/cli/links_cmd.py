@@ -89,6 +89,6 @@ def command(workspace, fmt, out, linkset, parents_only, kinds, limit, raw, quiet
             dated = set(day_only_outlets(ws.posts(columns=["outlet", "published_at"]))) if len(df) else set()
             shown = df[TABLE_COLUMNS].copy()
             shown.insert(TABLE_COLUMNS.index("lag_s"), "lag", [
-                (fmt_days if a in dated or b in dated else fmt_lag)(v)
+                fmt_days(v, a in dated, b in dated) if a in dated or b in dated else fmt_lag(v)
                 for v, a, b in zip(shown.pop("lag_s"), shown["source_outlet"], shown["target_outlet"])])
         emit_table(shown, fmt, max_rows=limit or TABLE_ROWS, raw=raw)

@@ -81,10 +81,10 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
     def when(t, outlet):
         return _when(t, "day") if outlet in dated else t
 
-    def lag(sec, *outlets):  # (no lag: the origin, which has no parent)
-        if sec is None or sec != sec or not any(o in dated for o in outlets):
+    def lag(sec, source, target):  # (no lag: the origin, which has no parent)
+        if sec is None or sec != sec or not (source in dated or target in dated):
             return _fmt_s(sec)
-        return _lag(sec or None, "day")
+        return _lag(sec, "day", source_dated=source in dated, target_dated=target in dated)
 
     if rep.matches is not None:
         click.echo(f"{len(rep.matches):,} post(s) carry the text, best match first; tracing from the best "
@@ -105,13 +105,13 @@ def trace(workspace, post_id, text, max_depth, limit, linkset, fmt, raw, quiet):
     up = rep.upstream
     above = up["outlet"].shift(1)  # upstream runs from the origin down: a row's parent is the row above
     _table(up.assign(time=[when(t, o) for t, o in zip(up["time"], up["outlet"])],
-                     lag=[lag(v, o, p) for v, o, p in zip(up["lag_s"], up["outlet"], above)])
+                     lag=[lag(v, p, o) for v, o, p in zip(up["lag_s"], up["outlet"], above)])
            [["depth", "post_id", "outlet", "group", "time", "kind", "score", "lag", "text"]], "table")
     _heading("Cascade under the origin (time order)")
     c = rep.cascade
     c = c.assign(time=[when(t, o) for t, o in zip(c["time"], c["outlet"])],
-                 lag=[lag(v, o, outlet_of.get(p)) for v, o, p in zip(c["lag_s"], c["outlet"], c["parent_id"])],
-                 since_origin=[lag(v, o, s["origin_outlet"]) for v, o in zip(c["lag_from_origin_s"], c["outlet"])])
+                 lag=[lag(v, outlet_of.get(p), o) for v, o, p in zip(c["lag_s"], c["outlet"], c["parent_id"])],
+                 since_origin=[lag(v, s["origin_outlet"], o) for v, o in zip(c["lag_from_origin_s"], c["outlet"])])
     _table(c[["depth", "post_id", "parent_id", "outlet", "group", "time", "kind", "lag", "since_origin",
               "on_path"]], "table", max_rows=limit)
     several = c[c["parents"].str.contains(", ", regex=False)] if "parents" in c else c.iloc[:0]

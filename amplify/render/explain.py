@@ -205,8 +205,8 @@ def tie_words(ex) -> dict | None:
 def lag_words(ex) -> str:
     """The link's lag as recorded, in days when either post's time is a date (``time_unit`` ``day``):
     a date read as midnight makes any finer lag up."""
-    dated = "day" in (ex.source.get("time_unit"), ex.target.get("time_unit"))
-    return (fmt_days if dated else fmt_lag)(ex.link.get("lag_s"))
+    src, tgt = (ex.source.get("time_unit") == "day"), (ex.target.get("time_unit") == "day")
+    return fmt_days(ex.link.get("lag_s"), src, tgt) if src or tgt else fmt_lag(ex.link.get("lag_s"))
 
 
 def also_when(a: dict) -> str:

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import math
+
 from amplify.render.textsafe import clean_text, is_missing
 from amplify.utc import utc_timestamp
 
-__all__ = ["fmt_int", "fmt_lag", "fmt_days", "fmt_time", "shorten", "MISSING"]
+__all__ = ["fmt_int", "fmt_lag", "fmt_days", "days_apart", "fmt_time", "shorten", "MISSING"]
 
 #: What a page shows for a missing lag or time.
 MISSING = "–"
@@ -44,16 +46,40 @@ def fmt_lag(seconds) -> str:
     return f"{d} d {hh} h" if hh else f"{d} d"
 
 
-def fmt_days(seconds) -> str:
-    """A lag known to the day: ``'same day'`` (0), ``'< 1 d'`` (a timed post and a dated one of the next
-    day), ``'3 d'``.
+def days_apart(seconds, source_dated: bool, target_dated: bool) -> int:
+    """Whole days between the dates of two posts ``seconds`` apart, one or both of an outlet that gives dates
+    only (read as midnight UTC): a dated earlier post stands for its whole day (the days are the lag cut
+    down), a dated later one for the start of its day (the lag rounded up).
+
+    >>> days_apart(86_400 * 5.75, True, False), days_apart(86_400 * 2.75, False, True), days_apart(50_400, True, False)
+    (5, 3, 0)
+    """
+    d = float(seconds) / 86_400
+    if source_dated and not target_dated:
+        return int(math.floor(d))
+    if target_dated and not source_dated:
+        return int(math.ceil(d))
+    return int(round(d))
+
+
+def fmt_days(seconds, source_dated: bool | None = None, target_dated: bool | None = None) -> str:
+    """A lag known to the day: ``'same day'``, ``'3 d'``.
+
+    With the sides' resolution (``source_dated``, ``target_dated``), the days between the two posts' dates
+    (:func:`days_apart`). Without it (a median of many echoes), the lag cut down to whole days, and
+    ``'< 1 d'`` for one under a day that is not zero (a timed post and a dated one of the next day).
 
     >>> fmt_days(0.0), fmt_days(50_400.0), fmt_days(86_400 * 3 + 5), fmt_days(None)
     ('same day', '< 1 d', '3 d', '–')
+    >>> fmt_days(50_400.0, source_dated=True, target_dated=False), fmt_days(237_600.0, False, True)
+    ('same day', '3 d')
     """
     if seconds is None or is_missing(seconds):
         return MISSING
     s = float(seconds)
+    if source_dated is not None or target_dated is not None:
+        n = days_apart(s, bool(source_dated), bool(target_dated))
+        return "same day" if n == 0 else f"{n} d"
     return "same day" if s == 0 else "< 1 d" if s < 86_400 else f"{int(s // 86_400)} d"
 
 

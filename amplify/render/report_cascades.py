@@ -116,7 +116,8 @@ def cascades_html(casc: list[dict], colors: dict, dated=frozenset()) -> str:
         camps = ", ".join(f"{k} {v:,}" for k, v in sorted(c["camps"].items(), key=lambda kv: -kv[1]))
         col = colors.get(str(r["camp"]), "#999999")
         root_dated = str(r["outlet"]) in dated
-        span = (fmt_days if root_dated or str(c.get("last_outlet")) in dated else fmt_lag)(c["span_s"])
+        last_dated = str(c.get("last_outlet")) in dated
+        span = fmt_days(c["span_s"], root_dated, last_dated) if root_dated or last_dated else fmt_lag(c["span_s"])
         out.append('<div class="cascade">')
         out.append(f'<h3><span class="dot" style="background:{esc(col)}"></span>{i}. {esc(r["outlet"])} '
                    f'({esc(r["camp"])}), {esc(fmt_time(r["time"], "day" if root_dated else None))} — '
@@ -126,8 +127,8 @@ def cascades_html(casc: list[dict], colors: dict, dated=frozenset()) -> str:
         out.append(f'<p class="meta">Post {esc(r["post_id"])} · echoes by camp: {esc(camps)} · '
                    f'<code>amplify trace {esc(r["post_id"])}</code> lists the same posts</p>')
         out.append(f'<blockquote class="root">{esc(r["text"])}</blockquote>')
-        rows = pd.DataFrame([{"after": (fmt_days if root_dated or str(e["outlet"]) in dated else fmt_lag)(
-                                  e["lag_root_s"]), "outlet": e["outlet"], "camp": e["camp"],
+        rows = pd.DataFrame([{"after": fmt_days(e["lag_root_s"], root_dated, str(e["outlet"]) in dated)
+                              if root_dated or str(e["outlet"]) in dated else fmt_lag(e["lag_root_s"]), "outlet": e["outlet"], "camp": e["camp"],
                               "echoed": e["from"], "kind": e["kind"], "score": round(e["score"]),
                               "matched text": e["text"]} for e in c["echoes"]])
         out.append(table_html(rows, cls="data evidence"))
