@@ -17,10 +17,17 @@ from amplify import jit_cache  # noqa: E402  (first: numba's cache folder is set
 
 jit_cache.configure()
 
+import pkgutil  # noqa: E402
+
 import lazy_loader  # noqa: E402
 
 # imported on first use (lazy_loader): `amplify --help`, `amplify info` and the other commands that
-# need no detection start without loading numba and the detector
-__getattr__, __dir__, _lazy = lazy_loader.attach(__name__, submodules=["detect", "schema"],
-                                                  submod_attrs={"detect": ["DetectSettings"]})
+# need no detection start without loading numba and the detector. Every submodule is an attribute,
+# as when `import amplify` loaded them all (`amplify.text`, `amplify.render` ...).
+__getattr__, _lazy_dir, _ = lazy_loader.attach(__name__, submodules=[m.name for m in pkgutil.iter_modules(__path__)],
+                                               submod_attrs={"detect": ["DetectSettings"]})
 __all__ = ["__version__", "schema", "detect", "DetectSettings"]
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_lazy_dir()))

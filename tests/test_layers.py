@@ -134,6 +134,18 @@ def test_the_command_line_starts_without_the_detector_or_networkx():
 def test_every_name_a_package_re_exports_on_first_use_resolves(package):
     import importlib
 
+    import pkgutil
+    import subprocess
+    import sys
+
+    # in a fresh interpreter: dir() lists every name and submodule before any is loaded (help(),
+    # inspect.getmembers and completion read it), and a submodule is an attribute, as when the
+    # package imported everything
+    code = (f"import {package} as m, pkgutil; names = set(dir(m)); "
+            "print(sorted((set(m.__all__) | {x.name for x in pkgutil.iter_modules(m.__path__)}) - names))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
     mod = importlib.import_module(package)
-    missing = [n for n in mod.__all__ if n != "__version__" and getattr(mod, n, None) is None]
-    assert not missing and set(mod.__all__) <= set(dir(mod)) | {"__version__"}
+    missing = [n for n in mod.__all__ if getattr(mod, n, None) is None]
+    subs = [m.name for m in pkgutil.iter_modules(mod.__path__)]
+    assert not missing and all(getattr(mod, n).__name__ == f"{package}.{n}" for n in subs)

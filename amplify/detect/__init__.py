@@ -28,6 +28,8 @@ deprecated.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 import types
 import warnings
@@ -37,15 +39,24 @@ from amplify.detect.settings import DetectSettings, SettingsError
 __all__ = ["detect", "DetectSettings", "DetectStats", "SettingsError"]
 
 
+_SUBMODULES = frozenset(m.name for m in pkgutil.iter_modules(__path__))
+
+
 def __getattr__(name):
     # the detector and its numba kernels load on first use: a command that only reads settings
-    # (`amplify --help`, `amplify info`) starts without them
+    # (`amplify --help`, `amplify info`) starts without them; so do the submodules
     if name in ("detect", "DetectStats"):
         from amplify.detect import pipeline
 
         globals()[name] = value = getattr(pipeline, name)
         return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"detect", "DetectStats"} | _SUBMODULES)
 
 
 class _CallablePackage(types.ModuleType):

@@ -50,15 +50,20 @@ Examples
 
 from __future__ import annotations
 
+import pkgutil
+
 import lazy_loader
 
-# The names below are imported on first use (lazy_loader): a command that only needs
-# ``amplify.render.textsafe`` then does not load networkx, the analyses and the templates.
-__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+# The names below, and every submodule, are imported on first use (lazy_loader): a command that only
+# needs ``amplify.render.textsafe`` then does not load networkx, the analyses and the templates.
+_EXPORTS = {
     "network": ["network_html", "write_network", "NetworkPage", "SIZE_BY", "MAX_NODES"],
     "views": ["graph_view", "workspace_view", "LEVELS"],
     "report": ["build_report", "write_report", "Section", "timeline_svg", "largest_cascades"],
     "export": ["export_graph", "write_export", "gephi_graph", "FORMATS"],
     "colors": ["COLOR_BY"],
     "bundle": ["render_all"],
-})
+}
+__getattr__, __dir__, _ = lazy_loader.attach(__name__, submodules=[m.name for m in pkgutil.iter_modules(__path__)],
+                                             submod_attrs=_EXPORTS)
+__all__ = [name for names in _EXPORTS.values() for name in names]
