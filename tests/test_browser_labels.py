@@ -150,6 +150,11 @@ def test_a_label_left_out_stays_reachable_and_the_svg_draws_the_shown_ones(brows
         title_and_legend = 1 + len(v.ev("JSON.parse(document.getElementById('amplify-data').textContent).legend"))
         texts = [t.text for t in svg.findall(f"{ns}text")]
         assert sorted(texts[:-title_and_legend]) == sorted(line for s in shown for line in s.split("\n"))
+        # ... inside the drawing: a label placed above the topmost dot was cut off at the top
+        x0, y0, w, h = map(float, svg.get("viewBox").split())
+        for t in svg.findall(f"{ns}text")[:-title_and_legend]:
+            y, size = float(t.get("y")), float(t.get("font-size", "12").rstrip("px"))
+            assert y0 <= y - 0.8 * size and y <= y0 + h, (t.text, y, size, y0, h)
 
         # the largest node drawn without a label: its tooltip names it ...
         hid = v.ev("window.amplify.nodes.get().filter(n => !n.label).sort((a, b) => a.rank - b.rank)[0]")
