@@ -154,3 +154,22 @@ def test_kind_filters_outlets_and_links(hostile_ws):
     assert out == []                                         # mfa -> embassy is a quote
     res = run("--kind", "ministy")
     assert res.exit_code == 2 and "did you mean ministry" in res.output
+
+
+def test_a_template_is_no_route_and_no_echo_of_all_links():
+    # a template (same frame, other facts) was a hop of paths' also-match routes and an echo of
+    # synergy/bridges --all-links: the ministry's "68th anniversary ... Pakistan" made a route
+    # sputnik -> mfa to its "70th anniversary ... Russia"
+    posts = pd.DataFrame({"post_id": ["a", "b", "c"], "outlet": ["sputnik", "mfa", "tass"],
+                          "published_at": pd.to_datetime(["2019-06-01 10:00", "2019-06-06 09:00",
+                                                          "2019-06-07 09:00"], utc=True),
+                          "text": ["x", "y", "z"]})
+    links = pd.DataFrame({"source_id": ["a", "b"], "target_id": ["b", "c"], "kind": ["template", "quote"],
+                          "score": [93.0, 100.0], "source_start": [0, 0], "source_end": [1, 1],
+                          "target_start": [0, 0], "target_end": [1, 1], "lag_s": [428_400.0, 86_400.0],
+                          "attributed": [False, False], "is_parent": [False, True], "tie": [False, False]})
+    f = Frame.build(links, posts, None)
+    assert f.link_mask(parents_only=False).tolist() == [False, True]
+    assert f.link_mask(parents_only=False, kinds=["template"]).tolist() == [True, False]  # asked by name
+    assert amplification_paths(links, posts, None, source="sputnik", target="mfa").paths.empty
+    assert len(amplification_paths(links, posts, None, source="mfa", target="tass").paths) == 1

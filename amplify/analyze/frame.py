@@ -210,6 +210,10 @@ class Frame:
                   no_ties: bool = False, undirected: bool = True) -> np.ndarray:
         """Boolean mask over ``links``: parents, kinds, target time in [since, until).
 
+        Without ``kinds``, every kind of echo: ``template`` links (same frame,
+        other facts) are no echo and are left out unless asked for by name, as
+        :func:`amplify.graph.filter_links` does (they are never parents; they
+        were routes of ``paths`` and echoes of ``--all-links``).
         ``no_ties`` leaves out every tie and counts detection's own parents
         (``detected_parent``: what the analyses saw before ties were
         oriented); ``undirected=False`` leaves out the undirected ties only.
@@ -224,6 +228,8 @@ class Frame:
             m &= ~self.undirected
         if kinds:
             m &= self.links["kind"].isin(list(kinds)).to_numpy()
+        elif len(m):
+            m &= (self.links["kind"] != "template").to_numpy()
         tt = self.times[self.tgt] if len(m) else np.zeros(0, np.int64)
         if since is not None:
             m &= tt >= user_time_ns(since)
