@@ -172,3 +172,19 @@ def test_write_report_from_a_workspace(tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "<h1>My &lt;report&gt;</h1>" in html and "link set <code>" in html
     assert "1 outlets are not in the outlets table" in html or "outlets are not in the outlets table" in html
+
+
+def test_links_per_kind_describe_the_echoes():
+    # score, lag and "name the source" were taken over every link, also-matches too: a kind's echoes
+    # were 29.5 % attributed where the table said 18 %
+    links, posts, outlets = tables()
+    also = links.assign(is_parent=False, attributed=~links["attributed"], score=50.0, lag_s=links["lag_s"] * 10)
+    page = build_report(links=pd.concat([links, also], ignore_index=True), posts=posts, outlets=outlets,
+                        analyses=False)
+    section = page[page.index("<h2>Links per kind</h2>"):page.index("<h2>", page.index("<h2>Links per kind</h2>") + 5)]
+    rows = {re.sub("<[^>]+>", "", r.split("</td>")[0]): [re.sub("<[^>]+>", "", c) for c in r.split("</td>")]
+            for r in section.split("<tr>")[2:]}
+    echoes = links[links["is_parent"]]
+    for kind, g in echoes.groupby("kind"):
+        cells = rows[kind]
+        assert cells[4] == f"{g['score'].mean():.2f}" and cells[6] == f"{100 * g['attributed'].mean():.0f}%", cells
