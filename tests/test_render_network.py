@@ -519,3 +519,24 @@ def test_a_post_level_link_is_headed_by_outlet_and_time_not_by_ids_alone():
     assert tip["title"] == f"{src} → tass, 2022-01-05 11:00 UTC (p2)"
     assert [s["head"] for s in tip["sides"]] == [f"Source (earlier): {src}",
                                                  "Echo (later): tass, 2022-01-05 11:00 UTC (p2)"]
+
+
+def test_a_camp_line_of_citations_or_co_publications_says_what_it_counts():
+    # the camp page labelled such a line "0" (its echoes)
+    import networkx as nx
+
+    from amplify.render import network
+
+    g = nx.DiGraph()
+    g.add_node("RU", group="RU")
+    g.add_node("UA", group="UA")
+    g.add_node("INT", group="INT")
+    g.add_edge("RU", "UA", count=0, cites=11)
+    g.add_edge("UA", "INT", count=0, ties=3.0)
+    g.add_edge("INT", "RU", count=0, cites=1)
+    g.add_edge("RU", "INT", count=59)
+    records, _ = network._edge_records(g, "camp")
+    labels = {(r["from"], r["to"]): r["label"] for r in records}
+    ids = {n: network._node_id(n) for n in g}
+    assert labels == {(ids["RU"], ids["UA"]): "11 citations", (ids["UA"], ids["INT"]): "3 co-publications",
+                      (ids["INT"], ids["RU"]): "1 citation", (ids["RU"], ids["INT"]): "59"}

@@ -401,8 +401,9 @@ def _edge_records(g: nx.DiGraph, level: str) -> tuple[list[dict], list[float]]:
                 rec.update(arrows="", dashes=[8, 6])
             elif d.get("cites"):
                 rec.update(dashes=[2, 5])
-        if level == "camp":
-            rec["label"] = fmt_int(c)
+        if level == "camp":   # the echoes; a line of co-publications or citations only says what it counts
+            n, word = (d.get("ties"), "co-publication") if d.get("ties") else (d.get("cites", 0), "citation")
+            rec["label"] = fmt_int(c) if c > 0 else f"{fmt_int(n)} {word}{'' if n == 1 else 's'}"
         rec.update(coordination_edge_style(d), tip=coordination_tip(rec["tip"], d))
         rec.update({"from": _node_id(a), "to": _node_id(b)})
         records.append(rec)
