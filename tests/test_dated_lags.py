@@ -117,3 +117,15 @@ def test_the_days_are_those_between_the_dates_whichever_side_gives_dates(ws):
     assert rec["lag"] == "3 d"
     out = _run("paths", "--workspace", ws.path, "--from", "wire", "--to", "daily")
     assert re.search(r"-> daily \[INT\] d1 2019-07-14 +\+3d ", out), out
+
+
+def test_the_post_page_and_export_show_a_dated_post_as_its_date(ws, tmp_path):
+    # labels read "mfa\n07-03 00:00" (no year, a made-up midnight), tooltips "2019-07-03 00:00 UTC"
+    page = tmp_path / "posts.html"
+    _run("html", "--workspace", ws.path, "--level", "post", "--out", page, "-q")
+    text = page.read_text(encoding="utf-8")
+    assert '"label":"mfa\\n2019-07-03"' in text and "2019-07-03 00:00" not in text
+    assert re.search(r'"label":"gt\\n07-08 18:00"', text)            # a timed post keeps its minute
+    gexf = tmp_path / "posts.gexf"
+    _run("export", "--workspace", ws.path, "--level", "post", "--format", "gexf", "--out", gexf, "-q")
+    assert 'label="mfa 2019-07-03"' in gexf.read_text(encoding="utf-8")

@@ -191,7 +191,8 @@ def gephi_graph(graph: nx.DiGraph, *, timeline: bool = True, viz: bool = True, c
                          parse_colors(colors)) if viz else {}
     vmax = max([float(d.get("echoes", 0) or 0) for _, d in graph.nodes(data=True)] + [1.0])
     for (n, d), a in zip(graph.nodes(data=True), nodes):
-        label = d.get("label") or (f"{d.get('outlet', n)} {str(d.get('time', ''))[:16]}" if level == "post" else n)
+        label = d.get("label") or (f"{d.get('outlet', n)} {str(d.get('time', ''))[:10 if d.get('time_unit') == 'day' else 16]}"
+                                   if level == "post" else n)
         a["label"] = xml_text(label)
         if timeline:
             start = a.get("first") or a.get("time")

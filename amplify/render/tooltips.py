@@ -25,7 +25,9 @@ def node_label(n, d: dict, level: str, timed: bool = False) -> str:
         t = d.get("time") or ""
         if not t:
             return str(d.get("outlet", n))
-        return f"{d.get('outlet', n)} · {t[5:10]} {t[11:16]}" if timed else f"{d.get('outlet', n)}\n{t[5:10]} {t[11:16]}"
+        # a post of an outlet that gives dates only: its date, with the year (no made-up 00:00)
+        when = t[:10] if d.get("time_unit") == "day" else f"{t[5:10]} {t[11:16]}"
+        return f"{d.get('outlet', n)} · {when}" if timed else f"{d.get('outlet', n)}\n{when}"
     return str(n)
 
 
@@ -79,7 +81,7 @@ def node_tip(n, d: dict, level: str, size_by: str, value: float, color_label: st
         rows = [["Outlet", d.get("outlet", "")], ["Camp", d.get("group", "")]]
         if d.get("kind"):
             rows.append(["Kind", d["kind"]])
-        rows += [["Published", fmt_time(d.get("time"))], ["Direct echoes", fmt_int(d.get("direct", 0))],
+        rows += [["Published", fmt_time(d.get("time"), d.get("time_unit"))], ["Direct echoes", fmt_int(d.get("direct", 0))],
                  ["Cascade below", fmt_int(d.get("echoes", 0))]]
         if d.get("url"):
             rows.append(["URL", d["url"]])
@@ -118,8 +120,9 @@ def _post_words(post_id, node: dict | None) -> str:
     """A post as a person finds it: outlet and time (to the minute), then its id."""
     if not node:
         return str(post_id)
-    when = str(node.get("time") or "")[:16].replace("T", " ")
-    return ", ".join(x for x in (str(node.get("outlet") or ""), f"{when} UTC" if when else "") if x) + f" ({post_id})"
+    t = str(node.get("time") or "")
+    when = t[:10] if node.get("time_unit") == "day" else f"{t[:16].replace('T', ' ')} UTC" if t else ""
+    return ", ".join(x for x in (str(node.get("outlet") or ""), when) if x) + f" ({post_id})"
 
 
 def edge_tip(a, b, d: dict, level: str, ends: tuple | None = None) -> dict:

@@ -20,7 +20,7 @@ from amplify import schema
 from amplify.analyze.cites import find_cites
 from amplify.analyze.explain import link_spans
 from amplify.analyze.outlet_kinds import select_outlet_kinds
-from amplify.analyze.ties import orient_ties
+from amplify.analyze.ties import day_only_outlets, orient_ties
 from amplify.detect.settings import describe_record
 from amplify.graph import annotate_links, filter_links, group_graph, outlet_graph, outlet_nodes, post_graph, without_ties
 from amplify.render.coordination import coordination_overlay
@@ -380,7 +380,7 @@ def _post_view(ls, ann, posts, outlets, focus, text_limit) -> nx.DiGraph:
     if focus is not None:
         for s in sorted(keep - set(g), key=str):  # posts without a link left: drawn alone
             g.add_node(s)
-    _describe_posts(g, p, outlets, text_limit)
+    _describe_posts(g, p, outlets, text_limit, dated=set(day_only_outlets(posts)))
     passages = dict(zip(zip(ann["source_id"], ann["target_id"]), _passages(ann, p["text"], text_limit)))
     marks = {(s, t): link_spans(r) for s, t, r in zip(ann["source_id"], ann["target_id"], ann.to_dict("records"))}
     for a, b, d in g.edges(data=True):
@@ -402,8 +402,9 @@ def _post_view(ls, ann, posts, outlets, focus, text_limit) -> nx.DiGraph:
     return g
 
 
-def _describe_posts(g: nx.DiGraph, posts_by_id: pd.DataFrame, outlets, text_limit: int) -> None:
-    """Outlet, camp, kind, time, text, url, direct echoes and cascade size on every post node."""
+def _describe_posts(g: nx.DiGraph, posts_by_id: pd.DataFrame, outlets, text_limit: int, dated=frozenset()) -> None:
+    """Outlet, camp, kind, time, text, url, direct echoes and cascade size on every post node; ``time_unit``
+    ``day`` on a post of an outlet that gives dates only (``dated``), whose label and tooltip show its date."""
     kinds = outlets.set_index("outlet")["kind"] if outlets is not None and "kind" in outlets.columns else None
     groups = outlets.set_index("outlet")["group"] if outlets is not None and len(outlets) else None
     rows = posts_by_id.reindex(list(g.nodes))
@@ -416,6 +417,8 @@ def _describe_posts(g: nx.DiGraph, posts_by_id: pd.DataFrame, outlets, text_limi
         if kinds is not None and not is_missing(kinds.get(r["outlet"])):
             d["kind"] = str(kinds.get(r["outlet"]))
         d["time"] = iso_z(r["published_at"])
+        if r["outlet"] in dated and d["time"] and d["time"][10:19] == "T00:00:00":
+            d["time_unit"] = "day"
         d["text"] = shorten(r["text"], text_limit)
         if len(d["text"]) < len(clean_text(r["text"])):  # the side-by-side view reads further
             d["full_text"] = shorten(r["text"], SIDE_CHARS)
