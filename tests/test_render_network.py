@@ -540,3 +540,29 @@ def test_a_camp_line_of_citations_or_co_publications_says_what_it_counts():
     ids = {n: network._node_id(n) for n in g}
     assert labels == {(ids["RU"], ids["UA"]): "11 citations", (ids["UA"], ids["INT"]): "3 co-publications",
                       (ids["INT"], ids["RU"]): "1 citation", (ids["RU"], ids["INT"]): "59"}
+
+
+def test_the_post_page_keeps_the_largest_cascades_not_connected_groups():
+    # two cascades sharing one post (a parent per quoted passage) made one 'cascade' of their union,
+    # which then pushed out a larger real cascade
+    import networkx as nx
+
+    from amplify.render import network
+
+    g = nx.DiGraph()
+    def tree(root, n, t0):
+        g.add_node(root, time=f"2022-01-{t0:02d}T00:00:00Z")
+        for i in range(n):
+            g.add_node(f"{root}{i}", time=f"2022-01-{t0:02d}T0{1 + i % 8}:00:00Z")
+            g.add_edge(root, f"{root}{i}", is_parent=True)
+    tree("a", 3, 1)   # a: 4 posts
+    tree("b", 3, 2)   # b: 4 posts, sharing a post with a: a and b are one group of 8 posts
+    g.add_edge("a", "b0", is_parent=True)
+    tree("c", 5, 3)   # c: 6 posts, the largest cascade
+    g.add_edge("c0", "x", is_parent=False)  # an also-match is no part of a cascade
+    g.add_node("x", time="2022-01-04T00:00:00Z")
+    g.add_edge("b1", "x", is_parent=True)
+    sub, note = network._prune(g, {}, 7, "post", "", "posts")
+    assert set(sub) == {"c", "c0", "c1", "c2", "c3", "c4"}, sorted(sub)
+    roots = [v for v in g if not any(d.get("is_parent") for *_, d in g.in_edges(v, data=True))]
+    assert note.startswith("Showing the 1 largest cascades (6 posts)") and f"of {len(roots)} cascades" in note

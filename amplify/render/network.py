@@ -300,19 +300,27 @@ def _prune(g: nx.DiGraph, vals: dict, top: int, level: str, phrase: str, unit: s
     if top is None or n <= top:
         return g, ""
     if level == "post" and g.number_of_edges():
-        comps = sorted(nx.weakly_connected_components(g), key=lambda c: (-len(c), min(map(str, c))))
+        # a cascade is a root (a post with no parent) and every post below it along parent links, as
+        # summary, trace and the report count it; two cascades may share a post (a parent per quoted
+        # passage), so connected groups of posts are not cascades
+        tree = nx.DiGraph()
+        tree.add_nodes_from(g)
+        tree.add_edges_from((a, b) for a, b, d in g.edges(data=True) if d.get("is_parent", True))
+        roots = [v for v in tree if tree.in_degree(v) == 0 and tree.out_degree(v)]
+        casc = {r: {r} | nx.descendants(tree, r) for r in roots}
+        order = sorted(roots, key=lambda r: (-len(casc[r]), g.nodes[r].get("time") or "", str(r)))
         keep: set = set()
         used = 0
-        for c in comps:
-            if len(keep) + len(c) > top:
+        for r in order:
+            if len(keep | casc[r]) > top:
                 if not keep:  # a single cascade larger than top: its earliest posts
-                    keep = set(sorted(c, key=lambda x: (g.nodes[x].get("time", ""), str(x)))[:top])
+                    keep = set(sorted(casc[r], key=lambda x: (g.nodes[x].get("time") or "", str(x)))[:top])
                     used = 1
                 break
-            keep |= c
+            keep |= casc[r]
             used += 1
         note = (f"Showing the {fmt_int(used)} largest cascades ({fmt_int(len(keep))} posts), "
-                f"of {fmt_int(len(comps))} cascades ({fmt_int(n)} posts).")
+                f"of {fmt_int(len(roots))} cascades ({fmt_int(n)} posts).")
         return ordered_subgraph(g, keep), note
     order = sorted(g.nodes, key=lambda x: (-vals.get(x, 0.0), str(x)))[:top]
     sub = ordered_subgraph(g, order)
