@@ -62,8 +62,8 @@ from numba import njit
 from amplify.detect.similarity import lcs
 from amplify.text import Tokens, spell_numbers
 
-__all__ = ["Agreement", "content_agreement", "number_hashes", "number_words", "unasked", "BARE_FACT_TOKENS",
-           "HOLDING_CAP", "EVENT_TOKENS"]
+__all__ = ["Agreement", "content_agreement", "contains_hash", "number_hashes", "number_words", "unasked",
+           "BARE_FACT_TOKENS", "HOLDING_CAP", "EVENT_TOKENS"]
 
 # The largest number written out as a token that is recognised as a number;
 # longer digit runs (phone numbers, ids) are rare tokens anyway.
@@ -259,7 +259,8 @@ def _half_words(narrow, offsets, src, tgt):
 
 
 @njit(cache=True, nogil=True)
-def _contains(sorted_hashes, h):
+def contains_hash(sorted_hashes, h):
+    """Does the sorted array ``sorted_hashes`` hold ``h`` (binary search; usable inside numba kernels)?"""
     k = np.searchsorted(sorted_hashes, h)
     return k < len(sorted_hashes) and sorted_hashes[k] == h
 
@@ -284,7 +285,7 @@ def _holding_all(shared, ptr, posts, lo, hi, s, t):
             continue
         holds = True
         for k in shared:
-            if k != best and not _contains(posts[ptr[k]:ptr[k + 1]], p):
+            if k != best and not contains_hash(posts[ptr[k]:ptr[k + 1]], p):
                 holds = False
                 break
         if holds:
@@ -308,7 +309,7 @@ def _common(sorted_a, sorted_b):
     """Distinct tokens of ``sorted_a`` that ``sorted_b`` holds."""
     n = 0
     for i in range(len(sorted_a)):
-        if (i == 0 or sorted_a[i] != sorted_a[i - 1]) and _contains(sorted_b, sorted_a[i]):
+        if (i == 0 or sorted_a[i] != sorted_a[i - 1]) and contains_hash(sorted_b, sorted_a[i]):
             n += 1
     return n
 
@@ -331,7 +332,7 @@ def _event_posts(hashes, offsets, ptr, posts, lo, hi, s, t, sa, sb, event_keys, 
                 continue
             seen = False  # counted already under a rarer token
             for j in range(i):
-                if _contains(posts[ptr[event_keys[j]]:ptr[event_keys[j] + 1]], p):
+                if contains_hash(posts[ptr[event_keys[j]]:ptr[event_keys[j] + 1]], p):
                     seen = True
                     break
             if seen:
@@ -370,10 +371,10 @@ def _agree(hashes, offsets, times, window, keys, ids, ptr, posts, numbers, vhash
             sb = np.sort(B)
             a_num = b_num = 0
             for i in range(len(sa)):
-                if (i == 0 or sa[i - 1] != sa[i]) and _contains(numbers, sa[i]) and not _contains(sb, sa[i]):
+                if (i == 0 or sa[i - 1] != sa[i]) and contains_hash(numbers, sa[i]) and not contains_hash(sb, sa[i]):
                     a_num += 1
             for i in range(len(sb)):
-                if (i == 0 or sb[i - 1] != sb[i]) and _contains(numbers, sb[i]) and not _contains(sa, sb[i]):
+                if (i == 0 or sb[i - 1] != sb[i]) and contains_hash(numbers, sb[i]) and not contains_hash(sa, sb[i]):
                     b_num += 1
             out[r, 2] = a_num
             out[r, 3] = b_num
@@ -402,13 +403,13 @@ def _agree(hashes, offsets, times, window, keys, ids, ptr, posts, numbers, vhash
             h = sa[i]
             if i > 0 and sa[i - 1] == h:
                 continue
-            in_b = _contains(sb, h)
+            in_b = contains_hash(sb, h)
             if in_b and n_shared < len(shared_keys):
                 shared_keys[n_shared] = _find(keys, ids, h)
                 n_shared += 1
             elif in_b:
                 n_shared += 1
-            if _contains(numbers, h):
+            if contains_hash(numbers, h):
                 if not in_b:
                     a_num += 1
                 continue
@@ -419,14 +420,14 @@ def _agree(hashes, offsets, times, window, keys, ids, ptr, posts, numbers, vhash
                 df = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
             if df <= limit:
                 n_rare += 1
-                if not in_b and not (spelt and _contains(spb, pa[i])):
+                if not in_b and not (spelt and contains_hash(spb, pa[i])):
                     n_missing += 1
         b_num = b_missing = 0
         for i in range(len(sb)):
             h = sb[i]
-            if (i > 0 and sb[i - 1] == h) or _contains(sa, h):
+            if (i > 0 and sb[i - 1] == h) or contains_hash(sa, h):
                 continue
-            if _contains(numbers, h):
+            if contains_hash(numbers, h):
                 b_num += 1
                 continue
             k = _find(keys, ids, h)
@@ -434,7 +435,7 @@ def _agree(hashes, offsets, times, window, keys, ids, ptr, posts, numbers, vhash
             if k >= 0:
                 lst = posts[ptr[k]:ptr[k + 1]]
                 df = np.searchsorted(lst, hi) - np.searchsorted(lst, lo)
-            if df <= limit and not (spelt and _contains(spa, pb[i])):
+            if df <= limit and not (spelt and contains_hash(spa, pb[i])):
                 b_missing += 1
         out[r, 0] = n_rare
         out[r, 1] = n_missing
@@ -450,7 +451,7 @@ def _agree(hashes, offsets, times, window, keys, ids, ptr, posts, numbers, vhash
             n_event = 0
             for i in range(len(sa)):
                 h = sa[i]
-                if (i > 0 and sa[i - 1] == h) or not _contains(sb, h):
+                if (i > 0 and sa[i - 1] == h) or not contains_hash(sb, h):
                     continue
                 k = _find(keys, ids, h)
                 lst = posts[ptr[k]:ptr[k + 1]]

@@ -56,7 +56,7 @@ import numpy as np
 from numba import njit
 
 from amplify.detect.classify import QUOTE, REUSE, VERBATIM, classify
-from amplify.detect.content import number_hashes, number_words
+from amplify.detect.content import contains_hash, number_hashes, number_words
 from amplify.detect.names import case_informative
 from amplify.detect.settings import DetectSettings
 from amplify.detect.shingles import ShingleIndex
@@ -147,19 +147,13 @@ def _gather(hashes, offsets, posts, starts, ends):
 
 
 @njit(cache=True, nogil=True)
-def _contains(sorted_hashes, h):
-    k = np.searchsorted(sorted_hashes, h)
-    return k < len(sorted_hashes) and sorted_hashes[k] == h
-
-
-@njit(cache=True, nogil=True)
 def _one_side(A, sb, numbers, out, number_col, other_col, positions_at, max_positions):
     """Distinct numbers of ``A`` that ``sb`` (sorted) lacks, counted into ``out[number_col]``;
     distinct other tokens it lacks into ``out[other_col]``, the first positions from ``positions_at`` on."""
     n_num = n_other = 0
     for i in range(len(A)):
         h = A[i]
-        if _contains(sb, h):
+        if contains_hash(sb, h):
             continue
         seen = False
         for j in range(i):
@@ -168,7 +162,7 @@ def _one_side(A, sb, numbers, out, number_col, other_col, positions_at, max_posi
                 break
         if seen:
             continue
-        if _contains(numbers, h):
+        if contains_hash(numbers, h):
             n_num += 1
         else:
             if n_other < max_positions:
@@ -438,13 +432,13 @@ def _changed(hashes, offsets, src, tgt, spans, out):
         sb = np.sort(B)
         lost = False
         for i in range(len(A)):
-            if not _contains(sb, A[i]):
+            if not contains_hash(sb, A[i]):
                 lost = True
                 break
         if lost:
             sa = np.sort(A)
             for i in range(len(B)):
-                if not _contains(sa, B[i]):
+                if not contains_hash(sa, B[i]):
                     out[k] = True
                     break
 
