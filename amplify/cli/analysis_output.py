@@ -80,14 +80,11 @@ def fmt_s(s) -> str:
 
 def when(t, unit) -> str:
     """A post's time as the paths and trace texts show it: the date alone where the hop's times are dates (a date
-    read as midnight has no time of day to show), else to the minute."""
-    if t is None or pd.isna(t):
-        return "–"
-    t = pd.Timestamp(t)
-    if unit == "day" and t == t.normalize():
-        return f"{t:%Y-%m-%d}"
-    return f"{t:%Y-%m-%d %H:%M}"
+    read as midnight has no time of day to show), else to the minute: the pages' rule
+    (:func:`amplify.render.readable.fmt_time`), without its "UTC"."""
+    from amplify.render.readable import fmt_time
 
+    return fmt_time(t, unit).removesuffix(" UTC")
 
 
 def lag_words(s, unit, cite: bool = False, source_dated: bool | None = None,
