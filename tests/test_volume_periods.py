@@ -256,3 +256,10 @@ def test_the_all_column_comes_last_and_one_post_is_one_post(corpus):
     assert _count(posts, "Quokkaville") == 1
     text = _run(path, "--term", "Quokkaville", "--freq", "M").stdout
     assert "== Quokkaville: 1 post mentioning it" in text
+
+
+def test_a_term_is_shown_not_obeyed(corpus):
+    # a term holding a bidi override or an escape sequence reached the terminal as it was typed
+    term = "\u202eKherson\x1b[31m"
+    out = _run(corpus[0], "--term", term, "--term", "Bucha").output
+    assert "\u202e" not in out and "\x1b" not in out and "\\u202eKherson" in out

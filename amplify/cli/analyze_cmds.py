@@ -472,16 +472,17 @@ def volume(workspace, terms, by, freq, since, until, compare_since, compare_unti
         emit_table(vol, "csv", raw=raw)
         return
     if sentence:
-        click.echo(sentence)
+        # the terms are the user's text, the notes name them: shown, not obeyed (a bidi override, an escape)
+        click.echo(terminal_safe(sentence, collapse_breaks=True))
         _table(comparison.drop(columns="note"), "table")
         for side, text in comparison[["side", "note"]].dropna().itertuples(index=False):
-            click.echo(f"{side}: {text}")
+            click.echo(terminal_safe(f"{side}: {text}", collapse_breaks=True))
         click.echo("")
     for r in ranges:
         for term in r["terms"] if r["posts"] else []:
             v = vol[(vol["term"] == term) & ((vol["side"] == r["side"]) if "side" in vol.columns else True)]
             total = v[v["key"] == "all"]["mentions"].sum() if (v["key"] == "all").any() else v["mentions"].sum()
-            click.echo(f"== {term}: {total:,} {'post' if total == 1 else 'posts'} mentioning it{' ' * bool(r['span'])}"
+            click.echo(f"== {terminal_safe(term, collapse_breaks=True)}: {total:,} {'post' if total == 1 else 'posts'} mentioning it{' ' * bool(r['span'])}"
                        f"{r['span']}, per {dict(D='day', W='week', M='month')[freq]} and {by}")
             _volume_table(v, by)
             s = surges[surges.index.isin(v.index)]
